@@ -1,0 +1,1 @@
+"""Machine APIs: the OpenAI-compatible /v1 gateway for business tools."""

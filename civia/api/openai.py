@@ -1,0 +1,182 @@
+"""OpenAI-compatible API (/v1/models, /v1/chat/completions), authenticated by per-user tokens.
+
+Every call goes through the same gateway as the web UI, so it is attributed to its user and
+recorded as a usage event. `model="assistant:<id>"` runs a Civia assistant.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import AsyncIterator
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse, Response, StreamingResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from civia.assistants.catalogue import get as get_assistant
+from civia.auth import api_tokens
+from civia.chat.gateway import CallContext, CallResult, Resolved
+from civia.db.models import User
+from civia.providers.base import ChatMessage, ChatRequest, ProviderError
+from civia.web.deps import Db
+
+router = APIRouter(prefix="/v1", tags=["OpenAI-compatible"])
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, message: str, kind: str = "invalid_request_error") -> None:
+        self.status, self.message, self.kind = status, message, kind
+
+
+def error_response(status: int, message: str, kind: str) -> JSONResponse:
+    return JSONResponse({"error": {"message": message, "type": kind, "code": status}}, status)
+
+
+def api_user(request: Request, db: Db) -> User:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    user = api_tokens.authenticate(db, token.strip()) if scheme.lower() == "bearer" else None
+    if user is None:
+        raise ApiError(401, "Jeton d'API absent, invalide ou révoqué.", "authentication_error")
+    db.commit()  # keep last_used_at
+    return user
+
+
+ApiUser = Annotated[User, Depends(api_user)]
+
+
+class InMessage(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    role: Literal["system", "user", "assistant"]
+    content: str
+
+
+class StreamOptions(BaseModel):
+    include_usage: bool = False
+
+
+class CompletionIn(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    model: str = ""
+    messages: list[InMessage] = Field(min_length=1)
+    stream: bool = False
+    max_tokens: int | None = Field(None, ge=1, le=32_768)
+    max_completion_tokens: int | None = Field(None, ge=1, le=32_768)
+    temperature: float = Field(0.3, ge=0, le=2)
+    stream_options: StreamOptions | None = None
+
+
+@router.get("/models")
+def list_models(request: Request, db: Db, user: ApiUser) -> dict[str, Any]:
+    gateway = request.app.state.gateway
+    seen: dict[str, str] = {}
+    for provider, model in gateway.models(db, user.tenant_id):
+        seen.setdefault(model, provider.name)
+    data = [{"id": m, "object": "model", "created": 0, "owned_by": p} for m, p in seen.items()]
+    from civia.assistants.catalogue import builtins
+
+    data += [
+        {"id": f"assistant:{a.id}", "object": "model", "created": 0, "owned_by": "civia"}
+        for a in builtins().values()
+    ]
+    return {"object": "list", "data": data}
+
+
+@router.post("/chat/completions", response_model=None)
+async def chat_completions(
+    request: Request, db: Db, user: ApiUser, body: CompletionIn
+) -> Response:
+    settings = request.app.state.settings
+    messages = [ChatMessage(m.role, m.content) for m in body.messages]
+    total = sum(len(m.content) for m in messages)
+    if total > settings.max_message_chars * 4:
+        raise ApiError(413, f"Messages trop longs ({total} caractères).")
+    model, assistant_id = body.model, ""
+    if model.startswith("assistant:"):
+        spec = get_assistant(model.removeprefix("assistant:"))
+        if spec is None:
+            raise ApiError(404, f"Assistant inconnu : {model}.", "not_found_error")
+        assistant_id, model = spec.id, ""
+        messages = [ChatMessage("system", spec.instructions), *messages]
+    try:
+        target = request.app.state.gateway.resolve(db, user.tenant_id, model)
+    except ProviderError as exc:
+        raise ApiError(404, exc.message_fr, "not_found_error") from None
+    chat_request = ChatRequest(
+        messages=messages,
+        max_tokens=body.max_completion_tokens or body.max_tokens or settings.max_tokens,
+        temperature=body.temperature,
+    )
+    ctx = CallContext(
+        tenant_id=user.tenant_id, user_id=user.id, service_id=user.service_id, source="api",
+        assistant_id=assistant_id, request_id=request.state.request_id,
+    )  # fmt: skip
+    name = body.model or target.model
+    if body.stream:
+        include_usage = bool(body.stream_options and body.stream_options.include_usage)
+        return StreamingResponse(
+            _stream(request, ctx, target, chat_request, name, include_usage),
+            media_type="text/event-stream",
+            headers={"Cache-Control": "no-cache"},
+        )
+    result = CallResult()
+    try:
+        async for _ in request.app.state.gateway.stream(ctx, target, chat_request, result):
+            pass
+    except ProviderError as exc:
+        raise ApiError(502, f"{exc.message_fr} (réf. {ctx.request_id})", "provider_error") from None
+    usage = _usage(result)
+    return JSONResponse(
+        {
+            "id": f"chatcmpl-{ctx.request_id}",
+            "object": "chat.completion",
+            "created": int(time.time()),
+            "model": name,
+            "choices": [
+                {
+                    "index": 0,
+                    "message": {"role": "assistant", "content": result.text},
+                    "finish_reason": "stop",
+                }
+            ],
+            "usage": usage,
+        }
+    )
+
+
+def _usage(result: CallResult) -> dict[str, int]:
+    p, c = result.usage.get("prompt_tokens", 0), result.usage.get("completion_tokens", 0)
+    return {"prompt_tokens": p, "completion_tokens": c, "total_tokens": p + c}
+
+
+async def _stream(
+    request: Request,
+    ctx: CallContext,
+    target: Resolved,
+    chat_request: ChatRequest,
+    name: str,
+    include_usage: bool,
+) -> AsyncIterator[str]:
+    base = {"id": f"chatcmpl-{ctx.request_id}", "object": "chat.completion.chunk",
+            "created": int(time.time()), "model": name}  # fmt: skip
+
+    def chunk(delta: dict[str, str], finish: str | None = None) -> str:
+        payload = {**base, "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}
+        return f"data: {json.dumps(payload, ensure_ascii=False)}\n\n"
+
+    result = CallResult()
+    yield chunk({"role": "assistant", "content": ""})
+    try:
+        async for part in request.app.state.gateway.stream(ctx, target, chat_request, result):
+            if part.text:
+                yield chunk({"content": part.text})
+    except ProviderError as exc:
+        error = {"message": f"{exc.message_fr} (réf. {ctx.request_id})", "type": "provider_error"}
+        yield f"data: {json.dumps({'error': error}, ensure_ascii=False)}\n\n"
+        return
+    yield chunk({}, "stop")
+    if include_usage:
+        yield f"data: {json.dumps({**base, 'choices': [], 'usage': _usage(result)})}\n\n"
+    yield "data: [DONE]\n\n"

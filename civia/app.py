@@ -1,0 +1,124 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from fastapi import FastAPI, HTTPException, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+
+from civia.auth.ratelimit import LoginLimiter
+from civia.chat.gateway import Gateway
+from civia.chat.recovery import recover_interrupted
+from civia.db.engine import make_engine, make_sessionmaker
+from civia.settings import Settings, get_settings
+from civia.web.deps import CsrfFailed, LoginRequired
+from civia.web.render import render
+
+log = logging.getLogger("civia")
+STATIC = Path(__file__).parent / "web" / "static"
+CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
+)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    app = FastAPI(title="Civia", version="0.1.0", docs_url="/api/docs", redoc_url=None)
+    engine = make_engine(settings.db_url)
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessions = make_sessionmaker(engine)
+    app.state.gateway = Gateway(settings, app.state.sessions)
+    app.state.limiter = LoginLimiter(settings)
+    app.state.stop_events = {}
+    recover_interrupted(app.state.sessions)
+
+    from civia.api import openai as openai_api
+    from civia.web.routes import admin, auth, chat, home, tokens
+
+    for module in (auth, home, chat, tokens, admin):
+        app.include_router(module.router)
+    app.include_router(openai_api.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    _install_handlers(app)
+    return app
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith(("/v1/", "/api/")) or "application/json" in request.headers.get(
+        "accept", ""
+    )
+
+
+def _install_handlers(app: FastAPI) -> None:
+    @app.middleware("http")
+    async def request_id_and_headers(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        request.state.request_id = uuid.uuid4().hex[:16]
+        response = await call_next(request)
+        response.headers["X-Request-ID"] = request.state.request_id
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "same-origin"
+        response.headers["X-Frame-Options"] = "DENY"
+        return response
+
+    from civia.api.openai import ApiError, error_response
+
+    @app.exception_handler(ApiError)
+    async def api_error(_request: Request, exc: ApiError) -> Response:
+        return error_response(exc.status, exc.message, exc.kind)
+
+    @app.exception_handler(LoginRequired)
+    async def login_required(request: Request, _exc: LoginRequired) -> Response:
+        if _wants_json(request) or request.headers.get("hx-request"):
+            return JSONResponse(
+                {"detail": "Votre session a expiré : reconnectez-vous."},
+                status_code=401,
+                headers={"HX-Redirect": "/connexion"},
+            )
+        target = request.url.path if request.method == "GET" else "/"
+        return RedirectResponse(f"/connexion?suivant={target}", status_code=303)
+
+    @app.exception_handler(CsrfFailed)
+    async def csrf_failed(request: Request, _exc: CsrfFailed) -> Response:
+        message = "Le formulaire a expiré ou ne vient pas de Civia. Rechargez la page et réessayez."
+        if _wants_json(request) or request.headers.get("hx-request"):
+            return JSONResponse({"detail": message}, status_code=403)
+        return render(request, "error.html", status_code=403, message=message)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        message = exc.detail if isinstance(exc.detail, str) else "Erreur."
+        if exc.status_code == 404 and message == "Not Found":
+            message = "Cette page n'existe pas ou vous n'y avez pas accès."
+        if exc.status_code == 405:
+            message = "Méthode non autorisée."
+        if _wants_json(request) or request.headers.get("hx-request"):
+            return JSONResponse({"detail": message}, status_code=exc.status_code, headers=exc.headers)
+        return render(request, "error.html", status_code=exc.status_code, message=message)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        fields = ", ".join(str(e["loc"][-1]) for e in exc.errors())
+        message = f"Requête invalide (champs : {fields})."
+        if _wants_json(request) or request.headers.get("hx-request"):
+            return JSONResponse({"detail": message}, status_code=422)
+        return render(request, "error.html", status_code=422, message=message)
+
+    @app.exception_handler(Exception)
+    async def crashed(request: Request, exc: Exception) -> Response:
+        rid = getattr(request.state, "request_id", "?")
+        log.exception("unhandled error request_id=%s", rid, exc_info=exc)
+        message = f"Erreur interne. Référence à transmettre au support : {rid}."
+        if _wants_json(request):
+            return JSONResponse({"detail": message}, status_code=500)
+        return render(request, "error.html", status_code=500, message=message)

@@ -1,0 +1,1 @@
+"""Assistants are data: strict specs (YAML for built-ins) run by one runner."""

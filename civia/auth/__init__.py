@@ -1,0 +1,1 @@
+"""Authentication: argon2 passwords, server-side sessions, CSRF, API tokens, rate limits."""

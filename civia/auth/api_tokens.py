@@ -1,0 +1,42 @@
+"""Per-user API tokens for the OpenAI-compatible API."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from civia.auth.tokens import digest, new_api_token
+from civia.db.base import utcnow
+from civia.db.models import ApiToken, User
+
+
+def create(db: Session, *, user: User, name: str) -> tuple[str, ApiToken]:
+    """Return the token (to show once) and its row (which stores only a hash)."""
+    token, prefix, hashed = new_api_token()
+    row = ApiToken(user_id=user.id, name=name.strip()[:100] or "Jeton", prefix=prefix, token_hash=hashed)
+    db.add(row)
+    db.flush()
+    return token, row
+
+
+def list_for(db: Session, user: User) -> list[ApiToken]:
+    return list(db.scalars(select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id)))
+
+
+def revoke(db: Session, *, user: User, token_id: int) -> bool:
+    row = db.get(ApiToken, token_id)
+    if row is None or row.user_id != user.id or row.revoked_at is not None:
+        return False
+    row.revoked_at = utcnow()
+    return True
+
+
+def authenticate(db: Session, token: str) -> User | None:
+    row = db.scalar(select(ApiToken).where(ApiToken.token_hash == digest(token)))
+    if row is None or row.revoked_at is not None:
+        return None
+    user = db.get(User, row.user_id)
+    if user is None or not user.active:
+        return None
+    row.last_used_at = utcnow()
+    return user

@@ -1,0 +1,170 @@
+"""The one path every model call takes: resolve a provider, stream, time, record usage."""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+
+import asyncio
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from civia.db.engine import session_scope
+from civia.db.models import Provider, UsageEvent
+from civia.providers import registry
+from civia.providers.base import ChatChunk, ChatModel, ChatRequest, ProviderError, ProviderTimeout
+from civia.settings import Settings
+
+log = logging.getLogger("civia.gateway")
+
+
+class NoProvider(ProviderError):
+    message_fr = (
+        "Aucun modèle n'est disponible : un administrateur doit configurer un fournisseur."
+    )
+
+
+@dataclass
+class CallContext:
+    tenant_id: int
+    user_id: int | None
+    service_id: int | None
+    source: str  # web | api
+    assistant_id: str = ""
+    conversation_id: int | None = None
+    request_id: str = field(default_factory=lambda: uuid.uuid4().hex[:16])
+
+
+@dataclass
+class Resolved:
+    provider_id: int
+    provider_name: str
+    model: str
+    chat: ChatModel
+
+
+@dataclass
+class CallResult:
+    """Filled while streaming; read by callers once the stream ends."""
+
+    text: str = ""
+    outcome: str = "ok"
+    error_fr: str = ""
+    usage: dict[str, int] = field(default_factory=dict)
+
+
+def provider_config(row: Provider) -> registry.ProviderConfig:
+    return registry.ProviderConfig(
+        id=row.id,
+        name=row.name,
+        kind=row.kind,
+        base_url=row.base_url,
+        api_key_env=row.api_key_env,
+        api_key_file=row.api_key_file,
+        models=tuple(row.models or ()),
+        timeout_s=row.timeout_s,
+    )
+
+
+class Gateway:
+    def __init__(self, settings: Settings, sessions: sessionmaker[Session]) -> None:
+        self.settings = settings
+        self.sessions = sessions
+
+    def models(self, db: Session, tenant_id: int) -> list[tuple[Provider, str]]:
+        """Every (provider, model id) a tenant may call, default provider first."""
+        rows = db.scalars(
+            select(Provider)
+            .where(Provider.tenant_id == tenant_id, Provider.enabled.is_(True))
+            .order_by(Provider.is_default.desc(), Provider.id)
+        ).all()
+        out = []
+        for row in rows:
+            chat = registry.build(provider_config(row), self.settings)
+            out.extend((row, m) for m in (row.models or chat.list_models()))
+        return out
+
+    def resolve(self, db: Session, tenant_id: int, model: str = "") -> Resolved:
+        for row, model_id in self.models(db, tenant_id):
+            if not model or model_id == model:
+                chat = registry.build(provider_config(row), self.settings)
+                return Resolved(row.id, row.name, model_id, chat)
+        if model:
+            raise NoProvider(
+                f"model {model!r} not configured for tenant {tenant_id}",
+                f"Le modèle « {model} » n'est pas disponible.",
+            )
+        raise NoProvider(f"no enabled provider for tenant {tenant_id}")
+
+    async def stream(
+        self, ctx: CallContext, target: Resolved, request: ChatRequest, result: CallResult
+    ) -> AsyncIterator[ChatChunk]:
+        """Stream from the provider with first-token and total timeouts; always records usage."""
+        request.model = target.model
+        start = time.monotonic()
+        first: float | None = None
+        deadline = start + self.settings.provider_timeout_s
+        chunks = target.chat.stream(request).__aiter__()
+        try:
+            while True:
+                budget = deadline - time.monotonic()
+                if first is None:
+                    budget = min(budget, self.settings.provider_first_token_timeout_s)
+                try:
+                    chunk = await asyncio.wait_for(chunks.__anext__(), timeout=max(budget, 0.01))
+                except StopAsyncIteration:
+                    break
+                except TimeoutError:
+                    raise ProviderTimeout(f"no chunk within {budget:.0f}s") from None
+                if chunk.text and first is None:
+                    first = time.monotonic()
+                if chunk.usage:
+                    result.usage = chunk.usage
+                result.text += chunk.text
+                yield chunk
+        except ProviderError as exc:
+            result.outcome, result.error_fr = exc.outcome, exc.message_fr
+            log.warning("provider call failed request_id=%s: %s", ctx.request_id, exc)
+            raise
+        except (asyncio.CancelledError, GeneratorExit):
+            result.outcome = "stopped"
+            raise
+        finally:
+            await _close(chunks)
+            self._record(ctx, target, result, start, first)
+
+    def _record(
+        self, ctx: CallContext, target: Resolved, result: CallResult, start: float, first: float | None
+    ) -> None:
+        with session_scope(self.sessions) as db:
+            db.add(
+                UsageEvent(
+                    request_id=ctx.request_id,
+                    tenant_id=ctx.tenant_id,
+                    user_id=ctx.user_id,
+                    service_id=ctx.service_id,
+                    provider_id=target.provider_id,
+                    provider_name=target.provider_name,
+                    model=target.model,
+                    source=ctx.source,
+                    assistant_id=ctx.assistant_id,
+                    conversation_id=ctx.conversation_id,
+                    prompt_tokens=result.usage.get("prompt_tokens", 0),
+                    completion_tokens=result.usage.get("completion_tokens", 0),
+                    latency_ms=(time.monotonic() - start) * 1000,
+                    ttft_ms=None if first is None else (first - start) * 1000,
+                    outcome=result.outcome,
+                )
+            )
+
+
+async def _close(chunks: AsyncIterator[ChatChunk]) -> None:
+    aclose = getattr(chunks, "aclose", None)
+    if aclose is not None:
+        try:
+            await aclose()
+        except (ProviderError, RuntimeError):
+            pass

@@ -1,0 +1,30 @@
+"""At start-up, answers left "streaming" by a stopped process are marked failed, not left hanging."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import update
+from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlalchemy.orm import Session, sessionmaker
+
+from civia.db.engine import session_scope
+from civia.db.models import Message, MessageStatus
+
+log = logging.getLogger("civia.chat")
+INTERRUPTED = "La génération a été interrompue par un redémarrage du serveur. Vous pouvez régénérer."
+
+
+def recover_interrupted(sessions: sessionmaker[Session]) -> int:
+    try:
+        with session_scope(sessions) as db:
+            count = db.execute(
+                update(Message)
+                .where(Message.status == "streaming")
+                .values(status=MessageStatus.ERROR, error=INTERRUPTED)
+            ).rowcount
+    except (OperationalError, ProgrammingError):
+        return 0  # database not migrated yet: `civia db upgrade` comes first
+    if count:
+        log.warning("marked %d interrupted answers as failed", count)
+    return count

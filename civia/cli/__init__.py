@@ -1,0 +1,20 @@
+"""The `civia` command line: noun groups (db, demo, users, services, tokens, providers, eval)."""
+
+from __future__ import annotations
+
+import click
+
+from civia.cli import accounts, db, demo, evaluate, providers, serve, tokens
+
+
+@click.group()
+@click.version_option(package_name="civia")
+def main() -> None:
+    """Civia — espace de travail d'IA générative souverain pour les collectivités."""
+
+
+for command in (
+    serve.serve, db.db, demo.demo, accounts.users, accounts.services, tokens.tokens,
+    providers.providers, evaluate.eval_group,
+):  # fmt: skip
+    main.add_command(command)

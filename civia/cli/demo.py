@@ -1,0 +1,29 @@
+"""`civia demo load`: the demo collectivité."""
+
+from __future__ import annotations
+
+import click
+
+from civia.cli.common import database
+from civia.settings import Mode, get_settings
+
+
+@click.group()
+def demo() -> None:
+    """Demo data (Commune de Démoville)."""
+
+
+@demo.command("load")
+def load() -> None:
+    """Create Commune de Démoville with one user per role (idempotent)."""
+    from civia import demo as demo_data
+    from civia.db.migrate import upgrade
+
+    settings = get_settings()
+    if settings.mode is not Mode.DEMO:
+        raise click.ClickException("Demo data with known passwords is refused outside demo mode.")
+    upgrade(settings.db_url)
+    with database() as db:
+        demo_data.load(db)
+    click.echo("Commune de Démoville is ready. Logins: agent, referent, comite, dpo, pilotage, admin;")
+    click.echo("password: <login>-demo-civia (e.g. agent-demo-civia).")

@@ -1,0 +1,53 @@
+"""`civia providers …`: model providers of a collectivité."""
+
+from __future__ import annotations
+
+import click
+
+from civia.cli.accounts import TENANT, _tenant
+from civia.cli.common import database, fail
+from civia.db.models import HostingClass, Provider
+from civia.providers import store
+
+
+@click.group()
+def providers() -> None:
+    """Configure model providers (the local model and OpenAI-compatible servers)."""
+
+
+@providers.command("list")
+@TENANT
+def list_providers(tenant: str) -> None:
+    with database() as db:
+        for p in store.for_tenant(db, _tenant(db, tenant).id):
+            flags = ",".join(f for f, on in (("default", p.is_default), ("disabled", not p.enabled)) if on)
+            key = f"env:{p.api_key_env}" if p.api_key_env else (f"file:{p.api_key_file}" if p.api_key_file else "-")
+            click.echo(f"{p.id}\t{p.name}\t{p.kind}\t{p.hosting_class}\t{p.base_url or '-'}\t"
+                       f"{','.join(p.models or []) or '-'}\t{key}\t{flags}")  # fmt: skip
+
+
+@providers.command("add")
+@click.option("--name", required=True)
+@click.option("--kind", default="openai_compat", show_default=True)
+@click.option("--base-url", default="", help="e.g. http://127.0.0.1:8080/v1")
+@click.option("--api-key-env", default="", help="Environment variable holding the key")
+@click.option("--api-key-file", default="", help="File holding the key")
+@click.option("--model", "models", multiple=True, help="Model id served (repeatable)")
+@click.option("--hosting-class", type=click.Choice([h.value for h in HostingClass]), required=True)
+@click.option("--default", "is_default", is_flag=True)
+@TENANT
+def add(
+    name: str, kind: str, base_url: str, api_key_env: str, api_key_file: str,
+    models: tuple[str, ...], hosting_class: str, is_default: bool, tenant: str,
+) -> None:  # fmt: skip
+    with database() as db:
+        provider = Provider(tenant_id=_tenant(db, tenant).id)
+        try:
+            store.save(
+                db, provider, name=name, kind=kind, base_url=base_url, api_key_env=api_key_env,
+                api_key_file=api_key_file, hosting_class=hosting_class, models=list(models),
+                enabled=True, is_default=is_default,
+            )  # fmt: skip
+        except store.ProviderConfigError as exc:
+            fail(str(exc))
+        click.echo(f"Provider {name} added (id {provider.id}).")

@@ -1,0 +1,32 @@
+"""`civia serve`: run the web application with uvicorn."""
+
+from __future__ import annotations
+
+import click
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--no-upgrade", is_flag=True, help="Do not apply database migrations first.")
+def serve(host: str, port: int, no_upgrade: bool) -> None:
+    """Serve Civia (applies migrations first)."""
+    import logging
+
+    import uvicorn
+
+    from civia.app import create_app
+    from civia.db.migrate import upgrade
+    from civia.providers.local_llama import check_local_model
+    from civia.settings import get_settings
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    settings = get_settings()
+    if not no_upgrade:
+        upgrade(settings.db_url)
+    if settings.local_model_enabled:
+        try:
+            click.echo(f"Local model: {check_local_model(settings)}")
+        except RuntimeError as exc:
+            raise click.ClickException(str(exc)) from None
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")

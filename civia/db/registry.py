@@ -1,0 +1,9 @@
+"""Import every module that declares models, so `Base.metadata` is complete."""
+
+from __future__ import annotations
+
+from civia.db import models as core_models
+from civia.db.base import Base
+
+MODEL_MODULES = (core_models,)
+metadata = Base.metadata

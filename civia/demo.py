@@ -1,0 +1,55 @@
+"""The demo collectivité: Commune de Démoville, 3 services, one user per role, the local model."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from civia import accounts
+from civia.db.models import HostingClass, Provider, Role, Service, Tenant, User
+from civia.providers.model_files import MODEL_ID
+
+TENANT_SLUG = "demoville"
+TENANT_NAME = "Commune de Démoville"
+SERVICES = ("Direction générale des services", "Population et citoyenneté", "Urbanisme")
+USERS = {  # login (= role) → (display name, service index)
+    Role.AGENT: ("Alice Agent", 1),
+    Role.REFERENT: ("Romain Référent", 1),
+    Role.COMITE: ("Camille Comité", 0),
+    Role.DPO: ("Dominique DPO", 0),
+    Role.PILOTAGE: ("Paule Pilotage", 0),
+    Role.ADMIN: ("Adrien Admin", 0),
+}
+
+
+def demo_password(role: Role) -> str:
+    """Documented demo passwords: `<role>-demo-civia` (demo mode only)."""
+    return f"{role.value}-demo-civia"
+
+
+def load(db: Session) -> Tenant:
+    """Create the demo collectivité; running it again changes nothing."""
+    tenant = db.scalar(select(Tenant).where(Tenant.slug == TENANT_SLUG))
+    if tenant is None:
+        tenant = Tenant(slug=TENANT_SLUG, name=TENANT_NAME)
+        db.add(tenant)
+        db.flush()
+    services = []
+    for name in SERVICES:
+        svc = db.scalar(select(Service).where(Service.tenant_id == tenant.id, Service.name == name))
+        services.append(svc or accounts.create_service(db, tenant=tenant, name=name))
+    for role, (display, svc_index) in USERS.items():
+        if db.scalar(select(User).where(User.login == role.value)) is None:
+            accounts.create_user(
+                db, tenant=tenant, login=role.value, password=demo_password(role), role=role.value,
+                display_name=display, service_id=services[svc_index].id,
+            )  # fmt: skip
+    if db.scalar(select(Provider).where(Provider.tenant_id == tenant.id)) is None:
+        db.add(
+            Provider(
+                tenant_id=tenant.id, name="Modèle local (démo)", kind="local_llama",
+                hosting_class=HostingClass.LOCAL.value, models=[MODEL_ID], is_default=True,
+            )  # fmt: skip
+        )
+    db.flush()
+    return tenant

@@ -1,0 +1,1 @@
+"""Model providers: one small protocol per capability, implementations registered as plugins."""

@@ -1,0 +1,84 @@
+"""Typed settings, read from CIVIA_* environment variables (or NAME_FILE for secrets)."""
+
+from __future__ import annotations
+
+import os
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEMO_SECRET = "demo-secret-do-not-use-in-production"  # noqa: S105 - refused outside demo mode
+
+
+class Mode(StrEnum):
+    DEMO = "demo"
+    PRODUCTION = "production"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CIVIA_", extra="ignore")
+
+    mode: Mode = Field(Mode.DEMO, description="demo (embedded defaults) or production")
+    secret_key: str = Field(DEMO_SECRET, description="Key for signing tokens; required in production")
+    data_dir: Path = Field(Path("var"), description="Where the SQLite database and files live")
+    database_url: str = Field("", description="SQLAlchemy URL; default SQLite in data_dir")
+    redis_url: str = Field("", description="Redis URL for shared rate limits (optional)")
+    cookie_secure: bool | None = Field(None, description="Secure cookies; default True outside demo")
+    session_hours: float = Field(8.0, gt=0, description="Idle session lifetime in hours")
+    max_message_chars: int = Field(20_000, gt=0, description="Longest message an agent may send")
+    login_rate_limit: str = Field("5/minute", description="Failed logins allowed per account and IP")
+    provider_timeout_s: float = Field(120.0, gt=0, description="Total timeout of one model call")
+    provider_first_token_timeout_s: float = Field(60.0, gt=0, description="Timeout for 1st token")
+    max_tokens: int = Field(1024, gt=0, description="Default generation length")
+    local_model_path: Path | None = Field(None, description="GGUF to use instead of the bundled one")
+    local_model_ctx: int = Field(4096, ge=512, description="Context window of the local model")
+    local_model_threads: int = Field(1, ge=1, description="llama.cpp generation threads")
+    local_model_threads_batch: int = Field(2, ge=1, description="llama.cpp prompt threads")
+    local_model_enabled: bool = Field(True, description="Register the embedded local model")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _read_secret_files(cls, data: Any) -> Any:
+        """Support CIVIA_SECRET_KEY_FILE and CIVIA_DATABASE_URL_FILE (Docker/systemd secrets)."""
+        if isinstance(data, dict):
+            for name in ("secret_key", "database_url"):
+                path = os.environ.get(f"CIVIA_{name.upper()}_FILE")
+                if path and name not in data:
+                    data[name] = Path(path).read_text(encoding="utf-8").strip()
+        return data
+
+    @field_validator("login_rate_limit")
+    @classmethod
+    def _valid_rate(cls, value: str) -> str:
+        from limits import parse
+
+        parse(value)
+        return value
+
+    @model_validator(mode="after")
+    def _refuse_default_secret(self) -> Settings:
+        if self.mode is Mode.PRODUCTION and (
+            self.secret_key == DEMO_SECRET or len(self.secret_key) < 32
+        ):
+            raise ValueError(
+                "CIVIA_SECRET_KEY must be set to a random value of at least 32 characters "
+                "outside demo mode (e.g. `python -c 'import secrets;print(secrets.token_urlsafe())'`)"
+            )
+        return self
+
+    @property
+    def db_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'civia.db'}"
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.mode is Mode.PRODUCTION if self.cookie_secure is None else self.cookie_secure
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,1 @@
+"""Server-rendered UI: Jinja2 templates + HTMX, SSE for streaming answers."""

@@ -1,0 +1,83 @@
+"""Request dependencies: database session, current user, role checks, CSRF."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request
+from sqlalchemy.orm import Session
+
+from civia.auth.sessions import resolve_session
+from civia.auth.tokens import same
+from civia.db.models import Role, User, WebSession
+
+SESSION_COOKIE = "civia_session"
+LOGIN_CSRF_COOKIE = "civia_login_csrf"
+UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+class LoginRequired(Exception):
+    """Raised for anonymous or expired sessions; turned into a redirect to the login page."""
+
+
+class CsrfFailed(Exception):
+    pass
+
+
+def get_db(request: Request) -> Iterator[Session]:
+    db = request.app.state.sessions()
+    try:
+        yield db
+        db.commit()
+    except BaseException:
+        db.rollback()
+        raise
+    finally:
+        db.close()
+
+
+Db = Annotated[Session, Depends(get_db)]
+
+
+def current_session(request: Request, db: Db) -> tuple[User, WebSession]:
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token:
+        raise LoginRequired
+    found = resolve_session(db, token, hours=request.app.state.settings.session_hours)
+    if found is None:
+        db.commit()  # keep the deletion of an expired session
+        raise LoginRequired
+    request.state.user = found[0]
+    request.state.csrf = found[1].csrf_token
+    return found
+
+
+async def check_csrf(
+    request: Request, found: Annotated[tuple[User, WebSession], Depends(current_session)]
+) -> User:
+    """Every state-changing request of a logged-in user carries the session's CSRF token."""
+    if request.method in UNSAFE:
+        sent = request.headers.get("x-csrf-token")
+        if sent is None:
+            form = await request.form()
+            value = form.get("csrf_token")
+            sent = value if isinstance(value, str) else ""
+        if not sent or not same(sent, found[1].csrf_token):
+            raise CsrfFailed
+    return found[0]
+
+
+CurrentUser = Annotated[User, Depends(check_csrf)]
+
+
+def require_role(*roles: Role) -> Callable[[User], User]:
+    def dependency(user: CurrentUser) -> User:
+        if user.role_enum not in roles:
+            raise HTTPException(403, "Vous n'avez pas les droits nécessaires pour cette page.")
+        return user
+
+    return dependency
+
+
+AdminUser = Annotated[User, Depends(require_role(Role.ADMIN))]

@@ -1,0 +1,153 @@
+"""Administration (role admin): users, services and model providers of the admin's tenant."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, HTTPException, Request, Response
+from fastapi.responses import RedirectResponse
+from sqlalchemy import select
+
+from civia import accounts
+from civia.db.models import Provider, Service, User
+from civia.providers import registry, store
+from civia.web.deps import AdminUser, Db
+from civia.web.render import render
+
+router = APIRouter(prefix="/admin")
+Text = Annotated[str, Form(max_length=500)]
+
+
+def _back(path: str, message: str) -> Response:
+    return RedirectResponse(f"{path}?ok={message}", status_code=303)
+
+
+def _services(db: Db, admin: User) -> list[Service]:
+    return list(db.scalars(select(Service).where(Service.tenant_id == admin.tenant_id).order_by(Service.name)))
+
+
+def _user_of_tenant(db: Db, admin: User, user_id: int) -> User:
+    user = db.get(User, user_id)
+    if user is None or user.tenant_id != admin.tenant_id:
+        raise HTTPException(404, "Utilisateur introuvable.")
+    return user
+
+
+@router.get("/utilisateurs")
+def users_page(request: Request, db: Db, admin: AdminUser, ok: str = "", error: str = "") -> Response:
+    users = db.scalars(select(User).where(User.tenant_id == admin.tenant_id).order_by(User.login)).all()
+    return render(
+        request, "admin/users.html", users=users, services=_services(db, admin), ok=ok, error=error
+    )
+
+
+@router.post("/utilisateurs")
+def create_user(
+    request: Request,
+    db: Db,
+    admin: AdminUser,
+    login: Text,
+    password: Text,
+    role: Text,
+    display_name: Text = "",
+    email: Text = "",
+    service_id: Annotated[int | None, Form()] = None,
+) -> Response:
+    try:
+        accounts.create_user(
+            db, tenant=admin.tenant, login=login, password=password, role=role,
+            display_name=display_name, email=email, service_id=service_id,
+        )  # fmt: skip
+    except accounts.AccountError as exc:
+        db.rollback()
+        return users_page(request, db, admin, error=str(exc))
+    return _back("/admin/utilisateurs", "Utilisateur créé.")
+
+
+@router.post("/utilisateurs/{user_id}")
+def update_user(
+    request: Request,
+    db: Db,
+    admin: AdminUser,
+    user_id: int,
+    role: Text,
+    service_id: Annotated[int | None, Form()] = None,
+    active: Annotated[bool, Form()] = False,
+    password: Text = "",
+) -> Response:
+    user = _user_of_tenant(db, admin, user_id)
+    if user.id == admin.id and (role != user.role or not active):
+        return users_page(
+            request, db, admin, error="Vous ne pouvez pas retirer vos propres droits d'administrateur."
+        )
+    try:
+        accounts.update_user(db, user, role=role, service_id=service_id, active=active)
+        if password:
+            accounts.set_password(db, user, password)
+    except accounts.AccountError as exc:
+        db.rollback()
+        return users_page(request, db, admin, error=str(exc))
+    return _back("/admin/utilisateurs", f"Compte {user.login} mis à jour.")
+
+
+@router.get("/services")
+def services_page(request: Request, db: Db, admin: AdminUser, ok: str = "", error: str = "") -> Response:
+    return render(request, "admin/services.html", services=_services(db, admin), ok=ok, error=error)
+
+
+@router.post("/services")
+def create_service(request: Request, db: Db, admin: AdminUser, name: Text) -> Response:
+    try:
+        accounts.create_service(db, tenant=admin.tenant, name=name)
+    except accounts.AccountError as exc:
+        db.rollback()
+        return services_page(request, db, admin, error=str(exc))
+    return _back("/admin/services", "Service créé.")
+
+
+@router.get("/fournisseurs")
+def providers_page(request: Request, db: Db, admin: AdminUser, ok: str = "", error: str = "") -> Response:
+    return render(
+        request,
+        "admin/providers.html",
+        providers=store.for_tenant(db, admin.tenant_id),
+        kinds=sorted(registry.provider_kinds()),
+        ok=ok,
+        error=error,
+    )
+
+
+@router.post("/fournisseurs")
+def save_provider(
+    request: Request,
+    db: Db,
+    admin: AdminUser,
+    name: Text,
+    kind: Text,
+    hosting_class: Text,
+    provider_id: Annotated[int | None, Form()] = None,
+    base_url: Text = "",
+    api_key_env: Text = "",
+    api_key_file: Text = "",
+    models: Annotated[str, Form(max_length=5000)] = "",
+    enabled: Annotated[bool, Form()] = False,
+    is_default: Annotated[bool, Form()] = False,
+) -> Response:
+    if provider_id is None:
+        provider = Provider(tenant_id=admin.tenant_id)
+    else:
+        found = db.get(Provider, provider_id)
+        if found is None or found.tenant_id != admin.tenant_id:
+            raise HTTPException(404, "Fournisseur introuvable.")
+        provider = found
+    try:
+        store.save(
+            db, provider, name=name.strip(), kind=kind, base_url=base_url.strip(),
+            api_key_env=api_key_env.strip(), api_key_file=api_key_file.strip(),
+            hosting_class=hosting_class, models=store.parse_models(models),
+            enabled=enabled, is_default=is_default,
+        )  # fmt: skip
+    except store.ProviderConfigError as exc:
+        db.rollback()
+        return providers_page(request, db, admin, error=str(exc))
+    return _back("/admin/fournisseurs", f"Fournisseur « {provider.name} » enregistré.")

@@ -1,0 +1,103 @@
+"""Login and logout."""
+
+from __future__ import annotations
+
+import logging
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request, Response
+from fastapi.responses import RedirectResponse
+from sqlalchemy import select
+
+from civia.auth.passwords import verify_password
+from civia.auth.sessions import close_session, open_session
+from civia.auth.tokens import new_secret, same
+from civia.db.models import User
+from civia.web.deps import LOGIN_CSRF_COOKIE, SESSION_COOKIE, CsrfFailed, Db
+from civia.web.render import render
+
+router = APIRouter()
+log = logging.getLogger("civia.auth")
+BAD_LOGIN = "Identifiant ou mot de passe incorrect."
+THROTTLED = "Trop de tentatives de connexion. Patientez une minute avant de réessayer."
+
+
+def _safe_next(target: str) -> str:
+    return target if target.startswith("/") and not target.startswith("//") else "/"
+
+
+@router.get("/connexion")
+def login_page(request: Request, suivant: str = "/") -> Response:
+    token = request.cookies.get(LOGIN_CSRF_COOKIE) or new_secret()
+    response = render(request, "login.html", login_csrf=token, suivant=_safe_next(suivant))
+    response.set_cookie(
+        LOGIN_CSRF_COOKIE,
+        token,
+        httponly=True,
+        samesite="strict",
+        secure=request.app.state.settings.secure_cookies,
+    )
+    return response
+
+
+@router.post("/connexion")
+def login(
+    request: Request,
+    db: Db,
+    login: Annotated[str, Form(max_length=100)],
+    password: Annotated[str, Form(max_length=1000)],
+    csrf_token: Annotated[str, Form()] = "",
+    suivant: Annotated[str, Form()] = "/",
+) -> Response:
+    cookie = request.cookies.get(LOGIN_CSRF_COOKIE, "")
+    if not cookie or not same(cookie, csrf_token):
+        raise CsrfFailed
+    settings = request.app.state.settings
+    limiter = request.app.state.limiter
+    ip = request.client.host if request.client else "?"
+    login = login.strip().lower()
+
+    def fail(message: str, status: int) -> Response:
+        return render(
+            request, "login.html", status_code=status, error=message, login=login,
+            login_csrf=cookie, suivant=_safe_next(suivant),
+        )  # fmt: skip
+
+    if limiter.blocked(login, ip):
+        log.warning("login throttled login=%s ip=%s", login, ip)
+        return fail(THROTTLED, 429)
+    user = db.scalar(select(User).where(User.login == login))
+    if not verify_password(user.password_hash if user else None, password) or not (
+        user and user.active
+    ):
+        limiter.failed(login, ip)
+        log.info("login failed login=%s ip=%s", login, ip)
+        return fail(BAD_LOGIN, 401)
+    token, _ = open_session(db, user, hours=settings.session_hours)
+    response = RedirectResponse(_safe_next(suivant), status_code=303)
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        httponly=True,
+        samesite="lax",
+        secure=settings.secure_cookies,
+        max_age=int(settings.session_hours * 3600),
+    )
+    response.delete_cookie(LOGIN_CSRF_COOKIE)
+    log.info("login ok user_id=%s", user.id)
+    return response
+
+
+@router.post("/deconnexion")
+def logout(request: Request, db: Db, csrf_token: Annotated[str, Form()] = "") -> Response:
+    token = request.cookies.get(SESSION_COOKIE)
+    if token:
+        from civia.auth.sessions import resolve_session
+
+        found = resolve_session(db, token, hours=request.app.state.settings.session_hours)
+        if found and not same(csrf_token, found[1].csrf_token):
+            raise CsrfFailed
+        close_session(db, token)
+    response = RedirectResponse("/connexion", status_code=303)
+    response.delete_cookie(SESSION_COOKIE)
+    return response

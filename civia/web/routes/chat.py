@@ -1,0 +1,261 @@
+"""Conversations: pages, sending, streaming (SSE), stop, regenerate, rename, delete, search."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import APIRouter, Form, HTTPException, Request, Response
+from fastapi.responses import JSONResponse, RedirectResponse, StreamingResponse
+from sqlalchemy import update
+
+from civia.assistants.catalogue import AssistantSpec, get
+from civia.chat import conversations
+from civia.chat.gateway import CallContext, CallResult
+from civia.db.engine import session_scope
+from civia.db.models import Conversation, Message, MessageStatus, User
+from civia.providers.base import ChatRequest, ProviderError
+from civia.web.deps import CurrentUser, Db
+from civia.web.markdown import render as md
+from civia.web.render import render
+
+router = APIRouter(prefix="/conversations")
+log = logging.getLogger("civia.chat")
+
+
+def _assistant(assistant_id: str) -> AssistantSpec:
+    spec = get(assistant_id)
+    if spec is None:
+        raise HTTPException(404, "Cet assistant n'existe pas ou n'est pas disponible.")
+    return spec
+
+
+def _owned(db: Db, user: User, conversation_id: int) -> Conversation:
+    conv = conversations.get_owned(db, user=user, conversation_id=conversation_id)
+    if conv is None:  # another user's conversation is indistinguishable from a missing one
+        raise HTTPException(404, "Cette conversation n'existe pas.")
+    return conv
+
+
+def _checked_content(request: Request, content: str) -> str:
+    limit = request.app.state.settings.max_message_chars
+    if not content.strip():
+        raise HTTPException(422, "Le message est vide.")
+    if len(content) > limit:
+        raise HTTPException(
+            413,
+            f"Votre message fait {len(content):,} caractères ; la limite est de {limit:,}. "
+            "Il n'a pas été envoyé et reste dans la zone de saisie : raccourcissez-le."
+            .replace(",", "\u202f"),
+        )
+    return content
+
+
+def _stream_url(conv: Conversation, answer: Message) -> str:
+    return f"/conversations/{conv.id}/reponses/{answer.id}/flux"
+
+
+def _sent(request: Request, conv: Conversation, user_msg: Message, answer: Message) -> Response:
+    return JSONResponse(
+        {
+            "conversation_id": conv.id,
+            "url": f"/conversations/{conv.id}",
+            "title": conv.title,
+            "user_html": md(user_msg.content),
+            "answer_id": answer.id,
+            "stream_url": _stream_url(conv, answer),
+            "stop_url": f"/conversations/{conv.id}/reponses/{answer.id}/arret",
+        }
+    )
+
+
+@router.get("/nouvelle")
+def new_page(request: Request, db: Db, user: CurrentUser, assistant: str = "chat") -> Response:
+    spec = _assistant(assistant)
+    models = [m for _, m in request.app.state.gateway.models(db, user.tenant_id)]
+    return render(request, "chat.html", conv=None, assistant=spec, models=models, md=md)
+
+
+@router.post("")
+def create(
+    request: Request,
+    db: Db,
+    user: CurrentUser,
+    content: Annotated[str, Form()],
+    assistant: Annotated[str, Form()] = "chat",
+    model: Annotated[str, Form()] = "",
+) -> Response:
+    _assistant(assistant)
+    content = _checked_content(request, content)
+    conv = conversations.create(db, user=user, assistant_id=assistant)
+    conv.model = model
+    user_msg, answer = conversations.add_exchange(db, conv, content)
+    return _sent(request, conv, user_msg, answer)
+
+
+@router.get("/liste")
+def sidebar(request: Request, db: Db, user: CurrentUser, q: str = "") -> Response:
+    items = conversations.list_for(db, user=user, query=q[:200])
+    return render(request, "partials/conversation_list.html", conversations=items, q=q)
+
+
+@router.get("/{conversation_id}")
+def page(request: Request, db: Db, user: CurrentUser, conversation_id: int) -> Response:
+    conv = _owned(db, user, conversation_id)
+    spec = get(conv.assistant_id) or _assistant("chat")
+    models = [m for _, m in request.app.state.gateway.models(db, user.tenant_id)]
+    return render(request, "chat.html", conv=conv, assistant=spec, models=models, md=md)
+
+
+@router.post("/{conversation_id}/messages")
+def send(
+    request: Request,
+    db: Db,
+    user: CurrentUser,
+    conversation_id: int,
+    content: Annotated[str, Form()],
+) -> Response:
+    conv = _owned(db, user, conversation_id)
+    content = _checked_content(request, content)
+    if any(m.status in (MessageStatus.PENDING, "streaming") for m in conv.messages):
+        raise HTTPException(409, "Une réponse est déjà en cours : attendez-la ou arrêtez-la.")
+    user_msg, answer = conversations.add_exchange(db, conv, content)
+    return _sent(request, conv, user_msg, answer)
+
+
+@router.post("/{conversation_id}/regenerer")
+def regenerate(request: Request, db: Db, user: CurrentUser, conversation_id: int) -> Response:
+    conv = _owned(db, user, conversation_id)
+    if any(m.status in (MessageStatus.PENDING, "streaming") for m in conv.messages):
+        raise HTTPException(409, "Une réponse est déjà en cours : attendez-la ou arrêtez-la.")
+    answer = conversations.regenerate(db, conv)
+    if answer is None:
+        raise HTTPException(422, "Il n'y a pas de question à laquelle répondre.")
+    return JSONResponse(
+        {
+            "answer_id": answer.id,
+            "stream_url": _stream_url(conv, answer),
+            "stop_url": f"/conversations/{conv.id}/reponses/{answer.id}/arret",
+        }
+    )
+
+
+@router.post("/{conversation_id}/reponses/{message_id}/arret")
+def stop(request: Request, db: Db, user: CurrentUser, conversation_id: int, message_id: int) -> Response:
+    _owned(db, user, conversation_id)
+    event = request.app.state.stop_events.get(message_id)
+    if event is not None:
+        event.set()
+    return Response(status_code=204)
+
+
+@router.get("/{conversation_id}/reponses/{message_id}/flux")
+def stream(request: Request, db: Db, user: CurrentUser, conversation_id: int, message_id: int) -> Response:
+    conv = _owned(db, user, conversation_id)
+    answer = next((m for m in conv.messages if m.id == message_id and m.role == "assistant"), None)
+    if answer is None:
+        raise HTTPException(404, "Cette réponse n'existe pas.")
+    # Claim the pending answer atomically: a double submit or a second tab cannot run it twice.
+    claimed = db.execute(
+        update(Message)
+        .where(Message.id == answer.id, Message.status == MessageStatus.PENDING)
+        .values(status="streaming")
+    ).rowcount
+    db.commit()
+    if not claimed:
+        return StreamingResponse(_replay(answer), media_type="text/event-stream")
+    spec = get(conv.assistant_id) or _assistant("chat")
+    gateway = request.app.state.gateway
+    try:
+        target = gateway.resolve(db, user.tenant_id, conv.model)
+    except ProviderError as exc:
+        _finish(request, answer.id, "", MessageStatus.ERROR, exc.message_fr, "")
+        return StreamingResponse(
+            _replay_error(exc.message_fr), media_type="text/event-stream"
+        )
+    chat_request = ChatRequest(
+        messages=conversations.history(conv, spec, upto=answer),
+        max_tokens=request.app.state.settings.max_tokens,
+    )
+    ctx = CallContext(
+        tenant_id=user.tenant_id,
+        user_id=user.id,
+        service_id=user.service_id,
+        source="web",
+        assistant_id=spec.id,
+        conversation_id=conv.id,
+        request_id=request.state.request_id,
+    )
+    stop_event = asyncio.Event()
+    request.app.state.stop_events[answer.id] = stop_event
+
+    async def events() -> AsyncIterator[str]:
+        result = CallResult()
+        status, error = MessageStatus.STOPPED, ""
+        try:
+            async for chunk in gateway.stream(ctx, target, chat_request, result):
+                if stop_event.is_set():
+                    break
+                if chunk.text:
+                    yield _sse("token", {"t": chunk.text})
+            else:
+                status = MessageStatus.OK
+        except ProviderError as exc:
+            status, error = MessageStatus.ERROR, f"{exc.message_fr} (réf. {ctx.request_id})"
+        finally:
+            request.app.state.stop_events.pop(answer.id, None)
+            _finish(request, answer.id, result.text, status, error, target.model)
+        yield _sse("done", {"status": status, "html": md(result.text), "error": error})
+
+    return StreamingResponse(
+        events(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"}
+    )
+
+
+def _finish(
+    request: Request, message_id: int, text: str, status: str, error: str, model: str
+) -> None:
+    with session_scope(request.app.state.sessions) as db:
+        msg = db.get(Message, message_id)
+        if msg is not None:
+            msg.content, msg.status, msg.error, msg.model = text, status, error, model
+
+
+async def _replay(answer: Message) -> AsyncIterator[str]:
+    status = answer.status if answer.status != "streaming" else "busy"
+    yield _sse("done", {"status": status, "html": md(answer.content), "error": answer.error})
+
+
+async def _replay_error(message: str) -> AsyncIterator[str]:
+    yield _sse("done", {"status": MessageStatus.ERROR, "html": "", "error": message})
+
+
+def _sse(event: str, data: dict[str, str]) -> str:
+    return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+
+
+@router.post("/{conversation_id}/renommer")
+def rename(
+    request: Request,
+    db: Db,
+    user: CurrentUser,
+    conversation_id: int,
+    title: Annotated[str, Form(max_length=200)],
+) -> Response:
+    conv = _owned(db, user, conversation_id)
+    conversations.rename(conv, title)
+    if request.headers.get("hx-request"):
+        return sidebar(request, db, user)
+    return RedirectResponse(f"/conversations/{conv.id}", status_code=303)
+
+
+@router.post("/{conversation_id}/supprimer")
+def delete(request: Request, db: Db, user: CurrentUser, conversation_id: int) -> Response:
+    conv = _owned(db, user, conversation_id)
+    conversations.remove(db, conv)
+    if request.headers.get("hx-request"):
+        return Response(status_code=200, headers={"HX-Redirect": "/"})
+    return RedirectResponse("/", status_code=303)

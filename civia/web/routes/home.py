@@ -1,0 +1,33 @@
+"""Home: the assistants a user may use and their recent conversations."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+
+from civia.assistants.catalogue import builtins
+from civia.chat import conversations
+from civia.db.models import Provider
+from civia.web.deps import CurrentUser, Db
+from civia.web.render import render
+
+router = APIRouter()
+
+
+@router.get("/")
+def home(request: Request, db: Db, user: CurrentUser) -> Response:
+    providers = db.query(Provider).filter_by(tenant_id=user.tenant_id, enabled=True).all()
+    return render(
+        request,
+        "home.html",
+        assistants=list(builtins().values()),
+        recent=conversations.list_for(db, user=user, limit=8),
+        only_local=all(p.kind == "local_llama" for p in providers),
+    )
+
+
+@router.get("/sante")
+def health(request: Request, db: Db) -> dict[str, str]:
+    from sqlalchemy import text
+
+    db.execute(text("SELECT 1"))
+    return {"status": "ok"}

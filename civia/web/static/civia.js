@@ -1,0 +1,160 @@
+// Civia front-end: CSRF header for htmx, chat sending and streaming (SSE), small helpers.
+"use strict";
+
+function csrf() { return document.body.dataset.csrf || ""; }
+
+document.addEventListener("htmx:configRequest", (e) => {
+  e.detail.headers["X-CSRF-Token"] = csrf();
+});
+
+document.addEventListener("submit", (e) => {
+  const msg = e.target.dataset && e.target.dataset.confirm;
+  if (msg && !window.confirm(msg)) e.preventDefault();
+});
+
+document.addEventListener("click", (e) => {
+  const btn = e.target.closest("button.copy");
+  if (!btn) return;
+  const body = btn.closest(".msg").querySelector(".body");
+  navigator.clipboard.writeText(body.innerText).then(
+    () => { btn.textContent = "Copié"; setTimeout(() => { btn.textContent = "Copier"; }, 1500); },
+    () => { btn.textContent = "Copie impossible"; });
+});
+
+(function chat() {
+  const root = document.getElementById("chat");
+  if (!root) return;
+  const form = document.getElementById("composer");
+  const box = document.getElementById("message");
+  const list = document.getElementById("messages");
+  const sendBtn = document.getElementById("send");
+  const stopBtn = document.getElementById("stop");
+  const regenBtn = document.getElementById("regenerate");
+  const status = document.getElementById("chat-status");
+  const errorBox = document.getElementById("chat-error");
+  let source = null;
+  let stopUrl = null;
+
+  function showError(text) { errorBox.textContent = text; errorBox.hidden = !text; }
+  function busy(on) {
+    sendBtn.disabled = on; stopBtn.hidden = !on;
+    if (regenBtn) regenBtn.disabled = on;
+  }
+
+  function bubble(role, html) {
+    const li = document.createElement("li");
+    li.className = "msg " + role;
+    const who = document.createElement("p");
+    who.className = "who"; who.textContent = role === "user" ? "Vous" : "Civia";
+    const body = document.createElement("div");
+    body.className = "body"; body.innerHTML = html || "";
+    li.append(who, body);
+    list.append(li);
+    return li;
+  }
+
+  async function post(url, data) {
+    const resp = await fetch(url, {
+      method: "POST", body: data, headers: { "X-CSRF-Token": csrf(), "Accept": "application/json" },
+    });
+    let payload = {};
+    try { payload = await resp.json(); } catch (_) { /* non-JSON error page */ }
+    if (resp.status === 401) { window.location = "/connexion"; }
+    if (!resp.ok) throw new Error(payload.detail || "Erreur " + resp.status + " : réessayez.");
+    return payload;
+  }
+
+  function stream(url, li) {
+    const body = li.querySelector(".body");
+    body.textContent = "";
+    li.setAttribute("aria-busy", "true");
+    status.textContent = "Civia rédige sa réponse…";
+    busy(true);
+    let text = "";
+    source = new EventSource(url);
+    source.addEventListener("token", (ev) => {
+      text += JSON.parse(ev.data).t;
+      body.textContent = text;  // plain text while streaming; sanitised HTML at the end
+      li.scrollIntoView({ block: "end" });
+    });
+    source.addEventListener("done", (ev) => {
+      const d = JSON.parse(ev.data);
+      finish(li, d.html, d.status, d.error);
+    });
+    source.onerror = () => {
+      if (source && source.readyState !== EventSource.CLOSED) {
+        finish(li, null, "error", "La connexion au serveur a été perdue. Rechargez la page.");
+      }
+    };
+  }
+
+  function finish(li, html, state, error) {
+    if (source) { source.close(); source = null; }
+    if (html !== null && html !== undefined) li.querySelector(".body").innerHTML = html;
+    li.removeAttribute("aria-busy");
+    if (state === "error") showError(error || "Le modèle n'a pas pu répondre.");
+    if (state === "stopped") {
+      const p = document.createElement("p"); p.className = "meta"; p.textContent = "Génération arrêtée.";
+      li.append(p);
+    }
+    if (!li.querySelector("button.copy")) {
+      const copy = document.createElement("button");
+      copy.type = "button"; copy.className = "copy link"; copy.textContent = "Copier";
+      li.append(copy);
+    }
+    status.textContent = state === "ok" ? "Réponse terminée." : "Réponse interrompue.";
+    busy(false);
+    document.body.dispatchEvent(new Event("civia:refresh"));
+    box.focus();
+  }
+
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    if (sendBtn.disabled) return;  // no double submit
+    showError("");
+    const content = box.value;
+    if (!content.trim()) { showError("Le message est vide."); return; }
+    busy(true);
+    try {
+      const d = await post(form.action, new FormData(form));
+      box.value = "";  // cleared only once the server has saved it
+      bubble("user", d.user_html);
+      if (d.url && !root.dataset.conversation) {
+        root.dataset.conversation = d.conversation_id;
+        form.action = d.url + "/messages";
+        history.replaceState(null, "", d.url);
+        document.getElementById("chat-title").textContent = d.title;
+      }
+      stopUrl = d.stop_url;
+      stream(d.stream_url, bubble("assistant", ""));
+    } catch (err) {
+      busy(false);
+      showError(err.message);  // the text stays in the box: nothing is lost
+    }
+  });
+
+  box.addEventListener("keydown", (e) => {
+    if (e.key === "Enter" && !e.shiftKey && !e.isComposing) { e.preventDefault(); form.requestSubmit(); }
+  });
+
+  stopBtn.addEventListener("click", () => {
+    const li = list.lastElementChild;
+    if (source) { source.close(); source = null; }
+    if (stopUrl) post(stopUrl, new FormData()).catch(() => {});
+    if (li) finish(li, null, "stopped", "");
+  });
+
+  if (regenBtn) regenBtn.addEventListener("click", async () => {
+    showError("");
+    try {
+      const d = await post(regenBtn.dataset.url, new FormData());
+      const last = list.lastElementChild;
+      if (last && last.classList.contains("assistant")) last.remove();
+      stopUrl = d.stop_url;
+      stream(d.stream_url, bubble("assistant", ""));
+    } catch (err) { showError(err.message); }
+  });
+
+  const pending = list.querySelector("[data-stream]");
+  if (pending) stream(pending.dataset.stream, pending.closest(".msg"));
+})();
