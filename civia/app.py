@@ -52,9 +52,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 
 def _wants_json(request: Request) -> bool:
-    return request.url.path.startswith(("/v1/", "/api/")) or "application/json" in request.headers.get(
-        "accept", ""
-    )
+    return request.url.path.startswith(
+        ("/v1/", "/api/")
+    ) or "application/json" in request.headers.get("accept", "")
 
 
 def _install_handlers(app: FastAPI) -> None:
@@ -103,7 +103,9 @@ def _install_handlers(app: FastAPI) -> None:
         if exc.status_code == 405:
             message = "Méthode non autorisée."
         if _wants_json(request) or request.headers.get("hx-request"):
-            return JSONResponse({"detail": message}, status_code=exc.status_code, headers=exc.headers)
+            return JSONResponse(
+                {"detail": message}, status_code=exc.status_code, headers=exc.headers
+            )
         return render(request, "error.html", status_code=exc.status_code, message=message)
 
     @app.exception_handler(RequestValidationError)

@@ -85,9 +85,7 @@ def list_models(request: Request, db: Db, user: ApiUser) -> dict[str, Any]:
 
 
 @router.post("/chat/completions", response_model=None)
-async def chat_completions(
-    request: Request, db: Db, user: ApiUser, body: CompletionIn
-) -> Response:
+async def chat_completions(request: Request, db: Db, user: ApiUser, body: CompletionIn) -> Response:
     settings = request.app.state.settings
     messages = [ChatMessage(m.role, m.content) for m in body.messages]
     total = sum(len(m.content) for m in messages)
@@ -110,9 +108,13 @@ async def chat_completions(
         temperature=body.temperature,
     )
     ctx = CallContext(
-        tenant_id=user.tenant_id, user_id=user.id, service_id=user.service_id, source="api",
-        assistant_id=assistant_id, request_id=request.state.request_id,
-    )  # fmt: skip
+        tenant_id=user.tenant_id,
+        user_id=user.id,
+        service_id=user.service_id,
+        source="api",
+        assistant_id=assistant_id,
+        request_id=request.state.request_id,
+    )
     name = body.model or target.model
     if body.stream:
         include_usage = bool(body.stream_options and body.stream_options.include_usage)
@@ -159,8 +161,12 @@ async def _stream(
     name: str,
     include_usage: bool,
 ) -> AsyncIterator[str]:
-    base = {"id": f"chatcmpl-{ctx.request_id}", "object": "chat.completion.chunk",
-            "created": int(time.time()), "model": name}  # fmt: skip
+    base = {
+        "id": f"chatcmpl-{ctx.request_id}",
+        "object": "chat.completion.chunk",
+        "created": int(time.time()),
+        "model": name,
+    }
 
     def chunk(delta: dict[str, str], finish: str | None = None) -> str:
         payload = {**base, "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}

@@ -13,14 +13,18 @@ from civia.db.models import ApiToken, User
 def create(db: Session, *, user: User, name: str) -> tuple[str, ApiToken]:
     """Return the token (to show once) and its row (which stores only a hash)."""
     token, prefix, hashed = new_api_token()
-    row = ApiToken(user_id=user.id, name=name.strip()[:100] or "Jeton", prefix=prefix, token_hash=hashed)
+    row = ApiToken(
+        user_id=user.id, name=name.strip()[:100] or "Jeton", prefix=prefix, token_hash=hashed
+    )
     db.add(row)
     db.flush()
     return token, row
 
 
 def list_for(db: Session, user: User) -> list[ApiToken]:
-    return list(db.scalars(select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id)))
+    return list(
+        db.scalars(select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id))
+    )
 
 
 def revoke(db: Session, *, user: User, token_id: int) -> bool:

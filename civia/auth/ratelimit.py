@@ -19,7 +19,8 @@ class LoginLimiter:
 
     def blocked(self, login: str, ip: str) -> bool:
         return not all(
-            self._limiter.test(self._rate, "login", key) for key in (f"u:{login.lower()}", f"ip:{ip}")
+            self._limiter.test(self._rate, "login", key)
+            for key in (f"u:{login.lower()}", f"ip:{ip}")
         )
 
     def failed(self, login: str, ip: str) -> None:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import time
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
-import asyncio
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -22,9 +23,7 @@ log = logging.getLogger("civia.gateway")
 
 
 class NoProvider(ProviderError):
-    message_fr = (
-        "Aucun modèle n'est disponible : un administrateur doit configurer un fournisseur."
-    )
+    message_fr = "Aucun modèle n'est disponible : un administrateur doit configurer un fournisseur."
 
 
 @dataclass
@@ -81,7 +80,7 @@ class Gateway:
             .where(Provider.tenant_id == tenant_id, Provider.enabled.is_(True))
             .order_by(Provider.is_default.desc(), Provider.id)
         ).all()
-        out = []
+        out: list[tuple[Provider, str]] = []
         for row in rows:
             chat = registry.build(provider_config(row), self.settings)
             out.extend((row, m) for m in (row.models or chat.list_models()))
@@ -137,7 +136,12 @@ class Gateway:
             self._record(ctx, target, result, start, first)
 
     def _record(
-        self, ctx: CallContext, target: Resolved, result: CallResult, start: float, first: float | None
+        self,
+        ctx: CallContext,
+        target: Resolved,
+        result: CallResult,
+        start: float,
+        first: float | None,
     ) -> None:
         with session_scope(self.sessions) as db:
             db.add(
@@ -157,6 +161,7 @@ class Gateway:
                     latency_ms=(time.monotonic() - start) * 1000,
                     ttft_ms=None if first is None else (first - start) * 1000,
                     outcome=result.outcome,
+                    extra={"usage_estimated": True} if result.usage.get("estimated") else {},
                 )
             )
 
@@ -164,7 +169,5 @@ class Gateway:
 async def _close(chunks: AsyncIterator[ChatChunk]) -> None:
     aclose = getattr(chunks, "aclose", None)
     if aclose is not None:
-        try:
+        with contextlib.suppress(ProviderError, RuntimeError):
             await aclose()
-        except (ProviderError, RuntimeError):
-            pass

@@ -14,7 +14,13 @@ def main() -> None:
 
 
 for command in (
-    serve.serve, db.db, demo.demo, accounts.users, accounts.services, tokens.tokens,
-    providers.providers, evaluate.eval_group,
-):  # fmt: skip
+    serve.serve,
+    db.db,
+    demo.demo,
+    accounts.users,
+    accounts.services,
+    tokens.tokens,
+    providers.providers,
+    evaluate.eval_group,
+):
     main.add_command(command)

@@ -37,16 +37,28 @@ def list_users(tenant: str) -> None:
 @click.password_option("--password", prompt="Password")
 @TENANT
 def create_user(
-    login: str, role: str, service_name: str, display_name: str, email: str, password: str, tenant: str
+    login: str,
+    role: str,
+    service_name: str,
+    display_name: str,
+    email: str,
+    password: str,
+    tenant: str,
 ) -> None:
     with database() as db:
         t = _tenant(db, tenant)
         service = _service(db, t, service_name) if service_name else None
         try:
             ops.create_user(
-                db, tenant=t, login=login, password=password, role=role,
-                display_name=display_name, email=email, service_id=service.id if service else None,
-            )  # fmt: skip
+                db,
+                tenant=t,
+                login=login,
+                password=password,
+                role=role,
+                display_name=display_name,
+                email=email,
+                service_id=service.id if service else None,
+            )
         except ops.AccountError as exc:
             fail(str(exc))
     click.echo(f"User {login} created.")
@@ -91,7 +103,9 @@ def services() -> None:
 def list_services(tenant: str) -> None:
     with database() as db:
         t = _tenant(db, tenant)
-        for s in db.scalars(select(Service).where(Service.tenant_id == t.id).order_by(Service.name)):
+        for s in db.scalars(
+            select(Service).where(Service.tenant_id == t.id).order_by(Service.name)
+        ):
             click.echo(f"{s.id}\t{s.name}")
 
 
@@ -127,9 +141,7 @@ def _tenant(db: Session, slug: str) -> Tenant:
 
 
 def _service(db: Session, tenant: Tenant, name: str) -> Service:
-    found = db.scalar(
-        select(Service).where(Service.tenant_id == tenant.id, Service.name == name)
-    )
+    found = db.scalar(select(Service).where(Service.tenant_id == tenant.id, Service.name == name))
     if found is None:
         raise click.ClickException(f"Unknown service: {name}")
     return found

@@ -25,5 +25,7 @@ def load() -> None:
     upgrade(settings.db_url)
     with database() as db:
         demo_data.load(db)
-    click.echo("Commune de Démoville is ready. Logins: agent, referent, comite, dpo, pilotage, admin;")
+    click.echo(
+        "Commune de Démoville is ready. Logins: agent, referent, comite, dpo, pilotage, admin;"
+    )
     click.echo("password: <login>-demo-civia (e.g. agent-demo-civia).")

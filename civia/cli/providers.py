@@ -20,10 +20,18 @@ def providers() -> None:
 def list_providers(tenant: str) -> None:
     with database() as db:
         for p in store.for_tenant(db, _tenant(db, tenant).id):
-            flags = ",".join(f for f, on in (("default", p.is_default), ("disabled", not p.enabled)) if on)
-            key = f"env:{p.api_key_env}" if p.api_key_env else (f"file:{p.api_key_file}" if p.api_key_file else "-")
-            click.echo(f"{p.id}\t{p.name}\t{p.kind}\t{p.hosting_class}\t{p.base_url or '-'}\t"
-                       f"{','.join(p.models or []) or '-'}\t{key}\t{flags}")  # fmt: skip
+            flags = ",".join(
+                f for f, on in (("default", p.is_default), ("disabled", not p.enabled)) if on
+            )
+            key = (
+                f"env:{p.api_key_env}"
+                if p.api_key_env
+                else (f"file:{p.api_key_file}" if p.api_key_file else "-")
+            )
+            click.echo(
+                f"{p.id}\t{p.name}\t{p.kind}\t{p.hosting_class}\t{p.base_url or '-'}\t"
+                f"{','.join(p.models or []) or '-'}\t{key}\t{flags}"
+            )
 
 
 @providers.command("add")
@@ -37,17 +45,32 @@ def list_providers(tenant: str) -> None:
 @click.option("--default", "is_default", is_flag=True)
 @TENANT
 def add(
-    name: str, kind: str, base_url: str, api_key_env: str, api_key_file: str,
-    models: tuple[str, ...], hosting_class: str, is_default: bool, tenant: str,
-) -> None:  # fmt: skip
+    name: str,
+    kind: str,
+    base_url: str,
+    api_key_env: str,
+    api_key_file: str,
+    models: tuple[str, ...],
+    hosting_class: str,
+    is_default: bool,
+    tenant: str,
+) -> None:
     with database() as db:
         provider = Provider(tenant_id=_tenant(db, tenant).id)
         try:
             store.save(
-                db, provider, name=name, kind=kind, base_url=base_url, api_key_env=api_key_env,
-                api_key_file=api_key_file, hosting_class=hosting_class, models=list(models),
-                enabled=True, is_default=is_default,
-            )  # fmt: skip
+                db,
+                provider,
+                name=name,
+                kind=kind,
+                base_url=base_url,
+                api_key_env=api_key_env,
+                api_key_file=api_key_file,
+                hosting_class=hosting_class,
+                models=list(models),
+                enabled=True,
+                is_default=is_default,
+            )
         except store.ProviderConfigError as exc:
             fail(str(exc))
         click.echo(f"Provider {name} added (id {provider.id}).")

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import CursorResult, Engine, Result, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 
@@ -32,6 +32,11 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.close()
+
+
+def affected(result: Result[Any]) -> int:
+    """Rows matched by an UPDATE/DELETE (CursorResult.rowcount, typed)."""
+    return cast("CursorResult[Any]", result).rowcount
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

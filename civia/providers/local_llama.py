@@ -9,6 +9,7 @@ consumer sets a flag the worker checks between tokens, so "stop" frees the model
 from __future__ import annotations
 
 import asyncio
+import atexit
 import contextlib
 import threading
 from collections.abc import AsyncIterator, Callable
@@ -34,6 +35,9 @@ def load_llama(path: Path, *, n_ctx: int, n_threads: int, n_threads_batch: int) 
         if key not in _models:
             from llama_cpp import Llama
 
+            if not _models:
+                atexit.register(_close_all)
+
             _models[key] = Llama(
                 model_path=str(path),
                 n_ctx=n_ctx,
@@ -44,13 +48,22 @@ def load_llama(path: Path, *, n_ctx: int, n_threads: int, n_threads_batch: int) 
         return _models[key]
 
 
+def _close_all() -> None:
+    """Free models before interpreter teardown (llama.cpp's __del__ fails once modules are gone)."""
+    for model in _models.values():
+        model.close()
+    _models.clear()
+
+
 class LocalLlama:
     """ChatModel over the bundled GGUF (or CIVIA_LOCAL_MODEL_PATH)."""
 
     def __init__(self, name: str, settings: Settings) -> None:
         self.name = name
         self.settings = settings
-        self.model_id = MODEL_ID if settings.local_model_path is None else settings.local_model_path.stem
+        self.model_id = (
+            MODEL_ID if settings.local_model_path is None else settings.local_model_path.stem
+        )
 
     def model_path(self) -> Path:
         return self.settings.local_model_path or ensure_gguf()

@@ -38,7 +38,7 @@ def resolve_api_key(config: ProviderConfig) -> str:
         except OSError as exc:
             raise ProviderError(
                 f"cannot read API key file for provider {config.name!r}: {exc.strerror}",
-                "La clé d'accès du fournisseur de modèle est illisible : prévenez l'administrateur.",
+                "Clé d'accès du fournisseur illisible : prévenez l'administrateur.",
             ) from None
     return ""
 
@@ -92,6 +92,7 @@ class OpenAICompatible:
     async def stream(self, request: ChatRequest) -> AsyncIterator[ChatChunk]:
         usage: dict[str, int] = {}
         finish: str | None = None
+        pieces = 0
         async with httpx.AsyncClient(timeout=self.timeout) as client:
             try:
                 async with client.stream(
@@ -113,12 +114,17 @@ class OpenAICompatible:
                         finish = finish_now or finish
                         usage = usage_now or usage
                         if text:
+                            pieces += 1
                             yield ChatChunk(text=text)
                     else:
                         if finish is None:
-                            raise ProviderUnavailable("stream ended without [DONE] or finish_reason")
+                            raise ProviderUnavailable(
+                                "stream ended without [DONE] or finish_reason"
+                            )
             except httpx.HTTPError as exc:
                 raise _translate(exc) from None
+        if not usage:  # servers that ignore stream_options (llama.cpp, older vLLM, Ollama)
+            usage = _estimate_usage(request, pieces)
         yield ChatChunk(finish_reason=finish or "stop", usage=usage)
 
 
@@ -145,6 +151,12 @@ def _parse_chunk(data: str) -> tuple[str, str | None, dict[str, int]]:
         return text, choice.get("finish_reason"), _usage(usage)
     except (ValueError, TypeError, AttributeError, KeyError) as exc:
         raise ProviderBadResponse(f"unparseable stream chunk: {exc!r}") from None
+
+
+def _estimate_usage(request: ChatRequest, pieces: int) -> dict[str, int]:
+    """One streamed piece is one token on these servers; ~4 characters per prompt token."""
+    chars = sum(len(m.content) for m in request.messages)
+    return {"prompt_tokens": max(1, chars // 4), "completion_tokens": pieces, "estimated": 1}
 
 
 def _usage(usage: dict[str, Any]) -> dict[str, int]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 from urllib.parse import urlparse
 
 from sqlalchemy import select, update
@@ -49,7 +50,9 @@ def validate(
             "Le nom de variable d'environnement doit être en MAJUSCULES (ex. ALBERT_API_KEY)."
         )
     if api_key_env and api_key_file:
-        raise ProviderConfigError("Choisissez une variable d'environnement OU un fichier, pas les deux.")
+        raise ProviderConfigError(
+            "Choisissez une variable d'environnement OU un fichier, pas les deux."
+        )
     if any(not m or len(m) > 200 or any(c.isspace() for c in m) for m in models):
         raise ProviderConfigError("Chaque modèle doit être un identifiant sans espace.")
 
@@ -59,7 +62,7 @@ def parse_models(text: str) -> list[str]:
 
 
 def save(db: Session, provider: Provider, **fields: object) -> Provider:
-    merged = {
+    merged: dict[str, Any] = {
         "name": provider.name or "",
         "kind": provider.kind or "",
         "base_url": provider.base_url or "",
@@ -69,7 +72,7 @@ def save(db: Session, provider: Provider, **fields: object) -> Provider:
         "models": list(provider.models or []),
     }
     merged.update({k: v for k, v in fields.items() if k in merged})
-    validate(**merged)  # type: ignore[arg-type]
+    validate(**merged)
     for key, value in fields.items():
         setattr(provider, key, value)
     if provider.id is None:
@@ -85,4 +88,6 @@ def save(db: Session, provider: Provider, **fields: object) -> Provider:
 
 
 def for_tenant(db: Session, tenant_id: int) -> list[Provider]:
-    return list(db.scalars(select(Provider).where(Provider.tenant_id == tenant_id).order_by(Provider.id)))
+    return list(
+        db.scalars(select(Provider).where(Provider.tenant_id == tenant_id).order_by(Provider.id))
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
@@ -15,6 +16,23 @@ from civia.db.models import Role, User, WebSession
 SESSION_COOKIE = "civia_session"
 LOGIN_CSRF_COOKIE = "civia_login_csrf"
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """What templates show about the logged-in user: plain data that outlives the DB session."""
+
+    id: int
+    login: str
+    display_name: str
+    role: str
+    service_name: str
+    tenant_name: str
+
+    @classmethod
+    def of(cls, user: User) -> Viewer:
+        service = user.service.name if user.service else ""
+        return cls(user.id, user.login, user.display_name, user.role, service, user.tenant.name)
 
 
 class LoginRequired(Exception):
@@ -37,7 +55,8 @@ def get_db(request: Request) -> Iterator[Session]:
         db.close()
 
 
-Db = Annotated[Session, Depends(get_db)]
+# scope="function": commit before the response leaves, so a redirect never races the write.
+Db = Annotated[Session, Depends(get_db, scope="function")]
 
 
 def current_session(request: Request, db: Db) -> tuple[User, WebSession]:
@@ -48,7 +67,7 @@ def current_session(request: Request, db: Db) -> tuple[User, WebSession]:
     if found is None:
         db.commit()  # keep the deletion of an expired session
         raise LoginRequired
-    request.state.user = found[0]
+    request.state.user = Viewer.of(found[0])
     request.state.csrf = found[1].csrf_token
     return found
 

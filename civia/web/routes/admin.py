@@ -23,7 +23,11 @@ def _back(path: str, message: str) -> Response:
 
 
 def _services(db: Db, admin: User) -> list[Service]:
-    return list(db.scalars(select(Service).where(Service.tenant_id == admin.tenant_id).order_by(Service.name)))
+    return list(
+        db.scalars(
+            select(Service).where(Service.tenant_id == admin.tenant_id).order_by(Service.name)
+        )
+    )
 
 
 def _user_of_tenant(db: Db, admin: User, user_id: int) -> User:
@@ -34,10 +38,22 @@ def _user_of_tenant(db: Db, admin: User, user_id: int) -> User:
 
 
 @router.get("/utilisateurs")
-def users_page(request: Request, db: Db, admin: AdminUser, ok: str = "", error: str = "") -> Response:
-    users = db.scalars(select(User).where(User.tenant_id == admin.tenant_id).order_by(User.login)).all()
+def users_page(request: Request, db: Db, admin: AdminUser, ok: str = "") -> Response:
+    return _users(request, db, admin, ok=ok)
+
+
+def _users(request: Request, db: Db, admin: User, ok: str = "", error: str = "") -> Response:
+    users = db.scalars(
+        select(User).where(User.tenant_id == admin.tenant_id).order_by(User.login)
+    ).all()
     return render(
-        request, "admin/users.html", users=users, services=_services(db, admin), ok=ok, error=error
+        request,
+        "admin/users.html",
+        status_code=422 if error else 200,
+        users=users,
+        services=_services(db, admin),
+        ok=ok,
+        error=error,
     )
 
 
@@ -55,12 +71,18 @@ def create_user(
 ) -> Response:
     try:
         accounts.create_user(
-            db, tenant=admin.tenant, login=login, password=password, role=role,
-            display_name=display_name, email=email, service_id=service_id,
-        )  # fmt: skip
+            db,
+            tenant=admin.tenant,
+            login=login,
+            password=password,
+            role=role,
+            display_name=display_name,
+            email=email,
+            service_id=service_id,
+        )
     except accounts.AccountError as exc:
         db.rollback()
-        return users_page(request, db, admin, error=str(exc))
+        return _users(request, db, admin, error=str(exc))
     return _back("/admin/utilisateurs", "Utilisateur créé.")
 
 
@@ -77,8 +99,11 @@ def update_user(
 ) -> Response:
     user = _user_of_tenant(db, admin, user_id)
     if user.id == admin.id and (role != user.role or not active):
-        return users_page(
-            request, db, admin, error="Vous ne pouvez pas retirer vos propres droits d'administrateur."
+        return _users(
+            request,
+            db,
+            admin,
+            error="Vous ne pouvez pas retirer vos propres droits d'administrateur.",
         )
     try:
         accounts.update_user(db, user, role=role, service_id=service_id, active=active)
@@ -86,13 +111,21 @@ def update_user(
             accounts.set_password(db, user, password)
     except accounts.AccountError as exc:
         db.rollback()
-        return users_page(request, db, admin, error=str(exc))
+        return _users(request, db, admin, error=str(exc))
     return _back("/admin/utilisateurs", f"Compte {user.login} mis à jour.")
 
 
 @router.get("/services")
-def services_page(request: Request, db: Db, admin: AdminUser, ok: str = "", error: str = "") -> Response:
-    return render(request, "admin/services.html", services=_services(db, admin), ok=ok, error=error)
+def services_page(request: Request, db: Db, admin: AdminUser, ok: str = "") -> Response:
+    return _services_page(request, db, admin, ok=ok)
+
+
+def _services_page(
+    request: Request, db: Db, admin: User, ok: str = "", error: str = ""
+) -> Response:
+    services = _services(db, admin)
+    status = 422 if error else 200
+    return render(request, "admin/services.html", status, services=services, ok=ok, error=error)
 
 
 @router.post("/services")
@@ -101,15 +134,22 @@ def create_service(request: Request, db: Db, admin: AdminUser, name: Text) -> Re
         accounts.create_service(db, tenant=admin.tenant, name=name)
     except accounts.AccountError as exc:
         db.rollback()
-        return services_page(request, db, admin, error=str(exc))
+        return _services_page(request, db, admin, error=str(exc))
     return _back("/admin/services", "Service créé.")
 
 
 @router.get("/fournisseurs")
-def providers_page(request: Request, db: Db, admin: AdminUser, ok: str = "", error: str = "") -> Response:
+def providers_page(request: Request, db: Db, admin: AdminUser, ok: str = "") -> Response:
+    return _providers_page(request, db, admin, ok=ok)
+
+
+def _providers_page(
+    request: Request, db: Db, admin: User, ok: str = "", error: str = ""
+) -> Response:
     return render(
         request,
         "admin/providers.html",
+        422 if error else 200,
         providers=store.for_tenant(db, admin.tenant_id),
         kinds=sorted(registry.provider_kinds()),
         ok=ok,
@@ -142,12 +182,19 @@ def save_provider(
         provider = found
     try:
         store.save(
-            db, provider, name=name.strip(), kind=kind, base_url=base_url.strip(),
-            api_key_env=api_key_env.strip(), api_key_file=api_key_file.strip(),
-            hosting_class=hosting_class, models=store.parse_models(models),
-            enabled=enabled, is_default=is_default,
-        )  # fmt: skip
+            db,
+            provider,
+            name=name.strip(),
+            kind=kind,
+            base_url=base_url.strip(),
+            api_key_env=api_key_env.strip(),
+            api_key_file=api_key_file.strip(),
+            hosting_class=hosting_class,
+            models=store.parse_models(models),
+            enabled=enabled,
+            is_default=is_default,
+        )
     except store.ProviderConfigError as exc:
         db.rollback()
-        return providers_page(request, db, admin, error=str(exc))
+        return _providers_page(request, db, admin, error=str(exc))
     return _back("/admin/fournisseurs", f"Fournisseur « {provider.name} » enregistré.")

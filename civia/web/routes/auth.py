@@ -59,9 +59,14 @@ def login(
 
     def fail(message: str, status: int) -> Response:
         return render(
-            request, "login.html", status_code=status, error=message, login=login,
-            login_csrf=cookie, suivant=_safe_next(suivant),
-        )  # fmt: skip
+            request,
+            "login.html",
+            status_code=status,
+            error=message,
+            login=login,
+            login_csrf=cookie,
+            suivant=_safe_next(suivant),
+        )
 
     if limiter.blocked(login, ip):
         log.warning("login throttled login=%s ip=%s", login, ip)

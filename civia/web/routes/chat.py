@@ -15,7 +15,7 @@ from sqlalchemy import update
 from civia.assistants.catalogue import AssistantSpec, get
 from civia.chat import conversations
 from civia.chat.gateway import CallContext, CallResult
-from civia.db.engine import session_scope
+from civia.db.engine import affected, session_scope
 from civia.db.models import Conversation, Message, MessageStatus, User
 from civia.providers.base import ChatRequest, ProviderError
 from civia.web.deps import CurrentUser, Db
@@ -48,8 +48,9 @@ def _checked_content(request: Request, content: str) -> str:
         raise HTTPException(
             413,
             f"Votre message fait {len(content):,} caractères ; la limite est de {limit:,}. "
-            "Il n'a pas été envoyé et reste dans la zone de saisie : raccourcissez-le."
-            .replace(",", "\u202f"),
+            "Il n'a pas été envoyé et reste dans la zone de saisie : raccourcissez-le.".replace(
+                ",", "\u202f"
+            ),
         )
     return content
 
@@ -144,7 +145,9 @@ def regenerate(request: Request, db: Db, user: CurrentUser, conversation_id: int
 
 
 @router.post("/{conversation_id}/reponses/{message_id}/arret")
-def stop(request: Request, db: Db, user: CurrentUser, conversation_id: int, message_id: int) -> Response:
+def stop(
+    request: Request, db: Db, user: CurrentUser, conversation_id: int, message_id: int
+) -> Response:
     _owned(db, user, conversation_id)
     event = request.app.state.stop_events.get(message_id)
     if event is not None:
@@ -153,17 +156,21 @@ def stop(request: Request, db: Db, user: CurrentUser, conversation_id: int, mess
 
 
 @router.get("/{conversation_id}/reponses/{message_id}/flux")
-def stream(request: Request, db: Db, user: CurrentUser, conversation_id: int, message_id: int) -> Response:
+def stream(
+    request: Request, db: Db, user: CurrentUser, conversation_id: int, message_id: int
+) -> Response:
     conv = _owned(db, user, conversation_id)
     answer = next((m for m in conv.messages if m.id == message_id and m.role == "assistant"), None)
     if answer is None:
         raise HTTPException(404, "Cette réponse n'existe pas.")
     # Claim the pending answer atomically: a double submit or a second tab cannot run it twice.
-    claimed = db.execute(
-        update(Message)
-        .where(Message.id == answer.id, Message.status == MessageStatus.PENDING)
-        .values(status="streaming")
-    ).rowcount
+    claimed = affected(
+        db.execute(
+            update(Message)
+            .where(Message.id == answer.id, Message.status == MessageStatus.PENDING)
+            .values(status="streaming")
+        )
+    )
     db.commit()
     if not claimed:
         return StreamingResponse(_replay(answer), media_type="text/event-stream")
@@ -173,9 +180,7 @@ def stream(request: Request, db: Db, user: CurrentUser, conversation_id: int, me
         target = gateway.resolve(db, user.tenant_id, conv.model)
     except ProviderError as exc:
         _finish(request, answer.id, "", MessageStatus.ERROR, exc.message_fr, "")
-        return StreamingResponse(
-            _replay_error(exc.message_fr), media_type="text/event-stream"
-        )
+        return StreamingResponse(_replay_error(exc.message_fr), media_type="text/event-stream")
     chat_request = ChatRequest(
         messages=conversations.history(conv, spec, upto=answer),
         max_tokens=request.app.state.settings.max_tokens,

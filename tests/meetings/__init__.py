@@ -1,0 +1,1 @@
+"""Tests of civia.meetings and the speech providers."""

@@ -1,0 +1,74 @@
+"""Real servers for tests: llama_cpp.server on the bundled GGUF, and a deliberately broken one."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import httpx
+
+from civia.providers.model_files import ensure_gguf
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def llama_server(n_ctx: int = 2048) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """A real OpenAI-compatible `python -m llama_cpp.server`; yields (base_url, process)."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "llama_cpp.server", "--model", str(ensure_gguf()),
+         "--host", "127.0.0.1", "--port", str(port), "--n_ctx", str(n_ctx),
+         "--n_threads", "1", "--n_threads_batch", "2", "--model_alias", "qwen-local"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}/v1"
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                raise RuntimeError("llama_cpp.server exited at start-up")
+            try:
+                if httpx.get(f"{base}/models", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.3)
+        else:
+            raise RuntimeError("llama_cpp.server did not start within 120 s")
+        yield base, proc
+    finally:
+        proc.kill()
+        proc.wait(timeout=30)
+
+
+class _Garbage(BaseHTTPRequestHandler):
+    def do_POST(self) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.end_headers()
+        self.wfile.write(b"data: {this is not json\n\n")
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@contextmanager
+def garbage_server() -> Iterator[str]:
+    """An HTTP server that answers chat completions with malformed SSE."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Garbage)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/v1"
+    finally:
+        server.shutdown()
