@@ -33,7 +33,9 @@ def create_service(db: Session, *, tenant: Tenant, name: str) -> Service:
     if not 2 <= len(name) <= 200:
         raise AccountError("Le nom du service doit faire entre 2 et 200 caractères.")
     exists = db.scalar(
-        select(Service).where(Service.tenant_id == tenant.id, func.lower(Service.name) == name.lower())
+        select(Service).where(
+            Service.tenant_id == tenant.id, func.lower(Service.name) == name.lower()
+        )
     )
     if exists:
         raise AccountError(f"Le service « {name} » existe déjà.")

@@ -41,15 +41,24 @@ def load(db: Session) -> Tenant:
     for role, (display, svc_index) in USERS.items():
         if db.scalar(select(User).where(User.login == role.value)) is None:
             accounts.create_user(
-                db, tenant=tenant, login=role.value, password=demo_password(role), role=role.value,
-                display_name=display, service_id=services[svc_index].id,
-            )  # fmt: skip
+                db,
+                tenant=tenant,
+                login=role.value,
+                password=demo_password(role),
+                role=role.value,
+                display_name=display,
+                service_id=services[svc_index].id,
+            )
     if db.scalar(select(Provider).where(Provider.tenant_id == tenant.id)) is None:
         db.add(
             Provider(
-                tenant_id=tenant.id, name="Modèle local (démo)", kind="local_llama",
-                hosting_class=HostingClass.LOCAL.value, models=[MODEL_ID], is_default=True,
-            )  # fmt: skip
+                tenant_id=tenant.id,
+                name="Modèle local (démo)",
+                kind="local_llama",
+                hosting_class=HostingClass.LOCAL.value,
+                models=[MODEL_ID],
+                is_default=True,
+            )
         )
     db.flush()
     return tenant

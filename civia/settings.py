@@ -23,18 +23,26 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CIVIA_", extra="ignore")
 
     mode: Mode = Field(Mode.DEMO, description="demo (embedded defaults) or production")
-    secret_key: str = Field(DEMO_SECRET, description="Key for signing tokens; required in production")
+    secret_key: str = Field(
+        DEMO_SECRET, description="Key for signing tokens; required in production"
+    )
     data_dir: Path = Field(Path("var"), description="Where the SQLite database and files live")
     database_url: str = Field("", description="SQLAlchemy URL; default SQLite in data_dir")
     redis_url: str = Field("", description="Redis URL for shared rate limits (optional)")
-    cookie_secure: bool | None = Field(None, description="Secure cookies; default True outside demo")
+    cookie_secure: bool | None = Field(
+        None, description="Secure cookies; default True outside demo"
+    )
     session_hours: float = Field(8.0, gt=0, description="Idle session lifetime in hours")
     max_message_chars: int = Field(20_000, gt=0, description="Longest message an agent may send")
-    login_rate_limit: str = Field("5/minute", description="Failed logins allowed per account and IP")
+    login_rate_limit: str = Field(
+        "5/minute", description="Failed logins allowed per account and IP"
+    )
     provider_timeout_s: float = Field(120.0, gt=0, description="Total timeout of one model call")
     provider_first_token_timeout_s: float = Field(60.0, gt=0, description="Timeout for 1st token")
     max_tokens: int = Field(1024, gt=0, description="Default generation length")
-    local_model_path: Path | None = Field(None, description="GGUF to use instead of the bundled one")
+    local_model_path: Path | None = Field(
+        None, description="GGUF to use instead of the bundled one"
+    )
     local_model_ctx: int = Field(4096, ge=512, description="Context window of the local model")
     local_model_threads: int = Field(1, ge=1, description="llama.cpp generation threads")
     local_model_threads_batch: int = Field(2, ge=1, description="llama.cpp prompt threads")
@@ -66,7 +74,7 @@ class Settings(BaseSettings):
         ):
             raise ValueError(
                 "CIVIA_SECRET_KEY must be set to a random value of at least 32 characters "
-                "outside demo mode (e.g. `python -c 'import secrets;print(secrets.token_urlsafe())'`)"
+                "outside demo mode (e.g. python -c 'import secrets;print(secrets.token_urlsafe())')"
             )
         return self
 
