@@ -15,7 +15,11 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from civia.assistants.catalogue import get as get_assistant
+from civia.assistants import access
+from civia.assistants.context import assistant_context
+from civia.assistants.inputs import InputError, validate_inputs
+from civia.assistants.runner import RunResult, run
+from civia.assistants.spec import AssistantSpec, FieldKind
 from civia.auth import api_tokens
 from civia.chat.gateway import CallContext, CallResult, Resolved
 from civia.db.models import User
@@ -75,11 +79,9 @@ def list_models(request: Request, db: Db, user: ApiUser) -> dict[str, Any]:
     for provider, model in gateway.models(db, user.tenant_id):
         seen.setdefault(model, provider.name)
     data = [{"id": m, "object": "model", "created": 0, "owned_by": p} for m, p in seen.items()]
-    from civia.assistants.catalogue import builtins
-
     data += [
         {"id": f"assistant:{a.id}", "object": "model", "created": 0, "owned_by": "civia"}
-        for a in builtins().values()
+        for a in access.available(db, user)
     ]
     return {"object": "list", "data": data}
 
@@ -93,9 +95,11 @@ async def chat_completions(request: Request, db: Db, user: ApiUser, body: Comple
         raise ApiError(413, f"Messages trop longs ({total} caractères).")
     model, assistant_id = body.model, ""
     if model.startswith("assistant:"):
-        spec = get_assistant(model.removeprefix("assistant:"))
+        spec = access.find(db, user, model.removeprefix("assistant:"))
         if spec is None:
             raise ApiError(404, f"Assistant inconnu : {model}.", "not_found_error")
+        if not spec.is_chat:
+            return await _form_assistant(request, db, user, spec, body)
         assistant_id, model = spec.id, ""
         messages = [ChatMessage("system", spec.instructions), *messages]
     try:
@@ -129,23 +133,7 @@ async def chat_completions(request: Request, db: Db, user: ApiUser, body: Comple
             pass
     except ProviderError as exc:
         raise ApiError(502, f"{exc.message_fr} (réf. {ctx.request_id})", "provider_error") from None
-    usage = _usage(result)
-    return JSONResponse(
-        {
-            "id": f"chatcmpl-{ctx.request_id}",
-            "object": "chat.completion",
-            "created": int(time.time()),
-            "model": name,
-            "choices": [
-                {
-                    "index": 0,
-                    "message": {"role": "assistant", "content": result.text},
-                    "finish_reason": "stop",
-                }
-            ],
-            "usage": usage,
-        }
-    )
+    return JSONResponse(_completion(ctx, name, result))
 
 
 def _usage(result: CallResult) -> dict[str, int]:
@@ -185,4 +173,90 @@ async def _stream(
     yield chunk({}, "stop")
     if include_usage:
         yield f"data: {json.dumps({**base, 'choices': [], 'usage': _usage(result)})}\n\n"
+    yield "data: [DONE]\n\n"
+
+
+def form_values(spec: AssistantSpec, content: str) -> dict[str, str]:
+    """The last user message is either a JSON object of field values, or the main text field."""
+    stripped = content.strip()
+    if stripped.startswith("{"):
+        try:
+            data = json.loads(stripped)
+        except json.JSONDecodeError as exc:
+            raise ApiError(422, f"JSON des champs illisible : {exc.msg}.") from None
+        if not isinstance(data, dict):
+            raise ApiError(422, "Le JSON des champs doit être un objet.")
+        return {str(k): str(v) for k, v in data.items()}
+    main = next((f for f in spec.fields if f.kind is FieldKind.LONG_TEXT), spec.fields[0])
+    return {main.name: content}
+
+
+async def _form_assistant(
+    request: Request, db: Db, user: User, spec: AssistantSpec, body: CompletionIn
+) -> Response:
+    """Run a form assistant and answer with its Markdown draft (one content chunk when streamed)."""
+    last = next((m for m in reversed(body.messages) if m.role == "user"), None)
+    if last is None:
+        raise ApiError(422, "Aucun message utilisateur.")
+    try:
+        values = validate_inputs(spec, form_values(spec, last.content))
+    except InputError as exc:
+        raise ApiError(422, " ".join(exc.errors.values())) from None
+    gateway = request.app.state.gateway
+    try:
+        target = gateway.resolve(db, user.tenant_id)
+    except ProviderError as exc:
+        raise ApiError(404, exc.message_fr, "not_found_error") from None
+    ctx = CallContext(
+        tenant_id=user.tenant_id,
+        user_id=user.id,
+        service_id=user.service_id,
+        source="api",
+        assistant_id=spec.id,
+        request_id=request.state.request_id,
+    )
+    context = assistant_context(db, user.tenant)
+    outcome = RunResult()
+    try:
+        async for item in run(
+            spec, values, context=context, gateway=gateway, ctx=ctx, target=target
+        ):
+            if isinstance(item, RunResult):
+                outcome = item
+    except ProviderError as exc:
+        raise ApiError(502, f"{exc.message_fr} (réf. {ctx.request_id})", "provider_error") from None
+    name = f"assistant:{spec.id}"
+    result = CallResult(text=outcome.markdown, usage=outcome.usage)
+    if body.stream:
+        return StreamingResponse(_replay(ctx, name, result), media_type="text/event-stream")
+    return JSONResponse(_completion(ctx, name, result) | {"civia": {"data": outcome.data}})
+
+
+def _completion(ctx: CallContext, name: str, result: CallResult) -> dict[str, Any]:
+    return {
+        "id": f"chatcmpl-{ctx.request_id}",
+        "object": "chat.completion",
+        "created": int(time.time()),
+        "model": name,
+        "choices": [
+            {
+                "index": 0,
+                "message": {"role": "assistant", "content": result.text},
+                "finish_reason": "stop",
+            }
+        ],
+        "usage": _usage(result),
+    }
+
+
+async def _replay(ctx: CallContext, name: str, result: CallResult) -> AsyncIterator[str]:
+    base = {
+        "id": f"chatcmpl-{ctx.request_id}",
+        "object": "chat.completion.chunk",
+        "created": int(time.time()),
+        "model": name,
+    }
+    for delta, finish in (({"role": "assistant", "content": result.text}, None), ({}, "stop")):
+        payload = {**base, "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}
+        yield f"data: {json.dumps(payload, ensure_ascii=False)}\n\n"
     yield "data: [DONE]\n\n"

@@ -57,6 +57,9 @@ class Tenant(Base, Timestamped):
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
+    # Letterhead and identity used by documents: city, address, phone, email, autorite,
+    # signataire, formule, primary_colour (hex), logo_png_b64. Edited by admins.
+    profile: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, server_default="{}")
 
 
 class Service(Base, Timestamped):

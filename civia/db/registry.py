@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from civia.assistants import models as assistant_models
 from civia.db import models as core_models
 from civia.db.base import Base
 
-MODEL_MODULES = (core_models,)
+MODEL_MODULES = (core_models, assistant_models)
 metadata = Base.metadata

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 
-from civia.assistants.catalogue import builtins
+from civia.assistants import access
 from civia.chat import conversations
 from civia.db.models import Provider
 from civia.web.deps import CurrentUser, Db
@@ -19,7 +19,7 @@ def home(request: Request, db: Db, user: CurrentUser) -> Response:
     return render(
         request,
         "home.html",
-        assistants=list(builtins().values()),
+        assistants=access.available(db, user),
         recent=conversations.list_for(db, user=user, limit=8),
         only_local=all(p.kind == "local_llama" for p in providers),
     )

@@ -164,3 +164,34 @@ document.addEventListener("click", (e) => {
   const pending = list.querySelector("[data-stream]");
   if (pending) stream(pending.dataset.stream, pending.closest(".msg"));
 })();
+
+// Double submits: a form's [data-once] button is disabled once the form is sent.
+document.addEventListener("submit", (e) => {
+  if (e.defaultPrevented) return;
+  const btn = e.target.querySelector("button[data-once]");
+  if (btn) setTimeout(() => { btn.disabled = true; btn.textContent = "Envoi en cours…"; }, 0);
+});
+
+(function assistantRun() {
+  const root = document.getElementById("run");
+  if (!root || !["pending", "streaming"].includes(root.dataset.status)) return;
+  const live = document.getElementById("run-live");
+  const status = document.getElementById("run-status");
+  live.hidden = false;
+  let text = "";
+  const source = new EventSource(root.dataset.stream);
+  source.addEventListener("token", (ev) => {
+    text += JSON.parse(ev.data).t;
+    live.textContent = text;
+  });
+  source.addEventListener("done", (ev) => {
+    source.close();
+    const d = JSON.parse(ev.data);
+    status.textContent = d.status === "draft" ? "Brouillon prêt." : "La génération a échoué.";
+    window.location.reload();
+  });
+  source.onerror = () => {
+    source.close();
+    status.textContent = "Connexion perdue : rechargez la page.";
+  };
+})();

@@ -1,0 +1,182 @@
+"""The assistant spec: strict, validated data (built-ins are YAML, services' ones live in the DB).
+
+Fields that widen what an assistant may do (sensitivity, status, sharing) are decided by
+governance; `from_import` drops them from shared files so an import cannot raise privileges.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from typing import Any, Literal
+
+from jinja2 import TemplateSyntaxError
+from jinja2.sandbox import SandboxedEnvironment
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import SchemaError
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+JINJA = SandboxedEnvironment(autoescape=False, trim_blocks=True, lstrip_blocks=True)
+# Besides its own fields, a prompt or template may use `context` (the collectivité: name, city,
+# autorite, signataire, services) and a template also `inputs` (the form values).
+FORMATS = ("docx", "odt", "pptx", "xlsx", "csv", "pdf")
+
+
+class Sensitivity(StrEnum):
+    PUBLIC = "public"
+    INTERNAL = "internal"
+    PERSONAL = "personal"
+    SENSITIVE = "sensitive"
+
+
+class Status(StrEnum):
+    DRAFT = "draft"
+    IN_REVIEW = "in_review"
+    PUBLISHED = "published"
+    SUSPENDED = "suspended"
+
+
+class Sharing(StrEnum):
+    PERSONAL = "personal"
+    SERVICE = "service"
+    TENANT = "tenant"
+
+
+class FieldKind(StrEnum):
+    SHORT_TEXT = "short_text"
+    LONG_TEXT = "long_text"
+    CHOICE = "choice"
+    DATE = "date"
+    NUMBER = "number"
+    FILE = "file"
+    COLLECTION = "collection"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class FormField(_Strict):
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")
+    label: str = Field(min_length=1, max_length=120)
+    kind: FieldKind = FieldKind.SHORT_TEXT
+    required: bool = True
+    help: str = Field("", max_length=300)
+    placeholder: str = Field("", max_length=300)
+    choices: tuple[str, ...] = ()
+    default: str = ""
+    max_length: int = Field(20_000, ge=1, le=200_000)
+
+    @model_validator(mode="after")
+    def _choices_match_kind(self) -> FormField:
+        if self.kind is FieldKind.CHOICE and not self.choices:
+            raise ValueError(f"le champ « {self.name} » est un choix : indiquez ses `choices`")
+        if self.kind is not FieldKind.CHOICE and self.choices:
+            raise ValueError(f"le champ « {self.name} » a des `choices` mais n'est pas un choix")
+        return self
+
+
+class Output(_Strict):
+    """text: free Markdown. structured: JSON constrained by `json_schema`, shown through
+    `template` (Jinja → Markdown). Both can be exported to `formats`."""
+
+    kind: Literal["text", "structured"] = "text"
+    json_schema: dict[str, Any] | None = None
+    template: str = ""
+    formats: tuple[str, ...] = ()
+    letterhead: bool = False  # print the collectivité's letterhead on exports
+    compare_with: str = ""  # a field shown beside the result (before/after)
+    diff: bool = False  # show every change between `compare_with` and the result
+
+    @model_validator(mode="after")
+    def _coherent(self) -> Output:
+        if self.kind == "structured":
+            if not self.json_schema or not self.template:
+                raise ValueError("une sortie structurée demande `json_schema` et `template`")
+            try:
+                Draft202012Validator.check_schema(self.json_schema)
+            except SchemaError as exc:
+                raise ValueError(f"schéma JSON invalide : {exc.message}") from None
+        if self.template:
+            try:
+                JINJA.parse(self.template)
+            except TemplateSyntaxError as exc:
+                raise ValueError(f"gabarit invalide (ligne {exc.lineno}) : {exc.message}") from None
+        unknown = set(self.formats) - set(FORMATS)
+        if unknown:
+            raise ValueError(f"formats inconnus : {', '.join(sorted(unknown))}")
+        return self
+
+
+class AssistantSpec(_Strict):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")
+    name: str = Field(min_length=2, max_length=80)
+    description: str = Field(max_length=400)
+    category: str = Field(max_length=40)
+    icon: str = Field("💬", max_length=8)
+    instructions: str = Field(min_length=10, max_length=8000)
+    prompt: str = Field("", max_length=8000, description="Jinja template of the user message")
+    fields: tuple[FormField, ...] = ()
+    output: Output = Output()
+    max_tokens: int = Field(1024, ge=16, le=8192)
+    temperature: float = Field(0.2, ge=0, le=1.5)
+    time_saved_minutes: int = Field(5, ge=0, le=480)
+    sensitivity: Sensitivity = Sensitivity.INTERNAL
+    sharing: Sharing = Sharing.TENANT
+    status: Status = Status.PUBLISHED
+    version: int = Field(1, ge=1)
+    transparency: str = Field(
+        "Document rédigé avec l'aide d'une intelligence artificielle et relu par un agent.",
+        max_length=300,
+    )
+
+    @field_validator("fields")
+    @classmethod
+    def _unique_names(cls, fields: tuple[FormField, ...]) -> tuple[FormField, ...]:
+        names = [f.name for f in fields]
+        if len(names) != len(set(names)):
+            raise ValueError("deux champs portent le même nom")
+        return fields
+
+    @model_validator(mode="after")
+    def _compare_with_a_field(self) -> AssistantSpec:
+        if self.output.compare_with and self.output.compare_with not in {
+            f.name for f in self.fields
+        }:
+            raise ValueError(
+                f"`compare_with` désigne un champ inconnu : {self.output.compare_with}"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _prompt_uses_fields(self) -> AssistantSpec:
+        if self.fields and not self.prompt:
+            raise ValueError(
+                "un assistant à formulaire doit avoir un `prompt` utilisant ses champs"
+            )
+        if self.prompt:
+            try:
+                JINJA.parse(self.prompt)
+            except TemplateSyntaxError as exc:
+                raise ValueError(f"prompt invalide (ligne {exc.lineno}) : {exc.message}") from None
+            used = set(re.findall(r"{{\s*([a-z_][a-z0-9_]*)", self.prompt))
+            unknown = used - {f.name for f in self.fields} - {"context"}
+            if unknown:
+                raise ValueError(
+                    f"le prompt utilise des champs inconnus : {', '.join(sorted(unknown))}"
+                )
+        return self
+
+    @property
+    def is_chat(self) -> bool:
+        """Plain conversational assistants (no form) open in the chat UI."""
+        return not self.fields
+
+
+PRIVILEGED = ("sensitivity", "status", "sharing")
+
+
+def from_import(data: dict[str, Any], **governed: Any) -> AssistantSpec:
+    """Validate an imported spec; privileged fields come from `governed`, never from the file."""
+    clean = {k: v for k, v in data.items() if k not in PRIVILEGED}
+    return AssistantSpec.model_validate({**clean, **governed})

@@ -1,0 +1,252 @@
+"""Form assistants: the form, the run (streamed), the draft editor, validation, rating, export."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import APIRouter, Form, HTTPException, Request, Response
+from fastapi.responses import RedirectResponse, StreamingResponse
+from sqlalchemy import update
+
+from civia.assistants import access, runs
+from civia.assistants.context import assistant_context
+from civia.assistants.inputs import InputError
+from civia.assistants.models import AssistantRun
+from civia.assistants.runner import RunResult, run
+from civia.assistants.spec import AssistantSpec
+from civia.chat.gateway import CallContext
+from civia.db.engine import affected, session_scope
+from civia.db.models import User
+from civia.providers.base import ProviderError
+from civia.web.deps import CurrentUser, Db
+from civia.web.markdown import render as md
+from civia.web.render import render
+
+router = APIRouter()
+
+
+def _spec(db: Db, user: User, assistant_id: str) -> AssistantSpec:
+    spec = access.find(db, user, assistant_id)
+    if spec is None:
+        raise HTTPException(404, "Cet assistant n'existe pas ou n'est pas disponible.")
+    return spec
+
+
+def _run(db: Db, user: User, run_id: int) -> AssistantRun:
+    found = runs.get_owned(db, user=user, run_id=run_id)
+    if found is None:
+        raise HTTPException(404, "Ce résultat n'existe pas.")
+    return found
+
+
+@router.get("/assistants/{assistant_id}")
+def form(request: Request, db: Db, user: CurrentUser, assistant_id: str) -> Response:
+    spec = _spec(db, user, assistant_id)
+    if spec.is_chat:
+        return RedirectResponse(f"/conversations/nouvelle?assistant={spec.id}", status_code=303)
+    return render(request, "assistants/form.html", spec=spec, values={}, errors={})
+
+
+@router.post("/assistants/{assistant_id}")
+async def submit(request: Request, db: Db, user: CurrentUser, assistant_id: str) -> Response:
+    spec = _spec(db, user, assistant_id)
+    submitted = await request.form()
+    raw = {k: v for k, v in submitted.items() if isinstance(v, str)}
+    try:
+        created = runs.create(db, user=user, spec=spec, raw=raw)
+    except InputError as exc:  # what the agent typed comes back with the messages
+        return render(
+            request,
+            "assistants/form.html",
+            status_code=422,
+            spec=spec,
+            values=raw,
+            errors=exc.errors,
+        )
+    return RedirectResponse(f"/resultats/{created.id}", status_code=303)
+
+
+@router.get("/resultats")
+def history(request: Request, db: Db, user: CurrentUser) -> Response:
+    items = runs.list_for(db, user=user)
+    names = {s.id: s.name for s in access.available(db, user)}
+    return render(request, "assistants/history.html", runs=items, names=names)
+
+
+@router.get("/resultats/{run_id}")
+def result(request: Request, db: Db, user: CurrentUser, run_id: int, ok: str = "") -> Response:
+    found = _run(db, user, run_id)
+    spec = _spec(db, user, found.assistant_id)
+    text = found.final_text or found.draft
+    compare = found.inputs.get(spec.output.compare_with, "") if spec.output.compare_with else ""
+    return render(
+        request,
+        "assistants/result.html",
+        run=found,
+        spec=spec,
+        md=md,
+        ok=ok,
+        compare=compare,
+        diff=runs.diff_html(compare, text) if spec.output.diff and text else "",
+        changes=runs.changes(compare, text) if spec.output.diff and text else 0,
+    )
+
+
+@router.get("/resultats/{run_id}/flux")
+def stream(request: Request, db: Db, user: CurrentUser, run_id: int) -> Response:
+    found = _run(db, user, run_id)
+    spec = _spec(db, user, found.assistant_id)
+    claimed = affected(
+        db.execute(
+            update(AssistantRun)
+            .where(AssistantRun.id == found.id, AssistantRun.status == "pending")
+            .values(status="streaming")
+        )
+    )
+    db.commit()
+    if not claimed:
+        return StreamingResponse(
+            _done(found.status, found.draft, found.error), media_type="text/event-stream"
+        )
+    gateway = request.app.state.gateway
+    context = assistant_context(db, user.tenant)
+    ctx = CallContext(
+        tenant_id=user.tenant_id,
+        user_id=user.id,
+        service_id=user.service_id,
+        source="web",
+        assistant_id=spec.id,
+        request_id=request.state.request_id,
+    )
+    try:
+        target = gateway.resolve(db, user.tenant_id)
+    except ProviderError as exc:
+        _finish(request, found.id, status="error", error=exc.message_fr)
+        return StreamingResponse(_done("error", "", exc.message_fr), media_type="text/event-stream")
+    values = dict(found.inputs)
+
+    async def events() -> AsyncIterator[str]:
+        status, error, draft = "error", "", ""
+        outcome: RunResult | None = None
+        try:
+            async for item in run(
+                spec, values, context=context, gateway=gateway, ctx=ctx, target=target
+            ):
+                if isinstance(item, RunResult):
+                    outcome = item
+                elif item.text:
+                    yield _sse("token", {"t": item.text})
+            assert outcome is not None
+            status, draft = "draft", outcome.markdown
+        except ProviderError as exc:
+            error = f"{exc.message_fr} (réf. {ctx.request_id})"
+        finally:
+            _finish(
+                request, found.id, status=status, error=error, outcome=outcome, model=target.model
+            )
+        yield _sse("done", {"status": status, "html": md(draft), "draft": draft, "error": error})
+
+    return StreamingResponse(
+        events(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"}
+    )
+
+
+def _finish(
+    request: Request,
+    run_id: int,
+    *,
+    status: str,
+    error: str = "",
+    outcome: RunResult | None = None,
+    model: str = "",
+) -> None:
+    with session_scope(request.app.state.sessions) as db:
+        row = db.get(AssistantRun, run_id)
+        if row is None:
+            return
+        row.status, row.error, row.model = status, error, model
+        if outcome is not None:
+            row.draft, row.raw_output, row.data = outcome.markdown, outcome.raw, outcome.data
+            row.attempts = outcome.attempts
+
+
+async def _done(status: str, draft: str, error: str) -> AsyncIterator[str]:
+    status = "busy" if status in ("streaming", "pending") else status
+    yield _sse("done", {"status": status, "html": md(draft), "draft": draft, "error": error})
+
+
+def _sse(event: str, data: dict[str, str]) -> str:
+    return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+
+
+def _back(run_id: int, message: str) -> Response:
+    return RedirectResponse(f"/resultats/{run_id}?ok={message}", status_code=303)
+
+
+@router.post("/resultats/{run_id}/brouillon")
+def save(
+    db: Db,
+    user: CurrentUser,
+    run_id: int,
+    text: Annotated[str, Form(max_length=runs.MAX_DRAFT_CHARS)],
+) -> Response:
+    found = _run(db, user, run_id)
+    try:
+        runs.save_draft(found, text)
+    except runs.RunError as exc:
+        raise HTTPException(409, str(exc)) from None
+    return _back(run_id, "Brouillon enregistré.")
+
+
+@router.post("/resultats/{run_id}/valider")
+def validate(
+    db: Db,
+    user: CurrentUser,
+    run_id: int,
+    text: Annotated[str, Form(max_length=runs.MAX_DRAFT_CHARS)],
+    minutes: Annotated[int | None, Form()] = None,
+) -> Response:
+    found = _run(db, user, run_id)
+    try:
+        runs.validate(found, user=user, text=text, minutes=minutes)
+    except runs.RunError as exc:
+        raise HTTPException(409, str(exc)) from None
+    return _back(run_id, "Résultat validé. Vous pouvez l'exporter.")
+
+
+@router.post("/resultats/{run_id}/avis")
+def feedback(
+    db: Db,
+    user: CurrentUser,
+    run_id: int,
+    rating: Annotated[str, Form()],
+    comment: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    found = _run(db, user, run_id)
+    try:
+        runs.rate(found, rating=rating, comment=comment)
+    except runs.RunError as exc:
+        raise HTTPException(422, str(exc)) from None
+    return _back(run_id, "Merci pour votre avis.")
+
+
+@router.get("/resultats/{run_id}/export/{fmt}")
+def export(db: Db, user: CurrentUser, run_id: int, fmt: str) -> Response:
+    from civia.assistants.renderers import render as render_file
+
+    found = _run(db, user, run_id)
+    spec = _spec(db, user, found.assistant_id)
+    if fmt not in spec.output.formats:
+        raise HTTPException(404, "Ce format n'est pas proposé pour cet assistant.")
+    if not (found.final_text or found.draft):
+        raise HTTPException(409, "Il n'y a encore rien à exporter.")
+    validator = db.get(User, found.validated_by) if found.validated_by else None
+    doc = runs.to_document(db, found, spec, author=user, validator=validator)
+    content, mime, filename = render_file(doc, fmt)
+    return Response(
+        content,
+        media_type=mime,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
