@@ -5,6 +5,12 @@ from __future__ import annotations
 import click
 
 
+from civia.privacy.cli import pii_command
+
+
 @click.group("eval")
 def eval_group() -> None:
     """Evaluate retrieval, transcription and personal-data detection on a dataset."""
+
+
+eval_group.add_command(pii_command)

@@ -1,0 +1,264 @@
+"""Persons: spaCy's PER entities, cleaned, plus rules for what French admin texts add.
+
+Convention: titles are not part of the span. In "Madame Dupont" the entity is "Dupont", so the
+pseudonymised text keeps "Madame [PERSONNE_1]" (civility helps the model write a proper reply
+and is not identifying on its own). Greetings, titles and roles alone ("Bonjour Madame",
+"Monsieur le Maire", "Cordialement") are never persons.
+
+Candidates come from spaCy and from rules (title + Name, form fields "Nom : DUPONT",
+"Prénom NOM", a known first name, lower-case names after "je suis"/"madame", "la famille X");
+all go through the same checks: deny-lists, a proper-noun test for spaCy's spans, and no
+person right after "école", "rue", "né à", "RCS"... (places and institutions named after
+people).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from presidio_analyzer import LocalRecognizer, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+
+from civia.privacy.recognizers.base import LANGUAGE
+from civia.privacy.recognizers.first_names import FIRST_NAMES, FIRST_NAMES_LOWER
+from civia.privacy.recognizers.person_words import (
+    ACRONYMS,
+    GREETINGS,
+    NAME_PARTICLES,
+    NOT_NAMES,
+    PLACE_WORDS,
+    PROMPT_VERBS,
+    TITLES,
+)
+
+_STOP_LOWER = {
+    "qui", "que", "et", "ou", "de", "du", "des", "le", "la", "les", "un", "une", "à", "au",
+    "en", "pour", "par", "avec", "sur", "dans", "est", "a", "se", "ne", "pas", "né", "née",
+    "désolé", "désolée", "allé", "allée", "venu", "venue", "très", "bien", "là", "ici",
+    "votre", "notre", "mon", "ma", "mes", "son", "sa", "ses", "ce", "cette", "il", "elle",
+}  # fmt: skip
+
+_UP = "A-ZÀ-ÖØ-Þ"
+_LOW = "a-zß-öø-ÿ"
+_CAP = rf"[{_UP}][{_LOW}]+(?:-[{_UP}][{_LOW}]+)?"
+_CAPS = rf"(?:[{_UP}]['’])?[{_UP}]{{2,}}(?:[\- ][{_UP}]{{2,}})?"
+_NAME_TOKEN = rf"(?:[{_UP}]\.(?:-[{_UP}]\.)?|[{_UP}][\w'’]*(?:-[{_UP}][\w'’]*)*)"
+_PARTICLE = r"(?:de[ \u00a0]la|de|du|des|d['’]|van|von|le|la|ben|el|al)"
+_TITLE_NAME = re.compile(
+    r"(?<![\w.])(?:M\.|MM\.|Mr\.?|Mme|Mmes|Mlle|Madame|Monsieur|Mademoiselle|Dr\.?|Docteur"
+    r"|Maître|Me|Pr\.?|Professeur)[ \u00a0]+"
+    rf"(?P<value>(?:{_PARTICLE}[ \u00a0]+)?{_NAME_TOKEN}"
+    rf"(?:(?:[ \u00a0]+{_PARTICLE})?[ \u00a0]*{_NAME_TOKEN}){{0,3}})"
+)
+_FORM_FIELD = re.compile(
+    r"^[ \t]*(?:Nom(?:[ \t]+(?:de[ \t]+naissance|d['’]usage|de[ \t]+famille|marital|"
+    r"patronymique|et[ \t]+prénoms?))?|NOM|Pr[ée]nom(?:\(s\)|s)?|PR[ÉE]NOM(?:\(S\)|S)?"
+    r"|Titulaire|Demandeur|Demandeuse|Représentant(?:[ \t]+légal)?|Conjoint|Enfant"
+    r"|Signataire|Interlocuteur|Contact|Rédigée?[ \t]+par|Affaire[ \t]+suivie[ \t]+par)"
+    r"[ \t]*:[ \t]*(?P<value>[^\n]+)",
+    re.MULTILINE,
+)
+_FIELD_NAME = re.compile(
+    rf"[{_UP}][\w'’.\-]*(?:[ \u00a0]+(?:{_PARTICLE}[ \u00a0]+)?[{_UP}][\w'’.\-]*){{0,3}}"
+)
+_CAPS_PAIR = re.compile(
+    rf"(?<![\w'’\-])(?:(?P<first>{_CAP})[ \u00a0](?P<last>{_CAPS})|(?P<last2>{_CAPS})[ \u00a0]"
+    rf"(?P<first2>{_CAP}))(?![\w'’\-])"
+)
+_CAP_WORD = re.compile(rf"(?<![\w'’\-.@]){_CAP}(?![\w'’@])")
+_SURNAME_WORD = re.compile(rf"[ \u00a0](?:{_CAP}|{_CAPS})(?![\w'’@])")
+_LOWER_CUE = re.compile(
+    r"(?i:\bje[ \u00a0]suis|\bje[ \u00a0]m['’]appelle|\bmoi[ \u00a0]c['’]est|\bmadame|\bmonsieur"
+    r"|\bmme|\bmlle|\bm\.)[ \u00a0]+(?P<value>[a-zß-ÿ'’\-]+(?:[ \u00a0][a-zß-ÿ'’\-]+){0,2})"
+)
+_FAMILY = re.compile(rf"\b(?i:famille)[ \u00a0]+(?P<value>{_CAPS}|{_CAP}(?:[ \u00a0]{_CAP})?)\b")
+_SEGMENT = re.compile(r"[^\n:;()«»|–—/]+")
+_EDGE_PUNCT = ",.;:!?()[]«»\"'’ \u00a0"
+_LEADING_NOISE = TITLES | GREETINGS | PROMPT_VERBS
+_TRAILING_NOISE = TITLES | GREETINGS
+_BIRTH_PLACE = re.compile(r"(?:n[ée]e?s?\b[^\n]{0,30}\bà|naissance\s*:|fait\s+à)\s*$", re.I)
+
+
+def _norm(word: str) -> str:
+    return word.strip(_EDGE_PUNCT).lower()
+
+
+def _placed(text: str, start: int) -> bool:
+    """The name belongs to a place or institution ("école Jules Ferry", "né à Figeac")."""
+    before = text[max(0, start - 50) : start]
+    if _BIRTH_PLACE.search(before):
+        return True
+    words = re.findall(r"[\w'’]+", before.lower())[-3:]
+    words = [re.sub(r"^[ldjs]['’]", "", w) for w in words]
+    if words and words[-1] in PLACE_WORDS:
+        return True
+    # "Mairie de Saint-Martin", "avenue du Général"
+    return len(words) >= 2 and words[-1] in {"de", "du", "des"} and words[-2] in PLACE_WORDS
+
+
+def _lower_lead(word: str, remaining: int) -> bool:
+    """A lower-case word opening a multi-word span ("enfant Nathalie"), other than a particle."""
+    return remaining > 1 and word[:1].islower() and _norm(word) not in NAME_PARTICLES
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """Drop titles/greetings at the edges, then edge punctuation; None if nothing is left."""
+    words = [(m.start() + start, m.end() + start) for m in re.finditer(r"\S+", text[start:end])]
+    while words and (
+        _norm(text[words[0][0] : words[0][1]]) in _LEADING_NOISE
+        or _lower_lead(text[words[0][0] : words[0][1]], len(words))
+    ):
+        words.pop(0)
+    while words and _norm(text[words[-1][0] : words[-1][1]]) in _TRAILING_NOISE:
+        words.pop()
+    if not words:
+        return None
+    s, e = words[0][0], words[-1][1]
+    while s < e and text[s] in _EDGE_PUNCT:
+        s += 1
+    while e > s and text[e - 1] in _EDGE_PUNCT and not re.search(r"\b\w\.$", text[s:e]):
+        e -= 1
+    return (s, e) if s < e else None
+
+
+def acceptable(text: str, start: int, end: int) -> bool:
+    """Shared checks for every candidate span."""
+    value = text[start:end]
+    tokens = [_norm(w) for w in value.split()]
+    if not value or not value[0].isalpha() or any(c.isdigit() or c in "@=#" for c in value):
+        return False
+    if all(t in NOT_NAMES for t in tokens) or tokens[0] in NOT_NAMES - TITLES:
+        return False
+    if value[0].islower() and tokens[0] in {"le", "la", "les", "l'", "l’"}:
+        return False  # "la Maire", "le rapporteur"
+    if all(w.strip(".-") in ACRONYMS for w in value.split()):
+        return False
+    return not _placed(text, start)
+
+
+class FrenchPersonRecognizer(LocalRecognizer):
+    ENTITY = "PERSON"
+
+    def __init__(self) -> None:
+        super().__init__(
+            supported_entities=[self.ENTITY], supported_language=LANGUAGE, name="FrenchPerson"
+        )
+
+    def load(self) -> None:
+        """spaCy runs in the NLP engine; nothing to load here."""
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        if self.ENTITY not in entities:
+            return []
+        finders = [
+            self._from_spacy(text, nlp_artifacts),
+            self._titled(text),
+            self._form_fields(text),
+            self._caps_pairs(text),
+            self._first_names(text),
+            self._lower_case(text),
+            self._families(text),
+        ]
+        results = []
+        for finder in finders:
+            for start, end, score in finder:
+                if acceptable(text, start, end):
+                    results.append(RecognizerResult(self.ENTITY, start, end, score))
+        return results
+
+    @staticmethod
+    def _from_spacy(text: str, artifacts: NlpArtifacts | None) -> Iterator[tuple[int, int, float]]:
+        if artifacts is None:
+            return
+        doc = artifacts.tokens
+        for ent, score in zip(artifacts.entities, artifacts.scores, strict=True):
+            if ent.label_ != "PERSON":
+                continue
+            for segment in _SEGMENT.finditer(text, ent.start_char, ent.end_char):
+                span = _trim(text, segment.start(), segment.end())
+                if span is None:
+                    continue
+                tokens = doc.char_span(span[0], span[1], alignment_mode="expand")
+                words = text[span[0] : span[1]].split()
+                # spaCy tags capitalised nouns and verbs at line starts as PER; require a
+                # proper noun, a known first name or an upper-case surname.
+                if tokens is not None and (
+                    any(t.pos_ == "PROPN" for t in tokens)
+                    or any(w in FIRST_NAMES for w in words)
+                    or any(w.isupper() and len(w) > 1 for w in words)
+                ):
+                    yield span[0], span[1], score
+
+    @staticmethod
+    def _titled(text: str) -> Iterator[tuple[int, int, float]]:
+        for match in _TITLE_NAME.finditer(text):
+            s, e = match.span("value")
+            # "Monsieur Dupont Responsable du service": cut at the first role word.
+            for word in list(re.finditer(r"\S+", match.group("value")))[1:]:
+                if _norm(word.group()) in NOT_NAMES:
+                    e = s + word.start()
+                    break
+            span = _trim(text, s, e)
+            if span:
+                yield span[0], span[1], 0.9
+
+    @staticmethod
+    def _form_fields(text: str) -> Iterator[tuple[int, int, float]]:
+        for match in _FORM_FIELD.finditer(text):
+            base = match.start("value")
+            # "Prénom(s) : Jeanne, Marie" are two spans; "Contact : Léa Garcia – 06..." one.
+            value = re.split(r"\s[–—-]\s|\s\(|\s{2,}", match.group("value"))[0]
+            for part in re.finditer(r"[^,;]+", value):
+                name = _FIELD_NAME.fullmatch(part.group().strip())
+                if name:
+                    s = base + part.start() + (len(part.group()) - len(part.group().lstrip()))
+                    span = _trim(text, s, s + len(name.group()))
+                    if span:
+                        yield span[0], span[1], 0.85
+
+    @staticmethod
+    def _caps_pairs(text: str) -> Iterator[tuple[int, int, float]]:
+        for match in _CAPS_PAIR.finditer(text):
+            first = match.group("first") or match.group("first2")
+            last = match.group("last") or match.group("last2")
+            if any(w in ACRONYMS for w in re.split(r"[\s\-]", last)) or first.lower() in NOT_NAMES:
+                continue
+            if len(last) <= 3 and first not in FIRST_NAMES:
+                continue  # "Paiement CB", "Service RH": acronyms more often than surnames
+            yield match.start(), match.end(), 0.75
+
+    @staticmethod
+    def _first_names(text: str) -> Iterator[tuple[int, int, float]]:
+        for match in _CAP_WORD.finditer(text):
+            if match.group() not in FIRST_NAMES:
+                continue
+            end = match.end()
+            for _ in range(2):  # "Jean Dupont", "Anne-Marie LE GALL"
+                surname = _SURNAME_WORD.match(text, end)
+                token = surname.group().strip() if surname else ""
+                if not surname or _norm(token) in NOT_NAMES or token in ACRONYMS:
+                    break
+                end = surname.end()
+            yield match.start(), end, 0.7
+
+    @staticmethod
+    def _lower_case(text: str) -> Iterator[tuple[int, int, float]]:
+        for match in _LOWER_CUE.finditer(text):
+            words = list(re.finditer(r"\S+", match.group("value")))
+            kept = []
+            for word in words:
+                token = word.group()
+                if token in _STOP_LOWER or re.match(r"[a-z]['’]", token):
+                    break
+                kept.append(word)
+            if kept and any(w.group() in FIRST_NAMES_LOWER for w in kept):
+                base = match.start("value")
+                yield base + kept[0].start(), base + kept[-1].end(), 0.6
+
+    @staticmethod
+    def _families(text: str) -> Iterator[tuple[int, int, float]]:
+        for match in _FAMILY.finditer(text):
+            yield match.start("value"), match.end("value"), 0.8
