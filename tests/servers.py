@@ -72,3 +72,43 @@ def garbage_server() -> Iterator[str]:
         yield f"http://127.0.0.1:{server.server_address[1]}/v1"
     finally:
         server.shutdown()
+
+
+@contextmanager
+def recording_proxy(upstream: str) -> Iterator[tuple[str, list[dict[str, object]]]]:
+    """Forward requests to a real OpenAI-compatible server, recording every JSON body received:
+    proves what actually leaves Civia."""
+    import json
+
+    received: list[dict[str, object]] = []
+
+    class Proxy(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            received.append(json.loads(body))
+            path = self.path.removeprefix("/v1")
+            with httpx.stream("POST", upstream + path, content=body, timeout=120,
+                              headers={"Content-Type": "application/json"}) as resp:  # fmt: skip
+                self.send_response(resp.status_code)
+                self.send_header(
+                    "Content-Type", resp.headers.get("content-type", "application/json")
+                )
+                self.send_header("Transfer-Encoding", "chunked")
+                self.end_headers()
+                for part in resp.iter_raw():
+                    self.wfile.write(f"{len(part):x}\r\n".encode() + part + b"\r\n")
+                    self.wfile.flush()
+                self.wfile.write(b"0\r\n\r\n")
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Proxy)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/v1", received
+    finally:
+        server.shutdown()

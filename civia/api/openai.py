@@ -93,14 +93,14 @@ async def chat_completions(request: Request, db: Db, user: ApiUser, body: Comple
     total = sum(len(m.content) for m in messages)
     if total > settings.max_message_chars * 4:
         raise ApiError(413, f"Messages trop longs ({total} caractères).")
-    model, assistant_id = body.model, ""
+    model, assistant_id, sensitivity = body.model, "", "internal"
     if model.startswith("assistant:"):
         spec = access.find(db, user, model.removeprefix("assistant:"))
         if spec is None:
             raise ApiError(404, f"Assistant inconnu : {model}.", "not_found_error")
         if not spec.is_chat:
             return await _form_assistant(request, db, user, spec, body)
-        assistant_id, model = spec.id, ""
+        assistant_id, model, sensitivity = spec.id, "", spec.sensitivity.value
         messages = [ChatMessage("system", spec.instructions), *messages]
     try:
         target = request.app.state.gateway.resolve(db, user.tenant_id, model)
@@ -117,6 +117,7 @@ async def chat_completions(request: Request, db: Db, user: ApiUser, body: Comple
         service_id=user.service_id,
         source="api",
         assistant_id=assistant_id,
+        sensitivity=sensitivity,
         request_id=request.state.request_id,
     )
     name = body.model or target.model
@@ -213,6 +214,7 @@ async def _form_assistant(
         service_id=user.service_id,
         source="api",
         assistant_id=spec.id,
+        sensitivity=spec.sensitivity.value,
         request_id=request.state.request_id,
     )
     context = assistant_context(db, user.tenant)

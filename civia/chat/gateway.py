@@ -9,12 +9,14 @@ import time
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from civia.db.engine import session_scope
-from civia.db.models import Provider, UsageEvent
+from civia.db.models import HOSTING_LABELS, HostingClass, Provider, Tenant, UsageEvent
+from civia.privacy.routing import DEFAULT_CLEARANCE, StreamRestorer, guard
 from civia.providers import registry
 from civia.providers.base import ChatChunk, ChatModel, ChatRequest, ProviderError, ProviderTimeout
 from civia.settings import Settings
@@ -33,6 +35,7 @@ class CallContext:
     service_id: int | None
     source: str  # web | api
     assistant_id: str = ""
+    sensitivity: str = "internal"  # the assistant's declared data sensitivity
     conversation_id: int | None = None
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex[:16])
 
@@ -43,6 +46,9 @@ class Resolved:
     provider_name: str
     model: str
     chat: ChatModel
+    hosting_class: str = "local"
+    clearance: str = "sensitive"
+    pii_policy: str = "pseudonymise"
 
 
 @dataclass
@@ -53,6 +59,7 @@ class CallResult:
     outcome: str = "ok"
     error_fr: str = ""
     usage: dict[str, int] = field(default_factory=dict)
+    masked: dict[str, int] = field(default_factory=dict)  # counts per type, never values
 
 
 def provider_config(row: Provider) -> registry.ProviderConfig:
@@ -90,7 +97,17 @@ class Gateway:
         for row, model_id in self.models(db, tenant_id):
             if not model or model_id == model:
                 chat = registry.build(provider_config(row), self.settings)
-                return Resolved(row.id, row.name, model_id, chat)
+                tenant = db.get(Tenant, tenant_id)
+                policy = (tenant.profile or {}).get("pii_policy", "pseudonymise") if tenant else ""
+                return Resolved(
+                    row.id,
+                    row.name,
+                    model_id,
+                    chat,
+                    hosting_class=row.hosting_class,
+                    clearance=row.clearance or DEFAULT_CLEARANCE.get(row.hosting_class, "internal"),
+                    pii_policy=policy or "pseudonymise",
+                )
         if model:
             raise NoProvider(
                 f"model {model!r} not configured for tenant {tenant_id}",
@@ -106,8 +123,24 @@ class Gateway:
         start = time.monotonic()
         first: float | None = None
         deadline = start + self.settings.provider_timeout_s
-        chunks = target.chat.stream(request).__aiter__()
+        restorer = StreamRestorer({})
+        chunks: AsyncIterator[ChatChunk] | None = None
         try:
+            guarded = await asyncio.to_thread(
+                guard,
+                request.messages,
+                sensitivity=ctx.sensitivity,
+                clearance=target.clearance,
+                policy=target.pii_policy,
+                provider=target.provider_name,
+                hosting=HOSTING_LABELS.get(
+                    HostingClass(target.hosting_class), target.hosting_class
+                ),
+            )
+            result.masked = guarded.counts if guarded.action == "pseudonymised" else {}
+            request.messages = guarded.messages
+            restorer = StreamRestorer(guarded.mapping)
+            chunks = target.chat.stream(request).__aiter__()
             while True:
                 budget = deadline - time.monotonic()
                 if first is None:
@@ -122,6 +155,10 @@ class Gateway:
                     first = time.monotonic()
                 if chunk.usage:
                     result.usage = chunk.usage
+                if result.masked:
+                    chunk.text = restorer.feed(chunk.text)
+                    if chunk.finish_reason:
+                        chunk.text += restorer.flush()
                 result.text += chunk.text
                 yield chunk
         except ProviderError as exc:
@@ -132,7 +169,8 @@ class Gateway:
             result.outcome = "stopped"
             raise
         finally:
-            await _close(chunks)
+            if chunks is not None:
+                await _close(chunks)
             self._record(ctx, target, result, start, first)
 
     def _record(
@@ -161,7 +199,7 @@ class Gateway:
                     latency_ms=(time.monotonic() - start) * 1000,
                     ttft_ms=None if first is None else (first - start) * 1000,
                     outcome=result.outcome,
-                    extra={"usage_estimated": True} if result.usage.get("estimated") else {},
+                    extra=_extra(result),
                 )
             )
 
@@ -171,3 +209,12 @@ async def _close(chunks: AsyncIterator[ChatChunk]) -> None:
     if aclose is not None:
         with contextlib.suppress(ProviderError, RuntimeError):
             await aclose()
+
+
+def _extra(result: CallResult) -> dict[str, Any]:
+    extra: dict[str, Any] = {}
+    if result.usage.get("estimated"):
+        extra["usage_estimated"] = True
+    if result.masked:
+        extra["pii_masked"] = result.masked
+    return extra

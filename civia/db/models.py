@@ -129,6 +129,9 @@ class Provider(Base, Timestamped):
     api_key_env: Mapped[str] = mapped_column(String(100), default="")
     api_key_file: Mapped[str] = mapped_column(String(500), default="")
     hosting_class: Mapped[str] = mapped_column(String(20), default=HostingClass.LOCAL.value)
+    # Highest data sensitivity it may receive (public < internal < personal < sensitive);
+    # "" = the default of its hosting class (civia.privacy.routing.DEFAULT_CLEARANCE).
+    clearance: Mapped[str] = mapped_column(String(20), default="", server_default="")
     models: Mapped[list[str]] = mapped_column(JSON, default=list)
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     is_default: Mapped[bool] = mapped_column(Boolean, default=False)

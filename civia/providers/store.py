@@ -28,6 +28,7 @@ def validate(
     api_key_file: str,
     hosting_class: str,
     models: list[str],
+    clearance: str = "",
 ) -> None:
     if not 2 <= len(name.strip()) <= 100:
         raise ProviderConfigError("Le nom doit faire entre 2 et 100 caractères.")
@@ -53,6 +54,8 @@ def validate(
         raise ProviderConfigError(
             "Choisissez une variable d'environnement OU un fichier, pas les deux."
         )
+    if clearance and clearance not in ("public", "internal", "personal", "sensitive"):
+        raise ProviderConfigError("Niveau de données autorisé inconnu.")
     if any(not m or len(m) > 200 or any(c.isspace() for c in m) for m in models):
         raise ProviderConfigError("Chaque modèle doit être un identifiant sans espace.")
 
@@ -70,6 +73,7 @@ def save(db: Session, provider: Provider, **fields: object) -> Provider:
         "api_key_file": provider.api_key_file or "",
         "hosting_class": provider.hosting_class or HostingClass.LOCAL.value,
         "models": list(provider.models or []),
+        "clearance": provider.clearance or "",
     }
     merged.update({k: v for k, v in fields.items() if k in merged})
     validate(**merged)

@@ -9,7 +9,8 @@ from fastapi.responses import RedirectResponse
 from sqlalchemy import select
 
 from civia import accounts
-from civia.db.models import Provider, Service, User
+from civia.db.models import Provider, Service, Tenant, User
+from civia.privacy.routing import LEVEL_LABELS, LEVELS, POLICIES
 from civia.providers import registry, store
 from civia.web.deps import AdminUser, Db
 from civia.web.render import render
@@ -152,6 +153,8 @@ def _providers_page(
         422 if error else 200,
         providers=store.for_tenant(db, admin.tenant_id),
         kinds=sorted(registry.provider_kinds()),
+        levels=[(lvl, LEVEL_LABELS[lvl]) for lvl in LEVELS],
+        policy=(db.get(Tenant, admin.tenant_id).profile or {}).get("pii_policy", "pseudonymise"),  # type: ignore[union-attr]
         ok=ok,
         error=error,
     )
@@ -172,6 +175,7 @@ def save_provider(
     models: Annotated[str, Form(max_length=5000)] = "",
     enabled: Annotated[bool, Form()] = False,
     is_default: Annotated[bool, Form()] = False,
+    clearance: Text = "",
 ) -> Response:
     if provider_id is None:
         provider = Provider(tenant_id=admin.tenant_id)
@@ -193,8 +197,20 @@ def save_provider(
             models=store.parse_models(models),
             enabled=enabled,
             is_default=is_default,
+            clearance=clearance,
         )
     except store.ProviderConfigError as exc:
         db.rollback()
         return _providers_page(request, db, admin, error=str(exc))
     return _back("/admin/fournisseurs", f"Fournisseur « {provider.name} » enregistré.")
+
+
+@router.post("/politique-donnees")
+def data_policy(request: Request, db: Db, admin: AdminUser, policy: Text) -> Response:
+    if policy not in POLICIES:
+        return _providers_page(request, db, admin, error="Politique inconnue.")
+    tenant = db.get(Tenant, admin.tenant_id)
+    assert tenant is not None
+    tenant.profile = {**(tenant.profile or {}), "pii_policy": policy}
+    label = "pseudonymiser" if policy == "pseudonymise" else "refuser"
+    return _back("/admin/fournisseurs", f"Politique enregistrée : {label}.")

@@ -118,6 +118,7 @@ def stream(request: Request, db: Db, user: CurrentUser, run_id: int) -> Response
         service_id=user.service_id,
         source="web",
         assistant_id=spec.id,
+        sensitivity=spec.sensitivity.value,
         request_id=request.state.request_id,
     )
     try:

@@ -17,6 +17,7 @@ from civia.chat import conversations
 from civia.chat.gateway import CallContext, CallResult
 from civia.db.engine import affected, session_scope
 from civia.db.models import Conversation, Message, MessageStatus, User
+from civia.privacy.routing import describe
 from civia.providers.base import ChatRequest, ProviderError
 from civia.web.deps import CurrentUser, Db
 from civia.web.markdown import render as md
@@ -191,6 +192,7 @@ def stream(
         service_id=user.service_id,
         source="web",
         assistant_id=spec.id,
+        sensitivity=spec.sensitivity.value,
         conversation_id=conv.id,
         request_id=request.state.request_id,
     )
@@ -213,7 +215,10 @@ def stream(
         finally:
             request.app.state.stop_events.pop(answer.id, None)
             _finish(request, answer.id, result.text, status, error, target.model)
-        yield _sse("done", {"status": status, "html": md(result.text), "error": error})
+        masked = describe(result.masked) if result.masked else ""
+        yield _sse(
+            "done", {"status": status, "html": md(result.text), "error": error, "masked": masked}
+        )
 
     return StreamingResponse(
         events(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"}

@@ -79,6 +79,11 @@ document.addEventListener("click", (e) => {
     });
     source.addEventListener("done", (ev) => {
       const d = JSON.parse(ev.data);
+      if (d.masked) {
+        const p = document.createElement("p"); p.className = "meta privacy";
+        p.textContent = "Données personnelles masquées avant l'envoi au modèle : " + d.masked + ". Elles sont rétablies dans la réponse ci-dessus.";
+        li.append(p);
+      }
       finish(li, d.html, d.status, d.error);
     });
     source.onerror = () => {

@@ -1,0 +1,132 @@
+"""Route by sensitivity: personal data never reaches a model that is not cleared for it.
+
+Each provider has a clearance (the highest data sensitivity it may receive; by default from
+its hosting class). Before a call, the messages are scanned; when the assistant's declared
+sensitivity or the data found exceeds the clearance, Civia either pseudonymises (consistent
+placeholders, restored in the answer the user sees) or refuses, per the collectivité's policy.
+The mapping stays in memory for the call; only counts per type are kept or logged.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from civia.providers.base import ChatMessage, ProviderError
+
+LEVELS = ("public", "internal", "personal", "sensitive")
+LEVEL_LABELS = {
+    "public": "publiques",
+    "internal": "internes",
+    "personal": "personnelles",
+    "sensitive": "sensibles",
+}
+# What detected data weighs. DATE is not used: most dates in administrative text are not
+# personal (meeting or decision dates). SIRET/SIREN identify organisations, not people.
+RAISES = {
+    "PERSON": "personal", "EMAIL": "personal", "PHONE": "personal", "ADDRESS": "personal",
+    "PLATE": "personal", "NIR": "sensitive", "IBAN": "sensitive", "CARD": "sensitive",
+}  # fmt: skip
+DEFAULT_CLEARANCE = {
+    "local": "sensitive",
+    "fr_sovereign": "personal",
+    "eu": "internal",
+    "outside_eu": "internal",
+}
+POLICIES = ("pseudonymise", "refuse")
+TYPE_LABELS = {
+    "PERSON": "personne", "EMAIL": "courriel", "PHONE": "téléphone", "ADDRESS": "adresse",
+    "PLATE": "immatriculation", "NIR": "NIR", "IBAN": "IBAN", "CARD": "carte bancaire",
+}  # fmt: skip
+
+
+class PrivacyRefused(ProviderError):
+    outcome = "refused"
+
+
+def rank(level: str) -> int:
+    return LEVELS.index(level) if level in LEVELS else LEVELS.index("internal")
+
+
+def describe(counts: dict[str, int]) -> str:
+    return ", ".join(f"{n} {TYPE_LABELS.get(t, t)}" for t, n in sorted(counts.items()))
+
+
+@dataclass
+class Guarded:
+    messages: list[ChatMessage]
+    mapping: dict[str, str] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+    action: str = "none"  # none | pseudonymised
+
+
+def guard(
+    messages: list[ChatMessage],
+    *,
+    sensitivity: str,
+    clearance: str,
+    policy: str,
+    provider: str,
+    hosting: str,
+) -> Guarded:
+    """Return the messages to send (masked if needed) or raise PrivacyRefused."""
+    if rank(clearance) >= rank("sensitive"):
+        return Guarded(messages)  # cleared for everything: no scan needed
+    from civia.privacy import detect, pseudonymise
+
+    found = {
+        i: detect(m.content, types=RAISES) for i, m in enumerate(messages) if m.role != "system"
+    }
+    counts: dict[str, int] = {}
+    for entities in found.values():
+        for e in entities:
+            counts[e.type.value] = counts.get(e.type.value, 0) + 1
+    level = max([rank(sensitivity), *(rank(RAISES[t]) for t in counts)])
+    if level <= rank(clearance):
+        return Guarded(messages, counts=counts)
+    if policy == "refuse" or not counts:
+        what = describe(counts) if counts else f"données {LEVEL_LABELS[LEVELS[level]]}"
+        raise PrivacyRefused(
+            f"refused: level {LEVELS[level]} above clearance {clearance} of {provider}",
+            f"Ce contenu comporte des données {LEVEL_LABELS[LEVELS[level]]} ({what}) et le modèle "
+            f"« {provider} » ({hosting}) n'est pas autorisé à en recevoir. Choisissez un modèle "
+            "local ou retirez ces données. Votre message est conservé.",
+        )
+    mapping: dict[str, str] = {}
+    masked = []
+    for i, message in enumerate(messages):
+        if i in found and (found[i] or mapping):
+            text, mapping = pseudonymise(message.content, mapping, entities=found[i], types=RAISES)
+            masked.append(ChatMessage(message.role, text))
+        else:
+            masked.append(message)
+    return Guarded(masked, mapping, counts, "pseudonymised")
+
+
+_HOLD = re.compile(r"[\[A-Z_0-9\\]{1,40}$")
+
+
+class StreamRestorer:
+    """Restore placeholders in a streamed answer, holding back a tail that may be cut mid-way."""
+
+    def __init__(self, mapping: dict[str, str]) -> None:
+        self.mapping = mapping
+        self.pending = ""
+
+    def feed(self, text: str) -> str:
+        if not self.mapping:
+            return text
+        self.pending += text
+        hold = _HOLD.search(self.pending)
+        cut = hold.start() if hold else len(self.pending)
+        ready, self.pending = self.pending[:cut], self.pending[cut:]
+        return self._restore(ready)
+
+    def flush(self) -> str:
+        ready, self.pending = self.pending, ""
+        return self._restore(ready) if self.mapping else ready
+
+    def _restore(self, text: str) -> str:
+        from civia.privacy import restore
+
+        return restore(text, self.mapping)

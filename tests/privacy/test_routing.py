@@ -1,0 +1,68 @@
+"""Route by sensitivity: mask or refuse before a model that is not cleared, restore after."""
+
+import pytest
+
+from civia.privacy.routing import PrivacyRefused, StreamRestorer, guard
+from civia.providers.base import ChatMessage
+
+
+def nir(base: str) -> str:
+    digits = base.replace(" ", "")
+    return f"{base} {97 - int(digits) % 97:02d}"
+
+
+NIR = nir("2 85 03 75 111 222")
+TEXT = f"Bonjour, je suis Jeanne Dupont, mon NIR est {NIR}. Que faire pour ma carte vitale ?"
+
+
+def run(messages: list[ChatMessage], **kw: str):
+    args = {"sensitivity": "internal", "clearance": "internal", "policy": "pseudonymise",
+            "provider": "Cloud", "hosting": "Hors Union européenne", **kw}  # fmt: skip
+    return guard(messages, **args)
+
+
+def test_local_model_receives_everything_without_scan() -> None:
+    msgs = [ChatMessage("user", TEXT)]
+    out = run(msgs, clearance="sensitive")
+    assert out.messages == msgs and out.action == "none"
+
+
+def test_uncleared_model_gets_placeholders() -> None:
+    out = run([ChatMessage("system", "Tu es Civia."), ChatMessage("user", TEXT)])
+    sent = out.messages[1].content
+    assert "Dupont" not in sent and NIR not in sent
+    assert "[PERSONNE_1]" in sent and "[NIR_1]" in sent
+    assert out.messages[0].content == "Tu es Civia."
+    assert out.counts == {"PERSON": 1, "NIR": 1} and out.action == "pseudonymised"
+
+
+def test_same_person_same_placeholder_across_messages() -> None:
+    out = run([ChatMessage("user", TEXT), ChatMessage("assistant", "Bonjour Jeanne Dupont."),
+               ChatMessage("user", "Merci, Jeanne Dupont")])  # fmt: skip
+    assert all("[PERSONNE_1]" in m.content for m in out.messages)
+
+
+def test_refuse_policy_explains_in_french() -> None:
+    with pytest.raises(PrivacyRefused) as err:
+        run([ChatMessage("user", TEXT)], policy="refuse")
+    assert "NIR" in err.value.message_fr and "n'est pas autorisé" in err.value.message_fr
+
+
+def test_personal_assistant_on_uncleared_model_without_detectable_data_is_refused() -> None:
+    with pytest.raises(PrivacyRefused):
+        run([ChatMessage("user", "Rien de particulier.")], sensitivity="personal")
+
+
+def test_cleared_for_personal_but_not_sensitive() -> None:
+    out = run([ChatMessage("user", "Écrire à Jeanne Dupont.")], clearance="personal")
+    assert out.action == "none"
+    out = run([ChatMessage("user", TEXT)], clearance="personal")
+    assert out.action == "pseudonymised"
+
+
+@pytest.mark.parametrize("cut", range(1, 24))
+def test_restorer_handles_placeholders_split_across_chunks(cut: int) -> None:
+    answer = "Madame [PERSONNE_1], votre NIR [NIR_1] est noté."
+    restorer = StreamRestorer({"PERSONNE_1": "Jeanne Dupont", "NIR_1": NIR})
+    out = restorer.feed(answer[:cut]) + restorer.feed(answer[cut:]) + restorer.flush()
+    assert out == f"Madame Jeanne Dupont, votre NIR {NIR} est noté."

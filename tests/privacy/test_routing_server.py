@@ -1,0 +1,92 @@
+"""End to end: what reaches an "outside EU" model is pseudonymised; the user sees the original.
+
+The model is a real llama_cpp.server behind a proxy that records every request it forwards."""
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from civia.auth import api_tokens
+from civia.db.models import Message, UsageEvent, User
+from tests.chat.helpers import done, send
+from tests.conftest import Personas, login_as
+from tests.privacy.test_routing import NIR
+from tests.servers import llama_server, recording_proxy
+
+pytestmark = pytest.mark.llama_server
+
+
+@pytest.fixture(scope="module")
+def proxied() -> Iterator[tuple[str, list]]:
+    with llama_server() as (base, _), recording_proxy(base) as (url, received):
+        yield url, received
+
+
+@pytest.fixture
+def outside_eu(client: TestClient, personas: Personas, proxied: tuple[str, list]) -> list:
+    url, received = proxied
+    received.clear()
+    resp = client.post(
+        "/admin/fournisseurs",
+        data={"name": "Nuage US", "kind": "openai_compat", "base_url": url, "models": "qwen-local",
+              "hosting_class": "outside_eu", "enabled": "true", "is_default": "true"},
+        headers=login_as(client, "admin"),
+    )  # fmt: skip
+    assert resp.status_code == 200
+    return received
+
+
+def test_api_call_is_pseudonymised_and_answer_restored(
+    client: TestClient, personas: Personas, outside_eu: list
+) -> None:
+    with client.app.state.sessions() as db:  # type: ignore[attr-defined]
+        token, _ = api_tokens.create(db, user=db.get(User, personas["agent"].id), name="t")
+        db.commit()
+    sentence = f"Dossier de Jeanne Dupont, NIR {NIR}."
+    body = {"messages": [{"role": "user", "content": f"Recopie exactement, sans rien ajouter : {sentence}"}],
+            "temperature": 0, "max_tokens": 40}  # fmt: skip
+    resp = client.post(
+        "/v1/chat/completions", json=body, headers={"Authorization": f"Bearer {token}"}
+    )
+    assert resp.status_code == 200, resp.text
+    wire = str(outside_eu[-1]["messages"])
+    assert "Dupont" not in wire and NIR not in wire and NIR.replace(" ", "") not in wire
+    assert "[PERSONNE_1]" in wire and "[NIR_1]" in wire
+    answer = resp.json()["choices"][0]["message"]["content"]
+    assert "Dupont" in answer and "PERSONNE_1" not in answer
+    with client.app.state.sessions() as db:  # type: ignore[attr-defined]
+        event = db.scalar(select(UsageEvent))
+        assert event is not None and event.extra["pii_masked"] == {"PERSON": 1, "NIR": 1}
+
+
+def test_chat_tells_the_user_what_was_masked(
+    client: TestClient, personas: Personas, outside_eu: list
+) -> None:
+    headers = login_as(client, "agent")
+    sent = send(client, headers, f"Je suis Jeanne Dupont, NIR {NIR}. Dis bonjour.").json()
+    final = done(client, sent["stream_url"])
+    assert (
+        final["status"] == "ok" and "1 NIR" in final["masked"] and "1 personne" in final["masked"]
+    )
+    assert "Dupont" not in str(outside_eu[-1]["messages"])
+
+
+def test_refuse_policy_keeps_the_message(
+    client: TestClient, personas: Personas, outside_eu: list
+) -> None:
+    client.post(
+        "/admin/politique-donnees", data={"policy": "refuse"}, headers=login_as(client, "admin")
+    )
+    headers = login_as(client, "agent")
+    sent = send(client, headers, f"Mon NIR est {NIR}.").json()
+    final = done(client, sent["stream_url"])
+    assert final["status"] == "error" and "n'est pas autorisé" in final["error"]
+    assert outside_eu == []  # nothing left Civia
+    with client.app.state.sessions() as db:  # type: ignore[attr-defined]
+        assert (
+            db.scalar(select(Message).where(Message.role == "user")).content
+            == f"Mon NIR est {NIR}."
+        )  # type: ignore[union-attr]
+        assert db.scalar(select(UsageEvent)).outcome == "refused"  # type: ignore[union-attr]
