@@ -12,6 +12,16 @@ from civia.providers.model_files import MODEL_ID
 TENANT_SLUG = "demoville"
 TENANT_NAME = "Commune de Démoville"
 SERVICES = ("Direction générale des services", "Population et citoyenneté", "Urbanisme")
+PROFILE = {  # a fictitious commune
+    "city": "Démoville",
+    "address": "1 place de la Mairie, 99000 Démoville",
+    "phone": "01 00 00 00 00",
+    "email": "contact@demoville.example",
+    "autorite": "Le Maire de la commune de Démoville",
+    "signataire": "Le Maire, Jean Exemple",
+    "primary_colour": "000091",
+    "pii_policy": "pseudonymise",
+}
 USERS = {  # login (= role) → (display name, service index)
     Role.AGENT: ("Alice Agent", 1),
     Role.REFERENT: ("Romain Référent", 1),
@@ -34,6 +44,8 @@ def load(db: Session) -> Tenant:
         tenant = Tenant(slug=TENANT_SLUG, name=TENANT_NAME)
         db.add(tenant)
         db.flush()
+    if not tenant.profile:
+        tenant.profile = PROFILE
     services = []
     for name in SERVICES:
         svc = db.scalar(select(Service).where(Service.tenant_id == tenant.id, Service.name == name))
