@@ -13,8 +13,12 @@ pytestmark = pytest.mark.model
 
 CASES = {
     "courrier": (
-        {"destinataire": "Madame Claire Martin", "objet": "Inscription à la cantine",
-         "faits": "Dossier reçu le 3 mars. Il manque le justificatif de domicile.", "ton": "cordial"},
+        {
+            "destinataire": "Madame Claire Martin",
+            "objet": "Inscription à la cantine",
+            "faits": "Dossier reçu le 3 mars. Il manque le justificatif de domicile.",
+            "ton": "cordial",
+        },
         lambda md: "Inscription à la cantine" in md and "Madame Claire Martin" in md,
     ),
     "reponse-usager": (
@@ -22,24 +26,39 @@ CASES = {
         lambda md: len(md) > 40,
     ),
     "arrete": (
-        {"objet": "Fermeture de la rue des Lilas pour travaux",
-         "textes": "Code général des collectivités territoriales, article L2213-1",
-         "motifs": "Travaux de réfection de chaussée", "mesures": "Rue fermée du 2 au 6 juin",
-         "individuel": "oui", "beneficiaire": "Entreprise Bâtir"},
+        {
+            "objet": "Fermeture de la rue des Lilas pour travaux",
+            "textes": "Code général des collectivités territoriales, article L2213-1",
+            "motifs": "Travaux de réfection de chaussée",
+            "mesures": "Rue fermée du 2 au 6 juin",
+            "individuel": "oui",
+            "beneficiaire": "Entreprise Bâtir",
+        },
         lambda md: "ARRÊTE" in md and "Article 1" in md and "recours" in md and "L311-3-1" in md,
     ),
     "compte-rendu": (
-        {"titre": "Comité voirie", "notes": "Présents : M. Durand, Mme Petit. Décision : refaire le "
-         "trottoir rue Haute. Action : M. Durand demande un devis avant le 15 mai."},
-        lambda md: "## Décisions" in md and "## Actions" in md and "| Qui | Quoi | Échéance |" in md,
+        {
+            "titre": "Comité voirie",
+            "notes": "Présents : M. Durand, Mme Petit. Décision : refaire le "
+            "trottoir rue Haute. Action : M. Durand demande un devis avant le 15 mai.",
+        },
+        lambda md: (
+            "## Décisions" in md and "## Actions" in md and "| Qui | Quoi | Échéance |" in md
+        ),
     ),
     "traduction": (
-        {"texte": "# Opening hours\n\nThe town hall is open from Monday to Friday.", "langue": "anglais"},
+        {
+            "texte": "# Opening hours\n\nThe town hall is open from Monday to Friday.",
+            "langue": "anglais",
+        },
         lambda md: bool(re.search(r"mairie|lundi|ouvert", md, re.I)),
     ),
     "reformulation": (
-        {"texte": "Nous vous informons que votre demande a été transmise au service compétent.",
-         "registre": "courrier usager FALC", "longueur": "plus court"},
+        {
+            "texte": "Nous vous informons que votre demande a été transmise au service compétent.",
+            "registre": "courrier usager FALC",
+            "longueur": "plus court",
+        },
         lambda md: len(md.strip()) > 10,
     ),
     "correction": (
@@ -47,15 +66,25 @@ CASES = {
         lambda md: md.strip() != "Les enfant sont aller a la piscine.",
     ),
     "swot": (
-        {"sujet": "Panneaux solaires sur le gymnase", "contexte": "Commune de 8 000 habitants, budget serré."},
+        {
+            "sujet": "Panneaux solaires sur le gymnase",
+            "contexte": "Commune de 8 000 habitants, budget serré.",
+        },
         lambda md: "| Forces | Faiblesses |" in md and "## Synthèse" in md,
     ),
     "diapositives": (
-        {"titre": "Budget 2027", "contenu": "Recettes stables. Investissements : école, voirie.", "nombre": "2"},
+        {
+            "titre": "Budget 2027",
+            "contenu": "Recettes stables. Investissements : école, voirie.",
+            "nombre": "2",
+        },
         lambda md: md.count("# ") >= 1 and "- " in md,
     ),
     "faq": (
-        {"sujet": "Cantine", "texte": "La cantine est ouverte les jours d'école. Le repas coûte 3,50 euros."},
+        {
+            "sujet": "Cantine",
+            "texte": "La cantine est ouverte les jours d'école. Le repas coûte 3,50 euros.",
+        },
         lambda md: md.count("## ") >= 1 and "Source" in md,
     ),
     "reseaux-sociaux": (
@@ -70,10 +99,14 @@ CASES = {
 
 
 @pytest.mark.parametrize("assistant_id", sorted(CASES))
-def test_builtin_produces_a_draft(client: TestClient, personas: Personas, assistant_id: str) -> None:
+def test_builtin_produces_a_draft(
+    client: TestClient, personas: Personas, assistant_id: str
+) -> None:
     values, check = CASES[assistant_id]
     headers = login_as(client, "agent")
-    resp = client.post(f"/assistants/{assistant_id}", data=values, headers=headers, follow_redirects=False)
+    resp = client.post(
+        f"/assistants/{assistant_id}", data=values, headers=headers, follow_redirects=False
+    )
     assert resp.status_code == 303, resp.text
     run_url = resp.headers["location"]
     final = events(client.get(f"{run_url}/flux").text)[-1]

@@ -18,5 +18,8 @@ def test_diff_shows_every_change() -> None:
     from civia.assistants.runs import changes, diff_html
 
     html = diff_html("Les enfant sont partit.", "Les enfants sont partis.")
-    assert "<del>enfant</del><ins>enfants</ins>" in html and "<del>partit.</del><ins>partis.</ins>" in html
+    assert (
+        "<del>enfant</del><ins>enfants</ins>" in html
+        and "<del>partit.</del><ins>partis.</ins>" in html
+    )
     assert changes("Les enfant sont partit.", "Les enfants sont partis.") == 2

@@ -7,8 +7,12 @@ from civia.assistants.catalogue import builtins
 from civia.assistants.spec import AssistantSpec, from_import
 
 BASE = {
-    "id": "mon-assistant", "name": "Mon assistant", "description": "d", "category": "Test",
-    "instructions": "Tu aides les agents.", "prompt": "{{ texte }}",
+    "id": "mon-assistant",
+    "name": "Mon assistant",
+    "description": "d",
+    "category": "Test",
+    "instructions": "Tu aides les agents.",
+    "prompt": "{{ texte }}",
     "fields": [{"name": "texte", "label": "Texte", "kind": "long_text"}],
 }
 
@@ -27,10 +31,19 @@ def test_catalogue_has_the_thirteen_builtins() -> None:
         ({"prompt": "{{ inconnu }}"}, "champs inconnus : inconnu"),
         ({"prompt": "{% for %}"}, "prompt invalide"),
         ({"output": {"kind": "structured", "template": "x"}}, "json_schema"),
-        ({"output": {"kind": "structured", "template": "x", "json_schema": {"type": "objet"}}}, "schéma JSON invalide"),
+        (
+            {"output": {"kind": "structured", "template": "x", "json_schema": {"type": "objet"}}},
+            "schéma JSON invalide",
+        ),
         ({"output": {"formats": ["exe"]}}, "formats inconnus"),
         ({"fields": [{"name": "texte", "label": "T", "kind": "choice"}]}, "choices"),
-        ({"fields": [{"name": "a", "label": "A"}, {"name": "a", "label": "B"}], "prompt": "{{ a }}"}, "même nom"),
+        (
+            {
+                "fields": [{"name": "a", "label": "A"}, {"name": "a", "label": "B"}],
+                "prompt": "{{ a }}",
+            },
+            "même nom",
+        ),
     ],
 )
 def test_invalid_specs_are_explained(change: dict, message: str) -> None:

@@ -10,7 +10,7 @@ from tests.browser.test_chat import login
 pytestmark = [pytest.mark.browser, pytest.mark.model]
 
 
-def test_correction_to_validated_docx(page, civia_server: str) -> None:  # noqa: ANN001
+def test_correction_to_validated_docx(page, civia_server: str) -> None:
     from playwright.sync_api import expect
 
     login(page, civia_server)
