@@ -171,7 +171,7 @@ async def _stream(
         error = {"message": f"{exc.message_fr} (réf. {ctx.request_id})", "type": "provider_error"}
         yield f"data: {json.dumps({'error': error}, ensure_ascii=False)}\n\n"
         return
-    yield chunk({}, "stop")
+    yield chunk({}, result.finish_reason)
     if include_usage:
         yield f"data: {json.dumps({**base, 'choices': [], 'usage': _usage(result)})}\n\n"
     yield "data: [DONE]\n\n"
@@ -244,7 +244,7 @@ def _completion(ctx: CallContext, name: str, result: CallResult) -> dict[str, An
             {
                 "index": 0,
                 "message": {"role": "assistant", "content": result.text},
-                "finish_reason": "stop",
+                "finish_reason": result.finish_reason,
             }
         ],
         "usage": _usage(result),

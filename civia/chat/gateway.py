@@ -60,6 +60,7 @@ class CallResult:
     error_fr: str = ""
     usage: dict[str, int] = field(default_factory=dict)
     masked: dict[str, int] = field(default_factory=dict)  # counts per type, never values
+    finish_reason: str = "stop"  # stop | length (as the provider reported it)
 
 
 def provider_config(row: Provider) -> registry.ProviderConfig:
@@ -155,6 +156,8 @@ class Gateway:
                     first = time.monotonic()
                 if chunk.usage:
                     result.usage = chunk.usage
+                if chunk.finish_reason in ("stop", "length"):
+                    result.finish_reason = chunk.finish_reason
                 if result.masked:
                     chunk.text = restorer.feed(chunk.text)
                     if chunk.finish_reason:

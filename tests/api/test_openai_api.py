@@ -89,7 +89,8 @@ def test_completion_without_stream(client: TestClient, personas: Personas) -> No
     assert resp.status_code == 200, resp.text
     data = resp.json()
     assert data["object"] == "chat.completion" and data["choices"][0]["message"]["content"].strip()
-    assert data["usage"]["completion_tokens"] > 0
+    assert data["usage"]["completion_tokens"] == 6
+    assert data["choices"][0]["finish_reason"] == "length"  # capped by max_tokens, not finished
     with client.app.state.sessions() as db:  # type: ignore[attr-defined]
         event = db.scalar(select(UsageEvent))
         assert event is not None and event.source == "api" and event.assistant_id == "chat"
