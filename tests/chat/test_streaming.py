@@ -74,3 +74,25 @@ def test_markdown_answer_is_sanitised(client: TestClient, personas: Personas) ->
     html = render("**gras** <script>alert(1)</script> [x](javascript:alert(1)) | a |\n|---|\n| b |")
     assert "<strong>gras</strong>" in html
     assert "<script" not in html and 'href="javascript' not in html
+
+
+def test_stop_keeps_the_partial_answer(client: TestClient, personas: Personas) -> None:
+    client.app.state.settings.max_tokens = 200  # type: ignore[attr-defined]
+    headers = login_as(client, "agent")
+    sent = send(client, headers, "Écris un long poème sur la mer.").json()
+    tokens = 0
+    with client.stream("GET", sent["stream_url"]) as resp:
+        lines = resp.iter_lines()
+        for line in lines:
+            if line.startswith("event: token"):
+                tokens += 1
+                if tokens == 3:
+                    assert client.post(sent["stop_url"], headers=headers).status_code == 204
+            if line.startswith("event: done"):
+                final = next(lines)
+                break
+    assert '"status": "stopped"' in final
+    with client.app.state.sessions() as db:  # type: ignore[attr-defined]
+        answer = db.get(Message, sent["answer_id"])
+        assert answer is not None and answer.status == "stopped" and answer.content
+        assert db.scalar(select(UsageEvent)).outcome == "stopped"  # type: ignore[union-attr]
