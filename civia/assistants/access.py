@@ -46,7 +46,7 @@ def _visible(db: Session, user: User) -> list[AssistantDefinition]:
 
 
 def available(db: Session, user: User) -> list[AssistantSpec]:
-    specs = list(builtins().values())
+    specs = sorted(builtins().values(), key=lambda s: (s.id != "chat", s.name))
     specs += [definition_spec(row) for row in _visible(db, user)]
     return specs
 
