@@ -1,8 +1,8 @@
 """Run every benchmark (or the ones named) and assemble docs/benchmarks.md from bench/results/.
 
-    python bench/run_all.py                 # run all, then assemble
-    python bench/run_all.py --only pii      # run one
-    python bench/run_all.py --assemble      # only rebuild docs/benchmarks.md from results
+python bench/run_all.py                 # run all, then assemble
+python bench/run_all.py --only pii      # run one
+python bench/run_all.py --assemble      # only rebuild docs/benchmarks.md from results
 """
 
 from __future__ import annotations
@@ -47,7 +47,9 @@ def assemble() -> Path:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--only", action="append", default=[], help="script stem, e.g. pii")
     parser.add_argument("--assemble", action="store_true", help="only rebuild docs/benchmarks.md")
     args = parser.parse_args()
