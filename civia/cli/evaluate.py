@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 
+from civia.meetings.cli import transcription_command
 from civia.privacy.cli import pii_command
 
 
@@ -14,3 +15,4 @@ def eval_group() -> None:
 
 
 eval_group.add_command(pii_command)
+eval_group.add_command(transcription_command)

@@ -1,0 +1,1 @@
+"""Meetings: from a recording to a transcript to signed-off minutes."""
