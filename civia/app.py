@@ -41,9 +41,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     recover_interrupted(app.state.sessions)
 
     from civia.api import openai as openai_api
-    from civia.web.routes import admin, assistants, auth, chat, home, tokens
+    from civia.web.routes import admin, assistants, auth, builder, chat, home, tokens
 
-    for module in (auth, home, chat, assistants, tokens, admin):
+    for module in (auth, home, chat, assistants, builder, tokens, admin):
         app.include_router(module.router)
     app.include_router(openai_api.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

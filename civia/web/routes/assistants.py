@@ -10,7 +10,7 @@ from fastapi import APIRouter, Form, HTTPException, Request, Response
 from fastapi.responses import RedirectResponse, StreamingResponse
 from sqlalchemy import update
 
-from civia.assistants import access, runs
+from civia.assistants import access, builder, runs
 from civia.assistants.context import assistant_context
 from civia.assistants.inputs import InputError
 from civia.assistants.models import AssistantRun
@@ -28,7 +28,7 @@ router = APIRouter()
 
 
 def _spec(db: Db, user: User, assistant_id: str) -> AssistantSpec:
-    spec = access.find(db, user, assistant_id)
+    spec = builder.find_for_owner(db, user, assistant_id)  # owners also try their drafts
     if spec is None:
         raise HTTPException(404, "Cet assistant n'existe pas ou n'est pas disponible.")
     return spec

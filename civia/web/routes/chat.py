@@ -12,7 +12,8 @@ from fastapi import APIRouter, Form, HTTPException, Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse, StreamingResponse
 from sqlalchemy import update
 
-from civia.assistants.catalogue import AssistantSpec, get
+from civia.assistants import access
+from civia.assistants.spec import AssistantSpec
 from civia.chat import conversations
 from civia.chat.gateway import CallContext, CallResult
 from civia.db.engine import affected, session_scope
@@ -27,8 +28,8 @@ router = APIRouter(prefix="/conversations")
 log = logging.getLogger("civia.chat")
 
 
-def _assistant(assistant_id: str) -> AssistantSpec:
-    spec = get(assistant_id)
+def _assistant(db: Db, user: User, assistant_id: str) -> AssistantSpec:
+    spec = access.find(db, user, assistant_id)
     if spec is None:
         raise HTTPException(404, "Cet assistant n'existe pas ou n'est pas disponible.")
     return spec
@@ -76,9 +77,27 @@ def _sent(request: Request, conv: Conversation, user_msg: Message, answer: Messa
 
 @router.get("/nouvelle")
 def new_page(request: Request, db: Db, user: CurrentUser, assistant: str = "chat") -> Response:
-    spec = _assistant(assistant)
+    return _new(request, db, user, assistant, "")
+
+
+@router.post("/nouvelle")
+def new_prefilled(
+    request: Request,
+    db: Db,
+    user: CurrentUser,
+    assistant: Annotated[str, Form()] = "chat",
+    prefill: Annotated[str, Form(max_length=200_000)] = "",
+) -> Response:
+    """Open a conversation with a filled prompt (POSTed: its text stays out of URLs and logs)."""
+    return _new(request, db, user, assistant, prefill)
+
+
+def _new(request: Request, db: Db, user: User, assistant: str, prefill: str) -> Response:
+    spec = _assistant(db, user, assistant)
     models = [m for _, m in request.app.state.gateway.models(db, user.tenant_id)]
-    return render(request, "chat.html", conv=None, assistant=spec, models=models, md=md)
+    return render(
+        request, "chat.html", conv=None, assistant=spec, models=models, md=md, prefill=prefill
+    )
 
 
 @router.post("")
@@ -90,7 +109,7 @@ def create(
     assistant: Annotated[str, Form()] = "chat",
     model: Annotated[str, Form()] = "",
 ) -> Response:
-    _assistant(assistant)
+    _assistant(db, user, assistant)
     content = _checked_content(request, content)
     conv = conversations.create(db, user=user, assistant_id=assistant)
     conv.model = model
@@ -107,7 +126,7 @@ def sidebar(request: Request, db: Db, user: CurrentUser, q: str = "") -> Respons
 @router.get("/{conversation_id}")
 def page(request: Request, db: Db, user: CurrentUser, conversation_id: int) -> Response:
     conv = _owned(db, user, conversation_id)
-    spec = get(conv.assistant_id) or _assistant("chat")
+    spec = access.find(db, user, conv.assistant_id) or _assistant(db, user, "chat")
     models = [m for _, m in request.app.state.gateway.models(db, user.tenant_id)]
     return render(request, "chat.html", conv=conv, assistant=spec, models=models, md=md)
 
@@ -175,7 +194,7 @@ def stream(
     db.commit()
     if not claimed:
         return StreamingResponse(_replay(answer), media_type="text/event-stream")
-    spec = get(conv.assistant_id) or _assistant("chat")
+    spec = access.find(db, user, conv.assistant_id) or _assistant(db, user, "chat")
     gateway = request.app.state.gateway
     try:
         target = gateway.resolve(db, user.tenant_id, conv.model)
