@@ -41,6 +41,7 @@ from bench.common import (  # noqa: E402
     free_port,
     p50,
     peak_rss_mb,
+    process_cpu_s,
     running,
     start_server,
     table,
@@ -329,6 +330,11 @@ class Variant:
     stream: dict[str, list[Call]]
     once: dict[str, list[Call]]
     warmups: dict[str, float]
+    civia_cpu_s: float  # CPU time `civia serve` used during the measured calls
+
+    @property
+    def civia_calls(self) -> int:
+        return len(list(self.stream.values())[1]) + len(list(self.once.values())[1])
 
     @property
     def title(self) -> str:
@@ -413,6 +419,7 @@ def variant_section(v: Variant) -> list[str]:
         ratio_line("non-streaming, total", *_pair(direct_o, civia_o, "total_s")),
         "",
         conclusion(direct_s, civia_s),
+        cpu_line(v, civia_s[0].chunks),
     ]
 
 
@@ -447,6 +454,16 @@ def report(
     return "\n".join(lines)
 
 
+def cpu_line(v: Variant, tokens_per_call: int) -> str:
+    per_call = v.civia_cpu_s * 1000 / v.civia_calls
+    return (
+        f"CPU time used by the `civia serve` process during these {v.civia_calls} calls: "
+        f"{per_call:.0f} ms per call of {tokens_per_call} tokens (user + system, all threads): "
+        "the gateway's own cost, which the load of the machine does not inflate as much as "
+        "it does wall-clock times."
+    )
+
+
 def conclusion(direct: list[Call], civia: list[Call]) -> str:
     ttft = p50([c.ttft_s for c in civia]) - p50([c.ttft_s for c in direct])
     total = p50([c.total_s for c in civia]) - p50([c.total_s for c in direct])
@@ -472,14 +489,20 @@ def _pair(a: list[Call], b: list[Call], attr: str) -> tuple[list[float], list[fl
 
 
 def measure(
-    client: httpx.Client, llama: Endpoint, civia: Endpoint, runs: int, max_tokens: int, flush: bool
+    client: httpx.Client,
+    llama: Endpoint,
+    civia: Endpoint,
+    civia_pid: int,
+    args: argparse.Namespace,
+    flush: bool,
 ) -> Variant:
     warmups = {}
     for key, ep in (("direct", llama), ("civia", civia)):
         flush_prompt_cache(client, llama)
-        warmups[key] = call_stream(client, ep, max_tokens).total_s
-    stream, once = interleave(client, llama, civia, runs, max_tokens, flush)
-    return Variant(flush, stream, once, warmups)
+        warmups[key] = call_stream(client, ep, args.max_tokens).total_s
+    cpu0 = process_cpu_s(civia_pid)
+    stream, once = interleave(client, llama, civia, args.runs, args.max_tokens, flush)
+    return Variant(flush, stream, once, warmups, process_cpu_s(civia_pid) - cpu0)
 
 
 def main() -> None:
@@ -507,10 +530,8 @@ def main() -> None:
             token = setup_civia(env, llama)
             civia_server, civia = start_civia(env, token, tmp_dir)
             with running(civia_server), httpx.Client(timeout=TIMEOUT) as client:
-                variants = [
-                    measure(client, llama, civia, args.runs, args.max_tokens, flush)
-                    for flush in flushes
-                ]
+                pid = civia_server.proc.pid
+                variants = [measure(client, llama, civia, pid, args, f) for f in flushes]
                 rss["civia"] = peak_rss_mb(civia_server.proc.pid)
                 rss["llama"] = peak_rss_mb(llama_server.proc.pid)
         events = usage_events(tmp_dir / "data" / "civia.db")

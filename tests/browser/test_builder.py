@@ -8,7 +8,7 @@ from tests.browser.test_chat import login
 pytestmark = [pytest.mark.browser, pytest.mark.model]
 
 
-def test_referent_builds_tries_and_publishes(browser, civia_server: str) -> None:  # noqa: ANN001
+def test_referent_builds_tries_and_publishes(browser, civia_server: str) -> None:
     from playwright.sync_api import expect
 
     page = browser.new_context(locale="fr-FR").new_page()
