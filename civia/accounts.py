@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from civia.auth.passwords import hash_password, password_problem
 from civia.auth.sessions import close_user_sessions
 from civia.db.models import Role, Service, Tenant, User
+from civia.governance import audit
 
 LOGIN_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 
@@ -64,6 +65,7 @@ def create_user(
     display_name: str = "",
     email: str = "",
     service_id: int | None = None,
+    actor: User | None = None,
 ) -> User:
     login = login.strip().lower()
     if not LOGIN_RE.match(login):
@@ -85,6 +87,14 @@ def create_user(
     )
     db.add(user)
     db.flush()
+    audit.record(
+        db,
+        tenant_id=tenant.id,
+        actor=actor,
+        action="user.created",
+        target=f"user:{user.id}",
+        details={"role": user.role},
+    )
     return user
 
 
@@ -96,10 +106,19 @@ def update_user(
     service_id: int | None = None,
     active: bool | None = None,
     display_name: str | None = None,
+    actor: User | None = None,
 ) -> None:
     if role is not None and role != user.role:
-        user.role = _role(role)
+        before, user.role = user.role, _role(role)
         close_user_sessions(db, user.id)  # a role change takes effect at once
+        audit.record(
+            db,
+            tenant_id=user.tenant_id,
+            actor=actor,
+            action="user.role_changed",
+            target=f"user:{user.id}",
+            details={"from": before, "to": user.role},
+        )
     if service_id is not None:
         svc = tenant_service(db, user.tenant_id, service_id)
         user.service_id = svc.id if svc else None
@@ -107,15 +126,29 @@ def update_user(
         user.active = active
         if not active:
             close_user_sessions(db, user.id)
+            audit.record(
+                db,
+                tenant_id=user.tenant_id,
+                actor=actor,
+                action="user.disabled",
+                target=f"user:{user.id}",
+            )
     if display_name is not None and display_name.strip():
         user.display_name = display_name.strip()[:200]
 
 
-def set_password(db: Session, user: User, password: str) -> None:
+def set_password(db: Session, user: User, password: str, actor: User | None = None) -> None:
     if problem := password_problem(password):
         raise AccountError(problem)
     user.password_hash = hash_password(password)
     close_user_sessions(db, user.id)
+    audit.record(
+        db,
+        tenant_id=user.tenant_id,
+        actor=actor,
+        action="user.password_reset",
+        target=f"user:{user.id}",
+    )
 
 
 def _role(role: str) -> str:

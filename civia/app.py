@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from fastapi import FastAPI, HTTPException, Request, Response
+from fastapi import Depends, FastAPI, HTTPException, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
@@ -41,11 +41,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     recover_interrupted(app.state.sessions)
 
     from civia.api import openai as openai_api
-    from civia.web.routes import admin, assistants, auth, builder, chat, home, tokens
+    from civia.web.routes import admin, assistants, auth, builder, chat, governance, home, tokens
 
-    for module in (auth, home, chat, assistants, builder, tokens, admin):
-        app.include_router(module.router)
+    app.include_router(auth.router)
+    app.include_router(home.router)  # its "/" carries the charter gate itself (/sante stays open)
+    gate = [Depends(governance.require_charter)]
+    for module in (chat, assistants, builder, tokens, admin):
+        app.include_router(module.router, dependencies=gate)
     app.include_router(openai_api.router)
+    governance.install(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     _install_handlers(app)
     return app

@@ -93,7 +93,7 @@ class Personas:
         return self.users[login]
 
 
-def make_personas(db: Session, password_hash: str) -> Personas:
+def make_personas(db: Session, password_hash: str, *, accept_charter: bool = True) -> Personas:
     tenant = Tenant(slug="demoville", name="Commune de Démoville")
     other = Tenant(slug="autreville", name="Commune d'Autreville")
     db.add_all([tenant, other])
@@ -120,6 +120,11 @@ def make_personas(db: Session, password_hash: str) -> Personas:
             password_hash=password_hash,
         )
     db.add_all(users.values())
+    db.flush()
+    from civia.governance import charter
+
+    for user in users.values() if accept_charter else ():
+        charter.accept(db, user, version=1)
     for t in (tenant, other):
         db.add(
             Provider(

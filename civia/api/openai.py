@@ -23,6 +23,7 @@ from civia.assistants.spec import AssistantSpec, FieldKind
 from civia.auth import api_tokens
 from civia.chat.gateway import CallContext, CallResult, Resolved
 from civia.db.models import User
+from civia.governance import charter, guards
 from civia.providers.base import ChatMessage, ChatRequest, ProviderError
 from civia.web.deps import Db
 
@@ -45,6 +46,12 @@ def api_user(request: Request, db: Db) -> User:
     if user is None:
         raise ApiError(401, "Jeton d'API absent, invalide ou révoqué.", "authentication_error")
     db.commit()  # keep last_used_at
+    if charter.needs_acceptance(db, user):
+        raise ApiError(
+            403,
+            "Acceptez la charte d'utilisation de l'IA dans Civia (/charte) avant d'utiliser l'API.",
+            "permission_error",
+        )
     return user
 
 
@@ -98,6 +105,10 @@ async def chat_completions(request: Request, db: Db, user: ApiUser, body: Comple
         spec = access.find(db, user, model.removeprefix("assistant:"))
         if spec is None:
             raise ApiError(404, f"Assistant inconnu : {model}.", "not_found_error")
+        try:
+            guards.check_assistant(db, user=user, assistant_id=spec.id, source="api")
+        except guards.AssistantBlocked as exc:
+            raise ApiError(403, exc.message, "permission_error") from None
         if not spec.is_chat:
             return await _form_assistant(request, db, user, spec, body)
         assistant_id, model, sensitivity = spec.id, "", spec.sensitivity.value

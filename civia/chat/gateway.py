@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from civia.db.engine import session_scope
 from civia.db.models import HOSTING_LABELS, HostingClass, Provider, Tenant, UsageEvent
-from civia.privacy.routing import DEFAULT_CLEARANCE, StreamRestorer, guard
+from civia.governance import audit
+from civia.privacy.routing import DEFAULT_CLEARANCE, PrivacyRefused, StreamRestorer, guard
 from civia.providers import registry
 from civia.providers.base import ChatChunk, ChatModel, ChatRequest, ProviderError, ProviderTimeout
 from civia.settings import Settings
@@ -166,6 +167,8 @@ class Gateway:
                 yield chunk
         except ProviderError as exc:
             result.outcome, result.error_fr = exc.outcome, exc.message_fr
+            if isinstance(exc, PrivacyRefused):
+                result.masked = dict(exc.counts)
             log.warning("provider call failed request_id=%s: %s", ctx.request_id, exc)
             raise
         except (asyncio.CancelledError, GeneratorExit):
@@ -205,6 +208,21 @@ class Gateway:
                     extra=_extra(result),
                 )
             )
+            if result.masked:  # counts only: the values never leave the call
+                action = "pii.refused" if result.outcome == "refused" else "pii.masked"
+                audit.record(
+                    db,
+                    tenant_id=ctx.tenant_id,
+                    actor=audit.Actor(ctx.user_id or 0),
+                    action=action,
+                    target=f"provider:{target.provider_id}",
+                    details={
+                        "counts": result.masked,
+                        "provider": target.provider_name,
+                        "hosting": target.hosting_class,
+                        "source": ctx.source,
+                    },
+                )
 
 
 async def _close(chunks: AsyncIterator[ChatChunk]) -> None:
@@ -219,5 +237,5 @@ def _extra(result: CallResult) -> dict[str, Any]:
     if result.usage.get("estimated"):
         extra["usage_estimated"] = True
     if result.masked:
-        extra["pii_masked"] = result.masked
+        extra["pii_refused" if result.outcome == "refused" else "pii_masked"] = result.masked
     return extra

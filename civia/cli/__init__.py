@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from civia.cli import accounts, db, demo, evaluate, providers, serve, tokens
+from civia.cli import accounts, db, demo, evaluate, governance, providers, serve, tokens
 
 
 @click.group()
@@ -22,5 +22,8 @@ for command in (
     tokens.tokens,
     providers.providers,
     evaluate.eval_group,
+    governance.audit_group,
+    governance.retention_group,
+    governance.usecases_group,
 ):
     main.add_command(command)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import click
 
-
 from civia.meetings.cli import transcription_command
 from civia.privacy.cli import pii_command
 

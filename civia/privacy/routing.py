@@ -42,6 +42,7 @@ TYPE_LABELS = {
 
 class PrivacyRefused(ProviderError):
     outcome = "refused"
+    counts: dict[str, int] = {}  # noqa: RUF012 - set per instance before raising
 
 
 def rank(level: str) -> int:
@@ -86,12 +87,14 @@ def guard(
         return Guarded(messages, counts=counts)
     if policy == "refuse" or not counts:
         what = describe(counts) if counts else f"données {LEVEL_LABELS[LEVELS[level]]}"
-        raise PrivacyRefused(
+        refused = PrivacyRefused(
             f"refused: level {LEVELS[level]} above clearance {clearance} of {provider}",
             f"Ce contenu comporte des données {LEVEL_LABELS[LEVELS[level]]} ({what}) et le modèle "
             f"« {provider} » ({hosting}) n'est pas autorisé à en recevoir. Choisissez un modèle "
             "local ou retirez ces données. Votre message est conservé.",
         )
+        refused.counts = counts
+        raise refused
     mapping: dict[str, str] = {}
     masked = []
     for i, message in enumerate(messages):

@@ -12,6 +12,10 @@ def login(page, base: str, user: str = "agent") -> None:
     page.get_by_label("Identifiant").fill(user)
     page.get_by_label("Mot de passe").fill(f"{user}-demo-civia")
     page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_load_state()
+    if "/charte" in page.url:  # first login: the AI charter must be accepted
+        page.get_by_label("J'ai lu la charte et je m'engage à la respecter.").check()
+        page.get_by_role("button", name="J'accepte la charte", exact=False).click()
     page.wait_for_url(f"{base}/")
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from civia import accounts
 from civia.db.models import Provider, Service, Tenant, User
+from civia.governance import audit
 from civia.privacy.routing import LEVEL_LABELS, LEVELS, POLICIES
 from civia.providers import registry, store
 from civia.web.deps import AdminUser, Db
@@ -80,6 +81,7 @@ def create_user(
             display_name=display_name,
             email=email,
             service_id=service_id,
+            actor=admin,
         )
     except accounts.AccountError as exc:
         db.rollback()
@@ -107,9 +109,9 @@ def update_user(
             error="Vous ne pouvez pas retirer vos propres droits d'administrateur.",
         )
     try:
-        accounts.update_user(db, user, role=role, service_id=service_id, active=active)
+        accounts.update_user(db, user, role=role, service_id=service_id, active=active, actor=admin)
         if password:
-            accounts.set_password(db, user, password)
+            accounts.set_password(db, user, password, actor=admin)
     except accounts.AccountError as exc:
         db.rollback()
         return _users(request, db, admin, error=str(exc))
@@ -202,6 +204,21 @@ def save_provider(
     except store.ProviderConfigError as exc:
         db.rollback()
         return _providers_page(request, db, admin, error=str(exc))
+    audit.record(
+        db,
+        tenant_id=admin.tenant_id,
+        actor=admin,
+        action="provider.saved",
+        target=f"provider:{provider.id}",
+        details={
+            "name": provider.name,
+            "kind": provider.kind,
+            "hosting_class": provider.hosting_class,
+            "clearance": provider.clearance,
+            "enabled": provider.enabled,
+            "is_default": provider.is_default,
+        },
+    )
     return _back("/admin/fournisseurs", f"Fournisseur « {provider.name} » enregistré.")
 
 
@@ -211,6 +228,15 @@ def data_policy(request: Request, db: Db, admin: AdminUser, policy: Text) -> Res
         return _providers_page(request, db, admin, error="Politique inconnue.")
     tenant = db.get(Tenant, admin.tenant_id)
     assert tenant is not None
+    before = (tenant.profile or {}).get("pii_policy", "pseudonymise")
     tenant.profile = {**(tenant.profile or {}), "pii_policy": policy}
+    audit.record(
+        db,
+        tenant_id=tenant.id,
+        actor=admin,
+        action="policy.changed",
+        target="pii_policy",
+        details={"from": before, "to": policy},
+    )
     label = "pseudonymiser" if policy == "pseudonymise" else "refuser"
     return _back("/admin/fournisseurs", f"Politique enregistrée : {label}.")

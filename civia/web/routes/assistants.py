@@ -19,6 +19,7 @@ from civia.assistants.spec import AssistantSpec
 from civia.chat.gateway import CallContext
 from civia.db.engine import affected, session_scope
 from civia.db.models import User
+from civia.governance import audit, guards
 from civia.providers.base import ProviderError
 from civia.web.deps import CurrentUser, Db
 from civia.web.markdown import render as md
@@ -34,6 +35,14 @@ def _spec(db: Db, user: User, assistant_id: str) -> AssistantSpec:
     return spec
 
 
+def _allowed(db: Db, user: User, spec: AssistantSpec) -> None:
+    """The comité's kill switch and training requirements apply before any use."""
+    try:
+        guards.check_assistant(db, user=user, assistant_id=spec.id, source="web")
+    except guards.AssistantBlocked as exc:
+        raise HTTPException(403, exc.message) from None
+
+
 def _run(db: Db, user: User, run_id: int) -> AssistantRun:
     found = runs.get_owned(db, user=user, run_id=run_id)
     if found is None:
@@ -44,6 +53,7 @@ def _run(db: Db, user: User, run_id: int) -> AssistantRun:
 @router.get("/assistants/{assistant_id}")
 def form(request: Request, db: Db, user: CurrentUser, assistant_id: str) -> Response:
     spec = _spec(db, user, assistant_id)
+    _allowed(db, user, spec)
     if spec.is_chat:
         return RedirectResponse(f"/conversations/nouvelle?assistant={spec.id}", status_code=303)
     return render(request, "assistants/form.html", spec=spec, values={}, errors={})
@@ -52,6 +62,7 @@ def form(request: Request, db: Db, user: CurrentUser, assistant_id: str) -> Resp
 @router.post("/assistants/{assistant_id}")
 async def submit(request: Request, db: Db, user: CurrentUser, assistant_id: str) -> Response:
     spec = _spec(db, user, assistant_id)
+    _allowed(db, user, spec)
     submitted = await request.form()
     raw = {k: v for k, v in submitted.items() if isinstance(v, str)}
     try:
@@ -98,6 +109,7 @@ def result(request: Request, db: Db, user: CurrentUser, run_id: int, ok: str = "
 def stream(request: Request, db: Db, user: CurrentUser, run_id: int) -> Response:
     found = _run(db, user, run_id)
     spec = _spec(db, user, found.assistant_id)
+    _allowed(db, user, spec)
     claimed = affected(
         db.execute(
             update(AssistantRun)
@@ -246,6 +258,14 @@ def export(db: Db, user: CurrentUser, run_id: int, fmt: str) -> Response:
     validator = db.get(User, found.validated_by) if found.validated_by else None
     doc = runs.to_document(db, found, spec, author=user, validator=validator)
     content, mime, filename = render_file(doc, fmt)
+    audit.record(
+        db,
+        tenant_id=user.tenant_id,
+        actor=user,
+        action="export.downloaded",
+        target=f"resultat:{found.id}",
+        details={"assistant_id": spec.id, "format": fmt},
+    )
     return Response(
         content,
         media_type=mime,

@@ -13,6 +13,7 @@ from civia.auth.passwords import verify_password
 from civia.auth.sessions import close_session, open_session
 from civia.auth.tokens import new_secret, same
 from civia.db.models import User
+from civia.governance import audit
 from civia.web.deps import LOGIN_CSRF_COOKIE, SESSION_COOKIE, CsrfFailed, Db
 from civia.web.render import render
 
@@ -68,17 +69,21 @@ def login(
             suivant=_safe_next(suivant),
         )
 
+    user = db.scalar(select(User).where(User.login == login))
+    tenant_id = user.tenant_id if user else None
     if limiter.blocked(login, ip):
         log.warning("login throttled login=%s ip=%s", login, ip)
+        audit.record(db, tenant_id=tenant_id, actor=None, action="login.throttled", target=login)
         return fail(THROTTLED, 429)
-    user = db.scalar(select(User).where(User.login == login))
     if not verify_password(user.password_hash if user else None, password) or not (
         user and user.active
     ):
         limiter.failed(login, ip)
         log.info("login failed login=%s ip=%s", login, ip)
+        audit.record(db, tenant_id=tenant_id, actor=None, action="login.failure", target=login)
         return fail(BAD_LOGIN, 401)
     token, _ = open_session(db, user, hours=settings.session_hours)
+    audit.record(db, tenant_id=user.tenant_id, actor=user, action="login.success")
     response = RedirectResponse(_safe_next(suivant), status_code=303)
     response.set_cookie(
         SESSION_COOKIE,

@@ -18,6 +18,7 @@ from civia.chat import conversations
 from civia.chat.gateway import CallContext, CallResult
 from civia.db.engine import affected, session_scope
 from civia.db.models import Conversation, Message, MessageStatus, User
+from civia.governance import guards
 from civia.privacy.routing import describe
 from civia.providers.base import ChatRequest, ProviderError
 from civia.web.deps import CurrentUser, Db
@@ -32,6 +33,14 @@ def _assistant(db: Db, user: User, assistant_id: str) -> AssistantSpec:
     spec = access.find(db, user, assistant_id)
     if spec is None:
         raise HTTPException(404, "Cet assistant n'existe pas ou n'est pas disponible.")
+    return spec
+
+
+def _allowed(db: Db, user: User, spec: AssistantSpec) -> AssistantSpec:
+    try:
+        guards.check_assistant(db, user=user, assistant_id=spec.id, source="web")
+    except guards.AssistantBlocked as exc:
+        raise HTTPException(403, exc.message) from None
     return spec
 
 
@@ -109,7 +118,7 @@ def create(
     assistant: Annotated[str, Form()] = "chat",
     model: Annotated[str, Form()] = "",
 ) -> Response:
-    _assistant(db, user, assistant)
+    _allowed(db, user, _assistant(db, user, assistant))
     content = _checked_content(request, content)
     conv = conversations.create(db, user=user, assistant_id=assistant)
     conv.model = model
@@ -183,6 +192,7 @@ def stream(
     answer = next((m for m in conv.messages if m.id == message_id and m.role == "assistant"), None)
     if answer is None:
         raise HTTPException(404, "Cette réponse n'existe pas.")
+    _allowed(db, user, access.find(db, user, conv.assistant_id) or _assistant(db, user, "chat"))
     # Claim the pending answer atomically: a double submit or a second tab cannot run it twice.
     claimed = affected(
         db.execute(
@@ -234,7 +244,7 @@ def stream(
         finally:
             request.app.state.stop_events.pop(answer.id, None)
             _finish(request, answer.id, result.text, status, error, target.model)
-        masked = describe(result.masked) if result.masked else ""
+        masked = describe(result.masked) if result.masked and result.outcome != "refused" else ""
         yield _sse(
             "done", {"status": status, "html": md(result.text), "error": error, "masked": masked}
         )

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 
 from civia.assistants import access
 from civia.chat import conversations
 from civia.db.models import Provider
 from civia.web.deps import CurrentUser, Db
 from civia.web.render import render
+from civia.web.routes.gov_gate import require_charter
 
 router = APIRouter()
 
 
-@router.get("/")
+@router.get("/", dependencies=[Depends(require_charter)])
 def home(request: Request, db: Db, user: CurrentUser) -> Response:
     providers = db.query(Provider).filter_by(tenant_id=user.tenant_id, enabled=True).all()
     return render(

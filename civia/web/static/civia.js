@@ -132,6 +132,8 @@ document.addEventListener("click", (e) => {
         const actions = document.getElementById("conv-actions");
         actions.querySelectorAll("form[data-action]").forEach((f) => { f.action = d.url + "/" + f.dataset.action; });
         actions.querySelector("#new-title").value = d.title;
+        const report = actions.querySelector("[data-action-link=incident]");
+        if (report) report.href = "/incidents/nouveau?conversation=" + d.conversation_id;
         actions.hidden = false;
         regenBtn.dataset.url = d.url + "/regenerer";
         regenBtn.hidden = false;

@@ -1,0 +1,348 @@
+"""The audit log: append-only and hash-chained, one chain per collectivité (0 = deployment-wide).
+
+Each entry's `hash` is sha256 over the canonical JSON of its fields, `prev_hash` included, so an
+edited, deleted or inserted entry breaks the chain from there on; `verify` finds it.
+
+Concurrency: `record` first bumps the chain's row in `audit_heads` with an UPDATE, then reads
+the previous hash and appends. The UPDATE takes the row lock on PostgreSQL (a concurrent
+appender waits until we commit, then sees our link) and the database write lock on SQLite, so
+the same code serialises appends on both without `SELECT … FOR UPDATE` (which SQLite lacks);
+`UNIQUE(chain, seq)` is a second guard against a fork. The lock is held until the caller's
+transaction ends: an entry commits or rolls back with the change it describes.
+
+Details are facts, never personal data values: scalars and short strings (e.g. counts per
+entity type for `pii.masked`), sanitised by `_clean`.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol
+
+from sqlalchemy import Select, delete, func, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from civia.db.base import utcnow
+from civia.db.engine import affected, session_scope
+from civia.governance.models import GENESIS, AuditEntry, AuditHead
+from civia.governance.sql import insert_or_ignore
+
+AUDIT_MIN_DAYS = 183  # AI Act Art. 26(6): logs kept at least six months; no setting goes below
+AUDIT_DEFAULT_DAYS = 365
+ACTION_RE = re.compile(r"^[a-z][a-z_]{1,28}\.[a-z][a-z_]{1,28}$")
+MAX_STRING = 300
+
+ACTIONS = {  # the actions Civia records, with their French label for the journal
+    "login.success": "Connexion réussie",
+    "login.failure": "Échec de connexion",
+    "login.throttled": "Connexion bloquée (trop de tentatives)",
+    "user.created": "Compte créé",
+    "user.role_changed": "Rôle modifié",
+    "user.disabled": "Compte désactivé",
+    "user.password_reset": "Mot de passe réinitialisé",
+    "provider.saved": "Fournisseur de modèles enregistré",
+    "policy.changed": "Règle modifiée",
+    "assistant.published": "Assistant publié",
+    "assistant.suspended": "Assistant suspendu",
+    "assistant.refused": "Utilisation refusée",
+    "export.downloaded": "Export téléchargé",
+    "pii.masked": "Données personnelles masquées",
+    "pii.refused": "Envoi refusé (données personnelles)",
+    "dsr.export": "Export de ses données (RGPD)",
+    "dsr.erase": "Effacement des données d'une personne",
+    "charter.published": "Nouvelle version de la charte",
+    "charter.accepted": "Charte acceptée",
+    "training.completed": "Module d'acculturation terminé",
+    "incident.reported": "Incident signalé",
+    "incident.updated": "Incident mis à jour",
+    "usecase.created": "Cas d'usage créé",
+    "usecase.updated": "Fiche de cas d'usage modifiée",
+    "usecase.transition": "Cas d'usage : changement d'état",
+    "usecase.voted": "Vote du comité",
+    "usecase.commented": "Commentaire sur un cas d'usage",
+    "usecase.refused": "Action refusée sur un cas d'usage",
+    "retention.settings": "Durées de conservation modifiées",
+    "retention.swept": "Purge de conservation",
+    "audit.exported": "Journal exporté",
+    "audit.purged": "Entrées anciennes du journal purgées",
+}
+
+
+class Identity(Protocol):
+    """A `User` or a `Viewer`: who did it."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def login(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class Actor:
+    """For code that holds ids, not a `User` (the model gateway's call context)."""
+
+    id: int
+    login: str = ""
+
+
+class AuditError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Problem:
+    chain: int
+    seq: int
+    entry_id: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"entrée n° {self.seq}" + (f" (id {self.entry_id})" if self.entry_id else "")
+        return f"chaîne {self.chain}, {where} : {self.message}"
+
+
+def record(
+    db: Session,
+    *,
+    tenant_id: int | None,
+    actor: Identity | None,
+    action: str,
+    target: str = "",
+    details: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Append an entry to the tenant's chain, in the caller's transaction."""
+    if not ACTION_RE.match(action):
+        raise AuditError(f"invalid audit action: {action!r}")
+    chain = tenant_id or 0
+    seq, prev = _lock_head(db, chain)
+    entry = AuditEntry(
+        chain=chain,
+        seq=seq,
+        tenant_id=tenant_id,
+        actor_id=actor.id if actor else None,
+        actor_login=(actor.login if actor else "")[:100],
+        action=action,
+        target=str(target)[:200],
+        details=_clean(details or {}),
+        created_at=utcnow(),
+        prev_hash=prev,
+    )
+    entry.hash = entry_hash(entry)
+    db.add(entry)
+    db.execute(update(AuditHead).where(AuditHead.chain == chain).values(last_hash=entry.hash))
+    db.flush()
+    return entry
+
+
+def record_separately(factory: sessionmaker[Session], **kwargs: Any) -> None:
+    """Record in a transaction of its own: for refusals whose request is rolled back, and for
+    code that holds no session (the model gateway)."""
+    with session_scope(factory) as db:
+        record(db, **kwargs)
+
+
+def _lock_head(db: Session, chain: int) -> tuple[int, str]:
+    bump = update(AuditHead).where(AuditHead.chain == chain).values(seq=AuditHead.seq + 1)
+    if not affected(db.execute(bump)):
+        # First entry of this chain; a concurrent creator makes this a no-op, and the UPDATE
+        # below then waits for its lock.
+        insert_or_ignore(
+            db, AuditHead, chain=chain, seq=0, last_hash=GENESIS, base_seq=0, base_hash=GENESIS
+        )
+        if not affected(db.execute(bump)):
+            raise AuditError(f"audit chain {chain} cannot be locked")
+    row = db.execute(select(AuditHead.seq, AuditHead.last_hash).where(AuditHead.chain == chain))
+    seq, last = row.one()
+    return seq, last
+
+
+def _clean(value: Any, depth: int = 0) -> Any:
+    if isinstance(value, bool | int | float) or value is None:
+        return value
+    if isinstance(value, str):
+        return value[:MAX_STRING]
+    if depth < 3 and isinstance(value, dict):
+        return {str(k)[:64]: _clean(v, depth + 1) for k, v in list(value.items())[:50]}
+    if depth < 3 and isinstance(value, list | tuple):
+        return [_clean(v, depth + 1) for v in list(value)[:50]]
+    return str(value)[:MAX_STRING]
+
+
+def _utc(value: datetime) -> datetime:
+    # SQLite gives naive datetimes back; we always store UTC.
+    return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def canonical(entry: AuditEntry) -> str:
+    fields = {
+        "chain": entry.chain,
+        "seq": entry.seq,
+        "tenant_id": entry.tenant_id,
+        "actor_id": entry.actor_id,
+        "actor_login": entry.actor_login,
+        "action": entry.action,
+        "target": entry.target,
+        "details": entry.details,
+        "created_at": _utc(entry.created_at).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+        "prev_hash": entry.prev_hash,
+    }
+    return json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def entry_hash(entry: AuditEntry) -> str:
+    return hashlib.sha256(canonical(entry).encode()).hexdigest()
+
+
+def verify(db: Session, chain: int | None = None) -> list[Problem]:
+    """Every break in the chains (or one chain): edited, deleted, inserted or reordered entries,
+    and entries missing at the end. An empty list means the log is intact."""
+    heads = db.scalars(select(AuditHead).order_by(AuditHead.chain))
+    problems: list[Problem] = []
+    for head in heads:
+        if chain is None or head.chain == chain:
+            problems += _verify_chain(db, head)
+    return problems
+
+
+def _verify_chain(db: Session, head: AuditHead) -> list[Problem]:
+    problems = []
+    expected_seq, prev = head.base_seq + 1, head.base_hash
+    rows = db.execute(
+        select(AuditEntry).where(AuditEntry.chain == head.chain).order_by(AuditEntry.seq)
+    ).scalars()
+    for entry in rows:
+        where = (head.chain, entry.seq, entry.id)
+        if entry.seq != expected_seq:
+            problems.append(
+                Problem(*where, f"numéro attendu {expected_seq} : entrée supprimée ou insérée")
+            )
+        if entry.prev_hash != prev:
+            problems.append(Problem(*where, "le lien vers l'entrée précédente est rompu"))
+        if entry_hash(entry) != entry.hash:
+            problems.append(Problem(*where, "contenu modifié (l'empreinte ne correspond plus)"))
+        expected_seq, prev = entry.seq + 1, entry.hash
+    if expected_seq - 1 != head.seq or prev != head.last_hash:
+        problems.append(
+            Problem(
+                head.chain, head.seq, None, f"la chaîne devrait finir au n° {head.seq} (tronquée)"
+            )
+        )
+    return problems
+
+
+def heads(db: Session) -> list[AuditHead]:
+    """The last link of each chain: print and keep it elsewhere to anchor the log."""
+    return list(db.scalars(select(AuditHead).order_by(AuditHead.chain)))
+
+
+@dataclass(frozen=True)
+class Filters:
+    action: str = ""  # exact action, or a prefix ending with "." ("usecase.")
+    login: str = ""
+    since: datetime | None = None
+    until: datetime | None = None  # exclusive
+    target: str = ""
+
+
+def query(db: Session, *, tenant_id: int, filters: Filters) -> Select[AuditEntry]:
+    stmt = select(AuditEntry).where(AuditEntry.tenant_id == tenant_id)
+    if filters.action.endswith("."):
+        stmt = stmt.where(AuditEntry.action.startswith(filters.action, autoescape=True))
+    elif filters.action:
+        stmt = stmt.where(AuditEntry.action == filters.action)
+    if filters.login:
+        stmt = stmt.where(AuditEntry.actor_login == filters.login.strip().lower())
+    if filters.since:
+        stmt = stmt.where(AuditEntry.created_at >= filters.since)
+    if filters.until:
+        stmt = stmt.where(AuditEntry.created_at < filters.until)
+    if filters.target:
+        stmt = stmt.where(AuditEntry.target == filters.target)
+    return stmt.order_by(AuditEntry.seq.desc())
+
+
+def search(
+    db: Session, *, tenant_id: int, filters: Filters, limit: int = 200
+) -> tuple[list[AuditEntry], int]:
+    stmt = query(db, tenant_id=tenant_id, filters=filters)
+    total = db.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+    return list(db.scalars(stmt.limit(limit))), total
+
+
+CSV_HEADER = (
+    "seq",
+    "horodatage_utc",
+    "utilisateur",
+    "action",
+    "libelle",
+    "cible",
+    "details",
+    "empreinte",
+    "empreinte_precedente",
+)
+
+
+def csv_rows(entries: Iterable[AuditEntry]) -> Iterator[str]:
+    """The CSV text: the header, then a chunk per entry (with the hashes, so a copy can be
+    re-verified)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_HEADER)
+    yield _drain(buffer)
+    for e in entries:
+        writer.writerow(
+            (
+                e.seq,
+                _utc(e.created_at).isoformat(timespec="seconds"),
+                e.actor_login,
+                e.action,
+                ACTIONS.get(e.action, ""),
+                e.target,
+                json.dumps(e.details, ensure_ascii=False, sort_keys=True),
+                e.hash,
+                e.prev_hash,
+            )
+        )
+        yield _drain(buffer)
+
+
+def _drain(buffer: io.StringIO) -> str:
+    text = buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    return text
+
+
+def purge(db: Session, *, chain: int, keep_days: int, now: datetime) -> int:
+    """Remove the oldest entries of a chain beyond `keep_days` (never under `AUDIT_MIN_DAYS`),
+    moving the chain's base so what remains still verifies. Returns how many were removed."""
+    cutoff = now - timedelta(days=max(keep_days, AUDIT_MIN_DAYS))
+    first_kept = db.scalar(
+        select(func.min(AuditEntry.seq)).where(
+            AuditEntry.chain == chain, AuditEntry.created_at >= cutoff
+        )
+    )
+    # Only a prefix of the chain goes, so a clock step back never removes a younger entry.
+    old = select(AuditEntry).where(AuditEntry.chain == chain, AuditEntry.created_at < cutoff)
+    if first_kept is not None:
+        old = old.where(AuditEntry.seq < first_kept)
+    last = db.scalar(old.order_by(AuditEntry.seq.desc()).limit(1))
+    if last is None:
+        return 0
+    removed = affected(
+        db.execute(delete(AuditEntry).where(AuditEntry.chain == chain, AuditEntry.seq <= last.seq))
+    )
+    db.execute(
+        update(AuditHead)
+        .where(AuditHead.chain == chain)
+        .values(base_seq=last.seq, base_hash=last.hash)
+    )
+    return removed

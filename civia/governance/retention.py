@@ -1,0 +1,160 @@
+"""Retention periods per collectivité, and the sweep that enforces them.
+
+Conversations and assistant runs are deleted here; audio and document files belong to other
+packages, which plug in with `register_purger("audio", fn)` (fn(db, tenant_id, cutoff) → count).
+The audit log is purged only beyond `audit.AUDIT_MIN_DAYS`, whatever the setting says.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from civia.assistants.models import AssistantRun
+from civia.db.base import utcnow
+from civia.db.engine import affected
+from civia.db.models import Conversation, Tenant, User
+from civia.governance import audit
+from civia.governance.models import GovernanceSettings, UseCase
+
+MAX_DAYS = 3650
+KINDS = {  # setting → French label
+    "conversations_days": "Conversations",
+    "runs_days": "Résultats d'assistants",
+    "audio_days": "Enregistrements audio",
+    "documents_days": "Documents déposés",
+}
+Purger = Callable[[Session, int, datetime], int]
+_PURGERS: dict[str, Purger] = {}
+
+
+class SettingsError(ValueError):
+    """A French message for the form."""
+
+
+def register_purger(kind: str, purger: Purger) -> None:
+    """For "audio" and "documents": delete the tenant's items older than the cutoff."""
+    if kind not in ("audio", "documents"):
+        raise ValueError(f"unknown retention kind: {kind}")
+    _PURGERS[kind] = purger
+
+
+@dataclass(frozen=True)
+class Retention:
+    conversations_days: int | None = None
+    runs_days: int | None = None
+    audio_days: int | None = None
+    documents_days: int | None = None
+    audit_days: int = audit.AUDIT_DEFAULT_DAYS
+    contact: str = ""
+
+
+def settings_for(db: Session, tenant_id: int) -> Retention:
+    row = db.get(GovernanceSettings, tenant_id)
+    if row is None:
+        return Retention()
+    return Retention(
+        row.conversations_days,
+        row.runs_days,
+        row.audio_days,
+        row.documents_days,
+        max(row.audit_days, audit.AUDIT_MIN_DAYS),
+        row.contact,
+    )
+
+
+def save_settings(db: Session, *, actor: User, values: Retention) -> None:
+    for name, label in KINDS.items():
+        days = getattr(values, name)
+        if days is not None and not 1 <= days <= MAX_DAYS:
+            raise SettingsError(
+                f"{label} : la durée va de 1 à {MAX_DAYS} jours (vide = sans limite)."
+            )
+    if not audit.AUDIT_MIN_DAYS <= values.audit_days <= MAX_DAYS:
+        raise SettingsError(
+            f"Le journal d'audit est conservé au moins {audit.AUDIT_MIN_DAYS} jours (six mois)."
+        )
+    if len(values.contact) > 1000:
+        raise SettingsError("Le contact public dépasse 1 000 caractères.")
+    row = db.get(GovernanceSettings, actor.tenant_id)
+    if row is None:
+        row = GovernanceSettings(tenant_id=actor.tenant_id)
+        db.add(row)
+    before = settings_for(db, actor.tenant_id)
+    for name in (*KINDS, "audit_days", "contact"):
+        setattr(row, name, getattr(values, name))
+    row.updated_at, row.updated_by = utcnow(), actor.id
+    db.flush()
+    changed = {
+        name: getattr(values, name)
+        for name in (*KINDS, "audit_days")
+        if getattr(values, name) != getattr(before, name)
+    }
+    audit.record(
+        db,
+        tenant_id=actor.tenant_id,
+        actor=actor,
+        action="retention.settings",
+        target="parametres",
+        details={**changed, "contact_changed": values.contact != before.contact},
+    )
+
+
+def sweep(db: Session, now: datetime | None = None) -> dict[str, dict[str, int]]:
+    """Delete, for every collectivité, what is older than its retention periods (and the
+    assistants' own, shorter periods from their use-case cards). Returns counts per tenant."""
+    now = now or utcnow()
+    report: dict[str, dict[str, int]] = {}
+    for tenant in db.scalars(select(Tenant).order_by(Tenant.id)):
+        counts = _sweep_tenant(db, tenant.id, now)
+        if any(counts.values()):
+            audit.record(
+                db, tenant_id=tenant.id, actor=None, action="retention.swept", details=counts
+            )
+        report[tenant.slug] = {k: v for k, v in counts.items() if v}
+    return report
+
+
+def _delete_older(
+    db: Session,
+    model: type[Conversation] | type[AssistantRun],
+    tenant_id: int,
+    cutoff: datetime,
+    assistant_id: str | None = None,
+) -> int:
+    stmt = delete(model).where(model.tenant_id == tenant_id, model.updated_at < cutoff)
+    if assistant_id is not None:
+        stmt = stmt.where(model.assistant_id == assistant_id)
+    # Messages go with their conversation (ON DELETE CASCADE).
+    return affected(db.execute(stmt, execution_options={"synchronize_session": False}))
+
+
+def _sweep_tenant(db: Session, tenant_id: int, now: datetime) -> dict[str, int]:
+    settings = settings_for(db, tenant_id)
+    counts = {"conversations": 0, "runs": 0, "audio": 0, "documents": 0, "audit": 0}
+    if settings.conversations_days is not None:
+        cutoff = now - timedelta(days=settings.conversations_days)
+        counts["conversations"] += _delete_older(db, Conversation, tenant_id, cutoff)
+    if settings.runs_days is not None:
+        cutoff = now - timedelta(days=settings.runs_days)
+        counts["runs"] += _delete_older(db, AssistantRun, tenant_id, cutoff)
+    # An assistant's own period (use-case card) can only shorten what is kept of its data.
+    overrides = db.execute(
+        select(UseCase.assistant_id, UseCase.retention_days).where(
+            UseCase.tenant_id == tenant_id, UseCase.retention_days.is_not(None)
+        )
+    )
+    for assistant_id, days in overrides:
+        cutoff = now - timedelta(days=days or 0)
+        counts["conversations"] += _delete_older(db, Conversation, tenant_id, cutoff, assistant_id)
+        counts["runs"] += _delete_older(db, AssistantRun, tenant_id, cutoff, assistant_id)
+    for kind in ("audio", "documents"):
+        days = getattr(settings, f"{kind}_days")
+        if days is not None and kind in _PURGERS:
+            counts[kind] = _PURGERS[kind](db, tenant_id, now - timedelta(days=days))
+    counts["audit"] = audit.purge(db, chain=tenant_id, keep_days=settings.audit_days, now=now)
+    return counts

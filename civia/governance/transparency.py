@@ -1,0 +1,98 @@
+"""The public register (CRPA L312-1-3, AI Act Art. 50): approved, piloted and generalised use
+cases of a collectivité, as a page and as open data (JSON, CSV). Nothing personal is published:
+no names of agents or overseers, no comments, no votes."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from civia.db.base import utcnow
+from civia.db.models import HOSTING_LABELS, HostingClass, Tenant
+from civia.governance import retention
+from civia.governance.models import UseCase
+from civia.governance.usecases import (
+    PUBLIC_STATUSES,
+    RISK_LABELS,
+    STATUS_LABELS,
+    CaseStatus,
+    RiskClass,
+)
+
+COLUMNS = (
+    "identifiant",
+    "titre",
+    "finalite",
+    "classe_de_risque",
+    "classe_de_risque_code",
+    "controle_humain",
+    "hebergement_du_modele",
+    "hebergement_du_modele_code",
+    "statut",
+    "depuis",
+)
+
+
+def tenant_by_slug(db: Session, slug: str) -> Tenant | None:
+    return db.scalar(select(Tenant).where(Tenant.slug == slug))
+
+
+def published(db: Session, tenant_id: int) -> list[UseCase]:
+    stmt = select(UseCase).where(
+        UseCase.tenant_id == tenant_id, UseCase.status.in_([s.value for s in PUBLIC_STATUSES])
+    )
+    return list(db.scalars(stmt.order_by(UseCase.title)))
+
+
+def contact(db: Session, tenant: Tenant) -> str:
+    """Who a citizen writes to, to challenge an AI-assisted answer."""
+    chosen = retention.settings_for(db, tenant.id).contact
+    profile = tenant.profile or {}
+    return chosen or profile.get("email", "") or profile.get("address", "")
+
+
+def rows(db: Session, tenant: Tenant) -> list[dict[str, str]]:
+    out = []
+    for case in published(db, tenant.id):
+        hosting = HostingClass(case.hosting_class)
+        out.append(
+            {
+                "identifiant": f"{tenant.slug}-{case.id}",
+                "titre": case.title,
+                "finalite": case.purpose,
+                "classe_de_risque": RISK_LABELS[RiskClass(case.risk_class)],
+                "classe_de_risque_code": case.risk_class,
+                "controle_humain": case.human_oversight,
+                "hebergement_du_modele": HOSTING_LABELS[hosting],
+                "hebergement_du_modele_code": hosting.value,
+                "statut": STATUS_LABELS[CaseStatus(case.status)],
+                "depuis": case.decided_at.date().isoformat() if case.decided_at else "",
+            }
+        )
+    return out
+
+
+def as_json(db: Session, tenant: Tenant) -> dict[str, Any]:
+    return {
+        "collectivite": tenant.name,
+        "identifiant": tenant.slug,
+        "mis_a_jour": utcnow().date().isoformat(),
+        "contact_pour_contester": contact(db, tenant),
+        "cadre": [
+            "Code des relations entre le public et l'administration, art. L312-1-3",
+            "Règlement (UE) 2024/1689 sur l'intelligence artificielle, art. 50",
+        ],
+        "cas_d_usage": rows(db, tenant),
+    }
+
+
+def as_csv(db: Session, tenant: Tenant) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(rows(db, tenant))
+    return buffer.getvalue()

@@ -1,0 +1,149 @@
+"""A use case's review: the card, transitions, comité votes, comments, DPO drafts, kill switch."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request, Response
+
+from civia.db.models import Role, User
+from civia.governance import audit, dpo_docs, usecases
+from civia.governance.usecases import WorkflowError
+from civia.web.deps import Db
+from civia.web.render import render
+from civia.web.routes.gov_gate import allow, back
+from civia.web.routes.gov_usecases import LABELS, case_of, refuse
+
+router = APIRouter(prefix="/gouvernance")
+Viewer = Annotated[User, Depends(allow(*usecases.VIEWERS))]
+Anyone = Annotated[User, Depends(allow())]
+Suspender = Annotated[User, Depends(allow(*usecases.SUSPENDERS))]
+DocReader = Annotated[User, Depends(allow(Role.DPO, Role.COMITE, Role.ADMIN))]
+Note = Annotated[str, Form(max_length=5000)]
+DOC_FORMATS = ("docx", "odt")
+
+
+@router.get("/cas-usage/{case_id}")
+def detail(request: Request, db: Db, user: Viewer, case_id: int, ok: str = "") -> Response:
+    case = case_of(db, user, case_id)
+    votes = usecases.votes(db, case)
+    return render(
+        request,
+        "governance/usecase.html",
+        case=case,
+        steps=usecases.available_steps(case, user),
+        can_edit=usecases.can_edit(user, case) and case.status in usecases.EDITABLE,
+        can_vote=(
+            user.role_enum is Role.COMITE
+            and case.status == usecases.CaseStatus.IN_REVIEW
+            and user.id not in (case.created_by, case.submitted_by)
+        ),
+        my_vote=next((v.choice for v, _ in votes if v.voter_id == user.id), ""),
+        votes=votes,
+        tally=usecases.votes_tally(db, case),
+        comments=usecases.comments(db, case),
+        history=usecases.history(db, case),
+        warnings=usecases.warnings(case),
+        missing=usecases.missing_for_submission(case),
+        overseers=usecases.overseer_names(case),
+        assistants=usecases.assistant_choices(db, user.tenant_id),
+        actions=audit.ACTIONS,
+        VOTES=usecases.VOTES,
+        doc_kinds=dpo_docs.KINDS,
+        doc_formats=DOC_FORMATS,
+        ok=ok,
+        **LABELS,
+    )
+
+
+@router.post("/cas-usage/{case_id}/transition")
+def transition(
+    request: Request,
+    db: Db,
+    user: Viewer,
+    case_id: int,
+    action: Annotated[str, Form(max_length=30)],
+    note: Note = "",
+) -> Response:
+    case = case_of(db, user, case_id)
+    try:
+        usecases.transition(db, case, actor=user, action=action, note=note)
+    except WorkflowError as exc:
+        return refuse(request, db, user, case_id, action, exc)
+    label = usecases.STATUS_LABELS[usecases.CaseStatus(case.status)]
+    return back(f"/gouvernance/cas-usage/{case_id}", f"Nouvel état : {label}.")
+
+
+@router.post("/cas-usage/{case_id}/vote")
+def vote(
+    request: Request,
+    db: Db,
+    user: Anyone,  # any role: a forged vote is refused by usecases.vote *and* audited
+    case_id: int,
+    choice: Annotated[str, Form(max_length=20)],
+    comment: Note = "",
+) -> Response:
+    case = case_of(db, user, case_id)
+    try:
+        usecases.vote(db, case, voter=user, choice=choice, comment=comment)
+    except WorkflowError as exc:
+        return refuse(request, db, user, case_id, "vote", exc)
+    return back(f"/gouvernance/cas-usage/{case_id}", "Vote enregistré.")
+
+
+@router.post("/cas-usage/{case_id}/commentaire")
+def comment(
+    request: Request,
+    db: Db,
+    user: Viewer,
+    case_id: int,
+    body: Note,
+) -> Response:
+    case = case_of(db, user, case_id)
+    try:
+        usecases.comment(db, case, author=user, body=body)
+    except WorkflowError as exc:
+        db.rollback()
+        raise HTTPException(exc.status, str(exc)) from None
+    return back(f"/gouvernance/cas-usage/{case_id}", "Commentaire ajouté.")
+
+
+@router.get("/cas-usage/{case_id}/{kind}.{fmt}")
+def document(db: Db, user: DocReader, case_id: int, kind: str, fmt: str) -> Response:
+    from civia.assistants.renderers import render as render_file
+
+    case = case_of(db, user, case_id)
+    if kind not in dpo_docs.KINDS or fmt not in DOC_FORMATS:
+        raise HTTPException(404, "Ce document n'existe pas.")
+    content, mime, filename = render_file(dpo_docs.build(db, case, kind, author=user), fmt)
+    audit.record(
+        db,
+        tenant_id=user.tenant_id,
+        actor=user,
+        action="export.downloaded",
+        target=f"usecase:{case.id}",
+        details={"document": kind, "format": fmt},
+    )
+    return Response(
+        content,
+        media_type=mime,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@router.post("/suspendre")
+def suspend(
+    request: Request,
+    db: Db,
+    user: Suspender,
+    assistant_id: Annotated[str, Form(max_length=100)],
+    reason: Note,
+) -> Response:
+    """The kill switch for any assistant, whether or not it has a card yet."""
+    try:
+        case = usecases.suspend_assistant(
+            db, tenant_id=user.tenant_id, actor=user, assistant_id=assistant_id, reason=reason
+        )
+    except WorkflowError as exc:
+        return refuse(request, db, user, None, "suspend", exc)
+    return back(f"/gouvernance/cas-usage/{case.id}", "Assistant suspendu immédiatement.")

@@ -1,0 +1,59 @@
+"""Governance pages, gathered in one router: `install(app)` adds it and the charter redirect.
+
+The gov_* modules each hold one area (audit, charter and training, use cases, incidents,
+public transparency, retention and rights); this one adds the hub page at /gouvernance.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, FastAPI, Request, Response
+
+from civia.db.models import User
+from civia.governance import acculturation, charter
+from civia.web.deps import Db
+from civia.web.render import render
+from civia.web.routes import (
+    gov_audit,
+    gov_charter,
+    gov_incidents,
+    gov_public,
+    gov_review,
+    gov_rights,
+    gov_training,
+    gov_usecases,
+)
+from civia.web.routes.gov_gate import CharterRequired, allow, charter_required, require_charter
+
+__all__ = ["CharterRequired", "install", "require_charter", "router"]
+
+router = APIRouter()
+_MODULES = (
+    gov_audit,
+    gov_charter,
+    gov_training,
+    gov_usecases,
+    gov_incidents,
+    gov_public,
+    gov_review,
+    gov_rights,
+)
+for _module in _MODULES:
+    router.include_router(_module.router)
+
+
+@router.get("/gouvernance")
+def hub(request: Request, db: Db, user: Annotated[User, Depends(allow(charter=False))]) -> Response:
+    return render(
+        request,
+        "governance/hub.html",
+        charter_ok=not charter.needs_acceptance(db, user),
+        trained=acculturation.completed(db, user),
+        slug=user.tenant.slug,
+    )
+
+
+def install(app: FastAPI) -> None:
+    app.include_router(router)
+    app.add_exception_handler(CharterRequired, charter_required)

@@ -1,0 +1,146 @@
+"""Retention: settings per collectivité, the sweep (with per-assistant periods, purger hooks and
+the six-month floor of the audit log)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from civia.assistants.models import AssistantRun
+from civia.db.base import utcnow
+from civia.db.models import Conversation, Message, User
+from civia.governance import audit, retention
+from civia.governance.models import AuditEntry, GovernanceSettings, UseCase
+from tests.conftest import Personas, page_text
+from tests.governance.conftest import sign_in, text_of, user
+from tests.governance.test_incidents import make_conversation, make_run
+
+
+@pytest.fixture
+def purgers() -> Iterator[list[tuple[int, datetime]]]:
+    calls: list[tuple[int, datetime]] = []
+
+    def purge_audio(_db: Session, tenant_id: int, cutoff: datetime) -> int:
+        calls.append((tenant_id, cutoff))
+        return 2
+
+    retention.register_purger("audio", purge_audio)
+    yield calls
+    retention._PURGERS.clear()
+
+
+def _age(
+    db: Session, model: type[Conversation] | type[AssistantRun], row_id: int, days: int
+) -> None:
+    db.execute(
+        update(model).where(model.id == row_id).values(updated_at=utcnow() - timedelta(days=days))
+    )
+
+
+def test_sweep(db: Session, people: Personas, purgers: list[tuple[int, datetime]]) -> None:
+    agent, carol = user(db, "agent"), user(db, "carol")
+    old_conv, new_conv = make_conversation(db, agent), make_conversation(db, agent)
+    chat_conv = make_conversation(db, agent)  # assistant "chat", shorter period on its card
+    foreign = make_conversation(db, carol)
+    old_run, new_run = make_run(db, agent), make_run(db, agent)
+    _age(db, Conversation, old_conv.id, 100)
+    _age(db, Conversation, chat_conv.id, 20)
+    _age(db, Conversation, foreign.id, 1000)
+    _age(db, AssistantRun, old_run.id, 400)
+    _age(db, AssistantRun, new_run.id, 10)
+    db.add(
+        GovernanceSettings(
+            tenant_id=people.tenant.id,
+            conversations_days=90,
+            runs_days=365,
+            audio_days=30,
+            audit_days=10,
+        )
+    )
+    db.add(UseCase(tenant_id=people.tenant.id, assistant_id="chat", title="Chat", retention_days=7))
+    db.commit()
+    report = retention.sweep(db)
+    db.commit()
+    assert report["demoville"] == {"conversations": 2, "runs": 1, "audio": 2}
+    assert report["autreville"] == {}  # no settings: nothing is deleted
+    left = set(db.scalars(select(Conversation.id)))
+    assert left == {new_conv.id, foreign.id}
+    assert (
+        db.scalar(select(func.count(Message.id)).where(Message.conversation_id == old_conv.id)) == 0
+    )
+    assert set(db.scalars(select(AssistantRun.id))) == {new_run.id}
+    assert [t for t, _ in purgers] == [people.tenant.id]  # only where audio_days is set
+    swept = db.scalar(select(AuditEntry).where(AuditEntry.action == "retention.swept"))
+    assert swept is not None and swept.details["conversations"] == 2
+    assert audit.verify(db) == []
+
+
+def test_audit_is_kept_six_months_whatever_the_setting(db: Session, people: Personas) -> None:
+    tid = people.tenant.id
+    for i in range(3):
+        audit.record(db, tenant_id=tid, actor=None, action="login.success", target=str(i))
+    db.add(GovernanceSettings(tenant_id=tid, audit_days=1))  # bypassing the form's check
+    db.commit()
+    assert retention.settings_for(db, tid).audit_days == audit.AUDIT_MIN_DAYS
+    report = retention.sweep(db, utcnow() + timedelta(days=audit.AUDIT_MIN_DAYS - 1))
+    assert report["demoville"] == {}
+    report = retention.sweep(db, utcnow() + timedelta(days=audit.AUDIT_MIN_DAYS + 1))
+    db.commit()
+    assert report["demoville"] == {"audit": 3}
+    remaining = db.scalars(select(AuditEntry.action).where(AuditEntry.chain == tid)).all()
+    assert remaining == ["retention.swept"]
+    assert audit.verify(db) == []
+
+
+def test_settings_validation(db: Session, people: Personas) -> None:
+    admin = user(db, "admin")
+    with pytest.raises(retention.SettingsError, match="au moins 183"):
+        retention.save_settings(db, actor=admin, values=retention.Retention(audit_days=30))
+    with pytest.raises(retention.SettingsError, match="Conversations"):
+        retention.save_settings(db, actor=admin, values=retention.Retention(conversations_days=0))
+    retention.save_settings(
+        db, actor=admin, values=retention.Retention(conversations_days=180, contact="Accueil")
+    )
+    db.commit()
+    assert retention.settings_for(db, people.tenant.id).conversations_days == 180
+    entry = db.scalar(select(AuditEntry).where(AuditEntry.action == "retention.settings"))
+    assert entry is not None
+    assert entry.details == {"conversations_days": 180, "contact_changed": True}
+    with pytest.raises(ValueError):
+        retention.register_purger("vidéos", lambda _db, _t, _c: 0)
+    assert db.get(User, admin.id) is not None
+
+
+def test_settings_page(client: TestClient, personas: Personas) -> None:
+    headers = sign_in(client, "dpo")
+    resp = client.post(
+        "/gouvernance/parametres",
+        headers=headers,
+        follow_redirects=False,
+        data={
+            "conversations_days": "90",
+            "runs_days": "",
+            "audit_days": "400",
+            "contact": "mediation@demoville.example",
+        },
+    )
+    assert resp.status_code == 303
+    page = page_text(client.get("/gouvernance/parametres"))
+    assert 'value="90"' in page and 'value="400"' in page
+    resp = client.post(
+        "/gouvernance/parametres",
+        headers=headers,
+        data={"conversations_days": "trois", "audit_days": "400"},
+    )
+    assert resp.status_code == 422 and "n'est pas un nombre" in page_text(resp)
+    resp = client.post("/gouvernance/parametres", headers=headers, data={"audit_days": "90"})
+    assert resp.status_code == 422 and "au moins 183 jours" in page_text(resp)
+    assert "mediation@demoville.example" in text_of(client.get("/transparence/demoville"))
+    sign_in(client, "agent")
+    page = text_of(client.get("/compte/mes-donnees"))
+    assert "Conversations : 90 jours, puis suppression automatique" in page
