@@ -113,3 +113,22 @@ def test_state_change_without_csrf_is_refused(client: TestClient, personas: Pers
     login(client, "agent")
     resp = client.post("/conversations", data={"content": "Bonjour", "assistant": "chat"})
     assert resp.status_code == 403
+
+
+def test_logins_and_role_changes_are_audited(client: TestClient, personas: Personas) -> None:
+    from civia.governance import audit
+    from civia.governance.models import AuditEntry
+
+    _post(client, "agent", "bad-password")
+    headers = {"X-CSRF-Token": login(client, "admin")}
+    client.post(
+        f"/admin/utilisateurs/{personas['bob'].id}",
+        data={"role": "referent", "service_id": personas.service_b.id, "active": "true"},
+        headers=headers,
+    )
+    with client.app.state.sessions() as db:  # type: ignore[attr-defined]
+        actions = [e.action for e in db.query(AuditEntry).order_by(AuditEntry.id)]
+        assert {"login.failure", "login.success", "user.role_changed"} <= set(actions)
+        changed = db.query(AuditEntry).filter_by(action="user.role_changed").one()
+        assert changed.details == {"from": "agent", "to": "referent"} and changed.actor_login == "admin"
+        assert audit.verify(db) == []
