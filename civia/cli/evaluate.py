@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from civia.documents.cli import retrieval_command
 from civia.meetings.cli import transcription_command
 from civia.privacy.cli import pii_command
 
@@ -15,3 +16,4 @@ def eval_group() -> None:
 
 eval_group.add_command(pii_command)
 eval_group.add_command(transcription_command)
+eval_group.add_command(retrieval_command)

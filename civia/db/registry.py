@@ -5,7 +5,8 @@ from __future__ import annotations
 from civia.assistants import models as assistant_models
 from civia.db import models as core_models
 from civia.db.base import Base
+from civia.documents import models as document_models
 from civia.governance import models as governance_models
 
-MODEL_MODULES = (core_models, assistant_models, governance_models)
+MODEL_MODULES = (core_models, assistant_models, governance_models, document_models)
 metadata = Base.metadata

@@ -16,3 +16,23 @@ def test_upgrade_then_models_match(db_url: str) -> None:
     assert {"users", "conversations", "messages", "usage_events", "api_tokens"} <= tables
     # Fails when a model changed without a migration.
     command.check(alembic_config(db_url))
+
+
+def test_full_text_index_is_created_by_migrations(db_url: str) -> None:
+    from sqlalchemy import text
+
+    upgrade(db_url)
+    engine = make_engine(db_url)
+    with engine.connect() as conn:
+        if engine.dialect.name == "sqlite":
+            found = conn.execute(
+                text("SELECT name FROM sqlite_master WHERE name = 'doc_chunks_fts'")
+            )
+        else:
+            found = conn.execute(
+                text(
+                    "SELECT indexname FROM pg_indexes WHERE indexname = 'ix_doc_chunks_search_tsv'"
+                )
+            )
+        assert found.scalar() is not None
+    engine.dispose()

@@ -10,6 +10,14 @@ from civia.db.registry import metadata
 config = context.config
 
 
+def include_object(
+    obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
+) -> bool:
+    """The SQLite full-text index (FTS5 virtual table and its shadow tables) is managed by
+    migrations' raw DDL, not by the models."""
+    return not (type_ == "table" and (name or "").startswith("doc_chunks_fts"))
+
+
 def run_migrations_offline() -> None:
     context.configure(
         url=config.get_main_option("sqlalchemy.url"),
@@ -28,7 +36,12 @@ def run_migrations_online() -> None:
         poolclass=pool.NullPool,
     )
     with connectable.connect() as connection:
-        context.configure(connection=connection, target_metadata=metadata, render_as_batch=True)
+        context.configure(
+            connection=connection,
+            target_metadata=metadata,
+            render_as_batch=True,
+            include_object=include_object,
+        )
         with context.begin_transaction():
             context.run_migrations()
 

@@ -1,0 +1,92 @@
+"""Errors of the documents area. `message_fr` is safe to show to users as is."""
+
+from __future__ import annotations
+
+FORMATS_FR = "PDF, DOCX, ODT, XLSX, CSV, HTML, TXT, Markdown"
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1_000_000:.0f} Mo" if size >= 1_000_000 else f"{size / 1000:.0f} ko"
+
+
+class DocumentError(Exception):
+    """Base class: a document could not be taken in. `str(error)` is the French message."""
+
+    def __init__(self, message_fr: str) -> None:
+        super().__init__(message_fr)
+        self.message_fr = message_fr
+
+
+class EmptyFileError(DocumentError):
+    def __init__(self, filename: str) -> None:
+        super().__init__(f"Le fichier « {filename} » est vide : il n'y a rien à analyser.")
+
+
+class FileTooLargeError(DocumentError):
+    def __init__(self, filename: str, limit: int) -> None:
+        super().__init__(
+            f"Le fichier « {filename} » dépasse la taille maximale autorisée ({_mb(limit)}). "
+            "Découpez-le ou demandez à un administrateur de relever la limite."
+        )
+
+
+class UnsupportedFormatError(DocumentError):
+    def __init__(self, filename: str) -> None:
+        super().__init__(
+            f"Le format du fichier « {filename} » n'est pas pris en charge "
+            f"(formats acceptés : {FORMATS_FR})."
+        )
+
+
+class CorruptedFileError(DocumentError):
+    """`kind` names the file with its article: "le PDF", "la page HTML"..."""
+
+    def __init__(self, filename: str, kind: str = "le fichier") -> None:
+        e, pronoun = ("e", "la") if kind.startswith("la ") else ("", "le")
+        super().__init__(
+            f"{kind[:1].upper()}{kind[1:]} « {filename} » est endommagé{e} ou illisible. "
+            f"Ouvrez-{pronoun} puis enregistrez-{pronoun} à nouveau avant de {pronoun} déposer."
+        )
+
+
+class EncryptedFileError(DocumentError):
+    def __init__(self, filename: str) -> None:
+        super().__init__(
+            f"Le fichier « {filename} » est protégé par un mot de passe. "
+            "Retirez la protection puis déposez-le à nouveau."
+        )
+
+
+class SuspiciousArchiveError(DocumentError):
+    """A zip-based office file that would expand beyond the limits (zip bomb)."""
+
+    def __init__(self, filename: str, limit: int) -> None:
+        super().__init__(
+            f"Le fichier « {filename} » a été refusé : une fois décompressé, il dépasserait "
+            f"{_mb(limit)}. Il peut s'agir d'un fichier piégé ; vérifiez sa provenance."
+        )
+
+
+class NoTextError(DocumentError):
+    def __init__(self, filename: str) -> None:
+        super().__init__(
+            f"Aucun texte n'a pu être extrait de « {filename} ». S'il s'agit d'un document "
+            "numérisé (scan), la reconnaissance de caractères n'est pas encore disponible."
+        )
+
+
+class DuplicateDocumentError(DocumentError):
+    def __init__(self, filename: str, existing_title: str, existing_id: int) -> None:
+        super().__init__(
+            f"Le fichier « {filename} » est déjà présent dans cette collection "
+            f"(document « {existing_title} »)."
+        )
+        self.existing_id = existing_id
+
+
+class EmptyQueryError(DocumentError):
+    def __init__(self) -> None:
+        super().__init__(
+            "La question ne contient que des mots trop courants (« le », « de », « est »…) : "
+            "précisez-la avec des mots plus parlants."
+        )

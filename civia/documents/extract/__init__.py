@@ -1,0 +1,115 @@
+"""Turn an uploaded file into text blocks with headings and page numbers.
+
+`extract(data, filename)` picks the format from the content first (magic bytes), then from the
+extension, and raises a `civia.documents.errors.DocumentError` with a French message for
+anything it cannot read safely.
+"""
+
+from __future__ import annotations
+
+from civia.documents.errors import (
+    EmptyFileError,
+    FileTooLargeError,
+    NoTextError,
+    UnsupportedFormatError,
+)
+from civia.documents.extract.base import Block, Extracted, Limits
+
+__all__ = ["FORMATS", "Block", "Extracted", "Limits", "detect_format", "extract"]
+
+FORMATS = ("pdf", "docx", "odt", "xlsx", "csv", "html", "md", "txt")
+_EXTENSIONS = {
+    "pdf": "pdf",
+    "docx": "docx",
+    "odt": "odt",
+    "xlsx": "xlsx",
+    "xlsm": "xlsx",
+    "csv": "csv",
+    "html": "html",
+    "htm": "html",
+    "xhtml": "html",
+    "md": "md",
+    "markdown": "md",
+    "txt": "txt",
+    "text": "txt",
+}
+_MIMES = {
+    "application/pdf": "pdf",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+    "application/vnd.oasis.opendocument.text": "odt",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
+    "text/csv": "csv",
+    "text/html": "html",
+    "text/markdown": "md",
+    "text/plain": "txt",
+}
+
+
+def detect_format(data: bytes, filename: str, mime: str | None = None) -> str:
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    by_name = _EXTENSIONS.get(extension) or _MIMES.get((mime or "").split(";")[0].strip())
+    head = data[:2048].lstrip()
+    if head.startswith(b"%PDF"):
+        return "pdf"
+    if data.startswith(b"PK\x03\x04") and by_name not in ("docx", "odt", "xlsx"):
+        if b"mimetypeapplication/vnd.oasis.opendocument.text" in data[:100]:
+            return "odt"
+        raise UnsupportedFormatError(filename)
+    if by_name is None:
+        lowered = head[:512].lower()
+        if lowered.startswith((b"<!doctype html", b"<html")):
+            return "html"
+        raise UnsupportedFormatError(filename)
+    return by_name
+
+
+def extract(
+    data: bytes, filename: str, *, mime: str | None = None, limits: Limits | None = None
+) -> Extracted:
+    """Extract text blocks from a file's bytes. Raises `DocumentError` subclasses."""
+    limits = limits or Limits()
+    if not data or not data.strip():
+        raise EmptyFileError(filename)
+    if len(data) > limits.max_bytes:
+        raise FileTooLargeError(filename, limits.max_bytes)
+    kind = detect_format(data, filename, mime)
+    result = _dispatch(kind, data, filename, limits)
+    blocks = [block for block in result.blocks if block.text.strip()]
+    if not blocks:
+        raise NoTextError(filename)
+    total = 0
+    for index, block in enumerate(blocks):
+        total += len(block.text)
+        if total > limits.max_chars:
+            blocks = blocks[:index]
+            result.meta["truncated_at_chars"] = limits.max_chars
+            break
+    result.blocks = blocks
+    return result
+
+
+def _dispatch(kind: str, data: bytes, filename: str, limits: Limits) -> Extracted:
+    if kind == "pdf":
+        from civia.documents.extract.pdf import extract_pdf
+
+        return extract_pdf(data, filename)
+    if kind in ("docx", "odt", "xlsx"):
+        from civia.documents.extract import office
+
+        extractor = {
+            "docx": office.extract_docx,
+            "odt": office.extract_odt,
+            "xlsx": office.extract_xlsx,
+        }[kind]
+        return extractor(data, filename, limits)
+    if kind == "csv":
+        from civia.documents.extract.tabular import extract_csv
+
+        return extract_csv(data, filename)
+    if kind == "html":
+        from civia.documents.extract.html import extract_html
+
+        return extract_html(data, filename)
+    from civia.documents.extract.text import extract_text
+
+    return extract_text(data, filename, markdown=kind == "md")
