@@ -143,7 +143,34 @@ def setup_civia(env: dict[str, str], llama: Endpoint) -> str:
         "--hosting-class", "local",
         "--default",
     )  # fmt: skip
+    accept_charter(env, "agent")
     return civia_cli(env, "tokens", "create", "--user", "agent").strip().splitlines()[-1]
+
+
+ACCEPT_CHARTER = """
+import sys
+from sqlalchemy import select
+from civia.cli.common import database
+from civia.db.models import User
+try:
+    from civia.governance import charter
+except ImportError:
+    sys.exit(0)
+with database() as db:
+    user = db.scalar(select(User).where(User.login == sys.argv[1]))
+    charter.accept(db, user, version=charter.current(db, user.tenant_id).version)
+"""
+
+
+def accept_charter(env: dict[str, str], login: str) -> None:
+    """The API answers 403 until the user has accepted the AI charter, which is done in the
+    web UI (/charte) and has no CLI command: record the acceptance as that page does."""
+    subprocess.run(
+        [str(VENV_BIN / "python"), "-c", ACCEPT_CHARTER, login],
+        env=env,
+        check=True,
+        timeout=120,
+    )
 
 
 def start_civia(env: dict[str, str], token: str, log_dir: Path) -> tuple[Server, Endpoint]:
@@ -330,7 +357,8 @@ class Variant:
     stream: dict[str, list[Call]]
     once: dict[str, list[Call]]
     warmups: dict[str, float]
-    civia_cpu_s: float  # CPU time `civia serve` used during the measured calls
+    civia_cpu_s: float  # CPU time `civia serve` used for the measured calls, idle time removed
+    civia_idle_rate: float  # its CPU seconds per second when idle
 
     @property
     def civia_calls(self) -> int:
@@ -357,7 +385,8 @@ class Variant:
 
 def header(machine: Machine, max_tokens: int, runs: int) -> list[str]:
     return [
-        "# Gateway overhead: Civia /v1/chat/completions vs the llama.cpp server directly",
+        "## Gateway overhead: Civia's /v1/chat/completions vs the llama.cpp server directly "
+        "(`bench/bench_gateway.py`)",
         "",
         machine.markdown(),
         "- Upstream: one `python -m llama_cpp.server` (bundled Qwen2.5-Coder-1.5B Q4_K_M, "
@@ -381,7 +410,7 @@ def variant_section(v: Variant) -> list[str]:
     same = "yes" if len(texts) == 1 else f"no ({len(texts)} variants)"
     return [
         "",
-        f"## {v.title}",
+        f"### {v.title}",
         "",
         f"{v.cache_note.capitalize()}. Generated text identical on all {n_calls} calls: {same}. "
         f"First (warm-up) streamed call, not in the figures: direct {ms(v.warmups['direct'])} "
@@ -441,7 +470,7 @@ def report(
         lines += variant_section(v)
     lines += [
         "",
-        "## Resources and what Civia recorded",
+        "### Resources and what Civia recorded",
         "",
         f"Peak RSS: llama.cpp server {rss['llama']:.0f} MiB, `civia serve` {rss['civia']:.0f} "
         f"MiB. Civia recorded {len(api)} API usage events (completion tokens: "
@@ -457,10 +486,10 @@ def report(
 def cpu_line(v: Variant, tokens_per_call: int) -> str:
     per_call = v.civia_cpu_s * 1000 / v.civia_calls
     return (
-        f"CPU time used by the `civia serve` process during these {v.civia_calls} calls: "
-        f"{per_call:.0f} ms per call of {tokens_per_call} tokens (user + system, all threads): "
-        "the gateway's own cost, which the load of the machine does not inflate as much as "
-        "it does wall-clock times."
+        f"CPU time used by the `civia serve` process for these {v.civia_calls} calls: "
+        f"{per_call:.0f} ms per call of {tokens_per_call} tokens (user + system, all threads, "
+        f"its idle use of {v.civia_idle_rate * 1000:.1f} ms/s removed): the gateway's own "
+        "cost, less inflated by the load of the machine than wall-clock times."
     )
 
 
@@ -500,9 +529,18 @@ def measure(
     for key, ep in (("direct", llama), ("civia", civia)):
         flush_prompt_cache(client, llama)
         warmups[key] = call_stream(client, ep, args.max_tokens).total_s
-    cpu0 = process_cpu_s(civia_pid)
+    idle = idle_cpu_rate(civia_pid)
+    cpu0, wall0 = process_cpu_s(civia_pid), time.monotonic()
     stream, once = interleave(client, llama, civia, args.runs, args.max_tokens, flush)
-    return Variant(flush, stream, once, warmups, process_cpu_s(civia_pid) - cpu0)
+    busy = process_cpu_s(civia_pid) - cpu0 - idle * (time.monotonic() - wall0)
+    return Variant(flush, stream, once, warmups, max(busy, 0.0), idle)
+
+
+def idle_cpu_rate(pid: int, seconds: float = 10.0) -> float:
+    """CPU seconds per second the process uses while no request is in flight."""
+    cpu0 = process_cpu_s(pid)
+    time.sleep(seconds)
+    return (process_cpu_s(pid) - cpu0) / seconds
 
 
 def main() -> None:

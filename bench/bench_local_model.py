@@ -3,8 +3,9 @@
 In one process, with Civia's settings (n_threads=1, n_threads_batch=2, n_ctx=4096):
 - load time of the model (civia.providers.local_llama.load_llama);
 - time to first token, generation speed and total time of a ~200-token French letter, p50
-  over 5 runs, both by calling llama_cpp.Llama directly and through Civia's LocalLlama
-  provider (alternating, so both see the same machine load);
+  over 5 runs, by calling llama_cpp.Llama directly and through Civia's LocalLlama provider,
+  plus direct calls from a fresh thread (the provider generates in a worker thread), in a
+  rotating order so that all three see the same machine load;
 - RSS after loading and peak RSS.
 
 The prompt is evaluated from scratch in every run (the context is reset, so llama.cpp's
@@ -18,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -49,6 +51,9 @@ USER = (
     "le courrier complet : formule d'appel, corps détaillé et formule de politesse."
 )
 MESSAGES = [ChatMessage("system", SYSTEM), ChatMessage("user", USER)]
+DIRECT = "llama_cpp.Llama direct (main thread)"
+PROVIDER = "Civia LocalLlama.stream"
+THREADED = "llama_cpp.Llama direct, from a fresh thread"
 
 
 @dataclass
@@ -151,18 +156,28 @@ def civia_provider(path: Path) -> LocalLlama:
     return LocalLlama("bench", settings)
 
 
-def alternate(
-    runs: int, direct: Callable[[], Run], provider: Callable[[], Run]
-) -> tuple[list[Run], list[Run]]:
-    a: list[Run] = []
-    b: list[Run] = []
+def run_in_fresh_thread(llm: Any, max_tokens: int) -> Run:
+    """run_direct from a new thread, as the provider does, but without the provider."""
+    box: list[Run] = []
+    worker = threading.Thread(target=lambda: box.append(run_direct(llm, max_tokens)))
+    worker.start()
+    worker.join()
+    return box[0]
+
+
+def rotate(runs: int, paths: dict[str, Callable[[], Run]]) -> dict[str, list[Run]]:
+    """`runs` runs of every path, the order rotated each time so load changes hit all alike."""
+    out: dict[str, list[Run]] = {name: [] for name in paths}
+    names = list(paths)
     for i in range(runs):
-        first, second = (direct, provider) if i % 2 == 0 else (provider, direct)
-        r1, r2 = first(), second()
-        (a if first is direct else b).append(r1)
-        (b if first is direct else a).append(r2)
-        print(f"run {i + 1}/{runs}: direct {a[-1].total_s:.2f}s, provider {b[-1].total_s:.2f}s")
-    return a, b
+        shift = i % len(names)
+        for name in names[shift:] + names[:shift]:
+            out[name].append(paths[name]())
+        print(
+            f"run {i + 1}/{runs}: "
+            + ", ".join(f"{name} {r[-1].total_s:.2f}s" for name, r in out.items())
+        )
+    return out
 
 
 # --- report ----------------------------------------------------------------------------------
@@ -191,8 +206,7 @@ def report(
     load_s: float,
     rss_loaded: float,
     warmup: Run,
-    direct: list[Run],
-    provider: list[Run],
+    results: dict[str, list[Run]],
     max_tokens: int,
     prompt_tokens: int,
 ) -> str:
@@ -206,12 +220,10 @@ def report(
         "overall tok/s p50 (best)",
         "total p50 (best) s",
     ]
-    rows = [
-        summary_row("first run after load (warm-up, not in p50)", [warmup]),
-        summary_row("llama_cpp.Llama direct", direct),
-        summary_row("Civia LocalLlama.stream", provider),
-    ]
-    same = all(r.text == direct[0].text for r in [*direct, *provider])
+    direct, provider, threaded = results[DIRECT], results[PROVIDER], results[THREADED]
+    rows = [summary_row("first run after load (warm-up, not in p50)", [warmup])]
+    rows += [summary_row(name, runs) for name, runs in results.items()]
+    same = all(r.text == direct[0].text for runs in results.values() for r in runs)
     d_ttft, p_ttft = p50([r.ttft_s for r in direct]), p50([r.ttft_s for r in provider])
     d_tot, p_tot = p50([r.total_s for r in direct]), p50([r.total_s for r in provider])
     d_tps = p50([r.decode_tps for r in direct])
@@ -225,7 +237,8 @@ def report(
     )
     return "\n".join(
         [
-            "# Local model: load, time to first token, generation speed",
+            "## Local model: load, time to first token, generation speed "
+            "(`bench/bench_local_model.py`)",
             "",
             machine.markdown(),
             f"- Model: `{MODEL_ID}` ({path.stat().st_size / 1e9:.2f} GB GGUF), llama-cpp-python "
@@ -255,8 +268,27 @@ def report(
             f"changes the time to first token by {(p_ttft - d_ttft) * 1000:+.0f} ms and the "
             f"total by {(p_tot - d_tot) * 1000:+.0f} ms (p50), {noise} of the direct runs "
             f"({spread * 1000:.0f} ms); "
-            f"both paths produced {'identical' if same else 'DIFFERENT'} text.",
+            f"all runs produced {'identical' if same else 'DIFFERENT'} text."
+            + thread_note(direct, provider, threaded),
         ]
+    )
+
+
+def thread_note(direct: list[Run], provider: list[Run], threaded: list[Run]) -> str:
+    """The provider generates in a fresh thread: compare with direct calls made the same way."""
+    t_ttft, p_ttft = p50([r.ttft_s for r in threaded]), p50([r.ttft_s for r in provider])
+    t_tot, p_tot = p50([r.total_s for r in threaded]), p50([r.total_s for r in provider])
+    return (
+        " The provider generates in a fresh worker thread; direct calls made from a fresh "
+        f"thread too give a time to first token of {t_ttft * 1000:.0f} ms and a total of "
+        f"{t_tot:.2f} s (p50), so the wrapper itself changes them by "
+        f"{(p_ttft - t_ttft) * 1000:+.0f} ms and {(p_tot - t_tot) * 1000:+.0f} ms."
+        + (
+            " Calls from the main thread were the slow ones here: on a loaded machine, "
+            "llama.cpp's 2-thread prompt evaluation is slower from the process's main thread."
+            if t_ttft < 0.8 * p50([r.ttft_s for r in direct])
+            else ""
+        )
     )
 
 
@@ -292,10 +324,13 @@ def main() -> None:
     print(f"warm-up: {warmup.tokens} tokens, {warmup.total_s:.2f}s, finish={warmup.finish}")
     provider = civia_provider(path)
     assert provider.llama() is llm, "the provider should share the loaded model"
-    direct, wrapped = alternate(
+    results = rotate(
         args.runs,
-        lambda: run_direct(llm, args.max_tokens),
-        lambda: run_provider(llm, provider, args.max_tokens),
+        {
+            DIRECT: lambda: run_direct(llm, args.max_tokens),
+            PROVIDER: lambda: run_provider(llm, provider, args.max_tokens),
+            THREADED: lambda: run_in_fresh_thread(llm, args.max_tokens),
+        },
     )
     prompt_tokens = prompt_token_count(llm)
     machine.finish()
@@ -305,13 +340,12 @@ def main() -> None:
         load_s=load_s,
         rss_loaded=rss_loaded,
         warmup=warmup,
-        direct=direct,
-        provider=wrapped,
+        results=results,
         max_tokens=args.max_tokens,
         prompt_tokens=prompt_tokens,
     )
     write_results("local_model", markdown)
-    print("\n--- generated text (last direct run) ---\n" + direct[-1].text)
+    print("\n--- generated text (last direct run) ---\n" + results[DIRECT][-1].text)
 
 
 if __name__ == "__main__":
