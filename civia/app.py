@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import Depends, FastAPI, HTTPException, Request, Response
@@ -30,7 +33,9 @@ CSP = (
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
-    app = FastAPI(title="Civia", version="0.1.0", docs_url="/api/docs", redoc_url=None)
+    app = FastAPI(
+        title="Civia", version="0.1.0", docs_url="/api/docs", redoc_url=None, lifespan=_lifespan
+    )
     engine = make_engine(settings.db_url)
     app.state.settings = settings
     app.state.engine = engine
@@ -53,6 +58,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     _install_handlers(app)
     return app
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Background duties of the web process: the scheduled retention sweep."""
+    from civia.governance.scheduler import run_periodically
+
+    hours = app.state.settings.retention_sweep_hours
+    task = asyncio.create_task(run_periodically(app.state.sessions, hours)) if hours else None
+    yield
+    if task is not None:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
 
 
 def _wants_json(request: Request) -> bool:

@@ -47,6 +47,9 @@ class Settings(BaseSettings):
     local_model_threads: int = Field(1, ge=1, description="llama.cpp generation threads")
     local_model_threads_batch: int = Field(2, ge=1, description="llama.cpp prompt threads")
     local_model_enabled: bool = Field(True, description="Register the embedded local model")
+    retention_sweep_hours: float = Field(
+        24.0, ge=0, description="Run the retention sweep every N hours in the app (0 = off)"
+    )
 
     @model_validator(mode="before")
     @classmethod

@@ -143,7 +143,11 @@ def make_personas(db: Session, password_hash: str, *, accept_charter: bool = Tru
 @pytest.fixture
 def settings(tmp_path: Path, sqlite_url: str) -> Settings:
     return Settings(
-        data_dir=tmp_path, database_url=sqlite_url, max_tokens=8, login_rate_limit="5/minute"
+        data_dir=tmp_path,
+        database_url=sqlite_url,
+        max_tokens=8,
+        login_rate_limit="5/minute",
+        retention_sweep_hours=0,
     )
 
 
