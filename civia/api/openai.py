@@ -76,6 +76,9 @@ class CompletionIn(BaseModel):
     max_tokens: int | None = Field(None, ge=1, le=32_768)
     max_completion_tokens: int | None = Field(None, ge=1, le=32_768)
     temperature: float = Field(0.3, ge=0, le=2)
+    top_p: float | None = Field(None, gt=0, le=1)
+    seed: int | None = None
+    stop: str | list[str] | None = None
     stream_options: StreamOptions | None = None
 
 
@@ -121,6 +124,9 @@ async def chat_completions(request: Request, db: Db, user: ApiUser, body: Comple
         messages=messages,
         max_tokens=body.max_completion_tokens or body.max_tokens or settings.max_tokens,
         temperature=body.temperature,
+        stop=[body.stop] if isinstance(body.stop, str) else list(body.stop or [])[:4],
+        top_p=body.top_p,
+        seed=body.seed,
     )
     ctx = CallContext(
         tenant_id=user.tenant_id,

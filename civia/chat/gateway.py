@@ -91,6 +91,8 @@ class Gateway:
         ).all()
         out: list[tuple[Provider, str]] = []
         for row in rows:
+            if row.kind == "local_llama" and not self.settings.local_model_enabled:
+                continue  # CIVIA_LOCAL_MODEL_ENABLED=false: the embedded model is never loaded
             chat = registry.build(provider_config(row), self.settings)
             out.extend((row, m) for m in (row.models or chat.list_models()))
         return out

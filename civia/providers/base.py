@@ -20,6 +20,9 @@ class ChatRequest:
     max_tokens: int = 512
     temperature: float = 0.3
     json_schema: dict[str, Any] | None = None  # constrained output when the provider supports it
+    stop: list[str] = field(default_factory=list)
+    top_p: float | None = None
+    seed: int | None = None
 
 
 @dataclass

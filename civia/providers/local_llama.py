@@ -86,7 +86,9 @@ class LocalLlama:
         cancelled = threading.Event()
 
         def put(item: ChatChunk | BaseException | None) -> None:
-            loop.call_soon_threadsafe(queue.put_nowait, item)
+            # The consumer may be gone (stopped, disconnected) and its loop closed: drop quietly.
+            with contextlib.suppress(RuntimeError):
+                loop.call_soon_threadsafe(queue.put_nowait, item)
 
         worker = threading.Thread(
             target=self._generate, args=(request, put, cancelled), daemon=True
@@ -117,6 +119,12 @@ class LocalLlama:
                 "temperature": request.temperature,
                 "stream": True,
             }
+            if request.stop:
+                kwargs["stop"] = request.stop
+            if request.top_p is not None:
+                kwargs["top_p"] = request.top_p
+            if request.seed is not None:
+                kwargs["seed"] = request.seed
             if request.json_schema is not None:
                 kwargs["response_format"] = {"type": "json_object", "schema": request.json_schema}
             with _generate_lock:

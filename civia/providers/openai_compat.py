@@ -82,6 +82,12 @@ class OpenAICompatible:
             "stream": True,
             "stream_options": {"include_usage": True},
         }
+        if request.stop:
+            payload["stop"] = request.stop
+        if request.top_p is not None:
+            payload["top_p"] = request.top_p
+        if request.seed is not None:
+            payload["seed"] = request.seed
         if request.json_schema is not None:
             payload["response_format"] = {
                 "type": "json_schema",
@@ -154,9 +160,11 @@ def _parse_chunk(data: str) -> tuple[str, str | None, dict[str, int]]:
 
 
 def _estimate_usage(request: ChatRequest, pieces: int) -> dict[str, int]:
-    """One streamed piece is one token on these servers; ~4 characters per prompt token."""
+    """One streamed piece is one token on these servers; ~4 characters per prompt token plus the
+    chat template's few tokens per message. Recorded as an estimate (UsageEvent.extra)."""
     chars = sum(len(m.content) for m in request.messages)
-    return {"prompt_tokens": max(1, chars // 4), "completion_tokens": pieces, "estimated": 1}
+    prompt = chars // 4 + 5 * len(request.messages) + 3
+    return {"prompt_tokens": prompt, "completion_tokens": pieces, "estimated": 1}
 
 
 def _usage(usage: dict[str, Any]) -> dict[str, int]:

@@ -108,3 +108,12 @@ def test_completion_streams(client: TestClient, personas: Personas) -> None:
     text = "".join(c["choices"][0]["delta"].get("content", "") for c in chunks if c["choices"])
     assert text.strip() and len([c for c in chunks if c["choices"]]) >= 3
     assert chunks[-1]["usage"]["completion_tokens"] > 0
+
+
+def test_disabled_local_model_is_not_offered(client: TestClient, personas: Personas) -> None:
+    client.app.state.settings.local_model_enabled = False  # type: ignore[attr-defined]
+    data = client.get("/v1/models", headers=_auth(_token(client, "agent"))).json()["data"]
+    assert "qwen2.5-coder-1.5b-instruct-q4_k_m" not in [m["id"] for m in data]
+    body = {"messages": [{"role": "user", "content": "Bonjour"}]}
+    resp = client.post("/v1/chat/completions", json=body, headers=_auth(_token(client, "agent")))
+    assert resp.status_code == 404 and "Aucun modèle" in resp.json()["error"]["message"]

@@ -158,3 +158,14 @@ def test_slow_server_times_out(server_app: TestClient, personas: Personas) -> No
         event = db.scalar(select(UsageEvent))
         assert event is not None and event.outcome == "timeout"
         assert db.get(Message, sent["answer_id"]).status == "error"  # type: ignore[union-attr]
+
+
+async def test_stop_sequences_reach_the_server(server: str) -> None:
+    free, _ = await collect(
+        provider(server), request("Dis bonjour et présente-toi.", max_tokens=12)
+    )
+    assert " " in free.strip()
+    req = request("Dis bonjour et présente-toi.", max_tokens=12)
+    req.stop = [" "]
+    stopped, _ = await collect(provider(server), req)
+    assert stopped.strip() and " " not in stopped.strip()
