@@ -37,8 +37,12 @@ class Settings(BaseSettings):
     login_rate_limit: str = Field(
         "5/minute", description="Failed logins allowed per account and IP"
     )
-    provider_timeout_s: float = Field(120.0, gt=0, description="Total timeout of one model call")
-    provider_first_token_timeout_s: float = Field(60.0, gt=0, description="Timeout for 1st token")
+    # Generous by default: the small local model writes ~10-20 tokens/s on 2 cores and calls
+    # queue behind each other; an OpenAI-compatible server is usually far quicker.
+    provider_timeout_s: float = Field(600.0, gt=0, description="Total timeout of one model call")
+    provider_first_token_timeout_s: float = Field(
+        240.0, gt=0, description="Timeout for the first token (includes waiting in the queue)"
+    )
     max_tokens: int = Field(1024, gt=0, description="Default generation length")
     local_model_path: Path | None = Field(
         None, description="GGUF to use instead of the bundled one"
