@@ -44,6 +44,9 @@ class Settings(BaseSettings):
         240.0, gt=0, description="Timeout for the first token (includes waiting in the queue)"
     )
     max_tokens: int = Field(1024, gt=0, description="Default generation length")
+    model_seed: int | None = Field(
+        None, description="Fixed sampling seed for reproducible runs (tests, benchmarks)"
+    )
     local_model_path: Path | None = Field(
         None, description="GGUF to use instead of the bundled one"
     )

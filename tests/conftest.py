@@ -148,6 +148,7 @@ def settings(tmp_path: Path, sqlite_url: str) -> Settings:
         max_tokens=8,
         login_rate_limit="5/minute",
         retention_sweep_hours=0,
+        model_seed=1234,
     )
 
 

@@ -109,13 +109,17 @@ async def run(
             break
         if attempt == 2:
             raise StructuredOutputError(f"structured output still invalid: {problem}")
-        messages = [
-            *messages,
-            ChatMessage("assistant", call.text),
-            ChatMessage(
-                "user",
+        if call.finish_reason == "length":  # cut off: a repair of the same length would be too
+            ask = (
+                "Ta réponse a été coupée car elle était trop longue. Recommence en beaucoup plus "
+                "court : renvoie uniquement l'objet JSON complet, avec des textes brefs."
+            )
+            messages = [*messages]
+        else:
+            ask = (
                 f"Ta réponse est invalide ({problem}). Renvoie uniquement l'objet JSON corrigé, "
-                "complet et conforme au schéma.",
-            ),
-        ]
+                "complet et conforme au schéma."
+            )
+            messages = [*messages, ChatMessage("assistant", call.text)]
+        messages.append(ChatMessage("user", ask))
     yield result

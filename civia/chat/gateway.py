@@ -124,6 +124,8 @@ class Gateway:
     ) -> AsyncIterator[ChatChunk]:
         """Stream from the provider with first-token and total timeouts; always records usage."""
         request.model = target.model
+        if request.seed is None:
+            request.seed = self.settings.model_seed
         start = time.monotonic()
         first: float | None = None
         deadline = start + self.settings.provider_timeout_s

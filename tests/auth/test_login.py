@@ -130,5 +130,8 @@ def test_logins_and_role_changes_are_audited(client: TestClient, personas: Perso
         actions = [e.action for e in db.query(AuditEntry).order_by(AuditEntry.id)]
         assert {"login.failure", "login.success", "user.role_changed"} <= set(actions)
         changed = db.query(AuditEntry).filter_by(action="user.role_changed").one()
-        assert changed.details == {"from": "agent", "to": "referent"} and changed.actor_login == "admin"
+        assert (
+            changed.details == {"from": "agent", "to": "referent"}
+            and changed.actor_login == "admin"
+        )
         assert audit.verify(db) == []
