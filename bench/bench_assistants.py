@@ -16,7 +16,8 @@ outside any error, compared with the identity baseline and prompt variants of th
 
 Writes bench/results/assistants.md (only for a full run: both parts, no --only).
 Usage: python bench/bench_assistants.py [--runs N] [--only ID ...] [--part both]
-       [--correction-limit N] [--variants builtin,strict,fewshot] [--dump FILE.jsonl]
+       [--correction-limit N] [--variants builtin,strict,fewshot,delimited] [--dump FILE.jsonl]
+       python bench/bench_assistants.py --rescore FILE.jsonl   # re-check a dump, no model
 """
 
 from __future__ import annotations
@@ -25,12 +26,14 @@ import argparse
 import asyncio
 import json
 import re
+import subprocess
 import sys
 import time
 import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
@@ -695,6 +698,42 @@ class Outcome:
         return sum(c.completion_tokens for c in self.calls)
 
 
+@dataclass
+class RunInfo:
+    """What a report needs besides the runs: the model, the settings, the code measured."""
+
+    model: str
+    n_ctx: int
+    threads: int
+    threads_batch: int
+    timeout_s: float
+    warmup_s: float
+    app_timeout_s: float  # the app's defaults when the run started
+    app_first_token_s: float
+    code: str
+    seed: int | None = None
+    full: bool = False
+    variants: list[str] = field(default_factory=list)
+
+
+def code_version() -> str:
+    """The commit measured, and whether civia/ had uncommitted changes (the tree is shared)."""
+    try:
+        git = ["git", "-C", str(ROOT)]
+        head = subprocess.run(
+            [*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            [*git, "status", "--porcelain", "--", "civia"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return head + (" + uncommitted changes in civia/" if dirty else "")
+
+
 def local_target(settings: Settings) -> Resolved:
     chat = LocalLlama("Modèle local (bench)", settings)
     return Resolved(0, chat.name, chat.model_id, chat, hosting_class="local", clearance="sensitive")
@@ -1203,8 +1242,17 @@ class Edit:
         return self.i1 < other.i2 and other.i1 < self.i2
 
 
+def _loose(token: str) -> str:
+    """A token's first three letters, lower case, without accents: « Exceptionnelement » and
+    « exceptionnellement » pair up, « lieux » and « lieu » too."""
+    bare = unicodedata.normalize("NFD", token.lstrip("␣").lower())
+    return "".join(c for c in bare if not unicodedata.combining(c))[:3]
+
+
 def edits(src: list[str], dst: list[str]) -> list[Edit]:
-    """Token edits src → dst; equal-length replacements are split into one edit per token."""
+    """Token edits src → dst. Equal-length replacements are split into one edit per token;
+    inside an unequal block, tokens that look alike (same loose key) are paired as one-token
+    substitutions, so a right fix next to an added or dropped word still counts as a fix."""
     out = []
     sm = SequenceMatcher(None, src, dst, autojunk=False)
     for tag, i1, i2, j1, j2 in sm.get_opcodes():
@@ -1216,6 +1264,22 @@ def edits(src: list[str], dst: list[str]) -> list[Edit]:
                 for k in range(i2 - i1)
                 if src[i1 + k] != dst[j1 + k]
             ]
+        elif tag == "replace":
+            inner = SequenceMatcher(
+                None,
+                [_loose(t) for t in src[i1:i2]],
+                [_loose(t) for t in dst[j1:j2]],
+                autojunk=False,
+            )
+            for tag2, a1, a2, b1, b2 in inner.get_opcodes():
+                if tag2 == "equal" or (tag2 == "replace" and a2 - a1 == b2 - b1):
+                    out += [
+                        Edit(i1 + a1 + k, i1 + a1 + k + 1, (dst[j1 + b1 + k],))
+                        for k in range(a2 - a1)
+                        if src[i1 + a1 + k] != dst[j1 + b1 + k]
+                    ]
+                else:
+                    out.append(Edit(i1 + a1, i1 + a2, tuple(dst[j1 + b1 : j1 + b2])))
         else:
             out.append(Edit(i1, i2, tuple(dst[j1:j2])))
     return out
@@ -1238,7 +1302,9 @@ class Scored:
     failed: int = 0
     latencies: list[float] = field(default_factory=list)
     per_type: Counter[str] = field(default_factory=Counter)
-    examples: list[str] = field(default_factory=list)
+    # one example per sentence (sentence number → text), for the report
+    outside_examples: dict[int, str] = field(default_factory=dict)
+    wrong_examples: dict[int, str] = field(default_factory=dict)
 
 
 def error_type(entry: dict[str, Any], src: list[str], e: Edit) -> str:
@@ -1251,7 +1317,8 @@ def error_type(entry: dict[str, Any], src: list[str], e: Edit) -> str:
 
 def show(tokens_: list[str] | tuple[str, ...]) -> str:
     text = " ".join(tokens_).replace(" ␣", " ").replace("␣", " ")
-    return re.sub(r" ([,.)'-])|([('-]) ", lambda m: m.group(1) or m.group(2), text).strip()
+    text = re.sub(r" ([,.)'-])", r"\1", text)  # no space before , . ) ' -
+    return re.sub(r"([('-]) ", r"\1", text).strip()  # nor after ( ' -
 
 
 def score(entry: dict[str, Any], output: str, s: Scored) -> None:
@@ -1270,15 +1337,19 @@ def score(entry: dict[str, Any], output: str, s: Scored) -> None:
     for m in m_edits:
         if m in matched:
             continue
-        if any(m.overlaps(g) for g in g_edits):
+        lo, hi = max(m.i1 - 3, 0), min(m.i2 + 3, len(src))
+        change = (
+            f"« …{show(src[lo:hi])}… » : « {show(src[m.i1 : m.i2]) or '∅'} » → "
+            f"« {show(m.repl) or '∅'} »"
+        )
+        golds = [g for g in g_edits if m.overlaps(g)]
+        if golds:
             s.wrong_at_error += 1
+            expected = " ".join(show(g.repl) for g in golds)
+            s.wrong_examples.setdefault(s.sentences, f"{change} (expected « {expected} »)")
         else:
             s.outside += 1
-            lo, hi = max(m.i1 - 3, 0), min(m.i2 + 3, len(src))
-            s.examples.append(
-                f"« …{show(src[lo:hi])}… » : « {show(src[m.i1 : m.i2]) or '∅'} » → "
-                f"« {show(m.repl) or '∅'} »"
-            )
+            s.outside_examples.setdefault(s.sentences, change)
     if out == gold:
         s.fully += 1
 
@@ -1291,41 +1362,49 @@ async def bench_correction(
     target: Resolved,
     log: Dump,
 ) -> tuple[list[dict[str, Any]], dict[str, Scored]]:
-    entries = [json.loads(line) for line in CORRECTION_SET.read_text(encoding="utf-8").splitlines()]
-    entries = entries[:limit]
-    scores: dict[str, Scored] = {"identity": Scored()}
-    for entry in entries:
-        score(entry, entry["text"], scores["identity"])
+    entries = load_correction_set()[:limit]
+    runs: dict[str, list[dict[str, Any]]] = {}
     for name in variants:
         variant = spec.model_copy(update=VARIANTS[name][1])
-        s = scores[name] = Scored()
+        runs[name] = []
         for i, entry in enumerate(entries):
             result, error, detail, _, seconds = await run_assistant(
                 variant, {"texte": entry["text"]}, gw, target
             )
-            output = result.raw.strip() if result else entry["text"]
-            if result is None:
-                s.failed += 1
-                print(f"[correction/{name} {i + 1}] FAILED {error}: {detail[:80]}", flush=True)
-            s.latencies.append(seconds)
-            log.write(
-                {
-                    "correction": name,
-                    "text": entry["text"],
-                    "gold": entry["gold"],
-                    "output": output,
-                    "latency_s": round(seconds, 2),
-                    "error": error,
-                }
-            )
-            before = s.exact
-            score(entry, output, s)
-            print(
-                f"[correction/{name} {i + 1}/{len(entries)}] {seconds:.1f}s "
-                f"fixed {s.exact - before} → {output[:90]!r}",
-                flush=True,
-            )
-    return entries, scores
+            row = {
+                "correction": name,
+                "text": entry["text"],
+                "gold": entry["gold"],
+                "output": result.raw.strip() if result else entry["text"],
+                "latency_s": round(seconds, 2),
+                "error": error,
+            }
+            runs[name].append(row)
+            log.write(row)
+            status = f"FAILED {error}: {detail[:80]}" if error else f"→ {row['output'][:90]!r}"
+            print(f"[correction/{name} {i + 1}/{len(entries)}] {seconds:.1f}s {status}", flush=True)
+    return entries, score_correction(entries, runs)
+
+
+def load_correction_set() -> list[dict[str, Any]]:
+    lines = CORRECTION_SET.read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+def score_correction(
+    entries: list[dict[str, Any]], runs: dict[str, list[dict[str, Any]]]
+) -> dict[str, Scored]:
+    """Score each variant's outputs (rows in the order of `entries`) and the identity."""
+    scores: dict[str, Scored] = {"identity": Scored()}
+    for entry in entries:
+        score(entry, entry["text"], scores["identity"])
+    for name, rows in runs.items():
+        s = scores[name] = Scored()
+        for entry, row in zip(entries, rows, strict=True):
+            s.latencies.append(row["latency_s"])
+            s.failed += bool(row["error"])
+            score(entry, row["output"], s)
+    return scores
 
 
 # --- report ----------------------------------------------------------------------------------
@@ -1336,7 +1415,7 @@ def pct(num: int, den: int) -> str:
 
 
 def perf_rows(
-    results: dict[str, list[Outcome]], specs: dict[str, AssistantSpec], app: Settings
+    results: dict[str, list[Outcome]], specs: dict[str, AssistantSpec], info: RunInfo
 ) -> list[list[str]]:
     rows = []
     for aid, outs in results.items():
@@ -1350,8 +1429,7 @@ def perf_rows(
         slow = sum(
             1
             for c in calls
-            if c.latency_s > app.provider_timeout_s
-            or (c.ttft_s or 0) > app.provider_first_token_timeout_s
+            if c.latency_s > info.app_timeout_s or (c.ttft_s or 0) > info.app_first_token_s
         )
         rows.append(
             [
@@ -1479,16 +1557,20 @@ def correction_section(
         "",
         table(["error type", "errors", *[VARIANTS[v][0] for v in variants]], type_rows),
     ]
-    for name in variants:
-        ex = scores[name].examples
-        if ex:
-            lines += [
-                "",
-                f"What the model changed outside the errors ({VARIANTS[name][0]}, "
-                f"first 3 of {len(ex)}):",
-                "",
-            ]
-            lines += [f"- {e}" for e in ex[:3]]
+    if variants:
+        first = scores[variants[0]]
+        for title, ex in (
+            ("changed outside the errors", list(first.outside_examples.values())),
+            ("changed at an error, but not into the gold fix", list(first.wrong_examples.values())),
+        ):
+            if ex:
+                lines += [
+                    "",
+                    f"What the model {title} ({VARIANTS[variants[0]][0]}; one change per "
+                    f"sentence, {min(len(ex), 3)} of the {len(ex)} sentences concerned):",
+                    "",
+                    *[f"- {e}" for e in ex[:3]],
+                ]
     return lines
 
 
@@ -1498,8 +1580,7 @@ def interpretation(
     parts = []
     if results:
         outs = [o for v in results.values() for o in v]
-        structured = [o for o in outs if o.result is None or o.result.data is not None or o.error]
-        structured = [o for o in structured if o.assistant not in TEXT_CHECKS]
+        structured = [o for o in outs if o.assistant not in TEXT_CHECKS]  # JSON outputs
         first = sum(1 for o in structured if o.ok and o.attempts == 1)
         ok = sum(1 for o in structured if o.ok)
         lat = [o.latency_s for o in outs]
@@ -1507,8 +1588,15 @@ def interpretation(
             f"Over {len(outs)} runs ({len(structured)} structured), the JSON was valid at the "
             f"first attempt in {pct(first, len(structured))} of structured runs and "
             f"{pct(ok, len(structured))} after the repair attempt; a run takes {p50(lat):.0f} s "
-            f"(median, {percentile(lat, 90):.0f} s p90) on this loaded machine, so every figure "
-            "here is a worst case for a dedicated 2-core server."
+            f"(median, {percentile(lat, 90):.0f} s p90) on this shared machine."
+        )
+        done = [o for o in outs if o.ok]
+        flagged = [o for o in done if any(o.flags.values())]
+        counts = Counter(f"{k} ({o.assistant})" for o in done for k, v in o.flags.items() if v)
+        top = "; ".join(f"{k}: {n}" for k, n in counts.most_common(3))
+        parts.append(
+            f"Valid JSON is not a usable draft: {len(flagged)} of {len(done)} successful runs "
+            f"raised at least one automatic quality flag (most frequent: {top})."
         )
     if scores and variants:
         best = max(variants, key=lambda v: (scores[v].exact, -scores[v].outside))
@@ -1529,29 +1617,28 @@ def interpretation(
 
 def report(
     machine: Machine,
-    settings: Settings,
-    model_id: str,
+    info: RunInfo,
     results: dict[str, list[Outcome]],
     specs: dict[str, AssistantSpec],
     correction: tuple[list[dict[str, Any]], dict[str, Scored], list[str]] | None,
-    warmup_s: float,
 ) -> str:
-    app = Settings()
+    seed = "the model's default sampling seed" if info.seed is None else f"seed {info.seed}"
     lines = [
         "# Assistants on the local model: latency, structured-output validity, quality",
         "",
         machine.markdown(),
-        f"- Model: `{model_id}` through `LocalLlama` (n_ctx={settings.local_model_ctx}, "
-        f"n_threads={settings.local_model_threads}, "
-        f"n_threads_batch={settings.local_model_threads_batch}), called by the real runner "
-        "(`civia.assistants.runner.run`: JSON-schema grammar, validation, one repair) and "
-        "`Gateway.stream` (a subclass keeps usage in memory instead of a database row). "
-        f"Per-call timeout raised to {settings.provider_timeout_s:.0f} s for the bench; the "
-        f"app's defaults ({app.provider_timeout_s:.0f} s total, "
-        f"{app.provider_first_token_timeout_s:.0f} s to the first token) are reported as "
-        "*calls over the app's limits*. Runs are sequential; consecutive runs of an assistant "
-        "share its system prompt, which llama.cpp keeps in its prefix cache, as in the app. "
-        f"Model load + warm-up call: {warmup_s:.1f} s (not counted).",
+        f"- Code measured: civia at `{info.code}` (catalogue, runner and gateway as loaded when "
+        "the run started).",
+        f"- Model: `{info.model}` through `LocalLlama` (n_ctx={info.n_ctx}, "
+        f"n_threads={info.threads}, n_threads_batch={info.threads_batch}, {seed}), called by "
+        "the real runner (`civia.assistants.runner.run`: JSON-schema grammar, validation, one "
+        "repair) and `Gateway.stream` (a subclass keeps usage in memory instead of a database "
+        f"row). Per-call timeout raised to {info.timeout_s:.0f} s for the bench; the app's "
+        f"defaults at the time ({info.app_timeout_s:.0f} s total, "
+        f"{info.app_first_token_s:.0f} s to the first token) are reported as *calls over the "
+        "app's limits*. Runs are sequential; consecutive runs of an assistant share its system "
+        "prompt, which llama.cpp keeps in its prefix cache, as in the app. Model load + "
+        f"warm-up call: {info.warmup_s:.1f} s (not counted).",
     ]
     if results:
         lines += [
@@ -1576,7 +1663,7 @@ def report(
                     "calls cut by max_tokens",
                     "calls over the app's limits",
                 ],
-                perf_rows(results, specs, app),
+                perf_rows(results, specs, info),
             ),
             "",
             "Automatic quality checks on the model's own output (JSON string values or text, "
@@ -1655,12 +1742,18 @@ async def amain(args: argparse.Namespace) -> None:
     if bad:
         raise SystemExit(f"unknown variant(s): {', '.join(sorted(bad))}")
 
-    settings = Settings(
-        provider_timeout_s=args.timeout, provider_first_token_timeout_s=args.timeout
-    )
+    app = Settings()
+    overrides: dict[str, Any] = {
+        "provider_timeout_s": args.timeout,
+        "provider_first_token_timeout_s": args.timeout,
+    }
+    if args.seed is not None:
+        overrides["model_seed"] = args.seed
+    settings = Settings(**overrides)
     gw = BenchGateway(settings)
     log = Dump(args.dump)
     target = local_target(settings)
+    code = code_version()
     machine = Machine()
     start = time.perf_counter()
     await run_assistant(specs["correction"], {"texte": "Bonjour a tous."}, gw, target)
@@ -1677,13 +1770,87 @@ async def amain(args: argparse.Namespace) -> None:
         )
         correction = (entries, scores, variants)
     machine.finish()
-    markdown = report(machine, settings, target.model, results, specs, correction, warmup)
-    full = args.part == "both" and not args.only and args.correction_limit is None
+    info = RunInfo(
+        model=target.model,
+        n_ctx=settings.local_model_ctx,
+        threads=settings.local_model_threads,
+        threads_batch=settings.local_model_threads_batch,
+        timeout_s=args.timeout,
+        warmup_s=warmup,
+        app_timeout_s=app.provider_timeout_s,
+        app_first_token_s=app.provider_first_token_timeout_s,
+        code=code,
+        seed=args.seed,
+        full=args.part == "both" and not args.only and args.correction_limit is None,
+        variants=variants,
+    )
+    log.write(
+        {
+            "run": {
+                "started": machine.started.isoformat(),
+                "load_start": machine.load_start,
+                "load_end": machine.load_end,
+                "others_cores": machine.others_cores,
+                **info.__dict__,
+            }
+        }
+    )
+    markdown = report(machine, info, results, specs, correction)
+    full = info.full
     if full or args.write:
         write_results("assistants", markdown)
     else:
         print(markdown)
         print("\n(partial run: results file not written; pass --write to force)")
+
+
+def rescore(path: Path, write: bool) -> None:
+    """Rebuild the report from a --dump file (checks and scoring re-run, no model call)."""
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    info = next((r["run"] for r in rows if "run" in r), None)
+    if info is None:
+        raise SystemExit(f"{path}: no run information (the run did not finish)")
+    specs = builtins()
+    results: dict[str, list[Outcome]] = {}
+    for r in (r for r in rows if "assistant" in r):
+        raw = INPUTS[r["assistant"]][r["index"]]
+        o = Outcome(
+            r["assistant"],
+            r["index"],
+            r["values"],
+            {k: v for k, v in raw.items() if k.startswith("_")},
+            ok=r["ok"],
+            error=r["error"],
+            detail=r["detail"],
+            attempts=r["attempts"],
+            latency_s=r["latency_s"],
+            calls=[Call(**c) for c in r["calls"]],
+        )
+        if o.ok:
+            raw_text = o.calls[-1].text if o.calls else ""
+            o.result = RunResult(r["markdown"], r["data"], raw_text, r["attempts"])
+            assess(o, specs[o.assistant])
+        results.setdefault(o.assistant, []).append(o)
+    runs: dict[str, list[dict[str, Any]]] = {}
+    for r in (r for r in rows if "correction" in r):
+        runs.setdefault(r["correction"], []).append(r)
+    correction = None
+    if runs:
+        by_text = {e["text"]: e for e in load_correction_set()}
+        entries = [by_text[r["text"]] for r in next(iter(runs.values()))]
+        correction = (entries, score_correction(entries, runs), list(runs))
+    machine = Machine(
+        started=datetime.fromisoformat(info.pop("started")),
+        load_start=info.pop("load_start"),
+        load_end=info.pop("load_end"),
+    )
+    machine.others_cores = info.pop("others_cores")
+    run_info = RunInfo(**info)
+    markdown = report(machine, run_info, results, specs, correction)
+    if run_info.full or write:
+        write_results("assistants", markdown)
+    else:
+        print(markdown)
 
 
 def main() -> None:
@@ -1698,9 +1865,17 @@ def main() -> None:
         help=f"correction variants among {','.join(VARIANTS)}",
     )
     parser.add_argument("--timeout", type=float, default=900.0, help="per model call, seconds")
+    parser.add_argument("--seed", type=int, default=None, help="sampling seed (model_seed)")
     parser.add_argument("--dump", default="", help="write every run as JSON lines to this file")
     parser.add_argument("--write", action="store_true", help="write the results file anyway")
-    asyncio.run(amain(parser.parse_args()))
+    parser.add_argument(
+        "--rescore", default="", help="rebuild the report from a --dump file, without the model"
+    )
+    args = parser.parse_args()
+    if args.rescore:
+        rescore(Path(args.rescore), args.write)
+    else:
+        asyncio.run(amain(args))
 
 
 if __name__ == "__main__":
