@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator
 from typing import Annotated
 
@@ -24,6 +23,7 @@ from civia.providers.base import ProviderError
 from civia.web.deps import CurrentUser, Db
 from civia.web.markdown import render as md
 from civia.web.render import render
+from civia.web.sse import event as _sse
 
 router = APIRouter()
 
@@ -188,10 +188,6 @@ def _finish(
 async def _done(status: str, draft: str, error: str) -> AsyncIterator[str]:
     status = "busy" if status in ("streaming", "pending") else status
     yield _sse("done", {"status": status, "html": md(draft), "draft": draft, "error": error})
-
-
-def _sse(event: str, data: dict[str, str]) -> str:
-    return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
 
 
 def _back(run_id: int, message: str) -> Response:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from collections.abc import AsyncIterator
 from typing import Annotated
@@ -24,6 +23,7 @@ from civia.providers.base import ChatRequest, ProviderError
 from civia.web.deps import CurrentUser, Db
 from civia.web.markdown import render as md
 from civia.web.render import render
+from civia.web.sse import event as _sse
 
 router = APIRouter(prefix="/conversations")
 log = logging.getLogger("civia.chat")
@@ -192,7 +192,9 @@ def stream(
     answer = next((m for m in conv.messages if m.id == message_id and m.role == "assistant"), None)
     if answer is None:
         raise HTTPException(404, "Cette réponse n'existe pas.")
-    _allowed(db, user, access.find(db, user, conv.assistant_id) or _assistant(db, user, "chat"))
+    spec = _allowed(
+        db, user, access.find(db, user, conv.assistant_id) or _assistant(db, user, "chat")
+    )
     # Claim the pending answer atomically: a double submit or a second tab cannot run it twice.
     claimed = affected(
         db.execute(
@@ -204,7 +206,6 @@ def stream(
     db.commit()
     if not claimed:
         return StreamingResponse(_replay(answer), media_type="text/event-stream")
-    spec = access.find(db, user, conv.assistant_id) or _assistant(db, user, "chat")
     gateway = request.app.state.gateway
     try:
         target = gateway.resolve(db, user.tenant_id, conv.model)
@@ -270,10 +271,6 @@ async def _replay(answer: Message) -> AsyncIterator[str]:
 
 async def _replay_error(message: str) -> AsyncIterator[str]:
     yield _sse("done", {"status": MessageStatus.ERROR, "html": "", "error": message})
-
-
-def _sse(event: str, data: dict[str, str]) -> str:
-    return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
 
 
 @router.post("/{conversation_id}/renommer")
