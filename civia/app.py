@@ -46,12 +46,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     recover_interrupted(app.state.sessions)
 
     from civia.api import openai as openai_api
-    from civia.web.routes import admin, assistants, auth, builder, chat, governance, home, tokens
+    from civia.web.routes import (
+        admin,
+        assistants,
+        auth,
+        builder,
+        chat,
+        governance,
+        home,
+        jobs,
+        tokens,
+    )
 
     app.include_router(auth.router)
     app.include_router(home.router)  # its "/" carries the charter gate itself (/sante stays open)
     gate = [Depends(governance.require_charter)]
-    for module in (chat, assistants, builder, tokens, admin):
+    for module in (chat, assistants, builder, tokens, admin, jobs):
         app.include_router(module.router, dependencies=gate)
     app.include_router(openai_api.router)
     governance.install(app)
@@ -62,12 +72,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """Background duties of the web process: the scheduled retention sweep."""
+    """Background duties of the web process: the scheduled retention sweep and, in the embedded
+    deployment, the job worker (ingestion, transcription)."""
     from civia.governance.scheduler import run_periodically
+    from civia.jobs.worker import Worker
 
-    hours = app.state.settings.retention_sweep_hours
+    settings: Settings = app.state.settings
+    hours = settings.retention_sweep_hours
     task = asyncio.create_task(run_periodically(app.state.sessions, hours)) if hours else None
+    worker = Worker(app.state.sessions, settings, settings.queues)
+    if settings.jobs_in_process:
+        await asyncio.to_thread(worker.start)
+    app.state.worker = worker
     yield
+    if settings.jobs_in_process:
+        await asyncio.to_thread(worker.stop)
     if task is not None:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):

@@ -57,6 +57,17 @@ class Settings(BaseSettings):
     retention_sweep_hours: float = Field(
         24.0, ge=0, description="Run the retention sweep every N hours in the app (0 = off)"
     )
+    jobs_in_process: bool = Field(
+        True, description="Run background jobs in the web process (off when `civia worker` runs)"
+    )
+    job_queues: str = Field(
+        "ingestion=1,transcription=1",
+        description="Worker threads per job queue, e.g. ingestion=1,transcription=1",
+    )
+    jobs_heartbeat_s: float = Field(5.0, gt=0, description="How often running jobs report alive")
+    jobs_stale_after_s: float = Field(
+        60.0, gt=0, description="A running job silent this long is resumed or failed"
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -77,6 +88,16 @@ class Settings(BaseSettings):
         parse(value)
         return value
 
+    @field_validator("job_queues")
+    @classmethod
+    def _valid_queues(cls, value: str) -> str:
+        parse_queues(value)
+        return value
+
+    @property
+    def queues(self) -> dict[str, int]:
+        return parse_queues(self.job_queues)
+
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> Settings:
         if self.mode is Mode.PRODUCTION and (
@@ -95,6 +116,17 @@ class Settings(BaseSettings):
     @property
     def secure_cookies(self) -> bool:
         return self.mode is Mode.PRODUCTION if self.cookie_secure is None else self.cookie_secure
+
+
+def parse_queues(value: str) -> dict[str, int]:
+    """ "ingestion=1,transcription=1" → {"ingestion": 1, "transcription": 1}."""
+    queues: dict[str, int] = {}
+    for part in filter(None, (p.strip() for p in value.split(","))):
+        name, _, count = part.partition("=")
+        if not name.strip().isidentifier() or not count.strip().isdigit():
+            raise ValueError(f"invalid job queue {part!r}: expected name=threads")
+        queues[name.strip()] = int(count)
+    return queues
 
 
 @lru_cache

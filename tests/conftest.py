@@ -149,6 +149,7 @@ def settings(tmp_path: Path, sqlite_url: str) -> Settings:
         login_rate_limit="5/minute",
         retention_sweep_hours=0,
         model_seed=1234,
+        jobs_in_process=False,  # tests run jobs with Worker.run_once, or start a worker
     )
 
 

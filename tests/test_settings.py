@@ -37,3 +37,12 @@ def test_invalid_rate_limit_is_refused() -> None:
 
 def test_default_database_is_sqlite_in_data_dir(tmp_path: Path) -> None:
     assert Settings(data_dir=tmp_path).db_url == f"sqlite:///{tmp_path / 'civia.db'}"
+
+
+def test_job_queues_are_parsed_and_checked() -> None:
+    assert Settings(job_queues="ingestion=2, transcription=1").queues == {
+        "ingestion": 2,
+        "transcription": 1,
+    }
+    with pytest.raises(ValidationError, match="name=threads"):
+        Settings(job_queues="ingestion:2")

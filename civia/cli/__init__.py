@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from civia.cli import accounts, db, demo, evaluate, governance, providers, serve, tokens
+from civia.cli import accounts, db, demo, evaluate, governance, providers, serve, tokens, worker
 
 
 @click.group()
@@ -15,6 +15,7 @@ def main() -> None:
 
 for command in (
     serve.serve,
+    worker.worker,
     db.db,
     demo.demo,
     accounts.users,

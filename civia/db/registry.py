@@ -7,6 +7,7 @@ from civia.db import models as core_models
 from civia.db.base import Base
 from civia.documents import models as document_models
 from civia.governance import models as governance_models
+from civia.jobs import models as job_models
 
-MODEL_MODULES = (core_models, assistant_models, governance_models, document_models)
+MODEL_MODULES = (core_models, assistant_models, governance_models, document_models, job_models)
 metadata = Base.metadata

@@ -1,0 +1,42 @@
+"""`civia worker`: run background jobs in their own process (several machines may run one)."""
+
+from __future__ import annotations
+
+import click
+
+
+@click.command()
+@click.option(
+    "--queues",
+    default="",
+    help="name=threads list, e.g. transcription=1; default: CIVIA_JOB_QUEUES.",
+)
+def worker(queues: str) -> None:
+    """Run job workers until interrupted (set CIVIA_JOBS_IN_PROCESS=false on the web app)."""
+    import logging
+    import signal
+    import threading
+
+    from civia.db.engine import make_engine, make_sessionmaker
+    from civia.jobs.worker import Worker
+    from civia.settings import get_settings, parse_queues
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    settings = get_settings()
+    try:
+        wanted = parse_queues(queues) if queues else settings.queues
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    engine = make_engine(settings.db_url)
+    running = Worker(make_sessionmaker(engine), settings, wanted)
+    done = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: done.set())
+    running.start()
+    click.echo(f"worker running queues {wanted}; Ctrl-C to stop")
+    try:
+        done.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        running.stop()
+        engine.dispose()

@@ -1,0 +1,245 @@
+"""Enqueue, claim, report, cancel, finish and recover jobs. Every function works on SQLite and
+PostgreSQL: a claim is one conditional UPDATE, so two workers never run the same job."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import defaultdict
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import event, select, update
+from sqlalchemy.orm import Session
+
+from civia.db.base import utcnow
+from civia.db.engine import affected
+from civia.jobs.models import FINISHED, STATUS_LABELS, Job, JobStatus
+
+log = logging.getLogger("civia.jobs")
+
+INTERRUPTED_FR = (
+    "Le traitement a été interrompu (arrêt ou redémarrage du serveur) et n'a pas pu reprendre. "
+    "Relancez-le."
+)
+RESUMED_FR = "Reprise après un redémarrage du serveur."
+
+# Workers of this process wait on these; enqueue sets them once its transaction commits.
+_wakeups: defaultdict[str, threading.Event] = defaultdict(threading.Event)
+
+
+def wakeup(queue: str) -> threading.Event:
+    return _wakeups[queue]
+
+
+def enqueue(
+    db: Session,
+    *,
+    tenant_id: int,
+    user_id: int | None,
+    kind: str,
+    queue: str,
+    payload: dict[str, Any] | None = None,
+    max_attempts: int = 2,
+    message: str = "",
+) -> Job:
+    job = Job(
+        tenant_id=tenant_id,
+        user_id=user_id,
+        kind=kind,
+        queue=queue,
+        payload=payload or {},
+        result={},
+        max_attempts=max_attempts,
+        message=message,
+    )
+    db.add(job)
+    db.flush()
+    event.listen(db, "after_commit", lambda _s: _wakeups[queue].set(), once=True)
+    return job
+
+
+def claim(db: Session, *, queue: str, worker: str) -> Job | None:
+    """Take the oldest queued job of `queue`, or None. Safe with concurrent workers."""
+    for _ in range(5):
+        candidate = db.scalar(
+            select(Job.id)
+            .where(Job.queue == queue, Job.status == JobStatus.QUEUED.value)
+            .order_by(Job.id)
+            .limit(1)
+        )
+        if candidate is None:
+            return None
+        now = utcnow()
+        won = affected(
+            db.execute(
+                update(Job)
+                .where(Job.id == candidate, Job.status == JobStatus.QUEUED.value)
+                .values(
+                    status=JobStatus.RUNNING.value,
+                    worker=worker[:120],
+                    started_at=now,
+                    heartbeat_at=now,
+                    attempts=Job.attempts + 1,
+                )
+            )
+        )
+        db.commit()
+        if won:
+            return db.get(Job, candidate, populate_existing=True)
+    return None
+
+
+def report(db: Session, job_id: int, *, progress: float | None = None, message: str = "") -> bool:
+    """Record progress (and that the worker is alive). Returns whether cancel was requested."""
+    values: dict[str, Any] = {"heartbeat_at": utcnow()}
+    if progress is not None:
+        values["progress"] = min(max(progress, 0.0), 1.0)
+    if message:
+        values["message"] = message[:300]
+    db.execute(update(Job).where(Job.id == job_id).values(**values))
+    db.commit()
+    return bool(db.scalar(select(Job.cancel_requested).where(Job.id == job_id)))
+
+
+def finish(
+    db: Session,
+    job_id: int,
+    *,
+    status: JobStatus,
+    result: dict[str, Any] | None = None,
+    error: str = "",
+) -> None:
+    values: dict[str, Any] = {"status": status.value, "finished_at": utcnow(), "error": error}
+    if status is JobStatus.DONE:
+        values["progress"] = 1.0
+    if result is not None:
+        values["result"] = result
+    db.execute(update(Job).where(Job.id == job_id).values(**values))
+    db.commit()
+
+
+def release(db: Session, job_id: int, *, resumable: bool) -> None:
+    """A worker shutting down hands its job back: queued again (the attempt does not count),
+    or failed with a French reason when its kind cannot resume."""
+    if resumable:
+        values: dict[str, Any] = {
+            "status": JobStatus.QUEUED.value,
+            "message": RESUMED_FR,
+            "worker": "",
+            "attempts": Job.attempts - 1,
+        }
+    else:
+        values = {
+            "status": JobStatus.FAILED.value,
+            "error": INTERRUPTED_FR,
+            "finished_at": utcnow(),
+        }
+    db.execute(update(Job).where(Job.id == job_id).values(**values))
+    db.commit()
+
+
+def cancel(db: Session, job: Job) -> bool:
+    """Cancel a queued job at once; ask a running one to stop. False if already finished."""
+    if job.status in FINISHED:
+        return False
+    if job.status == JobStatus.QUEUED.value:
+        done = affected(
+            db.execute(
+                update(Job)
+                .where(Job.id == job.id, Job.status == JobStatus.QUEUED.value)
+                .values(
+                    status=JobStatus.CANCELLED.value,
+                    cancel_requested=True,
+                    finished_at=utcnow(),
+                    message="",
+                )
+            )
+        )
+        if done:
+            return True
+    db.execute(update(Job).where(Job.id == job.id).values(cancel_requested=True))
+    return True
+
+
+def recover_stale(
+    db: Session,
+    *,
+    stale_after_s: float,
+    resumable: set[str],
+    is_dead: Callable[[str], bool] = lambda _worker: False,
+) -> dict[str, int]:
+    """Jobs whose worker stopped beating (or is known dead): queued again when their kind can
+    resume and they have attempts left, failed with a French reason otherwise. Never left
+    "running" forever."""
+    cutoff = utcnow() - timedelta(seconds=stale_after_s)
+    running = db.scalars(select(Job).where(Job.status == JobStatus.RUNNING.value)).all()
+    stale = [
+        job
+        for job in running
+        if is_dead(job.worker) or (_aware(job.heartbeat_at) or cutoff) <= cutoff
+    ]
+    counts = {"resumed": 0, "failed": 0}
+    for job in stale:
+        if job.cancel_requested:
+            job.status, job.finished_at = JobStatus.CANCELLED.value, utcnow()
+        elif job.kind in resumable and job.attempts < job.max_attempts:
+            job.status, job.message, job.worker = JobStatus.QUEUED.value, RESUMED_FR, ""
+            counts["resumed"] += 1
+            event.listen(db, "after_commit", lambda _s, q=job.queue: _wakeups[q].set(), once=True)
+        else:
+            job.status, job.error = JobStatus.FAILED.value, INTERRUPTED_FR
+            job.finished_at = utcnow()
+            counts["failed"] += 1
+    db.commit()
+    if any(counts.values()):
+        log.warning("recovered stale jobs: %s", counts)
+    return counts
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def eta_seconds(job: Job, now: datetime | None = None) -> float | None:
+    """Time left, extrapolated from the progress made since the job started."""
+    started = _aware(job.started_at)
+    if job.status != JobStatus.RUNNING.value or started is None or job.progress < 0.02:
+        return None
+    elapsed = ((now or utcnow()) - started).total_seconds()
+    return max(elapsed * (1 - job.progress) / job.progress, 0.0)
+
+
+def describe(job: Job) -> dict[str, Any]:
+    """What the progress bar needs (JSON for polling clients)."""
+    eta = eta_seconds(job)
+    return {
+        "id": job.id,
+        "kind": job.kind,
+        "status": job.status,
+        "label": STATUS_LABELS[JobStatus(job.status)],
+        "percent": round(job.progress * 100),
+        "eta_seconds": None if eta is None else round(eta),
+        "eta": format_duration(eta) if eta is not None else "",
+        "message": job.message,
+        "error": job.error,
+        "finished": job.status in FINISHED,
+        "cancel_requested": job.cancel_requested,
+    }
+
+
+def format_duration(seconds: float) -> str:
+    """« 2 min 05 s », « 1 h 03 min », « moins de 5 s »."""
+    seconds = round(seconds)
+    if seconds < 5:
+        return "moins de 5 s"
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours} h {minutes:02d} min"
+    if minutes:
+        return f"{minutes} min {secs:02d} s"
+    return f"{secs} s"

@@ -1,0 +1,105 @@
+"""The worker runs handlers, records results and French errors, honours cancel requests."""
+
+from __future__ import annotations
+
+import time
+
+from civia.jobs import queue
+from civia.jobs.models import Job
+from civia.jobs.worker import UNEXPECTED_FR, UNKNOWN_KIND_FR, Worker
+from tests.jobs.conftest import RELEASE, JobWorld
+
+
+def _enqueue(world: JobWorld, kind: str, **payload: object) -> int:
+    with world.sessions() as db:
+        job = queue.enqueue(
+            db, tenant_id=world.tenant_id, user_id=world.user_id, kind=kind, queue="test",
+            payload=dict(payload),
+        )  # fmt: skip
+        db.commit()
+        return job.id
+
+
+def _job(world: JobWorld, job_id: int) -> Job:
+    with world.sessions() as db:
+        job = db.get(Job, job_id)
+        assert job is not None
+        return job
+
+
+def _wait_for(world: JobWorld, job_id: int, *statuses: str, timeout: float = 20) -> Job:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        job = _job(world, job_id)
+        if job.status in statuses:
+            return job
+        time.sleep(0.05)
+    raise AssertionError(f"job {job_id} stayed {_job(world, job_id).status}")
+
+
+def test_a_job_runs_to_done_with_its_result(world: JobWorld) -> None:
+    job_id = _enqueue(world, "test.echo", value=42)
+    assert Worker(world.sessions, world.settings, {}).run_once("test")
+    job = _job(world, job_id)
+    assert (job.status, job.progress, job.result) == ("done", 1.0, {"echo": 42, "attempt": 1})
+    assert job.finished_at is not None and job.error == ""
+
+
+def test_failures_carry_a_french_message(world: JobWorld) -> None:
+    refused = _enqueue(world, "test.refuse")
+    crashed = _enqueue(world, "test.crash")
+    unknown = _enqueue(world, "test.nobody-handles-this")
+    worker = Worker(world.sessions, world.settings, {})
+    while worker.run_once("test"):
+        pass
+    assert (_job(world, refused).status, _job(world, refused).error) == (
+        "failed",
+        "Ce fichier ne contient pas de son.",
+    )
+    assert _job(world, crashed).error == UNEXPECTED_FR
+    assert _job(world, unknown).error == UNKNOWN_KIND_FR
+
+
+def test_background_worker_runs_and_cancels(world: JobWorld) -> None:
+    worker = Worker(world.sessions, world.settings, {"test": 1}, poll_s=0.1)
+    worker.start()
+    try:
+        done = _enqueue(world, "test.echo", value="a")
+        assert _wait_for(world, done, "done").result["echo"] == "a"
+        waiting = _enqueue(world, "test.wait")
+        running = _wait_for(world, waiting, "running")
+        with world.sessions() as db:
+            assert queue.cancel(db, db.get(Job, running.id))  # type: ignore[arg-type]
+            db.commit()
+        cancelled = _wait_for(world, waiting, "cancelled", "done", "failed")
+        assert cancelled.status == "cancelled" and cancelled.error == ""
+    finally:
+        RELEASE.set()
+        worker.stop()
+
+
+def test_heartbeat_keeps_a_quiet_job_alive(world: JobWorld) -> None:
+    worker = Worker(world.sessions, world.settings, {"test": 1}, poll_s=0.1)
+    worker.start()
+    try:
+        job_id = _enqueue(world, "test.wait")
+        first = _wait_for(world, job_id, "running").heartbeat_at
+        time.sleep(0.5)
+        assert _job(world, job_id).heartbeat_at > first  # type: ignore[operator]
+    finally:
+        RELEASE.set()
+        worker.stop()
+    assert _wait_for(world, job_id, "done", "cancelled").status in ("done", "cancelled")
+
+
+def test_shutdown_hands_the_running_job_back_to_the_queue(world: JobWorld) -> None:
+    worker = Worker(world.sessions, world.settings, {"test": 1}, poll_s=0.1)
+    worker.start()
+    job_id = _enqueue(world, "test.wait")
+    _wait_for(world, job_id, "running")
+    worker.stop()
+    job = _job(world, job_id)
+    assert (job.status, job.attempts, job.message) == ("queued", 0, queue.RESUMED_FR)
+    RELEASE.set()
+    assert Worker(world.sessions, world.settings, {}).run_once("test")
+    assert _job(world, job_id).status == "done"
