@@ -68,6 +68,7 @@ ACTIONS = {  # the actions Civia records, with their French label for the journa
     "usecase.voted": "Vote du comité",
     "usecase.commented": "Commentaire sur un cas d'usage",
     "usecase.refused": "Action refusée sur un cas d'usage",
+    "usecase.fria_attached": "Analyse d'impact (art. 27) jointe",
     "retention.settings": "Durées de conservation modifiées",
     "retention.swept": "Purge de conservation",
     "audit.exported": "Journal exporté",
