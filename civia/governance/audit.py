@@ -57,6 +57,8 @@ ACTIONS = {  # the actions Civia records, with their French label for the journa
     "pii.refused": "Envoi refusé (données personnelles)",
     "dsr.export": "Export de ses données (RGPD)",
     "dsr.erase": "Effacement des données d'une personne",
+    "dsr.search": "Recherche d'une personne citée dans les textes",
+    "dsr.redact": "Effacement d'une personne citée dans les textes",
     "charter.published": "Nouvelle version de la charte",
     "charter.accepted": "Charte acceptée",
     "training.completed": "Module d'acculturation terminé",

@@ -68,6 +68,9 @@ ROUTES: list[tuple[str, str, set[str], dict[str, str] | None]] = [
     ("POST", "/gouvernance/parametres", {"dpo", "admin"}, {"audit_days": "400"}),
     ("GET", "/gouvernance/droits", {"dpo"}, None),
     ("POST", f"/gouvernance/droits/{BOB}/effacer", {"dpo"}, {"confirmation": "non"}),
+    ("GET", "/gouvernance/droits/personne-citee", {"dpo"}, None),
+    ("POST", "/gouvernance/droits/personne-citee", {"dpo"}, {"nom": "Dupont"}),
+    ("POST", "/gouvernance/droits/personne-citee/effacer", {"dpo"}, {"nom": "Dupont"}),
 ]
 PUBLIC = ["/transparence/demoville", "/transparence/demoville.json", "/transparence/demoville.csv"]
 

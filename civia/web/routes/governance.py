@@ -17,6 +17,7 @@ from civia.web.render import render
 from civia.web.routes import (
     gov_audit,
     gov_charter,
+    gov_citizen,
     gov_fria,
     gov_incidents,
     gov_public,
@@ -39,6 +40,7 @@ _MODULES = (
     gov_incidents,
     gov_public,
     gov_review,
+    gov_citizen,  # before gov_rights: /droits/personne-citee/… is not /droits/{user_id}/…
     gov_rights,
 )
 for _module in _MODULES:
