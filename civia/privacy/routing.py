@@ -75,9 +75,9 @@ def guard(
         return Guarded(messages)  # cleared for everything: no scan needed
     from civia.privacy import detect, pseudonymise
 
-    found = {
-        i: detect(m.content, types=RAISES) for i, m in enumerate(messages) if m.role != "system"
-    }
+    # System messages too: API clients write their own, and grounded prompts carry document
+    # passages in them; a built-in instruction without personal data costs one scan.
+    found = {i: detect(m.content, types=RAISES) for i, m in enumerate(messages)}
     counts: dict[str, int] = {}
     for entities in found.values():
         for e in entities:

@@ -66,3 +66,13 @@ def test_restorer_handles_placeholders_split_across_chunks(cut: int) -> None:
     restorer = StreamRestorer({"PERSONNE_1": "Jeanne Dupont", "NIR_1": NIR})
     out = restorer.feed(answer[:cut]) + restorer.feed(answer[cut:]) + restorer.flush()
     assert out == f"Madame Jeanne Dupont, votre NIR {NIR} est noté."
+
+
+def test_system_messages_are_scanned_too() -> None:
+    """API clients write their own system messages; grounded prompts carry passages there."""
+    out = run([ChatMessage("system", f"Dossier : {TEXT}"), ChatMessage("user", "Résume.")])
+    assert "Dupont" not in out.messages[0].content and "[PERSONNE_1]" in out.messages[0].content
+    assert out.messages[1].content == "Résume."
+    plain = run([ChatMessage("system", "Tu es Civia, l'assistant de la mairie."),
+                 ChatMessage("user", "Bonjour")])  # fmt: skip
+    assert plain.action == "none" and plain.counts == {}
