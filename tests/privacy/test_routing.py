@@ -76,3 +76,15 @@ def test_system_messages_are_scanned_too() -> None:
     plain = run([ChatMessage("system", "Tu es Civia, l'assistant de la mairie."),
                  ChatMessage("user", "Bonjour")])  # fmt: skip
     assert plain.action == "none" and plain.counts == {}
+
+
+def test_clean_instructions_are_remembered_by_digest_only() -> None:
+    from civia.privacy import routing
+
+    instructions = "Tu es l'assistant courrier de la mairie. Réponds en français."
+    run([ChatMessage("system", instructions), ChatMessage("user", "Bonjour")])
+    assert instructions not in str(routing._CLEAN_INSTRUCTIONS)  # digests, never the text
+    dirty = f"Dossier : {TEXT}"
+    out = run([ChatMessage("system", dirty), ChatMessage("user", "Résume.")])
+    out = run([ChatMessage("system", dirty), ChatMessage("user", "Résume.")])  # scanned again
+    assert "Dupont" not in out.messages[0].content
