@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import lru_cache
 
 from num2words import num2words
 
@@ -53,19 +54,26 @@ _TIGHT = r"[\s\-']*"  # inside a surname: « Le Gall », « Le-Gall », « LEGAL
 _WORD_START, _WORD_END = r"(?<![\w])", r"(?![\w])"
 
 
-def fold(text: str) -> tuple[str, list[int]]:
+@lru_cache(maxsize=4096)
+def _fold_char(char: str) -> str:
+    if char in "’‘`´":
+        return "'"
+    decomposed = unicodedata.normalize("NFKD", char)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def fold(text: str) -> tuple[str, Sequence[int]]:
     """Lower case without accents, and for each folded character its index in `text`."""
-    out: list[str] = []
+    if text.isascii() and "`" not in text:
+        return text.lower(), range(len(text))  # the common case, one character each
+    pieces = list(map(_fold_char, text))
+    folded = "".join(pieces)
+    if len(folded) == len(text):
+        return folded, range(len(text))  # "é" → "e": still one for one
     origin: list[int] = []
-    for i, char in enumerate(text):
-        if char in "’‘`´":
-            char = "'"
-        folded = "".join(
-            c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c)
-        ).casefold()
-        out.append(folded)
-        origin.extend([i] * len(folded))
-    return "".join(out), origin
+    for i, piece in enumerate(pieces):
+        origin.extend([i] * len(piece))  # "ß" → "ss", "ﬁ" → "fi", a lone accent → ""
+    return folded, origin
 
 
 def _tokens(value: str) -> list[str]:
@@ -251,14 +259,18 @@ class MentionMatcher:
         if not strong:
             return []
         found = list(strong)
-        weak = self._spans(self.weak, folded, origin)
-        if weak and self.confirm is not None:
+        weak = [
+            m
+            for m in self._spans(self.weak, folded, origin)
+            if all(m.end <= s.start or m.start >= s.end for s in strong)
+        ]
+        if weak and self.confirm is not None:  # the engine runs only when it has to decide
             persons = self.confirm(text)
             found += [m for m in weak if any(m.start < e and s < m.end for s, e in persons)]
         return _no_overlaps(found)
 
     @staticmethod
-    def _spans(forms: list[_Form], folded: str, origin: list[int]) -> list[Mention]:
+    def _spans(forms: list[_Form], folded: str, origin: Sequence[int]) -> list[Mention]:
         spans = []
         for form in forms:
             for match in form.pattern.finditer(folded):
