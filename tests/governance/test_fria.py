@@ -44,9 +44,10 @@ def test_high_risk_is_approved_with_an_attached_file(
     assert refused.value.code == "high_risk_fria"
     assert any("analyse d'impact" in w for w in usecases.warnings(case))
 
-    row = attach(db, case, "referent", "AIPD aides sociales.pdf", fria_files.pdf(), tmp_path)
+    data = fria_files.pdf()
+    row = attach(db, case, "referent", "AIPD aides sociales.pdf", data, tmp_path)
     assert (row.version, row.format) == (1, "pdf")
-    assert (tmp_path / row.path).read_bytes() == fria_files.pdf()
+    assert (tmp_path / row.path).read_bytes() == data
     assert not any("analyse d'impact" in w for w in usecases.warnings(case, fria_file=True))
     usecases.transition(db, case, actor=comite, action="approve")
     assert case.status == "approved"
