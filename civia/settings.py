@@ -54,6 +54,11 @@ class Settings(BaseSettings):
     local_model_threads: int = Field(1, ge=1, description="llama.cpp generation threads")
     local_model_threads_batch: int = Field(2, ge=1, description="llama.cpp prompt threads")
     local_model_enabled: bool = Field(True, description="Register the embedded local model")
+    fria_max_bytes: int = Field(
+        20 * 1024 * 1024,
+        gt=0,
+        description="Largest impact assessment file (AI Act Art. 27) attached to a use case",
+    )
     retention_sweep_hours: float = Field(
         24.0, ge=0, description="Run the retention sweep every N hours in the app (0 = off)"
     )

@@ -19,7 +19,7 @@ from civia.assistants.document import (
     Table,
 )
 from civia.db.models import HOSTING_LABELS, HostingClass, Service, Tenant, User
-from civia.governance import retention
+from civia.governance import fria, retention
 from civia.governance.models import UseCase
 from civia.governance.usecases import (
     DATA_CATEGORIES,
@@ -74,6 +74,9 @@ class _Facts:
         self.outside_eu = case.hosting_class == HostingClass.OUTSIDE_EU.value
         self.risk = RISK_LABELS[RiskClass(case.risk_class)]
         self.retention = retention.settings_for(db, tenant.id)
+        self.fria_file = fria.current(db, case)
+        uploader = db.get(User, self.fria_file.uploaded_by) if self.fria_file else None
+        self.fria_uploader = uploader.display_name if uploader else ""
 
     def days(self, value: int | None) -> str:
         return f"{value} jours" if value else "sans limite fixée (à définir)"
@@ -157,6 +160,28 @@ def _measures(f: _Facts) -> list[str]:
     ]
 
 
+def _fria(f: _Facts) -> list[Block]:
+    """The Art. 27 assessment: the attached file (named, versioned, hashed) and/or the text."""
+    c, attached = f.case, f.fria_file
+    blocks: list[Block] = []
+    if attached is not None:
+        who = f" par {f.fria_uploader}" if f.fria_uploader else ""
+        blocks.append(
+            Paragraph(
+                text=f"Analyse jointe à la fiche : « {attached.filename} » (version "
+                f"{attached.version}, {fria.FORMAT_LABELS[attached.format]}, déposée le "
+                f"{attached.created_at.strftime('%d/%m/%Y')}{who} ; empreinte SHA-256 "
+                f"{attached.sha256[:16]}…). Elle fait partie du dossier soumis au comité."
+            )
+        )
+    if c.fria.strip():
+        blocks.append(Paragraph(text=c.fria))
+    if not blocks:
+        required = c.risk_class == RiskClass.HIGH
+        blocks.append(Paragraph(text=TODO if required else "Non requise pour ce niveau de risque."))
+    return blocks
+
+
 def _dpia(f: _Facts) -> list[Block]:
     c = f.case
     overseers = overseer_names(c)
@@ -214,11 +239,7 @@ def _dpia(f: _Facts) -> list[Block]:
         Heading(
             text="5. Analyse d'impact sur les droits fondamentaux (règlement IA, art. 27)", level=2
         ),
-        Paragraph(
-            text=(c.fria or TODO)
-            if c.risk_class == RiskClass.HIGH
-            else "Non requise pour ce niveau de risque."
-        ),
+        *_fria(f),
         Heading(text="6. Avis du DPO", level=2),
         Paragraph(text=TODO),
         Heading(text="7. Décision du comité d'éthique", level=2),

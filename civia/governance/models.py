@@ -127,6 +127,28 @@ class UseCase(Base, Timestamped):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class FriaFile(Base, Timestamped):
+    """One version of the fundamental-rights impact assessment (AI Act Art. 27) attached to a
+    use case as a file. Versions are kept: the latest is the current one, earlier ones stay
+    downloadable (what the comité approved remains on record). `path` is relative to the
+    data directory."""
+
+    __tablename__ = "use_case_fria_files"
+    __table_args__ = (UniqueConstraint("use_case_id", "version"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), index=True)
+    use_case_id: Mapped[int] = mapped_column(
+        ForeignKey("use_cases.id", ondelete="CASCADE"), index=True
+    )
+    version: Mapped[int] = mapped_column(Integer)
+    filename: Mapped[str] = mapped_column(String(200))
+    format: Mapped[str] = mapped_column(String(10))  # pdf | docx | odt
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    path: Mapped[str] = mapped_column(String(300))
+    uploaded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
 class UseCaseComment(Base, Timestamped):
     __tablename__ = "use_case_comments"
     id: Mapped[int] = mapped_column(primary_key=True)

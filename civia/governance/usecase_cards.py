@@ -104,8 +104,9 @@ def missing_for_submission(case: UseCase) -> list[str]:
     return [name for name, value in checks.items() if not value]
 
 
-def warnings(case: UseCase) -> list[str]:
-    """What the DPO and the comité should look at (shown on the card, not blocking)."""
+def warnings(case: UseCase, *, fria_file: bool = False) -> list[str]:
+    """What the DPO and the comité should look at (shown on the card, not blocking).
+    `fria_file`: an assessment file is attached (see `civia.governance.fria`)."""
     found = []
     categories = set(case.data_categories or [])
     personal = categories - {"none"}
@@ -113,7 +114,8 @@ def warnings(case: UseCase) -> list[str]:
         found.append("Données sensibles traitées par un modèle qui n'est pas hébergé localement.")
     if personal and case.hosting_class == HostingClass.OUTSIDE_EU.value:
         found.append("Données personnelles envoyées hors de l'Union européenne (transfert).")
-    if case.risk_class == RiskClass.HIGH and len(case.fria.strip()) < MIN_FRIA_CHARS:
+    fria_text = len(case.fria.strip()) >= MIN_FRIA_CHARS
+    if case.risk_class == RiskClass.HIGH and not (fria_text or fria_file):
         found.append("Haut risque : l'analyse d'impact sur les droits fondamentaux manque.")
     if case.risk_class == RiskClass.HIGH and not overseer_names(case):
         found.append("Haut risque : aucune personne chargée du contrôle humain n'est nommée.")

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from civia.db.base import utcnow
 from civia.db.models import Role, User
-from civia.governance import audit
+from civia.governance import audit, fria
 from civia.governance.audit import Identity
 from civia.governance.models import UseCase
 from civia.governance.usecase_cards import (
@@ -70,7 +70,7 @@ __all__ = [
     "DATA_CATEGORIES", "EDITABLE", "EDITORS", "MIN_FRIA_CHARS", "PUBLIC_STATUSES",
     "RISK_HELP", "RISK_LABELS", "SENSITIVE_CATEGORIES", "STATUS_LABELS", "STEPS",
     "SUSPENDERS", "VIEWERS", "VOTES", "Card", "CardError", "CaseStatus", "RiskClass", "Step",
-    "WorkflowError", "assistant_choices", "available_steps", "can_edit", "comment",
+    "WorkflowError", "assistant_choices", "authored_by", "available_steps", "can_edit", "comment",
     "comments", "counts", "create", "for_tenant", "get", "history", "is_suspended",
     "missing_for_submission", "overseer_names", "record_refusal", "requires_training",
     "suspend_assistant", "transition", "update", "vote", "votes", "votes_tally", "warnings",
@@ -199,7 +199,7 @@ def _check_approval(db: Session, case: UseCase) -> None:
             "prohibited",
         )
     if case.risk_class == RiskClass.HIGH:
-        if len(case.fria.strip()) < MIN_FRIA_CHARS:
+        if not fria.has_assessment(db, case):
             raise WorkflowError(
                 "Cas à haut risque : joignez l'analyse d'impact sur les droits "
                 "fondamentaux (art. 27) avant l'approbation.",

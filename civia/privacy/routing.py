@@ -9,9 +9,13 @@ The mapping stays in memory for the call; only counts per type are kept or logge
 
 from __future__ import annotations
 
+import hashlib
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
+from civia.privacy.entities import Entity
 from civia.providers.base import ChatMessage, ProviderError
 
 LEVELS = ("public", "internal", "personal", "sensitive")
@@ -73,10 +77,13 @@ def guard(
     """Return the messages to send (masked if needed) or raise PrivacyRefused."""
     if rank(clearance) >= rank("sensitive"):
         return Guarded(messages)  # cleared for everything: no scan needed
-    from civia.privacy import detect, pseudonymise
+    from civia.privacy import pseudonymise
 
+    # System messages too: API clients write their own, and grounded prompts carry document
+    # passages in them. An assistant's instructions repeat from call to call: cached.
     found = {
-        i: detect(m.content, types=RAISES) for i, m in enumerate(messages) if m.role != "system"
+        i: list(_scan_instructions(m.content) if m.role == "system" else _scan(m.content))
+        for i, m in enumerate(messages)
     }
     counts: dict[str, int] = {}
     for entities in found.values():
@@ -104,6 +111,33 @@ def guard(
         else:
             masked.append(message)
     return Guarded(masked, mapping, counts, "pseudonymised")
+
+
+def _scan(text: str) -> tuple[Entity, ...]:
+    from civia.privacy import detect
+
+    return tuple(detect(text, types=RAISES))
+
+
+_CLEAN_INSTRUCTIONS: OrderedDict[str, None] = OrderedDict()  # digests only: no text kept
+_CLEAN_LOCK = threading.Lock()
+
+
+def _scan_instructions(text: str) -> tuple[Entity, ...]:
+    """System messages found clean once are not scanned again (an assistant's instructions
+    come with every call). Only digests of clean texts are remembered."""
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    with _CLEAN_LOCK:  # guards run in worker threads
+        if digest in _CLEAN_INSTRUCTIONS:
+            _CLEAN_INSTRUCTIONS.move_to_end(digest)
+            return ()
+    found = _scan(text)
+    if not found:
+        with _CLEAN_LOCK:
+            _CLEAN_INSTRUCTIONS[digest] = None
+            while len(_CLEAN_INSTRUCTIONS) > 256:
+                _CLEAN_INSTRUCTIONS.popitem(last=False)
+    return found
 
 
 _HOLD = re.compile(r"[\[A-Z_0-9\\]{1,40}$")

@@ -7,9 +7,10 @@ from fastapi.testclient import TestClient
 
 from civia.db.engine import session_scope
 from civia.db.models import Role
-from civia.governance import incidents, usecases
+from civia.governance import fria, incidents, usecases
 from civia.governance.usecases import Card
 from tests.conftest import Personas
+from tests.governance import fria_files
 from tests.governance.conftest import add_user, session, sign_in, text_of, user
 
 ALL = {r.value for r in Role}
@@ -41,6 +42,14 @@ ROUTES: list[tuple[str, str, set[str], dict[str, str] | None]] = [
     ("POST", f"/gouvernance/cas-usage/{CASE}/commentaire", VIEWERS, {"body": "Vu."}),
     ("POST", f"/gouvernance/cas-usage/{CASE}/vote", {"comite"}, {"choice": "approve"}),
     ("GET", f"/gouvernance/cas-usage/{CASE}/aipd.odt", AUDITORS, None),
+    # The card's author (référent), admins and the comité attach; DPO and pilotage read.
+    (
+        "POST",
+        f"/gouvernance/cas-usage/{CASE}/analyse-impact",
+        {"referent", "comite", "admin"},
+        {"x": "1"},
+    ),
+    ("GET", f"/gouvernance/cas-usage/{CASE}/analyse-impact/1", VIEWERS, None),
     (
         "POST",
         f"/gouvernance/cas-usage/{CASE}/transition",
@@ -59,6 +68,9 @@ ROUTES: list[tuple[str, str, set[str], dict[str, str] | None]] = [
     ("POST", "/gouvernance/parametres", {"dpo", "admin"}, {"audit_days": "400"}),
     ("GET", "/gouvernance/droits", {"dpo"}, None),
     ("POST", f"/gouvernance/droits/{BOB}/effacer", {"dpo"}, {"confirmation": "non"}),
+    ("GET", "/gouvernance/droits/personne-citee", {"dpo"}, None),
+    ("POST", "/gouvernance/droits/personne-citee", {"dpo"}, {"nom": "Dupont"}),
+    ("POST", "/gouvernance/droits/personne-citee/effacer", {"dpo"}, {"nom": "Dupont"}),
 ]
 PUBLIC = ["/transparence/demoville", "/transparence/demoville.json", "/transparence/demoville.csv"]
 
@@ -68,6 +80,12 @@ def seed(client: TestClient) -> dict[str, str]:
     with session_scope(session(client)) as db:
         card = Card(assistant_id="courrier", title="Courriers", owner_service_id=None)
         case = usecases.create(db, actor=user(db, "referent"), card=card)
+        settings = client.app.state.settings  # type: ignore[attr-defined]
+        upload = fria.Upload("analyse.pdf", fria_files.pdf())
+        fria.attach(
+            db, case, actor=user(db, "referent"), upload=upload, data_dir=settings.data_dir,
+            max_bytes=settings.fria_max_bytes,
+        )  # fmt: skip
         found = incidents.report(
             db, reporter=user(db, "agent"), kind="other", description="Réponse à vérifier."
         )

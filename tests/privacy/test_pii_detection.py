@@ -166,3 +166,30 @@ def test_recognizer_names_do_not_shadow_presidio_ones() -> None:
 
     ours = {type(r).__name__ for r in french_recognizers()}
     assert not ours & set(predefined.__all__)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Speech-to-text writes numbers in words and no punctuation.
+        ("il habite au quatorze chemin des Crêtes depuis", [("ADDRESS", "quatorze chemin des Crêtes")]),
+        ("au vingt-trois route de Figeac le service a refusé", [("ADDRESS", "vingt-trois route de Figeac")]),
+        ("la réunion du jeudi dix-sept octobre à la salle", [("DATE", "jeudi dix-sept octobre")]),
+        ("décédée le trois janvier il faut répondre", [("DATE", "trois janvier")]),
+        ("rappelez au zéro six douze quarante-cinq trente-trois quatre-vingt-dix-huit merci",
+         [("PHONE", "zéro six douze quarante-cinq trente-trois quatre-vingt-dix-huit")]),
+        ("il y a un chemin des Écoliers derrière l'école", []),  # "un" is an article
+        # Complements before the street; a year after a month is no street number.
+        ("demeurant résidence Les Tilleuls, bât C, 40 avenue Jean Jaurès, 31200 Toulouse.",
+         [("ADDRESS", "résidence Les Tilleuls, bât C, 40 avenue Jean Jaurès, 31200 Toulouse")]),
+        ("Avis du 18 janvier 2025 place de la Halle.", [("DATE", "18 janvier 2025")]),
+        ("VAD le 14/03 chez elle, score de 3/4.", [("DATE", "14/03")]),
+        # Names: a comma ends a place's name; a first name opens one; a line-start noun is no name.
+        ("Appel de l'école, Enzo arrive sans avoir mangé.", [("PERSON", "Enzo")]),
+        ("la subvention de l'école jean moulin est votée", []),
+        ("Situation LEROUX Mickaël : RSA suspendu", [("PERSON", "LEROUX Mickaël")]),
+        ("Tu es Civia, l'assistant de la mairie.", []),
+    ],
+)  # fmt: skip
+def test_transcripts_complements_and_edges(text: str, expected: list[tuple[str, str]]) -> None:
+    assert found(text) == expected

@@ -66,3 +66,25 @@ def test_restorer_handles_placeholders_split_across_chunks(cut: int) -> None:
     restorer = StreamRestorer({"PERSONNE_1": "Jeanne Dupont", "NIR_1": NIR})
     out = restorer.feed(answer[:cut]) + restorer.feed(answer[cut:]) + restorer.flush()
     assert out == f"Madame Jeanne Dupont, votre NIR {NIR} est noté."
+
+
+def test_system_messages_are_scanned_too() -> None:
+    """API clients write their own system messages; grounded prompts carry passages there."""
+    out = run([ChatMessage("system", f"Dossier : {TEXT}"), ChatMessage("user", "Résume.")])
+    assert "Dupont" not in out.messages[0].content and "[PERSONNE_1]" in out.messages[0].content
+    assert out.messages[1].content == "Résume."
+    plain = run([ChatMessage("system", "Tu es Civia, l'assistant de la mairie."),
+                 ChatMessage("user", "Bonjour")])  # fmt: skip
+    assert plain.action == "none" and plain.counts == {}
+
+
+def test_clean_instructions_are_remembered_by_digest_only() -> None:
+    from civia.privacy import routing
+
+    instructions = "Tu es l'assistant courrier de la mairie. Réponds en français."
+    run([ChatMessage("system", instructions), ChatMessage("user", "Bonjour")])
+    assert instructions not in str(routing._CLEAN_INSTRUCTIONS)  # digests, never the text
+    dirty = f"Dossier : {TEXT}"
+    out = run([ChatMessage("system", dirty), ChatMessage("user", "Résume.")])
+    out = run([ChatMessage("system", dirty), ChatMessage("user", "Résume.")])  # scanned again
+    assert "Dupont" not in out.messages[0].content

@@ -90,3 +90,87 @@ def test_refuse_policy_keeps_the_message(
             == f"Mon NIR est {NIR}."
         )  # type: ignore[union-attr]
         assert db.scalar(select(UsageEvent)).outcome == "refused"  # type: ignore[union-attr]
+
+
+def test_api_system_message_is_pseudonymised(
+    client: TestClient, personas: Personas, outside_eu: list
+) -> None:
+    with client.app.state.sessions() as db:  # type: ignore[attr-defined]
+        token, _ = api_tokens.create(db, user=db.get(User, personas["agent"].id), name="t")
+        db.commit()
+    body = {"messages": [{"role": "system", "content": f"Dossier de Jeanne Dupont, NIR {NIR}."},
+                         {"role": "user", "content": "Dis bonjour."}],
+            "temperature": 0, "max_tokens": 8}  # fmt: skip
+    resp = client.post(
+        "/v1/chat/completions", json=body, headers={"Authorization": f"Bearer {token}"}
+    )
+    assert resp.status_code == 200, resp.text
+    wire = str(outside_eu[-1]["messages"])
+    assert "Dupont" not in wire and NIR not in wire and "[NIR_1]" in wire
+
+
+def test_assistant_run_through_the_api_is_pseudonymised(
+    client: TestClient, personas: Personas, outside_eu: list
+) -> None:
+    with client.app.state.sessions() as db:  # type: ignore[attr-defined]
+        token, _ = api_tokens.create(db, user=db.get(User, personas["agent"].id), name="t")
+        db.commit()
+    body = {"model": "assistant:correction", "max_tokens": 24,
+            "messages": [{"role": "user", "content": f"Madame Jeanne Dupont, NIR {NIR}, a écrit."}]}  # fmt: skip
+    resp = client.post(
+        "/v1/chat/completions", json=body, headers={"Authorization": f"Bearer {token}"}
+    )
+    assert outside_eu, resp.text  # the assistant's prompt reached the model…
+    wire = str(outside_eu[-1]["messages"])
+    assert "Dupont" not in wire and NIR not in wire and "[PERSONNE_1]" in wire  # …masked
+
+
+def test_grounded_message_from_document_passages_is_pseudonymised(
+    client: TestClient, personas: Personas, outside_eu: list
+) -> None:
+    """Passages found by `ground` (documents) put in the prompt, as grounded chat does."""
+    import asyncio
+
+    from civia.chat.gateway import CallContext, CallResult
+    from civia.documents.grounding import ground
+    from civia.documents.ingest import ingest_bytes
+    from civia.documents.models import Collection
+    from civia.providers.base import ChatMessage, ChatRequest
+
+    note = (f"Commission logement du 3 mars. Le dossier de Mme Jeanne Dupont (NIR {NIR}) est "
+            "prioritaire : logement adapté au rez-de-chaussée.")  # fmt: skip
+    sessions = client.app.state.sessions  # type: ignore[attr-defined]
+    with sessions() as db:
+        agent = db.get(User, personas["agent"].id)
+        collection = Collection(tenant_id=agent.tenant_id, scope="tenant", name="Logement")
+        db.add(collection)
+        db.flush()
+        ingest_bytes(db, collection=collection, filename="commission.txt", data=note.encode())
+        db.commit()
+        grounding = ground(db, agent, "dossier prioritaire logement", embedder=None)
+        assert grounding.found and "Dupont" in grounding.prompt_block()
+        gateway = client.app.state.gateway  # type: ignore[attr-defined]
+        target = gateway.resolve(db, agent.tenant_id)
+    question = "Quel dossier est prioritaire ? Recopie le nom."
+    request = ChatRequest(
+        messages=[
+            ChatMessage("system", f"{grounding.instructions()}\n\n{grounding.prompt_block()}"),
+            ChatMessage("user", f"Extraits :\n{grounding.prompt_block()}\n\nQuestion : {question}"),
+        ],
+        max_tokens=24,
+        temperature=0,
+    )
+    ctx = CallContext(tenant_id=agent.tenant_id, user_id=agent.id, service_id=None, source="web")
+    result = CallResult()
+
+    async def call() -> None:
+        async for _chunk in gateway.stream(ctx, target, request, result):
+            pass
+
+    asyncio.run(call())
+    assert target.hosting_class == "outside_eu" and result.outcome == "ok"
+    wire = str(outside_eu[-1]["messages"])
+    assert "Dupont" not in wire and NIR not in wire and NIR.replace(" ", "") not in wire
+    assert "[PERSONNE_1]" in wire and "[NIR_1]" in wire
+    assert result.masked == {"PERSON": 2, "NIR": 2}
+    assert "PERSONNE_1" not in result.text  # what the user reads is restored

@@ -12,6 +12,7 @@ import re
 from presidio_analyzer import LocalRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
+from civia.privacy.recognizers import number_words
 from civia.privacy.recognizers.base import LANGUAGE, has_context
 
 _STREET_TYPES = (
@@ -22,7 +23,9 @@ _STREET_TYPES = (
     r"|za|zi|carrefour|c[ôo]te|lev[ée]e|rampe|grande[ \u00a0]rue|grand[' ’]rue"
 )
 _NUMBERED = re.compile(
-    r"(?<![\w/.,\-])(?P<num>\d{1,4}(?:[ \u00a0]?(?:bis|ter|quater|[a-dA-D])\b)?)"
+    r"(?<![\w/.,\-])(?P<num>(?:\d{1,4}|(?!une?\b)"
+    + number_words.NUMBER
+    + r")(?:[ \u00a0]?(?:bis|ter|quater|[a-dA-D])\b)?)"
     rf"[ \u00a0]?,?[ \u00a0]+(?P<type>{_STREET_TYPES})(?![\w\-])",
     re.IGNORECASE,
 )
@@ -99,6 +102,8 @@ def _street_name_end(text: str, pos: int) -> tuple[int, bool]:
             pass
         elif lower in _STOP or (lower in _MONTHS and not previous.isdigit()):
             break
+        elif capital and not _is_capitalised(token):
+            break  # "route de Figeac le service…": the capitalised name has ended
         elif _is_capitalised(token) or (
             lower.startswith(("l'", "d'", "l’", "d’")) and _is_capitalised(token[2:])
         ):
@@ -131,6 +136,28 @@ def _city_end(text: str, pos: int) -> int:
         end = match.end()
 
 
+# "résidence Les Tilleuls, bât C, 40 avenue …": complements written before the street.
+_LEADING = re.compile(
+    r"(?:(?i:r[ée]sidence|lotissement|cit[ée]|domaine)[ \u00a0]+(?:(?:[Ll]es?|[Ll]a)[ \u00a0]+)?"
+    r"[A-ZÀ-Ý][\w'’\-]*(?:[ \u00a0]+[A-ZÀ-Ý][\w'’\-]*)*"
+    r"|(?i:b[âa]t(?:iment|\.)?)[ \u00a0]*[A-Za-z0-9]{1,3}"
+    r"|(?i:app(?:ar)?t(?:ement|\.)?)[ \u00a0]*(?:n°[ \u00a0]*)?\d{1,4}"
+    r"|(?i:esc(?:alier|\.)?)[ \u00a0]*[A-Za-z0-9]{1,3})"
+    r"[ \u00a0]*,[ \u00a0]*$"
+)
+
+
+def _leading_complement(text: str, start: int) -> int:
+    while match := _LEADING.search(text[max(0, start - 80) : start]):
+        start = start - (len(text[max(0, start - 80) : start]) - match.start())
+    return start
+
+
+def _after_month(text: str, start: int) -> bool:
+    before = text[max(0, start - 12) : start].lower().split()
+    return bool(before) and before[-1] in _MONTHS
+
+
 class FrenchAddressRecognizer(LocalRecognizer):
     ENTITY = "ADDRESS"
 
@@ -149,9 +176,12 @@ class FrenchAddressRecognizer(LocalRecognizer):
             return []
         results = []
         for match in _NUMBERED.finditer(text):
+            if _after_month(text, match.start()):
+                continue  # "le 18 janvier 2025 place de la Halle": a year, not a number
             found = self._street(text, match.start(), match.end(), numbered=True)
             if found:
-                results.append(found)
+                start = _leading_complement(text, found.start)
+                results.append(RecognizerResult(self.ENTITY, start, found.end, found.score))
         for match in _UNNUMBERED.finditer(text):
             found = self._street(text, match.start(), match.end(), numbered=False)
             if found:

@@ -8,6 +8,7 @@ import phonenumbers
 import tldextract
 from presidio_analyzer.predefined_recognizers import EmailRecognizer
 
+from civia.privacy.recognizers import number_words
 from civia.privacy.recognizers.base import LANGUAGE, RegexRecognizer
 
 
@@ -21,12 +22,16 @@ class FrenchPhoneRecognizer(RegexRecognizer):
         r"(?P<fr>(?:(?:\+|00)[ \u00a0]?33[ \u00a0.\-]?(?:\(0\)[ \u00a0]?)?|0)[1-9]"
         r"(?:[ \u00a0.\-]?\d{2}){4})"
         r"|(?P<intl>\+(?!33)\d{1,3}(?:[ \u00a0.\-]?\(?\d{1,4}\)?){2,6})"
-        r")(?![\w])"
+        rf"|(?P<spoken>{number_words.PHONE})"  # read aloud, as speech-to-text writes it
+        r")(?![\w])",
+        re.IGNORECASE,
     )
 
     def score(self, match: re.Match[str], text: str) -> float | None:
         if match.group("fr"):
             return 0.85
+        if match.group("spoken"):
+            return 0.7
         try:
             number = phonenumbers.parse(match.group())
         except phonenumbers.NumberParseException:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from civia.privacy.recognizers import number_words
 from civia.privacy.recognizers.base import RegexRecognizer
 
 _MONTHS = (
@@ -25,8 +26,10 @@ class FrenchDateRecognizer(RegexRecognizer):
         r"(?:\d{4}|\d{2}))"
         r"|(?P<iso>(?:19|20)\d{2}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01]))"
         rf"|(?P<words>(?:(?:{_WEEKDAYS})[ \u00a0]+)?"
-        r"(?:1er|1ᵉʳ|premier|0?[1-9]|[12]\d|3[01])[ \u00a0]+"
-        rf"(?:{_MONTHS})(?P<year>[ \u00a0]+(?:19|20)\d{{2}})?)"
+        rf"(?:1er|1ᵉʳ|0?[1-9]|[12]\d|3[01]|(?!une?\b){number_words.DAY})[ \u00a0]+"
+        rf"(?:{_MONTHS})(?P<year>[ \u00a0]+(?:(?:19|20)\d{{2}}|{number_words.YEAR}))?)"
+        # "VAD le 14/03": day and month without a year, after "le", "du", "au".
+        r"|(?<=\b(?:le|du|au) )(?P<short>(?:0?[1-9]|[12]\d|3[01])/(?:0?[1-9]|1[0-2]))(?![/\d])"
         r")(?![\w/]|[.\-]\d)",
         re.IGNORECASE,
     )
@@ -41,4 +44,6 @@ class FrenchDateRecognizer(RegexRecognizer):
     def score(self, match: re.Match[str], text: str) -> float | None:
         if match.group("words"):
             return 0.85 if match.group("year") else 0.7
+        if match.group("short"):
+            return 0.6
         return 0.85

@@ -58,7 +58,9 @@ ACRONYMS = {
 }  # fmt: skip
 
 # Words that alone never make a person.
-NOT_NAMES = TITLES | GREETINGS | ROLES | PROMPT_VERBS
+# Product and assistant names that appear in system prompts ("Tu es Civia…").
+PRODUCT_NAMES = {"civia"}
+NOT_NAMES = TITLES | GREETINGS | ROLES | PROMPT_VERBS | PRODUCT_NAMES
 # Lower-case words that may start or sit inside a name: "de La Roche", "Ben Ali".
 NAME_PARTICLES = {
     "de", "du", "des", "d'", "d’", "le", "la", "van", "von", "ben", "el", "al", "da", "dos",

@@ -66,6 +66,7 @@ _CAPS_PAIR = re.compile(
     rf"(?<![\w'’\-])(?:(?P<first>{_CAP})[ \u00a0](?P<last>{_CAPS})|(?P<last2>{_CAPS})[ \u00a0]"
     rf"(?P<first2>{_CAP}))(?![\w'’\-])"
 )
+_NEXT_FIRST_NAME = re.compile(rf"[ \u00a0](?P<name>{_CAP})(?![\w'’\-])")
 _CAP_WORD = re.compile(rf"(?<![\w'’\-.@]){_CAP}(?![\w'’@])")
 _SURNAME_WORD = re.compile(rf"[ \u00a0](?:{_CAP}|{_CAPS})(?![\w'’@])")
 _LOWER_CUE = re.compile(
@@ -89,12 +90,42 @@ def _placed(text: str, start: int) -> bool:
     before = text[max(0, start - 50) : start]
     if _BIRTH_PLACE.search(before):
         return True
+    if before.rstrip()[-1:] in tuple(",;:.!?()"):
+        return False  # "l'école, Enzo arrive…": punctuation separates the place from the name
     words = re.findall(r"[\w'’]+", before.lower())[-3:]
     words = [re.sub(r"^[ldjs]['’]", "", w) for w in words]
     if words and words[-1] in PLACE_WORDS:
         return True
+    # "école jean moulin": a first name right after the place word opens the place's name
+    if len(words) >= 2 and words[-2] in PLACE_WORDS and words[-1] in FIRST_NAMES_LOWER:
+        return True
     # "Mairie de Saint-Martin", "avenue du Général"
     return len(words) >= 2 and words[-1] in {"de", "du", "des"} and words[-2] in PLACE_WORDS
+
+
+def _drop_common_lead(text: str, span: tuple[int, int], tokens: object) -> tuple[int, int]:
+    """ "Situation LEROUX Mickaël": a capitalised common noun at a line start, glued to the
+    name by spaCy, is not part of it (kept when it is a known first name or in capitals)."""
+    start, end = span
+    for token in tokens:  # type: ignore[attr-defined]
+        word = token.text
+        if (
+            token.pos_ in ("NOUN", "VERB", "ADJ", "DET", "ADP")
+            and word not in FIRST_NAMES
+            and not word.isupper()
+            and token.idx + len(word) < end
+            and _line_start(text, token.idx)
+        ):
+            rest = text[token.idx + len(word) : end]
+            start = token.idx + len(word) + (len(rest) - len(rest.lstrip()))
+            continue
+        break
+    return start, end
+
+
+def _line_start(text: str, index: int) -> bool:
+    before = text[:index].rstrip(" \t\u00a0")
+    return not before or before[-1] in "\n.!?:–—-"
 
 
 def _lower_lead(word: str, remaining: int) -> bool:
@@ -185,6 +216,10 @@ class FrenchPersonRecognizer(LocalRecognizer):
                 words = text[span[0] : span[1]].split()
                 # spaCy tags capitalised nouns and verbs at line starts as PER; require a
                 # proper noun, a known first name or an upper-case surname.
+                if tokens is not None:
+                    span = _drop_common_lead(text, span, tokens)
+                    tokens = doc.char_span(span[0], span[1], alignment_mode="expand")
+                    words = text[span[0] : span[1]].split()
                 if tokens is not None and (
                     any(t.pos_ == "PROPN" for t in tokens)
                     or any(w in FIRST_NAMES for w in words)
@@ -228,7 +263,17 @@ class FrenchPersonRecognizer(LocalRecognizer):
                 continue
             if len(last) <= 3 and first not in FIRST_NAMES:
                 continue  # "Paiement CB", "Service RH": acronyms more often than surnames
-            yield match.start(), match.end(), 0.75
+            start, end = match.span()
+            after = _NEXT_FIRST_NAME.match(text, end)
+            if (
+                match.group("first")
+                and first not in FIRST_NAMES
+                and after
+                and (after.group("name") in FIRST_NAMES)
+            ):
+                # "Situation LEROUX Mickaël": the surname goes with the first name after it
+                start, end = match.start("last"), after.end()
+            yield start, end, 0.75
 
     @staticmethod
     def _first_names(text: str) -> Iterator[tuple[int, int, float]]:

@@ -7,7 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, HTTPException, Request, Response
 
 from civia.db.models import Role, User
-from civia.governance import audit, dpo_docs, usecases
+from civia.governance import audit, dpo_docs, fria, usecases
+from civia.governance.models import UseCase
 from civia.governance.usecases import WorkflowError
 from civia.web.deps import Db
 from civia.web.render import render
@@ -25,12 +26,34 @@ DOC_FORMATS = ("docx", "odt")
 
 @router.get("/cas-usage/{case_id}")
 def detail(request: Request, db: Db, user: Viewer, case_id: int, ok: str = "") -> Response:
-    case = case_of(db, user, case_id)
+    return case_page(request, db, user, case_of(db, user, case_id), ok=ok)
+
+
+def case_page(
+    request: Request,
+    db: Db,
+    user: User,
+    case: UseCase,
+    *,
+    ok: str = "",
+    fria_error: str = "",
+    status_code: int = 200,
+) -> Response:
+    """The card and its review; also re-rendered with an upload error (`fria_error`)."""
     votes = usecases.votes(db, case)
+    fria_files = fria.versions(db, case)
     return render(
         request,
         "governance/usecase.html",
+        status_code=status_code,
         case=case,
+        fria_files=fria_files,
+        fria_error=fria_error,
+        can_attach=fria.can_attach(user, case) and case.status in fria.OPEN_STATES,
+        fria_accept=fria.ACCEPT,
+        fria_max=fria.megabytes(request.app.state.settings.fria_max_bytes),
+        fria_labels=fria.FORMAT_LABELS,
+        own_case=user.role_enum is Role.COMITE and usecases.authored_by(case, user),
         steps=usecases.available_steps(case, user),
         can_edit=usecases.can_edit(user, case) and case.status in usecases.EDITABLE,
         can_vote=(
@@ -43,7 +66,7 @@ def detail(request: Request, db: Db, user: Viewer, case_id: int, ok: str = "") -
         tally=usecases.votes_tally(db, case),
         comments=usecases.comments(db, case),
         history=usecases.history(db, case),
-        warnings=usecases.warnings(case),
+        warnings=usecases.warnings(case, fria_file=bool(fria_files)),
         missing=usecases.missing_for_submission(case),
         overseers=usecases.overseer_names(case),
         assistants=usecases.assistant_choices(db, user.tenant_id),

@@ -17,6 +17,8 @@ from civia.web.render import render
 from civia.web.routes import (
     gov_audit,
     gov_charter,
+    gov_citizen,
+    gov_fria,
     gov_incidents,
     gov_public,
     gov_review,
@@ -34,9 +36,11 @@ _MODULES = (
     gov_charter,
     gov_training,
     gov_usecases,
+    gov_fria,
     gov_incidents,
     gov_public,
     gov_review,
+    gov_citizen,  # before gov_rights: /droits/personne-citee/… is not /droits/{user_id}/…
     gov_rights,
 )
 for _module in _MODULES:
@@ -57,3 +61,4 @@ def hub(request: Request, db: Db, user: Annotated[User, Depends(allow(charter=Fa
 def install(app: FastAPI) -> None:
     app.include_router(router)
     app.add_exception_handler(CharterRequired, charter_required)
+    gov_fria.install_limit(app)

@@ -25,8 +25,12 @@ from __future__ import annotations
 import json
 import random
 import re
+import sys
 from collections.abc import Callable
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))  # run as a script or loaded by path (tests)
+from unseen_set import UNSEEN_DEV, UNSEEN_FINAL
 
 OUT = Path(__file__).with_name("pii-fr.jsonl")
 SEED = 20_241_122
@@ -914,6 +918,9 @@ def build() -> list[dict[str, object]]:
     markups.extend(("handwritten", fixed_handwritten(m)) for m in HANDWRITTEN)
     markups.extend(("held-out", fixed_handwritten(m)) for m in HELD_OUT)
     r.shuffle(markups)
+    # Appended after the shuffle, so the earlier rows keep their order and content.
+    markups.extend(("unseen-dev", m) for m in UNSEEN_DEV)
+    markups.extend(("unseen-final", m) for m in UNSEEN_FINAL)
     rows = []
     for source, markup in markups:
         text, entities = render(markup)

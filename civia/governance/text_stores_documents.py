@@ -1,0 +1,118 @@
+"""Document chunks as a text store (see `text_stores`): passages, section headings, document
+titles and file names.
+
+A redacted chunk gets its lexical index text recomputed in the same transaction (the SQLite FTS5
+table follows through its trigger; PostgreSQL's GIN index is an expression index), and its
+vector is **dropped**: the old vector encodes the erased name and must not stay searchable. The
+tenant's dense caches are purged (`bump_version(purge=True)`), and the `governance.reembed` job
+(see `jobs`) recomputes the missing vectors with `embed_pending`; until then the passage is still
+found by lexical search.
+
+The original files are not kept by ingestion on this branch; a documents package that stores
+them must redact or drop them in its own store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from civia.documents.analysis import analyze
+from civia.documents.dense import bump_version
+from civia.documents.ingest import IngestSettings, passage_text
+from civia.documents.models import Chunk, Document
+from civia.governance.text_stores import Item, Redact, like_any, register_text_store
+
+DOC_FIELDS = {"title": "titre du document", "filename": "nom du fichier"}
+CHUNK_FIELDS = {"text": "passage", "heading": "intitulé de section"}
+
+
+def _find(db: Session, tenant_id: int, anchors: Sequence[str]) -> Iterable[Item]:
+    docs = select(Document).where(
+        Document.tenant_id == tenant_id,
+        or_(*(like_any(getattr(Document, f), anchors) for f in DOC_FIELDS)),
+    )
+    for doc in db.scalars(docs.order_by(Document.id)):
+        for name, label in DOC_FIELDS.items():
+            if value := getattr(doc, name):
+                yield Item(
+                    f"document:{doc.id}:{name}",
+                    f"Document n° {doc.id} : {label}",
+                    doc.uploaded_by_id,
+                    value,
+                )
+    rows = db.execute(
+        select(Chunk, Document.uploaded_by_id)
+        .join(Document, Document.id == Chunk.document_id)
+        .where(
+            Chunk.tenant_id == tenant_id,
+            or_(*(like_any(getattr(Chunk, f), anchors) for f in CHUNK_FIELDS)),
+        )
+        .order_by(Chunk.document_id, Chunk.ordinal)
+    )
+    for chunk, owner in rows:
+        page = f", page {chunk.page}" if chunk.page else ""
+        for name, label in CHUNK_FIELDS.items():
+            if value := getattr(chunk, name):
+                where = f"Document n° {chunk.document_id}{page} : {label} n° {chunk.ordinal + 1}"
+                yield Item(f"chunk:{chunk.id}:{name}", where, owner, value)
+
+
+def _parse(keys: Sequence[str], prefix: str, fields: dict[str, str]) -> dict[int, set[str]]:
+    wanted: dict[int, set[str]] = {}
+    for key in keys:
+        kind, ident, name = [*key.split(":"), "", ""][:3]
+        if kind == prefix and ident.isdigit() and name in fields:
+            wanted.setdefault(int(ident), set()).add(name)
+    return wanted
+
+
+def _redact(db: Session, tenant_id: int, keys: Sequence[str], redact: Redact) -> int:
+    total = 0
+    changed_docs: set[int] = set()
+    doc_fields = _parse(keys, "document", DOC_FIELDS)
+    if doc_fields:
+        stmt = select(Document).where(Document.id.in_(doc_fields), Document.tenant_id == tenant_id)
+        for doc in db.scalars(stmt):
+            for name in doc_fields[doc.id]:
+                new, count = redact(getattr(doc, name) or "")
+                if count:
+                    setattr(doc, name, new[:500])
+                    total += count
+                    changed_docs.add(doc.id)
+    chunk_fields = _parse(keys, "chunk", CHUNK_FIELDS)
+    changed_chunks: set[int] = set()
+    if chunk_fields:
+        chunks = select(Chunk).where(Chunk.id.in_(chunk_fields), Chunk.tenant_id == tenant_id)
+        for chunk in db.scalars(chunks):
+            for name in chunk_fields[chunk.id]:
+                new, count = redact(getattr(chunk, name) or "")
+                if count:
+                    setattr(chunk, name, new)
+                    total += count
+                    changed_chunks.add(chunk.id)
+    if changed_docs or changed_chunks:
+        _reindex(db, tenant_id, changed_docs, changed_chunks)
+    return total
+
+
+def _reindex(db: Session, tenant_id: int, docs: set[int], chunks: set[int]) -> None:
+    """Index text recomputed, vectors dropped (the title is part of every passage's index)."""
+    index_title = IngestSettings().index_title
+    stmt = (
+        select(Chunk, Document.title)
+        .join(Document, Document.id == Chunk.document_id)
+        .where(or_(Chunk.id.in_(chunks), Chunk.document_id.in_(docs)), Chunk.tenant_id == tenant_id)
+    )
+    for chunk, title in db.execute(stmt):
+        chunk.search_text = analyze(
+            passage_text(title if index_title else None, chunk.heading, chunk.text)
+        )
+        chunk.embedding, chunk.embedding_model, chunk.vector_version = None, "", 0
+    db.flush()
+    bump_version(db, tenant_id, purge=True)
+
+
+register_text_store("documents", "Documents (passages indexés)", _find, _redact)
