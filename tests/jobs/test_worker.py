@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 
 from civia.jobs import queue
 from civia.jobs.models import Job
-from civia.jobs.worker import UNEXPECTED_FR, UNKNOWN_KIND_FR, Worker
+from civia.jobs.queue import _aware
+from civia.jobs.worker import UNEXPECTED_FR, UNKNOWN_KIND_FR, JobContext, Worker
 from tests.jobs.conftest import RELEASE, JobWorld
 
 
@@ -27,7 +29,7 @@ def _job(world: JobWorld, job_id: int) -> Job:
         return job
 
 
-def _wait_for(world: JobWorld, job_id: int, *statuses: str, timeout: float = 20) -> Job:
+def _wait_for(world: JobWorld, job_id: int, *statuses: str, timeout: float = 180) -> Job:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         job = _job(world, job_id)
@@ -75,21 +77,31 @@ def test_background_worker_runs_and_cancels(world: JobWorld) -> None:
         assert cancelled.status == "cancelled" and cancelled.error == ""
     finally:
         RELEASE.set()
-        worker.stop()
+        worker.stop(timeout=120)
 
 
-def test_heartbeat_keeps_a_quiet_job_alive(world: JobWorld) -> None:
-    worker = Worker(world.sessions, world.settings, {"test": 1}, poll_s=0.1)
-    worker.start()
-    try:
-        job_id = _enqueue(world, "test.wait")
-        first = _wait_for(world, job_id, "running").heartbeat_at
-        time.sleep(0.5)
-        assert _job(world, job_id).heartbeat_at > first  # type: ignore[operator]
-    finally:
-        RELEASE.set()
-        worker.stop()
-    assert _wait_for(world, job_id, "done", "cancelled").status in ("done", "cancelled")
+def test_heartbeat_marks_running_jobs_alive_and_picks_up_cancel(world: JobWorld) -> None:
+    job_id = _enqueue(world, "test.wait")
+    worker = Worker(world.sessions, world.settings, {})
+    with world.sessions() as db:
+        job = queue.claim(db, queue="test", worker="w")
+        assert job is not None
+        job.heartbeat_at = job.heartbeat_at - timedelta(minutes=5)  # type: ignore[operator]
+        db.commit()
+        old = job.heartbeat_at
+    ctx = JobContext(
+        job_id=job_id, kind="test.wait", tenant_id=world.tenant_id, user_id=None, payload={},
+        attempt=1, sessions=world.sessions, settings=world.settings,
+    )  # fmt: skip
+    worker._running[job_id] = ctx
+    worker.beat()
+    assert _aware(_job(world, job_id).heartbeat_at) > _aware(old)
+    assert not ctx.cancelled()
+    with world.sessions() as db:
+        queue.cancel(db, db.get(Job, job_id))  # type: ignore[arg-type]
+        db.commit()
+    worker.beat()
+    assert ctx.cancelled()
 
 
 def test_shutdown_hands_the_running_job_back_to_the_queue(world: JobWorld) -> None:
@@ -97,7 +109,7 @@ def test_shutdown_hands_the_running_job_back_to_the_queue(world: JobWorld) -> No
     worker.start()
     job_id = _enqueue(world, "test.wait")
     _wait_for(world, job_id, "running")
-    worker.stop()
+    worker.stop(timeout=120)  # returns as soon as the handler has handed the job back
     job = _job(world, job_id)
     assert (job.status, job.attempts, job.message) == ("queued", 0, queue.RESUMED_FR)
     RELEASE.set()
