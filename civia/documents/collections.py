@@ -181,6 +181,31 @@ def delete_document(db: Session, *, document: Document, data_dir: Path) -> None:
     bump_version(db, document.tenant_id, purge=True)
 
 
+def reconcile(db: Session, documents: list[Document]) -> dict[int, Job]:
+    """The analysis job of each document still waiting; a document whose job ended without
+    indexing it (cancelled while queued, failed for good) is marked in error, so it never
+    shows « en attente » forever. Returns {document id: job} for those still running."""
+    from civia.documents.pipeline import CANCELLED_FR  # late: pipeline imports the extractors
+
+    waiting = {
+        int(d.meta["job_id"]): d
+        for d in documents
+        if d.status in ("pending", "processing") and (d.meta or {}).get("job_id")
+    }
+    if not waiting:
+        return {}
+    running = {}
+    for job in db.scalars(select(Job).where(Job.id.in_(list(waiting)))):
+        document = waiting[job.id]
+        if job.status == "cancelled" or (job.status == "failed"):
+            document.status = "error"
+            document.error = CANCELLED_FR if job.status == "cancelled" else job.error
+        elif job.status != "done":
+            running[document.id] = job
+    db.flush()
+    return running
+
+
 def _cancel_job(db: Session, document: Document) -> None:
     job_id = (document.meta or {}).get("job_id")
     job = db.get(Job, int(job_id)) if job_id else None

@@ -74,7 +74,7 @@ class Relevance:
     `min_coverage` of the question's (stemmed) terms. Chosen on the shared dev sets with
     bench/bench_documents_chat.py (bench/results/documents-chat.md)."""
 
-    min_dense: float = 0.82
+    min_dense: float = 0.83
     min_coverage: float = 0.6
 
     def accepts(self, source: Source) -> bool:

@@ -20,7 +20,6 @@ from civia.documents.models import (
     DocumentStatus,
 )
 from civia.jobs import queue
-from civia.jobs.models import Job
 from civia.web.deps import CurrentUser, Db
 from civia.web.render import render
 
@@ -103,21 +102,23 @@ def create(
 
 def document_rows(db: Db, user: User, collection_id: int) -> list[dict[str, object]]:
     """Each document with its status label and, while it is being analysed, its job."""
-    documents = db.scalars(
-        select(Document).where(Document.collection_id == collection_id).order_by(Document.id.desc())
-    ).all()
-    job_ids = [int(d.meta["job_id"]) for d in documents if (d.meta or {}).get("job_id")]
-    jobs = {j.id: j for j in db.scalars(select(Job).where(Job.id.in_(job_ids)))} if job_ids else {}
+    documents = list(
+        db.scalars(
+            select(Document)
+            .where(Document.collection_id == collection_id)
+            .order_by(Document.id.desc())
+        )
+    )
+    running = collections.reconcile(db, documents)
     rows = []
     for document in documents:
-        job = jobs.get(int((document.meta or {}).get("job_id") or 0))
-        active = job is not None and document.status in ("pending", "processing")
+        job = running.get(document.id)
         rows.append(
             {
                 "document": document,
                 "label": STATUS_LABELS[DocumentStatus(document.status)],
-                "job": job if active else None,
-                "d": queue.describe(job) | {"url": ""} if active and job else None,
+                "job": job,
+                "d": queue.describe(job) | {"url": ""} if job else None,
                 "deletable": collections.can_delete_document(user, document),
             }
         )
@@ -176,6 +177,7 @@ def remove(
 @router.get("/{document_id:int}")
 def document_page(request: Request, db: Db, user: CurrentUser, document_id: int) -> Response:
     document = _document(db, user, document_id)
+    collections.reconcile(db, [document])
     chunks = db.scalars(
         select(Chunk).where(Chunk.document_id == document.id).order_by(Chunk.ordinal)
     ).all()
@@ -225,6 +227,7 @@ def reanalyse(request: Request, db: Db, user: CurrentUser, document_id: int) -> 
     document = _document(db, user, document_id)
     if not collections.can_write(user, document.collection):
         raise HTTPException(403, "Vous ne pouvez pas modifier cette collection.")
+    collections.reconcile(db, [document])
     if document.status in ("pending", "processing"):
         raise HTTPException(409, "L'analyse de ce document est déjà en cours.")
     settings = request.app.state.settings
