@@ -18,7 +18,9 @@ from sqlalchemy.orm import Session
 
 from civia.db.models import Conversation, Message, User
 from civia.documents.embedding import Embedder
+from civia.documents.errors import EmptyQueryError
 from civia.documents.grounding import NOT_FOUND_FR, Grounding, Source, ground
+from civia.documents.lexical import query_terms
 from civia.documents.models import AnswerSources, Collection, Document, DocumentChat
 from civia.documents.permissions import readable_collection_ids
 from civia.providers.base import ChatMessage
@@ -37,6 +39,11 @@ class ScopeNotFound(Exception):
 class Prepared:
     grounding: Grounding  # relevant sources only
     messages: list[ChatMessage]
+    notice: str = ""  # the answer to give without a model call, when not found
+
+    @property
+    def reply(self) -> str:
+        return self.notice or NOT_FOUND_FR
 
     @property
     def found(self) -> bool:
@@ -112,6 +119,8 @@ def prepare(
     """Ground the question that `answer` replies to and build the prompt."""
     earlier = [m for m in conv.messages if m.id < answer.id]
     question = next((m.content for m in reversed(earlier) if m.role == "user"), "")
+    if not query_terms(question):  # « c'est quoi ça ? »: nothing to search for
+        return Prepared(Grounding(question), [], notice=EmptyQueryError().message_fr)
     if scope.collection_id is None and scope.document_id is None:
         grounding = Grounding(question)  # what it was grounded on is gone
     else:

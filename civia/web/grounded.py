@@ -16,7 +16,6 @@ from civia.db.engine import session_scope
 from civia.db.models import Conversation, Message, MessageStatus, User
 from civia.documents import chat as doc_chat
 from civia.documents import collections as doc_collections
-from civia.documents.grounding import NOT_FOUND_FR
 from civia.web.markdown import render as md
 from civia.web.render import templates
 from civia.web.sse import event as sse
@@ -101,21 +100,22 @@ def finish(
     return {"html": answer_html(text, sources), "sources": sources_html(found, sources)}
 
 
-def not_found(request: Request, answer_id: int) -> AsyncIterator[str]:
-    """Nothing relevant in the documents: answer so at once, without a model call."""
+def not_found(request: Request, answer_id: int, reply: str) -> AsyncIterator[str]:
+    """Nothing relevant in the documents (or nothing to search for): answer so at once,
+    without a model call."""
     with session_scope(request.app.state.sessions) as db:
         msg = db.get(Message, answer_id)
         if msg is not None:
-            msg.content, msg.status, msg.error = NOT_FOUND_FR, MessageStatus.OK, ""
+            msg.content, msg.status, msg.error = reply, MessageStatus.OK, ""
         doc_chat.save_sources(db, answer_id, found=False, sources=[])
 
     async def events() -> AsyncIterator[str]:
-        yield sse("token", {"t": NOT_FOUND_FR})
+        yield sse("token", {"t": reply})
         yield sse(
             "done",
             {
                 "status": MessageStatus.OK,
-                "html": md(NOT_FOUND_FR),
+                "html": md(reply),
                 "error": "",
                 "masked": "",
                 "sources": sources_html(False, []),

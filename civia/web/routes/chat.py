@@ -240,7 +240,7 @@ def stream(
     prepared = grounded.prepare(db, user, conv, answer, spec.instructions)
     if prepared is not None and not prepared.found:
         return StreamingResponse(
-            grounded.not_found(request, answer.id), media_type="text/event-stream"
+            grounded.not_found(request, answer.id, prepared.reply), media_type="text/event-stream"
         )
     chat_request = ChatRequest(
         messages=prepared.messages if prepared else conversations.history(conv, spec, upto=answer),

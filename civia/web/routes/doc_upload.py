@@ -114,6 +114,7 @@ async def upload(
             f"fichier, {settings.max_upload_files} fichiers au plus).",
         )
     sent = request.headers.get("x-csrf-token")
+    csrf_in_header = bool(sent) and same(sent or "", web_session.csrf_token)
     try:
         receiver = UploadReceiver(
             request.headers.get("content-type", ""),
@@ -121,10 +122,10 @@ async def upload(
             max_bytes=max_bytes,
             max_files=settings.max_upload_files,
             csrf_ok=lambda value: same(value, web_session.csrf_token),
-            csrf_in_header=bool(sent) and same(sent or "", web_session.csrf_token),
+            csrf_in_header=csrf_in_header,
         )
-    except UploadRefused as exc:
-        raise HTTPException(exc.status, exc.message) from None
+    except UploadRefused as exc:  # not a form: without the token, it is a forgery first
+        raise HTTPException(exc.status if csrf_in_header else 403, exc.message) from None
     try:
         async for chunk in request.stream():
             receiver.feed(chunk)
