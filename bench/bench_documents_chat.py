@@ -72,7 +72,7 @@ def _workspace(tmp: Path) -> tuple[Any, Any, list[Any], list[Any]]:
         tenant = Tenant(slug="bench", name="Banc d'essai")
         db.add(tenant)
         db.flush()
-        user = User(tenant_id=tenant.id, login="bench", display_name="Bench", password_hash="x")
+        user = User(tenant_id=tenant.id, login="bench", display_name="Bench", password_hash="x")  # noqa: S106
         collection = Collection(tenant_id=tenant.id, scope=Scope.TENANT.value, name="PIAF")
         db.add_all([user, collection])
         db.flush()
@@ -179,7 +179,8 @@ def answer(n: int = 20, max_tokens: int = 160) -> dict[str, Any]:
         sample += [(t, q, False) for t, q in _questions(outside, rng, n, seen)]
         for index, (title, question, answerable) in enumerate(sample, start=1):
             text, prepared, seconds = asyncio.run(_answer(sessions, question, max_tokens))
-            found, shown = doc_chat.shown_sources(text, prepared.grounding)
+            _out("answer-partial").write_text(json.dumps(rows, ensure_ascii=False, indent=1))
+            found, _shown = doc_chat.shown_sources(text, prepared.grounding)
             cited = doc_chat.cited(text, prepared.grounding)
             rows.append({
                 "question": question, "answerable": answerable, "expected": title,
@@ -261,19 +262,22 @@ def report() -> str:
         for name, group in (("answerable", ans), ("unanswerable", oth)):
             d = [r["best_dense"] for r in group]
             c = [r["best_coverage"] for r in group]
-            lines.append(f"| {name} | {percentile(d, 10):.3f} / {p50(d):.3f} / {percentile(d, 90):.3f} "
-                         f"| {percentile(c, 10):.2f} / {p50(c):.2f} / {percentile(c, 90):.2f} |")  # fmt: skip
+            dense = f"{percentile(d, 10):.3f} / {p50(d):.3f} / {percentile(d, 90):.3f}"
+            cover = f"{percentile(c, 10):.2f} / {p50(c):.2f} / {percentile(c, 90):.2f}"
+            lines.append(f"| {name} | {dense} | {cover} |")
         lines += ["", "Thresholds (a passage counts when cosine ≥ min_dense **or** coverage ≥ "
                   "min_coverage); best 12 by balanced accuracy, then the default:", "",
-                  "| min_dense | min_coverage | answerable kept | unanswerable refused | balanced |",
+                  "| min_dense | min_coverage | answerable kept | unanswerable refused "
+                  "| balanced |",
                   "|---|---|---|---|---|"]  # fmt: skip
         default = Relevance()
         best = sorted(cal["grid"], key=lambda g: -g["balanced_accuracy"])[:12]
         chosen = [g for g in cal["grid"] if g["min_dense"] == default.min_dense
                   and g["min_coverage"] == default.min_coverage]  # fmt: skip
         for g in best + [dict(c, min_dense=f"**{c['min_dense']}** (default)") for c in chosen]:
-            lines.append(f"| {g['min_dense']} | {g['min_coverage']} | {g['answerable_kept']:.0%} "
-                         f"| {g['unanswerable_refused']:.0%} | {g['balanced_accuracy']:.0%} |")  # fmt: skip
+            kept, refused = g["answerable_kept"], g["unanswerable_refused"]
+            lines.append(f"| {g['min_dense']} | {g['min_coverage']} | {kept:.0%} "
+                         f"| {refused:.0%} | {g['balanced_accuracy']:.0%} |")  # fmt: skip
         lines += ["", cal["machine"], ""]
     if _out("answer").exists():
         res = json.loads(_out("answer").read_text())

@@ -18,7 +18,9 @@ from civia.governance.models import GovernanceSettings
 from tests.documents.conftest import World
 
 
-def _stored(world: World, tmp_path: Path, collection: Collection, name: str, text: str, **kw: int) -> Document:
+def _stored(
+    world: World, tmp_path: Path, collection: Collection, name: str, text: str, **kw: int
+) -> Document:
     document = ingest_bytes(world.session, collection=collection, filename=name,
                             data=text.encode(), **kw)  # fmt: skip
     path = storage.path_of(tmp_path, document.tenant_id, document.id)
@@ -55,7 +57,9 @@ def test_export_and_erasure_of_a_users_documents(world: World, tmp_path: Path) -
                    "Mes notes sur le dossier de permis de construire.", uploaded_by_id=world.alice.id)  # fmt: skip
     shared = _stored(world, tmp_path, world.urbanisme, "guide.txt",
                      "Guide du service urbanisme.", uploaded_by_id=world.alice.id)  # fmt: skip
-    _stored(world, tmp_path, world.bob_personal, "bob.txt", "Notes de Bob.", uploaded_by_id=world.bob.id)
+    _stored(
+        world, tmp_path, world.bob_personal, "bob.txt", "Notes de Bob.", uploaded_by_id=world.bob.id
+    )
     db.commit()
     data = hooks.export_documents(db, world.alice)
     assert [c["nom"] for c in data["collections_personnelles"]] == ["Perso Alice"]

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from civia.db import registry as _models  # noqa: F401 - every table
 from civia.db.base import Base, utcnow
 from civia.db.engine import make_engine, make_sessionmaker
+from civia.db.models import Tenant, User
 from civia.documents import storage
 from civia.documents.dense import forget_cache
 from civia.documents.ingest import register, sha256
@@ -24,7 +25,6 @@ from civia.documents.pipeline import CANCELLED_FR, FILE_MISSING_FR
 from civia.jobs import queue
 from civia.jobs.models import Job
 from civia.jobs.worker import JobCancelled, JobContext, Worker
-from civia.db.models import Tenant, User
 from civia.settings import Settings
 from tests.documents.files import make_pdf
 
@@ -87,7 +87,9 @@ def test_a_job_left_by_a_dead_worker_resumes_from_the_stored_file(setup: Setup) 
     document_id, job_id = _upload(setup, "rapport.pdf", pdf)
     with setup.sessions() as db:  # a worker of a stopped server had claimed it
         assert queue.claim(db, queue="ingestion", worker="autre-serveur:4242:abcd:ingestion-0")
-        db.execute(update(Job).where(Job.id == job_id).values(heartbeat_at=utcnow() - timedelta(hours=1)))
+        db.execute(
+            update(Job).where(Job.id == job_id).values(heartbeat_at=utcnow() - timedelta(hours=1))
+        )
         db.execute(update(Document).where(Document.id == document_id).values(status="processing"))
         db.commit()
     worker = Worker(setup.sessions, setup.settings, {})
@@ -99,7 +101,9 @@ def test_a_job_left_by_a_dead_worker_resumes_from_the_stored_file(setup: Setup) 
         job = db.get(Job, job_id)
         assert job is not None and job.status == "done" and job.attempts == 2
         assert job.result["url"] == f"/documents/{document_id}"
-        vectors = db.scalar(select(func.count(Chunk.embedding)).where(Chunk.document_id == document_id))
+        vectors = db.scalar(
+            select(func.count(Chunk.embedding)).where(Chunk.document_id == document_id)
+        )
         assert vectors == 3
 
 

@@ -31,7 +31,9 @@ def test_scanned_pdf_words_come_back_with_their_page() -> None:
 
 
 def test_only_pages_without_text_go_through_ocr() -> None:
-    result = extract(mixed_pdf(["Page tapée à la machine : horaires de la mairie."], LINES), "m.pdf")
+    result = extract(
+        mixed_pdf(["Page tapée à la machine : horaires de la mairie."], LINES), "m.pdf"
+    )
     assert result.meta["ocr_pages"] == [2]
     assert any("horaires de la mairie" in b.text for b in result.blocks if b.page == 1)
     assert "budget" in " ".join(b.text for b in result.blocks if b.page == 2)

@@ -41,7 +41,9 @@ def _usage(client: TestClient) -> int:
 
 
 @pytest.fixture
-def any_db_client(db_url: str, tmp_path: Path, password_hash: str) -> Iterator[tuple[TestClient, Settings]]:
+def any_db_client(
+    db_url: str, tmp_path: Path, password_hash: str
+) -> Iterator[tuple[TestClient, Settings]]:
     """The app on SQLite, then on PostgreSQL."""
     settings = Settings(data_dir=tmp_path, database_url=db_url, max_tokens=8,
                         retention_sweep_hours=0, model_seed=1234, jobs_in_process=False)  # fmt: skip
@@ -61,7 +63,12 @@ def test_no_route_lets_a_user_reach_another_service_or_tenant_document(
     client.cookies.clear()
     referent = login_as(client, "referent")
     service = new_collection(client, referent, "Population", "service")
-    upload(client, referent, service, [("service.txt", ("Note interne : " + SECRET).encode(), "text/plain")])
+    upload(
+        client,
+        referent,
+        service,
+        [("service.txt", ("Note interne : " + SECRET).encode(), "text/plain")],
+    )
     commune = new_collection(client, referent, "Commune", "tenant")
     upload(client, referent, commune, [("horaires.txt", HOURS.encode(), "text/plain")])
     run_jobs(client, settings)
@@ -101,7 +108,10 @@ def test_nothing_relevant_answers_not_found_without_calling_a_model(
     run_jobs(client, settings)
     doc = _doc(client, "horaires.txt")
     page = page_text(client.get(f"/conversations/nouvelle?document={doc}"))
-    assert "Questions posées à : <strong>Document « horaires »" in page and 'name="document_id"' in page
+    assert (
+        "Questions posées à : <strong>Document « horaires »" in page
+        and 'name="document_id"' in page
+    )
     sent = ask(client, headers, "Quelle est la capitale de l'Australie et sa population ?",
                document_id=doc)  # fmt: skip
     evs = events(client.get(sent["stream_url"]).text)

@@ -11,8 +11,8 @@ from civia.documents.models import Chunk, Document
 from civia.jobs.models import Job
 from civia.settings import Settings
 from tests.conftest import Personas, login_as, page_text
-from tests.documents.files import encrypt_pdf, make_docx, make_pdf, make_zip_bomb
-from tests.documents.web import new_collection, upload, run_jobs
+from tests.documents.files import encrypt_pdf, make_pdf, make_zip_bomb
+from tests.documents.web import new_collection, run_jobs, upload
 
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -31,11 +31,13 @@ def test_upload_happy_path_stores_file_and_indexes_in_background(
     cid = new_collection(client, headers)
     pdf = make_pdf([["Horaires", HOURS], ["Tarifs", "Le dépôt est gratuit pour les habitants."]])
     resp = upload(client, headers, cid, [("horaires.pdf", pdf, PDF),
-                                         ("note.txt", "Note de service.".encode(), "text/plain")])  # fmt: skip
+                                         ("note.txt", b"Note de service.", "text/plain")])  # fmt: skip
     assert resp.status_code == 200 and "analyse en file d'attente" in page_text(resp)
     docs = _documents(client)
     assert {d.status for d in docs.values()} == {"pending"}
-    stored = storage.path_of(settings.data_dir, docs["horaires.pdf"].tenant_id, docs["horaires.pdf"].id)
+    stored = storage.path_of(
+        settings.data_dir, docs["horaires.pdf"].tenant_id, docs["horaires.pdf"].id
+    )
     assert stored.read_bytes() == pdf  # the original is kept for download and re-indexing
     assert run_jobs(client, settings) == 2
     docs = _documents(client)
@@ -103,12 +105,18 @@ def test_over_limit_file_is_refused_while_streaming_with_413(
     assert "dépasse la taille maximale autorisée (50 ko)" in page_text(resp)
     assert _documents(client) == {}
     assert not list((settings.data_dir / "documents" / "incoming").glob("*"))  # nothing kept
-    mixed = upload(client, headers, cid, [("gros.pdf", big, PDF), ("petit.txt", b"Petit.", "text/plain")])
+    mixed = upload(
+        client, headers, cid, [("gros.pdf", big, PDF), ("petit.txt", b"Petit.", "text/plain")]
+    )
     assert mixed.status_code == 200 and set(_documents(client)) == {"petit.txt"}
     huge = client.post(
         f"/documents/collections/{cid}/depot",
         content=b"x" * 10,
-        headers={**headers, "Content-Length": str(10**12), "Content-Type": "multipart/form-data; boundary=x"},
+        headers={
+            **headers,
+            "Content-Length": str(10**12),
+            "Content-Type": "multipart/form-data; boundary=x",
+        },
     )
     assert huge.status_code == 413  # refused from the declared length, before reading
 

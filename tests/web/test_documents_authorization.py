@@ -31,7 +31,9 @@ ROUTES = [
 @pytest.fixture
 def cid(client: TestClient, personas: Personas) -> int:
     with client.app.state.sessions() as db:  # type: ignore[attr-defined]
-        collection = Collection(tenant_id=personas.tenant.id, scope=Scope.TENANT.value, name="Commune")
+        collection = Collection(
+            tenant_id=personas.tenant.id, scope=Scope.TENANT.value, name="Commune"
+        )
         db.add(collection)
         db.commit()
         return collection.id
