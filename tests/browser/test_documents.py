@@ -29,7 +29,7 @@ def test_upload_progress_ready_then_cited_answer_opens_the_passage(
     page.get_by_role("button", name="Créer la collection").click()
     expect(page.get_by_role("heading", name="Guides pratiques")).to_be_visible()
 
-    page.get_by_label("Fichiers", exact=False).set_input_files(str(pdf))
+    page.locator("#files").set_input_files(str(pdf))
     page.get_by_role("button", name="Déposer").click()
     expect(page.locator("#upload-results")).to_contain_text("analyse en file d'attente")
     row = page.locator("#documents tr", has_text="dechetterie.pdf")
