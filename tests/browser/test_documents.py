@@ -31,7 +31,7 @@ def test_upload_progress_ready_then_cited_answer_opens_the_passage(
 
     page.locator("#files").set_input_files(str(pdf))
     page.get_by_role("button", name="Déposer").click()
-    expect(page.locator("#upload-results")).to_contain_text("analyse en file d'attente")
+    expect(page.locator("#upload-results")).to_contain_text("son analyse est en file d'attente")
     row = page.locator("#documents tr", has_text="dechetterie.pdf")
     expect(row.locator(".badge")).to_have_text("Prêt", timeout=180_000)
 

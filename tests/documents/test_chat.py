@@ -23,7 +23,10 @@ def test_relevance_keeps_strong_matches_and_renumbers() -> None:
 def test_cited_and_shown_sources() -> None:
     grounding = Grounding("q", [source(1, 0.9, 1.0), source(2, 0.9, 1.0, "Autre")])
     assert [s.number for s in doc_chat.cited("Ouvert le samedi [2], [2][9].", grounding)] == [2]
-    assert doc_chat.shown_sources("Ouvert le samedi [1].", grounding) == (True, [grounding.sources[0]])
+    assert doc_chat.shown_sources("Ouvert le samedi [1].", grounding) == (
+        True,
+        [grounding.sources[0]],
+    )
     found, shown = doc_chat.shown_sources("Ouvert le samedi.", grounding)
     assert found and len(shown) == 2  # uncited but answered from them: all are shown
     assert doc_chat.shown_sources(f"« {NOT_FOUND_FR} »", grounding) == (False, [])

@@ -15,7 +15,9 @@ BOUNDARY = "----civia"
 def body(parts: list[tuple[str, str | None, bytes]]) -> bytes:
     out = b""
     for name, filename, data in parts:
-        disposition = f'form-data; name="{name}"' + (f'; filename="{filename}"' if filename is not None else "")
+        disposition = f'form-data; name="{name}"' + (
+            f'; filename="{filename}"' if filename is not None else ""
+        )
         out += f"--{BOUNDARY}\r\nContent-Disposition: {disposition}\r\n".encode()
         if filename is not None:
             out += b"Content-Type: application/octet-stream\r\n"
@@ -49,7 +51,9 @@ def test_files_are_written_as_they_arrive_and_hashed(tmp_path: Path) -> None:
 def test_over_limit_stops_writing_at_the_limit(tmp_path: Path) -> None:
     rx = receiver(tmp_path)
     rx.feed(body([("csrf_token", None, b"jeton")])[: -len(f"--{BOUNDARY}--\r\n")])
-    head = f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="files"; filename="gros.pdf"\r\n\r\n'
+    head = (
+        f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="files"; filename="gros.pdf"\r\n\r\n'
+    )
     rx.feed(head.encode())
     for _ in range(10):
         rx.feed(b"x" * 500)  # 5,000 bytes for a 1,000-byte limit

@@ -17,7 +17,9 @@ from tests.documents.web import new_collection, run_jobs, upload
 TEXT = "Le conseil municipal adopte le budget primitif de la commune pour l'année. " * 40
 
 
-def test_index_sizes_per_collection(client: TestClient, personas: Personas, settings: Settings) -> None:
+def test_index_sizes_per_collection(
+    client: TestClient, personas: Personas, settings: Settings
+) -> None:
     admin = login_as(client, "admin")
     cid = new_collection(client, admin, "Délibérations", "tenant")
     upload(client, admin, cid, [("budget.txt", TEXT.encode(), "text/plain"),

@@ -32,7 +32,7 @@ def test_upload_happy_path_stores_file_and_indexes_in_background(
     pdf = make_pdf([["Horaires", HOURS], ["Tarifs", "Le dépôt est gratuit pour les habitants."]])
     resp = upload(client, headers, cid, [("horaires.pdf", pdf, PDF),
                                          ("note.txt", b"Note de service.", "text/plain")])  # fmt: skip
-    assert resp.status_code == 200 and "analyse en file d'attente" in page_text(resp)
+    assert resp.status_code == 200 and "reçu, son analyse est en file d'attente" in page_text(resp)
     docs = _documents(client)
     assert {d.status for d in docs.values()} == {"pending"}
     stored = storage.path_of(

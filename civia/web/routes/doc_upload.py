@@ -84,11 +84,15 @@ def _register(
                 received.incoming.discard()
                 reports.append(_refused(received.filename, exc))
                 continue
-            storage.keep(settings.data_dir, received.incoming, tenant_id=user.tenant_id,
-                         document_id=document.id)  # fmt: skip
+            storage.keep(
+                settings.data_dir,
+                received.incoming,
+                tenant_id=user.tenant_id,
+                document_id=document.id,
+            )
             enqueue_analysis(db, user=user, document=document)
-            reports.append(Report(received.filename, True, "Reçu : analyse en file d'attente.",
-                                  document_id=document.id))  # fmt: skip
+            queued = "reçu, son analyse est en file d'attente."
+            reports.append(Report(received.filename, True, queued, document_id=document.id))
     return reports
 
 
