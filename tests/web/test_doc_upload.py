@@ -175,3 +175,22 @@ def test_leaving_and_coming_back_shows_progress_then_ready(
     run_jobs(client, settings)
     again = client.get(f"/documents/collections/{cid}", headers={"HX-Request": "true"})
     assert "Prêt" in page_text(again) and "every 2s" not in again.text
+
+
+def test_cancelling_a_queued_analysis_marks_the_document(
+    client: TestClient, personas: Personas, settings: Settings
+) -> None:
+    headers = login_as(client, "agent")
+    cid = new_collection(client, headers)
+    upload(client, headers, cid, [("a.txt", b"Texte a analyser.", "text/plain")])
+    with client.app.state.sessions() as db:  # type: ignore[attr-defined]
+        job = db.scalar(select(Job))
+        assert job is not None
+    resp = client.post(f"/travaux/{job.id}/annuler", headers=headers, follow_redirects=False)
+    assert resp.status_code == 303
+    assert run_jobs(client, settings) == 0  # nothing left to run
+    page = page_text(client.get(f"/documents/collections/{cid}"))
+    assert "Analyse annulée à votre demande" in page and "Erreur" in page
+    again = client.post(f"/documents/{_documents(client)['a.txt'].id}/relancer", headers=headers)
+    assert again.status_code == 200 and run_jobs(client, settings) == 1
+    assert _documents(client)["a.txt"].status == "ready"
