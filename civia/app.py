@@ -67,9 +67,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in (chat, assistants, builder, tokens, admin, jobs, documents, doc_admin):
         app.include_router(module.router, dependencies=gate)
     app.include_router(doc_upload.router)  # checks session, charter and CSRF itself (streamed)
-    from civia.documents import hooks
+    from civia.documents import hooks, storage
 
     hooks.install(settings.data_dir)  # retention purger, data export and erasure of documents
+    storage.sweep_incoming(settings.data_dir)  # partial uploads left by a stopped server
     app.include_router(openai_api.router)
     governance.install(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
