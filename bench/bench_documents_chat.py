@@ -165,7 +165,15 @@ async def _answer(sessions: Any, question: str, max_tokens: int) -> tuple[str, A
     return result.text, prepared, time.monotonic() - started
 
 
-def answer(n: int = 20, max_tokens: int = 160) -> dict[str, Any]:
+VARIANTS = {
+    "default": doc_chat.ANSWER_RULE,
+    "example": "Réponds en français, en une à trois phrases. Termine chaque phrase par le numéro "
+    "de l'extrait qui la justifie, par exemple : « La mairie ouvre le lundi [1]. »",
+}
+
+
+def answer(n: int = 20, max_tokens: int = 160, variant: str = "default") -> dict[str, Any]:
+    doc_chat.ANSWER_RULE = VARIANTS[variant]
     machine = Machine()
     calibration = _out("calibrate")
     seen = set()
@@ -195,7 +203,8 @@ def answer(n: int = 20, max_tokens: int = 160) -> dict[str, Any]:
             print(f"{index}/{len(sample)} {seconds:.0f}s not_found={not found}", flush=True)
         engine.dispose()
     machine.finish()
-    return {"rows": rows, "machine": machine.markdown(), "max_tokens": max_tokens}
+    return {"rows": rows, "machine": machine.markdown(), "max_tokens": max_tokens,
+            "variant": variant, "rule": VARIANTS[variant]}  # fmt: skip
 
 
 def ocr(pages: int = 5) -> dict[str, Any]:
@@ -246,6 +255,42 @@ def ocr(pages: int = 5) -> dict[str, Any]:
             "machine": machine.markdown()}  # fmt: skip
 
 
+def _answer_section(res: dict[str, Any], variant: str) -> list[str]:
+    rows = res["rows"]
+    ans = [r for r in rows if r["answerable"]]
+    oth = [r for r in rows if not r["answerable"]]
+    secs = [r["seconds"] for r in rows if r["retrieval_found"]]
+    # What the user sees: the cited sources, or every retrieved one when none is cited.
+    shown_right = [r for r in ans if r["cites_right"] or (
+        not r["cited_titles"] and not r["said_not_found"] and r["right_retrieved"])]  # fmt: skip
+    rule = res.get("rule", VARIANTS["default"])
+    return ["## Answers from the real local model: prompt " + f"« {variant} »", "",
+            f"{len(ans)} answerable + {len(oth)} unanswerable questions, disjoint from the "
+            "calibration sample; Qwen2.5-Coder-1.5B Q4 (bundled), max_tokens "
+            f"{res['max_tokens']}, same code as the web chat. Last line of the prompt: "
+            f"« {rule} »", "",
+            "| measure | value |", "|---|---|",
+            "| answerable: the right article among the retrieved passages | "
+            f"{sum(r['right_retrieved'] for r in ans)}/{len(ans)} |",
+            "| answerable: the answer cites [n] a passage of the right article | "
+            f"{sum(r['cites_right'] for r in ans)}/{len(ans)} |",
+            "| answerable: cites no passage at all (the UI then lists every source) | "
+            f"{sum(not r['cited_titles'] and not r['said_not_found'] for r in ans)}/{len(ans)} |",
+            "| answerable: the sources shown include the right article | "
+            f"{len(shown_right)}/{len(ans)} |",
+            "| answerable: cites only wrong articles | "
+            f"{sum(r['cites_wrong'] and not r['cites_right'] for r in ans)}/{len(ans)} |",
+            "| answerable: wrongly says « not found » | "
+            f"{sum(r['said_not_found'] for r in ans)}/{len(ans)} |",
+            "| unanswerable: correctly says « not found » | "
+            f"{sum(r['said_not_found'] for r in oth)}/{len(oth)} |",
+            "| unanswerable: stopped before the model (no relevant passage) | "
+            f"{sum(not r['retrieval_found'] for r in oth)}/{len(oth)} |",
+            "| seconds per model answer (load-dependent), p50 / max | "
+            f"{p50(secs) if secs else 0:.0f} / {max(secs, default=0):.0f} |",
+            "", res["machine"], ""]  # fmt: skip
+
+
 def report() -> str:
     lines = ["# Chat with documents and OCR", ""]
     if _out("calibrate").exists():
@@ -279,32 +324,10 @@ def report() -> str:
             lines.append(f"| {g['min_dense']} | {g['min_coverage']} | {kept:.0%} "
                          f"| {refused:.0%} | {g['balanced_accuracy']:.0%} |")  # fmt: skip
         lines += ["", cal["machine"], ""]
-    if _out("answer").exists():
-        res = json.loads(_out("answer").read_text())
-        rows = res["rows"]
-        ans = [r for r in rows if r["answerable"]]
-        oth = [r for r in rows if not r["answerable"]]
-        secs = [r["seconds"] for r in rows if not r["said_not_found"]]
-        lines += ["## Answers from the real local model", "",
-                  f"{len(ans)} answerable + {len(oth)} unanswerable questions, disjoint from the "
-                  f"calibration sample; Qwen2.5-Coder-1.5B Q4 (bundled), max_tokens "
-                  f"{res['max_tokens']}, same code as the web chat.", "",
-                  "| measure | value |", "|---|---|",
-                  f"| answerable: the right article among the retrieved passages | "
-                  f"{sum(r['right_retrieved'] for r in ans)}/{len(ans)} |",
-                  f"| answerable: the answer cites a passage of the right article | "
-                  f"{sum(r['cites_right'] for r in ans)}/{len(ans)} |",
-                  f"| answerable: cites only wrong articles | "
-                  f"{sum(r['cites_wrong'] and not r['cites_right'] for r in ans)}/{len(ans)} |",
-                  f"| answerable: wrongly says « not found » | "
-                  f"{sum(r['said_not_found'] for r in ans)}/{len(ans)} |",
-                  f"| unanswerable: correctly says « not found » | "
-                  f"{sum(r['said_not_found'] for r in oth)}/{len(oth)} |",
-                  f"| unanswerable: stopped before the model (no relevant passage) | "
-                  f"{sum(not r['retrieval_found'] for r in oth)}/{len(oth)} |",
-                  f"| seconds per model answer, p50 / max | "
-                  f"{p50(secs) if secs else 0:.0f} / {max(secs, default=0):.0f} |",
-                  "", res["machine"], ""]  # fmt: skip
+    for variant in VARIANTS:
+        path = _out("answer" if variant == "default" else f"answer-{variant}")
+        if path.exists():
+            lines += _answer_section(json.loads(path.read_text()), variant)
     if _out("ocr").exists():
         o = json.loads(_out("ocr").read_text())
         lines += ["## OCR of scanned pages", "",
@@ -323,13 +346,17 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("section", choices=["calibrate", "answer", "ocr", "report"])
     parser.add_argument("--n", type=int, default=20)
+    parser.add_argument("--variant", choices=sorted(VARIANTS), default="default")
     args = parser.parse_args()
     RESULTS.mkdir(parents=True, exist_ok=True)
     if args.section == "report":
         (RESULTS / "documents-chat.md").write_text(report(), encoding="utf-8")
         return
-    data = {"calibrate": calibrate, "answer": lambda: answer(args.n), "ocr": ocr}[args.section]()
-    _out(args.section).write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    sections = {"calibrate": calibrate, "ocr": ocr,
+                "answer": lambda: answer(args.n, variant=args.variant)}  # fmt: skip
+    data = sections[args.section]()
+    name = args.section if args.variant == "default" else f"{args.section}-{args.variant}"
+    _out(name).write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
     (RESULTS / "documents-chat.md").write_text(report(), encoding="utf-8")
 
 

@@ -28,6 +28,8 @@ from civia.providers.base import ChatMessage
 TOP_K = 5
 PROMPT_CHARS = 3500  # extracts: ~1,000 tokens; prompt evaluation dominates on 2 cores
 HISTORY_CHARS = 1500  # the previous exchange, for follow-up questions
+# The last line of the prompt (bench/results/documents-chat.md compares the variants tried).
+ANSWER_RULE = "Réponds en français, en citant les extraits [n]."
 _CITATION = re.compile(r"\[(\d{1,2})\]")
 
 
@@ -146,7 +148,7 @@ def prompt(
         turns = [ChatMessage(m.role, m.content) for m in previous]
     user = (
         f"Extraits numérotés :\n\n{grounding.prompt_block(PROMPT_CHARS)}\n\n"
-        f"Question : {question}\n\nRéponds en français, en citant les extraits [n]."
+        f"Question : {question}\n\n{ANSWER_RULE}"
     )
     return [ChatMessage("system", system), *turns, ChatMessage("user", user)]
 
