@@ -171,8 +171,11 @@ def shown_sources(text: str, grounding: Grounding) -> tuple[bool, list[Source]]:
     return True, cited(text, grounding) or list(grounding.sources)
 
 
-def source_dict(source: Source) -> dict[str, Any]:
+def source_dict(source: Source, *, cited: bool = True) -> dict[str, Any]:
+    """What the page shows of a source; `cited` is False for the passages listed because the
+    answer cites none of them explicitly."""
     return {
+        "cited": cited,
         "number": source.number,
         "document_id": source.document_id,
         "ordinal": source.ordinal,
@@ -183,9 +186,11 @@ def source_dict(source: Source) -> dict[str, Any]:
     }
 
 
-def save_sources(db: Session, message_id: int, *, found: bool, sources: list[Source]) -> None:
+def save_sources(
+    db: Session, message_id: int, *, found: bool, sources: list[Source], cited: bool = True
+) -> None:
     row = db.get(AnswerSources, message_id) or AnswerSources(message_id=message_id)
-    row.found, row.sources = found, [source_dict(s) for s in sources]
+    row.found, row.sources = found, [source_dict(s, cited=cited) for s in sources]
     db.add(row)
 
 

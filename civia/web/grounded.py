@@ -94,9 +94,10 @@ def finish(
 ) -> dict[str, str]:
     """Store the sources shown with a finished answer; return the `done` event's extra data."""
     found, shown = doc_chat.shown_sources(text, prepared.grounding)
+    explicit = bool(doc_chat.cited(text, prepared.grounding))
     with session_scope(request.app.state.sessions) as db:
-        doc_chat.save_sources(db, message_id, found=found, sources=shown)
-    sources = [doc_chat.source_dict(s) for s in shown]
+        doc_chat.save_sources(db, message_id, found=found, sources=shown, cited=explicit)
+    sources = [doc_chat.source_dict(s, cited=explicit) for s in shown]
     return {"html": answer_html(text, sources), "sources": sources_html(found, sources)}
 
 

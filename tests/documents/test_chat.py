@@ -41,3 +41,13 @@ def test_prompt_numbers_the_extracts_and_keeps_the_rules() -> None:
     assert messages[0].content.startswith("Tu es Civia.")
     assert messages[-1].content.startswith("Extraits numérotés :\n\n[1] Guide (p. 2, Horaires)")
     assert "Question : Quand ouvre la déchèterie ?" in messages[-1].content
+
+
+def test_uncited_sources_are_labelled_as_consulted() -> None:
+    from civia.web.grounded import sources_html
+
+    grounding = Grounding("q", [source(1, 0.9, 1.0)])
+    cited_html = sources_html(True, [doc_chat.source_dict(grounding.sources[0])])
+    consulted = sources_html(True, [doc_chat.source_dict(grounding.sources[0], cited=False)])
+    assert "<strong>Sources</strong>" in cited_html and "Extraits consultés" in consulted
+    assert 'href="/documents/7#passage-0"' in consulted
