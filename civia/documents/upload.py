@@ -25,6 +25,7 @@ from civia.documents.errors import (
 from civia.documents.extract import accepted_name
 
 MAX_FIELD_BYTES = 10_000
+MAX_EXTRA_PARTS = 50  # form fields, and files past the limit, before the request is refused
 
 
 class UploadRefused(Exception):
@@ -128,6 +129,8 @@ class UploadReceiver:
 
     # -- parser callbacks ------------------------------------------------------------------------
     def _begin(self) -> None:
+        if len(self.fields) + len(self.files) > self.max_files + MAX_EXTRA_PARTS:
+            raise UploadRefused(413, "Ce dépôt contient beaucoup trop de fichiers ou de champs.")
         self._part = _Part()
 
     def _header_field(self, data: bytes, start: int, end: int) -> None:

@@ -93,3 +93,10 @@ def test_filenames_are_cleaned() -> None:
     assert clean_filename("../../etc/passwd") == "passwd"
     assert clean_filename("a\x00b\n.txt") == "ab.txt"
     assert clean_filename("") == "document"
+
+
+def test_a_flood_of_parts_is_refused(tmp_path: Path) -> None:
+    parts = [("csrf_token", None, b"jeton")] + [(f"champ{i}", None, b"x") for i in range(100)]
+    with pytest.raises(UploadRefused) as refused:
+        feed(receiver(tmp_path), body(parts))
+    assert refused.value.status == 413
