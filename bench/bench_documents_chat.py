@@ -168,9 +168,25 @@ async def _answer(sessions: Any, question: str, max_tokens: int) -> tuple[str, A
 
 VARIANTS = {
     "default": doc_chat.ANSWER_RULE,
+    # Tried and dropped: the 1.5B model copied the example as its answer (4 of 10 answers).
     "example": "Réponds en français, en une à trois phrases. Termine chaque phrase par le numéro "
     "de l'extrait qui la justifie, par exemple : « La mairie ouvre le lundi [1]. »",
+    "brackets": "Réponds en français, en une à trois phrases, et écris après chaque phrase entre "
+    "crochets le numéro de l'extrait d'où elle vient.",
 }
+
+
+def _reference_answers() -> dict[str, list[str]]:
+    data = json.loads(DATA.read_text(encoding="utf-8"))["data"]
+    return {qa["question"]: [a["text"] for a in qa.get("answers", [])]
+            for article in data for p in article["paragraphs"] for qa in p["qas"]}  # fmt: skip
+
+
+def _contains_reference(answer: str, references: list[str]) -> bool:
+    from civia.documents.analysis import fold
+
+    text = " ".join(fold(answer).split())
+    return any(" ".join(fold(ref).split()) in text for ref in references if ref.strip())
 
 
 def answer(n: int = 20, max_tokens: int = 160, variant: str = "default") -> dict[str, Any]:
@@ -265,7 +281,11 @@ def _answer_section(res: dict[str, Any], variant: str) -> list[str]:
     shown_right = [r for r in ans if r["cites_right"] or (
         not r["cited_titles"] and not r["said_not_found"] and r["right_retrieved"])]  # fmt: skip
     rule = res.get("rule", VARIANTS["default"])
-    return ["## Answers from the real local model: prompt " + f"« {variant} »", "",
+    references = _reference_answers()
+    right_content = sum(_contains_reference(r["answer"], references.get(r["question"], []))
+                        for r in ans)  # fmt: skip
+    partial = f" (stopped after {len(rows)} answers)" if res.get("stopped_early") else ""
+    return ["## Answers from the real local model: prompt " + f"« {variant} »{partial}", "",
             f"{len(ans)} answerable + {len(oth)} unanswerable questions, disjoint from the "
             "calibration sample; Qwen2.5-Coder-1.5B Q4 (bundled), max_tokens "
             f"{res['max_tokens']}, same code as the web chat. Last line of the prompt: "
@@ -279,6 +299,8 @@ def _answer_section(res: dict[str, Any], variant: str) -> list[str]:
             f"{sum(not r['cited_titles'] and not r['said_not_found'] for r in ans)}/{len(ans)} |",
             "| answerable: the sources shown include the right article | "
             f"{len(shown_right)}/{len(ans)} |",
+            "| answerable: the answer contains the reference answer (case/accents folded) | "
+            f"{right_content}/{len(ans)} |",
             "| answerable: cites only wrong articles | "
             f"{sum(r['cites_wrong'] and not r['cites_right'] for r in ans)}/{len(ans)} |",
             "| answerable: wrongly says « not found » | "
@@ -400,9 +422,11 @@ def report() -> str:
                          f"| {refused:.0%} | {g['balanced_accuracy']:.0%} |")  # fmt: skip
         lines += ["", cal["machine"], ""]
     for variant in VARIANTS:
-        path = _out("answer" if variant == "default" else f"answer-{variant}")
-        if path.exists():
-            lines += _answer_section(json.loads(path.read_text()), variant)
+        for suffix in ("", "-partial"):
+            path = _out(("answer" if variant == "default" else f"answer-{variant}") + suffix)
+            data = json.loads(path.read_text()) if path.exists() else None
+            if isinstance(data, dict):  # not the rows a running bench writes as it goes
+                lines += _answer_section(data, variant)
     if _out("ocr").exists():
         o = json.loads(_out("ocr").read_text())
         lines += ["## OCR of scanned pages", "",
