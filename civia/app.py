@@ -52,6 +52,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         auth,
         builder,
         chat,
+        doc_admin,
+        doc_upload,
+        documents,
         governance,
         home,
         jobs,
@@ -61,8 +64,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(auth.router)
     app.include_router(home.router)  # its "/" carries the charter gate itself (/sante stays open)
     gate = [Depends(governance.require_charter)]
-    for module in (chat, assistants, builder, tokens, admin, jobs):
+    for module in (chat, assistants, builder, tokens, admin, jobs, documents, doc_admin):
         app.include_router(module.router, dependencies=gate)
+    app.include_router(doc_upload.router)  # checks session, charter and CSRF itself (streamed)
+    from civia.documents import hooks, storage
+
+    hooks.install(settings.data_dir)  # retention purger, data export and erasure of documents
+    storage.sweep_incoming(settings.data_dir)  # partial uploads left by a stopped server
     app.include_router(openai_api.router)
     governance.install(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -73,6 +73,14 @@ class Settings(BaseSettings):
     jobs_stale_after_s: float = Field(
         60.0, gt=0, description="A running job silent this long is resumed or failed"
     )
+    max_upload_mb: float = Field(
+        100.0, gt=0, description="Largest upload, in MB (checked while receiving)"
+    )
+    max_upload_files: int = Field(20, ge=1, description="Most files in one upload")
+    ocr_enabled: bool = Field(
+        True, description="OCR scanned PDF pages without a text layer (Debian tesseract-ocr-fra)"
+    )
+    ocr_dpi: int = Field(300, ge=72, le=600, description="Resolution scanned pages are read at")
 
     @model_validator(mode="before")
     @classmethod

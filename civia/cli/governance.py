@@ -84,6 +84,10 @@ def retention_group() -> None:
 @click.option("--now", "now_text", default="", help="Pretend it is this date (YYYY-MM-DD)")
 def sweep(now_text: str) -> None:
     """Delete what is older than each collectivité's retention periods (schedule it daily)."""
+    from civia.documents import hooks
+    from civia.settings import get_settings
+
+    hooks.install(get_settings().data_dir)  # documents: files are deleted with their rows
     now = _day(now_text) or utcnow()
     with database() as db:
         report = retention.sweep(db, now)

@@ -1,7 +1,10 @@
-"""Documents and search: extraction, chunking, lexical + vector indexing, hybrid search.
+"""Documents and search: extraction (OCR included), chunking, lexical + vector indexing,
+hybrid search, and what users do with them.
 
-Entry points: `ingest.ingest_bytes` (or `ingest.create_document` + `ingest.process_document`
-+ `vectors.embed_pending` from background jobs), `search.search`,
-`permissions.readable_collection_ids`, `admin.index_stats` / `admin.reindex`, and
-`cli.retrieval_command` (`civia eval retrieval`).
+Entry points: `ingest.ingest_bytes` (or `ingest.register` + the `documents.ingest` job of
+`jobs.py`, which runs `pipeline.analyse` from the file kept by `storage`), `upload` (streamed
+multipart uploads), `collections` (who may create, manage, upload, delete), `search.search`,
+`grounding.ground` and `chat` (answers with cited sources), `permissions.readable_collection_ids`,
+`admin.collection_stats` / `admin.reindex_collection`, `hooks` (retention, data export and
+erasure) and `cli.retrieval_command` (`civia eval retrieval`).
 """

@@ -68,11 +68,15 @@ class SuspiciousArchiveError(DocumentError):
 
 
 class NoTextError(DocumentError):
-    def __init__(self, filename: str) -> None:
-        super().__init__(
-            f"Aucun texte n'a pu être extrait de « {filename} ». S'il s'agit d'un document "
-            "numérisé (scan), la reconnaissance de caractères n'est pas encore disponible."
+    def __init__(self, filename: str, *, ocr_tried: bool = False) -> None:
+        hint = (
+            "La reconnaissance de caractères n'a rien lu sur ses pages numérisées : vérifiez "
+            "la qualité du scan (300 dpi, page droite)."
+            if ocr_tried
+            else "S'il s'agit d'un document numérisé (scan), la reconnaissance de caractères "
+            "n'est pas disponible sur ce serveur."
         )
+        super().__init__(f"Aucun texte n'a pu être extrait de « {filename} ». {hint}")
 
 
 class DuplicateDocumentError(DocumentError):

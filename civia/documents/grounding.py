@@ -8,13 +8,15 @@ that know how to print themselves in a prompt and link back to the passage.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy.orm import Session
 
 from civia.db.models import User
+from civia.documents.analysis import terms
 from civia.documents.embedding import Embedder
 from civia.documents.errors import EmptyQueryError
+from civia.documents.lexical import query_terms
 from civia.documents.permissions import readable_collection_ids
 from civia.documents.search import Hit, search
 
@@ -40,6 +42,9 @@ class Source:
     page: int | None
     page_end: int | None
     text: str
+    # How well the passage matches the question, in absolute terms (see `Relevance`).
+    dense_score: float | None = None
+    coverage: float = 0.0
 
     @property
     def where(self) -> str:
@@ -59,6 +64,26 @@ class Source:
     def quote(self, limit: int = 300) -> str:
         text = " ".join(self.text.split())
         return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + " …"
+
+
+@dataclass(frozen=True)
+class Relevance:
+    """When a passage is too weak a match to answer from: search always returns its best
+    passages, even for a question the documents do not answer. A passage counts when its
+    cosine similarity to the question reaches `min_dense`, or when it holds at least
+    `min_coverage` of the question's (stemmed) terms. Chosen on the shared dev sets with
+    bench/bench_documents_chat.py (bench/results/documents-chat.md)."""
+
+    min_dense: float = 0.83
+    min_coverage: float = 0.6
+
+    def accepts(self, source: Source) -> bool:
+        if source.dense_score is not None and source.dense_score >= self.min_dense:
+            return True
+        return source.coverage >= self.min_coverage
+
+
+DEFAULT_RELEVANCE = Relevance()
 
 
 @dataclass
@@ -89,6 +114,15 @@ class Grounding:
     def instructions(self) -> str:
         return GROUNDED_INSTRUCTIONS.format(not_found=NOT_FOUND_FR)
 
+    def relevant_only(self, relevance: Relevance = DEFAULT_RELEVANCE) -> Grounding:
+        """The sources that are strong enough matches, numbered again from 1. When none is,
+        `found` is False: the answer is `NOT_FOUND_FR`, without asking a model to invent."""
+        kept = [s for s in self.sources if relevance.accepts(s)]
+        return Grounding(self.query, [replace(s, number=n) for n, s in enumerate(kept, start=1)])
+
+    def by_number(self, number: int) -> Source | None:
+        return next((s for s in self.sources if s.number == number), None)
+
 
 def ground(
     db: Session,
@@ -116,10 +150,18 @@ def ground(
         )
     except EmptyQueryError:
         hits = []
-    return Grounding(query, [_source(n, hit) for n, hit in enumerate(hits, start=1)])
+    wanted = set(query_terms(query))
+    return Grounding(query, [_source(n, hit, wanted) for n, hit in enumerate(hits, start=1)])
 
 
-def _source(number: int, hit: Hit) -> Source:
+def _coverage(hit: Hit, wanted: set[str]) -> float:
+    if not wanted:
+        return 0.0
+    found = set(terms(f"{hit.title} {hit.heading} {hit.text}"))
+    return len(wanted & found) / len(wanted)
+
+
+def _source(number: int, hit: Hit, wanted: set[str]) -> Source:
     return Source(
         number=number,
         document_id=hit.document_id,
@@ -130,4 +172,6 @@ def _source(number: int, hit: Hit) -> Source:
         page=hit.page,
         page_end=hit.page_end,
         text=hit.text,
+        dense_score=hit.dense_score,
+        coverage=_coverage(hit, wanted),
     )

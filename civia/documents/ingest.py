@@ -80,10 +80,34 @@ def create_document(
     settings = settings or IngestSettings()
     if len(data) > settings.limits.max_bytes:
         raise FileTooLargeError(filename, settings.limits.max_bytes)
-    digest = sha256(data)
+    return register(
+        session,
+        collection=collection,
+        filename=filename,
+        size=len(data),
+        digest=sha256(data),
+        title=title,
+        mime=mime,
+        uploaded_by_id=uploaded_by_id,
+    )
+
+
+def register(
+    session: Session,
+    *,
+    collection: Collection,
+    filename: str,
+    size: int,
+    digest: str,
+    title: str | None = None,
+    mime: str | None = None,
+    uploaded_by_id: int | None = None,
+) -> Document:
+    """A pending document for a file already received (size and hash known). Raises
+    `DuplicateDocumentError` when the collection already holds the same content."""
     existing = find_duplicate(session, collection.id, digest)
     if existing is not None:
-        raise DuplicateDocumentError(filename, existing.title, existing.id)
+        raise DuplicateDocumentError(filename, existing.title or existing.filename, existing.id)
     document = Document(
         tenant_id=collection.tenant_id,
         collection_id=collection.id,
@@ -91,7 +115,7 @@ def create_document(
         title=(title or "")[:500],
         filename=filename[:500],
         mime=mime or "",
-        size_bytes=len(data),
+        size_bytes=size,
         sha256=digest,
         status=DocumentStatus.PENDING.value,
         meta={},
@@ -135,7 +159,7 @@ def process_document(
             document.pages = extracted.pages
             document.meta = {**(document.meta or {}), **extracted.meta}
             vectors = _embed_drafts(document, drafts, embedder, settings)
-            _insert_chunks(session, document, drafts, vectors, embedder, settings)
+            insert_chunks(session, document, drafts, vectors, embedder, settings)
             document.chunk_count = len(drafts)
             document.status = DocumentStatus.READY.value
             document.error = ""
@@ -171,7 +195,7 @@ def _embed_drafts(
         return None
 
 
-def _insert_chunks(
+def insert_chunks(
     session: Session,
     document: Document,
     drafts: list[ChunkDraft],

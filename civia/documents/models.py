@@ -206,3 +206,35 @@ def _drop_fts(_table: Any, connection: Connection, **_kw: Any) -> None:
     if connection.dialect.name == "sqlite":
         for statement in SQLITE_FTS_DROP:
             connection.exec_driver_sql(statement)
+
+
+# --- Chat with documents ------------------------------------------------------------------------
+
+
+class DocumentChat(Base, Timestamped):
+    """A conversation grounded on one collection or one document. Both ids null: what it was
+    grounded on was deleted, and the conversation now finds nothing (it says so)."""
+
+    __tablename__ = "doc_chats"
+    conversation_id: Mapped[int] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE"), primary_key=True
+    )
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), index=True)
+    collection_id: Mapped[int | None] = mapped_column(
+        ForeignKey("doc_collections.id", ondelete="SET NULL"), index=True
+    )
+    document_id: Mapped[int | None] = mapped_column(
+        ForeignKey("doc_documents.id", ondelete="SET NULL"), index=True
+    )
+    label: Mapped[str] = mapped_column(String(500), default="")  # shown above the conversation
+
+
+class AnswerSources(Base):
+    """The passages a grounded answer rests on (as shown to the user), kept for reloads."""
+
+    __tablename__ = "doc_answer_sources"
+    message_id: Mapped[int] = mapped_column(
+        ForeignKey("messages.id", ondelete="CASCADE"), primary_key=True
+    )
+    found: Mapped[bool] = mapped_column(default=True)
+    sources: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)

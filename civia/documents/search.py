@@ -61,6 +61,10 @@ class Hit:
     lexical_rank: int | None = None
     dense_rank: int | None = None
     meta: dict[str, object] = field(default_factory=dict)
+    # The rankers' own scores (absolute, unlike the fused `score`): cosine similarity, BM25.
+    # None when the chunk was not among that ranker's candidates.
+    dense_score: float | None = None
+    lexical_score: float | None = None
 
 
 @dataclass
@@ -211,6 +215,8 @@ def _hits(session: Session, fused: list[tuple[int, float]], candidates: Candidat
         return []
     lexical_rank = {m.chunk_id: rank for rank, m in enumerate(candidates.lexical, start=1)}
     dense_rank = {m.chunk_id: rank for rank, m in enumerate(candidates.dense, start=1)}
+    lexical_score = {m.chunk_id: m.score for m in candidates.lexical}
+    dense_score = {m.chunk_id: m.score for m in candidates.dense}
     rows = session.execute(
         select(Chunk, Document.title, Document.filename)
         .join(Document, Document.id == Chunk.document_id)
@@ -236,6 +242,8 @@ def _hits(session: Session, fused: list[tuple[int, float]], candidates: Candidat
                 lexical_rank=lexical_rank.get(chunk_id),
                 dense_rank=dense_rank.get(chunk_id),
                 meta=dict(chunk.meta or {}),
+                dense_score=dense_score.get(chunk_id),
+                lexical_score=lexical_score.get(chunk_id),
             )
         )
     return hits

@@ -14,7 +14,10 @@ if TYPE_CHECKING:
 Handler = Callable[["JobContext"], dict[str, Any] | None]
 
 # Modules that declare job kinds (imported by `load`).
-KIND_MODULES: tuple[str, ...] = ("civia.governance.jobs",)
+KIND_MODULES: tuple[str, ...] = (
+    "civia.documents.jobs",
+    "civia.governance.jobs",
+)
 
 
 @dataclass(frozen=True)

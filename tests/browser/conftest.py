@@ -21,13 +21,16 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-net
 
 
 @pytest.fixture(scope="module")
-def civia_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def civia_server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
     data = tmp_path_factory.mktemp("civia")
     env = {
         **os.environ,
         "CIVIA_DATA_DIR": str(data),
         "CIVIA_MAX_TOKENS": "24",
         "CIVIA_MODE": "demo",
+        **getattr(request.module, "SERVER_ENV", {}),  # a test module's own settings
     }
     env.pop("CIVIA_DATABASE_URL", None)
     civia = [sys.executable, "-m", "civia.cli"]

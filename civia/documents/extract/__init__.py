@@ -7,6 +7,8 @@ anything it cannot read safely.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from civia.documents.errors import (
     EmptyFileError,
     FileTooLargeError,
@@ -15,7 +17,7 @@ from civia.documents.errors import (
 )
 from civia.documents.extract.base import Block, Extracted, Limits
 
-__all__ = ["FORMATS", "Block", "Extracted", "Limits", "detect_format", "extract"]
+__all__ = ["FORMATS", "Block", "Extracted", "Limits", "accepted_name", "detect_format", "extract"]
 
 FORMATS = ("pdf", "docx", "odt", "xlsx", "csv", "html", "md", "txt")
 _EXTENSIONS = {
@@ -45,6 +47,13 @@ _MIMES = {
 }
 
 
+def accepted_name(filename: str, mime: str | None = None) -> bool:
+    """Whether an upload's name (or declared type) is one of the formats Civia reads. The
+    content is checked again when the file is analysed."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    return extension in _EXTENSIONS or (mime or "").split(";")[0].strip() in _MIMES
+
+
 def detect_format(data: bytes, filename: str, mime: str | None = None) -> str:
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     by_name = _EXTENSIONS.get(extension) or _MIMES.get((mime or "").split(";")[0].strip())
@@ -64,16 +73,24 @@ def detect_format(data: bytes, filename: str, mime: str | None = None) -> str:
 
 
 def extract(
-    data: bytes, filename: str, *, mime: str | None = None, limits: Limits | None = None
+    data: bytes,
+    filename: str,
+    *,
+    mime: str | None = None,
+    limits: Limits | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Extracted:
-    """Extract text blocks from a file's bytes. Raises `DocumentError` subclasses."""
+    """Extract text blocks from a file's bytes. Raises `DocumentError` subclasses.
+
+    `progress(done, total)` is called as pages are read (PDF only: other formats are read in
+    one go, in well under a second)."""
     limits = limits or Limits()
     if not data or not data.strip():
         raise EmptyFileError(filename)
     if len(data) > limits.max_bytes:
         raise FileTooLargeError(filename, limits.max_bytes)
     kind = detect_format(data, filename, mime)
-    result = _dispatch(kind, data, filename, limits)
+    result = _dispatch(kind, data, filename, limits, progress)
     blocks = [block for block in result.blocks if block.text.strip()]
     if not blocks:
         raise NoTextError(filename)
@@ -88,11 +105,17 @@ def extract(
     return result
 
 
-def _dispatch(kind: str, data: bytes, filename: str, limits: Limits) -> Extracted:
+def _dispatch(
+    kind: str,
+    data: bytes,
+    filename: str,
+    limits: Limits,
+    progress: Callable[[int, int], None] | None,
+) -> Extracted:
     if kind == "pdf":
         from civia.documents.extract.pdf import extract_pdf
 
-        return extract_pdf(data, filename)
+        return extract_pdf(data, filename, limits=limits, progress=progress)
     if kind in ("docx", "odt", "xlsx"):
         from civia.documents.extract import office
 

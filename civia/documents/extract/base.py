@@ -17,6 +17,8 @@ class Limits:
     max_unzipped_bytes: int = 300_000_000
     max_zip_members: int = 10_000
     max_chars: int = 5_000_000
+    ocr: bool = True  # read scanned PDF pages (no text layer) with tesseract
+    ocr_dpi: int = 300
 
 
 @dataclass

@@ -1,21 +1,29 @@
-"""PDF text layer with page numbers (pypdf). Pages without text are listed for OCR later."""
+"""PDF text layer with page numbers (pypdf); pages without a text layer go through OCR
+(`ocr.py`) when tesseract is installed, and are listed in `meta` otherwise."""
 
 from __future__ import annotations
 
 import io
 import logging
+from collections.abc import Callable
 
 from pypdf import PdfReader
 from pypdf.errors import FileNotDecryptedError, PdfReadError, PyPdfError
 
 from civia.documents.errors import CorruptedFileError, EncryptedFileError, NoTextError
-from civia.documents.extract.base import Block, Extracted, clean, stem_title
+from civia.documents.extract import ocr
+from civia.documents.extract.base import Block, Extracted, Limits, clean, stem_title
 from civia.documents.extract.text import paragraphs
 
 logging.getLogger("pypdf").setLevel(logging.ERROR)  # malformed-but-readable files are common
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int, int], None]  # (pages done, pages in all)
 
 
-def extract_pdf(data: bytes, filename: str) -> Extracted:
+def extract_pdf(
+    data: bytes, filename: str, *, limits: Limits | None = None, progress: Progress | None = None
+) -> Extracted:
     if not data.lstrip()[:5].startswith(b"%PDF"):
         raise CorruptedFileError(filename, "le PDF")
     try:
@@ -27,14 +35,13 @@ def extract_pdf(data: bytes, filename: str) -> Extracted:
                     raise EncryptedFileError(filename)
             except (FileNotDecryptedError, NotImplementedError) as exc:
                 raise EncryptedFileError(filename) from exc
-        blocks: list[Block] = []
-        empty_pages: list[int] = []
+        limits = limits or Limits()
+        per_page: list[list[str]] = []
+        total = len(reader.pages)
         for number, page in enumerate(reader.pages, start=1):
-            text = page.extract_text() or ""
-            paras = paragraphs(_rejoin(text))
-            if not paras:
-                empty_pages.append(number)
-            blocks.extend(Block(p, page=number) for p in paras)
+            per_page.append(paragraphs(_rejoin(page.extract_text() or "")))
+            if progress is not None and number % 10 == 0:
+                progress(number, total)
         title = ""
         if reader.metadata is not None and reader.metadata.title:
             title = clean(str(reader.metadata.title))
@@ -54,15 +61,52 @@ def extract_pdf(data: bytes, filename: str) -> Extracted:
         AssertionError,
     ) as exc:
         raise CorruptedFileError(filename, "le PDF") from exc
+    empty = [number for number, paras in enumerate(per_page, start=1) if not paras]
+    meta: dict[str, object] = {}
+    if empty and limits.ocr and ocr.available():
+        meta["ocr_pages"] = _ocr(data, filename, empty, per_page, limits, progress)
+    elif empty:
+        meta["pages_without_text"] = empty
+    blocks = [Block(p, page=n) for n, paras in enumerate(per_page, start=1) for p in paras]
+    if progress is not None:
+        progress(page_count, page_count)
     if not blocks:
-        raise NoTextError(filename)
+        raise NoTextError(filename, ocr_tried="ocr_pages" in meta)
     return Extracted(
         title=title or stem_title(filename),
         mime="application/pdf",
         blocks=blocks,
         pages=page_count,
-        meta={"pages_without_text": empty_pages} if empty_pages else {},
+        meta=meta,
     )
+
+
+def _ocr(
+    data: bytes,
+    filename: str,
+    pages: list[int],
+    per_page: list[list[str]],
+    limits: Limits,
+    progress: Progress | None,
+) -> list[int]:
+    """Fill `per_page` for the pages without a text layer; return the pages read by OCR.
+
+    Progress counts text pages as done at once and OCR pages one by one: OCR is what takes
+    time (seconds per page)."""
+    try:
+        document = ocr.open_pdf(data)
+    except Exception as exc:  # pdfium refuses what pypdf half-read: the file is damaged
+        raise CorruptedFileError(filename, "le PDF") from exc
+    text_pages = len(per_page) - len(pages)
+    try:
+        for done, number in enumerate(pages, start=1):
+            text = ocr.ocr_page(document, number - 1, limits.ocr_dpi)
+            per_page[number - 1] = paragraphs(_rejoin(text))
+            if progress is not None:
+                progress(text_pages + done, len(per_page))
+    finally:
+        document.close()
+    return pages
 
 
 def _rejoin(text: str) -> str:

@@ -20,6 +20,7 @@ from civia.db.models import Conversation, Message, MessageStatus, User
 from civia.governance import guards
 from civia.privacy.routing import describe
 from civia.providers.base import ChatRequest, ProviderError
+from civia.web import grounded
 from civia.web.deps import CurrentUser, Db
 from civia.web.markdown import render as md
 from civia.web.render import render
@@ -85,8 +86,15 @@ def _sent(request: Request, conv: Conversation, user_msg: Message, answer: Messa
 
 
 @router.get("/nouvelle")
-def new_page(request: Request, db: Db, user: CurrentUser, assistant: str = "chat") -> Response:
-    return _new(request, db, user, assistant, "")
+def new_page(
+    request: Request,
+    db: Db,
+    user: CurrentUser,
+    assistant: str = "chat",
+    collection: int | None = None,
+    document: int | None = None,
+) -> Response:
+    return _new(request, db, user, assistant, "", collection=collection, document=document)
 
 
 @router.post("/nouvelle")
@@ -101,12 +109,23 @@ def new_prefilled(
     return _new(request, db, user, assistant, prefill)
 
 
-def _new(request: Request, db: Db, user: User, assistant: str, prefill: str) -> Response:
+def _new(
+    request: Request,
+    db: Db,
+    user: User,
+    assistant: str,
+    prefill: str,
+    *,
+    collection: int | None = None,
+    document: int | None = None,
+) -> Response:
     spec = _assistant(db, user, assistant)
     models = [m for _, m in request.app.state.gateway.models(db, user.tenant_id)]
+    scope = grounded.new_scope(db, user, collection_id=collection, document_id=document)
     return render(
-        request, "chat.html", conv=None, assistant=spec, models=models, md=md, prefill=prefill
-    )
+        request, "chat.html", conv=None, assistant=spec, models=models, md=md, prefill=prefill,
+        grounding=scope,
+    )  # fmt: skip
 
 
 @router.post("")
@@ -117,11 +136,14 @@ def create(
     content: Annotated[str, Form()],
     assistant: Annotated[str, Form()] = "chat",
     model: Annotated[str, Form()] = "",
+    collection_id: Annotated[int | None, Form()] = None,
+    document_id: Annotated[int | None, Form()] = None,
 ) -> Response:
     _allowed(db, user, _assistant(db, user, assistant))
     content = _checked_content(request, content)
     conv = conversations.create(db, user=user, assistant_id=assistant)
     conv.model = model
+    grounded.attach(db, user, conv, collection_id=collection_id, document_id=document_id)
     user_msg, answer = conversations.add_exchange(db, conv, content)
     return _sent(request, conv, user_msg, answer)
 
@@ -137,7 +159,10 @@ def page(request: Request, db: Db, user: CurrentUser, conversation_id: int) -> R
     conv = _owned(db, user, conversation_id)
     spec = access.find(db, user, conv.assistant_id) or _assistant(db, user, "chat")
     models = [m for _, m in request.app.state.gateway.models(db, user.tenant_id)]
-    return render(request, "chat.html", conv=conv, assistant=spec, models=models, md=md)
+    return render(
+        request, "chat.html", conv=conv, assistant=spec, models=models, md=md,
+        grounding=grounded.history_view(db, conv),
+    )  # fmt: skip
 
 
 @router.post("/{conversation_id}/messages")
@@ -212,8 +237,13 @@ def stream(
     except ProviderError as exc:
         _finish(request, answer.id, "", MessageStatus.ERROR, exc.message_fr, "")
         return StreamingResponse(_replay_error(exc.message_fr), media_type="text/event-stream")
+    prepared = grounded.prepare(db, user, conv, answer, spec.instructions)
+    if prepared is not None and not prepared.found:
+        return StreamingResponse(
+            grounded.not_found(request, answer.id, prepared.reply), media_type="text/event-stream"
+        )
     chat_request = ChatRequest(
-        messages=conversations.history(conv, spec, upto=answer),
+        messages=prepared.messages if prepared else conversations.history(conv, spec, upto=answer),
         max_tokens=request.app.state.settings.max_tokens,
     )
     ctx = CallContext(
@@ -246,9 +276,10 @@ def stream(
             request.app.state.stop_events.pop(answer.id, None)
             _finish(request, answer.id, result.text, status, error, target.model)
         masked = describe(result.masked) if result.masked and result.outcome != "refused" else ""
-        yield _sse(
-            "done", {"status": status, "html": md(result.text), "error": error, "masked": masked}
-        )
+        extra = {"html": md(result.text)}
+        if prepared is not None:  # citations become links; the sources follow the answer
+            extra = grounded.finish(request, answer.id, result.text, prepared)
+        yield _sse("done", {"status": status, "error": error, "masked": masked, **extra})
 
     return StreamingResponse(
         events(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"}

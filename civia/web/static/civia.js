@@ -85,6 +85,7 @@ document.addEventListener("click", (e) => {
         li.append(p);
       }
       finish(li, d.html, d.status, d.error);
+      if (d.sources) li.querySelector(".body").insertAdjacentHTML("afterend", d.sources);
     });
     source.onerror = () => {
       if (source && source.readyState !== EventSource.CLOSED) {
@@ -201,4 +202,49 @@ document.addEventListener("submit", (e) => {
     source.close();
     status.textContent = "Connexion perdue : rechargez la page.";
   };
+})();
+
+// Uploads: the bytes sent are shown while the files travel (XHR upload progress); the server
+// then answers per file and the documents table refreshes, each analysis with its own bar.
+(function upload() {
+  const form = document.getElementById("upload-form");
+  if (!form || !window.XMLHttpRequest) return;
+  const bar = document.getElementById("upload-progress");
+  const status = document.getElementById("upload-status");
+  const button = document.getElementById("upload-button");
+  const results = document.getElementById("upload-results");
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    if (button.disabled) return;  // no double submit
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", form.action);
+    xhr.setRequestHeader("X-CSRF-Token", csrf());
+    xhr.setRequestHeader("HX-Request", "true");
+    xhr.upload.addEventListener("progress", (ev) => {
+      if (!ev.lengthComputable) return;
+      const pct = Math.round((ev.loaded / ev.total) * 100);
+      bar.value = pct;
+      status.textContent = "Envoi des fichiers : " + pct + " %";
+    });
+    xhr.addEventListener("load", () => {
+      button.disabled = false; bar.hidden = true;
+      let detail = "";
+      if (xhr.getResponseHeader("content-type")?.includes("json")) {
+        try { detail = JSON.parse(xhr.responseText).detail; } catch (_) { /* keep empty */ }
+        status.textContent = detail || "Le dépôt a échoué (erreur " + xhr.status + ").";
+        return;
+      }
+      results.innerHTML = xhr.responseText;  // rendered and escaped by the server
+      status.textContent = "Envoi terminé : l'analyse des fichiers suit ci-dessous.";
+      form.reset();
+      document.body.dispatchEvent(new Event("civia:documents"));
+    });
+    xhr.addEventListener("error", () => {
+      button.disabled = false; bar.hidden = true;
+      status.textContent = "La connexion a été interrompue : rien n'a été enregistré pour les fichiers non confirmés. Réessayez.";
+    });
+    button.disabled = true; bar.hidden = false; bar.value = 0;
+    status.textContent = "Envoi des fichiers…";
+    xhr.send(new FormData(form));
+  });
 })();

@@ -1,0 +1,126 @@
+"""Governance hooks of the documents area: the retention purger ("documents": uploads older
+than the collectivité's period go, files included), and a user's data export and erasure
+(their personal collections; their name is removed from what they shared).
+
+`install(data_dir)` registers them; the app and `civia retention sweep` call it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
+
+from civia.db.models import User
+from civia.documents import storage
+from civia.documents.dense import bump_version
+from civia.documents.models import Chunk, Collection, Document, Scope
+from civia.governance import dsr, retention
+
+
+def purge_documents(db: Session, tenant_id: int, cutoff: datetime, *, data_dir: Path) -> int:
+    """Delete the tenant's documents uploaded before `cutoff`, with chunks and files."""
+    ids = list(
+        db.scalars(
+            select(Document.id).where(Document.tenant_id == tenant_id, Document.created_at < cutoff)
+        )
+    )
+    if not ids:
+        return 0
+    db.execute(delete(Chunk).where(Chunk.document_id.in_(ids)))
+    db.execute(delete(Document).where(Document.id.in_(ids)))
+    bump_version(db, tenant_id, purge=True)
+    for document_id in ids:  # the sweep commits right after; a lost file is never missed
+        storage.remove(data_dir, tenant_id, document_id)
+    return len(ids)
+
+
+def _text(db: Session, document_id: int) -> str:
+    chunks = db.scalars(
+        select(Chunk.text).where(Chunk.document_id == document_id).order_by(Chunk.ordinal)
+    )
+    return "\n\n".join(chunks)
+
+
+def export_documents(db: Session, user: User) -> dict[str, Any]:
+    """The user's personal collections (with the text extracted from each document) and the
+    list of documents they added to shared collections."""
+    personal = db.scalars(
+        select(Collection)
+        .where(Collection.scope == Scope.PERSONAL.value, Collection.owner_user_id == user.id)
+        .order_by(Collection.id)
+    ).all()
+    shared = db.scalars(
+        select(Document)
+        .join(Collection, Collection.id == Document.collection_id)
+        .where(Document.uploaded_by_id == user.id, Collection.scope != Scope.PERSONAL.value)
+        .order_by(Document.id)
+    ).all()
+
+    def described(document: Document, *, with_text: bool) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "titre": document.title,
+            "fichier": document.filename,
+            "taille_octets": document.size_bytes,
+            "etat": document.status,
+            "pages": document.pages,
+            "depose_le": document.created_at.isoformat(),
+        }
+        if with_text:
+            data["texte"] = _text(db, document.id)
+        return data
+
+    return {
+        "collections_personnelles": [
+            {
+                "nom": c.name,
+                "description": c.description,
+                "creee_le": c.created_at.isoformat(),
+                "documents": [described(d, with_text=True) for d in c.documents],
+            }
+            for c in personal
+        ],
+        "documents_partages": [
+            dict(described(d, with_text=False), collection=d.collection.name) for d in shared
+        ],
+    }
+
+
+def erase_documents(db: Session, user: User, *, data_dir: Path) -> int:
+    """Delete the user's personal collections (documents, chunks, files); documents they added
+    to shared collections stay (they belong to the service) without their name."""
+    collections = list(
+        db.scalars(
+            select(Collection.id).where(
+                Collection.scope == Scope.PERSONAL.value, Collection.owner_user_id == user.id
+            )
+        )
+    )
+    documents = list(
+        db.scalars(select(Document.id).where(Document.collection_id.in_(collections)))
+    ) if collections else []  # fmt: skip
+    if collections:
+        db.execute(delete(Chunk).where(Chunk.collection_id.in_(collections)))
+        db.execute(delete(Document).where(Document.collection_id.in_(collections)))
+        db.execute(delete(Collection).where(Collection.id.in_(collections)))
+        bump_version(db, user.tenant_id, purge=True)
+    db.execute(
+        update(Document).where(Document.uploaded_by_id == user.id).values(uploaded_by_id=None)
+    )
+    for document_id in documents:
+        storage.remove(data_dir, user.tenant_id, document_id)
+    return len(documents)
+
+
+def install(data_dir: Path) -> None:
+    """Register the hooks (again: the last data_dir wins, as for a re-created app)."""
+    retention.register_purger(
+        "documents", lambda db, tenant_id, cutoff: purge_documents(
+            db, tenant_id, cutoff, data_dir=data_dir
+        ),
+    )  # fmt: skip
+    dsr.register_exporter("documents", export_documents)
+    dsr.register_eraser("documents", lambda db, user: erase_documents(db, user, data_dir=data_dir))
