@@ -55,14 +55,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         governance,
         home,
         jobs,
+        meetings,
+        meetings_forms,
         tokens,
     )
 
     app.include_router(auth.router)
     app.include_router(home.router)  # its "/" carries the charter gate itself (/sante stays open)
     gate = [Depends(governance.require_charter)]
-    for module in (chat, assistants, builder, tokens, admin, jobs):
+    for module in (chat, assistants, builder, tokens, admin, jobs, meetings):
         app.include_router(module.router, dependencies=gate)
+    app.include_router(meetings_forms.router)  # checks session, charter and CSRF itself
     app.include_router(openai_api.router)
     governance.install(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

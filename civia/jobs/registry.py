@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 Handler = Callable[["JobContext"], dict[str, Any] | None]
 
 # Modules that declare job kinds (imported by `load`).
-KIND_MODULES: tuple[str, ...] = ()
+KIND_MODULES: tuple[str, ...] = ("civia.meetings.jobs", "civia.meetings.minutes")
 
 
 @dataclass(frozen=True)
