@@ -44,6 +44,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.limiter = LoginLimiter(settings)
     app.state.stop_events = {}
     recover_interrupted(app.state.sessions)
+    from civia.governance.retention import load_hooks
+
+    load_hooks()  # areas' purgers and data-rights hooks (meetings)
 
     from civia.api import openai as openai_api
     from civia.web.routes import (

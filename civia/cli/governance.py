@@ -86,6 +86,7 @@ def sweep(now_text: str) -> None:
     """Delete what is older than each collectivité's retention periods (schedule it daily)."""
     now = _day(now_text) or utcnow()
     with database() as db:
+        retention.load_hooks()
         report = retention.sweep(db, now)
     for slug, counts in report.items():
         done = ", ".join(f"{k}={v}" for k, v in counts.items()) or "nothing to delete"

@@ -64,9 +64,6 @@ def _plain(value: Any) -> Any:
 
 def export_user(db: Session, user: User) -> dict[str, Any]:
     """Everything Civia holds about `user`, as JSON-ready data."""
-    from civia.governance.retention import load_hooks
-
-    load_hooks()
     conversations = []
     for conv in db.scalars(
         select(Conversation).where(Conversation.user_id == user.id).order_by(Conversation.id)
@@ -220,9 +217,6 @@ def erase_user(db: Session, *, dpo: User, person: User) -> dict[str, int]:
         raise RightsError("Vous ne pouvez pas effacer votre propre compte.")
     if person.login.startswith("efface-") and not person.active:
         raise RightsError("Les données de ce compte ont déjà été effacées.")
-    from civia.governance.retention import load_hooks
-
-    load_hooks()
     uid = person.id
 
     def gone(stmt: Any) -> int:

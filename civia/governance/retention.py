@@ -39,7 +39,8 @@ AUDIO_POLICIES = {  # when recordings are deleted → French label
 AUDIO_REVIEW_MAX_DAYS = 7
 Purger = Callable[[Session, int, datetime], int]
 _PURGERS: dict[str, Purger] = {}
-# Packages that register purgers (and data-subject hooks, see dsr.py) when imported.
+# Packages that register purgers (and data-subject hooks, see dsr.py) when first imported;
+# the app and `civia retention sweep` load them.
 HOOK_MODULES: tuple[str, ...] = ("civia.meetings.retention",)
 
 
@@ -129,7 +130,6 @@ def sweep(db: Session, now: datetime | None = None) -> dict[str, dict[str, int]]
     """Delete, for every collectivité, what is older than its retention periods (and the
     assistants' own, shorter periods from their use-case cards). Returns counts per tenant."""
     now = now or utcnow()
-    load_hooks()
     report: dict[str, dict[str, int]] = {}
     for tenant in db.scalars(select(Tenant).order_by(Tenant.id)):
         counts = _sweep_tenant(db, tenant.id, now)

@@ -133,10 +133,12 @@ def create_run(db: Session, *, user: User, meeting: Meeting, notes: str) -> Assi
     return run
 
 
-async def _condense(gateway: Gateway, call: CallContext, target: Any, piece: Piece) -> str:
+async def _condense(
+    gateway: Gateway, call: CallContext, target: Any, piece: Piece, max_tokens: int
+) -> str:
     request = ChatRequest(
         messages=[ChatMessage("system", CONDENSE_FR), ChatMessage("user", piece.text)],
-        max_tokens=PART_MAX_TOKENS,
+        max_tokens=min(PART_MAX_TOKENS, max_tokens),
         temperature=0.2,
     )
     result = CallResult()
@@ -184,7 +186,9 @@ def condense(ctx: JobContext) -> dict[str, Any]:
             text = done.get((level, position))
             if text is None:
                 try:
-                    text = asyncio.run(_condense(gateway, call, target, piece))
+                    text = asyncio.run(
+                        _condense(gateway, call, target, piece, ctx.settings.max_tokens)
+                    )
                 except ProviderError as exc:
                     raise JobError(exc.message_fr) from None
                 with ctx.sessions() as db:

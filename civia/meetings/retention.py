@@ -71,7 +71,11 @@ def erase_meetings(db: Session, user: User) -> int:
     return len(found)
 
 
-retention.register_purger("audio", purge_audio)
-retention.register_purger("transcripts", purge_transcripts)
-dsr.register_exporter("reunions", export_meetings)
-dsr.register_eraser("reunions", erase_meetings)
+def register() -> None:
+    retention.register_purger("audio", purge_audio)
+    retention.register_purger("transcripts", purge_transcripts)
+    dsr.register_exporter("reunions", export_meetings)
+    dsr.register_eraser("reunions", erase_meetings)
+
+
+register()
