@@ -20,7 +20,7 @@
       showError("");
       send.disabled = true;
       const xhr = new XMLHttpRequest();
-      xhr.open("POST", form.action);
+      xhr.open("POST", form.getAttribute("action"));
       xhr.setRequestHeader("X-CSRF-Token", csrf());
       xhr.setRequestHeader("Accept", "application/json");
       xhr.upload.onprogress = (e) => {
@@ -137,7 +137,7 @@
     const body = new URLSearchParams(new FormData(editor));
     body.set("action", "save");
     saved.textContent = "Enregistrement…";
-    inflight = fetch(editor.action, {
+    inflight = fetch(editor.getAttribute("action"), {
       method: "POST", body: body,
       headers: { "X-CSRF-Token": csrf(), "Accept": "application/json" },
     }).then(async (resp) => {
