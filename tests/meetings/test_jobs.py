@@ -3,6 +3,7 @@ reason, the audio policy, one job after another, and resuming after the worker w
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 import signal
@@ -74,7 +75,7 @@ def test_clip_becomes_an_editable_transcript(client: TestClient) -> None:
     assert meeting.detected_language == "fr" and "whisper" in meeting.model
     reference = CLIP.with_suffix(".txt").read_text(encoding="utf-8")
     assert corpus_wer([reference], [" ".join(r.text for r in rows)]) < 0.5
-    assert all(a.end <= b.start + 0.01 for a, b in zip(rows, rows[1:], strict=False))
+    assert all(a.end <= b.start + 0.01 for a, b in itertools.pairwise(rows))
     assert meeting.audio_file  # kept for the review (default policy)
     page = page_text(client.get(f"/reunions/{meeting_id}"))
     assert "Transcription à relire" in page and "sortie de piste" in page.lower()
@@ -164,7 +165,7 @@ def test_a_job_interrupted_with_no_attempt_left_fails_clearly(
         job.status, job.attempts, job.max_attempts = "running", 3, 3
         job.worker = f"{os.uname().nodename}:999999999:dead:transcription-0"
     Worker(app.state.sessions, app.state.settings, {}).sweep()  # type: ignore[attr-defined]
-    meeting, job, _ = _state(client, meeting_id)
+    _meeting, job, _ = _state(client, meeting_id)
     assert job.status == "failed" and job.error == queue.INTERRUPTED_FR
     page = page_text(client.get(f"/reunions/{meeting_id}"))
     assert "interrompu (arrêt ou redémarrage du serveur)" in page

@@ -173,4 +173,3 @@ def _minutes(request: Request, db: Db, user: User, meeting: meetings.Meeting) ->
     if kind == "run":
         return RedirectResponse(f"/resultats/{target}", status_code=303)
     return RedirectResponse(f"/reunions/{meeting.id}#compte-rendu", status_code=303)
-
