@@ -3,6 +3,7 @@ the owner's, follow the job, delete the recording or the whole meeting."""
 
 from __future__ import annotations
 
+import mimetypes
 import os
 from datetime import date
 from pathlib import Path
@@ -45,6 +46,16 @@ def clean_inputs(*, title: str, meeting_date: str, language: str, filename: str)
     return {"title": title, "meeting_date": meeting_date, "language": language}
 
 
+def playback_mime(declared: str, filename: str) -> str:
+    """The type the recording is served with: audio or video only, whatever the browser
+    declared (a file that is both audio and HTML must never be served as a page)."""
+    declared = declared.split(";")[0].strip().lower()
+    if declared.startswith(("audio/", "video/")) and "/" in declared and len(declared) < 60:
+        return declared
+    guessed = mimetypes.guess_type(filename)[0] or ""
+    return guessed if guessed.startswith(("audio/", "video/")) else "application/octet-stream"
+
+
 def audio_path(meeting: Meeting) -> Path | None:
     return Path(meeting.audio_file) if meeting.audio_file else None
 
@@ -69,7 +80,7 @@ def create(
         meeting_date=values["meeting_date"],
         language=values["language"],
         audio_name=filename,
-        audio_mime=mime or "application/octet-stream",
+        audio_mime=playback_mime(mime, filename),
         audio_bytes=size,
     )
     db.add(meeting)

@@ -21,6 +21,7 @@ import httpx
 import numpy as np
 
 from civia.meetings.audio import (
+    MSG_ZERO_DURATION,
     SAMPLE_RATE,
     audio_chunks,
     is_silent,
@@ -138,7 +139,11 @@ def _check_cancel(should_cancel: CancelCheck | None) -> None:
 
 def _duration(path: Path) -> float:
     duration = probe_audio(path).duration
-    return duration if duration is not None else measure_duration(path)
+    if duration is None:  # the container does not say (e.g. a browser recording): count
+        duration = measure_duration(path)
+        if duration <= 0:
+            raise TranscriptionError("zero_duration", MSG_ZERO_DURATION)
+    return duration
 
 
 class WhisperTranscriber:

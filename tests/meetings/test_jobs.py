@@ -93,6 +93,18 @@ def test_silent_recording_fails_with_its_reason(client: TestClient, tmp_path: Pa
     assert "Échec de la transcription : Aucune parole" in page
 
 
+def test_zero_second_recording_fails_with_its_reason(client: TestClient, tmp_path: Path) -> None:
+    """A WAV header with no samples: ffprobe gives no duration, so the upload accepts it; the
+    job counts the samples and stops with the reason (the model is never loaded)."""
+    meeting_id = _upload(client, write_wav(tmp_path / "zero.wav", []))
+    _run(client)
+    meeting, job, _ = _state(client, meeting_id)
+    assert job.status == "failed" and "0 seconde" in job.error
+    assert meeting.status == "failed" and "0 seconde" in page_text(
+        client.get(f"/reunions/{meeting_id}")
+    )
+
+
 @pytest.mark.model
 @pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng not installed")
 def test_recording_in_another_language_fails_with_its_reason(

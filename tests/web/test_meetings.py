@@ -60,6 +60,7 @@ def test_upload_stores_the_recording_and_queues_its_transcription(
         assert job.kind == "meetings.transcribe" and job.queue == "transcription"
         assert Path(meeting.audio_file).read_bytes() == CLIP.read_bytes()
         assert meeting.meeting_date == "2026-03-12" and meeting.language == "fr"
+        assert meeting.audio_mime == "audio/ogg"
     page = page_text(client.get(url))
     assert "Transcription de réunion" in page and "<progress" in page
     assert "Vous pouvez quitter cette page" in page
