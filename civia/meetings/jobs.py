@@ -120,7 +120,6 @@ def transcribe(ctx: JobContext) -> dict[str, Any]:
         meeting.duration = transcript.duration
         meeting.model = transcript.model[:200]
         meeting.detected_language = (transcript.language or language)[:10]
-        meeting.version += 1
         if retention.settings_for(db, meeting.tenant_id).audio_policy == "transcription":
             meetings.delete_audio(meeting)
         db.commit()

@@ -64,6 +64,8 @@ def test_upload_stores_the_recording_and_queues_its_transcription(
     page = page_text(client.get(url))
     assert "Transcription de réunion" in page and "<progress" in page
     assert "Vous pouvez quitter cette page" in page
+    busy = client.post(f"{url}/transcription", data={"version": "1"}, headers=headers)
+    assert busy.status_code == 409 and "en cours" in page_text(busy)
     assert "Conseil municipal" in page_text(client.get("/reunions"))
 
 

@@ -121,6 +121,8 @@ async def save_transcript(request: Request, db: Db, found: Session, meeting_id: 
     if not sent or not same(sent, web_session.csrf_token):
         raise CsrfFailed
     meeting = owned(db, user, meeting_id)
+    if meeting.status == "transcribing":
+        raise HTTPException(409, "La transcription est en cours : attendez qu'elle se termine.")
     values = {k: v for k, v in form.items() if isinstance(v, str)}
     edits = editing.parse_edits(values)
     action = values.get("action", "save")
