@@ -36,6 +36,8 @@ from civia.providers.base import ChatMessage, ChatRequest, ProviderError
 ASSISTANT_ID = "compte-rendu"
 KIND = "meetings.minutes"
 PART_MAX_TOKENS = 300
+PART_FIRST_TOKEN_TIMEOUT_S = 900.0
+PART_TIMEOUT_S = 1800.0
 CONDENSE_FR = (
     "Tu prépares le compte rendu d'une réunion d'une collectivité territoriale. On te donne un "
     "extrait de la transcription. Écris des notes brèves et factuelles en français, sous forme "
@@ -151,7 +153,17 @@ async def _condense(
 def condense(ctx: JobContext) -> dict[str, Any]:
     meeting_id = int(ctx.payload["meeting_id"])
     limit = ctx.settings.minutes_direct_chars
-    gateway = Gateway(ctx.settings, ctx.sessions)
+    # A background job has no one waiting on a spinner: on a loaded 2-core machine a part's
+    # prompt (~2,300 tokens) can take minutes before its first token.
+    patient = ctx.settings.model_copy(
+        update={
+            "provider_first_token_timeout_s": max(
+                ctx.settings.provider_first_token_timeout_s, PART_FIRST_TOKEN_TIMEOUT_S
+            ),
+            "provider_timeout_s": max(ctx.settings.provider_timeout_s, PART_TIMEOUT_S),
+        }
+    )
+    gateway = Gateway(patient, ctx.sessions)
     with ctx.sessions() as db:
         meeting = db.get(Meeting, meeting_id)
         user = db.get(User, ctx.user_id) if ctx.user_id else None
