@@ -342,3 +342,27 @@ def test_long_transcript_is_condensed_in_a_job(
     with client.app.state.sessions() as db:  # type: ignore[attr-defined]
         job = db.get(Job, db.get(Meeting, meeting_id).minutes_job_id)
         assert job.kind == "meetings.minutes" and job.status == "queued"
+
+
+def test_suspended_minutes_assistant_is_refused_and_the_corrections_kept(
+    client: TestClient, personas: Personas
+) -> None:
+    from civia.governance import usecases
+
+    with client.app.state.sessions() as db:  # type: ignore[attr-defined]
+        usecases.suspend_assistant(
+            db, tenant_id=personas.tenant.id, actor=personas["comite"],
+            assistant_id="compte-rendu", reason="Incident",
+        )  # fmt: skip
+        db.commit()
+    meeting_id = _meeting_of(client, personas, "agent")
+    login_as(client, "agent")
+    form = _form(client.get(f"/reunions/{meeting_id}").text)
+    first = next(k for k in form if k.startswith("t-"))
+    form[first] = "Correction gardée malgré le refus."
+    resp = client.post(f"/reunions/{meeting_id}/transcription", data={**form, "action": "minutes"})
+    assert resp.status_code == 403 and "suspendu par le comité" in page_text(resp)
+    with client.app.state.sessions() as db:  # type: ignore[attr-defined]
+        first_row = db.query(MeetingSegment).order_by(MeetingSegment.position).first()
+        assert first_row.text == "Correction gardée malgré le refus."
+        assert db.get(Meeting, meeting_id).minutes_run_id is None
