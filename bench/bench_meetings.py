@@ -63,10 +63,17 @@ def long_recording(folder: Path, minutes: float = 4.0) -> tuple[Path, float]:
     return out, probe_audio(out).duration or 0.0
 
 
+_SAMPLES = iter(range(1_000_000))
+
+
 async def _ttft(model: LocalLlama) -> float:
+    # A new first line each time: llama.cpp reuses a cached prompt prefix, which would hide the
+    # prompt processing a real new question costs.
+    sample = next(_SAMPLES)
+    messages = [ChatMessage("system", f"Demande n° {sample}. {CHAT[0].content}"), CHAT[1]]
     start = time.monotonic()
     first = None
-    async for chunk in model.stream(ChatRequest(messages=list(CHAT), max_tokens=16, seed=1)):
+    async for chunk in model.stream(ChatRequest(messages=messages, max_tokens=16, seed=1)):
         if chunk.text and first is None:
             first = time.monotonic() - start
     return first if first is not None else float("nan")
@@ -265,6 +272,20 @@ def bench_minutes(chars: int) -> tuple[str, dict[str, Any]]:
     }
 
 
+def previous_section(title: str) -> list[str]:
+    """A section of the last results file, kept when this run skips its part."""
+    path = ROOT / "bench" / "results" / "meetings.md"
+    if not path.exists():
+        return []
+    text = path.read_text(encoding="utf-8")
+    start = text.find(f"## {title}")
+    if start < 0:
+        return []
+    end = text.find("\n## ", start + 3)
+    body = text[start : end if end > 0 else len(text)].rstrip()
+    return [body + "\n\n(kept from the previous run: this run skipped it)", ""]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=3)
@@ -273,6 +294,10 @@ def main() -> None:
     parser.add_argument("--skip-latency", action="store_true")
     parser.add_argument("--skip-minutes", action="store_true")
     args = parser.parse_args()
+    kept = {
+        title: previous_section(title)
+        for title in ("Chat latency while a meeting transcribes", "Minutes of a long transcript")
+    }
     machine = Machine()
     sections = ["# Meetings", ""]
     raw: dict[str, Any] = {}
@@ -282,12 +307,15 @@ def main() -> None:
         (ROOT / "bench" / "results" / "meetings.json").write_text(raw_text, encoding="utf-8")
         write_results("meetings", "\n".join([*sections, "## Machine", "", machine.markdown()]))
 
-    if not args.skip_latency:
+    if args.skip_latency:
+        sections += kept["Chat latency while a meeting transcribes"]
+    else:
         text, raw["latency"] = bench_latency(args.rounds, args.runs)
         sections += [
             "## Chat latency while a meeting transcribes",
             "",
-            f"Local model (n_threads=1, n_threads_batch=2), 16-token answer to a short prompt; "
+            "Local model (n_threads=1, n_threads_batch=2), 16-token answer to a short prompt "
+            "(~60 tokens, never served from llama.cpp's prompt cache); "
             f"the recording is the FLEURS clips joined ({raw['latency']['recording_s']} s), "
             f"transcribed in a thread of the same process. {args.rounds} interleaved rounds × "
             f"{args.runs} samples per condition.",
@@ -296,7 +324,9 @@ def main() -> None:
             "",
         ]
         save()
-    if not args.skip_minutes:
+    if args.skip_minutes:
+        sections += kept["Minutes of a long transcript"]
+    else:
         text, raw["minutes"] = bench_minutes(args.minutes_chars)
         sections += [
             "## Minutes of a long transcript",
@@ -311,7 +341,8 @@ def main() -> None:
             "",
             "<details><summary>Minutes produced</summary>",
             "",
-            raw["minutes"]["markdown"],
+            # Headings demoted: the minutes must not open sections of this file.
+            raw["minutes"]["markdown"].replace("\n## ", "\n#### ").replace("# ", "### ", 1),
             "</details>",
             "",
         ]
