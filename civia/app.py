@@ -44,6 +44,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.limiter = LoginLimiter(settings)
     app.state.stop_events = {}
     recover_interrupted(app.state.sessions)
+    from civia.governance.retention import load_hooks
+
+    load_hooks()  # areas' purgers and data-rights hooks (meetings)
 
     from civia.api import openai as openai_api
     from civia.web.routes import (
@@ -58,15 +61,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         governance,
         home,
         jobs,
+        meetings,
+        meetings_forms,
         tokens,
     )
 
     app.include_router(auth.router)
     app.include_router(home.router)  # its "/" carries the charter gate itself (/sante stays open)
     gate = [Depends(governance.require_charter)]
-    for module in (chat, assistants, builder, tokens, admin, jobs, documents, doc_admin):
+    for module in (chat, assistants, builder, tokens, admin, jobs, documents, doc_admin, meetings):
         app.include_router(module.router, dependencies=gate)
-    app.include_router(doc_upload.router)  # checks session, charter and CSRF itself (streamed)
+    # Streamed uploads check session, charter and CSRF themselves (before writing to disk).
+    app.include_router(doc_upload.router)
+    app.include_router(meetings_forms.router)
     from civia.documents import hooks, storage
 
     hooks.install(settings.data_dir)  # retention purger, data export and erasure of documents

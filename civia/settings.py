@@ -69,6 +69,23 @@ class Settings(BaseSettings):
         "ingestion=1,transcription=1",
         description="Worker threads per job queue, e.g. ingestion=1,transcription=1",
     )
+    max_audio_mb: int = Field(
+        500,
+        gt=0,
+        description="Largest recording an agent may upload, in MB (checked as it arrives)",
+    )
+    transcription_threads: int = Field(
+        1, ge=1, description="CPU threads of one transcription job (1 leaves a core to the chat)"
+    )
+    transcription_chunk_s: float = Field(
+        600.0, ge=5, description="Seconds of audio decoded, transcribed and checkpointed at a time"
+    )
+    minutes_direct_chars: int = Field(
+        8000,
+        ge=500,
+        description="Longest transcript sent to the compte-rendu assistant as is; longer ones "
+        "are condensed part by part first (the local model has 4,096 tokens of context)",
+    )
     jobs_heartbeat_s: float = Field(5.0, gt=0, description="How often running jobs report alive")
     jobs_stale_after_s: float = Field(
         60.0, gt=0, description="A running job silent this long is resumed or failed"

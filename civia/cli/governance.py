@@ -90,6 +90,7 @@ def sweep(now_text: str) -> None:
     hooks.install(get_settings().data_dir)  # documents: files are deleted with their rows
     now = _day(now_text) or utcnow()
     with database() as db:
+        retention.load_hooks()
         report = retention.sweep(db, now)
     for slug, counts in report.items():
         done = ", ".join(f"{k}={v}" for k, v in counts.items()) or "nothing to delete"

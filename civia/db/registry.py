@@ -8,6 +8,14 @@ from civia.db.base import Base
 from civia.documents import models as document_models
 from civia.governance import models as governance_models
 from civia.jobs import models as job_models
+from civia.meetings import models as meeting_models
 
-MODEL_MODULES = (core_models, assistant_models, governance_models, document_models, job_models)
+MODEL_MODULES = (
+    core_models,
+    assistant_models,
+    governance_models,
+    document_models,
+    job_models,
+    meeting_models,
+)
 metadata = Base.metadata

@@ -203,6 +203,9 @@ class GovernanceSettings(Base):
     conversations_days: Mapped[int | None] = mapped_column(Integer)
     runs_days: Mapped[int | None] = mapped_column(Integer)
     audio_days: Mapped[int | None] = mapped_column(Integer)
+    # When recordings go (retention.AUDIO_POLICIES): "review" = when the transcript's review
+    # ends, "transcription" = as soon as it is transcribed, "keep" = after audio_days only.
+    audio_policy: Mapped[str] = mapped_column(String(20), default="review", server_default="review")
     documents_days: Mapped[int | None] = mapped_column(Integer)
     audit_days: Mapped[int] = mapped_column(Integer, default=365)
     contact: Mapped[str] = mapped_column(Text, default="")  # who citizens contact (public page)

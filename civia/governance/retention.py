@@ -7,6 +7,7 @@ The audit log is purged only beyond `audit.AUDIT_MIN_DAYS`, whatever the setting
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -24,12 +25,28 @@ from civia.governance.models import GovernanceSettings, UseCase
 MAX_DAYS = 3650
 KINDS = {  # setting → French label
     "conversations_days": "Conversations",
-    "runs_days": "Résultats d'assistants",
+    "runs_days": "Résultats d'assistants et transcriptions de réunions",
     "audio_days": "Enregistrements audio",
     "documents_days": "Documents déposés",
 }
+AUDIO_POLICIES = {  # when recordings are deleted → French label
+    "review": "À la fin de la relecture de la transcription (recommandé)",
+    "transcription": "Dès la fin de la transcription (pas d'écoute pendant la relecture)",
+    "keep": "Seulement après la durée de conservation ci-dessus",
+}
+# A recording whose review never ends is still deleted after this many days (or audio_days if
+# shorter) unless the collectivité chose "keep".
+AUDIO_REVIEW_MAX_DAYS = 7
 Purger = Callable[[Session, int, datetime], int]
 _PURGERS: dict[str, Purger] = {}
+# Packages that register purgers (and data-subject hooks, see dsr.py) when first imported;
+# the app and `civia retention sweep` load them.
+HOOK_MODULES: tuple[str, ...] = ("civia.meetings.retention",)
+
+
+def load_hooks() -> None:
+    for module in HOOK_MODULES:
+        importlib.import_module(module)
 
 
 class SettingsError(ValueError):
@@ -37,8 +54,9 @@ class SettingsError(ValueError):
 
 
 def register_purger(kind: str, purger: Purger) -> None:
-    """For "audio" and "documents": delete the tenant's items older than the cutoff."""
-    if kind not in ("audio", "documents"):
+    """For "audio" and "documents": delete the tenant's items older than the cutoff;
+    "transcripts" follow the assistant results' period (runs_days)."""
+    if kind not in ("audio", "documents", "transcripts"):
         raise ValueError(f"unknown retention kind: {kind}")
     _PURGERS[kind] = purger
 
@@ -51,6 +69,7 @@ class Retention:
     documents_days: int | None = None
     audit_days: int = audit.AUDIT_DEFAULT_DAYS
     contact: str = ""
+    audio_policy: str = "review"
 
 
 def settings_for(db: Session, tenant_id: int) -> Retention:
@@ -64,6 +83,7 @@ def settings_for(db: Session, tenant_id: int) -> Retention:
         row.documents_days,
         max(row.audit_days, audit.AUDIT_MIN_DAYS),
         row.contact,
+        row.audio_policy or "review",
     )
 
 
@@ -80,18 +100,20 @@ def save_settings(db: Session, *, actor: User, values: Retention) -> None:
         )
     if len(values.contact) > 1000:
         raise SettingsError("Le contact public dépasse 1 000 caractères.")
+    if values.audio_policy not in AUDIO_POLICIES:
+        raise SettingsError("Choisissez quand supprimer les enregistrements audio.")
     row = db.get(GovernanceSettings, actor.tenant_id)
     if row is None:
         row = GovernanceSettings(tenant_id=actor.tenant_id)
         db.add(row)
     before = settings_for(db, actor.tenant_id)
-    for name in (*KINDS, "audit_days", "contact"):
+    for name in (*KINDS, "audit_days", "contact", "audio_policy"):
         setattr(row, name, getattr(values, name))
     row.updated_at, row.updated_by = utcnow(), actor.id
     db.flush()
     changed = {
         name: getattr(values, name)
-        for name in (*KINDS, "audit_days")
+        for name in (*KINDS, "audit_days", "audio_policy")
         if getattr(values, name) != getattr(before, name)
     }
     audit.record(
@@ -136,12 +158,15 @@ def _delete_older(
 def _sweep_tenant(db: Session, tenant_id: int, now: datetime) -> dict[str, int]:
     settings = settings_for(db, tenant_id)
     counts = {"conversations": 0, "runs": 0, "audio": 0, "documents": 0, "audit": 0}
+    counts["transcripts"] = 0
     if settings.conversations_days is not None:
         cutoff = now - timedelta(days=settings.conversations_days)
         counts["conversations"] += _delete_older(db, Conversation, tenant_id, cutoff)
     if settings.runs_days is not None:
         cutoff = now - timedelta(days=settings.runs_days)
         counts["runs"] += _delete_older(db, AssistantRun, tenant_id, cutoff)
+        if "transcripts" in _PURGERS:
+            counts["transcripts"] = _PURGERS["transcripts"](db, tenant_id, cutoff)
     # An assistant's own period (use-case card) can only shorten what is kept of its data.
     overrides = db.execute(
         select(UseCase.assistant_id, UseCase.retention_days).where(
@@ -154,6 +179,8 @@ def _sweep_tenant(db: Session, tenant_id: int, now: datetime) -> dict[str, int]:
         counts["runs"] += _delete_older(db, AssistantRun, tenant_id, cutoff, assistant_id)
     for kind in ("audio", "documents"):
         days = getattr(settings, f"{kind}_days")
+        if kind == "audio" and settings.audio_policy != "keep":
+            days = min(days or AUDIO_REVIEW_MAX_DAYS, AUDIO_REVIEW_MAX_DAYS)
         if days is not None and kind in _PURGERS:
             counts[kind] = _PURGERS[kind](db, tenant_id, now - timedelta(days=days))
     counts["audit"] = audit.purge(db, chain=tenant_id, keep_days=settings.audit_days, now=now)

@@ -17,6 +17,8 @@ Handler = Callable[["JobContext"], dict[str, Any] | None]
 KIND_MODULES: tuple[str, ...] = (
     "civia.documents.jobs",
     "civia.governance.jobs",
+    "civia.meetings.jobs",
+    "civia.meetings.minutes",
 )
 
 

@@ -125,11 +125,14 @@ def _as_float(value: object) -> float | None:
         return None
 
 
-def _decode_command(path: Path, normalize: bool) -> list[str]:
+def _decode_command(path: Path, normalize: bool, start: float = 0.0) -> list[str]:
     filters = ["-af", LOUDNESS_FILTER] if normalize else []
+    # Input seeking: ffmpeg decodes from the nearest point and drops samples up to `start`.
+    seek = ["-ss", f"{start:.3f}"] if start > 0 else []
     return [
         _ffmpeg_binary("ffmpeg"),
         "-nostdin", "-hide_banner", "-v", "error",
+        *seek,
         "-i", str(path),
         "-map", "0:a:0", "-vn", "-sn", "-dn",
         *filters,
@@ -148,12 +151,12 @@ def measure_duration(path: str | Path) -> float:
 
 
 @contextmanager
-def _decoder(path: Path, normalize: bool) -> Iterator[_CountingReader]:
+def _decoder(path: Path, normalize: bool, start: float = 0.0) -> Iterator[_CountingReader]:
     """Run ffmpeg decoding `path` to PCM on a pipe; raise a French error if it failed early."""
     # stderr goes to a file: a damaged file can print errors faster than a pipe drains.
     with tempfile.TemporaryFile() as errors:
         process = subprocess.Popen(  # noqa: S603 - fixed binary, the path is one argument
-            _decode_command(path, normalize), stdout=subprocess.PIPE, stderr=errors
+            _decode_command(path, normalize, start), stdout=subprocess.PIPE, stderr=errors
         )
         assert process.stdout is not None
         produced = _CountingReader(process.stdout)
@@ -196,25 +199,27 @@ def audio_chunks(
     *,
     normalize: bool = True,
     search_seconds: float = 10.0,
+    start_seconds: float = 0.0,
 ) -> Iterator[Iterator[tuple[float, np.ndarray]]]:
     """Yield `(offset_seconds, float32 samples)` chunks of about `chunk_seconds`, 16 kHz mono.
 
     Use as a context manager so that ffmpeg is stopped when the caller stops early (cancel,
     error). Each cut is placed at the quietest 100 ms in the last `search_seconds` of the chunk.
-    `normalize` evens out loudness (see the module docstring).
+    `normalize` evens out loudness (see the module docstring). `start_seconds` skips the
+    beginning (resuming after a checkpoint); offsets stay relative to the whole recording.
     """
     path = Path(path)
     chunk_samples = max(int(chunk_seconds * SAMPLE_RATE), SAMPLE_RATE)
     search = min(int(search_seconds * SAMPLE_RATE), chunk_samples // 2)
-    with _decoder(path, normalize) as stdout:
-        yield _iter_chunks(stdout, chunk_samples, search)
+    with _decoder(path, normalize, start_seconds) as stdout:
+        yield _iter_chunks(stdout, chunk_samples, search, int(start_seconds * SAMPLE_RATE))
 
 
 def _iter_chunks(
-    stdout: _CountingReader, chunk_samples: int, search: int
+    stdout: _CountingReader, chunk_samples: int, search: int, first: int = 0
 ) -> Iterator[tuple[float, np.ndarray]]:
     carry = np.empty(0, dtype=np.float32)
-    offset = 0
+    offset = first
     while True:
         wanted = (chunk_samples - len(carry)) * _BYTES_PER_SAMPLE
         data = stdout.read(wanted)

@@ -18,6 +18,10 @@ ProgressCallback = Callable[[float], None]
 CancelCheck = Callable[[], bool]
 """Polled between segments; returning True stops the transcription."""
 
+ChunkCallback = Callable[[float, list["Segment"]], None]
+"""Called after each chunk with the time (seconds) transcribed up to and the chunk's segments:
+a checkpoint from which `transcribe(start_at=...)` can resume after a crash."""
+
 
 @dataclass(frozen=True)
 class Segment:
@@ -91,8 +95,11 @@ class Transcriber(Protocol):
         language: str | None = "fr",
         on_progress: ProgressCallback | None = None,
         should_cancel: CancelCheck | None = None,
+        start_at: float = 0.0,
+        on_chunk: ChunkCallback | None = None,
     ) -> Transcript:
-        """Transcribe `path`; `language=None` lets the engine detect it."""
+        """Transcribe `path`; `language=None` lets the engine detect it. `start_at` skips what
+        a previous run checkpointed; the returned transcript then holds only the rest."""
         ...
 
 

@@ -21,6 +21,7 @@ import httpx
 import numpy as np
 
 from civia.meetings.audio import (
+    MSG_ZERO_DURATION,
     SAMPLE_RATE,
     audio_chunks,
     is_silent,
@@ -30,6 +31,7 @@ from civia.meetings.audio import (
 from civia.meetings.model_files import MODEL_NAME, ensure_model_dir
 from civia.meetings.speech import (
     CancelCheck,
+    ChunkCallback,
     ProgressCallback,
     Segment,
     Transcript,
@@ -137,7 +139,11 @@ def _check_cancel(should_cancel: CancelCheck | None) -> None:
 
 def _duration(path: Path) -> float:
     duration = probe_audio(path).duration
-    return duration if duration is not None else measure_duration(path)
+    if duration is None:  # the container does not say (e.g. a browser recording): count
+        duration = measure_duration(path)
+        if duration <= 0:
+            raise TranscriptionError("zero_duration", MSG_ZERO_DURATION)
+    return duration
 
 
 class WhisperTranscriber:
@@ -193,6 +199,8 @@ class WhisperTranscriber:
         language: str | None = "fr",
         on_progress: ProgressCallback | None = None,
         should_cancel: CancelCheck | None = None,
+        start_at: float = 0.0,
+        on_chunk: ChunkCallback | None = None,
     ) -> Transcript:
         path = Path(path)
         progress = _Progress(on_progress, _duration(path))
@@ -200,30 +208,35 @@ class WhisperTranscriber:
         options = self.settings.decode_options()
         segments: list[Segment] = []
         probability: float | None = None
-        samples = 0
+        samples = int(start_at * SAMPLE_RATE)
         chunking = audio_chunks(
-            path, self.settings.chunk_seconds, normalize=self.settings.normalize_loudness
+            path,
+            self.settings.chunk_seconds,
+            normalize=self.settings.normalize_loudness,
+            start_seconds=start_at,
         )
         with chunking as chunks:
             for offset, audio in chunks:
                 _check_cancel(should_cancel)
                 samples += len(audio)
-                if is_silent(audio):
-                    progress.at(samples / SAMPLE_RATE)
-                    continue
-                if language and self.settings.check_language and probability is None:
-                    probability = self._check_language(model, audio, language)
-                pieces, info = model.transcribe(audio, language=language, **options)
-                for piece in pieces:
-                    _check_cancel(should_cancel)
-                    text = piece.text.strip()
-                    if text:
-                        segments.append(Segment(offset + piece.start, offset + piece.end, text))
-                    progress.at(offset + piece.end)
-                if language is None:  # keep the language detected on the first chunk
-                    language, probability = info.language, info.language_probability
+                found: list[Segment] = []
+                if not is_silent(audio):
+                    if language and self.settings.check_language and probability is None:
+                        probability = self._check_language(model, audio, language)
+                    pieces, info = model.transcribe(audio, language=language, **options)
+                    for piece in pieces:
+                        _check_cancel(should_cancel)
+                        text = piece.text.strip()
+                        if text:
+                            found.append(Segment(offset + piece.start, offset + piece.end, text))
+                        progress.at(offset + piece.end)
+                    if language is None:  # keep the language detected on the first chunk
+                        language, probability = info.language, info.language_probability
+                segments.extend(found)
+                if on_chunk is not None:
+                    on_chunk(samples / SAMPLE_RATE, found)
                 progress.at(samples / SAMPLE_RATE)
-        if not segments:
+        if not segments and not start_at:
             raise TranscriptionError("no_speech", MSG_NO_SPEECH)
         progress.done()
         return Transcript(
@@ -301,27 +314,35 @@ class OpenAITranscriber:
         language: str | None = "fr",
         on_progress: ProgressCallback | None = None,
         should_cancel: CancelCheck | None = None,
+        start_at: float = 0.0,
+        on_chunk: ChunkCallback | None = None,
     ) -> Transcript:
         path = Path(path)
         progress = _Progress(on_progress, _duration(path))
         segments: list[Segment] = []
         detected = language or ""
-        samples = 0
+        samples = int(start_at * SAMPLE_RATE)
         with (
             httpx.Client(
                 headers=self._headers, timeout=self._timeout, transport=self._transport
             ) as client,
-            audio_chunks(path, self.chunk_seconds, normalize=self.normalize_loudness) as chunks,
+            audio_chunks(
+                path, self.chunk_seconds, normalize=self.normalize_loudness, start_seconds=start_at
+            ) as chunks,
         ):
             for offset, pcm in chunks:
                 _check_cancel(should_cancel)
                 samples += len(pcm)
+                found: list[Segment] = []
                 if not is_silent(pcm):
                     body = self._post(client, pcm, language)
                     detected = detected or str(body.get("language") or "")
-                    segments.extend(_segments(body, offset, len(pcm) / SAMPLE_RATE))
+                    found = list(_segments(body, offset, len(pcm) / SAMPLE_RATE))
+                segments.extend(found)
+                if on_chunk is not None:
+                    on_chunk(samples / SAMPLE_RATE, found)
                 progress.at(samples / SAMPLE_RATE)
-        if not segments:
+        if not segments and not start_at:
             raise TranscriptionError("no_speech", MSG_NO_SPEECH)
         progress.done()
         return Transcript(

@@ -59,6 +59,7 @@ def test_sweep(db: Session, people: Personas, purgers: list[tuple[int, datetime]
             conversations_days=90,
             runs_days=365,
             audio_days=30,
+            audio_policy="keep",
             audit_days=10,
         )
     )
@@ -67,14 +68,16 @@ def test_sweep(db: Session, people: Personas, purgers: list[tuple[int, datetime]
     report = retention.sweep(db)
     db.commit()
     assert report["demoville"] == {"conversations": 2, "runs": 1, "audio": 2}
-    assert report["autreville"] == {}  # no settings: nothing is deleted
+    # No settings: nothing is deleted but recordings (by default at most 7 days after upload).
+    assert report["autreville"] == {"audio": 2}
     left = set(db.scalars(select(Conversation.id)))
     assert left == {new_conv.id, foreign.id}
     assert (
         db.scalar(select(func.count(Message.id)).where(Message.conversation_id == old_conv.id)) == 0
     )
     assert set(db.scalars(select(AssistantRun.id))) == {new_run.id}
-    assert [t for t, _ in purgers] == [people.tenant.id]  # only where audio_days is set
+    assert [t for t, _ in purgers] == [people.tenant.id, people.other_tenant.id]
+    assert [round((utcnow() - cutoff).days) for _, cutoff in purgers] == [30, 7]
     swept = db.scalar(select(AuditEntry).where(AuditEntry.action == "retention.swept"))
     assert swept is not None and swept.details["conversations"] == 2
     assert audit.verify(db) == []

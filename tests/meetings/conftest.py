@@ -64,3 +64,54 @@ def write_wav(path: Path, samples: list[int] | bytes, rate: int = 16_000) -> Pat
         out.setframerate(rate)
         out.writeframes(data)
     return path
+
+
+@pytest.fixture
+def meeting_db(db_url: str, password_hash: str):
+    """A session on a fresh database (SQLite, then PostgreSQL) with the personas."""
+    from civia.db import registry as _models  # noqa: F401 - every table
+    from civia.db.base import Base
+    from civia.db.engine import make_engine, make_sessionmaker
+    from tests.conftest import make_personas
+
+    engine = make_engine(db_url)
+    Base.metadata.create_all(engine)
+    sessions = make_sessionmaker(engine)
+    db = sessions()
+    personas = make_personas(db, password_hash)
+    db.commit()
+    yield db, personas
+    db.close()
+    engine.dispose()
+
+
+def add_meeting(db, user, texts: list[tuple[str, str]], *, audio: Path | None = None):
+    """A ready meeting of `user` with one 2-second segment per (speaker, text)."""
+    from civia.meetings.models import Meeting, MeetingSegment
+
+    meeting = Meeting(
+        tenant_id=user.tenant_id,
+        user_id=user.id,
+        title="Conseil municipal",
+        meeting_date="2026-03-12",
+        status="ready",
+        audio_file=str(audio) if audio else "",
+        audio_name=audio.name if audio else "",
+        audio_mime="audio/ogg",
+        model="whisper-base (faster-whisper, int8)",
+    )
+    db.add(meeting)
+    db.flush()
+    for position, (speaker, text) in enumerate(texts):
+        db.add(
+            MeetingSegment(
+                meeting_id=meeting.id,
+                position=position,
+                start=2.0 * position,
+                end=2.0 * position + 2.0,
+                text=text,
+                speaker=speaker,
+            )
+        )
+    db.flush()
+    return meeting

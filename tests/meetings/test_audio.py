@@ -115,6 +115,15 @@ def test_chunks_cover_the_whole_file_without_gaps(tmp_path: Path) -> None:
     assert measure_duration(path) == pytest.approx(5.0, abs=1e-3)
 
 
+def test_chunks_resume_from_a_checkpoint(tmp_path: Path) -> None:
+    """`start_seconds` skips what was already transcribed; offsets stay absolute."""
+    path = write_wav(tmp_path / "tone.wav", _sine(5.0))
+    with audio_chunks(path, 2.0, normalize=False, search_seconds=0.5, start_seconds=3.0) as chunks:
+        parts = list(chunks)
+    assert parts[0][0] == pytest.approx(3.0)
+    assert sum(len(samples) for _, samples in parts) / SAMPLE_RATE == pytest.approx(2.0, abs=0.01)
+
+
 def test_cut_lands_in_the_pause() -> None:
     samples = np.full(SAMPLE_RATE * 4, 0.5, dtype=np.float32)
     samples[int(3.2 * SAMPLE_RATE) : int(3.4 * SAMPLE_RATE)] = 0.0  # a 200 ms pause

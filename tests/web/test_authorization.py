@@ -13,6 +13,7 @@ ROUTES = [
     ("GET", "/conversations/nouvelle", ALL),
     ("GET", "/conversations/liste", ALL),
     ("GET", "/compte/jetons", ALL),
+    ("GET", "/reunions", ALL),
     ("GET", "/admin/utilisateurs", ADMIN),
     ("GET", "/admin/services", ADMIN),
     ("GET", "/admin/fournisseurs", ADMIN),

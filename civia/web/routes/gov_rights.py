@@ -68,6 +68,8 @@ def _settings(
         status_code=422 if error else 200,
         settings=values or retention.settings_for(db, user.tenant_id),
         kinds=retention.KINDS,
+        audio_policies=retention.AUDIO_POLICIES,
+        audio_review_days=retention.AUDIO_REVIEW_MAX_DAYS,
         minimum=audit.AUDIT_MIN_DAYS,
         ok=ok,
         error=error,
@@ -94,6 +96,7 @@ def save_settings(
     documents_days: Days = "",
     audit_days: Days = "",
     contact: Annotated[str, Form(max_length=1000)] = "",
+    audio_policy: Annotated[str, Form(max_length=20)] = "review",
 ) -> Response:
     try:
         values = retention.Retention(
@@ -103,6 +106,7 @@ def save_settings(
             documents_days=_days(documents_days),
             audit_days=_days(audit_days) or audit.AUDIT_DEFAULT_DAYS,
             contact=contact.strip(),
+            audio_policy=audio_policy,
         )
         retention.save_settings(db, actor=user, values=values)
     except retention.SettingsError as exc:

@@ -1,0 +1,126 @@
+"""The transcription job: the embedded Whisper over the recording, checkpointed chunk by chunk.
+
+Each finished chunk's segments are committed with the time reached, so a job interrupted by a
+restart resumes from the last finished chunk (`start_at`) instead of from the beginning. The
+whisper thread count is capped (`transcription_threads`, 1 by default) so that on a 2-core
+machine the chat keeps a core while a meeting transcribes (bench/bench_meetings.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from sqlalchemy import func, select
+
+from civia.governance import retention
+from civia.jobs import registry
+from civia.jobs.worker import JobCancelled, JobContext, JobError
+from civia.meetings import meetings
+from civia.meetings.model_files import ModelFilesMissing
+from civia.meetings.models import Meeting, MeetingSegment, MeetingStatus
+from civia.meetings.speech import Segment, TranscriptionCancelled, TranscriptionError
+from civia.settings import Settings
+
+MSG_GONE = "Cette réunion a été supprimée."
+MSG_NO_AUDIO = "L'enregistrement n'est plus disponible (supprimé) : déposez-le à nouveau."
+MSG_NO_SPEECH = (
+    "Aucune parole n'a été détectée dans cet enregistrement (silence ou bruit uniquement)."
+)
+
+
+def transcriber(settings: Settings) -> Any:
+    from civia.providers.whisper import WhisperSettings, WhisperTranscriber
+
+    return WhisperTranscriber(
+        settings=replace(WhisperSettings(), chunk_seconds=settings.transcription_chunk_s),
+        cpu_threads=settings.transcription_threads,
+    )
+
+
+def _clock(seconds: float) -> str:
+    minutes, secs = divmod(int(seconds), 60)
+    return f"{minutes // 60:02d}:{minutes % 60:02d}:{secs:02d}"
+
+
+def _fail(ctx: JobContext, meeting_id: int, status: str, message: str = "") -> None:
+    with ctx.sessions() as db:
+        meeting = db.get(Meeting, meeting_id)
+        if meeting is not None:
+            meeting.status, meeting.error = status, message
+            db.commit()
+
+
+@registry.register(
+    meetings.TRANSCRIBE_KIND, queue="transcription", label="Transcription de réunion"
+)
+def transcribe(ctx: JobContext) -> dict[str, Any]:
+    meeting_id = int(ctx.payload["meeting_id"])
+    with ctx.sessions() as db:
+        meeting = db.get(Meeting, meeting_id)
+        if meeting is None:
+            raise JobError(MSG_GONE)
+        path, language = meetings.audio_path(meeting), meeting.language
+        start = meeting.transcribed_until
+        position = (
+            db.scalar(select(func.count()).where(MeetingSegment.meeting_id == meeting_id)) or 0
+        )
+        meeting.status, meeting.error = MeetingStatus.TRANSCRIBING, ""
+        db.commit()
+    if path is None or not path.is_file():
+        _fail(ctx, meeting_id, MeetingStatus.FAILED, MSG_NO_AUDIO)
+        raise JobError(MSG_NO_AUDIO)
+    step = f"Reprise à {_clock(start)}" if start else "Transcription en cours"
+    ctx.progress(0.0, step)
+
+    def checkpoint(until: float, found: list[Segment]) -> None:
+        nonlocal position
+        with ctx.sessions() as db:
+            for segment in found:
+                db.add(
+                    MeetingSegment(
+                        meeting_id=meeting_id,
+                        position=position,
+                        start=segment.start,
+                        end=segment.end,
+                        text=segment.text,
+                    )
+                )
+                position += 1
+            row = db.get(Meeting, meeting_id)
+            if row is None:
+                raise JobError(MSG_GONE)
+            row.transcribed_until = until
+            db.commit()
+
+    engine = transcriber(ctx.settings)
+    try:
+        transcript = engine.transcribe(
+            path,
+            language=language or None,
+            on_progress=lambda fraction: ctx.progress(fraction, step),
+            should_cancel=ctx.cancelled,
+            start_at=start,
+            on_chunk=checkpoint,
+        )
+    except (TranscriptionError, ModelFilesMissing) as exc:
+        _fail(ctx, meeting_id, MeetingStatus.FAILED, exc.message_fr)
+        raise JobError(exc.message_fr) from None
+    except (JobCancelled, TranscriptionCancelled):
+        _fail(ctx, meeting_id, MeetingStatus.CANCELLED)
+        raise JobCancelled from None
+    if position == 0:
+        _fail(ctx, meeting_id, MeetingStatus.FAILED, MSG_NO_SPEECH)
+        raise JobError(MSG_NO_SPEECH)
+    with ctx.sessions() as db:
+        meeting = db.get(Meeting, meeting_id)
+        if meeting is None:
+            raise JobError(MSG_GONE)
+        meeting.status = MeetingStatus.READY
+        meeting.duration = transcript.duration
+        meeting.model = transcript.model[:200]
+        meeting.detected_language = (transcript.language or language)[:10]
+        if retention.settings_for(db, meeting.tenant_id).audio_policy == "transcription":
+            meetings.delete_audio(meeting)
+        db.commit()
+    return {"url": f"/reunions/{meeting_id}", "segments": position}

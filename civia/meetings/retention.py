@@ -1,0 +1,81 @@
+"""Meetings in the governance hooks: the retention purge (recordings after their period,
+transcripts with the assistant results' period) and the user's data export and erasure."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from civia.db.models import User
+from civia.governance import dsr, retention
+from civia.meetings.meetings import delete_audio, remove, segments
+from civia.meetings.models import Meeting
+
+
+def purge_audio(db: Session, tenant_id: int, cutoff: datetime) -> int:
+    """Recordings uploaded before `cutoff` (the transcripts stay)."""
+    found = db.scalars(
+        select(Meeting).where(
+            Meeting.tenant_id == tenant_id, Meeting.audio_file != "", Meeting.created_at < cutoff
+        )
+    )
+    return sum(delete_audio(meeting) for meeting in found)
+
+
+def purge_transcripts(db: Session, tenant_id: int, cutoff: datetime) -> int:
+    """Meetings (transcript, recording, condensed parts) untouched since `cutoff`."""
+    found = list(
+        db.scalars(
+            select(Meeting).where(Meeting.tenant_id == tenant_id, Meeting.updated_at < cutoff)
+        )
+    )
+    for meeting in found:
+        remove(db, meeting=meeting)
+    db.flush()
+    return len(found)
+
+
+def export_meetings(db: Session, user: User) -> list[dict[str, Any]]:
+    out = []
+    for meeting in db.scalars(
+        select(Meeting).where(Meeting.user_id == user.id).order_by(Meeting.id)
+    ):
+        out.append(
+            {
+                "id": meeting.id,
+                "titre": meeting.title,
+                "date": meeting.meeting_date,
+                "cree_le": meeting.created_at.isoformat(),
+                "langue": meeting.language,
+                "etat": meeting.status,
+                "duree_secondes": meeting.duration,
+                "fichier_audio": meeting.audio_name,
+                "audio_conserve": bool(meeting.audio_file),
+                "segments": [
+                    {"debut": s.start, "fin": s.end, "intervenant": s.speaker, "texte": s.text}
+                    for s in segments(db, meeting)
+                ],
+            }
+        )
+    return out
+
+
+def erase_meetings(db: Session, user: User) -> int:
+    found = list(db.scalars(select(Meeting).where(Meeting.user_id == user.id)))
+    for meeting in found:
+        remove(db, meeting=meeting)
+    db.flush()
+    return len(found)
+
+
+def register() -> None:
+    retention.register_purger("audio", purge_audio)
+    retention.register_purger("transcripts", purge_transcripts)
+    dsr.register_exporter("reunions", export_meetings)
+    dsr.register_eraser("reunions", erase_meetings)
+
+
+register()

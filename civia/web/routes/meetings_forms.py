@@ -1,0 +1,177 @@
+"""The two meeting routes that read big request bodies themselves: the recording upload
+(streamed to disk with its size limit, see civia/meetings/upload.py) and the transcript save
+(thousands of fields for a long meeting). Both run outside the usual `CurrentUser`
+dependency, which would parse the whole form first with Starlette's default limits; they check
+the session, the charter and the CSRF token here instead."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Request, Response
+from fastapi.responses import JSONResponse, RedirectResponse
+
+from civia.auth.tokens import same
+from civia.db.models import User, WebSession
+from civia.governance import guards
+from civia.governance.charter import needs_acceptance
+from civia.meetings import editing, meetings, minutes, upload
+from civia.meetings.audio import probe_audio
+from civia.meetings.speech import TranscriptionError
+from civia.web.deps import CsrfFailed, Db, current_session
+from civia.web.routes.gov_gate import CharterRequired
+from civia.web.routes.meetings import editor_page, index_page, owned
+
+router = APIRouter()
+MAX_FORM_FIELDS = 40_000
+_STATUS_OF_CODE = {"empty_file": 422, "zero_duration": 422, "ffmpeg_missing": 503}
+
+
+def session_user(
+    request: Request, db: Db, found: Annotated[tuple[User, WebSession], Depends(current_session)]
+) -> tuple[User, WebSession]:
+    if needs_acceptance(db, found[0]):
+        raise CharterRequired(request.url.path)
+    return found
+
+
+Session = Annotated[tuple[User, WebSession], Depends(session_user)]
+
+
+def _wants_json(request: Request) -> bool:
+    return "application/json" in request.headers.get("accept", "")
+
+
+def _upload_error(
+    request: Request, db: Db, user: User, status: int, message: str, values: dict[str, str]
+) -> Response:
+    if _wants_json(request):
+        return JSONResponse({"detail": message}, status_code=status)
+    return index_page(request, db, user, status_code=status, error=message, values=values)
+
+
+@router.post("/reunions")
+async def upload_recording(request: Request, db: Db, found: Session) -> Response:
+    user, web_session = found
+    settings = request.app.state.settings
+    header = request.headers.get("x-csrf-token")
+    if header is not None and not same(header, web_session.csrf_token):
+        raise CsrfFailed
+
+    def before_file(fields: dict[str, str]) -> None:
+        if header is None and not same(fields.get("csrf_token", ""), web_session.csrf_token):
+            raise CsrfFailed
+
+    try:
+        received = await upload.receive(
+            request,
+            directory=meetings.audio_dir(settings, user.tenant_id),
+            max_bytes=settings.max_audio_mb * 1_000_000,
+            file_field="audio",
+            before_file=before_file,
+        )
+    except upload.UploadError as exc:
+        return _upload_error(request, db, user, exc.status, exc.message_fr, {})
+    fields = received.fields
+    before_file(fields)  # also when no file came at all
+    if received.path is None or not received.filename:
+        message = "Choisissez un enregistrement à déposer, ou enregistrez la réunion."
+        return _upload_error(request, db, user, 422, message, fields)
+    try:
+        values = meetings.clean_inputs(
+            title=fields.get("title", ""),
+            meeting_date=fields.get("meeting_date", ""),
+            language=fields.get("language", "fr"),
+            filename=received.filename,
+        )
+        await asyncio.to_thread(probe_audio, received.path)
+    except meetings.MeetingError as exc:
+        received.path.unlink(missing_ok=True)
+        return _upload_error(request, db, user, 422, str(exc), fields)
+    except TranscriptionError as exc:
+        received.path.unlink(missing_ok=True)
+        status = _STATUS_OF_CODE.get(exc.code, 415)
+        return _upload_error(request, db, user, status, exc.message_fr, fields)
+    meeting = meetings.create(
+        db,
+        user=user,
+        settings=settings,
+        values=values,
+        upload=received.path,
+        filename=received.filename,
+        mime=received.content_type,
+        size=received.size,
+    )
+    db.commit()
+    url = f"/reunions/{meeting.id}"
+    if _wants_json(request):
+        return JSONResponse({"url": url, "id": meeting.id}, status_code=201)
+    return RedirectResponse(url, status_code=303)
+
+
+@router.post("/reunions/{meeting_id}/transcription")
+async def save_transcript(request: Request, db: Db, found: Session, meeting_id: int) -> Response:
+    user, web_session = found
+    form = await request.form(max_fields=MAX_FORM_FIELDS)
+    sent = request.headers.get("x-csrf-token")
+    if sent is None:
+        token = form.get("csrf_token")
+        sent = token if isinstance(token, str) else ""
+    if not sent or not same(sent, web_session.csrf_token):
+        raise CsrfFailed
+    meeting = owned(db, user, meeting_id)
+    if meeting.status == "transcribing":
+        raise HTTPException(409, "La transcription est en cours : attendez qu'elle se termine.")
+    values = {k: v for k, v in form.items() if isinstance(v, str)}
+    edits = editing.parse_edits(values)
+    action = values.get("action", "save")
+    version = int(values["version"]) if values.get("version", "").isdigit() else -1
+    split_at = int(values["split_at"]) if values.get("split_at", "").isdigit() else None
+    rename = (values.get("rename_from", ""), values.get("rename_to", ""))
+    base = "save" if action in ("review", "minutes") else action
+    try:
+        message = editing.save(
+            db,
+            meeting=meeting,
+            version=version,
+            edits=edits,
+            action=base,
+            split_at=split_at,
+            rename=rename if action == "rename" else None,
+        )
+    except (editing.Conflict, editing.EditError) as exc:
+        db.rollback()
+        status = 409 if isinstance(exc, editing.Conflict) else 422
+        text = exc.message_fr if isinstance(exc, editing.Conflict) else str(exc)
+        if _wants_json(request):
+            return JSONResponse({"detail": text}, status_code=status)
+        db.refresh(meeting)
+        return editor_page(request, db, user, meeting, status_code=status, error=text, edits=edits)
+    if action == "review":
+        deleted = meetings.finish_review(db, meeting=meeting, user=user)
+        message = "Relecture terminée." + (" L'enregistrement audio a été supprimé." * deleted)
+    elif action == "minutes":
+        db.commit()  # the corrections are kept whatever happens next
+        return _minutes(request, db, user, meeting)
+    db.commit()
+    if _wants_json(request):
+        return JSONResponse({"version": meeting.version, "message": message})
+    return RedirectResponse(f"/reunions/{meeting.id}?ok={message}", status_code=303)
+
+
+def _minutes(request: Request, db: Db, user: User, meeting: meetings.Meeting) -> Response:
+    try:
+        guards.check_assistant(db, user=user, assistant_id=minutes.ASSISTANT_ID, source="web")
+    except guards.AssistantBlocked as exc:
+        return editor_page(request, db, user, meeting, status_code=403, error=exc.message)
+    try:
+        kind, target = minutes.start(
+            db, user=user, meeting=meeting, limit=request.app.state.settings.minutes_direct_chars
+        )
+    except minutes.JobError as exc:
+        raise HTTPException(422, exc.message_fr) from None
+    db.commit()
+    if kind == "run":
+        return RedirectResponse(f"/resultats/{target}", status_code=303)
+    return RedirectResponse(f"/reunions/{meeting.id}#compte-rendu", status_code=303)
