@@ -48,6 +48,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from civia.api import openai as openai_api
     from civia.web.routes import (
         admin,
+        assistant_launch,
         assistants,
         auth,
         builder,
@@ -61,11 +62,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(auth.router)
     app.include_router(home.router)  # its "/" carries the charter gate itself (/sante stays open)
     gate = [Depends(governance.require_charter)]
-    for module in (chat, assistants, builder, tokens, admin, jobs):
+    for module in (chat, assistant_launch, assistants, builder, tokens, admin, jobs):
         app.include_router(module.router, dependencies=gate)
     app.include_router(openai_api.router)
     governance.install(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    from civia.web.upload_limit import UploadLimit
+
+    app.add_middleware(UploadLimit, max_bytes=settings.assistant_upload_max_mb * 1_000_000)
     _install_handlers(app)
     return app
 

@@ -36,6 +36,7 @@ from civia.assistants.spec import (
     Sharing,
     Status,
     from_import,
+    without_collections,
 )
 from civia.db.base import utcnow
 from civia.db.engine import affected
@@ -432,7 +433,9 @@ def dump_yaml(data: dict[str, Any]) -> str:
 
 
 def export_yaml(spec: AssistantSpec, *, origin: str) -> str:
-    data = spec.model_dump(mode="json", exclude=set(GOVERNED), exclude_defaults=True)
+    data = without_collections(
+        spec.model_dump(mode="json", exclude=set(GOVERNED), exclude_defaults=True)
+    )
     header = (
         f"# Assistant Civia « {spec.name} », partagé par {origin} le {date.today():%d/%m/%Y}.\n"
         "# La sensibilité des données, le statut et le partage ne sont pas exportés :\n"
@@ -536,7 +539,7 @@ def import_file(
     db: Session, *, user: User, content: bytes, slug: str = ""
 ) -> tuple[AssistantDefinition, list[str]]:
     """A draft of the importing user's service; also returns the governed keys ignored."""
-    data = read_import(content)
+    data = without_collections(read_import(content))
     if slug.strip():
         data["id"] = slug.strip()
     ignored = sorted(k for k in data if k in GOVERNED)

@@ -202,3 +202,15 @@ document.addEventListener("submit", (e) => {
     status.textContent = "Connexion perdue : rechargez la page.";
   };
 })();
+
+// File inputs: say at once when a file is over the limit (the server refuses it too, 413).
+document.addEventListener("change", (e) => {
+  const input = e.target;
+  if (!(input instanceof HTMLInputElement) || input.type !== "file" || !input.dataset.maxBytes) return;
+  const limit = Number(input.dataset.maxBytes);
+  const tooBig = Array.from(input.files || []).find((f) => f.size > limit);
+  input.setCustomValidity(tooBig
+    ? "Le fichier « " + tooBig.name + " » dépasse " + Math.round(limit / 1e6) + " Mo : choisissez un fichier plus petit."
+    : "");
+  input.reportValidity();
+});
