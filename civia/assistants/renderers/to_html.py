@@ -22,13 +22,13 @@ _STYLE = (
 
 
 def _lines(text: str) -> str:
-    return "<br>".join(escape(line) for line in text.split("\n"))
+    return "<br>".join(escape(line) for line in common.clean(text).split("\n"))
 
 
 def _block(block: object) -> str:
     if isinstance(block, Heading):
         level = min(block.level + 1, 4) if block.level > 1 else 2
-        return f"<h{level}>{escape(block.text)}</h{level}>"
+        return f"<h{level}>{_lines(block.text)}</h{level}>"
     if isinstance(block, Paragraph):
         body = _lines(block.text)
         return f"<p><strong>{body}</strong></p>" if block.bold else f"<p>{body}</p>"
@@ -37,11 +37,11 @@ def _block(block: object) -> str:
         return f"<ul>{items}</ul>"
     if isinstance(block, Table):
         grid = common.grid(block)
-        head = "".join(f'<th scope="col">{escape(c)}</th>' for c in grid.header)
+        head = "".join(f'<th scope="col">{_lines(c)}</th>' for c in grid.header)
         rows = "".join(
             "<tr>" + "".join(f"<td>{_lines(c)}</td>" for c in row) + "</tr>" for row in grid.rows
         )
-        caption = f"<caption>{escape(grid.caption)}</caption>" if grid.caption else ""
+        caption = f"<caption>{_lines(grid.caption)}</caption>" if grid.caption else ""
         return f"<table>{caption}<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
     if isinstance(block, Notes):
         return ""
@@ -59,12 +59,17 @@ def render(doc: OfficialDocument) -> bytes:
         for name, value in props.items()
     )
     title = escape(common.one_line(doc.title))
-    first = doc.blocks[0] if doc.blocks else None
-    body = "".join(_block(b) for b in doc.blocks)
-    if not (isinstance(first, Heading) and first.level == 1):
-        body = f"<h1>{title}</h1>{body}"
+    header = ""
+    if doc.letterhead is not None:
+        name = f"<p><strong>{_lines(doc.letterhead.collectivite)}</strong></p>"
+        lines = name + "".join(f"<p>{_lines(line)}</p>" for line in common.letterhead_lines(doc))
+        header = f"<header>{lines}</header>"
+    blocks = list(doc.blocks)
+    if blocks and isinstance(blocks[0], Heading) and blocks[0].level == 1:
+        title_html, blocks = _lines(blocks[0].text), blocks[1:]
     else:
-        body = f"<h1>{escape(first.text)}</h1>" + "".join(_block(b) for b in doc.blocks[1:])
+        title_html = title
+    body = f"{header}<h1>{title_html}</h1>" + "".join(_block(b) for b in blocks)
     page = (
         f'<!doctype html><html lang="{escape(doc.language[:2])}"><head><meta charset="utf-8">'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">'
