@@ -69,7 +69,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     from civia.web.upload_limit import UploadLimit
 
-    app.add_middleware(UploadLimit, max_bytes=settings.assistant_upload_max_mb * 1_000_000)
+    app.add_middleware(UploadLimit, settings=settings)
     _install_handlers(app)
     return app
 

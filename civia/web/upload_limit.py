@@ -8,6 +8,7 @@ without one. Only multipart POSTs under /assistants/ and /resultats/ are concern
 from __future__ import annotations
 
 from html import escape
+from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -28,18 +29,19 @@ def message_fr(limit: int) -> str:
 
 
 class UploadLimit:
-    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
-        self.app, self.max_bytes = app, max_bytes
+    def __init__(self, app: ASGIApp, *, settings: Any) -> None:
+        self.app, self.settings = app, settings  # read at each request: settings can change
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if not self._concerned(scope):
             await self.app(scope, receive, send)
             return
-        limit = self.max_bytes + MARGIN
+        max_bytes = int(self.settings.assistant_upload_max_mb) * 1_000_000
+        limit = max_bytes + MARGIN
         headers = dict(scope.get("headers") or [])
         declared = headers.get(b"content-length", b"")
         if declared.isdigit() and int(declared) > limit:
-            await _refuse(send, self.max_bytes)
+            await _refuse(send, max_bytes)
             return
         received = 0
         started = False
@@ -62,7 +64,7 @@ class UploadLimit:
             await self.app(scope, counting, tracking)
         except TooLarge:
             if not started:
-                await _refuse(send, self.max_bytes)
+                await _refuse(send, max_bytes)
 
     @staticmethod
     def _concerned(scope: Scope) -> bool:
