@@ -1,0 +1,101 @@
+"""File fields: Traduction of an uploaded document (block by block as a job, DOCX out), and
+the French messages for files that cannot be read."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import docx
+import pytest
+from fastapi.testclient import TestClient
+
+from civia.assistants import files
+from civia.assistants.models import AssistantRun
+from civia.jobs.models import Job
+from civia.jobs.worker import Worker
+from tests.conftest import Personas, login_as, page_text
+from tests.documents import table_files
+
+
+def _translate(client: TestClient, headers: dict[str, str], data: bytes, name: str, text: str = ""):
+    return client.post(
+        "/assistants/traduction",
+        data={"texte": text, "langue": "anglais"},
+        files={"fichier": (name, data, "application/octet-stream")} if data else None,
+        headers=headers,
+        follow_redirects=False,
+    )
+
+
+def test_blocks_keep_headings_paragraphs_and_table_grids() -> None:
+    read = files.read_document(table_files.english_docx(), "guide.docx", max_bytes=10**7)
+    kinds = [b["kind"] for b in read["blocks"]]
+    assert kinds == ["heading", "paragraph", "heading", "table", "paragraph"]
+    table = read["blocks"][3]
+    assert table["header"] == ["Service", "Price"] and table["rows"][0] == ["School canteen", "3.50 euros"]
+    md = files.markdown(read)
+    assert md.startswith("# Opening hours") and "## Prices" in md and "| School canteen | 3.50 euros |" in md
+
+
+def test_batches_cut_between_blocks_and_repeat_table_headers() -> None:
+    rows = [[f"Row {i}", "x" * 40] for i in range(200)]
+    blocks = [{"kind": "heading", "level": 1, "text": "Title"},
+              {"kind": "paragraph", "text": "A sentence. " * 400},
+              {"kind": "table", "header": ["Name", "Value"], "rows": rows}]  # fmt: skip
+    parts = files.batches(blocks, max_chars=1000)
+    assert all(len(p) <= 1000 for p in parts) and len(parts) > 10
+    tables = [p for p in parts if p.startswith("| Name | Value |")]
+    assert len(tables) > 2 and sum(p.count("| Row ") for p in tables) == 200
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "words"),
+    [
+        (b"", "", "Renseignez « Texte à traduire » ou « Document à traduire"),
+        (table_files.corrupted_docx(), "abime.docx", "« abime.docx » est endommagé"),
+        (table_files.scanned_pdf(), "scan.pdf", "document numérisé (scan)"),
+        (b"MZ\x90\x00binary", "outil.exe", "n'est pas pris en charge"),
+    ],
+)
+def test_unreadable_files_get_precise_messages(
+    client: TestClient, personas: Personas, data: bytes, name: str, words: str
+) -> None:
+    headers = login_as(client, "agent")
+    resp = _translate(client, headers, data, name)
+    assert resp.status_code == 422 and words in page_text(resp), page_text(resp)[-2000:]
+    with client.app.state.sessions() as db:  # type: ignore[attr-defined]
+        assert db.query(AssistantRun).count() == 0
+
+
+def test_form_offers_the_file_field_and_multipart(client: TestClient, personas: Personas) -> None:
+    login_as(client, "agent")
+    page = client.get("/assistants/traduction").text
+    assert 'enctype="multipart/form-data"' in page and 'type="file"' in page
+    assert 'accept=".pdf,.docx' in page and '<label for="f-fichier">' in page
+
+
+@pytest.mark.model
+def test_uploaded_docx_comes_back_in_french_with_its_table(
+    client: TestClient, personas: Personas
+) -> None:
+    headers = login_as(client, "agent")
+    resp = _translate(client, headers, table_files.english_docx(), "guide.docx")
+    assert resp.status_code == 303, page_text(resp)[-1500:]
+    url = resp.headers["location"]
+    page = page_text(client.get(url))
+    assert "Avancement" in page and "<progress" in page  # a job with a progress bar
+    app = client.app
+    assert Worker(app.state.sessions, app.state.settings, {}).run_once("assistants")  # type: ignore[attr-defined]
+    with app.state.sessions() as db:  # type: ignore[attr-defined]
+        run = db.get(AssistantRun, int(url.rsplit("/", 1)[1]))
+        job = db.get(Job, run.job_id)
+        assert job.status == "done" and job.result["url"] == url, job.error
+        assert run.status == "draft", run.error
+        draft = run.draft
+    assert re.search(r"horaires|ouverture", draft, re.I) and re.search(r"lundi", draft, re.I)
+    assert draft.lstrip().startswith("#") and re.search(r"^\|.*\|$", draft, re.M)
+    client.post(f"{url}/valider", data={"text": draft}, headers=headers)
+    out = docx.Document(io.BytesIO(client.get(f"{url}/export/docx").content))
+    assert out.tables and len(out.tables[0].rows) == 3  # header + 2 rows, as in the original
+    assert any(p.style.name.startswith("Heading") for p in out.paragraphs)
