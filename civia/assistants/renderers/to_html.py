@@ -27,7 +27,7 @@ def _lines(text: str) -> str:
 
 def _block(block: object) -> str:
     if isinstance(block, Heading):
-        level = min(block.level + 1, 4) if block.level > 1 else 2
+        level = max(block.level, 2)  # the page's only <h1> is the document's title
         return f"<h{level}>{_lines(block.text)}</h{level}>"
     if isinstance(block, Paragraph):
         body = _lines(block.text)
