@@ -8,12 +8,16 @@ input columns, and the agent corrects them before downloading the file.
 
 from __future__ import annotations
 
+import csv
+import io
 import re
+from collections import Counter
 from typing import Any
 
 from civia.assistants.spec import AssistantSpec, FieldKind
-from civia.documents.errors import DocumentError
-from civia.documents.extract.tabular import read_rows
+from civia.documents.errors import CorruptedFileError, DocumentError
+from civia.documents.extract.base import clean
+from civia.documents.extract.text import decode
 
 MAX_ROWS = 300
 MAX_CELL = 4_000
@@ -22,6 +26,29 @@ _ID_NAME = re.compile(r"^(id|n°|no|num(e|é)ro|r(e|é)f(e|é)rence|ref|code|dos
 
 class BatchError(ValueError):
     """A French message about the CSV file."""
+
+
+def _rows(data: bytes, filename: str) -> list[list[str]]:
+    """Rows with the delimiter that splits every line into the same number of columns (a
+    one-column file of sentences with commas is one column, not a comma-separated file)."""
+    text = decode(data, filename)
+    if "\x00" in text:
+        raise CorruptedFileError(filename, "le fichier CSV")
+    best: list[list[str]] = []
+    best_score = 0.0
+    for delimiter in (";", ",", "\t", "|"):
+        try:
+            rows = [r for r in csv.reader(io.StringIO(text), delimiter=delimiter) if any(r)]
+        except csv.Error:
+            continue
+        widths = Counter(len(r) for r in rows)
+        width, count = widths.most_common(1)[0] if widths else (0, 0)
+        score = count / len(rows) if rows and width > 1 else 0.0
+        if score > best_score + 0.05:
+            best, best_score = rows, score
+    if best_score < 0.8:  # no delimiter gives a steady table: one column (quotes still hold)
+        best = [r for r in csv.reader(io.StringIO(text), delimiter="\x1f") if any(r)]
+    return [[clean(cell) for cell in row] for row in best]
 
 
 def _is_header(row: list[str], rows: list[list[str]]) -> bool:
@@ -49,7 +76,7 @@ def _id_column(header: list[str] | None, rows: list[list[str]]) -> int | None:
 def read_requests(data: bytes, filename: str) -> dict[str, Any]:
     """The stored batch: columns, rows, which column is an id, and each row's text."""
     try:
-        rows = [r for r in read_rows(data, filename) if any(c.strip() for c in r)]
+        rows = [r for r in _rows(data, filename) if any(c.strip() for c in r)]
     except DocumentError as exc:
         raise BatchError(exc.message_fr) from None
     if not rows:
