@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from civia.assistants.spec import AssistantSpec, FieldKind
+from civia.assistants.spec import AssistantSpec, FieldKind, FormField
 
 
 class InputError(ValueError):
@@ -59,11 +59,16 @@ def validate_inputs(spec: AssistantSpec, raw: dict[str, str]) -> dict[str, str]:
     return values
 
 
-def _one_source(spec: AssistantSpec, values: dict[str, str], errors: dict[str, str]) -> None:
-    """When the material can come from several optional fields (a pasted text or a file, a
-    text or a collection), at least one of them is needed."""
+def alternatives(spec: AssistantSpec) -> list[FormField]:
+    """Optional fields that are each a way to give the material (a pasted text or a file, a
+    text or a collection): at least one of them is needed."""
     sources = [f for f in spec.fields if f.kind in SOURCES]
-    if len(sources) < 2 or any(f.required for f in sources):
+    return [] if len(sources) < 2 or any(f.required for f in sources) else sources
+
+
+def _one_source(spec: AssistantSpec, values: dict[str, str], errors: dict[str, str]) -> None:
+    sources = alternatives(spec)
+    if not sources:
         return
     if not any(values.get(f.name) for f in sources):
         labels = " ou ".join(f"« {f.label} »" for f in sources)

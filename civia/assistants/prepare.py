@@ -18,7 +18,7 @@ from typing import Any, Literal
 from sqlalchemy.orm import Session
 
 from civia.assistants import budget, files, grounded
-from civia.assistants.inputs import InputError, validate_inputs
+from civia.assistants.inputs import InputError, alternatives, validate_inputs
 from civia.assistants.spec import AssistantSpec, FieldKind
 from civia.chat.gateway import Resolved
 from civia.db.models import User
@@ -83,6 +83,7 @@ def prepare(
         return prepared
     if spec.output.kind == "text" and file_fields:
         prepared.mode = "document"
+        prepared.values = prompt_values(spec, prepared.inputs, prepared.attachments)
         return prepared
     for name in file_fields:
         prepared.values[name] = files.markdown(prepared.attachments[name])
@@ -138,9 +139,15 @@ def prompt_values(
 ) -> dict[str, str]:
     """A stored run's values as its prompt sees them (file text and extracts put back)."""
     values = dict(inputs)
+    file_given = False
     for f in spec.fields_of(FieldKind.FILE):
         if f.name in attachments:
             values[f.name] = files.markdown(attachments[f.name])
+            file_given = True
+    if file_given and spec.output.kind == "text":  # the document replaces a pasted text
+        for f in alternatives(spec):
+            if f.kind is FieldKind.LONG_TEXT:
+                values[f.name] = ""
     for name, block in (attachments.get("passages") or {}).items():
         values[name] = block
     return values

@@ -49,7 +49,9 @@ def test_messy_csv_files_are_read(sep: str, encoding: str, header: bool, ids: bo
     [(b"", "vide"), (b" ; \r\n;;\r\n", "aucune ligne"),
      (("x\n" * 400).encode(), "au plus 300")],
 )  # fmt: skip
-def test_bad_batches_are_explained(client: TestClient, personas: Personas, data: bytes, words: str) -> None:
+def test_bad_batches_are_explained(
+    client: TestClient, personas: Personas, data: bytes, words: str
+) -> None:
     headers = login_as(client, "agent")
     resp = client.post("/assistants/tri-demandes/lot", files={"lot": ("d.csv", data, "text/csv")},
                        headers=headers)  # fmt: skip
@@ -65,7 +67,9 @@ def test_batch_only_where_offered_and_owner_only(client: TestClient, personas: P
 
 
 @pytest.mark.model
-def test_a_batch_is_classified_reviewed_and_downloaded(client: TestClient, personas: Personas) -> None:
+def test_a_batch_is_classified_reviewed_and_downloaded(
+    client: TestClient, personas: Personas
+) -> None:
     headers = login_as(client, "agent")
     data = _csv(";", "cp1252", header=True, ids=True)
     resp = client.post("/assistants/tri-demandes/lot", files={"lot": ("demandes.csv", data, "text/csv")},

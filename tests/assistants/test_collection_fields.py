@@ -32,7 +32,9 @@ CANTINE = (
 def collections(client: TestClient, personas: Personas) -> Iterator[dict[str, int]]:
     """The collectivité's FAQ (everyone reads it) and Bob's personal notes (only Bob)."""
     with client.app.state.sessions() as db:  # type: ignore[attr-defined]
-        faq = Collection(tenant_id=personas.tenant.id, scope=Scope.TENANT.value, name="FAQ de la mairie")
+        faq = Collection(
+            tenant_id=personas.tenant.id, scope=Scope.TENANT.value, name="FAQ de la mairie"
+        )
         private = Collection(tenant_id=personas.tenant.id, scope=Scope.PERSONAL.value,
                              owner_user_id=personas["bob"].id, name="Notes de Bob")  # fmt: skip
         db.add_all([faq, private])
@@ -41,7 +43,7 @@ def collections(client: TestClient, personas: Personas) -> Iterator[dict[str, in
         document = ingest_bytes(db, collection=faq, filename="cantine.md", data=CANTINE.encode(),
                                 embedder=embedder)  # fmt: skip
         ingest_bytes(db, collection=private, filename="notes.txt", embedder=embedder,
-                     data="Le code du portail de la cantine est 4321.".encode())  # fmt: skip
+                     data=b"Le code du portail de la cantine est 4321.")  # fmt: skip
         db.commit()
         yield {"faq": faq.id, "private": private.id, "document": document.id}
 
@@ -141,7 +143,11 @@ def test_faq_from_a_collection_cites_clickable_sources_and_exports_html_and_csv(
     assert html.status_code == 200 and html.headers["content-type"].startswith("text/html")
     assert '<meta name="civia:ai_assisted" content="true">' in html.text
     assert "intelligence artificielle" in html.text and "<h2>" in html.text
-    rows = list(csv.reader(io.StringIO(client.get(f"{url}/export/csv").content.decode("utf-8-sig")), delimiter=";"))
+    rows = list(
+        csv.reader(
+            io.StringIO(client.get(f"{url}/export/csv").content.decode("utf-8-sig")), delimiter=";"
+        )
+    )
     assert rows[0] == ["Question", "Réponse", "Source"] and len(rows) >= 3
 
 

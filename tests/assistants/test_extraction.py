@@ -39,7 +39,9 @@ def test_pdf_tables_chosen_corrected_validated_and_exported(
     client: TestClient, personas: Personas
 ) -> None:
     headers = login_as(client, "agent")
-    resp = _upload(client, headers, files.budget_pdf(), "rapport.pdf", wish="effectifs des services")
+    resp = _upload(
+        client, headers, files.budget_pdf(), "rapport.pdf", wish="effectifs des services"
+    )
     assert resp.status_code == 303, resp.text
     url = resp.headers["location"]
     run_id = int(url.rsplit("/", 1)[1])
@@ -50,7 +52,9 @@ def test_pdf_tables_chosen_corrected_validated_and_exported(
 
     client.post(f"/resultats/{run_id}/tableaux", data={"garder": ["1", "2"]}, headers=headers)
     edit = client.get(f"/resultats/{run_id}/tableaux/1")
-    assert 'name="c1-2" value="1 234 567,89"' in edit.text and "Ligne 2, colonne 3" in page_text(edit)
+    assert 'name="c1-2" value="1 234 567,89"' in edit.text and "Ligne 2, colonne 3" in page_text(
+        edit
+    )
     client.post(f"/resultats/{run_id}/tableaux/1", data={"c1-2": "1 234 568,00"}, headers=headers)
     resp = client.post(
         f"/resultats/{run_id}/tableaux", data={"garder": ["1", "2"], "action": "valider"},
@@ -125,11 +129,18 @@ def test_oversized_upload_is_refused_before_it_is_read(
 
 def test_others_cannot_see_or_change_the_tables(client: TestClient, personas: Personas) -> None:
     headers = login_as(client, "agent")
-    run_id = int(_upload(client, headers, files.budget_pdf(), "r.pdf").headers["location"].rsplit("/", 1)[1])
+    run_id = int(
+        _upload(client, headers, files.budget_pdf(), "r.pdf").headers["location"].rsplit("/", 1)[1]
+    )
     for intruder in ("bob", "admin", "carol"):
         other = TestClient(client.app)
         h = login_as(other, intruder)
         assert other.get(f"/resultats/{run_id}/tableaux/1").status_code == 404
-        assert other.post(f"/resultats/{run_id}/tableaux", data={"garder": "1"}, headers=h).status_code == 404
+        assert (
+            other.post(f"/resultats/{run_id}/tableaux", data={"garder": "1"}, headers=h).status_code
+            == 404
+        )
         assert other.get(f"/resultats/{run_id}/export/xlsx").status_code == 404
-    assert client.post(f"/resultats/{run_id}/tableaux", data={"garder": "1"}).status_code == 403  # CSRF
+    assert (
+        client.post(f"/resultats/{run_id}/tableaux", data={"garder": "1"}).status_code == 403
+    )  # CSRF

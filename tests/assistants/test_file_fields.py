@@ -33,9 +33,16 @@ def test_blocks_keep_headings_paragraphs_and_table_grids() -> None:
     kinds = [b["kind"] for b in read["blocks"]]
     assert kinds == ["heading", "paragraph", "heading", "table", "paragraph"]
     table = read["blocks"][3]
-    assert table["header"] == ["Service", "Price"] and table["rows"][0] == ["School canteen", "3.50 euros"]
+    assert table["header"] == ["Service", "Price"] and table["rows"][0] == [
+        "School canteen",
+        "3.50 euros",
+    ]
     md = files.markdown(read)
-    assert md.startswith("# Opening hours") and "## Prices" in md and "| School canteen | 3.50 euros |" in md
+    assert (
+        md.startswith("# Opening hours")
+        and "## Prices" in md
+        and "| School canteen | 3.50 euros |" in md
+    )
 
 
 def test_batches_cut_between_blocks_and_repeat_table_headers() -> None:

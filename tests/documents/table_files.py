@@ -29,7 +29,9 @@ def budget_pdf(long_rows: int = 0) -> bytes:
     pdf = FPDF()
     pdf.set_font("Helvetica", size=10)
     pdf.add_page()
-    pdf.multi_cell(0, 6, "Rapport annuel de la commune. Ce premier chapitre ne contient aucun tableau.")
+    pdf.multi_cell(
+        0, 6, "Rapport annuel de la commune. Ce premier chapitre ne contient aucun tableau."
+    )
     pdf.add_page()
     pdf.cell(0, 8, "Budget primitif 2026 - fonctionnement", new_x="LMARGIN", new_y="NEXT")
     _pdf_table(pdf, BUDGET)
@@ -130,7 +132,11 @@ def english_docx() -> bytes:
     document.add_paragraph("The town hall is open from Monday to Friday.")
     document.add_heading("Prices", level=2)
     table = document.add_table(rows=0, cols=2)
-    for values in (["Service", "Price"], ["School canteen", "3.50 euros"], ["Library card", "Free"]):
+    for values in (
+        ["Service", "Price"],
+        ["School canteen", "3.50 euros"],
+        ["Library card", "Free"],
+    ):
         cells = table.add_row().cells
         for cell, value in zip(cells, values, strict=True):
             cell.text = value
