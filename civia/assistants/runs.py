@@ -19,6 +19,7 @@ from civia.assistants.prepare import Prepared
 from civia.assistants.spec import AssistantSpec
 from civia.db.base import utcnow
 from civia.db.models import Tenant, User
+from civia.governance import dsr
 
 MAX_DRAFT_CHARS = 200_000
 
@@ -170,3 +171,17 @@ def changes(before: str, after: str) -> int:
     a, b = before.split(), after.split()
     ops = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
     return sum(1 for op, *_ in ops if op != "equal")
+
+
+def _export_attachments(db: Session, user: User) -> list[dict[str, object]]:
+    """For a user's data export: what their runs read (files, tables, CSV rows, passages)."""
+    rows = db.scalars(select(AssistantRun).where(AssistantRun.user_id == user.id))
+    return [
+        {"resultat": run.id, "pieces": run.attachments, "donnees": run.data}
+        for run in rows
+        if run.attachments
+    ]
+
+
+# The general export lists the runs; this adds the files, tables and passages they carry.
+dsr.register_exporter("fichiers_des_resultats_d_assistants", _export_attachments)

@@ -18,11 +18,18 @@ from tests.documents import table_files
 
 def _file_part(name: str, data: bytes) -> dict[str, object]:
     encoded = base64.b64encode(data).decode()
-    return {"type": "file", "file": {"filename": name, "file_data": f"data:application/octet-stream;base64,{encoded}"}}
+    return {
+        "type": "file",
+        "file": {"filename": name, "file_data": f"data:application/octet-stream;base64,{encoded}"},
+    }
 
 
 def _ask(client: TestClient, token: str, assistant: str, content: object, **extra: object):
-    body = {"model": f"assistant:{assistant}", "messages": [{"role": "user", "content": content}], **extra}
+    body = {
+        "model": f"assistant:{assistant}",
+        "messages": [{"role": "user", "content": content}],
+        **extra,
+    }
     return client.post("/v1/chat/completions", json=body, headers=_auth(token))
 
 
@@ -66,7 +73,12 @@ def test_a_text_too_long_for_the_context_says_by_how_much(
     client: TestClient, personas: Personas
 ) -> None:
     notes = "Le conseil municipal a débattu longuement du budget de la voirie. " * 900
-    resp = _ask(client, _token(client, "agent"), "compte-rendu", json.dumps({"titre": "Conseil", "notes": notes}))
+    resp = _ask(
+        client,
+        _token(client, "agent"),
+        "compte-rendu",
+        json.dumps({"titre": "Conseil", "notes": notes}),
+    )
     assert resp.status_code == 422
     message = resp.json()["error"]["message"]
     assert "« Notes brutes ou transcription » est trop long pour le modèle" in message

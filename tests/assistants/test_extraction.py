@@ -144,3 +144,28 @@ def test_others_cannot_see_or_change_the_tables(client: TestClient, personas: Pe
     assert (
         client.post(f"/resultats/{run_id}/tableaux", data={"garder": "1"}).status_code == 403
     )  # CSRF
+
+
+def test_batch_and_table_routes_need_login_and_csrf(client: TestClient, personas: Personas) -> None:
+    for path in ("/assistants/tri-demandes/lot", "/resultats/1/lot", "/resultats/1/tableaux",
+                 "/resultats/1/tableaux/1"):  # fmt: skip
+        resp = client.post(path, follow_redirects=False)
+        assert resp.status_code == 303 and resp.headers["location"].startswith("/connexion")
+    login_as(client, "agent")
+    assert client.post("/assistants/tri-demandes/lot").status_code == 403  # no CSRF token
+    assert client.get("/resultats/999/tableaux/1").status_code == 404
+
+
+def test_the_user_data_export_carries_the_files_read(
+    client: TestClient, personas: Personas
+) -> None:
+    from civia.governance import dsr
+
+    headers = login_as(client, "agent")
+    _upload(client, headers, files.budget_pdf(), "rapport.pdf")
+    with client.app.state.sessions() as db:  # type: ignore[attr-defined]
+        from civia.db.models import User
+
+        export = dsr.export_user(db, db.get(User, personas["agent"].id))
+    carried = export["fichiers_des_resultats_d_assistants"]
+    assert carried[0]["pieces"]["fichier"]["filename"] == "rapport.pdf"
