@@ -173,13 +173,22 @@ async def run(
             break
         if attempt == 2:
             raise StructuredOutputError(f"structured output still invalid: {problem}")
-        if call.finish_reason == "length":  # cut off: the same request would be cut again
-            system = ChatMessage("system", f"{messages[0].content}\n{BE_BRIEF}")
-            messages = [system, *messages[1:]]
-        else:
-            ask = (
-                f"Ta réponse est invalide ({problem}). Renvoie uniquement l'objet JSON corrigé, "
-                "complet et conforme au schéma."
-            )
-            messages = [*messages, ChatMessage("assistant", call.text), ChatMessage("user", ask)]
+        messages = repair_messages(
+            messages, answer=call.text, finish_reason=call.finish_reason, problem=problem
+        )
     yield result
+
+
+def repair_messages(
+    messages: list[ChatMessage], *, answer: str, finish_reason: str, problem: str
+) -> list[ChatMessage]:
+    """The second attempt. A cut-off answer is not shown again (the same request would be cut
+    again, and a user turn saying so ends up copied into a field): the system prompt asks for
+    brevity instead. An invalid one is shown with what is wrong."""
+    if finish_reason == "length":
+        return [ChatMessage("system", f"{messages[0].content}\n{BE_BRIEF}"), *messages[1:]]
+    ask = (
+        f"Ta réponse est invalide ({problem}). Renvoie uniquement l'objet JSON corrigé, "
+        "complet et conforme au schéma."
+    )
+    return [*messages, ChatMessage("assistant", answer), ChatMessage("user", ask)]

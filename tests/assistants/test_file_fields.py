@@ -106,3 +106,28 @@ def test_uploaded_docx_comes_back_in_french_with_its_table(
     out = docx.Document(io.BytesIO(client.get(f"{url}/export/docx").content))
     assert out.tables and len(out.tables[0].rows) == 3  # header + 2 rows, as in the original
     assert any(p.style.name.startswith("Heading") for p in out.paragraphs)
+
+
+def test_a_referent_adds_a_file_field_in_the_builder(client: TestClient, personas: Personas) -> None:
+    headers = login_as(client, "referent")
+    form = {
+        "id": "resume-note", "name": "Résumé de note", "description": "", "category": "Rédaction",
+        "icon": "📝", "instructions": "Tu résumes des notes de service en français.",
+        "prompt": "Résume : {{ note }}", "sharing": "service", "output.kind": "text",
+        "fields.0.name": "note", "fields.0.label": "Note à résumer", "fields.0.kind": "file",
+        "fields.0.required": "true", "action": "save",
+    }  # fmt: skip
+    resp = client.post("/atelier/nouveau", data=form, headers=headers, follow_redirects=False)
+    assert resp.status_code == 303, page_text(resp)[-1500:]
+    page = client.get("/assistants/resume-note").text  # the owner tries the draft
+    assert 'type="file"' in page and 'enctype="multipart/form-data"' in page
+    resp = client.post(
+        "/assistants/resume-note", files={"note": ("note.docx", table_files.english_docx(), "x")},
+        headers=headers, follow_redirects=False,
+    )  # fmt: skip
+    assert resp.status_code == 303
+    with client.app.state.sessions() as db:  # type: ignore[attr-defined]
+        run = db.get(AssistantRun, int(resp.headers["location"].rsplit("/", 1)[1]))
+        job = db.get(Job, run.job_id)
+        assert job.kind == "assistants.document" and job.queue == "assistants"
+        assert run.attachments["note"]["filename"] == "note.docx"
