@@ -131,3 +131,59 @@ def test_a_referent_adds_a_file_field_in_the_builder(client: TestClient, persona
         job = db.get(Job, run.job_id)
         assert job.kind == "assistants.document" and job.queue == "assistants"
         assert run.attachments["note"]["filename"] == "note.docx"
+
+
+@pytest.mark.model
+def test_a_cut_translation_says_so(client: TestClient, personas: Personas) -> None:
+    """finish_reason=length on a text assistant: the result carries a warning, not silence."""
+    import asyncio
+
+    from civia.assistants.catalogue import builtins
+    from civia.assistants.runner import TRUNCATED_FR, RunResult, run
+    from civia.chat.gateway import CallContext
+
+    app = client.app
+    spec = builtins()["traduction"]
+    with app.state.sessions() as db:  # type: ignore[attr-defined]
+        target = app.state.gateway.resolve(db, personas.tenant.id)  # type: ignore[attr-defined]
+    ctx = CallContext(tenant_id=personas.tenant.id, user_id=personas["agent"].id,
+                      service_id=None, source="web", assistant_id=spec.id)  # fmt: skip
+
+    async def go() -> RunResult:
+        outcome = RunResult()
+        values = {"texte": "The town hall is open from Monday to Friday, 9 am to 5 pm.",
+                  "langue": "anglais", "fichier": ""}  # fmt: skip
+        async for item in run(spec, values, context={}, gateway=app.state.gateway, ctx=ctx,  # type: ignore[attr-defined]
+                              target=target, max_tokens=6):  # fmt: skip
+            if isinstance(item, RunResult):
+                outcome = item
+        return outcome
+
+    outcome = asyncio.run(go())
+    assert outcome.truncated and outcome.warning == TRUNCATED_FR
+
+
+def test_the_warning_is_shown_beside_the_draft(client: TestClient, personas: Personas) -> None:
+    from civia.assistants.runner import TRUNCATED_FR
+
+    with client.app.state.sessions() as db:  # type: ignore[attr-defined]
+        run = AssistantRun(tenant_id=personas.tenant.id, user_id=personas["agent"].id,
+                           assistant_id="traduction", inputs={"texte": "x"}, status="draft",
+                           draft="La mairie est ouverte du", warning=TRUNCATED_FR)  # fmt: skip
+        db.add(run)
+        db.commit()
+        run_id = run.id
+    login_as(client, "agent")
+    assert "Le texte a été coupé" in page_text(client.get(f"/resultats/{run_id}"))
+
+
+def test_the_stream_never_runs_a_job_backed_run(client: TestClient, personas: Personas) -> None:
+    from tests.chat.helpers import events
+
+    headers = login_as(client, "agent")
+    resp = _translate(client, headers, table_files.english_docx(), "guide.docx")
+    url = resp.headers["location"]
+    final = events(client.get(f"{url}/flux").text)[-1]
+    assert final[1]["status"] == "busy"  # left to the job, the whole document is not prompted
+    with client.app.state.sessions() as db:  # type: ignore[attr-defined]
+        assert db.get(AssistantRun, int(url.rsplit("/", 1)[1])).status == "pending"

@@ -144,7 +144,7 @@ def stream(request: Request, db: Db, user: CurrentUser, run_id: int) -> Response
     found = _run(db, user, run_id)
     spec = _spec(db, user, found.assistant_id)
     _allowed(db, user, spec)
-    claimed = affected(
+    claimed = found.job_id is None and affected(  # a background job computes the others
         db.execute(
             update(AssistantRun)
             .where(AssistantRun.id == found.id, AssistantRun.status == "pending")
