@@ -23,17 +23,24 @@ class ExtractionError(ValueError):
     """French message for the agent."""
 
 
-def _words(table: dict[str, Any]) -> set[str]:
-    text = " ".join(
-        [table.get("caption", ""), *table["header"], *(c for r in table["rows"] for c in r)]
+def _titles(table: dict[str, Any]) -> set[str]:
+    return set(
+        terms(" ".join([table.get("caption", ""), table.get("sheet", ""), *table["header"]]))
     )
-    return set(terms(text))
+
+
+def _cells(table: dict[str, Any]) -> set[str]:
+    return set(terms(" ".join(c for r in table["rows"] for c in r)))
 
 
 def initial_data(attachment: dict[str, Any], wish: str) -> dict[str, Any]:
+    """All tables, the ones matching the agent's wish pre-selected: by their title (caption,
+    sheet, header) when some match, else by their cells; all of them when none match."""
     tables = [dict(t) for t in attachment["tables"]]
     wanted = set(terms(wish)) if wish.strip() else set()
-    matching = {t["number"] for t in tables if wanted & _words(t)} if wanted else set()
+    matching = {t["number"] for t in tables if wanted & _titles(t)} if wanted else set()
+    if wanted and not matching:
+        matching = {t["number"] for t in tables if wanted & _cells(t)}
     for table in tables:
         table["selected"] = table["number"] in matching if matching else True
     return {"tables": tables, "matched": sorted(matching)}
