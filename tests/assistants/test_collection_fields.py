@@ -171,3 +171,19 @@ def test_reply_to_a_citizen_draws_on_the_faq_collection(
     assert isinstance(data["reponse_humaine_necessaire"], bool) and data["raison"].strip()
     assert "3,50" in draft  # the price comes from the FAQ, not from the model's imagination
     assert "Passages consultés" in page_text(client.get(url))
+
+
+@pytest.mark.model
+def test_faq_from_a_collection_through_the_api(
+    client: TestClient, personas: Personas, collections: dict[str, int]
+) -> None:
+    import json
+
+    from tests.api.test_openai_api import _auth, _token
+
+    body = {"model": "assistant:faq", "messages": [{"role": "user", "content": json.dumps(
+        {"sujet": "Tarifs de la cantine", "collection": collections["faq"]})}]}  # fmt: skip
+    resp = client.post("/v1/chat/completions", json=body, headers=_auth(_token(client, "agent")))
+    assert resp.status_code == 200, resp.text
+    content = resp.json()["choices"][0]["message"]["content"]
+    assert f"(/documents/{collections['document']}#passage-" in content  # cited with its link

@@ -108,7 +108,9 @@ def test_uploaded_docx_comes_back_in_french_with_its_table(
     assert any(p.style.name.startswith("Heading") for p in out.paragraphs)
 
 
-def test_a_referent_adds_a_file_field_in_the_builder(client: TestClient, personas: Personas) -> None:
+def test_a_referent_adds_a_file_field_in_the_builder(
+    client: TestClient, personas: Personas
+) -> None:
     headers = login_as(client, "referent")
     form = {
         "id": "resume-note", "name": "Résumé de note", "description": "", "category": "Rédaction",

@@ -43,7 +43,9 @@ def test_reply_decides_the_human_flag_after_its_reason() -> None:
 
 
 def test_translation_prompt_says_french() -> None:
-    messages = build_messages(builtins()["traduction"], {"texte": "Hello", "langue": "anglais", "fichier": ""}, CONTEXT)
+    messages = build_messages(
+        builtins()["traduction"], {"texte": "Hello", "langue": "anglais", "fichier": ""}, CONTEXT
+    )
     assert "Traduis en français" in messages[1].content and "français" in messages[0].content
 
 
