@@ -842,7 +842,8 @@ def repeated(text: str) -> bool:
 
 
 def source_text(values: dict[str, str]) -> str:
-    return "\n".join([*values.values(), *CONTEXT.values()])
+    context = [v for v in CONTEXT.values() if isinstance(v, str)]  # not the service list
+    return "\n".join([*values.values(), *context])
 
 
 def _has(text: str, *words: str) -> bool:
