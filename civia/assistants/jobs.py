@@ -17,7 +17,7 @@ from civia.assistants import builder, files
 from civia.assistants.context import assistant_context
 from civia.assistants.models import AssistantRun
 from civia.assistants.prepare import prompt_values
-from civia.assistants.runner import TRUNCATED_FR, RunResult, run
+from civia.assistants.runner import TRUNCATED_FR, run_to_end
 from civia.assistants.spec import AssistantSpec, FieldKind
 from civia.chat.gateway import CallContext, Gateway
 from civia.db.base import utcnow
@@ -52,16 +52,6 @@ def _save(ctx: JobContext, run_id: int, **values: Any) -> None:
             db.commit()
 
 
-async def _one(
-    spec: AssistantSpec, values: dict[str, str], *, gateway: Gateway, setup: dict[str, Any]
-) -> RunResult:
-    outcome = RunResult()
-    async for item in run(spec, values, gateway=gateway, **setup):
-        if isinstance(item, RunResult):
-            outcome = item
-    return outcome
-
-
 def _setup(ctx: JobContext, db: Session, user: User, spec: AssistantSpec) -> dict[str, Any]:
     gateway = Gateway(ctx.settings, ctx.sessions)
     try:
@@ -94,7 +84,7 @@ def process_document(ctx: JobContext) -> dict[str, Any]:
             ctx.progress(index / len(parts), f"Partie {index + 1} sur {len(parts)}")
             try:
                 outcome = asyncio.run(
-                    _one(spec, {**values, field: parts[index]}, gateway=gateway, setup=setup)
+                    run_to_end(spec, {**values, field: parts[index]}, gateway=gateway, **setup)
                 )
             except ProviderError as exc:
                 raise JobError(f"{exc.message_fr} (partie {index + 1} sur {len(parts)})") from None
@@ -147,7 +137,7 @@ def process_batch(ctx: JobContext) -> dict[str, Any]:
             ctx.progress(index / total, f"Demande {index + 1} sur {total}")
             text = batches.row_text(lot, lot["rows"][index])
             try:
-                outcome = asyncio.run(_one(spec, {main: text}, gateway=gateway, setup=setup))
+                outcome = asyncio.run(run_to_end(spec, {main: text}, gateway=gateway, **setup))
                 results.append(dict(outcome.data or {}))
             except ProviderError as exc:  # one bad row does not stop the batch
                 results.append({"error": exc.message_fr})

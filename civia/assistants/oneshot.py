@@ -5,7 +5,6 @@ single model call, returned as one `RunResult`."""
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -13,18 +12,10 @@ from civia.assistants import extraction, files
 from civia.assistants.context import assistant_context
 from civia.assistants.models import AssistantRun
 from civia.assistants.prepare import Upload, prepare
-from civia.assistants.runner import TRUNCATED_FR, RunResult, run
+from civia.assistants.runner import TRUNCATED_FR, RunResult, run_to_end
 from civia.assistants.spec import AssistantSpec, FieldKind
 from civia.chat.gateway import CallContext, Gateway
 from civia.db.models import User
-
-
-async def _call(spec: AssistantSpec, values: dict[str, str], **setup: Any) -> RunResult:
-    outcome = RunResult()
-    async for item in run(spec, values, **setup):
-        if isinstance(item, RunResult):
-            outcome = item
-    return outcome
 
 
 async def complete(
@@ -62,12 +53,12 @@ async def complete(
     setup = {"context": context, "gateway": gateway, "ctx": ctx, "target": target,
              "sources": prepared.sources}  # fmt: skip
     if prepared.mode == "stream":
-        return await _call(spec, prepared.values, **setup)
+        return await run_to_end(spec, prepared.values, **setup)
     field = next(f.name for f in spec.fields_of(FieldKind.FILE) if f.name in prepared.attachments)
     total = RunResult()
     texts = []
     for part in files.batches(prepared.attachments[field]["blocks"]):
-        outcome = await _call(spec, {**prepared.values, field: part}, **setup)
+        outcome = await run_to_end(spec, {**prepared.values, field: part}, **setup)
         texts.append(outcome.markdown.strip())
         total.truncated = total.truncated or outcome.truncated
         total.attempts += outcome.attempts

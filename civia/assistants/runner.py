@@ -179,6 +179,15 @@ async def run(
     yield result
 
 
+async def run_to_end(spec: AssistantSpec, values: dict[str, str], **kwargs: Any) -> RunResult:
+    """`run` without streaming: its final RunResult (background jobs, the API)."""
+    outcome = RunResult()
+    async for item in run(spec, values, **kwargs):
+        if isinstance(item, RunResult):
+            outcome = item
+    return outcome
+
+
 def repair_messages(
     messages: list[ChatMessage], *, answer: str, finish_reason: str, problem: str
 ) -> list[ChatMessage]:
