@@ -41,7 +41,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.assistants_extraction import section as extraction_section  # noqa: E402
 from bench.common import Machine, p50, percentile, table, write_results  # noqa: E402
+from bench.data.more_inputs import MORE  # noqa: E402
 from civia.assistants.catalogue import builtins  # noqa: E402
 from civia.assistants.inputs import validate_inputs  # noqa: E402
 from civia.assistants.runner import RunResult, StructuredOutputError, run  # noqa: E402
@@ -60,6 +62,7 @@ CONTEXT = {
     "services": "Population; Urbanisme; Voirie; Enfance; Finances",
 }
 SERVICES = [s.strip() for s in CONTEXT["services"].split(";")]
+CONTEXT["service_list"] = SERVICES  # type: ignore[assignment]  # tri's service enum
 
 # --- inputs ----------------------------------------------------------------------------------
 # Keys starting with "_" are expectations used by the checks, never sent to the model.
@@ -629,6 +632,9 @@ INPUTS: dict[str, list[dict[str, Any]]] = {
     ],
 }
 
+for _aid, _more in MORE.items():  # 20 varied inputs per assistant in all
+    INPUTS[_aid].extend(_more)
+
 # --- the gateway, in memory ------------------------------------------------------------------
 
 
@@ -836,7 +842,8 @@ def repeated(text: str) -> bool:
 
 
 def source_text(values: dict[str, str]) -> str:
-    return "\n".join([*values.values(), *CONTEXT.values()])
+    context = [v for v in CONTEXT.values() if isinstance(v, str)]  # not the service list
+    return "\n".join([*values.values(), *context])
 
 
 def _has(text: str, *words: str) -> bool:
@@ -867,7 +874,8 @@ def check_courrier(o: Outcome, data: dict[str, Any]) -> dict[str, bool]:
 
 
 def check_arrete(o: Outcome, data: dict[str, Any]) -> dict[str, bool]:
-    articles, visas = data.get("articles", []), data.get("visas", [])
+    articles = data.get("dispositions", data.get("articles", []))
+    visas = data.get("visas", [])
     considerants = data.get("considerants", [])
     return {
         "article text starts with 'Article N' (numbered twice)": any(
@@ -960,7 +968,10 @@ LIMITS = {"X": 280, "Facebook": 500, "LinkedIn": 1300, "Instagram": 2200}
 
 def check_reseaux(o: Outcome, data: dict[str, Any]) -> dict[str, bool]:
     asked = [r.strip() for r in o.values["reseaux"].split(",")]
-    pubs = data.get("publications", [])
+    nested = data.get("publications", [])
+    pubs = [  # one entry per variant: {reseau, texte, hashtags}
+        {"reseau": p["reseau"], **v} for p in nested for v in p.get("variantes", [p])
+    ]
     per = Counter(p["reseau"] for p in pubs)
 
     def full(p: dict[str, Any]) -> str:
@@ -1022,7 +1033,8 @@ def check_swot(o: Outcome, data: dict[str, Any]) -> dict[str, bool]:
             }
         )
         < sum(len(data[k]) for k in ("forces", "faiblesses", "opportunites", "menaces")),
-        "assumptions not flagged (no 'hypothèse')": "hypoth" not in json.dumps(data).lower(),
+        "assumptions not flagged (no 'hypothèse')": not data.get("hypotheses")
+        and "hypoth" not in json.dumps(data).lower(),
         "item longer than 25 words": any(
             len(s.split()) > 25
             for k in ("forces", "faiblesses", "opportunites", "menaces")
@@ -1729,7 +1741,8 @@ class Dump:
 
 async def amain(args: argparse.Namespace) -> None:
     specs = builtins()
-    form_ids = [aid for aid, s in specs.items() if not s.is_chat]
+    # the table extraction calls no model: measured on generated files (part "extraction")
+    form_ids = [aid for aid, s in specs.items() if not s.is_chat and s.output.kind != "tables"]
     missing = set(form_ids) - set(INPUTS)
     if missing:
         raise SystemExit(f"no inputs written for: {', '.join(sorted(missing))}")
@@ -1742,6 +1755,10 @@ async def amain(args: argparse.Namespace) -> None:
     if bad:
         raise SystemExit(f"unknown variant(s): {', '.join(sorted(bad))}")
 
+    if args.part == "extraction":
+        text, _ = extraction_section()
+        print(text)
+        return
     app = Settings()
     overrides: dict[str, Any] = {
         "provider_timeout_s": args.timeout,
@@ -1796,6 +1813,8 @@ async def amain(args: argparse.Namespace) -> None:
         }
     )
     markdown = report(machine, info, results, specs, correction)
+    if args.part == "both":
+        markdown += "\n" + extraction_section()[0]
     full = info.full
     if full or args.write:
         write_results("assistants", markdown)
@@ -1857,7 +1876,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=None, help="inputs per assistant (default all)")
     parser.add_argument("--only", action="append", default=[], help="assistant id (repeatable)")
-    parser.add_argument("--part", choices=["both", "assistants", "correction"], default="both")
+    parser.add_argument(
+        "--part", choices=["both", "assistants", "correction", "extraction"], default="both"
+    )
     parser.add_argument("--correction-limit", type=int, default=None, help="first N sentences")
     parser.add_argument(
         "--variants",

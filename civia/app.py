@@ -51,6 +51,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from civia.api import openai as openai_api
     from civia.web.routes import (
         admin,
+        assistant_launch,
         assistants,
         auth,
         builder,
@@ -69,7 +70,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(auth.router)
     app.include_router(home.router)  # its "/" carries the charter gate itself (/sante stays open)
     gate = [Depends(governance.require_charter)]
-    for module in (chat, assistants, builder, tokens, admin, jobs, documents, doc_admin, meetings):
+    routers = (chat, assistant_launch, assistants, builder, tokens, admin, jobs)
+    for module in (*routers, documents, doc_admin, meetings):
         app.include_router(module.router, dependencies=gate)
     # Streamed uploads check session, charter and CSRF themselves (before writing to disk).
     app.include_router(doc_upload.router)
@@ -81,6 +83,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(openai_api.router)
     governance.install(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    from civia.web.upload_limit import UploadLimit
+
+    app.add_middleware(UploadLimit, settings=settings)
     _install_handlers(app)
     return app
 

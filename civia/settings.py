@@ -66,8 +66,12 @@ class Settings(BaseSettings):
         True, description="Run background jobs in the web process (off when `civia worker` runs)"
     )
     job_queues: str = Field(
-        "ingestion=1,transcription=1",
-        description="Worker threads per job queue, e.g. ingestion=1,transcription=1",
+        "ingestion=1,transcription=1,assistants=1",
+        description="Worker threads per job queue, e.g. ingestion=1,transcription=1,assistants=1 "
+        "(assistants: documents and CSV batches worked through by an assistant)",
+    )
+    assistant_upload_max_mb: int = Field(
+        30, ge=1, le=500, description="Largest file an assistant's form accepts (MB)"
     )
     max_audio_mb: int = Field(
         500,

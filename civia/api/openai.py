@@ -15,10 +15,8 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from civia.assistants import access
-from civia.assistants.context import assistant_context
-from civia.assistants.inputs import InputError, validate_inputs
-from civia.assistants.runner import RunResult, run
+from civia.assistants import access, api_files, oneshot
+from civia.assistants.inputs import InputError
 from civia.assistants.spec import AssistantSpec, FieldKind
 from civia.auth import api_tokens
 from civia.chat.gateway import CallContext, CallResult, Resolved
@@ -59,9 +57,19 @@ ApiUser = Annotated[User, Depends(api_user)]
 
 
 class InMessage(BaseModel):
+    """`content` is a string, or OpenAI content parts: `text` parts, and `file` parts
+    (`{"file": {"filename": …, "file_data": "data:…;base64,…"}}`) for assistants with a file
+    field."""
+
     model_config = ConfigDict(extra="ignore")
     role: Literal["system", "user", "assistant"]
-    content: str
+    content: str | list[dict[str, Any]]
+
+    @property
+    def text(self) -> str:
+        if isinstance(self.content, str):
+            return self.content
+        return "\n".join(str(p.get("text", "")) for p in self.content if p.get("type") == "text")
 
 
 class StreamOptions(BaseModel):
@@ -99,7 +107,7 @@ def list_models(request: Request, db: Db, user: ApiUser) -> dict[str, Any]:
 @router.post("/chat/completions", response_model=None)
 async def chat_completions(request: Request, db: Db, user: ApiUser, body: CompletionIn) -> Response:
     settings = request.app.state.settings
-    messages = [ChatMessage(m.role, m.content) for m in body.messages]
+    messages = [ChatMessage(m.role, m.text) for m in body.messages]
     total = sum(len(m.content) for m in messages)
     if total > settings.max_message_chars * 4:
         raise ApiError(413, f"Messages trop longs ({total} caractères).")
@@ -216,15 +224,6 @@ async def _form_assistant(
     last = next((m for m in reversed(body.messages) if m.role == "user"), None)
     if last is None:
         raise ApiError(422, "Aucun message utilisateur.")
-    try:
-        values = validate_inputs(spec, form_values(spec, last.content))
-    except InputError as exc:
-        raise ApiError(422, " ".join(exc.errors.values())) from None
-    gateway = request.app.state.gateway
-    try:
-        target = gateway.resolve(db, user.tenant_id)
-    except ProviderError as exc:
-        raise ApiError(404, exc.message_fr, "not_found_error") from None
     ctx = CallContext(
         tenant_id=user.tenant_id,
         user_id=user.id,
@@ -234,21 +233,25 @@ async def _form_assistant(
         sensitivity=spec.sensitivity.value,
         request_id=request.state.request_id,
     )
-    context = assistant_context(db, user.tenant)
-    outcome = RunResult()
+    settings = request.app.state.settings
+    max_bytes = int(settings.assistant_upload_max_mb) * 1_000_000
     try:
-        async for item in run(
-            spec, values, context=context, gateway=gateway, ctx=ctx, target=target
-        ):
-            if isinstance(item, RunResult):
-                outcome = item
+        outcome = await oneshot.complete(
+            db, user=user, spec=spec, raw=form_values(spec, last.text),
+            uploads=api_files.uploads(spec, last.content, max_bytes=max_bytes),
+            gateway=request.app.state.gateway, ctx=ctx, max_bytes=max_bytes,
+        )  # fmt: skip
+    except InputError as exc:
+        raise ApiError(422, " ".join(exc.errors.values())) from None
     except ProviderError as exc:
         raise ApiError(502, f"{exc.message_fr} (réf. {ctx.request_id})", "provider_error") from None
     name = f"assistant:{spec.id}"
     result = CallResult(text=outcome.markdown, usage=outcome.usage)
+    result.finish_reason = outcome.finish_reason if outcome.truncated else "stop"
     if body.stream:
         return StreamingResponse(_replay(ctx, name, result), media_type="text/event-stream")
-    return JSONResponse(_completion(ctx, name, result) | {"civia": {"data": outcome.data}})
+    extra = {"data": outcome.data, "warning": outcome.warning}
+    return JSONResponse(_completion(ctx, name, result) | {"civia": extra})
 
 
 def _completion(ctx: CallContext, name: str, result: CallResult) -> dict[str, Any]:
@@ -275,7 +278,8 @@ async def _replay(ctx: CallContext, name: str, result: CallResult) -> AsyncItera
         "created": int(time.time()),
         "model": name,
     }
-    for delta, finish in (({"role": "assistant", "content": result.text}, None), ({}, "stop")):
+    ending = result.finish_reason
+    for delta, finish in (({"role": "assistant", "content": result.text}, None), ({}, ending)):
         payload = {**base, "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}
         yield f"data: {json.dumps(payload, ensure_ascii=False)}\n\n"
     yield "data: [DONE]\n\n"

@@ -36,6 +36,7 @@ from civia.assistants.spec import (
     Sharing,
     Status,
     from_import,
+    without_collections,
 )
 from civia.db.base import utcnow
 from civia.db.engine import affected
@@ -216,6 +217,23 @@ def find_for_owner(db: Session, user: User, assistant_id: str) -> AssistantSpec 
 # --- Definitions and their versions.
 
 
+def check_collections(db: Session, *, user: User, spec: AssistantSpec) -> None:
+    """A référent fixes only a collection they may read themselves."""
+    from civia.documents.permissions import readable_collection_ids
+
+    fixed = [(i, f) for i, f in enumerate(spec.fields) if f.collection_id is not None]
+    if not fixed:
+        return
+    readable = set(readable_collection_ids(db, user))
+    errors = {
+        f"fields.{i}.collection_id": "choisissez une collection que vous pouvez consulter"
+        for i, f in fixed
+        if f.collection_id not in readable
+    }
+    if errors:
+        raise BuilderError(errors)
+
+
 def _stored(spec: AssistantSpec) -> dict[str, Any]:
     return spec.model_dump(mode="json", exclude=set(GOVERNED))
 
@@ -260,6 +278,7 @@ def create(
             "demandez à un administrateur de le faire."
         )
     _check_slug(db, user=user, slug=spec.id)
+    check_collections(db, user=user, spec=spec)
     row = AssistantDefinition(
         tenant_id=user.tenant_id,
         slug=spec.id,
@@ -309,6 +328,7 @@ def save(
     stored = _stored(spec)
     if stored == row.spec and sharing.value == row.sharing and base_version == row.version:
         return False
+    check_collections(db, user=user, spec=spec)
     done = affected(
         db.execute(
             update(AssistantDefinition)
@@ -432,7 +452,9 @@ def dump_yaml(data: dict[str, Any]) -> str:
 
 
 def export_yaml(spec: AssistantSpec, *, origin: str) -> str:
-    data = spec.model_dump(mode="json", exclude=set(GOVERNED), exclude_defaults=True)
+    data = without_collections(
+        spec.model_dump(mode="json", exclude=set(GOVERNED), exclude_defaults=True)
+    )
     header = (
         f"# Assistant Civia « {spec.name} », partagé par {origin} le {date.today():%d/%m/%Y}.\n"
         "# La sensibilité des données, le statut et le partage ne sont pas exportés :\n"
@@ -536,7 +558,7 @@ def import_file(
     db: Session, *, user: User, content: bytes, slug: str = ""
 ) -> tuple[AssistantDefinition, list[str]]:
     """A draft of the importing user's service; also returns the governed keys ignored."""
-    data = read_import(content)
+    data = without_collections(read_import(content))
     if slug.strip():
         data["id"] = slug.strip()
     ignored = sorted(k for k in data if k in GOVERNED)
@@ -560,12 +582,12 @@ def import_file(
 
 SCALARS = (
     "id", "name", "description", "category", "icon", "instructions", "prompt",
-    "time_saved_minutes", "max_tokens", "temperature", "transparency", "sharing",
-    "output.kind", "output.json_schema", "output.template", "output.compare_with",
-    "output.letterhead", "output.diff", "base_version",
+    "time_saved_minutes", "max_tokens", "temperature", "repeat_penalty", "transparency",
+    "sharing", "output.kind", "output.json_schema", "output.template", "output.compare_with",
+    "output.letterhead", "output.diff", "output.batch", "base_version",
 )  # fmt: skip
 ROW = ("name", "label", "kind", "required", "help", "placeholder", "default", "choices",
-       "max_length")  # fmt: skip
+       "max_length", "collection_id")  # fmt: skip
 MAX_ROWS = 40
 
 
@@ -611,12 +633,14 @@ def state_from_spec(spec: AssistantSpec, *, sharing: str, base_version: int = 0)
         "category": spec.category, "icon": spec.icon, "instructions": spec.instructions,
         "prompt": spec.prompt, "time_saved_minutes": str(spec.time_saved_minutes),
         "max_tokens": str(spec.max_tokens), "temperature": str(spec.temperature),
+        "repeat_penalty": str(spec.repeat_penalty),
         "transparency": spec.transparency, "sharing": sharing, "output.kind": out.kind,
         "output.json_schema": json.dumps(out.json_schema, ensure_ascii=False, indent=2)
         if out.json_schema else "",
         "output.template": out.template, "output.compare_with": out.compare_with,
         "output.letterhead": "true" if out.letterhead else "",
         "output.diff": "true" if out.diff else "", "base_version": str(base_version),
+        "output.batch": "true" if out.batch else "",
     }  # fmt: skip
     rows = [
         {
@@ -625,6 +649,7 @@ def state_from_spec(spec: AssistantSpec, *, sharing: str, base_version: int = 0)
             "required": "true" if f.required else "",
             "choices": "\n".join(f.choices),
             "max_length": str(f.max_length),
+            "collection_id": str(f.collection_id or ""),
         }
         for f in spec.fields
     ]
@@ -634,7 +659,9 @@ def state_from_spec(spec: AssistantSpec, *, sharing: str, base_version: int = 0)
 def default_state() -> FormState:
     fields = AssistantSpec.model_fields
     values = dict.fromkeys(SCALARS, "")
-    for name in ("icon", "time_saved_minutes", "max_tokens", "temperature", "transparency"):
+    for name in (
+        "icon", "time_saved_minutes", "max_tokens", "temperature", "repeat_penalty", "transparency",
+    ):  # fmt: skip
         values[name] = str(fields[name].default)
     values.update({"sharing": Sharing.SERVICE.value, "output.kind": "text", "base_version": "0"})
     return FormState(values=values, rows=[blank_row()])
@@ -657,12 +684,15 @@ def from_form(state: FormState) -> tuple[AssistantSpec, Sharing]:
         item["choices"] = [c.strip() for c in row["choices"].splitlines() if c.strip()]
         if row["max_length"].strip():
             item["max_length"] = row["max_length"].strip()
+        if row.get("collection_id", "").strip():
+            item["collection_id"] = row["collection_id"].strip()
         fields.append(item)
     output: dict[str, Any] = {
         "kind": v["output.kind"] or "text",
         "formats": state.formats,
         "letterhead": v["output.letterhead"] == "true",
         "diff": v["output.diff"] == "true",
+        "batch": v["output.batch"] == "true",
         "compare_with": v["output.compare_with"].strip(),
     }
     if output["kind"] == "structured":
@@ -677,7 +707,7 @@ def from_form(state: FormState) -> tuple[AssistantSpec, Sharing]:
         output=output,
         transparency=v["transparency"],
     )
-    for name in ("time_saved_minutes", "max_tokens", "temperature"):
+    for name in ("time_saved_minutes", "max_tokens", "temperature", "repeat_penalty"):
         if v[name].strip():
             data[name] = v[name].strip().replace(",", ".")
     try:

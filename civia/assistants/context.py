@@ -33,6 +33,7 @@ def assistant_context(db: Session, tenant: Tenant) -> dict[str, Any]:
         "autorite": profile.get("autorite") or f"L'autorité territoriale de {tenant.name}",
         "signataire": profile.get("signataire", ""),
         "services": "; ".join(services),
+        "service_list": list(services),
     }
 
 

@@ -38,6 +38,13 @@ class AssistantRun(Base, Timestamped):
     comment: Mapped[str] = mapped_column(Text, default="")
     time_saved_minutes: Mapped[int] = mapped_column(Integer, default=0)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # What the run read besides the form: files (name, format, extracted blocks or tables) and
+    # the numbered passages of collections, keyed by field name; "sources" lists the passages.
+    attachments: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # Shown beside a usable draft (a cut-off answer, rows left unclassified…), in French.
+    warning: Mapped[str] = mapped_column(Text, default="")
+    # The background job computing this run (uploaded documents, CSV batches), if any.
+    job_id: Mapped[int | None] = mapped_column(ForeignKey("jobs.id", ondelete="SET NULL"))
 
 
 class AssistantDefinition(Base, Timestamped):

@@ -1,8 +1,9 @@
 """Run an assistant: form values → prompt → model → (validated JSON →) Markdown draft.
 
 Structured outputs hold on small models through constrained decoding (a JSON-schema grammar on
-llama.cpp, `response_format` on OpenAI-compatible servers), then validation, then one repair
-attempt that shows the model its error; a clear French message if it still fails.
+llama.cpp, `response_format` on OpenAI-compatible servers), the schema described in words in
+the system prompt, validation, then one repair attempt that shows the model its error; a clear
+French message if it still fails.
 """
 
 from __future__ import annotations
@@ -14,9 +15,22 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
+from civia.assistants import grounded
+from civia.assistants import schema as schemas
 from civia.assistants.spec import JINJA, AssistantSpec
 from civia.chat.gateway import CallContext, CallResult, Gateway, Resolved
 from civia.providers.base import ChatChunk, ChatMessage, ChatRequest, ProviderError
+
+# Appended to the system prompt (never said as a user turn, which the model would answer or
+# copy into a field) when the first answer ran into max_tokens.
+BE_BRIEF = (
+    "Contrainte de longueur : chaque texte tient en une ou deux phrases courtes et chaque "
+    "liste en peu d'éléments, sans répétition."
+)
+TRUNCATED_FR = (
+    "Le texte a été coupé : le modèle a atteint la longueur maximale de sa réponse et la fin "
+    "manque. Complétez-le, ou relancez avec un texte plus court."
+)
 
 
 class StructuredOutputError(ProviderError):
@@ -34,28 +48,61 @@ class RunResult:
     raw: str = ""
     attempts: int = 0
     usage: dict[str, int] = field(default_factory=dict)
+    truncated: bool = False  # a text answer cut by max_tokens
+    finish_reason: str = "stop"
+
+    @property
+    def warning(self) -> str:
+        return TRUNCATED_FR if self.truncated else ""
+
+
+def effective_schema(
+    spec: AssistantSpec, values: dict[str, str], context: dict[str, Any]
+) -> dict[str, Any] | None:
+    if spec.output.kind != "structured" or not spec.output.json_schema:
+        return None
+    resolved: dict[str, Any] = schemas.resolve(
+        spec.output.json_schema, values=values, context=context
+    )
+    return resolved
+
+
+def system_prompt(spec: AssistantSpec, schema: dict[str, Any] | None) -> str:
+    system = spec.instructions
+    if schema is not None:
+        system += (
+            "\nRéponds uniquement par un objet JSON, en français, avec ces clés dans cet ordre :\n"
+            + schemas.describe(schema)
+        )
+    return system
 
 
 def build_messages(
-    spec: AssistantSpec, values: dict[str, str], context: dict[str, Any]
+    spec: AssistantSpec,
+    values: dict[str, str],
+    context: dict[str, Any],
+    *,
+    sources: list[dict[str, Any]] | None = None,
 ) -> list[ChatMessage]:
-    system = spec.instructions
-    if spec.output.kind == "structured":
-        system += "\nRéponds uniquement par un objet JSON conforme au schéma demandé, en français."
+    schema = effective_schema(spec, values, context)
     if spec.prompt:
-        user = JINJA.from_string(spec.prompt).render(**values, context=context)
+        user = JINJA.from_string(spec.prompt).render(
+            **values, context=context, sources=sources or []
+        )
     else:
         user = values.get("message", "")
-    return [ChatMessage("system", system), ChatMessage("user", user.strip())]
+    return [ChatMessage("system", system_prompt(spec, schema)), ChatMessage("user", user.strip())]
 
 
-def schema_errors(spec: AssistantSpec, raw: str) -> tuple[dict[str, Any] | None, str]:
+def schema_errors(
+    spec: AssistantSpec, raw: str, schema: dict[str, Any] | None = None
+) -> tuple[dict[str, Any] | None, str]:
     """Parse and validate; return (data, "") or (None, a short English reason for the model)."""
     try:
         data = json.loads(raw)
     except json.JSONDecodeError as exc:
         return None, f"invalid JSON: {exc.msg} at character {exc.pos}"
-    validator = Draft202012Validator(spec.output.json_schema or {})
+    validator = Draft202012Validator(schema or spec.output.json_schema or {})
     errors = sorted(validator.iter_errors(data), key=lambda e: list(e.path))
     if errors:
         first = errors[0]
@@ -65,10 +112,24 @@ def schema_errors(spec: AssistantSpec, raw: str) -> tuple[dict[str, Any] | None,
 
 
 def render_markdown(
-    spec: AssistantSpec, data: dict[str, Any], values: dict[str, str], context: dict[str, Any]
+    spec: AssistantSpec,
+    data: dict[str, Any],
+    values: dict[str, str],
+    context: dict[str, Any],
+    *,
+    sources: list[dict[str, Any]] | None = None,
 ) -> str:
+    found = sources or []
     template = JINJA.from_string(spec.output.template)
-    return template.render(**data, inputs=values, context=context).strip() + "\n"
+    rendered = template.render(
+        **data,
+        inputs=values,
+        context=context,
+        sources=found,
+        cite=lambda ref: grounded.cite(found, ref),
+        cited=lambda text: grounded.cited(found, text),
+    )
+    return rendered.strip() + "\n"
 
 
 async def run(
@@ -80,11 +141,12 @@ async def run(
     ctx: CallContext,
     target: Resolved,
     max_tokens: int | None = None,
+    sources: list[dict[str, Any]] | None = None,
 ) -> AsyncIterator[ChatChunk | RunResult]:
     """Yield text chunks while generating, then the final RunResult (always last)."""
-    messages = build_messages(spec, values, context)
+    messages = build_messages(spec, values, context, sources=sources)
     result = RunResult()
-    schema = spec.output.json_schema if spec.output.kind == "structured" else None
+    schema = effective_schema(spec, values, context)
     for attempt in (1, 2):
         result.attempts = attempt
         request = ChatRequest(
@@ -92,34 +154,50 @@ async def run(
             max_tokens=max_tokens or spec.max_tokens,
             temperature=spec.temperature,
             json_schema=schema,
+            repeat_penalty=spec.repeat_penalty if spec.repeat_penalty != 1.0 else None,
         )
         call = CallResult()
         async for chunk in gateway.stream(ctx, target, request, call):
             yield chunk
-        result.raw = call.text
+        result.raw, result.finish_reason = call.text, call.finish_reason
         for key, value in call.usage.items():
             result.usage[key] = result.usage.get(key, 0) + value
         if schema is None:
             result.markdown = call.text.strip() + "\n"
+            result.truncated = call.finish_reason == "length"
             break
-        data, problem = schema_errors(spec, call.text)
+        data, problem = schema_errors(spec, call.text, schema)
         if data is not None:
             result.data = data
-            result.markdown = render_markdown(spec, data, values, context)
+            result.markdown = render_markdown(spec, data, values, context, sources=sources)
             break
         if attempt == 2:
             raise StructuredOutputError(f"structured output still invalid: {problem}")
-        if call.finish_reason == "length":  # cut off: a repair of the same length would be too
-            ask = (
-                "Ta réponse a été coupée car elle était trop longue. Recommence en beaucoup plus "
-                "court : renvoie uniquement l'objet JSON complet, avec des textes brefs."
-            )
-            messages = [*messages]
-        else:
-            ask = (
-                f"Ta réponse est invalide ({problem}). Renvoie uniquement l'objet JSON corrigé, "
-                "complet et conforme au schéma."
-            )
-            messages = [*messages, ChatMessage("assistant", call.text)]
-        messages.append(ChatMessage("user", ask))
+        messages = repair_messages(
+            messages, answer=call.text, finish_reason=call.finish_reason, problem=problem
+        )
     yield result
+
+
+async def run_to_end(spec: AssistantSpec, values: dict[str, str], **kwargs: Any) -> RunResult:
+    """`run` without streaming: its final RunResult (background jobs, the API)."""
+    outcome = RunResult()
+    async for item in run(spec, values, **kwargs):
+        if isinstance(item, RunResult):
+            outcome = item
+    return outcome
+
+
+def repair_messages(
+    messages: list[ChatMessage], *, answer: str, finish_reason: str, problem: str
+) -> list[ChatMessage]:
+    """The second attempt. A cut-off answer is not shown again (the same request would be cut
+    again, and a user turn saying so ends up copied into a field): the system prompt asks for
+    brevity instead. An invalid one is shown with what is wrong."""
+    if finish_reason == "length":
+        return [ChatMessage("system", f"{messages[0].content}\n{BE_BRIEF}"), *messages[1:]]
+    ask = (
+        f"Ta réponse est invalide ({problem}). Renvoie uniquement l'objet JSON corrigé, "
+        "complet et conforme au schéma."
+    )
+    return [*messages, ChatMessage("assistant", answer), ChatMessage("user", ask)]

@@ -9,14 +9,17 @@ import re
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from civia.assistants import extraction
 from civia.assistants.context import letterhead
-from civia.assistants.document import OfficialDocument, Provenance
+from civia.assistants.document import Block, Heading, OfficialDocument, Provenance, Table
 from civia.assistants.inputs import validate_inputs
 from civia.assistants.markdown_blocks import to_blocks
 from civia.assistants.models import AssistantRun
+from civia.assistants.prepare import Prepared
 from civia.assistants.spec import AssistantSpec
 from civia.db.base import utcnow
 from civia.db.models import Tenant, User
+from civia.governance import dsr
 
 MAX_DRAFT_CHARS = 200_000
 
@@ -25,8 +28,17 @@ class RunError(ValueError):
     """French message for the agent."""
 
 
-def create(db: Session, *, user: User, spec: AssistantSpec, raw: dict[str, str]) -> AssistantRun:
-    values = validate_inputs(spec, raw)  # raises InputError
+def create(
+    db: Session,
+    *,
+    user: User,
+    spec: AssistantSpec,
+    raw: dict[str, str],
+    prepared: Prepared | None = None,
+) -> AssistantRun:
+    """A pending run. Without `prepared` (files and collections read by `prepare`), `raw` holds
+    text values only."""
+    values = prepared.inputs if prepared is not None else validate_inputs(spec, raw)
     run = AssistantRun(
         tenant_id=user.tenant_id,
         user_id=user.id,
@@ -35,6 +47,8 @@ def create(db: Session, *, user: User, spec: AssistantSpec, raw: dict[str, str])
         assistant_version=spec.version,
         inputs=values,
         time_saved_minutes=spec.time_saved_minutes,
+        attachments=prepared.attachments if prepared is not None else {},
+        warning=prepared.warning if prepared is not None else "",
     )
     db.add(run)
     db.flush()
@@ -93,7 +107,7 @@ def to_document(
     db: Session, run: AssistantRun, spec: AssistantSpec, *, author: User, validator: User | None
 ) -> OfficialDocument:
     text = run.final_text or run.draft
-    blocks = to_blocks(text)
+    blocks = _blocks(run, spec, text)
     title = next((b.text for b in blocks if b.kind == "heading"), "") or (
         f"{spec.name} – {run.inputs.get('objet') or run.inputs.get('sujet') or run.id}"
     )
@@ -117,6 +131,27 @@ def to_document(
     )
 
 
+def _blocks(run: AssistantRun, spec: AssistantSpec, text: str) -> list[Block]:
+    """Tables and batches export their data (cells as corrected); the others their text."""
+    attachments = run.attachments or {}
+    if spec.output.kind == "tables":
+        filename = next(
+            (a["filename"] for a in attachments.values() if isinstance(a, dict) and "tables" in a),
+            "",
+        )
+        return extraction.blocks(run, filename)
+    if "batch" in attachments:
+        from civia.assistants import batch
+
+        header, rows = batch.table(spec, attachments["batch"], (run.data or {}).get("results", []))
+        name = attachments["batch"]["filename"]
+        return [
+            Heading(text=f"{spec.name} – {name}", level=1),
+            Table(header=header, rows=rows, caption="Demandes classées"),
+        ]
+    return to_blocks(text)
+
+
 def diff_html(before: str, after: str) -> str:
     """Word-level diff with <del>/<ins>, every change visible."""
     a, b = re.findall(r"\S+|\s+", before), re.findall(r"\S+|\s+", after)
@@ -136,3 +171,17 @@ def changes(before: str, after: str) -> int:
     a, b = before.split(), after.split()
     ops = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
     return sum(1 for op, *_ in ops if op != "equal")
+
+
+def _export_attachments(db: Session, user: User) -> list[dict[str, object]]:
+    """For a user's data export: what their runs read (files, tables, CSV rows, passages)."""
+    rows = db.scalars(select(AssistantRun).where(AssistantRun.user_id == user.id))
+    return [
+        {"resultat": run.id, "pieces": run.attachments, "donnees": run.data}
+        for run in rows
+        if run.attachments
+    ]
+
+
+# The general export lists the runs; this adds the files, tables and passages they carry.
+dsr.register_exporter("fichiers_des_resultats_d_assistants", _export_attachments)

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 JINJA = SandboxedEnvironment(autoescape=False, trim_blocks=True, lstrip_blocks=True)
 # Besides its own fields, a prompt or template may use `context` (the collectivité: name, city,
 # autorite, signataire, services) and a template also `inputs` (the form values).
-FORMATS = ("docx", "odt", "pptx", "xlsx", "csv", "pdf")
+FORMATS = ("docx", "odt", "pptx", "xlsx", "csv", "pdf", "html")
 
 
 class Sensitivity(StrEnum):
@@ -66,6 +66,9 @@ class FormField(_Strict):
     choices: tuple[str, ...] = ()
     default: str = ""
     max_length: int = Field(20_000, ge=1, le=200_000)
+    # A collection field whose collection the référent fixed: the agent does not choose it.
+    # Tenant-specific, so never exported nor imported (see `from_import`).
+    collection_id: int | None = Field(None, ge=1)
 
     @model_validator(mode="after")
     def _choices_match_kind(self) -> FormField:
@@ -73,20 +76,27 @@ class FormField(_Strict):
             raise ValueError(f"le champ « {self.name} » est un choix : indiquez ses `choices`")
         if self.kind is not FieldKind.CHOICE and self.choices:
             raise ValueError(f"le champ « {self.name} » a des `choices` mais n'est pas un choix")
+        if self.collection_id is not None and self.kind is not FieldKind.COLLECTION:
+            raise ValueError(
+                f"le champ « {self.name} » désigne une collection mais n'est pas de type collection"
+            )
         return self
 
 
 class Output(_Strict):
     """text: free Markdown. structured: JSON constrained by `json_schema`, shown through
-    `template` (Jinja → Markdown). Both can be exported to `formats`."""
+    `template` (Jinja → Markdown). tables: the tables of an uploaded file, found by a library
+    (no model call). All can be exported to `formats`. `batch`: a structured assistant can
+    also classify every row of a CSV file (one run per row, as a background job)."""
 
-    kind: Literal["text", "structured"] = "text"
+    kind: Literal["text", "structured", "tables"] = "text"
     json_schema: dict[str, Any] | None = None
     template: str = ""
     formats: tuple[str, ...] = ()
     letterhead: bool = False  # print the collectivité's letterhead on exports
     compare_with: str = ""  # a field shown beside the result (before/after)
     diff: bool = False  # show every change between `compare_with` and the result
+    batch: bool = False
 
     @model_validator(mode="after")
     def _coherent(self) -> Output:
@@ -102,6 +112,8 @@ class Output(_Strict):
                 JINJA.parse(self.template)
             except TemplateSyntaxError as exc:
                 raise ValueError(f"gabarit invalide (ligne {exc.lineno}) : {exc.message}") from None
+        if self.batch and self.kind != "structured":
+            raise ValueError("le mode par lot (`batch`) demande une sortie structurée")
         unknown = set(self.formats) - set(FORMATS)
         if unknown:
             raise ValueError(f"formats inconnus : {', '.join(sorted(unknown))}")
@@ -120,6 +132,9 @@ class AssistantSpec(_Strict):
     output: Output = Output()
     max_tokens: int = Field(1024, ge=16, le=8192)
     temperature: float = Field(0.2, ge=0, le=1.5)
+    # llama.cpp's penalty on recently generated tokens: 1.1 stops the loops that ran into
+    # max_tokens; 1.0 (off) for assistants whose job is to copy the input (correction).
+    repeat_penalty: float = Field(1.1, ge=1.0, le=2.0)
     time_saved_minutes: int = Field(5, ge=0, le=480)
     sensitivity: Sensitivity = Sensitivity.INTERNAL
     sharing: Sharing = Sharing.TENANT
@@ -160,17 +175,26 @@ class AssistantSpec(_Strict):
             except TemplateSyntaxError as exc:
                 raise ValueError(f"prompt invalide (ligne {exc.lineno}) : {exc.message}") from None
             used = set(re.findall(r"{{\s*([a-z_][a-z0-9_]*)", self.prompt))
-            unknown = used - {f.name for f in self.fields} - {"context"}
+            unknown = used - {f.name for f in self.fields} - {"context", "sources"}
             if unknown:
                 raise ValueError(
                     f"le prompt utilise des champs inconnus : {', '.join(sorted(unknown))}"
                 )
         return self
 
+    @model_validator(mode="after")
+    def _tables_need_a_file(self) -> AssistantSpec:
+        if self.output.kind == "tables" and not any(f.kind is FieldKind.FILE for f in self.fields):
+            raise ValueError("une extraction de tableaux demande un champ de type fichier")
+        return self
+
     @property
     def is_chat(self) -> bool:
         """Plain conversational assistants (no form) open in the chat UI."""
         return not self.fields
+
+    def fields_of(self, kind: FieldKind) -> list[FormField]:
+        return [f for f in self.fields if f.kind is kind]
 
 
 PRIVILEGED = ("sensitivity", "status", "sharing")
@@ -180,3 +204,18 @@ def from_import(data: dict[str, Any], **governed: Any) -> AssistantSpec:
     """Validate an imported spec; privileged fields come from `governed`, never from the file."""
     clean = {k: v for k, v in data.items() if k not in PRIVILEGED}
     return AssistantSpec.model_validate({**clean, **governed})
+
+
+def without_collections(data: dict[str, Any]) -> dict[str, Any]:
+    """A spec's data without the collections a référent fixed: they belong to one collectivité
+    (another one's ids would point at unrelated collections), so files never carry them."""
+    fields = data.get("fields")
+    if not isinstance(fields, list | tuple):
+        return data
+    return {
+        **data,
+        "fields": [
+            {k: v for k, v in f.items() if k != "collection_id"} if isinstance(f, dict) else f
+            for f in fields
+        ],
+    }

@@ -15,6 +15,7 @@ Handler = Callable[["JobContext"], dict[str, Any] | None]
 
 # Modules that declare job kinds (imported by `load`).
 KIND_MODULES: tuple[str, ...] = (
+    "civia.assistants.jobs",
     "civia.documents.jobs",
     "civia.governance.jobs",
     "civia.meetings.jobs",

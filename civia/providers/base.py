@@ -23,6 +23,11 @@ class ChatRequest:
     stop: list[str] = field(default_factory=list)
     top_p: float | None = None
     seed: int | None = None
+    # Against loops that run into max_tokens: llama.cpp's repeat_penalty (1.0 = off) for the
+    # embedded model; the OpenAI-compatible penalties (0.0 = off) for servers.
+    repeat_penalty: float | None = None
+    frequency_penalty: float | None = None
+    presence_penalty: float | None = None
 
 
 @dataclass

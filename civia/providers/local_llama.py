@@ -16,7 +16,7 @@ from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
-from civia.providers.base import ChatChunk, ChatRequest, ProviderError
+from civia.providers.base import ChatChunk, ChatMessage, ChatRequest, ProviderError
 from civia.providers.hookspecs import hookimpl
 from civia.providers.model_files import MODEL_ID, ensure_gguf
 from civia.providers.registry import ProviderConfig
@@ -80,6 +80,19 @@ class LocalLlama:
     def list_models(self) -> list[str]:
         return [self.model_id]
 
+    @property
+    def context_window(self) -> int:
+        return self.settings.local_model_ctx
+
+    def count_tokens(self, messages: list[ChatMessage]) -> int:
+        """Prompt tokens of `messages` as the chat template lays them out (a few tokens of
+        markup per message), so callers can refuse what would not fit before generating."""
+        llm = self.llama()
+        total = 3  # the assistant turn's opening
+        for message in messages:
+            total += len(llm.tokenize(message.content.encode("utf-8"), add_bos=False)) + 5
+        return total
+
     async def stream(self, request: ChatRequest) -> AsyncIterator[ChatChunk]:
         loop = asyncio.get_running_loop()
         queue: asyncio.Queue[ChatChunk | BaseException | None] = asyncio.Queue()
@@ -125,6 +138,9 @@ class LocalLlama:
                 kwargs["top_p"] = request.top_p
             if request.seed is not None:
                 kwargs["seed"] = request.seed
+            for name in ("repeat_penalty", "frequency_penalty", "presence_penalty"):
+                if getattr(request, name) is not None:
+                    kwargs[name] = getattr(request, name)
             if request.json_schema is not None:
                 kwargs["response_format"] = {"type": "json_object", "schema": request.json_schema}
             with _generate_lock:

@@ -88,6 +88,9 @@ class OpenAICompatible:
             payload["top_p"] = request.top_p
         if request.seed is not None:
             payload["seed"] = request.seed
+        for name in ("frequency_penalty", "presence_penalty"):
+            if getattr(request, name) is not None:
+                payload[name] = getattr(request, name)
         if request.json_schema is not None:
             payload["response_format"] = {
                 "type": "json_schema",

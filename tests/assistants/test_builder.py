@@ -190,7 +190,7 @@ FRENCH_CASES = [
     ({"temperature": 3}, "temperature", "inférieur ou égal à 1.5"),
     ({"name": 12}, "name", "entre guillemets"),
     ({"surprise": True}, "surprise", "clé inconnue"),
-    ({"output": {"kind": "tableau"}}, "output.kind", "choisissez parmi 'text' ou 'structured'"),
+    ({"output": {"kind": "tableau"}}, "output.kind", "choisissez parmi 'text', 'structured' ou 'tables'"),
     ({"fields": [{"name": "objet", "label": "Objet", "kind": "liste"}]}, "fields.0.kind", "choisissez parmi"),
     ({"fields": "objet"}, "fields", "doit être une liste"),
     ({"output": "texte"}, "output", "clé : valeur"),

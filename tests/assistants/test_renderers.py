@@ -157,6 +157,10 @@ def _docx_custom(data: bytes) -> dict[str, str]:
 
 def reopen(fmt: str, data: bytes) -> str:
     """Open the file with its own library and return its visible text."""
+    if fmt == "html":
+        from selectolax.lexbor import LexborHTMLParser as HTMLParser
+
+        return HTMLParser(data.decode("utf-8")).body.text(separator="\n")  # type: ignore[union-attr]
     if fmt == "docx":
         from docx import Document
 
@@ -199,8 +203,8 @@ def reopen(fmt: str, data: bytes) -> str:
 # --- registry ---------------------------------------------------------------------------------
 
 
-def test_registry_lists_six_formats_with_french_labels() -> None:
-    assert list(RENDERERS) == ["docx", "odt", "pptx", "xlsx", "csv", "pdf"]
+def test_registry_lists_seven_formats_with_french_labels() -> None:
+    assert list(RENDERERS) == ["docx", "odt", "pptx", "xlsx", "csv", "pdf", "html"]
     assert RENDERERS["docx"].label == "Word (DOCX)"
     assert RENDERERS["odt"].label == "OpenDocument (ODT)"
     assert RENDERERS["odt"].mime == "application/vnd.oasis.opendocument.text"

@@ -68,6 +68,9 @@ RENDERERS: dict[str, Renderer] = {
         ),
         Renderer("csv", "Tableur (CSV)", "text/csv; charset=utf-8", "csv", f"{__name__}.to_csv"),
         Renderer("pdf", "PDF", "application/pdf", "pdf", f"{__name__}.to_pdf"),
+        Renderer(
+            "html", "Page web (HTML)", "text/html; charset=utf-8", "html", f"{__name__}.to_html"
+        ),
     )
 }
 

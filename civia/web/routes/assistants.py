@@ -9,20 +9,24 @@ from fastapi import APIRouter, Form, HTTPException, Request, Response
 from fastapi.responses import RedirectResponse, StreamingResponse
 from sqlalchemy import update
 
-from civia.assistants import access, builder, runs
+from civia.assistants import access, builder, files, grounded, runs
 from civia.assistants.context import assistant_context
 from civia.assistants.inputs import InputError
 from civia.assistants.models import AssistantRun
+from civia.assistants.prepare import prompt_values
 from civia.assistants.runner import RunResult, run
-from civia.assistants.spec import AssistantSpec
+from civia.assistants.spec import AssistantSpec, FieldKind
 from civia.chat.gateway import CallContext
 from civia.db.engine import affected, session_scope
 from civia.db.models import User
 from civia.governance import audit, guards
+from civia.jobs import queue
+from civia.jobs.models import Job
 from civia.providers.base import ProviderError
 from civia.web.deps import CurrentUser, Db
 from civia.web.markdown import render as md
 from civia.web.render import render
+from civia.web.routes import assistant_launch as launch
 from civia.web.sse import event as _sse
 
 router = APIRouter()
@@ -50,13 +54,39 @@ def _run(db: Db, user: User, run_id: int) -> AssistantRun:
     return found
 
 
+def form_page(
+    request: Request,
+    db: Db,
+    user: User,
+    spec: AssistantSpec,
+    *,
+    values: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    status_code: int = 200,
+    batch_errors: dict[str, str] | None = None,
+) -> Response:
+    return render(
+        request,
+        "assistants/form.html",
+        status_code=status_code,
+        spec=spec,
+        values=values or {},
+        errors=errors or {},
+        batch_errors=batch_errors or {},
+        collections=grounded.readable(db, user) if spec.fields_of(FieldKind.COLLECTION) else [],
+        accept=files.ACCEPT,
+        accept_fr=files.ACCEPT_FR,
+        max_mb=request.app.state.settings.assistant_upload_max_mb,
+    )
+
+
 @router.get("/assistants/{assistant_id}")
 def form(request: Request, db: Db, user: CurrentUser, assistant_id: str) -> Response:
     spec = _spec(db, user, assistant_id)
     _allowed(db, user, spec)
     if spec.is_chat:
         return RedirectResponse(f"/conversations/nouvelle?assistant={spec.id}", status_code=303)
-    return render(request, "assistants/form.html", spec=spec, values={}, errors={})
+    return form_page(request, db, user, spec)
 
 
 @router.post("/assistants/{assistant_id}")
@@ -66,16 +96,15 @@ async def submit(request: Request, db: Db, user: CurrentUser, assistant_id: str)
     submitted = await request.form()
     raw = {k: v for k, v in submitted.items() if isinstance(v, str)}
     try:
-        created = runs.create(db, user=user, spec=spec, raw=raw)
+        created = await launch.start(
+            request, db, user=user, spec=spec, raw=raw,
+            uploads=await launch.uploads(request, spec, submitted),
+        )  # fmt: skip
     except InputError as exc:  # what the agent typed comes back with the messages
-        return render(
-            request,
-            "assistants/form.html",
-            status_code=422,
-            spec=spec,
-            values=raw,
-            errors=exc.errors,
-        )
+        return form_page(request, db, user, spec, values=raw, errors=exc.errors, status_code=422)
+    except ProviderError as exc:
+        return form_page(request, db, user, spec, values=raw, status_code=503,
+                         errors={"": exc.message_fr})  # fmt: skip
     return RedirectResponse(f"/resultats/{created.id}", status_code=303)
 
 
@@ -92,6 +121,7 @@ def result(request: Request, db: Db, user: CurrentUser, run_id: int, ok: str = "
     spec = _spec(db, user, found.assistant_id)
     text = found.final_text or found.draft
     compare = found.inputs.get(spec.output.compare_with, "") if spec.output.compare_with else ""
+    job = db.get(Job, found.job_id) if found.job_id else None
     return render(
         request,
         "assistants/result.html",
@@ -99,6 +129,10 @@ def result(request: Request, db: Db, user: CurrentUser, run_id: int, ok: str = "
         spec=spec,
         md=md,
         ok=ok,
+        job=job,
+        d=queue.describe(job) | {"url": f"/resultats/{found.id}"} if job else {},
+        job_label=spec.name,
+        batch=launch.batch_view(spec, found, assistant_context(db, user.tenant)["service_list"]),
         compare=compare,
         diff=runs.diff_html(compare, text) if spec.output.diff and text else "",
         changes=runs.changes(compare, text) if spec.output.diff and text else 0,
@@ -110,7 +144,7 @@ def stream(request: Request, db: Db, user: CurrentUser, run_id: int) -> Response
     found = _run(db, user, run_id)
     spec = _spec(db, user, found.assistant_id)
     _allowed(db, user, spec)
-    claimed = affected(
+    claimed = found.job_id is None and affected(  # a background job computes the others
         db.execute(
             update(AssistantRun)
             .where(AssistantRun.id == found.id, AssistantRun.status == "pending")
@@ -138,15 +172,17 @@ def stream(request: Request, db: Db, user: CurrentUser, run_id: int) -> Response
     except ProviderError as exc:
         _finish(request, found.id, status="error", error=exc.message_fr)
         return StreamingResponse(_done("error", "", exc.message_fr), media_type="text/event-stream")
-    values = dict(found.inputs)
+    values = prompt_values(spec, found.inputs, found.attachments or {})
+    sources = (found.attachments or {}).get("sources") or []
 
     async def events() -> AsyncIterator[str]:
         status, error, draft = "error", "", ""
         outcome: RunResult | None = None
         try:
             async for item in run(
-                spec, values, context=context, gateway=gateway, ctx=ctx, target=target
-            ):
+                spec, values, context=context, gateway=gateway, ctx=ctx, target=target,
+                sources=sources,
+            ):  # fmt: skip
                 if isinstance(item, RunResult):
                     outcome = item
                 elif item.text:
@@ -183,6 +219,7 @@ def _finish(
         if outcome is not None:
             row.draft, row.raw_output, row.data = outcome.markdown, outcome.raw, outcome.data
             row.attempts = outcome.attempts
+            row.warning = " ".join(w for w in (row.warning, outcome.warning) if w)
 
 
 async def _done(status: str, draft: str, error: str) -> AsyncIterator[str]:

@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse
 from sqlalchemy import select
 from starlette.datastructures import UploadFile
 
-from civia.assistants import access, builder, prompts, runs
+from civia.assistants import access, builder, grounded, prompts, runs
 from civia.assistants.builder import BuilderError, Conflict, FormState
 from civia.assistants.catalogue import builtins
 from civia.assistants.inputs import InputError
@@ -68,12 +68,14 @@ PLACES = {
     "temperature": "Créativité", "transparency": "Mention de transparence", "sharing": "Partage",
     "output": "Résultat", "output.kind": "Type de résultat", "output.json_schema": "Schéma JSON",
     "output.template": "Gabarit", "output.formats": "Formats d'export",
-    "output.compare_with": "Champ comparé au résultat",
+    "output.compare_with": "Champ comparé au résultat", "repeat_penalty": "Pénalité de répétition",
+    "output.batch": "Traitement par lot",
 }  # fmt: skip
 ROW_PLACES = {
     "name": "nom technique", "label": "libellé", "kind": "type", "required": "obligatoire",
     "help": "aide", "choices": "choix proposés", "placeholder": "exemple affiché",
     "default": "valeur par défaut", "max_length": "longueur maximale",
+    "collection_id": "collection fixée",
 }  # fmt: skip
 FLASH = {
     "cree": "Assistant créé : version 1, en brouillon.",
@@ -128,6 +130,7 @@ async def _read(request: Request) -> tuple[FormState, str]:
 
 def _editor(
     request: Request,
+    db: Db,
     user: User,
     *,
     row: AssistantDefinition | None,
@@ -151,6 +154,7 @@ def _editor(
         tested=tested or {},
         test_errors=test_errors or {},
         is_admin=user.role == Role.ADMIN.value,
+        collections=grounded.readable(db, user),
         **LABELS,
     )
 
@@ -182,19 +186,19 @@ def new(request: Request, db: Db, user: Builder, depuis: str = "") -> Response:
         state = builder.state_from_spec(source, sharing="service")
         state.values["id"] = f"{source.id}-copie"[:63]
         state.values["name"] = f"{source.name} (copie)"[:80]
-    return _editor(request, user, row=None, state=state)
+    return _editor(request, db, user, row=None, state=state)
 
 
 @router.post("/atelier/nouveau")
 async def create(request: Request, db: Db, user: Builder) -> Response:
     state, action = await _read(request)
     if action == "add_field":
-        return _editor(request, user, row=None, state=state)
+        return _editor(request, db, user, row=None, state=state)
     try:
         spec, sharing = builder.from_form(state)
         row = builder.create(db, user=user, spec=spec, sharing=sharing)
     except BuilderError as exc:
-        return _editor(request, user, row=None, state=state, errors=exc.errors, status_code=422)
+        return _editor(request, db, user, row=None, state=state, errors=exc.errors, status_code=422)
     return _back(f"/atelier/{row.slug}", "cree")
 
 
@@ -243,7 +247,7 @@ def edit(request: Request, db: Db, user: Builder, slug: str, ok: str = "") -> Re
     state = builder.state_from_spec(
         access.definition_spec(row), sharing=row.sharing, base_version=row.version
     )
-    return _editor(request, user, row=row, state=state, ok=ok)
+    return _editor(request, db, user, row=row, state=state, ok=ok)
 
 
 @router.post("/atelier/{slug}")
@@ -252,7 +256,7 @@ async def update(request: Request, db: Db, user: Builder, slug: str) -> Response
     state, action = await _read(request)
     state.values["id"] = row.slug
     if action == "add_field":
-        return _editor(request, user, row=row, state=state)
+        return _editor(request, db, user, row=row, state=state)
     base = state.values["base_version"]
     try:
         spec, sharing = builder.from_form(state)
@@ -267,7 +271,7 @@ async def update(request: Request, db: Db, user: Builder, slug: str) -> Response
     except BuilderError as exc:
         if isinstance(exc, Conflict):  # saving again keeps what this person typed
             state.values["base_version"] = str(row.version)
-        return _editor(request, user, row=row, state=state, errors=exc.errors, status_code=422)
+        return _editor(request, db, user, row=row, state=state, errors=exc.errors, status_code=422)
     return _back(f"/atelier/{row.slug}", "enregistre" if changed else "inchange")
 
 
@@ -287,6 +291,7 @@ async def try_draft(request: Request, db: Db, user: Builder, slug: str) -> Respo
     except InputError as exc:
         return _editor(
             request,
+            db,
             user,
             row=row,
             state=state,

@@ -248,3 +248,14 @@ document.addEventListener("submit", (e) => {
     xhr.send(new FormData(form));
   });
 })();
+// File inputs: say at once when a file is over the limit (the server refuses it too, 413).
+document.addEventListener("change", (e) => {
+  const input = e.target;
+  if (!(input instanceof HTMLInputElement) || input.type !== "file" || !input.dataset.maxBytes) return;
+  const limit = Number(input.dataset.maxBytes);
+  const tooBig = Array.from(input.files || []).find((f) => f.size > limit);
+  input.setCustomValidity(tooBig
+    ? "Le fichier « " + tooBig.name + " » dépasse " + Math.round(limit / 1e6) + " Mo : choisissez un fichier plus petit."
+    : "");
+  input.reportValidity();
+});

@@ -1,7 +1,7 @@
 """trust: AI Act Art. 27 impact assessment files attached to use cases (versioned)
 
 Revision ID: 0011_trust
-Revises: 0009_meetings
+Revises: 0010_assistants
 Create Date: 2026-12-01 08:28:57.253265
 """
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = "0011_trust"
-down_revision = "0009_meetings"
+down_revision = "0010_assistants"
 branch_labels = None
 depends_on = None
 

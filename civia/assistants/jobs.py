@@ -1,0 +1,163 @@
+"""Background runs: a document worked through part by part, a CSV of requests row by row.
+
+They use their own queue, "assistants": a 60-page translation takes the model for a long
+while and must not hold back the indexing of documents (queue "ingestion") nor transcriptions.
+Both resume after a restart from the last part or row saved on the run (a checkpoint).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from civia.assistants import batch as batches
+from civia.assistants import builder, files
+from civia.assistants.context import assistant_context
+from civia.assistants.models import AssistantRun
+from civia.assistants.prepare import prompt_values
+from civia.assistants.runner import TRUNCATED_FR, run_to_end
+from civia.assistants.spec import AssistantSpec, FieldKind
+from civia.chat.gateway import CallContext, Gateway
+from civia.db.base import utcnow
+from civia.db.models import User
+from civia.jobs.registry import register
+from civia.jobs.worker import JobCancelled, JobContext, JobError
+from civia.providers.base import ProviderError
+
+QUEUE = "assistants"
+DOCUMENT, BATCH = "assistants.document", "assistants.batch"
+GONE_FR = "Ce résultat n'existe plus."
+
+
+def _load(db: Session, run_id: int) -> tuple[AssistantRun, User, AssistantSpec]:
+    row = db.get(AssistantRun, run_id)
+    user = db.get(User, row.user_id) if row is not None else None
+    if row is None or user is None:
+        raise JobError(GONE_FR)
+    spec = builder.find_for_owner(db, user, row.assistant_id)
+    if spec is None:
+        raise JobError("Cet assistant n'est plus disponible.")
+    return row, user, spec
+
+
+def _save(ctx: JobContext, run_id: int, **values: Any) -> None:
+    with ctx.sessions() as db:
+        row = db.get(AssistantRun, run_id)
+        if row is not None:
+            for key, value in values.items():
+                setattr(row, key, value)
+            row.updated_at = utcnow()
+            db.commit()
+
+
+def _setup(ctx: JobContext, db: Session, user: User, spec: AssistantSpec) -> dict[str, Any]:
+    gateway = Gateway(ctx.settings, ctx.sessions)
+    try:
+        target = gateway.resolve(db, user.tenant_id)
+    except ProviderError as exc:
+        raise JobError(exc.message_fr) from None
+    call = CallContext(
+        tenant_id=user.tenant_id, user_id=user.id, service_id=user.service_id, source="web",
+        assistant_id=spec.id, sensitivity=spec.sensitivity.value,
+    )  # fmt: skip
+    return {"gateway": gateway, "context": assistant_context(db, user.tenant), "ctx": call,
+            "target": target}  # fmt: skip
+
+
+@register(DOCUMENT, queue=QUEUE, label="Traitement d'un document par un assistant")
+def process_document(ctx: JobContext) -> dict[str, Any]:
+    run_id = int(ctx.payload["run_id"])
+    with ctx.sessions() as db:
+        row, user, spec = _load(db, run_id)
+        setup = _setup(ctx, db, user, spec)
+        gateway = setup.pop("gateway")
+        field = next(f.name for f in spec.fields_of(FieldKind.FILE) if f.name in row.attachments)
+        values = prompt_values(spec, row.inputs, row.attachments)
+        parts = files.batches(row.attachments[field].get("blocks", []))
+        done: list[dict[str, Any]] = list((row.data or {}).get("parts", []))
+        db.commit()
+    _save(ctx, run_id, status="streaming", model=setup["target"].model)
+    try:
+        for index in range(len(done), len(parts)):
+            ctx.progress(index / len(parts), f"Partie {index + 1} sur {len(parts)}")
+            try:
+                outcome = asyncio.run(
+                    run_to_end(spec, {**values, field: parts[index]}, gateway=gateway, **setup)
+                )
+            except ProviderError as exc:
+                raise JobError(f"{exc.message_fr} (partie {index + 1} sur {len(parts)})") from None
+            done.append({"text": outcome.markdown.strip(), "truncated": outcome.truncated})
+            _save(ctx, run_id, data={"parts": done, "total": len(parts)})
+    except (JobCancelled, JobError) as exc:
+        _finish_document(ctx, run_id, done, len(parts), stopped=exc)
+        raise
+    _finish_document(ctx, run_id, done, len(parts))
+    return {"url": f"/resultats/{run_id}", "parts": len(parts)}
+
+
+def _finish_document(
+    ctx: JobContext,
+    run_id: int,
+    done: list[dict[str, Any]],
+    total: int,
+    stopped: Exception | None = None,
+) -> None:
+    text = "\n\n".join(p["text"] for p in done).strip()
+    cut = [str(i + 1) for i, p in enumerate(done) if p["truncated"]]
+    warnings = []
+    if cut:
+        warnings.append(f"{TRUNCATED_FR} Parties concernées : {', '.join(cut)} sur {total}.")
+    if stopped is not None and text:
+        warnings.append(f"Traitement interrompu : {len(done)} partie(s) sur {total} traitée(s).")
+    if stopped is not None and not text:
+        error = stopped.message_fr if isinstance(stopped, JobError) else "Traitement annulé."
+        _save(ctx, run_id, status="error", error=error)
+        return
+    _save(ctx, run_id, status="draft", draft=text + "\n", warning=" ".join(warnings),
+          attempts=len(done))  # fmt: skip
+
+
+@register(BATCH, queue=QUEUE, label="Traitement d'un lot de demandes")
+def process_batch(ctx: JobContext) -> dict[str, Any]:
+    run_id = int(ctx.payload["run_id"])
+    with ctx.sessions() as db:
+        row, user, spec = _load(db, run_id)
+        setup = _setup(ctx, db, user, spec)
+        gateway = setup.pop("gateway")
+        lot = row.attachments["batch"]
+        results: list[dict[str, Any]] = list((row.data or {}).get("results", []))
+        db.commit()
+    _save(ctx, run_id, status="streaming", model=setup["target"].model)
+    main = batches.main_field(spec)
+    total = len(lot["rows"])
+    try:
+        for index in range(len(results), total):
+            ctx.progress(index / total, f"Demande {index + 1} sur {total}")
+            text = batches.row_text(lot, lot["rows"][index])
+            try:
+                outcome = asyncio.run(run_to_end(spec, {main: text}, gateway=gateway, **setup))
+                results.append(dict(outcome.data or {}))
+            except ProviderError as exc:  # one bad row does not stop the batch
+                results.append({"error": exc.message_fr})
+            _save(ctx, run_id, data={"results": results})
+    except JobCancelled:
+        _finish_batch(ctx, run_id, results, total, stopped=True)
+        raise
+    _finish_batch(ctx, run_id, results, total)
+    return {"url": f"/resultats/{run_id}", "rows": total}
+
+
+def _finish_batch(
+    ctx: JobContext, run_id: int, results: list[dict[str, Any]], total: int, stopped: bool = False
+) -> None:
+    failed = sum(1 for r in results if r.get("error"))
+    warnings = []
+    if failed:
+        warnings.append(
+            f"{failed} demande(s) n'ont pas pu être classées : complétez-les à la main."
+        )
+    if stopped:
+        warnings.append(f"Traitement annulé : {len(results)} demande(s) sur {total} classée(s).")
+    _save(ctx, run_id, status="draft", warning=" ".join(warnings), attempts=len(results))
