@@ -61,7 +61,7 @@ def test_batches_cut_between_blocks_and_repeat_table_headers() -> None:
     [
         (b"", "", "Renseignez « Texte à traduire » ou « Document à traduire"),
         (table_files.corrupted_docx(), "abime.docx", "« abime.docx » est endommagé"),
-        (table_files.scanned_pdf(), "scan.pdf", "document numérisé (scan)"),
+        (table_files.scanned_pdf(), "scan.pdf", "pages numérisées"),
         (b"MZ\x90\x00binary", "outil.exe", "n'est pas pris en charge"),
     ],
 )
