@@ -47,6 +47,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     from civia.api import openai as openai_api
     from civia.web.routes import (
+        acts,
+        acts_admin,
         admin,
         assistants,
         auth,
@@ -63,6 +65,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     gate = [Depends(governance.require_charter)]
     for module in (chat, assistants, builder, tokens, admin, jobs):
         app.include_router(module.router, dependencies=gate)
+    # Acts: an upload's announced size is checked before the CSRF check reads the form.
+    acts_gate = [Depends(acts_admin.upload_limit), *gate]
+    for module in (acts_admin, acts):  # /actes/importer before /actes/{act_id}
+        app.include_router(module.router, dependencies=acts_gate)
     app.include_router(openai_api.router)
     governance.install(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

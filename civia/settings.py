@@ -68,6 +68,12 @@ class Settings(BaseSettings):
     jobs_stale_after_s: float = Field(
         60.0, gt=0, description="A running job silent this long is resumed or failed"
     )
+    acts_max_csv_bytes: int = Field(
+        50_000_000, gt=0, description="Largest SCDL CSV file of acts accepted for import"
+    )
+    acts_max_file_bytes: int = Field(
+        30_000_000, gt=0, description="Largest file of one act (PDF, DOCX…) accepted for import"
+    )
 
     @model_validator(mode="before")
     @classmethod

@@ -6,8 +6,16 @@ from civia.assistants import models as assistant_models
 from civia.db import models as core_models
 from civia.db.base import Base
 from civia.documents import models as document_models
+from civia.documents.acts import models as act_models
 from civia.governance import models as governance_models
 from civia.jobs import models as job_models
 
-MODEL_MODULES = (core_models, assistant_models, governance_models, document_models, job_models)
+MODEL_MODULES = (
+    core_models,
+    assistant_models,
+    governance_models,
+    document_models,
+    job_models,
+    act_models,
+)
 metadata = Base.metadata

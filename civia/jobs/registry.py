@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 Handler = Callable[["JobContext"], dict[str, Any] | None]
 
 # Modules that declare job kinds (imported by `load`).
-KIND_MODULES: tuple[str, ...] = ()
+KIND_MODULES: tuple[str, ...] = ("civia.documents.acts.jobs",)
 
 
 @dataclass(frozen=True)
