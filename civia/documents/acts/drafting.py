@@ -27,7 +27,13 @@ def _lines(body: str, pattern: re.Pattern[str]) -> list[str]:
 
 
 def _unique(items: Iterable[str]) -> list[str]:
-    return list(dict.fromkeys(item.rstrip(" ;,.") for item in items if item.strip()))
+    """Each line once (« VU le code de la route » and « Vu le code de la route » are one)."""
+    kept: dict[str, str] = {}
+    for item in items:
+        line = item.rstrip(" ;,.")
+        if line:
+            kept.setdefault(line.casefold(), line)
+    return list(kept.values())
 
 
 def reference(act: Act) -> str:

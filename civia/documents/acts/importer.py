@@ -22,9 +22,11 @@ from civia.documents.acts.records import ActRecord, RecordError, parse_record
 from civia.documents.acts.scdl import Record, count_records, open_scdl, records
 from civia.documents.acts.store import corpus_for, upsert_many
 from civia.governance import audit
+from civia.jobs.models import FINISHED, Job, JobStatus
 
 log = logging.getLogger(__name__)
 MAX_REPORTED_ERRORS = 500
+CANCELLED_FR = "Import annulé : les lignes traitées avant l'annulation restent importées."
 BATCH_SIZE = 200
 
 Progress = Callable[[float, str], None]
@@ -64,7 +66,7 @@ def run_import(
     *,
     import_id: int,
     progress: Progress | None = None,
-    batch_size: int = BATCH_SIZE,
+    batch_size: int | None = None,
 ) -> ActImport:
     """Import (or resume importing) the file of `import_id`; returns the finished import row
     (detached). Raises `ScdlFormatError` for a file that cannot be read at all."""
@@ -79,6 +81,7 @@ def run_import(
     with sessions() as db:
         _load(db, import_id).rows_total = total
         db.commit()
+    batch_size = batch_size or BATCH_SIZE
     batch: list[Record] = []
     done = 0
     for record in records(scdl):
@@ -182,6 +185,21 @@ def _finish(sessions: sessionmaker[Session], run: _Run) -> ActImport:
         db.refresh(row)
         db.expunge(row)
         return row
+
+
+def reconcile(db: Session, row: ActImport, job: Job | None) -> ActImport:
+    """An import whose job ended without running it (cancelled while queued, failed by the
+    stale-job sweep) takes the job's outcome, and its file is dropped."""
+    unfinished = (ImportStatus.QUEUED.value, ImportStatus.RUNNING.value)
+    if job is None or job.status not in FINISHED or row.status not in unfinished:
+        return row
+    if job.status == JobStatus.CANCELLED.value:
+        row.status, row.message = ImportStatus.CANCELLED.value, CANCELLED_FR
+    else:
+        row.status = ImportStatus.FAILED.value
+        row.message = job.error or "L'import n'a pas pu être mené à terme."
+    row.finished_at, row.data = job.finished_at or utcnow(), b""
+    return row
 
 
 def mark(

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from civia.documents.acts.importer import mark, run_import
+from civia.documents.acts.importer import CANCELLED_FR, mark, run_import
 from civia.documents.acts.models import ImportStatus
 from civia.documents.acts.scdl import ScdlFormatError
 from civia.documents.acts.vectors import embed_acts
@@ -52,12 +52,7 @@ def import_scdl(ctx: JobContext) -> dict[str, Any]:
         mark(ctx.sessions, import_id, ImportStatus.FAILED, exc.message_fr)
         raise JobError(exc.message_fr) from None
     except JobCancelled:
-        mark(
-            ctx.sessions,
-            import_id,
-            ImportStatus.CANCELLED,
-            "Import annulé : les lignes traitées avant l'annulation restent importées.",
-        )
+        mark(ctx.sessions, import_id, ImportStatus.CANCELLED, CANCELLED_FR)
         raise
     except WorkerStopping:
         raise  # handed back to the queue; the checkpoint lets the next attempt resume

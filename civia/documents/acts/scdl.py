@@ -75,16 +75,22 @@ def _text_of(data: bytes, filename: str) -> tuple[str, str]:
         raise ScdlFormatError(exc.message_fr, unsupported=True) from None
     if "\x00" in text:
         raise ScdlFormatError(f"« {filename} » n'est pas un fichier texte (CSV).", unsupported=True)
+    return text, f"Encodage : {_encoding_name(data, text)}."
+
+
+def _encoding_name(data: bytes, text: str) -> str:
+    """Name the encoding `decode` found, for the report (it does not say which it used)."""
     if data.startswith(b"\xef\xbb\xbf"):
-        return text, "Encodage : UTF-8 (avec BOM)."
-    try:
-        data.decode("utf-8")
-        return text, "Encodage : UTF-8."
-    except UnicodeDecodeError:
-        return (
-            text,
-            "Encodage : autre que l'UTF-8 (Windows-1252, UTF-16…), converti automatiquement.",
-        )
+        return "UTF-8 (avec BOM)"
+    for encoding, name in (("utf-8", "UTF-8"), ("cp1252", "Windows-1252")):
+        try:
+            if data.decode(encoding) == text:
+                return name
+        except UnicodeDecodeError:
+            continue
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "UTF-16"
+    return "détecté automatiquement (ni UTF-8 ni Windows-1252)"
 
 
 def _header_line(text: str) -> str:
@@ -129,7 +135,7 @@ def open_scdl(data: bytes, filename: str) -> ScdlFile:
     columns = [normalise(cell) for cell in header]
     missing = [c for c in REQUIRED if c not in columns]
     if missing:
-        found = ", ".join(c for c in columns if c)[:300] or "aucune"
+        found = ", ".join(c[:40] for c in columns[:12] if c) or "aucune"
         raise ScdlFormatError(
             f"« {filename} » ne suit pas le schéma SCDL Délibérations : colonne(s) obligatoire(s) "
             f"absente(s) : {', '.join(missing)}. Colonnes trouvées : {found}."
@@ -147,8 +153,13 @@ def open_scdl(data: bytes, filename: str) -> ScdlFile:
     return ScdlFile(text=text, delimiter=delimiter, columns=columns, notes=notes)
 
 
-def _runaway(cell: str) -> bool:
-    return len(cell) > MAX_FIELD_CHARS or cell.count("\n") > MAX_FIELD_LINES
+def _runaway(cell: str, delimiter: str, width: int) -> bool:
+    """A field that swallowed the following records because a quote was left open: too long,
+    too many lines, or a line inside it that reads like a whole record."""
+    if len(cell) > MAX_FIELD_CHARS or cell.count("\n") > MAX_FIELD_LINES:
+        return True
+    wanted = max(3, width // 2)
+    return any(line.count(delimiter) + 1 >= wanted for line in cell.splitlines()[1:])
 
 
 def records(scdl: ScdlFile) -> Iterator[Record]:
@@ -173,7 +184,7 @@ def records(scdl: ScdlFile) -> Iterator[Record]:
         if not seen_header:
             seen_header = True
             continue
-        if any(_runaway(cell) for cell in row):
+        if any(_runaway(cell, scdl.delimiter, width) for cell in row):
             yield Record(
                 start,
                 None,

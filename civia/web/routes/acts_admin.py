@@ -20,7 +20,7 @@ from civia.documents.acts.forms import (
     import_one,
     record_from_form,
 )
-from civia.documents.acts.importer import create_import
+from civia.documents.acts.importer import create_import, reconcile
 from civia.documents.acts.jobs import IMPORT_KIND, QUEUE, enqueue_embedding
 from civia.documents.acts.models import (
     IMPORT_STATUS_LABELS,
@@ -76,6 +76,8 @@ def _page(
         .order_by(ActImport.id.desc())
         .limit(20)
     ).all()
+    for row in imports:
+        reconcile(db, row, db.get(Job, row.job_id) if row.job_id else None)
     settings = request.app.state.settings
     context.setdefault("values", {})
     context.setdefault("errors", {})
@@ -181,6 +183,7 @@ def import_report(request: Request, db: Db, user: Manager, import_id: int) -> Re
     if row is None or row.tenant_id != user.tenant_id:
         raise HTTPException(404, NOT_FOUND)
     job = db.get(Job, row.job_id) if row.job_id else None
+    reconcile(db, row, job)
     described = queue.describe(job) | {"url": ""} if job else None
     finished = row.status not in (ImportStatus.QUEUED.value, ImportStatus.RUNNING.value)
     return render(
