@@ -68,7 +68,7 @@ def search_page(request: Request, db: Db, user: CurrentUser) -> Response:
         )
     except (FilterError, EmptyQueryError) as exc:
         error, status = exc.message_fr, 422
-    base = {k: v for k, v in values.items() if v and k != "page"}
+    base = {k: v for k, v in values.items() if v and (k, v) != ("tri", "pertinence")}
     return render(
         request,
         "acts/search.html",
