@@ -6,11 +6,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from civia.db.models import Role
+from civia.db.models import Role, User
 from civia.documents.acts.forms import import_one, record_from_form
 from civia.documents.acts.importer import create_import
 from civia.documents.acts.models import Act, ActImport
-from civia.db.models import User
 from tests.conftest import Personas, login_as, page_text
 from tests.documents.acts.conftest import BELLECOMBE, DATA
 
