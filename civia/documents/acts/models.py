@@ -35,6 +35,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
 from civia.db.base import Base, Timestamped, utcnow
+from civia.jobs.models import STATUS_LABELS as JOB_STATUS_LABELS
+from civia.jobs.models import JobStatus
 
 
 class ActKind(StrEnum):
@@ -75,21 +77,9 @@ OUTCOME_LABELS = {
 }
 
 
-class ImportStatus(StrEnum):
-    QUEUED = "queued"
-    RUNNING = "running"
-    DONE = "done"
-    FAILED = "failed"
-    CANCELLED = "cancelled"
-
-
-IMPORT_STATUS_LABELS = {
-    ImportStatus.QUEUED: "En file d'attente",
-    ImportStatus.RUNNING: "En cours",
-    ImportStatus.DONE: "Terminé",
-    ImportStatus.FAILED: "Échec",
-    ImportStatus.CANCELLED: "Annulé",
-}
+# An import's status is its job's (queued, running, done, failed, cancelled).
+ImportStatus = JobStatus
+IMPORT_STATUS_LABELS = JOB_STATUS_LABELS
 
 
 class ActCorpus(Base, Timestamped):

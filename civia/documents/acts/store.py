@@ -14,7 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, tuple_
 from sqlalchemy.orm import Session
 
 from civia.db.base import utcnow
@@ -59,12 +59,15 @@ def find(session: Session, tenant_id: int, key: Key) -> Act | None:
 
 
 def _existing(session: Session, tenant_id: int, keys: Sequence[Key]) -> dict[Key, Act]:
-    identifiers = sorted({identifier for _, _, identifier in keys})
+    if not keys:
+        return {}
     rows = session.execute(
-        select(Act).where(Act.tenant_id == tenant_id, Act.identifier.in_(identifiers))
+        select(Act).where(
+            Act.tenant_id == tenant_id,
+            tuple_(Act.coll_siret, Act.kind, Act.identifier).in_(sorted(set(keys))),
+        )
     ).scalars()
-    wanted = set(keys)
-    return {k: act for act in rows if (k := (act.coll_siret, act.kind, act.identifier)) in wanted}
+    return {(act.coll_siret, act.kind, act.identifier): act for act in rows}
 
 
 def _filename(act: Act) -> str:
