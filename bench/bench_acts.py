@@ -128,7 +128,7 @@ def _measure(sessions: Any, rows: int, embed_threads: int) -> dict[str, Any]:
         tenant = Tenant(slug="bench", name="Centre de gestion (bench)")
         db.add(tenant)
         db.flush()
-        user = User(tenant_id=tenant.id, login="bench", display_name="Bench", password_hash="x")
+        user = User(tenant_id=tenant.id, login="bench", display_name="Bench", password_hash="")
         db.add(user)
         db.commit()
         tenant_id, user_id = tenant.id, user.id
