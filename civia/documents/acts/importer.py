@@ -21,6 +21,7 @@ from civia.documents.acts.models import ActCorpus, ActImport, ImportStatus
 from civia.documents.acts.records import ActRecord, RecordError, parse_record
 from civia.documents.acts.scdl import Record, count_records, open_scdl, records
 from civia.documents.acts.store import corpus_for, upsert_many
+from civia.documents.acts.text import number_fr
 from civia.governance import audit
 from civia.jobs.models import FINISHED, Job, JobStatus
 
@@ -93,7 +94,10 @@ def run_import(
             _apply(sessions, run, batch)
             batch = []
             if progress is not None:
-                progress(done / max(total, 1), f"Lignes traitées : {done} sur {total}")
+                progress(
+                    done / max(total, 1),
+                    f"Lignes traitées : {number_fr(done)} sur {number_fr(total)}",
+                )
     if batch:
         _apply(sessions, run, batch)
     return _finish(sessions, run)

@@ -35,6 +35,11 @@ class ActLike(Protocol):
     body: str
 
 
+def number_fr(value: int) -> str:
+    """« 20 000 » (narrow no-break space between thousands, as French typography wants)."""
+    return f"{value:,}".replace(",", "\u202f")
+
+
 def date_fr(value: date | None) -> str:
     """« 1er mars 2024 »."""
     if value is None:

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from civia.documents.acts.models import ActCorpus
+from civia.documents.acts.text import number_fr
 from civia.documents.embedding import Embedder
 from civia.documents.models import Chunk
 from civia.documents.vectors import embed_pending
@@ -65,5 +66,8 @@ def embed_acts(
             db.commit()
         done += len(batch)
         if progress is not None:
-            progress(done / len(documents), f"Actes vectorisés : {done} sur {len(documents)}")
+            progress(
+                done / len(documents),
+                f"Actes vectorisés : {number_fr(done)} sur {number_fr(len(documents))}",
+            )
     return done

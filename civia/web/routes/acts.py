@@ -15,7 +15,7 @@ from civia.documents.acts.filters import VOTE_FILTERS, FilterError, parse_filter
 from civia.documents.acts.models import KIND_LABELS, Act
 from civia.documents.acts.search import Sort, search_acts
 from civia.documents.acts.similar import similar_acts
-from civia.documents.acts.text import date_fr, vote_line
+from civia.documents.acts.text import date_fr, number_fr, vote_line
 from civia.documents.acts.vectors import count_pending
 from civia.documents.errors import EmptyQueryError
 from civia.governance import guards
@@ -26,7 +26,12 @@ from civia.web.render import render
 router = APIRouter(prefix="/actes")
 PER_PAGE = 20
 ARRETE = "arrete"
-HELPERS: dict[str, Any] = {"date_fr": date_fr, "vote_line": vote_line, "KIND_LABELS": KIND_LABELS}
+HELPERS: dict[str, Any] = {
+    "date_fr": date_fr,
+    "number_fr": number_fr,
+    "vote_line": vote_line,
+    "KIND_LABELS": KIND_LABELS,
+}
 
 
 def _act(db: Db, user: CurrentUser, act_id: int) -> Act:

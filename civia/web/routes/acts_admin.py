@@ -30,6 +30,7 @@ from civia.documents.acts.models import (
 )
 from civia.documents.acts.scdl import ScdlFormatError
 from civia.documents.acts.store import corpus_for, delete_act
+from civia.documents.acts.text import number_fr
 from civia.documents.errors import DocumentError, FileTooLargeError, UnsupportedFormatError
 from civia.documents.ingest import read_limited
 from civia.governance import audit
@@ -195,6 +196,7 @@ def import_report(request: Request, db: Db, user: Manager, import_id: int) -> Re
         finished=finished,
         statuses=IMPORT_STATUS_LABELS,
         label="Import d'actes (SCDL)",
+        number_fr=number_fr,
     )
 
 
