@@ -9,6 +9,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from fastapi.responses import RedirectResponse
 from sqlalchemy import select
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from civia.db.models import Role, User
@@ -115,8 +116,11 @@ async def import_scdl(request: Request, db: Db, user: Manager) -> Response:
     limit = request.app.state.settings.acts_max_csv_bytes
     try:
         data = read_limited(upload.file, filename, limit)
-        row = create_import(
-            db, tenant_id=user.tenant_id, user_id=user.id, filename=filename, data=data
+        # Decoding and checking a large file is CPU work: off the event loop.
+        row = await run_in_threadpool(
+            lambda: create_import(
+                db, tenant_id=user.tenant_id, user_id=user.id, filename=filename, data=data
+            )
         )
     except FileTooLargeError as exc:
         return _page(request, db, user, status=413, csv_error=exc.message_fr)
@@ -145,7 +149,8 @@ async def import_act(request: Request, db: Db, user: Manager) -> Response:
         if upload is not None:
             limit = request.app.state.settings.acts_max_file_bytes
             name = upload.filename or "acte"
-            body = body_from_file(read_limited(upload.file, name, limit), name, max_bytes=limit)
+            data = read_limited(upload.file, name, limit)
+            body = await run_in_threadpool(body_from_file, data, name, max_bytes=limit)
         record = record_from_form(values, body=body)
         act = import_one(db, user=user, record=record)
     except FileTooLargeError as exc:
