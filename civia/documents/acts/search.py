@@ -7,8 +7,9 @@ query was tried first: acts' headers hold common words (« budget », « vote »
 « budget primitif assainissement » counted 18,182 of 20,000 acts (bench/results/acts.md).
 Relevance orders the set with the documents' hybrid fusion (`civia.documents.search.fuse`):
 BM25 blended with the cosine of the acts' own vectors. Acts close in meaning that do not hold
-the words (« cantine » for « restauration scolaire ») are offered apart, on the first page,
-rather than inflating the count. Without words, acts are listed by date.
+the words (« cantine » for « restauration scolaire ») are offered apart, on the first page of
+a search that found less than a page, rather than inflating the count. Without words, acts
+are listed by date.
 """
 
 from __future__ import annotations
@@ -160,7 +161,9 @@ def search_acts(
         ranked_depth=RELEVANCE_DEPTH if total > RELEVANCE_DEPTH else None,
         any_word=not every,
     )
-    if page == 1 and vector is not None:
+    # Offered when the words found less than a page: when an agent most needs other wordings
+    # (it cost ~80 ms per query on broad ones, bench/results/acts.md).
+    if page == 1 and vector is not None and total < per_page:
         results.nearby = _nearby(session, scope, filters, where, qterms, vector, every)
     return results
 
