@@ -50,6 +50,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     from civia.api import openai as openai_api
     from civia.web.routes import (
+        acts,
+        acts_admin,
         admin,
         assistant_launch,
         assistants,
@@ -73,6 +75,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     routers = (chat, assistant_launch, assistants, builder, tokens, admin, jobs)
     for module in (*routers, documents, doc_admin, meetings):
         app.include_router(module.router, dependencies=gate)
+    # Acts: an upload's announced size is checked before the CSRF check reads the form.
+    acts_gate = [Depends(acts_admin.upload_limit), *gate]
+    for module in (acts_admin, acts):  # /actes/importer before /actes/{act_id}
+        app.include_router(module.router, dependencies=acts_gate)
     # Streamed uploads check session, charter and CSRF themselves (before writing to disk).
     app.include_router(doc_upload.router)
     app.include_router(meetings_forms.router)

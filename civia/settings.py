@@ -102,6 +102,12 @@ class Settings(BaseSettings):
         True, description="OCR scanned PDF pages without a text layer (Debian tesseract-ocr-fra)"
     )
     ocr_dpi: int = Field(300, ge=72, le=600, description="Resolution scanned pages are read at")
+    acts_max_csv_bytes: int = Field(
+        50_000_000, gt=0, description="Largest SCDL CSV file of acts accepted for import"
+    )
+    acts_max_file_bytes: int = Field(
+        30_000_000, gt=0, description="Largest file of one act (PDF, DOCX…) accepted for import"
+    )
 
     @model_validator(mode="before")
     @classmethod

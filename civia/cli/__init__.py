@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from civia.cli import accounts, db, demo, evaluate, governance, providers, serve, tokens, worker
+from civia.documents.acts.cli import acts_group
 
 
 @click.group()
@@ -26,5 +27,6 @@ for command in (
     governance.audit_group,
     governance.retention_group,
     governance.usecases_group,
+    acts_group,
 ):
     main.add_command(command)

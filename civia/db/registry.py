@@ -6,6 +6,7 @@ from civia.assistants import models as assistant_models
 from civia.db import models as core_models
 from civia.db.base import Base
 from civia.documents import models as document_models
+from civia.documents.acts import models as act_models
 from civia.governance import models as governance_models
 from civia.jobs import models as job_models
 from civia.meetings import models as meeting_models
@@ -17,5 +18,6 @@ MODEL_MODULES = (
     document_models,
     job_models,
     meeting_models,
+    act_models,
 )
 metadata = Base.metadata

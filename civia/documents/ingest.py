@@ -202,9 +202,11 @@ def insert_chunks(
     vectors: np.ndarray | None,
     embedder: Embedder | None,
     settings: IngestSettings,
+    version: int | None = None,
 ) -> None:
     title = document.title if settings.index_title else None
-    version = bump_version(session, document.tenant_id)
+    if version is None:
+        version = bump_version(session, document.tenant_id)
     rows = []
     for index, draft in enumerate(drafts):
         row = {
@@ -233,6 +235,20 @@ def insert_chunks(
         rows.append(row)
     if rows:
         session.execute(insert(Chunk), rows)
+
+
+def index_chunks(
+    session: Session,
+    document: Document,
+    drafts: list[ChunkDraft],
+    *,
+    version: int,
+    settings: IngestSettings | None = None,
+) -> None:
+    """Insert a document's chunks (lexical terms; vectors come from `embed_pending`) at an index
+    version the caller bumped: bulk imports of many small documents (open-data acts) bump the
+    tenant's version once per batch instead of once per document."""
+    _insert_chunks(session, document, drafts, None, None, settings or IngestSettings(), version)
 
 
 def ingest_bytes(

@@ -16,6 +16,7 @@ Handler = Callable[["JobContext"], dict[str, Any] | None]
 # Modules that declare job kinds (imported by `load`).
 KIND_MODULES: tuple[str, ...] = (
     "civia.assistants.jobs",
+    "civia.documents.acts.jobs",
     "civia.documents.jobs",
     "civia.governance.jobs",
     "civia.meetings.jobs",

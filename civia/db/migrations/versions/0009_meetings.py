@@ -1,7 +1,7 @@
 """meetings: recordings, transcript segments, condensed minutes parts; audio policy setting
 
 Revision ID: 0009_meetings
-Revises: 0007_documents_web
+Revises: 0008_acts
 Create Date: 2026-12-01 08:30:21.765405
 """
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '0009_meetings'
-down_revision = "0007_documents_web"
+down_revision = "0008_acts"
 branch_labels = None
 depends_on = None
 
