@@ -248,7 +248,7 @@ def index_chunks(
     """Insert a document's chunks (lexical terms; vectors come from `embed_pending`) at an index
     version the caller bumped: bulk imports of many small documents (open-data acts) bump the
     tenant's version once per batch instead of once per document."""
-    _insert_chunks(session, document, drafts, None, None, settings or IngestSettings(), version)
+    insert_chunks(session, document, drafts, None, None, settings or IngestSettings(), version)
 
 
 def ingest_bytes(
