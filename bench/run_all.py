@@ -20,8 +20,17 @@ SECTIONS = {
     "bench_gateway.py": "gateway",
     "bench_assistants.py": "assistants",
     "bench_retrieval.py": "retrieval",
+    "bench_documents_chat.py": "documents-chat",
+    "bench_acts.py": "acts",
     "bench_transcription.py": "transcription",
+    "bench_meetings.py": "meetings",
     "bench_pii.py": "pii",
+    "bench_erasure.py": "erasure",
+}
+# Scripts run in several steps (each step's arguments); the others run once without arguments.
+STEPS = {
+    "bench_documents_chat.py": [["calibrate"], ["answer"], ["ocr"], ["large"], ["report"]],
+    "bench_acts.py": [["run"]],
 }
 HEADER = """# Benchmarks
 
@@ -39,11 +48,24 @@ def assemble() -> Path:
     for stem in SECTIONS.values():
         path = RESULTS / f"{stem}.md"
         if path.exists():
-            parts.append(path.read_text(encoding="utf-8").strip() + "\n\n")
+            parts.append(_as_section(path.read_text(encoding="utf-8").strip()) + "\n\n")
     out = ROOT / "docs" / "benchmarks.md"
     out.parent.mkdir(exist_ok=True)
     out.write_text("".join(parts).rstrip() + "\n", encoding="utf-8")
     return out
+
+
+def _as_section(text: str) -> str:
+    """Results files that open with a top-level title become sections of the page."""
+    if not text.startswith("# "):
+        return text
+    lines = text.splitlines()
+    in_code = False
+    for index, line in enumerate(lines):
+        in_code = in_code != line.startswith("```")
+        if not in_code and line.startswith("#"):
+            lines[index] = "#" + line
+    return "\n".join(lines)
 
 
 def main() -> int:
@@ -59,8 +81,10 @@ def main() -> int:
                 continue
             if not (ROOT / "bench" / script).exists():
                 continue
-            print(f"==> {script}", flush=True)
-            subprocess.run([sys.executable, str(ROOT / "bench" / script)], check=True, cwd=ROOT)
+            for step in STEPS.get(script, [[]]):
+                print(f"==> {script} {' '.join(step)}", flush=True)
+                command = [sys.executable, str(ROOT / "bench" / script), *step]
+                subprocess.run(command, check=True, cwd=ROOT)
     print(f"wrote {assemble()}")
     return 0
 

@@ -14,6 +14,21 @@ LLAMA_VERSION=0.3.36
 MODEL_VERSION=0.2.0
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 
+# Debian tools the embedded deployment calls: ffmpeg (recordings), tesseract with French (scans).
+system_packages=()
+command -v ffmpeg >/dev/null || system_packages+=(ffmpeg)
+command -v tesseract >/dev/null || system_packages+=(tesseract-ocr)
+ls /usr/share/tesseract-ocr/*/tessdata/fra.traineddata >/dev/null 2>&1 || system_packages+=(tesseract-ocr-fra)
+if [ ${#system_packages[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "==> apt-get install ${system_packages[*]}"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${system_packages[@]}" >/dev/null \
+      || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${system_packages[@]}" >/dev/null; }
+  else
+    echo "WARNING: install ${system_packages[*]} (meetings and scanned PDFs need them)" >&2
+  fi
+fi
+
 if [ ! -x "$VENV/bin/python" ]; then
   echo "==> creating $VENV"
   "$PYTHON" -m venv "$VENV"
