@@ -17,6 +17,7 @@ outside any error, compared with the identity baseline and prompt variants of th
 Writes bench/results/assistants.md (only for a full run: both parts, no --only).
 Usage: python bench/bench_assistants.py [--runs N] [--only ID ...] [--part both]
        [--correction-limit N] [--variants builtin,strict,fewshot,delimited] [--dump FILE.jsonl]
+       [--deadline-min M]   # part 1 starts no run after M minutes (inputs in rounds of 5)
        python bench/bench_assistants.py --rescore FILE.jsonl   # re-check a dump, no model
 """
 
@@ -720,6 +721,7 @@ class RunInfo:
     seed: int | None = None
     full: bool = False
     variants: list[str] = field(default_factory=list)
+    deadline_min: float | None = None  # part 1 stopped starting runs after this many minutes
 
 
 def code_version() -> str:
@@ -1153,6 +1155,8 @@ def assess(o: Outcome, spec: AssistantSpec) -> None:
 
 # --- part 1: every assistant -----------------------------------------------------------------
 
+BLOCK = 5  # consecutive inputs of one assistant in a round
+
 
 async def bench_assistants(
     specs: dict[str, AssistantSpec],
@@ -1161,31 +1165,38 @@ async def bench_assistants(
     gw: BenchGateway,
     target: Resolved,
     log: Dump,
+    deadline: float | None = None,
 ) -> dict[str, list[Outcome]]:
-    out: dict[str, list[Outcome]] = {}
-    for aid in ids:
-        spec = specs[aid]
-        out[aid] = []
-        for i, raw in enumerate(INPUTS[aid][:runs]):
-            expect = {k: v for k, v in raw.items() if k.startswith("_")}
-            values = validate_inputs(spec, {k: v for k, v in raw.items() if not k.startswith("_")})
-            o = Outcome(aid, i, values, expect)
-            o.result, o.error, o.detail, o.calls, o.latency_s = await run_assistant(
-                spec, values, gw, target
-            )
-            o.ok = o.result is not None
-            o.attempts = o.result.attempts if o.result else len(o.calls)
-            assess(o, spec)
-            log.outcome(o)
-            out[aid].append(o)
-            status = "ok" if o.ok else f"FAILED ({o.error}: {o.detail[:80]})"
-            finishes = ",".join(c.finish for c in o.calls)
-            print(
-                f"[{aid} {i + 1}/{len(INPUTS[aid][:runs])}] {status} attempts={o.attempts} "
-                f"{o.latency_s:.1f}s tokens={o.prompt_tokens}+{o.completion_tokens} "
-                f"finish={finishes} flags={[k for k, v in o.flags.items() if v]}",
-                flush=True,
-            )
+    """Run the inputs in rounds of BLOCK per assistant (inputs 1-5 of each, then 6-10, …), so
+    that a `deadline` (a `time.monotonic()` value after which no run starts) leaves every
+    assistant with about as many runs; within a block, runs share the system prompt's cache."""
+    out: dict[str, list[Outcome]] = {aid: [] for aid in ids}
+    plan = [(aid, i) for aid in ids for i in range(len(INPUTS[aid][:runs]))]
+    plan.sort(key=lambda item: item[1] // BLOCK)  # stable: assistants keep their order
+    for aid, i in plan:
+        if deadline is not None and time.monotonic() > deadline:
+            print(f"deadline reached: {len(plan) - sum(map(len, out.values()))} runs not started")
+            break
+        spec, raw = specs[aid], INPUTS[aid][i]
+        expect = {k: v for k, v in raw.items() if k.startswith("_")}
+        values = validate_inputs(spec, {k: v for k, v in raw.items() if not k.startswith("_")})
+        o = Outcome(aid, i, values, expect)
+        o.result, o.error, o.detail, o.calls, o.latency_s = await run_assistant(
+            spec, values, gw, target
+        )
+        o.ok = o.result is not None
+        o.attempts = o.result.attempts if o.result else len(o.calls)
+        assess(o, spec)
+        log.outcome(o)
+        out[aid].append(o)
+        status = "ok" if o.ok else f"FAILED ({o.error}: {o.detail[:80]})"
+        finishes = ",".join(c.finish for c in o.calls)
+        print(
+            f"[{aid} {i + 1}/{len(INPUTS[aid][:runs])}] {status} attempts={o.attempts} "
+            f"{o.latency_s:.1f}s tokens={o.prompt_tokens}+{o.completion_tokens} "
+            f"finish={finishes} flags={[k for k, v in o.flags.items() if v]}",
+            flush=True,
+        )
     return out
 
 
@@ -1648,10 +1659,16 @@ def report(
         f"row). Per-call timeout raised to {info.timeout_s:.0f} s for the bench; the app's "
         f"defaults at the time ({info.app_timeout_s:.0f} s total, "
         f"{info.app_first_token_s:.0f} s to the first token) are reported as *calls over the "
-        "app's limits*. Runs are sequential; consecutive runs of an assistant share its system "
-        "prompt, which llama.cpp keeps in its prefix cache, as in the app. Model load + "
-        f"warm-up call: {info.warmup_s:.1f} s (not counted).",
+        "app's limits*. Runs are sequential, in rounds of 5 inputs per assistant; consecutive "
+        "runs of an assistant share its system prompt, which llama.cpp keeps in its prefix "
+        f"cache, as in the app. Model load + warm-up call: {info.warmup_s:.1f} s (not counted).",
     ]
+    if info.deadline_min:
+        lines.append(
+            f"- Time-boxed: part 1 started no new run after {info.deadline_min:.0f} minutes, so "
+            "an assistant may have fewer runs than it has inputs (the *runs* column says how "
+            "many ran)."
+        )
     if results:
         lines += [
             "",
@@ -1780,7 +1797,8 @@ async def amain(args: argparse.Namespace) -> None:
     results: dict[str, list[Outcome]] = {}
     correction = None
     if args.part in ("both", "assistants"):
-        results = await bench_assistants(specs, ids, args.runs, gw, target, log)
+        deadline = time.monotonic() + args.deadline_min * 60 if args.deadline_min else None
+        results = await bench_assistants(specs, ids, args.runs, gw, target, log, deadline)
     if args.part in ("both", "correction"):
         entries, scores = await bench_correction(
             specs["correction"], variants, args.correction_limit, gw, target, log
@@ -1800,6 +1818,7 @@ async def amain(args: argparse.Namespace) -> None:
         seed=args.seed,
         full=args.part == "both" and not args.only and args.correction_limit is None,
         variants=variants,
+        deadline_min=args.deadline_min,
     )
     log.write(
         {
@@ -1887,6 +1906,12 @@ def main() -> None:
     )
     parser.add_argument("--timeout", type=float, default=900.0, help="per model call, seconds")
     parser.add_argument("--seed", type=int, default=None, help="sampling seed (model_seed)")
+    parser.add_argument(
+        "--deadline-min",
+        type=float,
+        default=None,
+        help="part 1 starts no new run after this many minutes (inputs run in rounds of 5)",
+    )
     parser.add_argument("--dump", default="", help="write every run as JSON lines to this file")
     parser.add_argument("--write", action="store_true", help="write the results file anyway")
     parser.add_argument(
