@@ -1166,12 +1166,14 @@ async def bench_assistants(
     target: Resolved,
     log: Dump,
     deadline: float | None = None,
+    first: int = 0,
 ) -> dict[str, list[Outcome]]:
     """Run the inputs in rounds of BLOCK per assistant (inputs 1-5 of each, then 6-10, …), so
     that a `deadline` (a `time.monotonic()` value after which no run starts) leaves every
-    assistant with about as many runs; within a block, runs share the system prompt's cache."""
+    assistant with about as many runs; within a block, runs share the system prompt's cache.
+    `first` skips the first inputs (a second process can take the other half)."""
     out: dict[str, list[Outcome]] = {aid: [] for aid in ids}
-    plan = [(aid, i) for aid in ids for i in range(len(INPUTS[aid][:runs]))]
+    plan = [(aid, i) for aid in ids for i in range(first, len(INPUTS[aid][:runs]))]
     plan.sort(key=lambda item: item[1] // BLOCK)  # stable: assistants keep their order
     for aid, i in plan:
         if deadline is not None and time.monotonic() > deadline:
@@ -1798,7 +1800,9 @@ async def amain(args: argparse.Namespace) -> None:
     correction = None
     if args.part in ("both", "assistants"):
         deadline = time.monotonic() + args.deadline_min * 60 if args.deadline_min else None
-        results = await bench_assistants(specs, ids, args.runs, gw, target, log, deadline)
+        results = await bench_assistants(
+            specs, ids, args.runs, gw, target, log, deadline, args.first_input
+        )
     if args.part in ("both", "correction"):
         entries, scores = await bench_correction(
             specs["correction"], variants, args.correction_limit, gw, target, log
@@ -1911,6 +1915,9 @@ def main() -> None:
         type=float,
         default=None,
         help="part 1 starts no new run after this many minutes (inputs run in rounds of 5)",
+    )
+    parser.add_argument(
+        "--first-input", type=int, default=0, help="skip the first N inputs of each assistant"
     )
     parser.add_argument("--dump", default="", help="write every run as JSON lines to this file")
     parser.add_argument("--write", action="store_true", help="write the results file anyway")

@@ -38,6 +38,19 @@ def test_index_sizes_per_collection(
     assert f"{size / 1e6:.1f} Mo" in row.group()
 
 
+def test_personal_collection_names_stay_private(
+    client: TestClient, personas: Personas, settings: Settings
+) -> None:
+    agent = login_as(client, "agent")
+    cid = new_collection(client, agent, "Dossier médical de ma mère", "personal")
+    upload(client, agent, cid, [("note.txt", TEXT.encode(), "text/plain")])
+    admin = login_as(client, "admin")
+    page = page_text(client.get("/admin/index"))
+    assert "Dossier médical" not in page
+    assert f"Collection personnelle n° {cid}" in page
+    assert f'action="/admin/index/{cid}/reindexer"' in page  # still sized and re-indexable
+
+
 def test_reindex_runs_as_a_job_and_restores_the_index(
     client: TestClient, personas: Personas, settings: Settings
 ) -> None:
