@@ -17,7 +17,7 @@ outside any error, compared with the identity baseline and prompt variants of th
 Writes bench/results/assistants.md (only for a full run: both parts, no --only).
 Usage: python bench/bench_assistants.py [--runs N] [--only ID ...] [--part both]
        [--correction-limit N] [--variants builtin,strict,fewshot,delimited] [--dump FILE.jsonl]
-       [--deadline-min M]   # part 1 starts no run after M minutes (inputs in rounds of 5)
+       [--deadline-min M] [--first-input K] [--reverse]   # time box; split over 2 processes
        python bench/bench_assistants.py --rescore FILE.jsonl   # re-check a dump, no model
 """
 
@@ -1766,6 +1766,8 @@ async def amain(args: argparse.Namespace) -> None:
     if missing:
         raise SystemExit(f"no inputs written for: {', '.join(sorted(missing))}")
     ids = args.only or form_ids
+    if args.reverse:  # a second process starts from the other end of the catalogue
+        ids = ids[::-1]
     unknown = set(ids) - set(form_ids)
     if unknown:
         raise SystemExit(f"unknown assistant(s): {', '.join(sorted(unknown))}")
@@ -1918,6 +1920,9 @@ def main() -> None:
     )
     parser.add_argument(
         "--first-input", type=int, default=0, help="skip the first N inputs of each assistant"
+    )
+    parser.add_argument(
+        "--reverse", action="store_true", help="take the assistants in reverse order"
     )
     parser.add_argument("--dump", default="", help="write every run as JSON lines to this file")
     parser.add_argument("--write", action="store_true", help="write the results file anyway")
