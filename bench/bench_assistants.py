@@ -1848,12 +1848,26 @@ async def amain(args: argparse.Namespace) -> None:
         print("\n(partial run: results file not written; pass --write to force)")
 
 
-def rescore(path: Path, write: bool) -> None:
-    """Rebuild the report from a --dump file (checks and scoring re-run, no model call)."""
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+def rescore(paths: list[Path], write: bool) -> None:
+    """Rebuild the report from --dump files (checks and scoring re-run, no model call). With
+    several dumps (processes that shared the inputs), the first one's run information heads the
+    report and an input run twice counts once."""
+    rows = [
+        json.loads(line)
+        for path in paths
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line
+    ]
     info = next((r["run"] for r in rows if "run" in r), None)
     if info is None:
-        raise SystemExit(f"{path}: no run information (the run did not finish)")
+        raise SystemExit(f"{paths[0]}: no run information (the run did not finish)")
+    kept, seen = [], set()
+    for r in rows:
+        key = (r["assistant"], r["index"]) if "assistant" in r else None
+        if key is None or key not in seen:
+            kept.append(r)
+            seen.add(key)
+    rows = kept
     specs = builtins()
     results: dict[str, list[Outcome]] = {}
     for r in (r for r in rows if "assistant" in r):
@@ -1927,11 +1941,14 @@ def main() -> None:
     parser.add_argument("--dump", default="", help="write every run as JSON lines to this file")
     parser.add_argument("--write", action="store_true", help="write the results file anyway")
     parser.add_argument(
-        "--rescore", default="", help="rebuild the report from a --dump file, without the model"
+        "--rescore",
+        action="append",
+        default=[],
+        help="rebuild the report from a --dump file (repeatable), without the model",
     )
     args = parser.parse_args()
     if args.rescore:
-        rescore(Path(args.rescore), args.write)
+        rescore([Path(p) for p in args.rescore], args.write)
     else:
         asyncio.run(amain(args))
 
