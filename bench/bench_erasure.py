@@ -79,15 +79,17 @@ def main() -> None:
 
     from civia.db.engine import make_engine, make_sessionmaker, session_scope
     from civia.db.models import User
-    from civia.governance import citizen_erasure
+    from civia.governance import citizen_erasure, hooks
     from civia.privacy import get_analyzer
     from civia.privacy.mentions import MentionMatcher, Subject
+    from civia.settings import Settings
 
     machine = Machine()
     get_analyzer()
     subject = Subject(last_name="Dupont", first_names="Jeanne", civility="madame")
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{tmp}/bench.db"
+        hooks.load(Settings(data_dir=Path(tmp), database_url=url))
         started = time.perf_counter()
         mentions = build(url, args.messages, args.share)
         build_s = time.perf_counter() - started

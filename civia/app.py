@@ -44,9 +44,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.limiter = LoginLimiter(settings)
     app.state.stop_events = {}
     recover_interrupted(app.state.sessions)
-    from civia.governance.retention import load_hooks
+    from civia.governance import hooks
 
-    load_hooks()  # areas' purgers and data-rights hooks (meetings)
+    hooks.load(settings)  # retention purgers, data-rights sections, text stores of every area
 
     from civia.api import openai as openai_api
     from civia.web.routes import (
@@ -82,9 +82,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Streamed uploads check session, charter and CSRF themselves (before writing to disk).
     app.include_router(doc_upload.router)
     app.include_router(meetings_forms.router)
-    from civia.documents import hooks, storage
+    from civia.documents import storage
 
-    hooks.install(settings.data_dir)  # retention purger, data export and erasure of documents
     storage.sweep_incoming(settings.data_dir)  # partial uploads left by a stopped server
     app.include_router(openai_api.router)
     governance.install(app)

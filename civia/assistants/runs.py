@@ -19,7 +19,6 @@ from civia.assistants.prepare import Prepared
 from civia.assistants.spec import AssistantSpec
 from civia.db.base import utcnow
 from civia.db.models import Tenant, User
-from civia.governance import dsr
 
 MAX_DRAFT_CHARS = 200_000
 
@@ -173,15 +172,12 @@ def changes(before: str, after: str) -> int:
     return sum(1 for op, *_ in ops if op != "equal")
 
 
-def _export_attachments(db: Session, user: User) -> list[dict[str, object]]:
-    """For a user's data export: what their runs read (files, tables, CSV rows, passages)."""
+def export_attachments(db: Session, user: User) -> list[dict[str, object]]:
+    """For a user's data export, beside the runs it lists: what they read (files, tables,
+    CSV rows, passages)."""
     rows = db.scalars(select(AssistantRun).where(AssistantRun.user_id == user.id))
     return [
         {"resultat": run.id, "pieces": run.attachments, "donnees": run.data}
         for run in rows
         if run.attachments
     ]
-
-
-# The general export lists the runs; this adds the files, tables and passages they carry.
-dsr.register_exporter("fichiers_des_resultats_d_assistants", _export_attachments)

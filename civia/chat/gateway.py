@@ -213,12 +213,11 @@ class Gateway:
                 )
             )
             if result.masked:  # counts only: the values never leave the call
-                action = "pii.refused" if result.outcome == "refused" else "pii.masked"
                 audit.record(
                     db,
                     tenant_id=ctx.tenant_id,
                     actor=audit.Actor(ctx.user_id or 0),
-                    action=action,
+                    action="pii.refused" if result.outcome == "refused" else "pii.masked",
                     target=f"provider:{target.provider_id}",
                     details={
                         "counts": result.masked,

@@ -84,13 +84,12 @@ def retention_group() -> None:
 @click.option("--now", "now_text", default="", help="Pretend it is this date (YYYY-MM-DD)")
 def sweep(now_text: str) -> None:
     """Delete what is older than each collectivité's retention periods (schedule it daily)."""
-    from civia.documents import hooks
+    from civia.governance import hooks
     from civia.settings import get_settings
 
-    hooks.install(get_settings().data_dir)  # documents: files are deleted with their rows
+    hooks.load(get_settings())  # every area's purgers (documents and recordings: their files)
     now = _day(now_text) or utcnow()
     with database() as db:
-        retention.load_hooks()
         report = retention.sweep(db, now)
     for slug, counts in report.items():
         done = ", ".join(f"{k}={v}" for k, v in counts.items()) or "nothing to delete"

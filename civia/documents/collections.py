@@ -196,12 +196,14 @@ def reconcile(db: Session, documents: list[Document]) -> dict[int, Job]:
         return {}
     running = {}
     for job in db.scalars(select(Job).where(Job.id.in_(list(waiting)))):
-        document = waiting[job.id]
+        document = waiting.pop(job.id)
         if job.status == "cancelled" or (job.status == "failed"):
             document.status = "error"
             document.error = CANCELLED_FR if job.status == "cancelled" else job.error
         elif job.status != "done":
             running[document.id] = job
+    for document in waiting.values():  # its job ended long ago and was purged (retention)
+        document.status, document.error = "error", queue.INTERRUPTED_FR
     db.flush()
     return running
 

@@ -1,8 +1,9 @@
 """Governance hooks of the documents area: the retention purger ("documents": uploads older
 than the collectivité's period go, files included), and a user's data export and erasure
-(their personal collections; their name is removed from what they shared).
+(their personal collections and their chats with documents; their name is removed from what
+they shared).
 
-`install(data_dir)` registers them; the app and `civia retention sweep` call it.
+`install(data_dir)` registers them; `civia.governance.hooks.load` calls it.
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from civia.db.models import User
+from civia.db.models import Conversation, Message, User
 from civia.documents import storage
 from civia.documents.dense import bump_version
-from civia.documents.models import Chunk, Collection, Document, Scope
+from civia.documents.models import AnswerSources, Chunk, Collection, Document, DocumentChat, Scope
 from civia.governance import dsr, retention
 
 
@@ -86,7 +87,37 @@ def export_documents(db: Session, user: User) -> dict[str, Any]:
         "documents_partages": [
             dict(described(d, with_text=False), collection=d.collection.name) for d in shared
         ],
+        "conversations_avec_documents": _chats(db, user),
     }
+
+
+def _chats(db: Session, user: User) -> list[dict[str, Any]]:
+    """What a chat with documents adds to its conversation (exported with its messages under
+    "conversations"): what it was grounded on, and the passages each answer quoted."""
+    chats = db.scalars(
+        select(DocumentChat)
+        .join(Conversation, Conversation.id == DocumentChat.conversation_id)
+        .where(Conversation.user_id == user.id)
+        .order_by(DocumentChat.conversation_id)
+    ).all()
+    quoted = db.execute(
+        select(Message.conversation_id, AnswerSources)
+        .join(Message, Message.id == AnswerSources.message_id)
+        .where(Message.conversation_id.in_([c.conversation_id for c in chats]))
+        .order_by(AnswerSources.message_id)
+    ).all()
+    return [
+        {
+            "conversation": chat.conversation_id,
+            "intitule": chat.label,
+            "reponses": [
+                {"message": row.message_id, "trouve": row.found, "sources": row.sources}
+                for conversation_id, row in quoted
+                if conversation_id == chat.conversation_id
+            ],
+        }
+        for chat in chats
+    ]
 
 
 def erase_documents(db: Session, user: User, *, data_dir: Path) -> int:

@@ -39,7 +39,9 @@ AUDIT_DEFAULT_DAYS = 365
 ACTION_RE = re.compile(r"^[a-z][a-z_]{1,28}\.[a-z][a-z_]{1,28}$")
 MAX_STRING = 300
 
-ACTIONS = {  # the actions Civia records, with their French label for the journal
+# The actions Civia records, with their French label for the journal; every `audit.record`
+# call names a literal action (tests/governance/test_audit_labels.py checks it has a label).
+ACTIONS = {
     "login.success": "Connexion réussie",
     "login.failure": "Échec de connexion",
     "login.throttled": "Connexion bloquée (trop de tentatives)",
@@ -75,6 +77,9 @@ ACTIONS = {  # the actions Civia records, with their French label for the journa
     "retention.swept": "Purge de conservation",
     "audit.exported": "Journal exporté",
     "audit.purged": "Entrées anciennes du journal purgées",
+    "acts.imported": "Actes importés",
+    "acts.deleted": "Acte supprimé",
+    "acts.shared": "Partage des actes modifié",
 }
 
 

@@ -1,13 +1,13 @@
 """Retention periods per collectivité, and the sweep that enforces them.
 
-Conversations and assistant runs are deleted here; audio and document files belong to other
-packages, which plug in with `register_purger("audio", fn)` (fn(db, tenant_id, cutoff) → count).
-The audit log is purged only beyond `audit.AUDIT_MIN_DAYS`, whatever the setting says.
+Conversations, assistant runs and finished background jobs are deleted here; audio and document
+files belong to other packages, which plug in with `register_purger("audio", fn)`
+(fn(db, tenant_id, cutoff) → count) from `civia.governance.hooks.load`. The audit log is purged
+only beyond `audit.AUDIT_MIN_DAYS`, whatever the setting says.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -21,6 +21,7 @@ from civia.db.engine import affected
 from civia.db.models import Conversation, Tenant, User
 from civia.governance import audit
 from civia.governance.models import GovernanceSettings, UseCase
+from civia.jobs.models import FINISHED, Job
 
 MAX_DAYS = 3650
 KINDS = {  # setting → French label
@@ -37,16 +38,11 @@ AUDIO_POLICIES = {  # when recordings are deleted → French label
 # A recording whose review never ends is still deleted after this many days (or audio_days if
 # shorter) unless the collectivité chose "keep".
 AUDIO_REVIEW_MAX_DAYS = 7
+# Finished jobs (their payload names a file or a meeting) follow the assistant results' period,
+# or go after this many days when the collectivité set none.
+JOBS_DEFAULT_DAYS = 30
 Purger = Callable[[Session, int, datetime], int]
 _PURGERS: dict[str, Purger] = {}
-# Packages that register purgers (and data-subject hooks, see dsr.py) when first imported;
-# the app and `civia retention sweep` load them.
-HOOK_MODULES: tuple[str, ...] = ("civia.meetings.retention",)
-
-
-def load_hooks() -> None:
-    for module in HOOK_MODULES:
-        importlib.import_module(module)
 
 
 class SettingsError(ValueError):
@@ -155,10 +151,21 @@ def _delete_older(
     return affected(db.execute(stmt, execution_options={"synchronize_session": False}))
 
 
+def _purge_jobs(db: Session, tenant_id: int, cutoff: datetime) -> int:
+    """Finished jobs before `cutoff` (what pointed to them keeps its data: ON DELETE SET NULL;
+    a minutes job's condensed parts, its checkpoints, go with it)."""
+    stmt = delete(Job).where(
+        Job.tenant_id == tenant_id, Job.status.in_(FINISHED), Job.finished_at < cutoff
+    )
+    return affected(db.execute(stmt, execution_options={"synchronize_session": False}))
+
+
 def _sweep_tenant(db: Session, tenant_id: int, now: datetime) -> dict[str, int]:
     settings = settings_for(db, tenant_id)
     counts = {"conversations": 0, "runs": 0, "audio": 0, "documents": 0, "audit": 0}
     counts["transcripts"] = 0
+    jobs_cutoff = now - timedelta(days=settings.runs_days or JOBS_DEFAULT_DAYS)
+    counts["jobs"] = _purge_jobs(db, tenant_id, jobs_cutoff)
     if settings.conversations_days is not None:
         cutoff = now - timedelta(days=settings.conversations_days)
         counts["conversations"] += _delete_older(db, Conversation, tenant_id, cutoff)

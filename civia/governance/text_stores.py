@@ -14,30 +14,24 @@ A store registers a finder and a redactor:
   `redact(text) -> (new_text, replacements)` and returns how many replacements it made. It
   also updates what derives from the text (a search index, vectors) in the same transaction.
 
-Built-in stores live in `text_stores_builtin` (conversations, assistant runs, saved prompts,
-incidents, use-case comments) and `text_stores_documents` (document chunks). Other packages
-add their module to `STORE_MODULES` (imported on first use), e.g. meetings with its
-transcripts: `civia.meetings.erasure` calling `register_text_store` at import.
+Stores live in `text_stores_builtin` (conversations, assistant runs, saved prompts, incidents,
+use-case comments, jobs), `text_stores_documents` (documents, chats with documents) and
+`civia.meetings.erasure` (meetings); `civia.governance.hooks.load` registers them all.
+`Fields` does the finding and redacting for a table whose text columns are edited in place.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, cast, false, or_, true
+from sqlalchemy import ColumnElement, String, cast, false, or_, select, true
 from sqlalchemy.orm import Session
 
 Redact = Callable[[str], tuple[str, int]]
 Finder = Callable[[Session, int, Sequence[str]], Iterable["Item"]]
 Redactor = Callable[[Session, int, Sequence[str], Redact], int]
-
-STORE_MODULES: tuple[str, ...] = (
-    "civia.governance.text_stores_builtin",
-    "civia.governance.text_stores_documents",
-)
 
 
 @dataclass(frozen=True)
@@ -64,8 +58,8 @@ def register_text_store(name: str, label: str, finder: Finder, redactor: Redacto
 
 
 def stores() -> dict[str, TextStore]:
-    for module in STORE_MODULES:
-        importlib.import_module(module)
+    if not _STORES:  # searching nothing would tell the DPO the person is cited nowhere
+        raise RuntimeError("text stores not registered: call civia.governance.hooks.load()")
     return dict(_STORES)
 
 
@@ -104,3 +98,59 @@ def json_strings(value: Any) -> str:
     if isinstance(value, dict):
         return "\n".join(json_strings(v) for v in value.values())
     return ""
+
+
+@dataclass(frozen=True)
+class Fields:
+    """A table whose text columns are searched and redacted in place."""
+
+    model: Any  # a mapped class with an integer `id`
+    prefix: str
+    fields: dict[str, str]  # column → French label
+    json_fields: frozenset[str] = frozenset()
+
+    def texts(self, row: Any) -> Iterable[tuple[str, str, str]]:
+        """(key, label, text) of each non-empty field of `row`."""
+        for name, label in self.fields.items():
+            value = getattr(row, name)
+            text = json_strings(value) if name in self.json_fields else (value or "")
+            if text:
+                yield f"{self.prefix}:{row.id}:{name}", label, text
+
+    def filter(self, anchors: Sequence[str]) -> Any:
+        return or_(*(like_any(getattr(self.model, n), anchors) for n in self.fields))
+
+    def redact(
+        self,
+        db: Session,
+        keys: Sequence[str],
+        redact: Redact,
+        allowed: Any,
+        changed: set[int] | None = None,
+    ) -> int:
+        """Redact the fields `keys` name in the rows `allowed` selects (the tenant filter);
+        the ids of the rows changed are added to `changed`."""
+        wanted: dict[int, set[str]] = {}
+        for key in keys:
+            prefix, ident, name = [*key.split(":"), "", ""][:3]
+            if prefix == self.prefix and ident.isdigit() and name in self.fields:
+                wanted.setdefault(int(ident), set()).add(name)
+        if not wanted:
+            return 0
+        rows = db.scalars(select(self.model).where(self.model.id.in_(wanted), allowed))
+        total = 0
+        for row in rows:
+            for name in wanted[row.id]:
+                value = getattr(row, name)
+                if name in self.json_fields:
+                    new, count = redact_json(value, redact)
+                else:
+                    new, count = redact(value or "")
+                if count:
+                    length = getattr(self.model.__table__.c[name].type, "length", None)
+                    setattr(row, name, new[:length] if length else new)
+                    total += count
+                    if changed is not None:
+                        changed.add(row.id)
+        db.flush()
+        return total

@@ -1,5 +1,5 @@
-"""The text stores Civia has had from the start: conversations, assistant runs, saved prompts,
-incidents and the comité's comments (see `text_stores` for the contract).
+"""The text stores of the core: conversations, assistant runs, saved prompts, incidents, the
+comité's comments and background jobs (see `text_stores` for the contract).
 
 `where` never repeats a title or any other free text (it could hold the very name being
 erased): it says what the item is, its number and date.
@@ -8,73 +8,22 @@ erased): it says what the item is, its number and date.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from civia.assistants.models import AssistantRun, SavedPrompt
 from civia.db.models import Conversation, Message
 from civia.governance.models import Incident, UseCase, UseCaseComment, UseCaseVote
-from civia.governance.text_stores import (
-    Item,
-    Redact,
-    json_strings,
-    like_any,
-    redact_json,
-    register_text_store,
-)
+from civia.governance.text_stores import Fields, Item, Redact, register_text_store
+from civia.jobs.models import Job
 
 ROLE_LABELS = {"user": "message de l'agent", "assistant": "réponse du modèle", "system": "consigne"}
 
 
 def _day(row: Any) -> str:
     return row.created_at.strftime("%d/%m/%Y")
-
-
-@dataclass(frozen=True)
-class Fields:
-    """A table whose text columns are searched and redacted in place."""
-
-    model: Any  # a mapped class with an integer `id`
-    prefix: str
-    fields: dict[str, str]  # column → French label
-    json_fields: frozenset[str] = frozenset()
-
-    def texts(self, row: Any) -> Iterable[tuple[str, str, str]]:
-        """(key, label, text) of each non-empty field of `row`."""
-        for name, label in self.fields.items():
-            value = getattr(row, name)
-            text = json_strings(value) if name in self.json_fields else (value or "")
-            if text:
-                yield f"{self.prefix}:{row.id}:{name}", label, text
-
-    def filter(self, anchors: Sequence[str]) -> Any:
-        return or_(*(like_any(getattr(self.model, n), anchors) for n in self.fields))
-
-    def redact(self, db: Session, keys: Sequence[str], redact: Redact, allowed: Any) -> int:
-        wanted: dict[int, set[str]] = {}
-        for key in keys:
-            prefix, ident, name = [*key.split(":"), "", ""][:3]
-            if prefix == self.prefix and ident.isdigit() and name in self.fields:
-                wanted.setdefault(int(ident), set()).add(name)
-        if not wanted:
-            return 0
-        rows = db.scalars(select(self.model).where(self.model.id.in_(wanted), allowed))
-        total = 0
-        for row in rows:
-            for name in wanted[row.id]:
-                value = getattr(row, name)
-                if name in self.json_fields:
-                    new, count = redact_json(value, redact)
-                else:
-                    new, count = redact(value or "")
-                if count:
-                    setattr(row, name, new)
-                    total += count
-        db.flush()
-        return total
 
 
 # --- conversations: titles and messages
@@ -124,8 +73,11 @@ RUNS = Fields(
         "draft": "brouillon",
         "final_text": "texte validé",
         "comment": "commentaire",
+        "attachments": "pièces lues (fichiers, tableaux, passages)",
+        "warning": "avertissement",
+        "error": "message d'erreur",
     },
-    json_fields=frozenset({"inputs", "data"}),
+    json_fields=frozenset({"inputs", "data", "attachments"}),
 )
 
 
@@ -179,6 +131,24 @@ def _comments(db: Session, tenant_id: int, anchors: Sequence[str]) -> Iterable[I
                 yield Item(key, where, getattr(row, owner), text)
 
 
+# --- background jobs: their payload names what they work on (a meeting's title, a file name)
+
+JOBS = Fields(
+    Job,
+    "job",
+    {"payload": "paramètres", "message": "étape", "error": "message d'erreur", "result": "bilan"},
+    json_fields=frozenset({"payload", "result"}),
+)
+
+
+def _jobs(db: Session, tenant_id: int, anchors: Sequence[str]) -> Iterable[Item]:
+    stmt = select(Job).where(Job.tenant_id == tenant_id, JOBS.filter(anchors))
+    for job in db.scalars(stmt.order_by(Job.id)):
+        for key, label, text in JOBS.texts(job):
+            where = f"Traitement n° {job.id} ({job.kind}) du {_day(job)} : {label}"
+            yield Item(key, where, job.user_id, text)
+
+
 def _in_tenant(model: Any, tenant_id: int) -> Any:
     if model in (UseCaseComment, UseCaseVote):
         return model.use_case_id.in_(select(UseCase.id).where(UseCase.tenant_id == tenant_id))
@@ -198,8 +168,12 @@ def _comments_redactor(db: Session, tenant_id: int, keys: Sequence[str], redact:
     )
 
 
-register_text_store("conversations", "Conversations", _conversations, _redact_conversations)
-register_text_store("runs", "Résultats des assistants", _runs, _simple(RUNS))
-register_text_store("prompts", "Prompts enregistrés", _prompts, _simple(PROMPTS))
-register_text_store("incidents", "Signalements d'incidents", _incidents, _simple(INCIDENTS))
-register_text_store("comments", "Commentaires et votes du comité", _comments, _comments_redactor)
+def register() -> None:
+    register_text_store("conversations", "Conversations", _conversations, _redact_conversations)
+    register_text_store("runs", "Résultats des assistants", _runs, _simple(RUNS))
+    register_text_store("prompts", "Prompts enregistrés", _prompts, _simple(PROMPTS))
+    register_text_store("incidents", "Signalements d'incidents", _incidents, _simple(INCIDENTS))
+    register_text_store(
+        "comments", "Commentaires et votes du comité", _comments, _comments_redactor
+    )
+    register_text_store("jobs", "Traitements en arrière-plan", _jobs, _simple(JOBS))

@@ -118,7 +118,10 @@ class Worker:
 
     # -- life cycle ------------------------------------------------------------------------------
     def start(self) -> None:
+        from civia.governance import hooks
+
         registry.load()
+        hooks.load(self.settings)  # jobs that erase or purge need every area's hooks
         try:
             self.sweep()
         except (OperationalError, ProgrammingError):  # not migrated yet: `civia db upgrade`

@@ -1,18 +1,19 @@
 """Meetings in the governance hooks: the retention purge (recordings after their period,
-transcripts with the assistant results' period) and the user's data export and erasure."""
+transcripts with the assistant results' period) and the user's data export and erasure
+(registered by `civia.governance.hooks.load`)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from civia.db.models import User
 from civia.governance import dsr, retention
 from civia.meetings.meetings import delete_audio, remove, segments
-from civia.meetings.models import Meeting
+from civia.meetings.models import Meeting, MinutesPart
 
 
 def purge_audio(db: Session, tenant_id: int, cutoff: datetime) -> int:
@@ -54,21 +55,39 @@ def export_meetings(db: Session, user: User) -> list[dict[str, Any]]:
                 "duree_secondes": meeting.duration,
                 "fichier_audio": meeting.audio_name,
                 "audio_conserve": bool(meeting.audio_file),
+                "audio_supprime_le": _day(meeting.audio_deleted_at),
+                "relue_le": _day(meeting.reviewed_at),
                 "segments": [
                     {"debut": s.start, "fin": s.end, "intervenant": s.speaker, "texte": s.text}
                     for s in segments(db, meeting)
                 ],
+                # The minutes are an assistant result (see "resultats_assistants").
+                "compte_rendu_resultat": meeting.minutes_run_id,
+                "parties_condensees": list(
+                    db.scalars(
+                        select(MinutesPart.text)
+                        .where(MinutesPart.meeting_id == meeting.id)
+                        .order_by(MinutesPart.level, MinutesPart.position)
+                    )
+                ),
             }
         )
     return out
 
 
 def erase_meetings(db: Session, user: User) -> int:
+    """The user's meetings go (recordings, transcripts, condensed parts); on others' meetings,
+    nobody needs to know they reviewed them."""
     found = list(db.scalars(select(Meeting).where(Meeting.user_id == user.id)))
     for meeting in found:
         remove(db, meeting=meeting)
     db.flush()
+    db.execute(update(Meeting).where(Meeting.reviewed_by == user.id).values(reviewed_by=None))
     return len(found)
+
+
+def _day(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
 
 
 def register() -> None:
@@ -76,6 +95,3 @@ def register() -> None:
     retention.register_purger("transcripts", purge_transcripts)
     dsr.register_exporter("reunions", export_meetings)
     dsr.register_eraser("reunions", erase_meetings)
-
-
-register()

@@ -10,9 +10,10 @@ from pathlib import Path
 from sqlalchemy import func, select, update
 
 from civia.db.base import utcnow
+from civia.db.models import Conversation, Message, User
 from civia.documents import hooks, storage
 from civia.documents.ingest import ingest_bytes
-from civia.documents.models import Chunk, Collection, Document
+from civia.documents.models import AnswerSources, Chunk, Collection, Document, DocumentChat
 from civia.governance import dsr, retention
 from civia.governance.models import GovernanceSettings
 from tests.documents.conftest import World
@@ -77,3 +78,45 @@ def test_export_and_erasure_of_a_users_documents(world: World, tmp_path: Path) -
     kept = db.get(Document, shared.id)
     assert kept is not None and kept.uploaded_by_id is None  # the service keeps its guide
     assert db.get(Collection, world.bob_personal.id) is not None
+
+
+def _chat(world: World, owner: User, question: str) -> Conversation:
+    db = world.session
+    conv = Conversation(tenant_id=owner.tenant_id, user_id=owner.id, title=question)
+    db.add(conv)
+    db.flush()
+    db.add(DocumentChat(conversation_id=conv.id, tenant_id=owner.tenant_id,
+                        collection_id=world.urbanisme.id, label="Collection : Urbanisme"))  # fmt: skip
+    answer = Message(conversation_id=conv.id, role="assistant", content="Oui [1].")
+    db.add_all([Message(conversation_id=conv.id, role="user", content=question), answer])
+    db.flush()
+    db.add(AnswerSources(message_id=answer.id, found=True,
+                         sources=[{"number": 1, "title": "Guide", "quote": "Le PLU dit…"}]))  # fmt: skip
+    db.flush()
+    return conv
+
+
+def test_a_users_chats_with_documents_are_exported_and_erased(world: World, tmp_path: Path) -> None:
+    hooks.install(tmp_path)
+    db = world.session
+    mine = _chat(world, world.alice, "Que dit le PLU ?")
+    theirs = _chat(world, world.bob, "Et pour une clôture ?")
+    answer = db.scalar(
+        select(Message.id).where(Message.conversation_id == mine.id, Message.role == "assistant")
+    )
+    data = dsr.export_user(db, world.alice)
+    assert [c["titre"] for c in data["conversations"]] == ["Que dit le PLU ?"]
+    assert data["documents"]["conversations_avec_documents"] == [{
+        "conversation": mine.id, "intitule": "Collection : Urbanisme",
+        "reponses": [{"message": answer, "trouve": True,
+                      "sources": [{"number": 1, "title": "Guide", "quote": "Le PLU dit…"}]}],
+    }]  # fmt: skip
+    dpo = User(tenant_id=world.tenant.id, login="dpo", display_name="DPO", password_hash="x")
+    db.add(dpo)
+    db.flush()
+    dsr.erase_user(db, dpo=dpo, person=world.alice)
+    db.commit()
+    assert db.get(DocumentChat, mine.id) is None
+    chats = db.scalars(select(DocumentChat.conversation_id)).all()
+    assert chats == [theirs.id]
+    assert db.scalar(select(func.count()).select_from(AnswerSources)) == 1  # Bob's answer only

@@ -12,11 +12,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from civia.assistants.models import AssistantRun, SavedPrompt
 from civia.db.engine import session_scope
 from civia.db.models import Conversation, Message
+from civia.documents import storage
 from civia.documents.ingest import ingest_bytes
 from civia.documents.lexical import lexical_search, query_terms
 from civia.documents.models import Chunk, Collection, Document, SearchIndexState
-from civia.governance import citizen_erasure, incidents, usecases
+from civia.governance import citizen_erasure, hooks, incidents, text_stores, usecases
 from civia.governance.models import AuditEntry, UseCaseComment
+from civia.jobs import queue
 from civia.jobs.models import Job
 from civia.jobs.worker import Worker
 from civia.privacy.mentions import Subject
@@ -32,6 +34,11 @@ NOTE = (
     "Note de la commission logement.\n\nMme Jeanne Dupont, 12 rue des Lilas, demande un "
     "logement adapté. Jeanne rappellera lundi. Le dossier de M. Martin est complet."
 )
+
+
+@pytest.fixture(autouse=True)
+def loaded(tmp_path: Path) -> None:
+    hooks.load(Settings(data_dir=tmp_path, database_url="sqlite://"))
 
 
 def _conversation(db: Session, login: str, *texts: str) -> Conversation:
@@ -218,3 +225,56 @@ def test_the_job_gives_redacted_passages_their_vectors_back(
         assert job is not None and job.status == "done", job and job.error
         chunks = db.scalars(select(Chunk)).all()
         assert chunks and all(c.embedding and c.embedding_model for c in chunks)
+
+
+def test_newer_run_columns_and_job_payloads_are_searched(db: Session, people: Personas) -> None:
+    """What a run read (attachments) and its warning; a job's payload naming a file."""
+    agent = user(db, "agent")
+    run = AssistantRun(
+        tenant_id=agent.tenant_id, user_id=agent.id, assistant_id="extraction",
+        attachments={"fichier": {"filename": "releve-jeanne-dupont.pdf", "kind": "tables",
+                                 "blocks": [{"text": "Titulaire : Jeanne Dupont", "page": 2}]}},
+        warning="2 lignes de Mme Dupont non classées.",
+    )  # fmt: skip
+    db.add(run)
+    db.flush()
+    job = queue.enqueue(db, tenant_id=agent.tenant_id, user_id=agent.id, kind="documents.analyse",
+                        queue="ingestion", payload={"document_id": 7, "name": "jeanne-dupont.pdf"})  # fmt: skip
+    dpo = user(db, "dpo")
+    found = citizen_erasure.search(db, dpo=dpo, subject=JEANNE)
+    refs = {f.ref for f in found.items}
+    assert refs == {f"runs|run:{run.id}:attachments", f"runs|run:{run.id}:warning",
+                    f"jobs|job:{job.id}:payload"}  # fmt: skip
+    assert citizen_erasure.erase(db, dpo=dpo, subject=JEANNE, refs=sorted(refs)) == {
+        "runs": 3, "jobs": 1}  # fmt: skip
+    db.expire_all()
+    kept = db.get(AssistantRun, run.id)
+    assert kept is not None and kept.warning == "2 lignes de [personne effacée] non classées."
+    block = kept.attachments["fichier"]["blocks"][0]
+    assert block == {"text": "Titulaire : [personne effacée]", "page": 2}
+    assert kept.attachments["fichier"]["filename"] == "releve-[personne effacée].pdf"
+    assert db.get(Job, job.id).payload == {"document_id": 7, "name": "[personne effacée].pdf"}  # type: ignore[union-attr]
+
+
+def test_a_redacted_document_loses_its_original_file(
+    db: Session, people: Personas, tmp_path: Path
+) -> None:
+    ids = seed(db, people)
+    original = storage.path_of(tmp_path, user(db, "agent").tenant_id, ids["doc"])
+    original.parent.mkdir(parents=True)
+    original.write_bytes(NOTE.encode())
+    dpo = user(db, "dpo")
+    found = citizen_erasure.search(db, dpo=dpo, subject=JEANNE)
+    title_only = [f.ref for f in found.items if f.ref.startswith("documents|document:")]
+    citizen_erasure.erase(db, dpo=dpo, subject=JEANNE, refs=title_only)
+    assert original.exists()  # only its name was redacted: the content was not asked for
+    passages = [f.ref for f in found.items if f.ref.startswith("documents|chunk:")]
+    citizen_erasure.erase(db, dpo=dpo, subject=JEANNE, refs=passages)
+    assert not original.exists()  # it still named the person
+    assert db.get(Document, ids["doc"]) is not None
+
+
+def test_searching_without_the_hooks_fails_loudly(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(text_stores, "_STORES", {})
+    with pytest.raises(RuntimeError, match=r"hooks\.load"):
+        text_stores.stores()

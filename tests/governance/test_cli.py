@@ -109,3 +109,13 @@ def test_sweep_runs(runner: CliRunner, people: Personas) -> None:
     result = invoke(runner, "retention", "sweep", "--now", "2030-01-01")
     assert result.exit_code == 0, result.output
     assert "demoville:" in result.output
+
+
+def test_sweep_loads_every_areas_purgers(
+    runner: CliRunner, people: Personas, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from civia.governance import retention
+
+    monkeypatch.setattr(retention, "_PURGERS", {})
+    assert invoke(runner, "retention", "sweep").exit_code == 0
+    assert set(retention._PURGERS) == {"audio", "transcripts", "documents"}

@@ -14,8 +14,12 @@ from sqlalchemy.orm import Session
 from civia.assistants.models import AssistantRun
 from civia.db.base import utcnow
 from civia.db.models import Conversation, Message, User
+from civia.documents import collections
+from civia.documents.models import Collection, Document
 from civia.governance import audit, retention
 from civia.governance.models import AuditEntry, GovernanceSettings, UseCase
+from civia.jobs import queue
+from civia.jobs.models import Job
 from tests.conftest import Personas, page_text
 from tests.governance.conftest import sign_in, text_of, user
 from tests.governance.test_incidents import make_conversation, make_run
@@ -147,3 +151,39 @@ def test_settings_page(client: TestClient, personas: Personas) -> None:
     sign_in(client, "agent")
     page = text_of(client.get("/compte/mes-donnees"))
     assert "Conversations : 90 jours, puis suppression automatique" in page
+
+
+def test_old_finished_jobs_are_purged(db: Session, people: Personas) -> None:
+    """After the results' period, or 30 days without one; queued and running jobs stay, and
+    what pointed to a purged job keeps its data."""
+    agent, carol = user(db, "agent"), user(db, "carol")
+    db.add(GovernanceSettings(tenant_id=people.other_tenant.id, runs_days=90))
+
+    def job(owner: User, status: str, days: int) -> int:
+        row = queue.enqueue(db, tenant_id=owner.tenant_id, user_id=owner.id,
+                            kind="documents.analyse", queue="ingestion", payload={})  # fmt: skip
+        row.status = status
+        row.finished_at = utcnow() - timedelta(days=days) if status != "queued" else None
+        db.flush()
+        return row.id
+
+    old_done, old_failed = job(agent, "done", 31), job(agent, "failed", 40)
+    recent, waiting = job(agent, "cancelled", 29), job(agent, "queued", 0)
+    theirs_old, theirs_recent = job(carol, "done", 91), job(carol, "done", 60)
+    run = make_run(db, agent)
+    run.job_id = old_done
+    collection = Collection(tenant_id=agent.tenant_id, scope="tenant", name="Commune")
+    db.add(collection)
+    db.flush()
+    stuck = Document(tenant_id=agent.tenant_id, collection_id=collection.id, title="Note",
+                     sha256="0" * 64, status="pending", meta={"job_id": old_failed})  # fmt: skip
+    db.add(stuck)
+    db.flush()
+    report = retention.sweep(db)
+    assert report["demoville"] == {"jobs": 2} and report["autreville"] == {"jobs": 1}
+    assert set(db.scalars(select(Job.id))) == {recent, waiting, theirs_recent}
+    assert {old_done, old_failed, theirs_old}.isdisjoint(set(db.scalars(select(Job.id))))
+    db.refresh(run)
+    assert run.job_id is None and run.draft  # the result stays
+    collections.reconcile(db, [stuck])  # a document never left « en attente »
+    assert stuck.status == "error" and stuck.error == queue.INTERRUPTED_FR

@@ -12,9 +12,10 @@ from sqlalchemy import select, update
 from civia.db.base import utcnow
 from civia.governance import dsr, retention
 from civia.governance.models import GovernanceSettings
+from civia.jobs import queue
 from civia.meetings import meetings
 from civia.meetings import retention as meeting_hooks
-from civia.meetings.models import Meeting, MeetingSegment
+from civia.meetings.models import Meeting, MeetingSegment, MinutesPart
 
 from .conftest import add_meeting
 
@@ -100,3 +101,23 @@ def test_export_and_erasure_include_meetings(meeting_db, tmp_path: Path) -> None
     counts = dsr.erase_user(db, dpo=personas["dpo"], person=personas["agent"])
     assert counts["reunions"] == 1 and not audio.exists()
     assert [m.user_id for m in db.scalars(select(Meeting))] == [personas["bob"].id]
+
+
+def test_export_has_the_minutes_and_erasure_unnames_the_reviewer(meeting_db) -> None:
+    db, personas = meeting_db
+    agent, bob = personas["agent"], personas["bob"]
+    meeting = add_meeting(db, agent, [("", "Bonjour.")])
+    job = queue.enqueue(db, tenant_id=agent.tenant_id, user_id=agent.id,
+                        kind="meetings.minutes", queue="minutes", payload={})  # fmt: skip
+    db.add(MinutesPart(meeting_id=meeting.id, job_id=job.id, level=1, position=0,
+                       text="Le conseil a voté le budget."))  # fmt: skip
+    meetings.finish_review(db, meeting=meeting, user=agent)
+    reviewed_by_bob = add_meeting(db, agent, [("", "Suite.")])
+    reviewed_by_bob.reviewed_by = bob.id
+    db.flush()
+    exported = dsr.export_user(db, agent)["reunions"][0]
+    assert exported["parties_condensees"] == ["Le conseil a voté le budget."]
+    assert exported["relue_le"] and exported["compte_rendu_resultat"] is None
+    dsr.erase_user(db, dpo=personas["dpo"], person=bob)
+    db.refresh(reviewed_by_bob)
+    assert reviewed_by_bob.reviewed_by is None  # nobody needs to know Bob reviewed it
