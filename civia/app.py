@@ -87,7 +87,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(openai_api.router)
     governance.install(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    from civia.web.uploads import BodyLimit
+    from civia.web.uploads.limit import BodyLimit
 
     limits = [acts_admin, assistant_launch, doc_upload, gov_fria, meetings_forms]
     app.add_middleware(BodyLimit, limits=[module.LIMIT for module in limits])

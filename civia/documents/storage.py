@@ -23,7 +23,7 @@ def path_of(data_dir: Path, tenant_id: int, document_id: int) -> Path:
 
 
 def incoming_dir(data_dir: Path) -> Path:
-    """Where uploads are written while they arrive (see civia/web/uploads.py)."""
+    """Where uploads are written while they arrive (see civia/web/uploads/stream.py)."""
     return root(data_dir) / "incoming"
 
 

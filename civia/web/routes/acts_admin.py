@@ -39,7 +39,7 @@ from civia.jobs import queue
 from civia.jobs.models import Job
 from civia.web.deps import Db, require_role
 from civia.web.render import render
-from civia.web.uploads import Limit
+from civia.web.uploads.limit import Limit
 
 router = APIRouter(prefix="/actes")
 Manager = Annotated[User, Depends(require_role(*access.MANAGERS))]

@@ -22,7 +22,7 @@ from civia.governance import guards
 from civia.jobs import queue
 from civia.web.deps import CurrentUser, Db
 from civia.web.render import render
-from civia.web.uploads import Limit
+from civia.web.uploads.limit import Limit
 
 router = APIRouter()
 LIMIT = Limit(

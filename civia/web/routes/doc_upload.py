@@ -1,5 +1,5 @@
 """Uploads into a collection: streamed to disk with the size limit checked on the way (see
-civia/web/uploads.py), then one background analysis per file."""
+civia/web/uploads/stream.py), then one background analysis per file."""
 
 from __future__ import annotations
 
@@ -24,7 +24,8 @@ from civia.documents.ingest import register
 from civia.documents.jobs import enqueue_analysis
 from civia.settings import Settings
 from civia.web.render import render
-from civia.web.uploads import File, FormSession, Limit, Receiver, csrf
+from civia.web.uploads.limit import Limit
+from civia.web.uploads.stream import File, FormSession, Receiver, csrf
 
 router = APIRouter(prefix="/documents")
 SLACK = 1_000_000  # multipart headers and form fields around the files

@@ -14,7 +14,7 @@ from civia.web.deps import Db
 from civia.web.routes.gov_gate import allow, back
 from civia.web.routes.gov_review import case_page
 from civia.web.routes.gov_usecases import case_of
-from civia.web.uploads import Limit
+from civia.web.uploads.limit import Limit
 
 router = APIRouter(prefix="/gouvernance/cas-usage")
 Viewer = Annotated[User, Depends(allow(*usecases.VIEWERS))]

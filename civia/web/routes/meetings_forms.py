@@ -1,5 +1,5 @@
 """The two meeting routes that read big request bodies themselves: the recording upload
-(streamed to disk with its size limit, see civia/web/uploads.py) and the transcript save
+(streamed to disk with its size limit, see civia/web/uploads/stream.py) and the transcript save
 (thousands of fields for a long meeting). Both run outside the usual `CurrentUser`
 dependency, which would parse the whole form first with Starlette's default limits; they check
 the session, the charter and the CSRF token here instead."""
@@ -20,7 +20,8 @@ from civia.meetings.speech import TranscriptionError
 from civia.settings import Settings
 from civia.web.deps import CsrfFailed, Db
 from civia.web.routes.meetings import editor_page, index_page, owned
-from civia.web.uploads import FormSession, Limit, Receiver, UploadRefused, csrf
+from civia.web.uploads.limit import Limit, UploadRefused
+from civia.web.uploads.stream import FormSession, Receiver, csrf
 
 router = APIRouter()
 MAX_FORM_FIELDS = 40_000

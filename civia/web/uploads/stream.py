@@ -1,86 +1,34 @@
-"""Uploads: the request-body limit of every upload route, and the streamed multipart receiver.
+"""Multipart forms read as they stream in, each file straight to disk (see `Receiver`).
 
-Starlette parses a multipart form whole (spooling its files to disk) before any route code
-runs, and the CSRF check reads the form first: a size check in the route would come after the
-file was on disk. `BodyLimit` counts the bytes as the app reads them instead: a declared
-Content-Length over the limit is refused before anything is read, a body that grows past it is
-cut off there. The refusal is an `UploadRefused` (an HTTPException) raised where the body is
-read, so the app's handler answers in French, unless the route catches it to show its form.
-
-`Receiver` goes further for big files: it parses the body as it arrives, each file straight to
-a temporary file of `directory`, counted and hashed on the way, the small text fields kept in
-memory. The form's CSRF token must come before the first file (browsers send fields in
-document order), or as the X-CSRF-Token header: `check` runs before the first file byte is
-written. Partial files are deleted whatever goes wrong.
+Starlette's own form parser would first spool every file to a temporary file whatever its
+size. `Receiver` parses the body as it arrives instead: each file goes to a temporary file of
+`directory`, counted and hashed on the way, the small text fields are kept in memory. The
+form's CSRF token must come before the first file (browsers send fields in document order), or
+as the X-CSRF-Token header: `check` runs before the first file byte is written. Partial files
+are deleted whatever goes wrong; the request's total size is `BodyLimit`'s (limit.py).
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Annotated, Any
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, Request
 from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from civia.auth.tokens import same
 from civia.db.models import User, WebSession
-from civia.settings import Settings
 from civia.web.deps import CsrfFailed, Db, current_session
 from civia.web.routes.gov_gate import CharterRequired, needs_acceptance
+from civia.web.uploads.limit import UploadRefused
 
 MAX_FIELD_BYTES = 10_000
 MAX_EXTRA_PARTS = 50  # text fields, and files past the limit, before the request is refused
-
-
-class UploadRefused(HTTPException):
-    """The whole request is refused; `message` is French."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(status, message)
-        self.message = message
-
-
-@dataclass(frozen=True)
-class Limit:
-    """Request bodies on paths matching `path` (a regular expression) may not pass
-    `max_bytes(settings)`; `message(settings)` tells why. Both are read at each request."""
-
-    path: str
-    max_bytes: Callable[[Settings], int]
-    message: Callable[[Settings], str]
-
-
-class BodyLimit:
-    def __init__(self, app: ASGIApp, *, limits: Sequence[Limit]) -> None:
-        self.app, self.limits = app, [(re.compile(limit.path), limit) for limit in limits]
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        found = [lim for path, lim in self.limits if path.match(scope.get("path", ""))]
-        if scope["type"] != "http" or not found:
-            await self.app(scope, receive, send)
-            return
-        settings = scope["app"].state.settings
-        max_bytes = found[0].max_bytes(settings)
-        declared = dict(scope["headers"]).get(b"content-length", b"")
-        too_big = declared.isdigit() and int(declared) > max_bytes
-        seen = 0
-
-        async def limited() -> Message:
-            nonlocal seen
-            message = {} if too_big else await receive()
-            seen += len(message.get("body", b""))
-            if too_big or seen > max_bytes:
-                raise UploadRefused(413, found[0].message(settings))
-            return message
-
-        await self.app(scope, limited, send)
 
 
 def _session(
@@ -141,10 +89,19 @@ class File:
     def sha256(self) -> str:
         return str(self._hash.hexdigest())
 
-    def discard(self) -> None:
+    def write(self, data: bytes) -> None:
+        assert self._out is not None
+        self._out.write(data)
+        self._hash.update(data)
+        self.size += len(data)
+
+    def close(self) -> None:
         if self._out is not None:
             self._out.close()
             self._out = None
+
+    def discard(self) -> None:
+        self.close()
         if self.path is not None:
             self.path.unlink(missing_ok=True)
             self.path = None
@@ -169,7 +126,7 @@ class Receiver:
         self.files: list[File] = []
         self.fields: dict[str, str] = {}
         self._headers: dict[bytes, bytes] = {}
-        self._header_name, self._header_value, self._value = bytearray(), bytearray(), bytearray()
+        self._header, self._value = (bytearray(), bytearray()), bytearray()
         self._name, self._open = "", False
         self._file: File | None = None
 
@@ -188,12 +145,8 @@ class Receiver:
             boundary,
             {
                 "on_part_begin": self._begin,
-                "on_header_field": lambda data, start, end: self._header_name.extend(
-                    data[start:end]
-                ),
-                "on_header_value": lambda data, start, end: self._header_value.extend(
-                    data[start:end]
-                ),
+                "on_header_field": lambda data, start, end: self._header[0].extend(data[start:end]),
+                "on_header_value": lambda data, start, end: self._header[1].extend(data[start:end]),
                 "on_header_end": self._header_end,
                 "on_headers_finished": self._headers_done,
                 "on_part_data": self._data,
@@ -233,8 +186,9 @@ class Receiver:
         self._headers, self._value, self._file, self._open = {}, bytearray(), None, True
 
     def _header_end(self) -> None:
-        self._headers[bytes(self._header_name).lower()] = bytes(self._header_value)
-        self._header_name, self._header_value = bytearray(), bytearray()
+        name, value = self._header
+        self._headers[bytes(name).lower()] = bytes(value)
+        self._header = (bytearray(), bytearray())
 
     def _headers_done(self) -> None:
         _, options = parse_options_header(self._headers.get(b"content-disposition", b""))
@@ -266,14 +220,11 @@ class Receiver:
                 received.discard()
                 received.error = "too_large"
                 return
-            received._out.write(data[start:end])
-            received._hash.update(data[start:end])
-            received.size += end - start
+            received.write(data[start:end])
 
     def _end(self) -> None:
         self._open = False
         if self._file is None:
             self.fields[self._name] = _text(bytes(self._value))
-        elif self._file._out is not None:
-            self._file._out.close()
-            self._file._out = None
+        else:
+            self._file.close()
