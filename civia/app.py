@@ -61,6 +61,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         doc_admin,
         doc_upload,
         documents,
+        gov_fria,
         governance,
         home,
         jobs,
@@ -73,12 +74,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(home.router)  # its "/" carries the charter gate itself (/sante stays open)
     gate = [Depends(governance.require_charter)]
     routers = (chat, assistant_launch, assistants, builder, tokens, admin, jobs)
-    for module in (*routers, documents, doc_admin, meetings):
+    # /actes/importer before /actes/{act_id}
+    for module in (*routers, documents, doc_admin, meetings, acts_admin, acts):
         app.include_router(module.router, dependencies=gate)
-    # Acts: an upload's announced size is checked before the CSRF check reads the form.
-    acts_gate = [Depends(acts_admin.upload_limit), *gate]
-    for module in (acts_admin, acts):  # /actes/importer before /actes/{act_id}
-        app.include_router(module.router, dependencies=acts_gate)
     # Streamed uploads check session, charter and CSRF themselves (before writing to disk).
     app.include_router(doc_upload.router)
     app.include_router(meetings_forms.router)
@@ -88,9 +86,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(openai_api.router)
     governance.install(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    from civia.web.upload_limit import UploadLimit
+    from civia.web.uploads.limit import BodyLimit
 
-    app.add_middleware(UploadLimit, settings=settings)
+    limits = [acts_admin, assistant_launch, doc_upload, gov_fria, meetings_forms]
+    app.add_middleware(BodyLimit, limits=[module.LIMIT for module in limits])
     _install_handlers(app)
     return app
 

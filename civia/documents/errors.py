@@ -30,6 +30,14 @@ class FileTooLargeError(DocumentError):
         )
 
 
+class TooManyFilesError(DocumentError):
+    def __init__(self, filename: str, limit: int) -> None:
+        super().__init__(
+            f"Le fichier « {filename} » n'a pas été reçu : un dépôt compte au plus {limit} "
+            "fichiers. Déposez-le avec un autre envoi."
+        )
+
+
 class UnsupportedFormatError(DocumentError):
     def __init__(self, filename: str) -> None:
         super().__init__(

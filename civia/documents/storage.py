@@ -7,11 +7,8 @@ place once their document exists; a crash in between leaves only files `sweep_in
 
 from __future__ import annotations
 
-import hashlib
 import os
 import time
-import uuid
-from dataclasses import dataclass, field
 from pathlib import Path
 
 INCOMING_MAX_AGE_S = 24 * 3600
@@ -25,50 +22,16 @@ def path_of(data_dir: Path, tenant_id: int, document_id: int) -> Path:
     return root(data_dir) / str(int(tenant_id)) / str(int(document_id))
 
 
-@dataclass
-class Incoming:
-    """A file being received: written piece by piece, hashed on the way, size counted."""
-
-    path: Path
-    size: int = 0
-    _hash: hashlib._Hash = field(default_factory=hashlib.sha256)
-    _handle: object = None
-
-    def write(self, data: bytes) -> None:
-        if self._handle is None:
-            self._handle = self.path.open("wb")
-        self._handle.write(data)  # type: ignore[attr-defined]
-        self._hash.update(data)
-        self.size += len(data)
-
-    def close(self) -> None:
-        if self._handle is not None:
-            self._handle.close()  # type: ignore[attr-defined]
-            self._handle = None
-
-    def discard(self) -> None:
-        self.close()
-        self.path.unlink(missing_ok=True)
-
-    @property
-    def sha256(self) -> str:
-        return self._hash.hexdigest()
+def incoming_dir(data_dir: Path) -> Path:
+    """Where uploads are written while they arrive (see civia/web/uploads/stream.py)."""
+    return root(data_dir) / "incoming"
 
 
-def incoming(data_dir: Path) -> Incoming:
-    folder = root(data_dir) / "incoming"
-    folder.mkdir(parents=True, exist_ok=True)
-    return Incoming(folder / f"{uuid.uuid4().hex}.part")
-
-
-def keep(data_dir: Path, upload: Incoming, *, tenant_id: int, document_id: int) -> Path:
+def keep(data_dir: Path, upload: Path, *, tenant_id: int, document_id: int) -> Path:
     """Move a received file to its document's place (same file system: atomic)."""
-    upload.close()
     target = path_of(data_dir, tenant_id, document_id)
     target.parent.mkdir(parents=True, exist_ok=True)
-    if not upload.path.exists():  # an empty upload wrote nothing
-        upload.path.touch()
-    os.replace(upload.path, target)
+    os.replace(upload, target)
     return target
 
 
@@ -92,7 +55,7 @@ def size_on_disk(data_dir: Path, tenant_id: int, document_ids: list[int]) -> int
 
 def sweep_incoming(data_dir: Path, max_age_s: float = INCOMING_MAX_AGE_S) -> int:
     """Delete partial uploads left by a stopped process."""
-    folder = root(data_dir) / "incoming"
+    folder = incoming_dir(data_dir)
     if not folder.exists():
         return 0
     cutoff = time.time() - max_age_s

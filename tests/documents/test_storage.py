@@ -10,11 +10,11 @@ from civia.documents import storage
 
 
 def test_keep_read_remove_and_sizes(tmp_path: Path) -> None:
-    upload = storage.incoming(tmp_path)
-    upload.write(b"abc")
-    upload.write(b"def")
+    upload = storage.incoming_dir(tmp_path) / "a.part"
+    upload.parent.mkdir(parents=True)
+    upload.write_bytes(b"abcdef")
     target = storage.keep(tmp_path, upload, tenant_id=3, document_id=9)
-    assert target == tmp_path / "documents" / "3" / "9" and not upload.path.exists()
+    assert target == tmp_path / "documents" / "3" / "9" and not upload.exists()
     assert storage.read(tmp_path, 3, 9) == b"abcdef"
     assert storage.size_on_disk(tmp_path, 3, [9, 10]) == 6
     storage.remove(tmp_path, 3, 9)
@@ -22,12 +22,12 @@ def test_keep_read_remove_and_sizes(tmp_path: Path) -> None:
 
 
 def test_sweep_removes_only_old_partial_uploads(tmp_path: Path) -> None:
-    old, new = storage.incoming(tmp_path), storage.incoming(tmp_path)
-    old.write(b"x")
-    new.write(b"y")
-    old.close()
-    new.close()
+    folder = storage.incoming_dir(tmp_path)
+    folder.mkdir(parents=True)
+    old, new = folder / "old.part", folder / "new.part"
+    old.write_bytes(b"x")
+    new.write_bytes(b"y")
     past = time.time() - 2 * storage.INCOMING_MAX_AGE_S
-    os.utime(old.path, (past, past))
+    os.utime(old, (past, past))
     assert storage.sweep_incoming(tmp_path) == 1
-    assert not old.path.exists() and new.path.exists()
+    assert not old.exists() and new.exists()

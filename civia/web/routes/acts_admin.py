@@ -37,8 +37,9 @@ from civia.documents.ingest import read_limited
 from civia.governance import audit
 from civia.jobs import queue
 from civia.jobs.models import Job
-from civia.web.deps import UNSAFE, Db, require_role
+from civia.web.deps import Db, require_role
 from civia.web.render import render
+from civia.web.uploads.limit import Limit
 
 router = APIRouter(prefix="/actes")
 Manager = Annotated[User, Depends(require_role(*access.MANAGERS))]
@@ -51,22 +52,14 @@ def _mb(size: int) -> str:
     return f"{size / 1_000_000:.0f} Mo"
 
 
-def upload_limit(request: Request) -> None:
-    """Refuse an oversized upload from its announced length, before anything is read or
-    spooled to disk (the CSRF check reads the form). Each file is checked again afterwards."""
-    if request.method not in UNSAFE:
-        return
-    settings = request.app.state.settings
-    limit = max(settings.acts_max_csv_bytes, settings.acts_max_file_bytes) + FORM_OVERHEAD
-    length = request.headers.get("content-length", "")
-    if not length.isdigit():
-        if request.headers.get("content-type", "").startswith("multipart/"):
-            raise HTTPException(411, "La taille de l'envoi doit être annoncée (Content-Length).")
-        return
-    if int(length) > limit:
-        raise HTTPException(
-            413, f"L'envoi dépasse la taille maximale autorisée ({_mb(limit - FORM_OVERHEAD)})."
-        )
+LIMIT = Limit(
+    "/actes/",
+    lambda s: max(s.acts_max_csv_bytes, s.acts_max_file_bytes) + FORM_OVERHEAD,
+    lambda s: (
+        "L'envoi dépasse la taille maximale autorisée "
+        f"({_mb(max(s.acts_max_csv_bytes, s.acts_max_file_bytes))})."
+    ),
+)
 
 
 def _page(

@@ -22,8 +22,18 @@ from civia.governance import guards
 from civia.jobs import queue
 from civia.web.deps import CurrentUser, Db
 from civia.web.render import render
+from civia.web.uploads.limit import Limit
 
 router = APIRouter()
+LIMIT = Limit(
+    "/(assistants|resultats)/",
+    lambda s: s.assistant_upload_max_mb * 1_000_000 + 1_000_000,  # + the form's other fields
+    lambda s: (
+        "Le fichier envoyé dépasse la taille maximale acceptée "
+        f"({s.assistant_upload_max_mb} Mo). Revenez au formulaire (vos saisies y sont restées dans "
+        "votre navigateur) et déposez un fichier plus petit, ou découpez-le."
+    ),
+)
 
 
 def max_bytes(request: Request) -> int:

@@ -2,39 +2,32 @@
 
 from __future__ import annotations
 
-import re
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request, Response
+from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from starlette.datastructures import UploadFile
-from starlette.types import Scope
 
 from civia.db.models import User
 from civia.governance import audit, fria, usecases
 from civia.web.deps import Db
 from civia.web.routes.gov_gate import allow, back
 from civia.web.routes.gov_review import case_page
-from civia.web.routes.gov_upload_limit import BodyLimit
 from civia.web.routes.gov_usecases import case_of
+from civia.web.uploads.limit import Limit
 
 router = APIRouter(prefix="/gouvernance/cas-usage")
 Viewer = Annotated[User, Depends(allow(*usecases.VIEWERS))]
 Editor = Annotated[User, Depends(allow(*usecases.EDITORS))]
-UPLOAD_PATH = re.compile(r"^/gouvernance/cas-usage/\d+/analyse-impact$")
-
-
-def install_limit(app: FastAPI) -> None:
-    def limit(scope: Scope) -> int:
-        return int(scope["app"].state.settings.fria_max_bytes)
-
-    size = fria.megabytes(app.state.settings.fria_max_bytes)
-    app.add_middleware(
-        BodyLimit,
-        path=UPLOAD_PATH,
-        limit=limit,
-        message=f"Le fichier dépasse la taille maximale ({size}). Rien n'a été enregistré.",
-    )
+FORM_OVERHEAD = 64 * 1024  # the multipart envelope and the other fields of the form
+LIMIT = Limit(
+    r"/gouvernance/cas-usage/\d+/analyse-impact$",
+    lambda s: s.fria_max_bytes + FORM_OVERHEAD,
+    lambda s: (
+        f"Le fichier dépasse la taille maximale ({fria.megabytes(s.fria_max_bytes)}). "
+        "Rien n'a été enregistré."
+    ),
+)
 
 
 @router.post("/{case_id}/analyse-impact")

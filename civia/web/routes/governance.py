@@ -61,4 +61,3 @@ def hub(request: Request, db: Db, user: Annotated[User, Depends(allow(charter=Fa
 def install(app: FastAPI) -> None:
     app.include_router(router)
     app.add_exception_handler(CharterRequired, charter_required)
-    gov_fria.install_limit(app)

@@ -1,5 +1,5 @@
 """The two meeting routes that read big request bodies themselves: the recording upload
-(streamed to disk with its size limit, see civia/meetings/upload.py) and the transcript save
+(streamed to disk with its size limit, see civia/web/uploads/stream.py) and the transcript save
 (thousands of fields for a long meeting). Both run outside the usual `CurrentUser`
 dependency, which would parse the whole form first with Starlette's default limits; they check
 the session, the charter and the CSRF token here instead."""
@@ -7,36 +7,36 @@ the session, the charter and the CSRF token here instead."""
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Request, Response
+from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse
 
 from civia.auth.tokens import same
-from civia.db.models import User, WebSession
+from civia.db.models import User
 from civia.governance import guards
-from civia.governance.charter import needs_acceptance
-from civia.meetings import editing, meetings, minutes, upload
+from civia.meetings import editing, meetings, minutes
 from civia.meetings.audio import probe_audio
 from civia.meetings.speech import TranscriptionError
-from civia.web.deps import CsrfFailed, Db, current_session
-from civia.web.routes.gov_gate import CharterRequired
+from civia.settings import Settings
+from civia.web.deps import CsrfFailed, Db
 from civia.web.routes.meetings import editor_page, index_page, owned
+from civia.web.uploads.limit import Limit, UploadRefused
+from civia.web.uploads.stream import FormSession, Receiver, csrf
 
 router = APIRouter()
 MAX_FORM_FIELDS = 40_000
+SLACK = 64 * 1024  # multipart boundaries and the small fields around the file
 _STATUS_OF_CODE = {"empty_file": 422, "zero_duration": 422, "ffmpeg_missing": 503}
 
 
-def session_user(
-    request: Request, db: Db, found: Annotated[tuple[User, WebSession], Depends(current_session)]
-) -> tuple[User, WebSession]:
-    if needs_acceptance(db, found[0]):
-        raise CharterRequired(request.url.path)
-    return found
+def _too_large(settings: Settings) -> str:
+    return (
+        f"L'enregistrement dépasse la taille maximale autorisée ({settings.max_audio_mb} Mo). "
+        "Découpez-le ou compressez-le (MP3, OGG) puis déposez-le à nouveau."
+    )
 
 
-Session = Annotated[tuple[User, WebSession], Depends(session_user)]
+LIMIT = Limit(r"/reunions$", lambda s: s.max_audio_mb * 1_000_000 + SLACK, _too_large)
 
 
 def _wants_json(request: Request) -> bool:
@@ -52,32 +52,29 @@ def _upload_error(
 
 
 @router.post("/reunions")
-async def upload_recording(request: Request, db: Db, found: Session) -> Response:
+async def upload_recording(request: Request, db: Db, found: FormSession) -> Response:
     user, web_session = found
     settings = request.app.state.settings
-    header = request.headers.get("x-csrf-token")
-    if header is not None and not same(header, web_session.csrf_token):
-        raise CsrfFailed
-
-    def before_file(fields: dict[str, str]) -> None:
-        if header is None and not same(fields.get("csrf_token", ""), web_session.csrf_token):
-            raise CsrfFailed
-
+    receiver = Receiver(
+        directory=meetings.audio_dir(settings, user.tenant_id),
+        max_file_bytes=settings.max_audio_mb * 1_000_000,
+        max_files=1,
+        check=csrf(request, web_session),
+    )
     try:
-        received = await upload.receive(
-            request,
-            directory=meetings.audio_dir(settings, user.tenant_id),
-            max_bytes=settings.max_audio_mb * 1_000_000,
-            file_field="audio",
-            before_file=before_file,
-        )
-    except upload.UploadError as exc:
-        return _upload_error(request, db, user, exc.status, exc.message_fr, {})
-    fields = received.fields
-    before_file(fields)  # also when no file came at all
-    if received.path is None or not received.filename:
-        message = "Choisissez un enregistrement à déposer, ou enregistrez la réunion."
-        return _upload_error(request, db, user, 422, message, fields)
+        await receiver.read(request)
+    except UploadRefused as exc:
+        return _upload_error(request, db, user, exc.status_code, exc.message, {})
+    fields, files = receiver.fields, receiver.files
+    received = files[0] if len(files) == 1 and files[0].name == "audio" else None
+    if received is None or received.path is None:
+        receiver.discard()
+        status, message = 422, "Choisissez un enregistrement à déposer, ou enregistrez la réunion."
+        if files and files[0].error == "too_large":
+            status, message = 413, _too_large(settings)
+        elif files:
+            message = "Déposez un seul fichier, dans le champ prévu."
+        return _upload_error(request, db, user, status, message, fields)
     try:
         values = meetings.clean_inputs(
             title=fields.get("title", ""),
@@ -100,7 +97,7 @@ async def upload_recording(request: Request, db: Db, found: Session) -> Response
         values=values,
         upload=received.path,
         filename=received.filename,
-        mime=received.content_type,
+        mime=received.mime,
         size=received.size,
     )
     db.commit()
@@ -111,7 +108,9 @@ async def upload_recording(request: Request, db: Db, found: Session) -> Response
 
 
 @router.post("/reunions/{meeting_id}/transcription")
-async def save_transcript(request: Request, db: Db, found: Session, meeting_id: int) -> Response:
+async def save_transcript(
+    request: Request, db: Db, found: FormSession, meeting_id: int
+) -> Response:
     user, web_session = found
     form = await request.form(max_fields=MAX_FORM_FIELDS)
     sent = request.headers.get("x-csrf-token")
