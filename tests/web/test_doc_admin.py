@@ -44,7 +44,7 @@ def test_personal_collection_names_stay_private(
     agent = login_as(client, "agent")
     cid = new_collection(client, agent, "Dossier médical de ma mère", "personal")
     upload(client, agent, cid, [("note.txt", TEXT.encode(), "text/plain")])
-    admin = login_as(client, "admin")
+    login_as(client, "admin")
     page = page_text(client.get("/admin/index"))
     assert "Dossier médical" not in page
     assert f"Collection personnelle n° {cid}" in page
