@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
@@ -51,12 +50,12 @@ def seed(db: Session, login: str = "agent") -> User:
 
 
 @pytest.fixture
-def extra_section() -> Iterator[None]:
+def extra_section(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only this test's section, the registries restored afterwards for the other tests."""
+    monkeypatch.setattr(dsr, "_EXPORTERS", {})
+    monkeypatch.setattr(dsr, "_ERASERS", {})
     dsr.register_exporter("documents", lambda _db, u: [{"titre": f"Note de {u.login}"}])
     dsr.register_eraser("documents", lambda _db, _u: 4)
-    yield
-    dsr._EXPORTERS.clear()
-    dsr._ERASERS.clear()
 
 
 def test_export_contains_everything(db: Session, people: Personas, extra_section: None) -> None:
