@@ -722,6 +722,7 @@ class RunInfo:
     full: bool = False
     variants: list[str] = field(default_factory=list)
     deadline_min: float | None = None  # part 1 stopped starting runs after this many minutes
+    processes: int = 1  # dumps merged by --rescore (processes that ran side by side)
 
 
 def code_version() -> str:
@@ -1661,9 +1662,17 @@ def report(
         f"row). Per-call timeout raised to {info.timeout_s:.0f} s for the bench; the app's "
         f"defaults at the time ({info.app_timeout_s:.0f} s total, "
         f"{info.app_first_token_s:.0f} s to the first token) are reported as *calls over the "
-        "app's limits*. Runs are sequential, in rounds of 5 inputs per assistant; consecutive "
-        "runs of an assistant share its system prompt, which llama.cpp keeps in its prefix "
-        f"cache, as in the app. Model load + warm-up call: {info.warmup_s:.1f} s (not counted).",
+        "app's limits*. "
+        + (
+            "Runs are sequential"
+            if info.processes == 1
+            else f"Runs came from {info.processes} bench processes on different inputs, some "
+            "running at the same time (each sequential; they shared the 2 cores, which the "
+            "latencies include)"
+        )
+        + ", in rounds of 5 inputs per assistant; consecutive runs of an assistant share its "
+        "system prompt, which llama.cpp keeps in its prefix cache, as in the app. Model load + "
+        f"warm-up call: {info.warmup_s:.1f} s (not counted).",
     ]
     if info.deadline_min:
         lines.append(
@@ -1904,6 +1913,7 @@ def rescore(paths: list[Path], write: bool) -> None:
     )
     machine.others_cores = info.pop("others_cores")
     run_info = RunInfo(**info)
+    run_info.processes = len(paths)
     markdown = report(machine, run_info, results, specs, correction)
     if run_info.full or write:
         write_results("assistants", markdown)
