@@ -1915,6 +1915,8 @@ def rescore(paths: list[Path], write: bool) -> None:
     run_info = RunInfo(**info)
     run_info.processes = len(paths)
     markdown = report(machine, run_info, results, specs, correction)
+    if run_info.full:  # the table extraction calls no model: measured again now
+        markdown += "\n" + extraction_section()[0]
     if run_info.full or write:
         write_results("assistants", markdown)
     else:

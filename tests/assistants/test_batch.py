@@ -96,7 +96,7 @@ def test_a_batch_is_classified_reviewed_and_downloaded(
     assert "Lot validé" in page_text(ok)
     text = client.get(f"{url}/export/csv").content.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))
-    assert rows[0] == ["numero", "demande", "Justification", "Catégorie", "Service", "Urgence"]
+    assert rows[0] == ["numero", "demande", "Justification", "Service", "Catégorie", "Urgence"]
     assert rows[2][:2] == ["D-102", REQUESTS[1][1]] and rows[2][4:] == ["Population", "basse"]
     book = openpyxl.load_workbook(io.BytesIO(client.get(f"{url}/export/xlsx").content))
     sheet = book[book.sheetnames[0]]
