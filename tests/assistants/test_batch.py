@@ -97,8 +97,9 @@ def test_a_batch_is_classified_reviewed_and_downloaded(
     text = client.get(f"{url}/export/csv").content.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     assert rows[0] == ["numero", "demande", "Justification", "Service", "Catégorie", "Urgence"]
-    assert rows[2][:2] == ["D-102", REQUESTS[1][1]] and rows[2][4:] == ["Population", "basse"]
+    assert rows[2][:2] == ["D-102", REQUESTS[1][1]]
+    assert (rows[2][3], rows[2][5]) == ("Population", "basse")  # the agent's corrections
     book = openpyxl.load_workbook(io.BytesIO(client.get(f"{url}/export/xlsx").content))
     sheet = book[book.sheetnames[0]]
-    assert sheet["A2"].value == "D-101" and sheet["E3"].value == "Population"
+    assert sheet["A2"].value == "D-101" and sheet["D3"].value == "Population"
     assert "À propos" in book.sheetnames
