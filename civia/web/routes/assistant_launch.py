@@ -18,9 +18,8 @@ from civia.assistants.models import AssistantRun
 from civia.assistants.prepare import Upload, prepare
 from civia.assistants.spec import AssistantSpec, FieldKind
 from civia.db.models import User
-from civia.governance import guards
 from civia.jobs import queue
-from civia.web.deps import CurrentUser, Db
+from civia.web.deps import CurrentUser, Db, allow_assistant
 from civia.web.render import render
 from civia.web.uploads.limit import Limit
 
@@ -108,10 +107,7 @@ def _spec(db: Db, user: User, assistant_id: str) -> AssistantSpec:
     spec = builder.find_for_owner(db, user, assistant_id)
     if spec is None:
         raise HTTPException(404, "Cet assistant n'existe pas ou n'est pas disponible.")
-    try:
-        guards.check_assistant(db, user=user, assistant_id=spec.id, source="web")
-    except guards.AssistantBlocked as exc:
-        raise HTTPException(403, exc.message) from None
+    allow_assistant(db, user, spec.id)
     return spec
 
 

@@ -19,11 +19,11 @@ from civia.assistants.spec import AssistantSpec, FieldKind
 from civia.chat.gateway import CallContext
 from civia.db.engine import affected, session_scope
 from civia.db.models import User
-from civia.governance import audit, guards
+from civia.governance import audit
 from civia.jobs import queue
 from civia.jobs.models import Job
 from civia.providers.base import ProviderError
-from civia.web.deps import CurrentUser, Db
+from civia.web.deps import CurrentUser, Db, allow_assistant
 from civia.web.markdown import render as md
 from civia.web.render import render
 from civia.web.routes import assistant_launch as launch
@@ -41,10 +41,7 @@ def _spec(db: Db, user: User, assistant_id: str) -> AssistantSpec:
 
 def _allowed(db: Db, user: User, spec: AssistantSpec) -> None:
     """The comité's kill switch and training requirements apply before any use."""
-    try:
-        guards.check_assistant(db, user=user, assistant_id=spec.id, source="web")
-    except guards.AssistantBlocked as exc:
-        raise HTTPException(403, exc.message) from None
+    allow_assistant(db, user, spec.id)
 
 
 def _run(db: Db, user: User, run_id: int) -> AssistantRun:

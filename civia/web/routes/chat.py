@@ -17,11 +17,10 @@ from civia.chat import conversations
 from civia.chat.gateway import CallContext, CallResult
 from civia.db.engine import affected, session_scope
 from civia.db.models import Conversation, Message, MessageStatus, User
-from civia.governance import guards
 from civia.privacy.routing import describe
 from civia.providers.base import ChatRequest, ProviderError
 from civia.web import grounded
-from civia.web.deps import CurrentUser, Db
+from civia.web.deps import CurrentUser, Db, allow_assistant
 from civia.web.markdown import render as md
 from civia.web.render import render
 from civia.web.sse import event as _sse
@@ -38,10 +37,7 @@ def _assistant(db: Db, user: User, assistant_id: str) -> AssistantSpec:
 
 
 def _allowed(db: Db, user: User, spec: AssistantSpec) -> AssistantSpec:
-    try:
-        guards.check_assistant(db, user=user, assistant_id=spec.id, source="web")
-    except guards.AssistantBlocked as exc:
-        raise HTTPException(403, exc.message) from None
+    allow_assistant(db, user, spec.id)
     return spec
 
 
