@@ -8,6 +8,13 @@ near the chunk boundary so a word is rarely split in two.
 Loudness is evened out on the way (ffmpeg `dynaudnorm`, a streaming filter): Whisper tends to
 skip a quiet speaker who follows or precedes a loud one in the same 30-second window (measured
 on FLEURS: a clip 40 dB quieter than its neighbours vanished from the transcript).
+
+Uploads are hostile: ffmpeg auto-detects dozens of demuxers, and some of them (concat scripts,
+HLS and DASH playlists, IMF, image sequences, SDP) open further files or URLs named inside the
+"recording". Every ffmpeg and ffprobe call here therefore opens its input through `_input`:
+only the demuxers of the containers Civia accepts (`ACCEPTED_DEMUXERS`) and only the `file`
+protocol, for the one path given. An accepted upload is converted once to a canonical 16 kHz
+mono FLAC (`to_canonical`) and the original is deleted.
 """
 
 from __future__ import annotations
@@ -34,6 +41,11 @@ _BYTES_PER_SAMPLE = 4  # float32
 # 250 ms frames, ~4 s smoothing, up to +30 dB: lifts a distant speaker next to a close one.
 LOUDNESS_FILTER = "dynaudnorm=f=250:g=15:m=30"
 _PROBE_TIMEOUT_S = 60.0
+# ffmpeg demuxer names (a demuxer matches when one of its names is listed: "mov" is also mp4
+# and m4a, "matroska" is also webm). No playlist or sequence demuxer may ever be added here.
+ACCEPTED_DEMUXERS = ("wav", "mp3", "mov", "ogg", "matroska", "flac", "aac")
+CANONICAL_NAME = "enregistrement.flac"
+CANONICAL_MIME = "audio/flac"
 
 MSG_NOT_FOUND = "Le fichier audio est introuvable."
 MSG_EMPTY = "Le fichier est vide (0 octet) : aucun enregistrement à transcrire."
@@ -86,7 +98,7 @@ def probe_audio(path: str | Path) -> AudioInfo:
         "-v", "error",
         "-print_format", "json",
         "-show_format", "-show_streams",
-        str(path),
+        *_input(path),
     ]  # fmt: skip
     try:
         result = subprocess.run(  # noqa: S603 - fixed binary, the path is one argument
@@ -112,6 +124,8 @@ def probe_audio(path: str | Path) -> AudioInfo:
         tag = stream.get("codec_tag") or "inconnu"
         raise TranscriptionError("unsupported_codec", MSG_UNSUPPORTED_CODEC.format(codec=tag))
     fmt = data.get("format", {})
+    if not set(str(fmt.get("format_name", "")).split(",")) & set(ACCEPTED_DEMUXERS):
+        raise TranscriptionError("not_audio", MSG_NOT_AUDIO)  # never reached with the whitelist
     duration = _as_float(fmt.get("duration")) or _as_float(stream.get("duration"))
     if duration is not None and duration <= 0:
         raise TranscriptionError("zero_duration", MSG_ZERO_DURATION)
@@ -125,6 +139,46 @@ def _as_float(value: object) -> float | None:
         return None
 
 
+def _input(path: Path) -> list[str]:
+    """ffmpeg/ffprobe input options for an untrusted file: accepted demuxers only, local file
+    protocol only, and the path as a `file:` URL so that no name is read as another protocol."""
+    return [
+        "-protocol_whitelist", "file",
+        "-format_whitelist", ",".join(ACCEPTED_DEMUXERS),
+        "-i", f"file:{path.resolve()}",
+    ]  # fmt: skip
+
+
+def to_canonical(source: str | Path, target: str | Path) -> Path:
+    """Decode the first audio stream of `source` to 16 kHz mono 16-bit FLAC at `target`.
+
+    Transcription, playback and exports then only ever read this file, in a format Civia wrote
+    itself. Raises `TranscriptionError` (French message) when nothing could be decoded.
+    """
+    source, target = Path(source), Path(target)
+    partial = target.with_name(target.name + ".part")
+    command = [
+        _ffmpeg_binary("ffmpeg"),
+        "-nostdin", "-hide_banner", "-v", "error", "-y",
+        *_input(source),
+        "-map", "0:a:0", "-vn", "-sn", "-dn",
+        "-ac", "1", "-ar", str(SAMPLE_RATE), "-sample_fmt", "s16",
+        "-c:a", "flac", "-f", "flac", str(partial),
+    ]  # fmt: skip
+    result = subprocess.run(command, capture_output=True, check=False)  # noqa: S603
+    if result.returncode != 0 or not partial.is_file() or partial.stat().st_size == 0:
+        partial.unlink(missing_ok=True)
+        message = result.stderr.decode(errors="replace")
+        logger.info("ffmpeg conversion of %s failed: %s", source.name, message[-2000:])
+        if "Decoder" in message and "not found" in message:
+            raise TranscriptionError(
+                "unsupported_codec", MSG_UNSUPPORTED_CODEC.format(codec="inconnu")
+            )
+        raise TranscriptionError("not_audio", MSG_NOT_AUDIO)
+    partial.replace(target)
+    return target
+
+
 def _decode_command(path: Path, normalize: bool, start: float = 0.0) -> list[str]:
     filters = ["-af", LOUDNESS_FILTER] if normalize else []
     # Input seeking: ffmpeg decodes from the nearest point and drops samples up to `start`.
@@ -133,7 +187,7 @@ def _decode_command(path: Path, normalize: bool, start: float = 0.0) -> list[str
         _ffmpeg_binary("ffmpeg"),
         "-nostdin", "-hide_banner", "-v", "error",
         *seek,
-        "-i", str(path),
+        *_input(path),
         "-map", "0:a:0", "-vn", "-sn", "-dn",
         *filters,
         "-ac", "1", "-ar", str(SAMPLE_RATE),

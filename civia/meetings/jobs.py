@@ -9,6 +9,7 @@ machine the chat keeps a core while a meeting transcribes (bench/bench_meetings.
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
@@ -16,7 +17,7 @@ from sqlalchemy import func, select
 from civia.governance import retention
 from civia.jobs import registry
 from civia.jobs.worker import JobCancelled, JobContext, JobError
-from civia.meetings import meetings
+from civia.meetings import audio, meetings
 from civia.meetings.model_files import ModelFilesMissing
 from civia.meetings.models import Meeting, MeetingSegment, MeetingStatus
 from civia.meetings.speech import Segment, TranscriptionCancelled, TranscriptionError
@@ -51,6 +52,24 @@ def _fail(ctx: JobContext, meeting_id: int, status: str, message: str = "") -> N
             db.commit()
 
 
+def _canonical(ctx: JobContext, meeting_id: int, upload: Path) -> Path:
+    """Convert the upload once to the canonical FLAC and keep only that (see meetings/audio.py)."""
+    ctx.progress(0.0, "Préparation de l'enregistrement")
+    try:
+        path = audio.to_canonical(upload, upload.parent / audio.CANONICAL_NAME)
+    except TranscriptionError as exc:
+        _fail(ctx, meeting_id, MeetingStatus.FAILED, exc.message_fr)
+        raise JobError(exc.message_fr) from None
+    with ctx.sessions() as db:
+        meeting = db.get(Meeting, meeting_id)
+        if meeting is None:
+            path.unlink(missing_ok=True)
+            raise JobError(MSG_GONE)
+        meetings.use_canonical(meeting, path)
+        db.commit()
+    return path
+
+
 @registry.register(
     meetings.TRANSCRIBE_KIND, queue="transcription", label="Transcription de réunion"
 )
@@ -70,6 +89,8 @@ def transcribe(ctx: JobContext) -> dict[str, Any]:
     if path is None or not path.is_file():
         _fail(ctx, meeting_id, MeetingStatus.FAILED, MSG_NO_AUDIO)
         raise JobError(MSG_NO_AUDIO)
+    if path.name != audio.CANONICAL_NAME:
+        path = _canonical(ctx, meeting_id, path)
     step = f"Reprise à {_clock(start)}" if start else "Transcription en cours"
     ctx.progress(0.0, step)
 

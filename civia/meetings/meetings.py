@@ -3,8 +3,9 @@ the owner's, follow the job, delete the recording or the whole meeting."""
 
 from __future__ import annotations
 
+import contextlib
 import mimetypes
-import os
+import uuid
 from datetime import date
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from civia.db.base import utcnow
 from civia.db.models import User
 from civia.jobs import queue
 from civia.jobs.models import Job, JobStatus
+from civia.meetings.audio import CANONICAL_MIME
 from civia.meetings.models import Meeting, MeetingSegment, MeetingStatus, MinutesPart
 from civia.meetings.speech import LANGUAGE_NAMES_FR
 from civia.settings import Settings
@@ -85,11 +87,8 @@ def create(
     )
     db.add(meeting)
     db.flush()
-    suffix = Path(filename).suffix.lower()[:10] if Path(filename).suffix.isascii() else ""
-    target = audio_dir(settings, user.tenant_id).resolve() / f"{meeting.id}{suffix}"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    os.replace(upload, target)
-    meeting.audio_file = str(target)  # absolute: the retention purge has no settings at hand
+    # The upload stays in its own folder (`upload_dir`): nothing else is ever beside it.
+    meeting.audio_file = str(upload.resolve())  # absolute: the retention purge has no settings
     job = queue.enqueue(
         db,
         tenant_id=user.tenant_id,
@@ -141,15 +140,35 @@ def audio_dir(settings: Settings, tenant_id: int) -> Path:
     return settings.data_dir / AUDIO_DIR / str(tenant_id)
 
 
+def upload_dir(settings: Settings, tenant_id: int) -> Path:
+    """A new, empty folder for one upload: its recording never sits beside another one."""
+    return audio_dir(settings, tenant_id) / uuid.uuid4().hex
+
+
+def use_canonical(meeting: Meeting, path: Path) -> None:
+    """The meeting now keeps only its canonical FLAC (see `audio.to_canonical`)."""
+    previous = audio_path(meeting)
+    meeting.audio_file, meeting.audio_mime = str(path), CANONICAL_MIME
+    meeting.audio_bytes = path.stat().st_size
+    if previous is not None and previous != path:
+        previous.unlink(missing_ok=True)
+
+
 def delete_audio(meeting: Meeting) -> bool:
     """Delete the recording file (the transcript stays). False when already gone."""
     path = audio_path(meeting)
     if path is None:
         return False
     path.unlink(missing_ok=True)
+    _remove_empty(path.parent)
     meeting.audio_file = ""
     meeting.audio_deleted_at = utcnow()
     return True
+
+
+def _remove_empty(folder: Path) -> None:
+    with contextlib.suppress(OSError):  # not empty (a recording kept from before folders)
+        folder.rmdir()
 
 
 def remove(db: Session, *, meeting: Meeting) -> None:

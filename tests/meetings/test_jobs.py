@@ -76,7 +76,10 @@ def test_clip_becomes_an_editable_transcript(client: TestClient) -> None:
     reference = CLIP.with_suffix(".txt").read_text(encoding="utf-8")
     assert corpus_wer([reference], [" ".join(r.text for r in rows)]) < 0.5
     assert all(a.end <= b.start + 0.01 for a, b in itertools.pairwise(rows))
-    assert meeting.audio_file  # kept for the review (default policy)
+    # kept for the review (default policy), as the canonical FLAC only: the upload is gone
+    kept = Path(meeting.audio_file)
+    assert kept.name == "enregistrement.flac" and meeting.audio_mime == "audio/flac"
+    assert list(kept.parent.iterdir()) == [kept]
     page = page_text(client.get(f"/reunions/{meeting_id}"))
     assert "Transcription à relire" in page and "sortie de piste" in page.lower()
     assert f'src="/reunions/{meeting_id}/audio"' in page

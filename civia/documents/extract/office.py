@@ -221,6 +221,8 @@ def extract_xlsx(data: bytes, filename: str, limits: Limits) -> Extracted:
             if texts:
                 blocks.append(Block(sheet.title, (sheet.title,), kind="heading"))
                 blocks.extend(Block(t, (sheet.title,), kind="table") for t in texts)
+    except Exception as exc:  # sheets are parsed lazily (read_only): a hostile sheet fails here
+        raise CorruptedFileError(filename, "le classeur") from exc
     finally:
         workbook.close()
     mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -392,6 +392,8 @@ def _xlsx(data: bytes, filename: str) -> Iterator[FoundTable]:
                     continue
                 block.append(row)
             _flush(out, block, caption, sheet.title)
+    except Exception as exc:  # sheets are parsed lazily (read_only): a hostile sheet fails here
+        raise CorruptedFileError(filename, "le classeur") from exc
     finally:
         workbook.close()
     yield from out

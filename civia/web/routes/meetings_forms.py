@@ -56,7 +56,7 @@ async def upload_recording(request: Request, db: Db, found: FormSession) -> Resp
     user, web_session = found
     settings = request.app.state.settings
     receiver = Receiver(
-        directory=meetings.audio_dir(settings, user.tenant_id),
+        directory=meetings.upload_dir(settings, user.tenant_id),
         max_file_bytes=settings.max_audio_mb * 1_000_000,
         max_files=1,
         check=csrf(request, web_session),
@@ -84,10 +84,10 @@ async def upload_recording(request: Request, db: Db, found: FormSession) -> Resp
         )
         await asyncio.to_thread(probe_audio, received.path)
     except meetings.MeetingError as exc:
-        received.path.unlink(missing_ok=True)
+        receiver.discard()
         return _upload_error(request, db, user, 422, str(exc), fields)
     except TranscriptionError as exc:
-        received.path.unlink(missing_ok=True)
+        receiver.discard()
         status = _STATUS_OF_CODE.get(exc.code, 415)
         return _upload_error(request, db, user, status, exc.message_fr, fields)
     meeting = meetings.create(

@@ -10,6 +10,7 @@ are deleted whatever goes wrong; the request's total size is `BodyLimit`'s (limi
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import uuid
 from collections.abc import Callable
@@ -171,6 +172,8 @@ class Receiver:
         """Delete every file received (the request failed, or the caller gives up)."""
         for received in self.files:
             received.discard()
+        with contextlib.suppress(OSError):  # a folder of its own (meetings) goes too; else kept
+            self.directory.rmdir()
 
     def _check(self) -> None:
         if not self.checked:
