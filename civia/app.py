@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import pluggy
 from fastapi import Depends, FastAPI, HTTPException, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
@@ -19,9 +20,10 @@ from civia.auth.ratelimit import LoginLimiter
 from civia.chat.gateway import Gateway
 from civia.chat.recovery import recover_interrupted
 from civia.db.engine import make_engine, make_sessionmaker
+from civia.plugins import loader as plugin_loader
 from civia.settings import Settings, get_settings
 from civia.web.deps import CsrfFailed, LoginRequired
-from civia.web.render import render
+from civia.web.render import render, templates_for
 
 log = logging.getLogger("civia")
 STATIC = Path(__file__).parent / "web" / "static"
@@ -31,8 +33,12 @@ CSP = (
 )
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, plugins: pluggy.PluginManager | None = None
+) -> FastAPI:
+    """`plugins`: the plugin manager to build this app from (tests pass their own)."""
     settings = settings or get_settings()
+    plugins = plugins or plugin_loader.plugin_manager()
     app = FastAPI(
         title="Civia", version="0.1.0", docs_url="/api/docs", redoc_url=None, lifespan=_lifespan
     )
@@ -44,6 +50,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.limiter = LoginLimiter(settings)
     app.state.stop_events = {}
     recover_interrupted(app.state.sessions)
+    registries = plugin_loader.load(settings, plugins)
+    app.state.registries = registries
+    app.state.templates = templates_for(registries.template_folders)
     from civia.governance import hooks
 
     hooks.load(settings)  # retention purgers, data-rights sections, text stores of every area
@@ -84,12 +93,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     storage.sweep_incoming(settings.data_dir)  # partial uploads left by a stopped server
     app.include_router(openai_api.router)
+    for route in registries.routes:
+        app.include_router(route.router, dependencies=gate if route.gated else None)
     governance.install(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     from civia.web.uploads.limit import BodyLimit
 
     limits = [acts_admin, assistant_launch, doc_upload, gov_fria, meetings_forms]
-    app.add_middleware(BodyLimit, limits=[module.LIMIT for module in limits])
+    plugin_limits = [route.body_limit for route in registries.routes if route.body_limit]
+    app.add_middleware(BodyLimit, limits=[module.LIMIT for module in limits] + plugin_limits)
+    plugins.hook.startup(settings=settings)
     _install_handlers(app)
     return app
 
@@ -98,12 +111,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Background duties of the web process: the scheduled retention sweep and, in the embedded
     deployment, the job worker (ingestion, transcription)."""
-    from civia.governance.scheduler import run_periodically
+    from civia.governance.scheduler import run_periodically, run_task
     from civia.jobs.worker import Worker
 
     settings: Settings = app.state.settings
     hours = settings.retention_sweep_hours
     task = asyncio.create_task(run_periodically(app.state.sessions, hours)) if hours else None
+    periodic = (
+        [
+            asyncio.create_task(run_task(periodic_task, app.state.sessions, settings))
+            for periodic_task in app.state.registries.periodic_tasks
+        ]
+        if settings.jobs_in_process
+        else []
+    )
     worker = Worker(app.state.sessions, settings, settings.queues)
     if settings.jobs_in_process:
         await asyncio.to_thread(worker.start)
@@ -111,10 +132,11 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     yield
     if settings.jobs_in_process:
         await asyncio.to_thread(worker.stop)
-    if task is not None:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+    for running in [task, *periodic]:
+        if running is not None:
+            running.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await running
 
 
 def _wants_json(request: Request) -> bool:

@@ -6,6 +6,7 @@ import click
 
 from civia.cli import accounts, db, demo, evaluate, governance, providers, serve, tokens, worker
 from civia.documents.acts.cli import acts_group
+from civia.plugins import loader as plugin_loader
 
 
 @click.group()
@@ -30,3 +31,8 @@ for command in (
     acts_group,
 ):
     main.add_command(command)
+
+
+for command in plugin_loader.plugin_manager().hook.register_commands():
+    for each in command or ():
+        main.add_command(each)

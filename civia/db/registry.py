@@ -10,6 +10,7 @@ from civia.documents.acts import models as act_models
 from civia.governance import models as governance_models
 from civia.jobs import models as job_models
 from civia.meetings import models as meeting_models
+from civia.plugins import loader as plugin_loader
 
 MODEL_MODULES = (
     core_models,
@@ -20,4 +21,6 @@ MODEL_MODULES = (
     meeting_models,
     act_models,
 )
+# Areas brought by plugins declare their models through the `register_models` hook.
+PLUGIN_MODEL_MODULES = plugin_loader.plugin_manager().hook.register_models()
 metadata = Base.metadata

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -11,13 +12,26 @@ from fastapi.templating import Jinja2Templates
 
 from civia.db.models import HOSTING_LABELS, ROLE_LABELS, HostingClass, Role
 
-templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
-templates.env.globals.update(
-    ROLE_LABELS=ROLE_LABELS, HOSTING_LABELS=HOSTING_LABELS, Role=Role, HostingClass=HostingClass
-)
+CORE = Path(__file__).parent / "templates"
+
+
+def templates_for(folders: Sequence[Path] = ()) -> Jinja2Templates:
+    """The templates of one app: the core folder first, then each plugin's folders."""
+    found = Jinja2Templates(directory=[CORE, *folders])
+    found.env.globals.update(
+        ROLE_LABELS=ROLE_LABELS, HOSTING_LABELS=HOSTING_LABELS, Role=Role, HostingClass=HostingClass
+    )
+    return found
+
+
+templates = templates_for()  # for code rendering outside a request (exports)
 
 
 def render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
-    context.setdefault("user", getattr(request.state, "user", None))
+    user = context.setdefault("user", getattr(request.state, "user", None))
     context.setdefault("csrf_token", getattr(request.state, "csrf", ""))
-    return templates.TemplateResponse(request, name, context, status_code=status_code)
+    registries = getattr(request.app.state, "registries", None)
+    role = getattr(user, "role", None)
+    context.setdefault("menu_links", registries.menu_for(role) if registries else [])
+    found = getattr(request.app.state, "templates", templates)
+    return found.TemplateResponse(request, name, context, status_code=status_code)

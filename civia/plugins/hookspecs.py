@@ -1,0 +1,55 @@
+# mypy: disable-error-code="empty-body"
+"""The hooks an area (or a third-party package) implements. Each returns plain data; the loader
+collects the answers of every plugin into one `Registries` per app."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+if TYPE_CHECKING:
+    import click
+
+    from civia.plugins.registries import MenuLink, PeriodicTask, Route
+    from civia.settings import Settings
+
+hookspec = pluggy.HookspecMarker("civia")
+hookimpl = pluggy.HookimplMarker("civia")
+
+
+@hookspec
+def register_models() -> Iterable[ModuleType]:
+    """Modules declaring SQLAlchemy models on `civia.db.base.Base` (imported for metadata)."""
+
+
+@hookspec
+def register_routes(settings: Settings) -> Iterable[Route]:
+    """The web and API routers of the area, with their gate and body limit."""
+
+
+@hookspec
+def register_template_folders() -> Iterable[Any]:
+    """Folders (`pathlib.Path`) holding the area's Jinja templates."""
+
+
+@hookspec
+def register_menu_links() -> Iterable[MenuLink]:
+    """Entries of the main navigation, each with the roles that see it."""
+
+
+@hookspec
+def register_periodic_tasks(settings: Settings) -> Iterable[PeriodicTask]:
+    """Work run on a schedule by the worker (retention sweep, roll-ups, fetching a mailbox)."""
+
+
+@hookspec
+def register_commands() -> Iterable[click.Command]:
+    """Commands (or groups) added to the `civia` command line."""
+
+
+@hookspec
+def startup(settings: Settings) -> None:
+    """Called once when an app or a worker starts (sweep leftovers, register governance hooks)."""
