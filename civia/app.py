@@ -11,10 +11,11 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pluggy
-from fastapi import Depends, FastAPI, HTTPException, Request, Response
+from fastapi import Depends, FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from civia.auth.ratelimit import LoginLimiter
 from civia.chat.gateway import Gateway
@@ -183,8 +184,10 @@ def _install_handlers(app: FastAPI) -> None:
             return JSONResponse({"detail": message}, status_code=403)
         return render(request, "error.html", status_code=403, message=message)
 
-    @app.exception_handler(HTTPException)
-    async def http_error(request: Request, exc: HTTPException) -> Response:
+    # Starlette's own exception (unknown URLs, wrong methods, static files) is the base class of
+    # FastAPI's: handling it covers both, so no raw English JSON reaches a browser.
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         message = exc.detail if isinstance(exc.detail, str) else "Erreur."
         if exc.status_code == 404 and message == "Not Found":
             message = "Cette page n'existe pas ou vous n'y avez pas accès."

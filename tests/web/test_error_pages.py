@@ -1,0 +1,32 @@
+"""Unknown URLs and wrong methods answer a French page in a browser, French JSON to the API."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from tests.conftest import login, page_text
+
+
+def test_an_unknown_url_gives_a_french_page(client: TestClient) -> None:
+    resp = client.get("/page-qui-n-existe-pas", headers={"accept": "text/html"})
+    assert resp.status_code == 404
+    assert resp.headers["content-type"].startswith("text/html")
+    assert "Cette page n'existe pas" in page_text(resp)
+    assert "Not Found" not in resp.text
+
+
+def test_a_logged_in_user_keeps_the_navigation_on_a_missing_page(client: TestClient) -> None:
+    login(client, "agent")
+    resp = client.get("/static/absent.css", headers={"accept": "text/html"})
+    assert resp.status_code == 404 and "Cette page n'existe pas" in page_text(resp)
+
+
+def test_a_wrong_method_is_explained_in_french(client: TestClient) -> None:
+    resp = client.delete("/connexion", headers={"accept": "text/html"})
+    assert resp.status_code == 405 and "Méthode non autorisée" in page_text(resp)
+
+
+def test_the_api_answers_json_in_french(client: TestClient) -> None:
+    resp = client.get("/v1/inconnu")
+    assert resp.status_code == 404
+    assert resp.json() == {"detail": "Cette page n'existe pas ou vous n'y avez pas accès."}
