@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -37,8 +39,9 @@ def demo_password(role: Role) -> str:
     return f"{role.value}-demo-civia"
 
 
-def load(db: Session) -> Tenant:
-    """Create the demo collectivité; running it again changes nothing."""
+def load(db: Session, data_dir: Path | None = None) -> Tenant:
+    """Create the demo collectivité; running it again changes nothing. With `data_dir`, add the
+    demo's content too (comité of three, FAQ collection, acts: `civia.demo_content`)."""
     tenant = db.scalar(select(Tenant).where(Tenant.slug == TENANT_SLUG))
     if tenant is None:
         tenant = Tenant(slug=TENANT_SLUG, name=TENANT_NAME)
@@ -73,4 +76,11 @@ def load(db: Session) -> Tenant:
             )
         )
     db.flush()
+    if data_dir is not None:
+        from civia import demo_content  # the documents and acts areas, only for the full demo
+
+        admin = db.scalar(select(User).where(User.login == Role.ADMIN.value))
+        assert admin is not None
+        demo_content.load(db, tenant, admin=admin, data_dir=data_dir, service_id=services[0].id)
+        db.flush()
     return tenant

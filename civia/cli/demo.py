@@ -24,8 +24,9 @@ def load() -> None:
         raise click.ClickException("Demo data with known passwords is refused outside demo mode.")
     upgrade(settings.db_url)
     with database() as db:
-        demo_data.load(db)
+        demo_data.load(db, settings.data_dir)
     click.echo(
-        "Commune de Démoville is ready. Logins: agent, referent, comite, dpo, pilotage, admin;"
+        "Commune de Démoville is ready. Logins: agent, referent, comite, dpo, pilotage, admin"
+        " (and comite-elu, comite-personnel);"
     )
     click.echo("password: <login>-demo-civia (e.g. agent-demo-civia).")

@@ -77,3 +77,29 @@ def test_bad_input_gives_clear_error(cli: CliRunner) -> None:
     assert result.exit_code != 0 and "identifiant" in result.output.lower()
     result = cli.invoke(main, ["tokens", "create", "--user", "ghost"])
     assert result.exit_code != 0 and "Unknown user" in result.output
+
+
+def test_demo_content_is_there_on_the_first_run(cli: CliRunner, tmp_path: Path) -> None:
+    from sqlalchemy import func, select
+
+    from civia.db.engine import make_engine, make_sessionmaker
+    from civia.documents.acts.models import Act
+    from civia.documents.models import Collection, Document
+    from civia.jobs.models import Job
+
+    run(cli, "demo", "load")
+    run(cli, "demo", "load")  # again: nothing doubled
+    out = run(cli, "users", "list")
+    assert out.count("\tcomite\t") == 3  # élu, DGS, agents' representative
+    engine = make_engine(get_settings().db_url)
+    with make_sessionmaker(engine)() as db:
+        faq = db.scalars(select(Collection).where(Collection.name.like("FAQ%"))).one()
+        document = db.scalars(select(Document).where(Document.collection_id == faq.id)).one()
+        assert "démonstration" in faq.description
+        assert db.scalar(select(func.count()).select_from(Act)) == 4
+        kinds = sorted(db.scalars(select(Job.kind)))
+        assert kinds == ["acts.embed", "documents.ingest"], kinds
+        stored = tmp_path / "documents"
+        assert any(p.read_bytes().startswith(b"# Foire") for p in stored.rglob("*") if p.is_file())
+        assert document.status == "pending"
+    engine.dispose()
