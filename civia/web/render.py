@@ -10,6 +10,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from civia.dates import date_fr, datetime_fr
 from civia.db.models import HOSTING_LABELS, ROLE_LABELS, HostingClass, Role
 
 CORE = Path(__file__).parent / "templates"
@@ -19,7 +20,12 @@ def templates_for(folders: Sequence[Path] = ()) -> Jinja2Templates:
     """The templates of one app: the core folder first, then each plugin's folders."""
     found = Jinja2Templates(directory=[CORE, *folders])
     found.env.globals.update(
-        ROLE_LABELS=ROLE_LABELS, HOSTING_LABELS=HOSTING_LABELS, Role=Role, HostingClass=HostingClass
+        ROLE_LABELS=ROLE_LABELS,
+        HOSTING_LABELS=HOSTING_LABELS,
+        Role=Role,
+        HostingClass=HostingClass,
+        date_fr=date_fr,
+        datetime_fr=datetime_fr,
     )
     return found
 

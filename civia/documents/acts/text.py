@@ -5,12 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Protocol
 
+from civia.dates import date_fr
 from civia.documents.acts.models import KIND_LABELS, OUTCOME_LABELS, ActKind, Outcome
-
-MONTHS = (
-    "janvier", "février", "mars", "avril", "mai", "juin",
-    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
-)  # fmt: skip
 
 
 class ActLike(Protocol):
@@ -38,14 +34,6 @@ class ActLike(Protocol):
 def number_fr(value: int) -> str:
     """« 20 000 » (narrow no-break space between thousands, as French typography wants)."""
     return f"{value:,}".replace(",", "\u202f")
-
-
-def date_fr(value: date | None) -> str:
-    """« 1er mars 2024 »."""
-    if value is None:
-        return ""
-    day = "1er" if value.day == 1 else str(value.day)
-    return f"{day} {MONTHS[value.month - 1]} {value.year}"
 
 
 def vote_line(item: ActLike) -> str:
