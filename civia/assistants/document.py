@@ -8,6 +8,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from civia.dates import date_fr
+
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -76,9 +78,16 @@ class Provenance(_Strict):
     @property
     def mention(self) -> str:
         if self.validated_by and self.validated_at:
-            when = self.validated_at.strftime("%d/%m/%Y")
+            when = date_fr(self.validated_at)
             return f"{self.transparency} Validé par {self.validated_by} le {when}."
-        return f"{self.transparency} Brouillon non validé."
+        # A draft was not reviewed yet: it must not claim to be (the transparency text does).
+        return DRAFT_MENTION
+
+
+DRAFT_MENTION = (
+    "Brouillon rédigé avec l'aide d'une intelligence artificielle, "
+    "pas encore relu ni validé par un agent."
+)
 
 
 class OfficialDocument(_Strict):

@@ -12,6 +12,7 @@ import webvtt
 from civia.assistants.document import Heading, OfficialDocument, Paragraph, Provenance
 from civia.assistants.renderers import render as render_document
 from civia.assistants.renderers import slugify
+from civia.dates import date_fr
 from civia.meetings.models import Meeting, MeetingSegment
 
 MENTION = (
@@ -40,7 +41,7 @@ def clock(seconds: float) -> str:
 
 def mention(meeting: Meeting, reviewer: str) -> str:
     if meeting.reviewed_at and reviewer:
-        return f"{MENTION} Relue par {reviewer} le {meeting.reviewed_at.strftime('%d/%m/%Y')}."
+        return f"{MENTION} Relue par {reviewer} le {date_fr(meeting.reviewed_at)}."
     return f"{MENTION.removesuffix(' et relue par un agent.')}. Relecture non terminée."
 
 

@@ -36,7 +36,7 @@ from civia.assistants.renderers import _common as common
 
 MENTION = (
     "Document rédigé avec l'aide d'une intelligence artificielle et relu par un agent. "
-    "Validé par Bruno Référent le 02/05/2024."
+    "Validé par Bruno Référent le 2 mai 2024."
 )
 CUSTOM = {
     "civia:ai_assisted": "true",
@@ -305,7 +305,9 @@ def test_draft_says_so_in_mention_and_metadata() -> None:
         provenance=Provenance(assistant_id="a", assistant_name="Courrier", author="Alice Agent")
     )
     data, _, _ = render(draft, "docx")
-    assert Document(io.BytesIO(data)).paragraphs[-1].text.endswith("Brouillon non validé.")
+    footer = Document(io.BytesIO(data)).paragraphs[-1].text
+    assert footer.endswith("pas encore relu ni validé par un agent.")
+    assert "relu par un agent." not in footer.replace("ni validé par un agent", "")
     custom = _docx_custom(data)
     assert custom["civia:validated_by"] is None  # empty string property
     assert custom["civia:validated_at"] is None
