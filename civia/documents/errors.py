@@ -46,6 +46,16 @@ class UnsupportedFormatError(DocumentError):
         )
 
 
+class WrongContentError(DocumentError):
+    """The file's name says one format, its content is another (e.g. a renamed program)."""
+
+    def __init__(self, filename: str, expected: str) -> None:
+        super().__init__(
+            f"Le fichier « {filename} » n'est pas un {expected.upper()} : son contenu ne "
+            "correspond pas à son extension. Vérifiez que vous avez choisi le bon fichier."
+        )
+
+
 class CorruptedFileError(DocumentError):
     """`kind` names the file with its article: "le PDF", "la page HTML"..."""
 

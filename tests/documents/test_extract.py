@@ -14,6 +14,7 @@ from civia.documents.errors import (
     NoTextError,
     SuspiciousArchiveError,
     UnsupportedFormatError,
+    WrongContentError,
 )
 from civia.documents.extract import Limits, extract
 from civia.documents.ingest import read_limited
@@ -59,7 +60,7 @@ def test_pdf_with_empty_user_password_opens() -> None:
 def test_pdf_corrupted_and_scanned() -> None:
     with pytest.raises(CorruptedFileError, match="endommagé"):
         extract(b"%PDF-1.4\n1 0 obj garbage \x00\x01 trailer", "casse.pdf")
-    with pytest.raises(CorruptedFileError):
+    with pytest.raises(WrongContentError, match="n'est pas un PDF"):
         extract(b"ceci n'est pas un PDF", "faux.pdf")
     with pytest.raises(NoTextError, match="numérisé"):
         extract(make_pdf([[]]), "scan.pdf")
@@ -184,3 +185,12 @@ def test_hostile_html_and_binary_text_are_refused() -> None:
         extract(deep.encode(), "profond.html")
     with pytest.raises(CorruptedFileError, match="fichier texte"):
         extract(b"abc\x00\x00\x00def" * 10, "binaire.txt")
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"), [("rapport.pdf", "PDF"), ("note.docx", "DOCX"), ("budget.xlsx", "XLSX")]
+)
+def test_a_renamed_program_is_called_what_it_is(name: str, expected: str) -> None:
+    program = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00This program cannot be run in DOS mode." * 20
+    with pytest.raises(WrongContentError, match=f"n'est pas un {expected}"):
+        extract(program, name)

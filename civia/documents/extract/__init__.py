@@ -14,6 +14,7 @@ from civia.documents.errors import (
     FileTooLargeError,
     NoTextError,
     UnsupportedFormatError,
+    WrongContentError,
 )
 from civia.documents.extract.base import Block, Extracted, Limits
 
@@ -47,6 +48,9 @@ _MIMES = {
 }
 
 
+OLE_HEADER = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # password-protected office files
+
+
 def accepted_name(filename: str, mime: str | None = None) -> bool:
     """Whether an upload's name (or declared type) is one of the formats Civia reads. The
     content is checked again when the file is analysed."""
@@ -69,6 +73,12 @@ def detect_format(data: bytes, filename: str, mime: str | None = None) -> str:
         if lowered.startswith((b"<!doctype html", b"<html")):
             return "html"
         raise UnsupportedFormatError(filename)
+    if by_name == "pdf" and b"%PDF-" in data[:1024]:
+        return "pdf"  # the header may follow a little junk, as readers accept
+    office = by_name in ("docx", "odt", "xlsx")
+    if by_name == "pdf" or (office and not data.startswith((b"PK", OLE_HEADER))):
+        # The name promises a format the content is not (a renamed program, an image…).
+        raise WrongContentError(filename, by_name)
     return by_name
 
 
