@@ -98,6 +98,7 @@ def test_rename_search_delete(app_any_db: tuple[TestClient, Personas]) -> None:
     assert "Aucune conversation ne correspond" in client.get("/conversations/liste?q=piscine").text
     resp = client.post(f"/conversations/{cid}/supprimer", headers=headers, follow_redirects=False)
     assert resp.status_code == 303
+    assert "La conversation a été supprimée." in client.get(resp.headers["location"]).text
     assert client.get(f"/conversations/{cid}").status_code == 404
     with client.app.state.sessions() as db:  # type: ignore[attr-defined]
         assert db.scalar(select(Conversation)) is None and db.scalar(select(Message)) is None

@@ -319,6 +319,7 @@ def rename(
 def delete(request: Request, db: Db, user: CurrentUser, conversation_id: int) -> Response:
     conv = _owned(db, user, conversation_id)
     conversations.remove(db, conv)
+    done = "/?ok=conversation-supprimee"  # the home page confirms it
     if request.headers.get("hx-request"):
-        return Response(status_code=200, headers={"HX-Redirect": "/"})
-    return RedirectResponse("/", status_code=303)
+        return Response(status_code=200, headers={"HX-Redirect": done})
+    return RedirectResponse(done, status_code=303)

@@ -12,10 +12,12 @@ from civia.web.render import render
 from civia.web.routes.gov_gate import require_charter
 
 router = APIRouter()
+# Confirmations shown after an action that comes back to the home page (`?ok=<key>`).
+CONFIRMATIONS = {"conversation-supprimee": "La conversation a été supprimée."}
 
 
 @router.get("/", dependencies=[Depends(require_charter)])
-def home(request: Request, db: Db, user: CurrentUser) -> Response:
+def home(request: Request, db: Db, user: CurrentUser, ok: str = "") -> Response:
     providers = db.query(Provider).filter_by(tenant_id=user.tenant_id, enabled=True).all()
     return render(
         request,
@@ -23,6 +25,7 @@ def home(request: Request, db: Db, user: CurrentUser) -> Response:
         assistants=access.available(db, user),
         recent=conversations.list_for(db, user=user, limit=8),
         only_local=all(p.kind == "local_llama" for p in providers),
+        confirmation=CONFIRMATIONS.get(ok, ""),
     )
 
 
