@@ -140,3 +140,24 @@ def test_reanalyse_from_the_stored_file(
     with client.app.state.sessions() as db:  # type: ignore[attr-defined]
         doc = db.get(Document, doc.id)
         assert doc is not None and doc.status == "ready" and doc.chunk_count == 1
+
+
+def test_the_upload_report_follows_the_analysis_outcome(
+    client: TestClient, settings: Settings
+) -> None:
+    headers = login_as(client, "agent")
+    cid = new_collection(client, headers)
+    broken = b"%PDF-1.4\n1 0 obj garbage \x00\x01 trailer"
+    sent = upload(client, headers, cid, [("casse.pdf", broken, "application/pdf")])
+    document_id = int(re.search(r'id="report-(\d+)"', sent.text).group(1))  # type: ignore[union-attr]
+    assert "reçu" in page_text(sent)
+    run_jobs(client, settings)
+    refreshed = client.get(f"/documents/collections/{cid}", headers={"hx-request": "true"})
+    report = re.search(
+        rf'<li id="report-{document_id}" hx-swap-oob="true" class="(\w+)">(.*?)</li>',
+        page_text(refreshed),
+        re.S,
+    )
+    assert report and report.group(1) == "error" and "endommagé" in report.group(2)
+    full_page = client.get(f"/documents/collections/{cid}")
+    assert "hx-swap-oob" not in full_page.text  # only the live refresh carries the update

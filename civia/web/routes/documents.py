@@ -136,6 +136,7 @@ def collection_page(request: Request, db: Db, user: CurrentUser, collection_id: 
         collection=collection,
         rows=rows,
         busy=any(r["job"] for r in rows),
+        refreshing=template is not None,
         SCOPE_LABELS=SCOPE_LABELS,
         writable=collections.can_write(user, collection),
         manageable=collections.can_manage(user, collection),
