@@ -54,3 +54,20 @@ def test_cancel_needs_csrf_then_stops_the_job(client: TestClient, personas: Pers
         assert db.get(Job, job_id).status == "cancelled"  # type: ignore[union-attr]
     again = client.post(f"/travaux/{job_id}/annuler", headers=headers)
     assert again.status_code == 409 and "déjà terminé" in page_text(again)
+
+
+def test_a_page_waiting_for_its_own_result_reloads_when_the_job_is_done(
+    client: TestClient, personas: Personas
+) -> None:
+    job_id = _job_for(client, personas, "agent")
+    with client.app.state.sessions() as db:  # type: ignore[attr-defined]
+        job = db.get(Job, job_id)
+        assert job is not None
+        job.status, job.result = "done", {"url": "/reunions/7"}
+        db.commit()
+    login_as(client, "agent")
+    poll = {"HX-Request": "true", "HX-Current-URL": "http://testserver/reunions/7"}
+    assert client.get(f"/travaux/{job_id}", headers=poll).headers.get("HX-Refresh") == "true"
+    elsewhere = {"HX-Request": "true", "HX-Current-URL": "http://testserver/travaux"}
+    fragment = client.get(f"/travaux/{job_id}", headers=elsewhere)
+    assert "HX-Refresh" not in fragment.headers and "Voir le résultat" in fragment.text

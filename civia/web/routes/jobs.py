@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse
 from sqlalchemy import select
@@ -52,6 +54,11 @@ def show(request: Request, db: Db, user: CurrentUser, job_id: int) -> Response:
     job = visible_job(db, user, job_id)
     described = _described(job)
     if request.headers.get("hx-request"):
+        page = urlsplit(request.headers.get("hx-current-url", "")).path
+        if described["url"] and page == described["url"]:
+            # The user waits on the very page the result lives on (a meeting being
+            # transcribed): reload it so the result (the editor) appears by itself.
+            return Response(status_code=200, headers={"HX-Refresh": "true"})
         return render(request, "jobs/_progress.html", job=job, d=described, label=_label(job))
     if "application/json" in request.headers.get("accept", ""):
         return JSONResponse(described)
