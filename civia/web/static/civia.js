@@ -180,6 +180,35 @@ document.addEventListener("submit", (e) => {
   if (btn) setTimeout(() => { btn.disabled = true; btn.textContent = "Envoi en cours…"; }, 0);
 });
 
+// A structured result streams as JSON: while it arrives, show only the text of its values (one
+// paragraph each), never the braces and field names.
+function readableDraft(partial) {
+  if (!partial.trimStart().startsWith("{")) return partial;
+  const values = [], stack = [];
+  let expectKey = false;
+  for (let i = 0; i < partial.length; i += 1) {
+    const c = partial[i];
+    if (c === "{") { stack.push("{"); expectKey = true; }
+    else if (c === "[") { stack.push("["); expectKey = false; }
+    else if (c === "}" || c === "]") { stack.pop(); expectKey = false; }
+    else if (c === ",") { expectKey = stack[stack.length - 1] === "{"; }
+    else if (c === ":") { expectKey = false; }
+    else if (c === '"') {
+      let value = "";
+      i += 1;
+      while (i < partial.length && partial[i] !== '"') {
+        if (partial[i] === "\\" && i + 1 < partial.length) {
+          const next = partial[i + 1];
+          value += next === "n" ? "\n" : next === "t" ? " " : next;
+          i += 2;
+        } else { value += partial[i]; i += 1; }
+      }
+      if (!expectKey && value.trim()) values.push(value);  // keys (field names) are not shown
+    }
+  }
+  return values.join("\n\n");
+}
+
 (function assistantRun() {
   const root = document.getElementById("run");
   if (!root || !["pending", "streaming"].includes(root.dataset.status)) return;
@@ -190,7 +219,7 @@ document.addEventListener("submit", (e) => {
   const source = new EventSource(root.dataset.stream);
   source.addEventListener("token", (ev) => {
     text += JSON.parse(ev.data).t;
-    live.textContent = text;
+    live.textContent = readableDraft(text);
   });
   source.addEventListener("done", (ev) => {
     source.close();
