@@ -176,9 +176,17 @@ def shown_sources(text: str, grounding: Grounding) -> tuple[bool, list[Source]]:
     return True, cited(text, grounding) or list(grounding.sources)
 
 
-def source_dict(source: Source, *, cited: bool = True) -> dict[str, Any]:
+def citing(answer: str, number: int) -> str:
+    """The sentences of `answer` that cite source `number` (what its quote should match)."""
+    marker = f"[{number}]"
+    sentences = re.split(r"(?<=[.!?])\s+", answer)
+    return " ".join(s for s in sentences if marker in s) or answer
+
+
+def source_dict(source: Source, *, cited: bool = True, answer: str = "") -> dict[str, Any]:
     """What the page shows of a source; `cited` is False for the passages listed because the
-    answer cites none of them explicitly."""
+    answer cites none of them explicitly. With the `answer`, the quote is the passage's part
+    closest to the sentences citing it."""
     return {
         "cited": cited,
         "number": source.number,
@@ -186,16 +194,23 @@ def source_dict(source: Source, *, cited: bool = True) -> dict[str, Any]:
         "ordinal": source.ordinal,
         "title": source.title,
         "where": source.where,
-        "quote": source.quote(),
+        "quote": source.quote(near=citing(answer, source.number) if answer else ""),
         "url": source.url,
     }
 
 
 def save_sources(
-    db: Session, message_id: int, *, found: bool, sources: list[Source], cited: bool = True
+    db: Session,
+    message_id: int,
+    *,
+    found: bool,
+    sources: list[Source],
+    cited: bool = True,
+    answer: str = "",
 ) -> None:
     row = db.get(AnswerSources, message_id) or AnswerSources(message_id=message_id)
-    row.found, row.sources = found, [source_dict(s, cited=cited) for s in sources]
+    row.found = found
+    row.sources = [source_dict(s, cited=cited, answer=answer) for s in sources]
     db.add(row)
 
 

@@ -7,6 +7,7 @@ that know how to print themselves in a prompt and link back to the passage.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
@@ -27,6 +28,21 @@ GROUNDED_INSTRUCTIONS = (
     "N'invente rien."
 )
 NOT_FOUND_FR = "Je ne trouve pas cette information dans les documents fournis."
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+(?=[A-ZÀ-ÖØ-Þ0-9«(])")
+
+
+def _best_sentence_start(text: str, near: str) -> int:
+    """Offset of the sentence of `text` sharing the most index terms with `near`."""
+    wanted = set(terms(near))
+    best, best_score, offset = 0, 0, 0
+    for sentence in _SENTENCE_END.split(text):
+        score = len(wanted & set(terms(sentence)))
+        if score > best_score:
+            best, best_score = offset, score
+        offset += len(sentence) + 1
+    return best
 
 
 @dataclass(frozen=True)
@@ -61,9 +77,16 @@ class Source:
     def url(self) -> str:
         return f"/documents/{self.document_id}#passage-{self.ordinal}"
 
-    def quote(self, limit: int = 300) -> str:
+    def quote(self, limit: int = 300, near: str = "") -> str:
+        """The passage, or the part of it that best matches `near` (the answer's sentences
+        citing it): the cited sentence rather than the start of a long passage."""
         text = " ".join(self.text.split())
-        return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + " …"
+        if len(text) <= limit:
+            return text
+        start = _best_sentence_start(text, near) if near else 0
+        part = text[start:]
+        cut = part if len(part) <= limit else part[: limit - 1].rsplit(" ", 1)[0] + " …"
+        return ("… " if start else "") + cut
 
 
 @dataclass(frozen=True)

@@ -96,8 +96,10 @@ def finish(
     found, shown = doc_chat.shown_sources(text, prepared.grounding)
     explicit = bool(doc_chat.cited(text, prepared.grounding))
     with session_scope(request.app.state.sessions) as db:
-        doc_chat.save_sources(db, message_id, found=found, sources=shown, cited=explicit)
-    sources = [doc_chat.source_dict(s, cited=explicit) for s in shown]
+        doc_chat.save_sources(
+            db, message_id, found=found, sources=shown, cited=explicit, answer=text
+        )
+    sources = [doc_chat.source_dict(s, cited=explicit, answer=text) for s in shown]
     return {"html": answer_html(text, sources), "sources": sources_html(found, sources)}
 
 

@@ -59,3 +59,17 @@ def test_prompt_block_fits_the_budget(world: World) -> None:
     found = ground(world.session, world.alice, "budget du conseil", embedder=None, top_k=3)
     assert len(found.sources) == 3
     assert len(found.prompt_block(max_chars=1500)) <= 1500
+
+
+def test_the_quote_is_the_cited_sentence_not_the_start_of_the_passage() -> None:
+    from civia.documents.chat import source_dict
+    from civia.documents.grounding import Source
+
+    opening = "Le règlement intérieur de la médiathèque s'applique à tous les usagers. " * 4
+    passage = opening + "Les horaires d'ouverture sont de 9 h à 18 h le samedi. Fin du texte."
+    source = Source(1, 1, 1, 0, "Règlement", "", 2, 2, passage)
+    answer = "La médiathèque ouvre de 9 h à 18 h le samedi [1]. Elle ferme le lundi."
+    quote = source_dict(source, answer=answer)["quote"]
+    assert quote.startswith("… Les horaires d'ouverture sont de 9 h à 18 h le samedi.")
+    assert source_dict(source)["quote"].startswith("Le règlement intérieur")  # no answer yet
+    assert Source(1, 1, 1, 0, "R", "", None, None, "Court.").quote(near=answer) == "Court."
