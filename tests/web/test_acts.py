@@ -225,7 +225,7 @@ def test_act_page_similar_acts_and_isolation(imported: TestClient, personas: Per
     client.cookies.clear()
     login_as(client, "carol")  # another collectivité
     assert client.get(f"/actes/{act_id}").status_code == 404
-    assert "0 acte" in page_text(client.get("/actes"))
+    assert "Aucun acte n'a encore été importé" in page_text(client.get("/actes"))
 
 
 def test_drafting_opens_the_prefilled_arrete_form_or_a_deliberation_request(
@@ -292,3 +292,11 @@ def test_delete_and_share(imported: TestClient, personas: Personas) -> None:
     assert gone.status_code == 303 and client.get(f"/actes/{act_id}").status_code == 404
     assert _count(client, Act) == 24
     assert carol  # carol's session was used above
+
+
+def test_the_empty_state_says_one_thing(client: TestClient) -> None:
+    login_as(client, "agent")
+    text = page_text(client.get("/actes"))
+    assert "Aucun acte n'a encore été importé" in text
+    assert "0 acte" not in text and "Aucun acte ne correspond" not in text
+    assert 'role="search"' not in text  # nothing to search in yet
