@@ -71,6 +71,7 @@ ROUTES: list[tuple[str, str, set[str], dict[str, str] | None]] = [
     ("GET", "/gouvernance/droits/personne-citee", {"dpo"}, None),
     ("POST", "/gouvernance/droits/personne-citee", {"dpo"}, {"nom": "Dupont"}),
     ("POST", "/gouvernance/droits/personne-citee/effacer", {"dpo"}, {"nom": "Dupont"}),
+    ("POST", "/gouvernance/droits/personne-citee/acces", {"dpo"}, {"nom": "Dupont"}),
 ]
 PUBLIC = ["/transparence/demoville", "/transparence/demoville.json", "/transparence/demoville.csv"]
 

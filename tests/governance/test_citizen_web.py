@@ -68,3 +68,35 @@ def test_only_the_dpo_and_only_with_csrf(client: TestClient, personas: Personas)
     assert client.post(f"{PATH}/effacer", data=data).status_code == 403
     with session_scope(session(client)) as db:
         assert db.get(Incident, kept).description == "Mme Jeanne Dupont"  # type: ignore[union-attr]
+
+
+def test_dpo_answers_an_access_request_with_account_and_mentions(
+    client: TestClient, personas: Personas
+) -> None:
+    import io
+
+    from docx import Document
+
+    from civia.governance.models import AuditEntry
+
+    kept = _report(client, "Mme Jeanne Dupont a été citée dans une réponse du modèle.")
+    with session_scope(session(client)) as db:
+        account = user(db, "bob")
+        account.display_name = "Jeanne Dupont"  # she is also one of the agents
+    headers = sign_in(client, "dpo")
+    resp = client.post(f"{PATH}/acces", data=PERSON, headers=headers)
+    assert resp.status_code == 200
+    assert resp.headers["content-disposition"].startswith("attachment")
+    doc = Document(io.BytesIO(resp.content))
+    body = "\n".join(p.text for p in doc.paragraphs)
+    cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    assert "demande d'accès" in body.lower()
+    assert "Mme Jeanne Dupont a été citée" in body  # unmasked: it is her own data
+    assert f"Signalement n° {kept}" in body
+    assert "bob" in cells and "Jeanne Dupont" in cells  # her account
+    with session_scope(session(client)) as db:
+        entry = db.scalar(select(AuditEntry).where(AuditEntry.action == "dsr.access"))
+        assert entry is not None and entry.details["accounts"] == 1
+        assert "Dupont" not in str(entry.details)
+    empty = client.post(f"{PATH}/acces", data={"nom": "D"}, headers=headers)
+    assert empty.status_code == 422 and "nom de famille" in page_text(empty)

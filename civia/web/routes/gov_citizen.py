@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request, Response
 
 from civia.db.models import Role, User
-from civia.governance import citizen_erasure
+from civia.governance import citizen_access, citizen_erasure
 from civia.governance.citizen_erasure import SubjectError
 from civia.privacy.mentions import Subject
 from civia.web.deps import Db
@@ -89,3 +89,28 @@ async def erase(request: Request, db: Db, user: Dpo) -> Response:
     except SubjectError as exc:
         return _page(request, subject, error=str(exc))
     return _page(request, subject, erased=counts, labels=citizen_erasure.labels())
+
+
+@router.post("/acces")
+async def access(request: Request, db: Db, user: Dpo) -> Response:
+    """Everything Civia holds about the person, as a DOCX the DPO reviews (Art. 15)."""
+    form = await request.form()
+
+    def field(name: str, limit: int = 200) -> str:
+        value = form.get(name)
+        return value[:limit] if isinstance(value, str) else ""
+
+    subject = _subject(
+        field("nom"), field("prenoms"), field("civilite", 20), field("adresse"),
+        field("courriel"), field("telephone", 40),
+    )  # fmt: skip
+    try:
+        report = citizen_access.gather(db, dpo=user, subject=subject)
+    except SubjectError as exc:
+        return _page(request, subject, error=str(exc))
+    data = citizen_access.as_docx(report, tenant_name=user.tenant.name)
+    return Response(
+        data,
+        media_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        headers={"Content-Disposition": 'attachment; filename="demande-d-acces.docx"'},
+    )
