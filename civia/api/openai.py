@@ -19,7 +19,7 @@ from civia.assistants import access, api_files, oneshot
 from civia.assistants.inputs import InputError
 from civia.assistants.spec import AssistantSpec, FieldKind
 from civia.auth import api_tokens
-from civia.chat.gateway import CallContext, CallResult, Resolved
+from civia.chat.gateway import Blocked, CallContext, CallResult, Resolved
 from civia.db.models import User
 from civia.governance import charter, guards
 from civia.providers.base import ChatMessage, ChatRequest, ProviderError
@@ -54,6 +54,20 @@ def api_user(request: Request, db: Db) -> User:
 
 
 ApiUser = Annotated[User, Depends(api_user)]
+
+
+def _allow(db: Db, user: User, assistant_id: str) -> None:
+    """The comité's kill switch and training requirement (the gateway checks them again)."""
+    try:
+        guards.check_assistant(db, user=user, assistant_id=assistant_id, source="api")
+    except guards.AssistantBlocked as exc:
+        raise ApiError(403, exc.message, "permission_error") from None
+
+
+def _provider_error(exc: ProviderError, request_id: str) -> ApiError:
+    if isinstance(exc, Blocked):
+        return ApiError(403, exc.message_fr, "permission_error")
+    return ApiError(502, f"{exc.message_fr} (réf. {request_id})", "provider_error")
 
 
 class InMessage(BaseModel):
@@ -112,14 +126,13 @@ async def chat_completions(request: Request, db: Db, user: ApiUser, body: Comple
     if total > settings.max_message_chars * 4:
         raise ApiError(413, f"Messages trop longs ({total} caractères).")
     model, assistant_id, sensitivity = body.model, "", "internal"
-    if model.startswith("assistant:"):
+    if not model.startswith("assistant:"):  # a plain model name is the general chat
+        _allow(db, user, guards.GENERAL_CHAT)
+    else:
         spec = access.find(db, user, model.removeprefix("assistant:"))
         if spec is None:
             raise ApiError(404, f"Assistant inconnu : {model}.", "not_found_error")
-        try:
-            guards.check_assistant(db, user=user, assistant_id=spec.id, source="api")
-        except guards.AssistantBlocked as exc:
-            raise ApiError(403, exc.message, "permission_error") from None
+        _allow(db, user, spec.id)
         if not spec.is_chat:
             return await _form_assistant(request, db, user, spec, body)
         assistant_id, model, sensitivity = spec.id, "", spec.sensitivity.value
@@ -158,7 +171,7 @@ async def chat_completions(request: Request, db: Db, user: ApiUser, body: Comple
         async for _ in request.app.state.gateway.stream(ctx, target, chat_request, result):
             pass
     except ProviderError as exc:
-        raise ApiError(502, f"{exc.message_fr} (réf. {ctx.request_id})", "provider_error") from None
+        raise _provider_error(exc, ctx.request_id) from None
     return JSONResponse(_completion(ctx, name, result))
 
 
@@ -244,7 +257,7 @@ async def _form_assistant(
     except InputError as exc:
         raise ApiError(422, " ".join(exc.errors.values())) from None
     except ProviderError as exc:
-        raise ApiError(502, f"{exc.message_fr} (réf. {ctx.request_id})", "provider_error") from None
+        raise _provider_error(exc, ctx.request_id) from None
     name = f"assistant:{spec.id}"
     result = CallResult(text=outcome.markdown, usage=outcome.usage)
     result.finish_reason = outcome.finish_reason if outcome.truncated else "stop"
