@@ -97,11 +97,15 @@ def create_app(
         app.include_router(route.router, dependencies=gate if route.gated else None)
     governance.install(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    from civia.web.uploads.limit import BodyLimit
+    from civia.web.uploads.limit import DEFAULT, BodyLimit
 
-    limits = [acts_admin, assistant_launch, doc_upload, gov_fria, meetings_forms]
+    limits = [acts_admin, assistant_launch, doc_upload, gov_fria, meetings_forms, openai_api]
     plugin_limits = [route.body_limit for route in registries.routes if route.body_limit]
-    app.add_middleware(BodyLimit, limits=[module.LIMIT for module in limits] + plugin_limits)
+    own = [module.LIMIT for module in limits] + [meetings_forms.TRANSCRIPT_LIMIT]
+    app.add_middleware(BodyLimit, limits=own + plugin_limits, default=DEFAULT)
+    from civia.api.ratelimit import ApiRateLimit
+
+    app.add_middleware(ApiRateLimit, settings=settings)  # outside BodyLimit: before any read
     plugins.hook.startup(settings=settings)
     _install_handlers(app)
     return app

@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     login_rate_limit: str = Field(
         "5/minute", description="Failed logins allowed per account and IP"
     )
+    api_rate_limit: str = Field(
+        "120/minute", description="Requests allowed per API token (e.g. 120/minute)"
+    )
     # Generous by default: the small local model writes ~10-20 tokens/s on 2 cores and calls
     # queue behind each other; an OpenAI-compatible server is usually far quicker.
     provider_timeout_s: float = Field(600.0, gt=0, description="Total timeout of one model call")
@@ -97,6 +100,12 @@ class Settings(BaseSettings):
     max_upload_mb: float = Field(
         100.0, gt=0, description="Largest upload, in MB (checked while receiving)"
     )
+    max_body_mb: float = Field(
+        2.0,
+        gt=0,
+        description="Largest request body of a route without its own limit (uploads, the API "
+        "and the transcript save have theirs), in MB",
+    )
     max_upload_files: int = Field(20, ge=1, description="Most files in one upload")
     ocr_enabled: bool = Field(
         True, description="OCR scanned PDF pages without a text layer (Debian tesseract-ocr-fra)"
@@ -120,7 +129,7 @@ class Settings(BaseSettings):
                     data[name] = Path(path).read_text(encoding="utf-8").strip()
         return data
 
-    @field_validator("login_rate_limit")
+    @field_validator("login_rate_limit", "api_rate_limit")
     @classmethod
     def _valid_rate(cls, value: str) -> str:
         from limits import parse

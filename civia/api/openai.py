@@ -23,9 +23,28 @@ from civia.chat.gateway import Blocked, CallContext, CallResult, Resolved
 from civia.db.models import User
 from civia.governance import charter, guards
 from civia.providers.base import ChatMessage, ChatRequest, ProviderError
+from civia.settings import Settings
 from civia.web.deps import Db
+from civia.web.uploads.limit import Limit
 
 router = APIRouter(prefix="/v1", tags=["OpenAI-compatible"])
+
+
+def _api_max_bytes(settings: Settings) -> int:
+    """A file as big as the assistant form accepts, in base64 (4/3), and the messages
+    (max_message_chars * 4 accepted, up to 4 bytes a character once JSON-escaped)."""
+    file_bytes = settings.assistant_upload_max_mb * 1_000_000
+    return file_bytes * 4 // 3 + settings.max_message_chars * 16 + 1_000_000
+
+
+LIMIT = Limit(
+    r"/v1/chat/completions$",
+    _api_max_bytes,
+    lambda s: (
+        f"La requête dépasse la taille maximale autorisée ({_api_max_bytes(s) // 1_000_000} Mo, "
+        f"fichiers en base64 compris : {s.assistant_upload_max_mb} Mo par fichier)."
+    ),
+)
 
 
 class ApiError(Exception):

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-from limits import parse, storage, strategies
+from limits import parse, strategies
 
+from civia.auth.limiter_storage import storage_for
 from civia.settings import Settings
 
 
 class LoginLimiter:
     def __init__(self, settings: Settings) -> None:
-        backend = (
-            storage.storage_from_string(settings.redis_url)
-            if settings.redis_url
-            else storage.MemoryStorage()
-        )
-        self._limiter = strategies.MovingWindowRateLimiter(backend)
+        self._limiter = strategies.MovingWindowRateLimiter(storage_for(settings))
         self._rate = parse(settings.login_rate_limit)
 
     def blocked(self, login: str, ip: str) -> bool:
