@@ -35,7 +35,17 @@ class Settings(BaseSettings):
     session_hours: float = Field(8.0, gt=0, description="Idle session lifetime in hours")
     max_message_chars: int = Field(20_000, gt=0, description="Longest message an agent may send")
     login_rate_limit: str = Field(
-        "5/minute", description="Failed logins allowed per account and IP"
+        "5/minute", description="Failed logins allowed per account and client address"
+    )
+    login_account_rate_limit: str = Field(
+        "30/hour",
+        description="Failed logins allowed per account from every address; past it, only "
+        "clients that have not failed on the account may still try",
+    )
+    trusted_proxies: str = Field(
+        "",
+        description="Addresses of the reverse proxies whose X-Forwarded-For is believed "
+        "(comma-separated, given to uvicorn's forwarded_allow_ips); empty: none",
     )
     api_rate_limit: str = Field(
         "120/minute", description="Requests allowed per API token (e.g. 120/minute)"
@@ -129,7 +139,7 @@ class Settings(BaseSettings):
                     data[name] = Path(path).read_text(encoding="utf-8").strip()
         return data
 
-    @field_validator("login_rate_limit", "api_rate_limit")
+    @field_validator("login_rate_limit", "login_account_rate_limit", "api_rate_limit")
     @classmethod
     def _valid_rate(cls, value: str) -> str:
         from limits import parse

@@ -70,17 +70,21 @@ def login(
         )
 
     user = db.scalar(select(User).where(User.login == login))
-    tenant_id = user.tenant_id if user else None
+    # The typed login is never logged nor audited: it may be a password typed in the wrong field.
+    tenant_id, target = (user.tenant_id, f"user:{user.id}") if user else (None, "")
     if limiter.blocked(login, ip):
-        log.warning("login throttled login=%s ip=%s", login, ip)
-        audit.record(db, tenant_id=tenant_id, actor=None, action="login.throttled", target=login)
+        if limiter.report_throttled(login):
+            log.warning("login throttled user_id=%s ip=%s", user.id if user else None, ip)
+            audit.record(
+                db, tenant_id=tenant_id, actor=None, action="login.throttled", target=target
+            )
         return fail(THROTTLED, 429)
     if not verify_password(user.password_hash if user else None, password) or not (
         user and user.active
     ):
         limiter.failed(login, ip)
-        log.info("login failed login=%s ip=%s", login, ip)
-        audit.record(db, tenant_id=tenant_id, actor=None, action="login.failure", target=login)
+        log.info("login failed user_id=%s ip=%s", user.id if user else None, ip)
+        audit.record(db, tenant_id=tenant_id, actor=None, action="login.failure", target=target)
         return fail(BAD_LOGIN, 401)
     token, _ = open_session(db, user, hours=settings.session_hours)
     audit.record(db, tenant_id=user.tenant_id, actor=user, action="login.success")
