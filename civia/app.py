@@ -9,6 +9,7 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
+from urllib.parse import quote
 
 import pluggy
 from fastapi import Depends, FastAPI, HTTPException, Request, Response
@@ -23,6 +24,7 @@ from civia.db.engine import make_engine, make_sessionmaker
 from civia.plugins import loader as plugin_loader
 from civia.settings import Settings, get_settings
 from civia.web.deps import CsrfFailed, LoginRequired
+from civia.web.redirects import safe_next
 from civia.web.render import render, templates_for
 
 log = logging.getLogger("civia")
@@ -177,8 +179,8 @@ def _install_handlers(app: FastAPI) -> None:
                 status_code=401,
                 headers={"HX-Redirect": "/connexion"},
             )
-        target = request.url.path if request.method == "GET" else "/"
-        return RedirectResponse(f"/connexion?suivant={target}", status_code=303)
+        target = safe_next(request.url.path) if request.method == "GET" else "/"
+        return RedirectResponse(f"/connexion?suivant={quote(target)}", status_code=303)
 
     @app.exception_handler(CsrfFailed)
     async def csrf_failed(request: Request, _exc: CsrfFailed) -> Response:
