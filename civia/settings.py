@@ -50,6 +50,9 @@ class Settings(BaseSettings):
     api_rate_limit: str = Field(
         "120/minute", description="Requests allowed per API token (e.g. 120/minute)"
     )
+    api_token_days: int = Field(
+        365, ge=1, le=3650, description="Days an API token stays valid after its creation"
+    )
     # Generous by default: the small local model writes ~10-20 tokens/s on 2 cores and calls
     # queue behind each other; an OpenAI-compatible server is usually far quicker.
     provider_timeout_s: float = Field(600.0, gt=0, description="Total timeout of one model call")

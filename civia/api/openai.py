@@ -61,7 +61,8 @@ def api_user(request: Request, db: Db) -> User:
     scheme, _, token = header.partition(" ")
     user = api_tokens.authenticate(db, token.strip()) if scheme.lower() == "bearer" else None
     if user is None:
-        raise ApiError(401, "Jeton d'API absent, invalide ou révoqué.", "authentication_error")
+        message = "Jeton d'API absent, invalide, expiré ou révoqué."
+        raise ApiError(401, message, "authentication_error")
     db.commit()  # keep last_used_at
     if charter.needs_acceptance(db, user):
         raise ApiError(
