@@ -78,13 +78,14 @@ def create_app(
         jobs,
         meetings,
         meetings_forms,
+        password,
         tokens,
     )
 
     app.include_router(auth.router)
     app.include_router(home.router)  # its "/" carries the charter gate itself (/sante stays open)
     gate = [Depends(governance.require_charter)]
-    routers = (chat, assistant_launch, assistants, builder, tokens, admin, jobs)
+    routers = (chat, assistant_launch, assistants, builder, tokens, password, admin, jobs)
     # /actes/importer before /actes/{act_id}
     for module in (*routers, documents, doc_admin, meetings, acts_admin, acts):
         app.include_router(module.router, dependencies=gate)
