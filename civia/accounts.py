@@ -10,6 +10,7 @@ import re
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from civia.auth import api_tokens
 from civia.auth.passwords import hash_password, password_problem
 from civia.auth.sessions import close_user_sessions
 from civia.db.models import Role, Service, Tenant, User
@@ -138,10 +139,12 @@ def update_user(
 
 
 def set_password(db: Session, user: User, password: str, actor: User | None = None) -> None:
+    """An administrator's (or the CLI's) reset: every session and API token of the user ends."""
     if problem := password_problem(password):
         raise AccountError(problem)
     user.password_hash = hash_password(password)
     close_user_sessions(db, user.id)
+    api_tokens.revoke_all(db, user_id=user.id)
     audit.record(
         db,
         tenant_id=user.tenant_id,

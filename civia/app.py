@@ -9,6 +9,7 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
+from urllib.parse import quote
 
 import pluggy
 from fastapi import Depends, FastAPI, Request, Response
@@ -24,6 +25,7 @@ from civia.db.engine import make_engine, make_sessionmaker
 from civia.plugins import loader as plugin_loader
 from civia.settings import Settings, get_settings
 from civia.web.deps import CsrfFailed, LoginRequired
+from civia.web.redirects import safe_next
 from civia.web.render import render, templates_for
 
 log = logging.getLogger("civia")
@@ -77,13 +79,14 @@ def create_app(
         jobs,
         meetings,
         meetings_forms,
+        password,
         tokens,
     )
 
     app.include_router(auth.router)
     app.include_router(home.router)  # its "/" carries the charter gate itself (/sante stays open)
     gate = [Depends(governance.require_charter)]
-    routers = (chat, assistant_launch, assistants, builder, tokens, admin, jobs)
+    routers = (chat, assistant_launch, assistants, builder, tokens, password, admin, jobs)
     # /actes/importer before /actes/{act_id}
     for module in (*routers, documents, doc_admin, meetings, acts_admin, acts):
         app.include_router(module.router, dependencies=gate)
@@ -98,11 +101,15 @@ def create_app(
         app.include_router(route.router, dependencies=gate if route.gated else None)
     governance.install(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    from civia.web.uploads.limit import BodyLimit
+    from civia.web.uploads.limit import DEFAULT, BodyLimit
 
-    limits = [acts_admin, assistant_launch, doc_upload, gov_fria, meetings_forms]
+    limits = [acts_admin, assistant_launch, doc_upload, gov_fria, meetings_forms, openai_api]
     plugin_limits = [route.body_limit for route in registries.routes if route.body_limit]
-    app.add_middleware(BodyLimit, limits=[module.LIMIT for module in limits] + plugin_limits)
+    own = [module.LIMIT for module in limits] + [meetings_forms.TRANSCRIPT_LIMIT]
+    app.add_middleware(BodyLimit, limits=own + plugin_limits, default=DEFAULT)
+    from civia.api.ratelimit import ApiRateLimit
+
+    app.add_middleware(ApiRateLimit, settings=settings)  # outside BodyLimit: before any read
     plugins.hook.startup(settings=settings)
     _install_handlers(app)
     return app
@@ -174,8 +181,8 @@ def _install_handlers(app: FastAPI) -> None:
                 status_code=401,
                 headers={"HX-Redirect": "/connexion"},
             )
-        target = request.url.path if request.method == "GET" else "/"
-        return RedirectResponse(f"/connexion?suivant={target}", status_code=303)
+        target = safe_next(request.url.path) if request.method == "GET" else "/"
+        return RedirectResponse(f"/connexion?suivant={quote(target)}", status_code=303)
 
     @app.exception_handler(CsrfFailed)
     async def csrf_failed(request: Request, _exc: CsrfFailed) -> Response:

@@ -35,7 +35,23 @@ class Settings(BaseSettings):
     session_hours: float = Field(8.0, gt=0, description="Idle session lifetime in hours")
     max_message_chars: int = Field(20_000, gt=0, description="Longest message an agent may send")
     login_rate_limit: str = Field(
-        "5/minute", description="Failed logins allowed per account and IP"
+        "5/minute", description="Failed logins allowed per account and client address"
+    )
+    login_account_rate_limit: str = Field(
+        "30/hour",
+        description="Failed logins allowed per account from every address; past it, only "
+        "clients that have not failed on the account may still try",
+    )
+    trusted_proxies: str = Field(
+        "",
+        description="Addresses of the reverse proxies whose X-Forwarded-For is believed "
+        "(comma-separated, given to uvicorn's forwarded_allow_ips); empty: none",
+    )
+    api_rate_limit: str = Field(
+        "120/minute", description="Requests allowed per API token (e.g. 120/minute)"
+    )
+    api_token_days: int = Field(
+        365, ge=1, le=3650, description="Days an API token stays valid after its creation"
     )
     # Generous by default: the small local model writes ~10-20 tokens/s on 2 cores and calls
     # queue behind each other; an OpenAI-compatible server is usually far quicker.
@@ -97,6 +113,12 @@ class Settings(BaseSettings):
     max_upload_mb: float = Field(
         100.0, gt=0, description="Largest upload, in MB (checked while receiving)"
     )
+    max_body_mb: float = Field(
+        2.0,
+        gt=0,
+        description="Largest request body of a route without its own limit (uploads, the API "
+        "and the transcript save have theirs), in MB",
+    )
     max_upload_files: int = Field(20, ge=1, description="Most files in one upload")
     ocr_enabled: bool = Field(
         True, description="OCR scanned PDF pages without a text layer (Debian tesseract-ocr-fra)"
@@ -120,7 +142,7 @@ class Settings(BaseSettings):
                     data[name] = Path(path).read_text(encoding="utf-8").strip()
         return data
 
-    @field_validator("login_rate_limit")
+    @field_validator("login_rate_limit", "login_account_rate_limit", "api_rate_limit")
     @classmethod
     def _valid_rate(cls, value: str) -> str:
         from limits import parse

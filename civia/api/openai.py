@@ -19,13 +19,32 @@ from civia.assistants import access, api_files, oneshot
 from civia.assistants.inputs import InputError
 from civia.assistants.spec import AssistantSpec, FieldKind
 from civia.auth import api_tokens
-from civia.chat.gateway import CallContext, CallResult, Resolved
+from civia.chat.gateway import Blocked, CallContext, CallResult, Resolved
 from civia.db.models import User
 from civia.governance import charter, guards
 from civia.providers.base import ChatMessage, ChatRequest, ProviderError
+from civia.settings import Settings
 from civia.web.deps import Db
+from civia.web.uploads.limit import Limit
 
 router = APIRouter(prefix="/v1", tags=["OpenAI-compatible"])
+
+
+def _api_max_bytes(settings: Settings) -> int:
+    """A file as big as the assistant form accepts, in base64 (4/3), and the messages
+    (max_message_chars * 4 accepted, up to 4 bytes a character once JSON-escaped)."""
+    file_bytes = settings.assistant_upload_max_mb * 1_000_000
+    return file_bytes * 4 // 3 + settings.max_message_chars * 16 + 1_000_000
+
+
+LIMIT = Limit(
+    r"/v1/chat/completions$",
+    _api_max_bytes,
+    lambda s: (
+        f"La requête dépasse la taille maximale autorisée ({_api_max_bytes(s) // 1_000_000} Mo, "
+        f"fichiers en base64 compris : {s.assistant_upload_max_mb} Mo par fichier)."
+    ),
+)
 
 
 class ApiError(Exception):
@@ -42,7 +61,8 @@ def api_user(request: Request, db: Db) -> User:
     scheme, _, token = header.partition(" ")
     user = api_tokens.authenticate(db, token.strip()) if scheme.lower() == "bearer" else None
     if user is None:
-        raise ApiError(401, "Jeton d'API absent, invalide ou révoqué.", "authentication_error")
+        message = "Jeton d'API absent, invalide, expiré ou révoqué."
+        raise ApiError(401, message, "authentication_error")
     db.commit()  # keep last_used_at
     if charter.needs_acceptance(db, user):
         raise ApiError(
@@ -54,6 +74,20 @@ def api_user(request: Request, db: Db) -> User:
 
 
 ApiUser = Annotated[User, Depends(api_user)]
+
+
+def _allow(db: Db, user: User, assistant_id: str) -> None:
+    """The comité's kill switch and training requirement (the gateway checks them again)."""
+    try:
+        guards.check_assistant(db, user=user, assistant_id=assistant_id, source="api")
+    except guards.AssistantBlocked as exc:
+        raise ApiError(403, exc.message, "permission_error") from None
+
+
+def _provider_error(exc: ProviderError, request_id: str) -> ApiError:
+    if isinstance(exc, Blocked):
+        return ApiError(403, exc.message_fr, "permission_error")
+    return ApiError(502, f"{exc.message_fr} (réf. {request_id})", "provider_error")
 
 
 class InMessage(BaseModel):
@@ -112,14 +146,13 @@ async def chat_completions(request: Request, db: Db, user: ApiUser, body: Comple
     if total > settings.max_message_chars * 4:
         raise ApiError(413, f"Messages trop longs ({total} caractères).")
     model, assistant_id, sensitivity = body.model, "", "internal"
-    if model.startswith("assistant:"):
+    if not model.startswith("assistant:"):  # a plain model name is the general chat
+        _allow(db, user, guards.GENERAL_CHAT)
+    else:
         spec = access.find(db, user, model.removeprefix("assistant:"))
         if spec is None:
             raise ApiError(404, f"Assistant inconnu : {model}.", "not_found_error")
-        try:
-            guards.check_assistant(db, user=user, assistant_id=spec.id, source="api")
-        except guards.AssistantBlocked as exc:
-            raise ApiError(403, exc.message, "permission_error") from None
+        _allow(db, user, spec.id)
         if not spec.is_chat:
             return await _form_assistant(request, db, user, spec, body)
         assistant_id, model, sensitivity = spec.id, "", spec.sensitivity.value
@@ -158,7 +191,7 @@ async def chat_completions(request: Request, db: Db, user: ApiUser, body: Comple
         async for _ in request.app.state.gateway.stream(ctx, target, chat_request, result):
             pass
     except ProviderError as exc:
-        raise ApiError(502, f"{exc.message_fr} (réf. {ctx.request_id})", "provider_error") from None
+        raise _provider_error(exc, ctx.request_id) from None
     return JSONResponse(_completion(ctx, name, result))
 
 
@@ -244,7 +277,7 @@ async def _form_assistant(
     except InputError as exc:
         raise ApiError(422, " ".join(exc.errors.values())) from None
     except ProviderError as exc:
-        raise ApiError(502, f"{exc.message_fr} (réf. {ctx.request_id})", "provider_error") from None
+        raise _provider_error(exc, ctx.request_id) from None
     name = f"assistant:{spec.id}"
     result = CallResult(text=outcome.markdown, usage=outcome.usage)
     result.finish_reason = outcome.finish_reason if outcome.truncated else "stop"

@@ -15,14 +15,27 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from civia.db.engine import session_scope
-from civia.db.models import HOSTING_LABELS, HostingClass, Provider, Tenant, UsageEvent
-from civia.governance import audit
+from civia.db.models import (
+    HOSTING_LABELS,
+    HostingClass,
+    Provider,
+    Tenant,
+    UsageEvent,
+    User,
+)
+from civia.governance import audit, guards
 from civia.privacy.routing import DEFAULT_CLEARANCE, PrivacyRefused, StreamRestorer, guard
 from civia.providers import registry
 from civia.providers.base import ChatChunk, ChatModel, ChatRequest, ProviderError, ProviderTimeout
 from civia.settings import Settings
 
 log = logging.getLogger("civia.gateway")
+
+
+class Blocked(ProviderError):
+    """The comité's kill switch or training requirement refused the call (already audited)."""
+
+    outcome = "blocked"
 
 
 class NoProvider(ProviderError):
@@ -122,7 +135,11 @@ class Gateway:
     async def stream(
         self, ctx: CallContext, target: Resolved, request: ChatRequest, result: CallResult
     ) -> AsyncIterator[ChatChunk]:
-        """Stream from the provider with first-token and total timeouts; always records usage."""
+        """Stream from the provider with first-token and total timeouts; always records usage.
+
+        Every call of a user passes the comité's guard here, whatever route or job made it."""
+        if ctx.user_id is not None:
+            await asyncio.to_thread(self._allow, ctx)
         request.model = target.model
         if request.seed is None:
             request.seed = self.settings.model_seed
@@ -182,6 +199,21 @@ class Gateway:
             if chunks is not None:
                 await _close(chunks)
             self._record(ctx, target, result, start, first)
+
+    def _allow(self, ctx: CallContext) -> None:
+        with session_scope(self.sessions) as db:
+            user = db.get(User, ctx.user_id)
+            if user is None or user.tenant_id != ctx.tenant_id:
+                raise Blocked(f"user {ctx.user_id} unknown in tenant {ctx.tenant_id}")
+            try:
+                guards.check_assistant(
+                    db,
+                    user=user,
+                    assistant_id=guards.assistant_of_call(ctx.assistant_id),
+                    source=ctx.source,
+                )
+            except guards.AssistantBlocked as exc:
+                raise Blocked(exc.reason, exc.message) from None
 
     def _record(
         self,

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import click
+
+if TYPE_CHECKING:
+    from civia.settings import Settings
 
 
 @click.command()
@@ -29,4 +34,15 @@ def serve(host: str, port: int, no_upgrade: bool) -> None:
             click.echo(f"Local model: {check_local_model(settings)}")
         except RuntimeError as exc:
             raise click.ClickException(str(exc)) from None
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    uvicorn.run(create_app(settings), host=host, port=port, **uvicorn_options(settings))
+
+
+def uvicorn_options(settings: Settings) -> dict[str, Any]:
+    """X-Forwarded-For is believed only from the proxies the operator declared: otherwise any
+    client could pick the address its failed logins are counted under."""
+    proxies = settings.trusted_proxies.strip()
+    return {
+        "log_level": "info",
+        "proxy_headers": bool(proxies),
+        "forwarded_allow_ips": proxies or None,
+    }

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from civia.auth import api_tokens
 from civia.cli.common import database
 from civia.db.models import User
+from civia.settings import get_settings
 
 
 def _user(db: Session, login: str) -> User:
@@ -29,7 +30,8 @@ def tokens() -> None:
 def create(login: str, name: str) -> None:
     """Create a token and print it once."""
     with database() as db:
-        token, _ = api_tokens.create(db, user=_user(db, login), name=name)
+        days = get_settings().api_token_days
+        token, _ = api_tokens.create(db, user=_user(db, login), name=name, days=days)
     click.echo(token)
 
 
@@ -38,8 +40,9 @@ def create(login: str, name: str) -> None:
 def list_tokens(login: str) -> None:
     with database() as db:
         for t in api_tokens.list_for(db, _user(db, login)):
-            state = "revoked" if t.revoked_at else "active"
-            click.echo(f"{t.id}\t{t.prefix}…\t{t.name}\t{state}")
+            state = "revoked" if t.revoked_at else "expired" if api_tokens.expired(t) else "active"
+            expires = t.expires_at.date().isoformat()
+            click.echo(f"{t.id}\t{t.prefix}…\t{t.name}\t{state}\texpires {expires}")
 
 
 @tokens.command("revoke")

@@ -49,6 +49,7 @@ ACTIONS = {
     "user.role_changed": "Rôle modifié",
     "user.disabled": "Compte désactivé",
     "user.password_reset": "Mot de passe réinitialisé",
+    "user.password_changed": "Mot de passe changé par son titulaire",
     "provider.saved": "Fournisseur de modèles enregistré",
     "policy.changed": "Règle modifiée",
     "assistant.published": "Assistant publié",

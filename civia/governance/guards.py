@@ -18,6 +18,15 @@ TRAINING = (
 )
 
 
+# A call without an assistant (the web chat's default, a plain model name through the API) is
+# the general chat assistant: the comité suspends or restricts it like any other.
+GENERAL_CHAT = "chat"
+
+
+def assistant_of_call(assistant_id: str) -> str:
+    return assistant_id or GENERAL_CHAT
+
+
 class AssistantBlocked(Exception):
     """`message` is for the user (French); `reason` is "suspended" or "training"."""
 

@@ -1,6 +1,8 @@
+import logging
 import re
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
@@ -54,10 +56,37 @@ def test_login_is_rate_limited_per_account(client: TestClient, personas: Persona
     assert "Trop de tentatives" in page_text(blocked)
 
 
-def test_login_is_rate_limited_per_ip(client: TestClient, personas: Personas) -> None:
-    for name in ("u1", "u2", "u3", "u4", "u5"):
+def test_failures_elsewhere_do_not_lock_the_owner_out(
+    client: TestClient, personas: Personas
+) -> None:
+    for _ in range(6):  # an attacker, from its address
+        assert _post(client, "admin", "bad-password").status_code in (401, 429)
+    assert _post(client, "admin", PASSWORD).status_code == 429
+    owner = TestClient(client.app, client=("192.0.2.20", 50000))
+    assert _post(owner, "admin", PASSWORD).status_code == 303  # the owner's client never failed
+    for name in ("u1", "u2", "u3", "u4", "u5"):  # many accounts from one address (a NAT)
         _post(client, name, "bad-password")
-    assert _post(client, "referent", PASSWORD).status_code == 429
+    assert _post(client, "referent", PASSWORD).status_code == 303
+
+
+def test_throttled_tries_are_audited_once_and_the_typed_login_never_logged(
+    client: TestClient, personas: Personas, caplog: pytest.LogCaptureFixture
+) -> None:
+    from civia.governance.models import AuditEntry
+
+    caplog.set_level(logging.INFO, logger="civia")
+    typed = "MonMotDePasse-2026"  # typed in the login field by mistake
+    for login_typed in ("agent", typed):
+        for _ in range(8):
+            _post(client, login_typed, "bad-password")
+    with client.app.state.sessions() as db:  # type: ignore[attr-defined]
+        entries = db.query(AuditEntry).order_by(AuditEntry.id).all()
+        throttled = [e for e in entries if e.action == "login.throttled"]
+        failures = [e for e in entries if e.action == "login.failure"]
+        assert len(failures) == 10 and len(throttled) == 2  # once per account, not 6 times
+        assert throttled[0].target == f"user:{personas['agent'].id}" and throttled[1].target == ""
+        assert all(typed.lower() not in str(e.target) + str(e.details) for e in entries)
+    assert "login failed" in caplog.text and typed.lower() not in caplog.text.lower()
 
 
 def test_login_without_csrf_is_refused(client: TestClient, personas: Personas) -> None:

@@ -15,6 +15,7 @@ from civia.auth.tokens import new_secret, same
 from civia.db.models import User
 from civia.governance import audit
 from civia.web.deps import LOGIN_CSRF_COOKIE, SESSION_COOKIE, CsrfFailed, Db
+from civia.web.redirects import safe_next
 from civia.web.render import render
 
 router = APIRouter()
@@ -23,14 +24,10 @@ BAD_LOGIN = "Identifiant ou mot de passe incorrect."
 THROTTLED = "Trop de tentatives de connexion. Patientez une minute avant de réessayer."
 
 
-def _safe_next(target: str) -> str:
-    return target if target.startswith("/") and not target.startswith("//") else "/"
-
-
 @router.get("/connexion")
 def login_page(request: Request, suivant: str = "/") -> Response:
     token = request.cookies.get(LOGIN_CSRF_COOKIE) or new_secret()
-    response = render(request, "login.html", login_csrf=token, suivant=_safe_next(suivant))
+    response = render(request, "login.html", login_csrf=token, suivant=safe_next(suivant))
     response.set_cookie(
         LOGIN_CSRF_COOKIE,
         token,
@@ -66,25 +63,29 @@ def login(
             error=message,
             login=login,
             login_csrf=cookie,
-            suivant=_safe_next(suivant),
+            suivant=safe_next(suivant),
         )
 
     user = db.scalar(select(User).where(User.login == login))
-    tenant_id = user.tenant_id if user else None
+    # The typed login is never logged nor audited: it may be a password typed in the wrong field.
+    tenant_id, target = (user.tenant_id, f"user:{user.id}") if user else (None, "")
     if limiter.blocked(login, ip):
-        log.warning("login throttled login=%s ip=%s", login, ip)
-        audit.record(db, tenant_id=tenant_id, actor=None, action="login.throttled", target=login)
+        if limiter.report_throttled(login):
+            log.warning("login throttled user_id=%s ip=%s", user.id if user else None, ip)
+            audit.record(
+                db, tenant_id=tenant_id, actor=None, action="login.throttled", target=target
+            )
         return fail(THROTTLED, 429)
     if not verify_password(user.password_hash if user else None, password) or not (
         user and user.active
     ):
         limiter.failed(login, ip)
-        log.info("login failed login=%s ip=%s", login, ip)
-        audit.record(db, tenant_id=tenant_id, actor=None, action="login.failure", target=login)
+        log.info("login failed user_id=%s ip=%s", user.id if user else None, ip)
+        audit.record(db, tenant_id=tenant_id, actor=None, action="login.failure", target=target)
         return fail(BAD_LOGIN, 401)
     token, _ = open_session(db, user, hours=settings.session_hours)
     audit.record(db, tenant_id=user.tenant_id, actor=user, action="login.success")
-    response = RedirectResponse(_safe_next(suivant), status_code=303)
+    response = RedirectResponse(safe_next(suivant), status_code=303)
     response.set_cookie(
         SESSION_COOKIE,
         token,

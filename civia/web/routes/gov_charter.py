@@ -11,16 +11,13 @@ from civia.db.models import Role, User
 from civia.governance import charter
 from civia.web.deps import Db
 from civia.web.markdown import render as md
+from civia.web.redirects import safe_next
 from civia.web.render import render
 from civia.web.routes.gov_gate import allow, back
 
 router = APIRouter()
 Anyone = Annotated[User, Depends(allow(charter=False))]
 Admin = Annotated[User, Depends(allow(Role.ADMIN, charter=False))]
-
-
-def _safe_next(target: str) -> str:
-    return target if target.startswith("/") and not target.startswith("//") else "/"
 
 
 @router.get("/charte")
@@ -40,7 +37,7 @@ def _page(
         body=md(text.body),
         needs=charter.needs_acceptance(db, user),
         accepted=charter.accepted_version(db, user),
-        suivant=_safe_next(suivant),
+        suivant=safe_next(suivant),
         error=error,
     )
 
@@ -57,7 +54,7 @@ def accept(
         charter.accept(db, user, version=version)
     except charter.CharterError as exc:
         return _page(request, db, user, suivant=suivant, error=str(exc), status=409)
-    return RedirectResponse(_safe_next(suivant), status_code=303)
+    return RedirectResponse(safe_next(suivant), status_code=303)
 
 
 @router.get("/gouvernance/charte")

@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from civia.db.models import Role, User
 from civia.governance.charter import needs_acceptance
 from civia.web.deps import CurrentUser, Db
+from civia.web.redirects import safe_next
 
 NO_RIGHTS = "Vous n'avez pas les droits nécessaires pour cette page."
 CHARTER_FIRST = "Acceptez la charte d'utilisation de l'IA avant d'utiliser Civia."
@@ -28,7 +29,7 @@ class CharterRequired(Exception):
 async def charter_required(request: Request, exc: Exception) -> Response:
     """Exception handler for `CharterRequired` (API and htmx callers get a JSON 403)."""
     target = exc.path if isinstance(exc, CharterRequired) and request.method == "GET" else "/"
-    location = f"/charte?suivant={quote(target)}"
+    location = f"/charte?suivant={quote(safe_next(target))}"
     wants_json = request.url.path.startswith(("/v1/", "/api/")) or "application/json" in (
         request.headers.get("accept", "")
     )

@@ -37,6 +37,17 @@ def _too_large(settings: Settings) -> str:
 
 
 LIMIT = Limit(r"/reunions$", lambda s: s.max_audio_mb * 1_000_000 + SLACK, _too_large)
+# A six-hour council meeting is ~70,000 words: its segments, URL-encoded with their field names,
+# stay well under this.
+TRANSCRIPT_MAX_BYTES = 8_000_000
+TRANSCRIPT_LIMIT = Limit(
+    r"/reunions/\d+/transcription$",
+    lambda _s: TRANSCRIPT_MAX_BYTES,
+    lambda _s: (
+        f"La transcription envoyée dépasse {TRANSCRIPT_MAX_BYTES // 1_000_000} Mo : "
+        "rien n'a été enregistré. Enregistrez plus souvent, ou contactez votre administrateur."
+    ),
+)
 
 
 def _wants_json(request: Request) -> bool:

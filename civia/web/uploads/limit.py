@@ -1,4 +1,6 @@
-"""The request-body limit of every upload route, enforced while the body is read.
+"""The request-body limit of every route, enforced while the body is read.
+
+Upload routes declare their own `Limit`; every other route gets `DEFAULT` (CIVIA_MAX_BODY_MB).
 
 Starlette parses a multipart form whole (spooling its files to disk) before any route code
 runs, and the CSRF check reads the form first: a size check in the route would come after the
@@ -38,12 +40,30 @@ class Limit:
     message: Callable[[Settings], str]
 
 
+def _mb(settings: Settings) -> str:
+    return f"{settings.max_body_mb:g} Mo".replace(".", ",")
+
+
+DEFAULT = Limit(
+    "",
+    lambda s: int(s.max_body_mb * 1_000_000),
+    lambda s: f"La requête dépasse la taille maximale autorisée ({_mb(s)}). Rien n'a été lu.",
+)
+
+
 class BodyLimit:
-    def __init__(self, app: ASGIApp, *, limits: Sequence[Limit]) -> None:
+    """`limits`: the first whose path matches applies; else `default` (None: no limit)."""
+
+    def __init__(
+        self, app: ASGIApp, *, limits: Sequence[Limit], default: Limit | None = None
+    ) -> None:
         self.app, self.limits = app, [(re.compile(limit.path), limit) for limit in limits]
+        self.default = default
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         found = [lim for path, lim in self.limits if path.match(scope.get("path", ""))]
+        if self.default is not None:
+            found.append(self.default)
         if scope["type"] != "http" or not found:
             await self.app(scope, receive, send)
             return

@@ -10,7 +10,7 @@ from types import SimpleNamespace
 import pytest
 from starlette.types import Message, Receive, Scope, Send
 
-from civia.web.uploads.limit import BodyLimit, Limit, UploadRefused
+from civia.web.uploads.limit import DEFAULT, BodyLimit, Limit, UploadRefused
 
 CHUNK = 10_000
 B = "civia"
@@ -18,7 +18,7 @@ LIMIT = Limit("/depot$", lambda s: s.max_bytes, lambda s: f"Plus de {s.max_bytes
 
 
 def _scope(path: str = "/depot", headers: list[tuple[bytes, bytes]] | None = None) -> Scope:
-    settings = SimpleNamespace(max_bytes=50_000)
+    settings = SimpleNamespace(max_bytes=50_000, max_body_mb=0.2)
     app = SimpleNamespace(state=SimpleNamespace(settings=settings))
     headers = [(b"content-type", f"multipart/form-data; boundary={B}".encode()), *(headers or [])]
     return {"type": "http", "method": "POST", "path": path, "headers": headers, "app": app}
@@ -38,7 +38,9 @@ def _client(
     return receive
 
 
-def _through_limit(scope: Scope, pieces: list[bytes]) -> tuple[int, int, UploadRefused | None]:
+def _through_limit(
+    scope: Scope, pieces: list[bytes], default: Limit | None = None
+) -> tuple[int, int, UploadRefused | None]:
     """(pieces pulled from the client, bytes the app read, the refusal if any)."""
     pulled: list[int] = []
     read = 0
@@ -55,7 +57,9 @@ def _through_limit(scope: Scope, pieces: list[bytes]) -> tuple[int, int, UploadR
         return None
 
     try:
-        asyncio.run(BodyLimit(app, limits=[LIMIT])(scope, _client(pieces, pulled), send))
+        asyncio.run(
+            BodyLimit(app, limits=[LIMIT], default=default)(scope, _client(pieces, pulled), send)
+        )
     except UploadRefused as refused:
         return len(pulled), read, refused
     return len(pulled), read, None
@@ -85,3 +89,14 @@ def test_the_limit_is_read_from_the_settings_at_each_request() -> None:
 def test_small_bodies_and_other_paths_pass(path: str, pieces: int) -> None:
     pulled, read, refused = _through_limit(_scope(path), [b"x" * CHUNK] * pieces)
     assert (pulled, read, refused) == (pieces, pieces * CHUNK, None)
+
+
+def test_the_default_covers_every_other_path_and_the_route_limit_wins() -> None:
+    pieces = [b"x" * CHUNK] * 100
+    pulled, read, refused = _through_limit(_scope("/ailleurs"), pieces, DEFAULT)
+    assert refused is not None and refused.status_code == 413
+    assert read == 200_000 and pulled == 21
+    assert "(0,2 Mo)" in refused.message
+    scope = _scope()
+    scope["app"].state.settings.max_bytes = 10**6  # the upload route's own limit, above 0.2 MB
+    assert _through_limit(scope, pieces, DEFAULT) == (100, 100 * CHUNK, None)
