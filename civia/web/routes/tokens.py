@@ -8,8 +8,8 @@ from fastapi import APIRouter, Form, HTTPException, Request, Response
 from fastapi.responses import RedirectResponse
 
 from civia.auth import api_tokens
-from civia.db.models import User
 from civia.dates import date_fr
+from civia.db.models import User
 from civia.web.deps import CurrentUser, Db
 from civia.web.render import render
 
