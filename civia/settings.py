@@ -109,6 +109,22 @@ class Settings(BaseSettings):
         30_000_000, gt=0, description="Largest file of one act (PDF, DOCX…) accepted for import"
     )
 
+    provider_key_envs: str = Field(
+        "",
+        description="Environment variables an admin may name as a provider's API key, "
+        "comma-separated: NAME (every collectivité) or slug:NAME (one collectivité)",
+    )
+    provider_key_files: str = Field(
+        "",
+        description="Files an admin may name as a provider's API key, comma-separated: "
+        "/path (every collectivité) or slug:/path (one collectivité)",
+    )
+    provider_allow_link_local: bool = Field(
+        False,
+        description="Allow provider base URLs on link-local or cloud metadata addresses "
+        "(169.254.0.0/16, fe80::/10, fd00:ec2::254…)",
+    )
+
     @model_validator(mode="before")
     @classmethod
     def _read_secret_files(cls, data: Any) -> Any:
