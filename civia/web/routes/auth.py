@@ -71,16 +71,18 @@ def login(
 
     user = db.scalar(select(User).where(User.login == login))
     tenant_id = user.tenant_id if user else None
+    # The chain outlives an erasure: the account's id, never a typed login.
+    who = f"user:{user.id}" if user else "compte inconnu"
     if limiter.blocked(login, ip):
         log.warning("login throttled login=%s ip=%s", login, ip)
-        audit.record(db, tenant_id=tenant_id, actor=None, action="login.throttled", target=login)
+        audit.record(db, tenant_id=tenant_id, actor=None, action="login.throttled", target=who)
         return fail(THROTTLED, 429)
     if not verify_password(user.password_hash if user else None, password) or not (
         user and user.active
     ):
         limiter.failed(login, ip)
         log.info("login failed login=%s ip=%s", login, ip)
-        audit.record(db, tenant_id=tenant_id, actor=None, action="login.failure", target=login)
+        audit.record(db, tenant_id=tenant_id, actor=None, action="login.failure", target=who)
         return fail(BAD_LOGIN, 401)
     token, _ = open_session(db, user, hours=settings.session_hours)
     audit.record(db, tenant_id=user.tenant_id, actor=user, action="login.success")
