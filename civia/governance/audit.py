@@ -44,6 +44,7 @@ from civia.db.models import User
 from civia.governance.audit_keys import sign, valid
 from civia.governance.models import GENESIS, AuditEntry, AuditHead
 from civia.governance.sql import insert_or_ignore
+from civia.spreadsheet import safe_cell
 
 AUDIT_MIN_DAYS = 183  # AI Act Art. 26(6): logs kept at least six months; no setting goes below
 AUDIT_DEFAULT_DAYS = 365
@@ -440,7 +441,8 @@ def csv_rows(db: Session, entries: Iterable[AuditEntry]) -> Iterator[str]:
         if e.actor_id and e.actor_id not in names:
             names.update(logins(db, [e]))
         writer.writerow(
-            (
+            safe_cell(cell)
+            for cell in (
                 e.seq,
                 _utc(e.created_at).isoformat(timespec="seconds"),
                 shown_login(e, names),
