@@ -53,6 +53,9 @@ def create_app(
     app.state.limiter = LoginLimiter(settings)
     app.state.stop_events = {}
     recover_interrupted(app.state.sessions)
+    from civia.meetings import leftovers
+
+    leftovers.sweep(settings, app.state.sessions)  # partial recordings of a stopped server
     registries = plugin_loader.load(settings, plugins)
     app.state.registries = registries
     app.state.templates = templates_for(registries.template_folders)

@@ -131,12 +131,34 @@ class Settings(BaseSettings):
         30_000_000, gt=0, description="Largest file of one act (PDF, DOCX…) accepted for import"
     )
 
+    audit_key: str = Field(
+        "",
+        description="Key of the audit chain's HMAC and checkpoints (default: derived from "
+        "CIVIA_SECRET_KEY); keep it out of the database and its backups",
+    )
+    provider_key_envs: str = Field(
+        "",
+        description="Environment variables an admin may name as a provider's API key, "
+        "comma-separated: NAME (every collectivité) or slug:NAME (one collectivité)",
+    )
+    provider_key_files: str = Field(
+        "",
+        description="Files an admin may name as a provider's API key, comma-separated: "
+        "/path (every collectivité) or slug:/path (one collectivité)",
+    )
+    provider_allow_link_local: bool = Field(
+        False,
+        description="Allow provider base URLs on link-local or cloud metadata addresses "
+        "(169.254.0.0/16, fe80::/10, fd00:ec2::254…)",
+    )
+
     @model_validator(mode="before")
     @classmethod
     def _read_secret_files(cls, data: Any) -> Any:
-        """Support CIVIA_SECRET_KEY_FILE and CIVIA_DATABASE_URL_FILE (Docker/systemd secrets)."""
+        """Support CIVIA_SECRET_KEY_FILE, CIVIA_DATABASE_URL_FILE and CIVIA_AUDIT_KEY_FILE
+        (Docker/systemd secrets)."""
         if isinstance(data, dict):
-            for name in ("secret_key", "database_url"):
+            for name in ("secret_key", "database_url", "audit_key"):
                 path = os.environ.get(f"CIVIA_{name.upper()}_FILE")
                 if path and name not in data:
                     data[name] = Path(path).read_text(encoding="utf-8").strip()

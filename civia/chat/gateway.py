@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, object_session, sessionmaker
 
 from civia.db.engine import session_scope
 from civia.db.models import (
@@ -87,7 +87,14 @@ def provider_config(row: Provider) -> registry.ProviderConfig:
         api_key_file=row.api_key_file,
         models=tuple(row.models or ()),
         timeout_s=row.timeout_s,
+        tenant=_tenant_slug(row),
     )
+
+
+def _tenant_slug(row: Provider) -> str:
+    db = object_session(row)
+    tenant = db.get(Tenant, row.tenant_id) if db is not None else None
+    return tenant.slug if tenant else ""
 
 
 class Gateway:

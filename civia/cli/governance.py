@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -13,7 +14,7 @@ from civia import accounts
 from civia.cli.common import database, fail
 from civia.db.base import utcnow
 from civia.db.models import Tenant
-from civia.governance import audit, retention, usecases
+from civia.governance import audit, audit_checkpoints, retention, usecases
 from civia.governance.models import AuditEntry
 
 
@@ -24,16 +25,30 @@ def audit_group() -> None:
 
 @audit_group.command("verify")
 @click.option("--tenant", default="", help="Only this collectivité's chain (slug)")
-def verify(tenant: str) -> None:
+@click.option(
+    "--checkpoints",
+    "checkpoints_path",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Also check against the signed checkpoints kept in this file",
+)
+def verify(tenant: str, checkpoints_path: Path | None) -> None:
     """Check every chain; exit code 1 and the first broken entry when the log was altered."""
     with database() as db:
         chain = _tenant(db, tenant).id if tenant else None
         problems = audit.verify(db, chain=chain)
+        if checkpoints_path is not None:
+            try:
+                kept = audit_checkpoints.parse(checkpoints_path.read_text(encoding="utf-8"))
+            except ValueError as exc:
+                fail(str(exc))
+            problems += [
+                p for p in audit_checkpoints.verify(db, kept) if chain is None or p.chain == chain
+            ]
         if not problems:
             for head in audit.heads(db):
                 if chain is None or head.chain == chain:
-                    kept = head.seq - head.base_seq
-                    click.echo(f"chain {head.chain}: {kept} entries, head {head.last_hash}")
+                    count = head.seq - head.base_seq
+                    click.echo(f"chain {head.chain}: {count} entries, head {head.last_hash}")
             click.echo("Audit log intact.")
             return
         first = problems[0]
@@ -42,9 +57,37 @@ def verify(tenant: str) -> None:
         click.echo(f"First broken entry: {first}", err=True)
         if entry is not None:
             when = entry.created_at.isoformat(timespec="seconds")
-            who = entry.actor_login or "system"
+            who = audit.shown_login(entry, audit.logins(db, [entry])) or "system"
             click.echo(f"  {when} {entry.action} by {who} target={entry.target!r}", err=True)
+        for problem in problems[1:10]:
+            click.echo(f"Also: {problem}", err=True)
     sys.exit(1)
+
+
+@audit_group.command("checkpoint")
+@click.option(
+    "--out",
+    "out_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Append to this file (keep it outside the database server); default: print",
+)
+def checkpoint(out_path: Path | None) -> None:
+    """Write a signed checkpoint of every chain (head hash, count, time), after checking the
+    chains are intact; `civia audit verify --checkpoints FILE` checks against it later."""
+    with database() as db:
+        problems = audit.verify(db)
+        if problems:
+            fail(f"Audit log ALTERED, no checkpoint written: {problems[0]}")
+        lines = [
+            json.dumps(cp, sort_keys=True, ensure_ascii=False)
+            for cp in audit_checkpoints.take(db, utcnow())
+        ]
+    if out_path is None:
+        click.echo("\n".join(lines))
+        return
+    with out_path.open("a", encoding="utf-8") as out:
+        out.write("".join(f"{line}\n" for line in lines))
+    click.echo(f"{len(lines)} chain checkpoint(s) appended to {out_path}.")
 
 
 @audit_group.command("export")
@@ -61,7 +104,7 @@ def export(tenant: str, csv_path: Path, since: str, until: str, action: str) -> 
         count = 0
         with csv_path.open("w", encoding="utf-8", newline="") as out:
             stmt = audit.query(db, tenant_id=t.id, filters=filters)
-            for chunk in audit.csv_rows(db.scalars(stmt.execution_options(yield_per=500))):
+            for chunk in audit.csv_rows(db, db.scalars(stmt.execution_options(yield_per=500))):
                 out.write(chunk)
                 count += 1
         audit.record(

@@ -8,6 +8,7 @@ from civia.cli.accounts import TENANT, _tenant
 from civia.cli.common import database, fail
 from civia.db.models import HostingClass, Provider
 from civia.providers import store
+from civia.settings import get_settings
 
 
 @click.group()
@@ -61,6 +62,7 @@ def add(
             store.save(
                 db,
                 provider,
+                settings=get_settings(),
                 name=name,
                 kind=kind,
                 base_url=base_url,

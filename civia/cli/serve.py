@@ -34,6 +34,9 @@ def serve(host: str, port: int, no_upgrade: bool) -> None:
             click.echo(f"Local model: {check_local_model(settings)}")
         except RuntimeError as exc:
             raise click.ClickException(str(exc)) from None
+    from civia.web import access_log
+
+    access_log.install()  # searches (`?q=…`) stay out of the access log
     uvicorn.run(create_app(settings), host=host, port=port, **uvicorn_options(settings))
 
 

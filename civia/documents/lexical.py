@@ -27,12 +27,26 @@ _SQLITE_QUERY = (
     "WHERE doc_chunks_fts MATCH :q AND {where} ORDER BY score DESC LIMIT :limit"
 )
 _POSTGRES_QUERY = (
-    "SELECT c.id, ts_rank(to_tsvector('simple', c.search_text), q, 1) AS score, "
+    "SELECT c.id, ts_rank(to_tsvector('simple', c.search_text), t.q, 1) AS score, "
     "c.document_id, c.embedding IS NOT NULL AS has_vector "
-    "FROM doc_chunks c, to_tsquery('simple', :q) q "
-    "WHERE to_tsvector('simple', c.search_text) @@ q AND {where} "
+    "FROM doc_chunks c, (SELECT {tsquery} AS q) t "
+    "WHERE to_tsvector('simple', c.search_text) @@ t.q AND {where} "
     "ORDER BY score DESC LIMIT :limit"
 )
+
+
+def pg_tsquery(qterms: Sequence[str], params: dict[str, Any], *, every: bool = False) -> str:
+    """A PostgreSQL tsquery matching any (or every) term, as SQL with bound parameters.
+
+    Each term goes through `plainto_tsquery`, never `to_tsquery`: a term is user text after
+    normalisation (`a⑴` becomes `a(1)`), and to_tsquery's operator syntax would make it a
+    syntax error (a 500) or an operator. plainto uses the same parser as the indexed
+    `to_tsvector('simple', …)`, so terms still match what was indexed."""
+    parts = []
+    for i, term in enumerate(qterms):
+        params[f"q{i}"] = term
+        parts.append(f"plainto_tsquery('simple', :q{i})")
+    return "(" + (" && " if every else " || ").join(parts) + ")"
 
 
 def query_terms(query: str) -> list[str]:
@@ -77,8 +91,7 @@ def lexical_search(
         params["q"] = " OR ".join(f'"{term}"' for term in qterms)
         sql = _SQLITE_QUERY.format(where=where)
     else:
-        params["q"] = " | ".join(qterms)
-        sql = _POSTGRES_QUERY.format(where=where)
+        sql = _POSTGRES_QUERY.format(where=where, tsquery=pg_tsquery(qterms, params))
     rows = session.execute(text(sql), params).all()
     return [Match(int(r[0]), float(r[1]), int(r[2]), bool(r[3])) for r in rows]
 

@@ -1,7 +1,16 @@
 """The audit log: append-only and hash-chained, one chain per collectivité (0 = deployment-wide).
 
-Each entry's `hash` is sha256 over the canonical JSON of its fields, `prev_hash` included, so an
-edited, deleted or inserted entry breaks the chain from there on; `verify` finds it.
+Each entry's `hash` is an HMAC-SHA256 (key outside the database, `audit_keys`) over the
+canonical JSON of its fields, `prev_hash` included, so an edited, deleted or inserted entry
+breaks the chain from there on; `verify` finds it, and without the key nobody can recompute the
+chain after editing it. Each chain's head row is signed too (a base moved by anything but the
+retention purge is detected), and the operator keeps signed checkpoints (`checkpoint`, `civia
+audit checkpoint`) against which `verify_checkpoints` detects a chain cut back to an older head.
+
+Entries are pseudonymous: they hold the actor's id, never the login, which is looked up when
+the journal is shown (`logins`); an erased account is renamed, so nothing of its login stays in
+the chain. Entries written before the key (version 1, plain SHA-256 with the login) keep
+verifying; an erasure removes the login from them with a keyed attestation (`redact_actor`).
 
 Concurrency: `record` first bumps the chain's row in `audit_heads` with an UPDATE, then reads
 the previous hash and appends. The UPDATE takes the row lock on PostgreSQL (a concurrent
@@ -21,18 +30,21 @@ import hashlib
 import io
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import Select, delete, func, select, update
+from sqlalchemy import Select, delete, func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from civia.db.base import utcnow
 from civia.db.engine import affected, session_scope
+from civia.db.models import User
+from civia.governance.audit_keys import sign, valid
 from civia.governance.models import GENESIS, AuditEntry, AuditHead
 from civia.governance.sql import insert_or_ignore
+from civia.spreadsheet import safe_cell
 
 AUDIT_MIN_DAYS = 183  # AI Act Art. 26(6): logs kept at least six months; no setting goes below
 AUDIT_DEFAULT_DAYS = 365
@@ -131,22 +143,24 @@ def record(
     if not ACTION_RE.match(action):
         raise AuditError(f"invalid audit action: {action!r}")
     chain = tenant_id or 0
-    seq, prev = _lock_head(db, chain)
+    head = _lock_head(db, chain)
     entry = AuditEntry(
         chain=chain,
-        seq=seq,
+        seq=head.seq,
         tenant_id=tenant_id,
         actor_id=actor.id if actor else None,
-        actor_login=(actor.login if actor else "")[:100],
+        actor_login="",
         action=action,
         target=str(target)[:200],
         details=_clean(details or {}),
         created_at=utcnow(),
-        prev_hash=prev,
+        prev_hash=head.last_hash,
+        hash_version=2,
     )
     entry.hash = entry_hash(entry)
     db.add(entry)
-    db.execute(update(AuditHead).where(AuditHead.chain == chain).values(last_hash=entry.hash))
+    head.last_hash = entry.hash
+    _write_head(db, head)
     db.flush()
     return entry
 
@@ -158,19 +172,65 @@ def record_separately(factory: sessionmaker[Session], **kwargs: Any) -> None:
         record(db, **kwargs)
 
 
-def _lock_head(db: Session, chain: int) -> tuple[int, str]:
+@dataclass
+class HeadState:
+    chain: int
+    seq: int
+    last_hash: str
+    base_seq: int
+    base_hash: str
+    keyed_from: int
+
+    def fields(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def head_signature(head: HeadState | AuditHead) -> str:
+    return sign("head", _head_fields(head))
+
+
+def _head_fields(head: HeadState | AuditHead) -> dict[str, Any]:
+    return {
+        name: getattr(head, name)
+        for name in ("chain", "seq", "last_hash", "base_seq", "base_hash", "keyed_from")
+    }
+
+
+def _read_head(db: Session, chain: int) -> HeadState:
+    cols = (AuditHead.seq, AuditHead.last_hash, AuditHead.base_seq, AuditHead.base_hash)
+    row = db.execute(select(*cols, AuditHead.keyed_from).where(AuditHead.chain == chain)).one()
+    return HeadState(chain, *row)
+
+
+def _write_head(db: Session, head: HeadState) -> None:
+    values = head.fields()
+    del values["chain"]
+    db.execute(
+        update(AuditHead)
+        .where(AuditHead.chain == head.chain)
+        .values(**values, signature=head_signature(head))
+    )
+
+
+def _lock_head(db: Session, chain: int) -> HeadState:
     bump = update(AuditHead).where(AuditHead.chain == chain).values(seq=AuditHead.seq + 1)
     if not affected(db.execute(bump)):
         # First entry of this chain; a concurrent creator makes this a no-op, and the UPDATE
         # below then waits for its lock.
         insert_or_ignore(
-            db, AuditHead, chain=chain, seq=0, last_hash=GENESIS, base_seq=0, base_hash=GENESIS
+            db,
+            AuditHead,
+            chain=chain,
+            seq=0,
+            last_hash=GENESIS,
+            base_seq=0,
+            base_hash=GENESIS,
+            keyed_from=1,
+            signature="",
         )
         if not affected(db.execute(bump)):
             raise AuditError(f"audit chain {chain} cannot be locked")
-    row = db.execute(select(AuditHead.seq, AuditHead.last_hash).where(AuditHead.chain == chain))
-    seq, last = row.one()
-    return seq, last
+    return _read_head(db, chain)
 
 
 def _clean(value: Any, depth: int = 0) -> Any:
@@ -190,29 +250,45 @@ def _utc(value: datetime) -> datetime:
     return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-def canonical(entry: AuditEntry) -> str:
+def _fields(entry: AuditEntry) -> dict[str, Any]:
     fields = {
         "chain": entry.chain,
         "seq": entry.seq,
         "tenant_id": entry.tenant_id,
         "actor_id": entry.actor_id,
-        "actor_login": entry.actor_login,
         "action": entry.action,
         "target": entry.target,
         "details": entry.details,
         "created_at": _utc(entry.created_at).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
         "prev_hash": entry.prev_hash,
     }
-    return json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    if entry.hash_version == 1:
+        fields["actor_login"] = entry.actor_login
+    else:
+        fields["hash_version"] = entry.hash_version or 2  # the column default, before INSERT
+    return fields
+
+
+def canonical(entry: AuditEntry) -> str:
+    return json.dumps(_fields(entry), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def entry_hash(entry: AuditEntry) -> str:
-    return hashlib.sha256(canonical(entry).encode()).hexdigest()
+    if entry.hash_version == 1:
+        return hashlib.sha256(canonical(entry).encode()).hexdigest()
+    return sign("entry", _fields(entry))
+
+
+def _intact(entry: AuditEntry) -> bool:
+    if entry.hash_version == 1 and entry.redaction_mac:
+        return valid(entry.redaction_mac, "redaction", {**_fields(entry), "hash": entry.hash})
+    return entry_hash(entry) == entry.hash
 
 
 def verify(db: Session, chain: int | None = None) -> list[Problem]:
     """Every break in the chains (or one chain): edited, deleted, inserted or reordered entries,
-    and entries missing at the end. An empty list means the log is intact."""
+    entries missing at the end, a head or base changed without the key. An empty list means the
+    log is intact."""
     heads = db.scalars(select(AuditHead).order_by(AuditHead.chain))
     problems: list[Problem] = []
     for head in heads:
@@ -223,6 +299,16 @@ def verify(db: Session, chain: int | None = None) -> list[Problem]:
 
 def _verify_chain(db: Session, head: AuditHead) -> list[Problem]:
     problems = []
+    if not valid(head.signature, "head", _head_fields(head)):
+        problems.append(
+            Problem(
+                head.chain,
+                head.seq,
+                None,
+                "la tête de la chaîne n'est pas signée par la clé du journal (base déplacée, "
+                "fin de chaîne réécrite ou clé changée)",
+            )
+        )
     expected_seq, prev = head.base_seq + 1, head.base_hash
     rows = db.execute(
         select(AuditEntry).where(AuditEntry.chain == head.chain).order_by(AuditEntry.seq)
@@ -235,7 +321,9 @@ def _verify_chain(db: Session, head: AuditHead) -> list[Problem]:
             )
         if entry.prev_hash != prev:
             problems.append(Problem(*where, "le lien vers l'entrée précédente est rompu"))
-        if entry_hash(entry) != entry.hash:
+        if entry.seq >= head.keyed_from and entry.hash_version != 2:
+            problems.append(Problem(*where, "entrée sans clé après le passage au chaînage à clé"))
+        elif not _intact(entry):
             problems.append(Problem(*where, "contenu modifié (l'empreinte ne correspond plus)"))
         expected_seq, prev = entry.seq + 1, entry.hash
     if expected_seq - 1 != head.seq or prev != head.last_hash:
@@ -245,6 +333,48 @@ def _verify_chain(db: Session, head: AuditHead) -> list[Problem]:
             )
         )
     return problems
+
+
+def redact_actor(db: Session, *, user_id: int, login: str) -> int:
+    """Remove an erased person's login from legacy (version 1) entries: their hash stays, and a
+    keyed attestation vouches for the remaining fields. Keyed entries never held the login."""
+    count = 0
+    legacy = select(AuditEntry).where(
+        AuditEntry.hash_version == 1,
+        or_(AuditEntry.actor_id == user_id, AuditEntry.target == login),
+    )
+    for entry in db.scalars(legacy):
+        if not _intact(entry):
+            continue  # already broken: leave the evidence as it is for `verify`
+        if entry.actor_id == user_id:
+            entry.actor_login = ""
+        if entry.target == login:
+            entry.target = f"user:{user_id}"
+        entry.redaction_mac = sign("redaction", {**_fields(entry), "hash": entry.hash})
+        count += 1
+    db.flush()
+    return count
+
+
+def logins(db: Session, entries: Iterable[AuditEntry]) -> dict[int, str]:
+    """actor_id → the account's login now (an erased account shows its pseudonym)."""
+    ids = {e.actor_id for e in entries if e.actor_id}
+    if not ids:
+        return {}
+    rows = db.execute(select(User.id, User.login).where(User.id.in_(ids)))
+    return {user_id: login for user_id, login in rows}
+
+
+def shown_login(entry: AuditEntry, names: dict[int, str]) -> str:
+    """The login to show: looked up by id; only legacy entries hashed a stored login."""
+    legacy = entry.actor_login if entry.hash_version == 1 else ""
+    return names.get(entry.actor_id or 0) or legacy
+
+
+def who(db: Session, entries: list[AuditEntry]) -> Callable[[AuditEntry], str]:
+    """For templates: entry → the login to show ("" for the system)."""
+    names = logins(db, entries)
+    return lambda entry: shown_login(entry, names)
 
 
 def heads(db: Session) -> list[AuditHead]:
@@ -268,7 +398,9 @@ def query(db: Session, *, tenant_id: int, filters: Filters) -> Select[AuditEntry
     elif filters.action:
         stmt = stmt.where(AuditEntry.action == filters.action)
     if filters.login:
-        stmt = stmt.where(AuditEntry.actor_login == filters.login.strip().lower())
+        login = filters.login.strip().lower()
+        ids = select(User.id).where(User.login == login, User.tenant_id == tenant_id)
+        stmt = stmt.where(or_(AuditEntry.actor_id.in_(ids), AuditEntry.actor_login == login))
     if filters.since:
         stmt = stmt.where(AuditEntry.created_at >= filters.since)
     if filters.until:
@@ -299,19 +431,22 @@ CSV_HEADER = (
 )
 
 
-def csv_rows(entries: Iterable[AuditEntry]) -> Iterator[str]:
-    """The CSV text: the header, then a chunk per entry (with the hashes, so a copy can be
-    re-verified)."""
+def csv_rows(db: Session, entries: Iterable[AuditEntry]) -> Iterator[str]:
+    """The CSV text: the header, then a chunk per entry (with the hashes)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(CSV_HEADER)
     yield _drain(buffer)
+    names: dict[int, str] = {}
     for e in entries:
+        if e.actor_id and e.actor_id not in names:
+            names.update(logins(db, [e]))
         writer.writerow(
-            (
+            safe_cell(cell)
+            for cell in (
                 e.seq,
                 _utc(e.created_at).isoformat(timespec="seconds"),
-                e.actor_login,
+                shown_login(e, names),
                 e.action,
                 ACTIONS.get(e.action, ""),
                 e.target,
@@ -349,9 +484,10 @@ def purge(db: Session, *, chain: int, keep_days: int, now: datetime) -> int:
     removed = affected(
         db.execute(delete(AuditEntry).where(AuditEntry.chain == chain, AuditEntry.seq <= last.seq))
     )
-    db.execute(
-        update(AuditHead)
-        .where(AuditHead.chain == chain)
-        .values(base_seq=last.seq, base_hash=last.hash)
-    )
+    # Moving the base needs the key: the head is signed again with the new base (under its
+    # row lock, taken by the no-op UPDATE, so a concurrent append cannot interleave).
+    db.execute(update(AuditHead).where(AuditHead.chain == chain).values(seq=AuditHead.seq))
+    head = _read_head(db, chain)
+    head.base_seq, head.base_hash = last.seq, last.hash
+    _write_head(db, head)
     return removed

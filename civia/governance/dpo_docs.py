@@ -151,7 +151,9 @@ def _measures(f: _Facts) -> list[str]:
         "Accès réservé aux agents authentifiés, droits par rôle et par service.",
         "Masquage (pseudonymisation) des données personnelles avant l'envoi à un modèle non "
         "autorisé à les recevoir ; la table de correspondance reste sur le serveur.",
-        "Journal d'audit chaîné (inaltérable), conservé au moins six mois.",
+        "Journal d'audit chaîné et scellé par une clé hors de la base (HMAC), vérifiable avec "
+        "des points de contrôle signés, conservé au moins six mois ; entrées pseudonymes (numéro "
+        "de compte, identifiant retrouvé à l'affichage, absent après un effacement).",
         f"Contrôle humain : {c.human_oversight or TODO}",
         "Relecture et validation de chaque résultat par un agent avant usage ; mention de l'IA "
         "sur les documents exportés.",

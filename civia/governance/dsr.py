@@ -254,6 +254,7 @@ def erase_user(db: Session, *, dpo: User, person: User) -> dict[str, int]:
     gone(update(AssistantVersion).where(AssistantVersion.author_id == uid).values(author_id=None))
     for name, eraser in _ERASERS.items():
         counts[name] = eraser(db, person)
+    counts["audit_logins"] = audit.redact_actor(db, user_id=uid, login=person.login)
     person.login = f"efface-{uid}"
     person.display_name = ERASED_NAME
     person.email = ""

@@ -35,6 +35,12 @@ class AuditHead(Base):
     last_hash: Mapped[str] = mapped_column(String(64), default=GENESIS)
     base_seq: Mapped[int] = mapped_column(Integer, default=0)
     base_hash: Mapped[str] = mapped_column(String(64), default=GENESIS)
+    # Entries from this seq on are HMAC-keyed (version 2); earlier ones are legacy SHA-256
+    # entries written before the key existed (migration 0014).
+    keyed_from: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # HMAC over every field above: a base moved (purge) or a head rolled back without the key
+    # is detected.
+    signature: Mapped[str] = mapped_column(String(64), default="", server_default="")
 
 
 class AuditEntry(Base):
@@ -55,6 +61,12 @@ class AuditEntry(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    # 1: legacy SHA-256 with the login in the hashed fields; 2: HMAC, pseudonymous (actor_id
+    # only, the login is looked up when shown, so an erased account leaves no login behind).
+    hash_version: Mapped[int] = mapped_column(Integer, default=2, server_default="1")
+    # A legacy entry whose login was removed by an erasure: the key holder's attestation that
+    # the remaining fields are the ones hashed into `hash`.
+    redaction_mac: Mapped[str | None] = mapped_column(String(64))
 
 
 class CharterVersion(Base, Timestamped):

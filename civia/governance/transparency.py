@@ -22,6 +22,7 @@ from civia.governance.usecases import (
     CaseStatus,
     RiskClass,
 )
+from civia.spreadsheet import safe_row
 
 COLUMNS = (
     "identifiant",
@@ -94,5 +95,5 @@ def as_csv(db: Session, tenant: Tenant) -> str:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\r\n")
     writer.writeheader()
-    writer.writerows(rows(db, tenant))
+    writer.writerows(safe_row(row) for row in rows(db, tenant))
     return buffer.getvalue()

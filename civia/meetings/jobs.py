@@ -65,8 +65,10 @@ def _canonical(ctx: JobContext, meeting_id: int, upload: Path) -> Path:
         if meeting is None:
             path.unlink(missing_ok=True)
             raise JobError(MSG_GONE)
-        meetings.use_canonical(meeting, path)
+        replaced = meetings.use_canonical(meeting, path)
         db.commit()
+    if replaced is not None:
+        replaced.unlink(missing_ok=True)
     return path
 
 

@@ -145,13 +145,14 @@ def upload_dir(settings: Settings, tenant_id: int) -> Path:
     return audio_dir(settings, tenant_id) / uuid.uuid4().hex
 
 
-def use_canonical(meeting: Meeting, path: Path) -> None:
-    """The meeting now keeps only its canonical FLAC (see `audio.to_canonical`)."""
+def use_canonical(meeting: Meeting, path: Path) -> Path | None:
+    """The meeting now keeps only its canonical FLAC (see `audio.to_canonical`). Returns the
+    upload it replaces, for the caller to delete once this change is committed (a failed
+    commit must leave the meeting pointing at a file that still exists)."""
     previous = audio_path(meeting)
     meeting.audio_file, meeting.audio_mime = str(path), CANONICAL_MIME
     meeting.audio_bytes = path.stat().st_size
-    if previous is not None and previous != path:
-        previous.unlink(missing_ok=True)
+    return previous if previous is not None and previous != path else None
 
 
 def delete_audio(meeting: Meeting) -> bool:

@@ -6,6 +6,7 @@ in the database nor written to logs.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 from collections.abc import AsyncIterator, Callable
@@ -14,6 +15,7 @@ from typing import Any
 
 import httpx
 
+from civia.providers import secrets
 from civia.providers.base import (
     ChatChunk,
     ChatRequest,
@@ -29,7 +31,17 @@ from civia.settings import Settings
 KIND = "openai_compat"
 
 
-def resolve_api_key(config: ProviderConfig) -> str:
+def resolve_api_key(config: ProviderConfig, settings: Settings) -> str:
+    """The key, if the operator still allows its source for this collectivité."""
+    try:
+        secrets.check_key_source(
+            settings, config.tenant, env=config.api_key_env, file=config.api_key_file
+        )
+    except secrets.KeySourceRefused as exc:
+        raise ProviderError(
+            f"key source of provider {config.name!r} not allowed by the operator",
+            str(exc),
+        ) from None
     if config.api_key_env:
         return os.environ.get(config.api_key_env, "")
     if config.api_key_file:
@@ -47,6 +59,7 @@ class OpenAICompatible:
     def __init__(self, config: ProviderConfig, settings: Settings) -> None:
         self.name = config.name
         self.config = config
+        self.settings = settings
         self.base_url = config.base_url.rstrip("/")
         self.timeout = httpx.Timeout(
             config.timeout_s or settings.provider_timeout_s,
@@ -54,8 +67,16 @@ class OpenAICompatible:
             connect=10.0,
         )
 
-    def _headers(self) -> dict[str, str]:
-        key = resolve_api_key(self.config)
+    async def _headers(self) -> dict[str, str]:
+        """The bearer header, once the base URL is checked again (its DNS answer may have
+        changed since the admin saved it)."""
+        try:
+            await asyncio.to_thread(
+                secrets.check_base_url, self.settings, self.base_url, resolve=True
+            )
+        except secrets.KeySourceRefused as exc:
+            raise ProviderError(f"base URL of {self.name!r} refused", str(exc)) from None
+        key = resolve_api_key(self.config, self.settings)
         return {"Authorization": f"Bearer {key}"} if key else {}
 
     def list_models(self) -> list[str]:
@@ -65,7 +86,7 @@ class OpenAICompatible:
         """Ask the server which models it serves (admin helper)."""
         async with httpx.AsyncClient(timeout=self.timeout) as client:
             try:
-                resp = await client.get(f"{self.base_url}/models", headers=self._headers())
+                resp = await client.get(f"{self.base_url}/models", headers=await self._headers())
                 resp.raise_for_status()
                 return [m["id"] for m in resp.json()["data"]]
             except httpx.HTTPError as exc:
@@ -108,7 +129,7 @@ class OpenAICompatible:
                     "POST",
                     f"{self.base_url}/chat/completions",
                     json=self._payload(request),
-                    headers=self._headers(),
+                    headers=await self._headers(),
                 ) as resp:
                     if resp.status_code >= 400:
                         body = (await resp.aread())[:500].decode("utf-8", "replace")

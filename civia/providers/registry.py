@@ -30,6 +30,7 @@ class ProviderConfig:
     api_key_file: str = ""
     models: tuple[str, ...] = field(default_factory=tuple)
     timeout_s: float | None = None
+    tenant: str = ""  # the collectivité's slug: the operator's key allow-list is per tenant
 
 
 @lru_cache

@@ -9,8 +9,9 @@ from urllib.parse import urlparse
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from civia.db.models import HostingClass, Provider
-from civia.providers import registry
+from civia.db.models import HostingClass, Provider, Tenant
+from civia.providers import registry, secrets
+from civia.settings import Settings
 
 ENV_RE = re.compile(r"^[A-Z_][A-Z0-9_]{0,99}$")
 
@@ -29,6 +30,8 @@ def validate(
     hosting_class: str,
     models: list[str],
     clearance: str = "",
+    settings: Settings,
+    tenant_slug: str,
 ) -> None:
     if not 2 <= len(name.strip()) <= 100:
         raise ProviderConfigError("Le nom doit faire entre 2 et 100 caractères.")
@@ -54,6 +57,12 @@ def validate(
         raise ProviderConfigError(
             "Choisissez une variable d'environnement OU un fichier, pas les deux."
         )
+    try:
+        secrets.check_key_source(settings, tenant_slug, env=api_key_env, file=api_key_file)
+        if kind != "local_llama":
+            secrets.check_base_url(settings, base_url, resolve=False)
+    except secrets.KeySourceRefused as exc:
+        raise ProviderConfigError(str(exc)) from None
     if clearance and clearance not in ("public", "internal", "personal", "sensitive"):
         raise ProviderConfigError("Niveau de données autorisé inconnu.")
     if any(not m or len(m) > 200 or any(c.isspace() for c in m) for m in models):
@@ -64,7 +73,7 @@ def parse_models(text: str) -> list[str]:
     return [m.strip() for m in re.split(r"[,\n]", text) if m.strip()]
 
 
-def save(db: Session, provider: Provider, **fields: object) -> Provider:
+def save(db: Session, provider: Provider, *, settings: Settings, **fields: object) -> Provider:
     merged: dict[str, Any] = {
         "name": provider.name or "",
         "kind": provider.kind or "",
@@ -76,7 +85,8 @@ def save(db: Session, provider: Provider, **fields: object) -> Provider:
         "clearance": provider.clearance or "",
     }
     merged.update({k: v for k, v in fields.items() if k in merged})
-    validate(**merged)
+    tenant = db.get(Tenant, provider.tenant_id)
+    validate(**merged, settings=settings, tenant_slug=tenant.slug if tenant else "")
     for key, value in fields.items():
         setattr(provider, key, value)
     if provider.id is None:

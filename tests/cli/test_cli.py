@@ -49,7 +49,9 @@ def test_tokens_create_prints_token_once(cli: CliRunner) -> None:
     assert token not in listing and token[:12] in listing
 
 
-def test_users_services_and_providers(cli: CliRunner) -> None:
+def test_users_services_and_providers(cli: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CIVIA_PROVIDER_KEY_ENVS", "ALBERT_API_KEY")
+    get_settings.cache_clear()
     run(cli, "demo", "load")
     run(cli, "services", "create", "Finances")
     run(

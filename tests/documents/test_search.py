@@ -291,3 +291,16 @@ def test_documents_without_vectors_compete_on_lexical_evidence(
         )
         assert hits[0].title == "cimetiere"
         assert hits[0].dense_rank is None
+
+
+@pytest.mark.parametrize("query", ["a⑴", "coffre a⑴", "coffre:* & !mairie", "(coffre|x)"])
+def test_operator_like_terms_never_break_the_query(world: World, query: str) -> None:
+    # `a⑴` normalises to `a(1)`: given to PostgreSQL's to_tsquery it was a syntax error (500).
+    _ingest(world, world.commune, "c.txt", SECRET)
+    hits = search(
+        world.session,
+        query,
+        collection_ids=[world.commune.id],
+        settings=SearchSettings(mode="lexical"),
+    )
+    assert bool(hits) == ("coffre" in query)

@@ -61,6 +61,31 @@ def test_verify_then_tamper(runner: CliRunner, db: Session, people: Personas) ->
     assert invoke(runner, "audit", "verify", "--tenant", "autreville").exit_code == 0
 
 
+def test_checkpoint_then_verify_against_it(
+    runner: CliRunner, db: Session, people: Personas, tmp_path: Path
+) -> None:
+    for i in range(3):
+        audit.record(db, tenant_id=people.tenant.id, actor=None, action="provider.saved",
+                     target=f"provider:{i}")  # fmt: skip
+    db.commit()
+    kept = tmp_path / "checkpoints.jsonl"
+    out = invoke(runner, "audit", "checkpoint", "--out", str(kept))
+    assert out.exit_code == 0 and "appended" in out.output, out.output
+    assert '"count": 3' in kept.read_text()
+    assert invoke(runner, "audit", "verify", "--checkpoints", str(kept)).exit_code == 0
+    # The last entry rewritten (key holder or not): the checkpoint still remembers it.
+    db.execute(
+        update(AuditEntry)
+        .where(AuditEntry.chain == people.tenant.id, AuditEntry.seq == 3)
+        .values(hash="f" * 64)
+    )
+    db.commit()
+    bad = invoke(runner, "audit", "verify", "--checkpoints", str(kept))
+    assert bad.exit_code == 1 and "réécrite" in bad.output
+    refused = invoke(runner, "audit", "checkpoint")
+    assert refused.exit_code != 0 and "no checkpoint written" in refused.output
+
+
 def test_export_csv(runner: CliRunner, db: Session, people: Personas, tmp_path: Path) -> None:
     audit.record(db, tenant_id=people.tenant.id, actor=None, action="login.failure", target="x")
     audit.record(db, tenant_id=people.other_tenant.id, actor=None, action="login.failure")

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from civia.assistants.renderers import render
-from civia.governance import dpo_docs, fria, usecases
+from civia.governance import audit, dpo_docs, fria, usecases
 from civia.governance.models import AuditEntry
 from civia.governance.usecases import WorkflowError
 from tests.conftest import Personas
@@ -73,7 +73,10 @@ def test_versions_are_kept_and_audited(db: Session, people: Personas, tmp_path: 
     entries = db.scalars(
         select(AuditEntry).where(AuditEntry.action == "usecase.fria_attached")
     ).all()
-    assert [(e.actor_login, e.details["version"], e.details["replaces"]) for e in entries] == [
+    names = audit.logins(db, entries)
+    assert [
+        (audit.shown_login(e, names), e.details["version"], e.details["replaces"]) for e in entries
+    ] == [
         ("referent", 1, None),
         ("comite", 2, 1),
     ]

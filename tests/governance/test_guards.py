@@ -79,5 +79,5 @@ def test_suspended_assistant_refused_through_the_api(
     assert resp.json()["error"] == {"message": SUSPENDED, "type": "permission_error", "code": 403}
     with session_scope(session(client)) as db:
         entry = db.scalar(select(AuditEntry).where(AuditEntry.action == "assistant.refused"))
-        assert entry is not None and entry.actor_login == "agent"
+        assert entry is not None and entry.actor_id == personas["agent"].id
         assert entry.target == "assistant:reformulation"

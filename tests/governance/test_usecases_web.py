@@ -6,7 +6,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from civia.db.engine import session_scope
-from civia.governance import usecases
+from civia.governance import audit, usecases
 from civia.governance.models import AuditEntry, UseCase
 from tests.conftest import Personas, page_text
 from tests.governance.conftest import add_user, session, sign_in, text_of
@@ -40,7 +40,8 @@ def _create(client: TestClient, personas: Personas, **overrides: object) -> int:
 def _refusals(client: TestClient) -> list[dict[str, str]]:
     with session_scope(session(client)) as db:
         rows = db.scalars(select(AuditEntry).where(AuditEntry.action == "usecase.refused"))
-        return [{"login": e.actor_login, **e.details} for e in rows]
+        names = audit.logins(db, rows := list(rows))
+        return [{"login": audit.shown_login(e, names), **e.details} for e in rows]
 
 
 def test_review_flow_in_the_browser(any_db_client: tuple[TestClient, Personas]) -> None:

@@ -73,6 +73,7 @@ def test_provider_key_is_never_displayed(
     client: TestClient, personas: Personas, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("ALBERT_API_KEY", "sk-very-secret-value")
+    monkeypatch.setattr(client.app.state.settings, "provider_key_envs", "ALBERT_API_KEY")  # type: ignore[attr-defined]
     headers = login_as(client, "admin")
     resp = client.post(
         "/admin/fournisseurs",

@@ -27,6 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from civia.documents.acts.models import Act
+from civia.documents.lexical import pg_tsquery
 from civia.documents.matches import Match
 
 # Collection ids are rendered as integer literals (as in civia.documents.lexical); the query
@@ -41,9 +42,9 @@ _SQLITE_MATCH = (
 )
 _POSTGRES_MATCH = (
     "SELECT c.id AS chunk_id, c.document_id AS document_id, "
-    "ts_rank(to_tsvector('simple', c.search_text), to_tsquery('simple', :q), 1) AS score, "
+    "ts_rank(to_tsvector('simple', c.search_text), {tsquery}, 1) AS score, "
     "c.embedding IS NOT NULL AS has_vector FROM doc_chunks c "
-    "WHERE to_tsvector('simple', c.search_text) @@ to_tsquery('simple', :q) "
+    "WHERE to_tsvector('simple', c.search_text) @@ {tsquery} "
     "AND c.collection_id IN ({ids})"
 )
 
@@ -55,14 +56,17 @@ def matches(
     has_vector). Each chunk of an act carries its objet (the document title), so « every
     term » holds across the objet and one passage of the body."""
     ids = ",".join(str(int(i)) for i in collection_ids) or "NULL"
+    params: dict[str, str] = {}
     if session.get_bind().dialect.name == "sqlite":
         joiner = " AND " if every else " OR "
-        sql, q = _SQLITE_MATCH, joiner.join(f'"{term}"' for term in qterms)
+        params["q"] = joiner.join(f'"{term}"' for term in qterms)
+        sql = _SQLITE_MATCH.format(ids=ids)
     else:
-        sql, q = _POSTGRES_MATCH, (" & " if every else " | ").join(qterms)
+        tsquery = pg_tsquery(qterms, params, every=every)
+        sql = _POSTGRES_MATCH.format(ids=ids, tsquery=tsquery)
     cte = (
-        text(sql.format(ids=ids))
-        .bindparams(q=q)
+        text(sql)
+        .bindparams(**params)
         .columns(
             column("chunk_id", Integer),
             column("document_id", Integer),

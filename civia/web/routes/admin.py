@@ -12,7 +12,7 @@ from civia import accounts
 from civia.db.models import Provider, Service, Tenant, User
 from civia.governance import audit
 from civia.privacy.routing import LEVEL_LABELS, LEVELS, POLICIES
-from civia.providers import registry, store
+from civia.providers import registry, secrets, store
 from civia.web.deps import AdminUser, Db
 from civia.web.render import render
 
@@ -149,14 +149,18 @@ def providers_page(request: Request, db: Db, admin: AdminUser, ok: str = "") -> 
 def _providers_page(
     request: Request, db: Db, admin: User, ok: str = "", error: str = ""
 ) -> Response:
+    tenant = db.get(Tenant, admin.tenant_id)
+    assert tenant is not None
     return render(
         request,
         "admin/providers.html",
         422 if error else 200,
         providers=store.for_tenant(db, admin.tenant_id),
+        key_envs=secrets.allowed_envs(request.app.state.settings, tenant.slug),
+        key_files=secrets.allowed_files(request.app.state.settings, tenant.slug),
         kinds=sorted(registry.provider_kinds()),
         levels=[(lvl, LEVEL_LABELS[lvl]) for lvl in LEVELS],
-        policy=(db.get(Tenant, admin.tenant_id).profile or {}).get("pii_policy", "pseudonymise"),  # type: ignore[union-attr]
+        policy=(tenant.profile or {}).get("pii_policy", "pseudonymise"),
         ok=ok,
         error=error,
     )
@@ -190,6 +194,7 @@ def save_provider(
         store.save(
             db,
             provider,
+            settings=request.app.state.settings,
             name=name.strip(),
             kind=kind,
             base_url=base_url.strip(),

@@ -8,6 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import StreamingResponse
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from civia.db.engine import session_scope
@@ -45,6 +46,7 @@ def journal(
         request,
         "governance/audit.html",
         entries=entries,
+        who=audit.who(db, entries),
         total=total,
         actions=audit.ACTIONS,
         form={"action": action, "login": login, "du": du, "au": au},
@@ -71,7 +73,8 @@ def journal_csv(
         actor=user,
         action="audit.exported",
         target="journal",
-        details={"action": action, "login": login, "du": du, "au": au},
+        # The filtered account by id, never its login: the chain outlives an erasure.
+        details={"action": action, "utilisateur": _user_id(db, user, login), "du": du, "au": au},
     )
     db.commit()  # the export is itself in the export
     name = f"journal-audit-{user.tenant.slug}.csv"
@@ -86,4 +89,12 @@ def _rows(factory: sessionmaker[Session], tenant_id: int, filters: audit.Filters
     # Its own session: the request's one is closed before the body streams.
     with session_scope(factory) as db:
         stmt = audit.query(db, tenant_id=tenant_id, filters=filters)
-        yield from audit.csv_rows(db.scalars(stmt.execution_options(yield_per=500)))
+        yield from audit.csv_rows(db, db.scalars(stmt.execution_options(yield_per=500)))
+
+
+def _user_id(db: Session, user: User, login: str) -> int | None:
+    if not login.strip():
+        return None
+    return db.scalar(
+        select(User.id).where(User.login == login.strip().lower(), User.tenant_id == user.tenant_id)
+    )

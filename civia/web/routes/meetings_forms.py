@@ -101,17 +101,22 @@ async def upload_recording(request: Request, db: Db, found: FormSession) -> Resp
         receiver.discard()
         status = _STATUS_OF_CODE.get(exc.code, 415)
         return _upload_error(request, db, user, status, exc.message_fr, fields)
-    meeting = meetings.create(
-        db,
-        user=user,
-        settings=settings,
-        values=values,
-        upload=received.path,
-        filename=received.filename,
-        mime=received.mime,
-        size=received.size,
-    )
-    db.commit()
+    try:
+        meeting = meetings.create(
+            db,
+            user=user,
+            settings=settings,
+            values=values,
+            upload=received.path,
+            filename=received.filename,
+            mime=received.mime,
+            size=received.size,
+        )
+        db.commit()
+    except BaseException:
+        db.rollback()
+        receiver.discard()  # no meeting points to it: the recording must not stay on disk
+        raise
     url = f"/reunions/{meeting.id}"
     if _wants_json(request):
         return JSONResponse({"url": url, "id": meeting.id}, status_code=201)

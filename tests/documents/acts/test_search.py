@@ -156,3 +156,15 @@ def test_bad_input_is_refused_in_french(acts_world: ActsWorld) -> None:
     ):
         with pytest.raises(FilterError, match=message):
             parse_filters(**values)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "query", ["a⑴", "tarifs a⑴", "tarifs:* & !cantine", "tarifs (cantine|piscine)"]
+)
+def test_operator_like_terms_never_break_the_query(imported: ActsWorld, query: str) -> None:
+    # `a⑴` normalises to `a(1)`: given to PostgreSQL's to_tsquery it was a syntax error (500).
+    with imported.sessions() as db:
+        scope = imported.scope(db, "agent")
+        found = search_acts(db, scope=scope, query=query)
+        if "tarifs" in query:
+            assert found.total > 0
