@@ -74,6 +74,7 @@ ACTIONS = {
     "dsr.erase": "Effacement des données d'une personne",
     "dsr.search": "Recherche d'une personne citée dans les textes",
     "dsr.redact": "Effacement d'une personne citée dans les textes",
+    "dsr.access": "Réponse à une demande d'accès d'une personne citée (art. 15)",
     "charter.published": "Nouvelle version de la charte",
     "charter.accepted": "Charte acceptée",
     "training.completed": "Module d'acculturation terminé",
