@@ -1,0 +1,40 @@
+"""The planning area as a plugin: diagnostic, survey and portfolio pages, models, menu link."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import ModuleType
+
+from civia.plugins.hookspecs import hookimpl
+from civia.plugins.registries import MenuLink, Route
+from civia.settings import Settings
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+@hookimpl
+def register_models() -> list[ModuleType]:
+    from civia.planning import models
+
+    return [models]
+
+
+@hookimpl
+def register_routes(settings: Settings) -> list[Route]:
+    from civia.planning.routes import diagnostic
+
+    return [Route(diagnostic.router)]
+
+
+@hookimpl
+def register_template_folders() -> list[Path]:
+    return [TEMPLATES]
+
+
+@hookimpl
+def register_menu_links() -> list[MenuLink]:
+    return [
+        MenuLink(
+            "Diagnostic et plan", "/pilotage/diagnostic", roles=frozenset({"pilotage", "admin"})
+        )
+    ]
