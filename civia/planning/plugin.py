@@ -21,9 +21,13 @@ def register_models() -> list[ModuleType]:
 
 @hookimpl
 def register_routes(settings: Settings) -> list[Route]:
-    from civia.planning.routes import diagnostic
+    from civia.planning.routes import diagnostic, survey_admin, survey_public
 
-    return [Route(diagnostic.router)]
+    return [
+        Route(diagnostic.router),
+        Route(survey_admin.router),
+        Route(survey_public.router, gated=False),  # answered without an account
+    ]
 
 
 @hookimpl
