@@ -90,3 +90,81 @@ def swatch(colour: str, dash: str) -> Markup:
         '<svg width="36" height="10" aria-hidden="true" xmlns="http://www.w3.org/2000/svg">'
         f'<line x1="0" y1="5" x2="36" y2="5" stroke="{colour}" stroke-width="3"{dash_attr}/></svg>'
     )
+
+
+@dataclass(frozen=True)
+class Point:
+    label: str  # short, drawn in the marker (a number)
+    name: str  # for the description
+    x: float  # ease, 1..5
+    y: float  # impact, 1..5
+    group: int  # circle 0..3
+
+
+GROUP_COLOURS = ("#666666", "#000091", "#b34000", "#18753c")
+
+
+def matrix(title: str, points: Sequence[Point], size: int = 440) -> Markup:
+    """Priority matrix: ease (x) × impact (y), quadrant lines at 3."""
+    left, top, span = 60, 20, size - 100
+
+    def at(x: float, y: float) -> tuple[float, float]:
+        return left + span * (x - 1) / 4, top + span * (5 - y) / 4
+
+    desc = "; ".join(f"{p.label}. {p.name} : facilité {p.x:.1f}, impact {p.y:.1f}" for p in points)
+    parts = [
+        f'<svg class="chart" viewBox="0 0 {size} {size}" width="{size}" height="{size}" '
+        f'role="img" aria-labelledby="matrix-t matrix-d" xmlns="http://www.w3.org/2000/svg">',
+        f'<title id="matrix-t">{escape(title)}</title><desc id="matrix-d">{escape(desc)}</desc>',
+        f'<rect x="{left}" y="{top}" width="{span}" height="{span}" fill="none" stroke="#929292"/>',
+    ]
+    mx, my = at(3, 3)
+    parts.append(
+        f'<rect x="{mx:.1f}" y="{top}" width="{left + span - mx:.1f}" '
+        f'height="{my - top:.1f}" fill="#000091" fill-opacity="0.06"/>'
+    )
+    parts.append(
+        f'<line x1="{mx:.1f}" y1="{top}" x2="{mx:.1f}" y2="{top + span}" '
+        'stroke="#929292" stroke-dasharray="4 3"/>'
+    )
+    parts.append(
+        f'<line x1="{left}" y1="{my:.1f}" x2="{left + span}" y2="{my:.1f}" '
+        'stroke="#929292" stroke-dasharray="4 3"/>'
+    )
+    for tick in range(1, 6):
+        tx, _ = at(tick, 1)
+        _, ty = at(1, tick)
+        parts.append(
+            f'<text x="{tx:.1f}" y="{top + span + 16}" text-anchor="middle" '
+            f'font-size="11" fill="#3a3a3a">{tick}</text>'
+        )
+        parts.append(
+            f'<text x="{left - 8}" y="{ty + 4:.1f}" text-anchor="end" font-size="11" '
+            f'fill="#3a3a3a">{tick}</text>'
+        )
+    parts.append(
+        f'<text x="{left + span / 2}" y="{size - 30}" text-anchor="middle" '
+        'font-size="13" fill="#161616">Facilité de mise en œuvre →</text>'
+    )
+    parts.append(
+        f'<text x="16" y="{top + span / 2}" text-anchor="middle" font-size="13" '
+        f'fill="#161616" transform="rotate(-90 16 {top + span / 2})">Impact métier →</text>'
+    )
+    parts.append(
+        f'<text x="{left + span - 6}" y="{top + 16}" text-anchor="end" font-size="12" '
+        'fill="#000091">Prioritaire</text>'
+    )
+    seen: dict[tuple[float, float], int] = {}
+    for p in points:
+        x, y = at(p.x, p.y)
+        shift = seen.get((round(x), round(y)), 0)
+        seen[(round(x), round(y))] = shift + 1
+        x += 14 * shift  # identical marks side by side, not on top of each other
+        colour = GROUP_COLOURS[p.group % len(GROUP_COLOURS)]
+        parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="11" fill="{colour}"/>')
+        parts.append(
+            f'<text x="{x:.1f}" y="{y + 4:.1f}" text-anchor="middle" font-size="11" '
+            f'font-weight="bold" fill="#ffffff">{escape(p.label)}</text>'
+        )
+    parts.append("</svg>")
+    return Markup("".join(parts))  # noqa: S704  (every text was escaped above)

@@ -21,10 +21,11 @@ def register_models() -> list[ModuleType]:
 
 @hookimpl
 def register_routes(settings: Settings) -> list[Route]:
-    from civia.planning.routes import diagnostic, survey_admin, survey_public
+    from civia.planning.routes import diagnostic, portfolio, survey_admin, survey_public
 
     return [
         Route(diagnostic.router),
+        Route(portfolio.router),
         Route(survey_admin.router),
         Route(survey_public.router, gated=False),  # answered without an account
     ]
