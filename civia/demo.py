@@ -73,4 +73,7 @@ def load(db: Session) -> Tenant:
             )
         )
     db.flush()
+    from civia.planning import demo as planning_demo
+
+    planning_demo.load(db, tenant)  # diagnostics, survey and portfolio (synthetic)
     return tenant
