@@ -47,14 +47,22 @@ WISHES = (
 TASKS = ("", "", "Reformuler des courriers avec un outil en ligne.", "Résumer des documents.")
 # (title, service index, circle, risk, marks of the three scorers: impact, ease, acceptability)
 CASES = (
-    ("Réponses aux courriels récurrents (fictif)", 1, 1, "faible", ((5, 4, 4), (4, 4, 5), (5, 3, 4))),
-    ("Comptes rendus de réunion (fictif)", 1, 1, "faible", ((4, 5, 5), (4, 4, 5), (5, 4, 4))),
-    ("Arrêtés de voirie temporaires (fictif)", 2, 2, "moyen", ((4, 3, 4), (5, 3, 3), (4, 2, 4))),
-    ("Publications pour les réseaux sociaux (fictif)", 0, 2, "faible", ((3, 4, 4), (3, 5, 3), (2, 4, 4))),
-    ("Tri des demandes entrantes (fictif)", 1, 2, "moyen", ((5, 2, 3), (4, 3, 3), (4, 2, 2))),
-    ("Recherche dans les délibérations (fictif)", 0, 3, "faible", ((3, 2, 5), (4, 2, 4), (3, 3, 5))),
-    ("Synthèse des rapports de commission (fictif)", 0, 3, "faible", ((3, 3, 4), (2, 3, 4), (3, 4, 4))),
-    ("Pré-instruction des aides sociales (fictif)", 1, 0, "eleve", ((4, 1, 1), (3, 2, 2), (5, 1, 1))),
+    ("Réponses aux courriels récurrents (fictif)",
+     1, 1, "faible", ((5, 4, 4), (4, 4, 5), (5, 3, 4))),
+    ("Comptes rendus de réunion (fictif)",
+     1, 1, "faible", ((4, 5, 5), (4, 4, 5), (5, 4, 4))),
+    ("Arrêtés de voirie temporaires (fictif)",
+     2, 2, "moyen", ((4, 3, 4), (5, 3, 3), (4, 2, 4))),
+    ("Publications pour les réseaux sociaux (fictif)",
+     0, 2, "faible", ((3, 4, 4), (3, 5, 3), (2, 4, 4))),
+    ("Tri des demandes entrantes (fictif)",
+     1, 2, "moyen", ((5, 2, 3), (4, 3, 3), (4, 2, 2))),
+    ("Recherche dans les délibérations (fictif)",
+     0, 3, "faible", ((3, 2, 5), (4, 2, 4), (3, 3, 5))),
+    ("Synthèse des rapports de commission (fictif)",
+     0, 3, "faible", ((3, 3, 4), (2, 3, 4), (3, 4, 4))),
+    ("Pré-instruction des aides sociales (fictif)",
+     1, 0, "eleve", ((4, 1, 1), (3, 2, 2), (5, 1, 1))),
 )  # fmt: skip
 
 
@@ -71,8 +79,10 @@ def load(db: Session, tenant: Tenant) -> None:
     grid = builtin()
     now = utcnow()
     for title, answers, age in (
-        ("Diagnostic initial (fictif)", EARLIER, timedelta(days=182)),
-        ("Diagnostic actuel (fictif)", NOW, timedelta(0)),
+        ("Diagnostic initial (fictif)",
+     EARLIER, timedelta(days=182)),
+        ("Diagnostic actuel (fictif)",
+     NOW, timedelta(0)),
     ):
         row = diagnostics.create(
             db, user=pilot, grid=grid, title=title, answers=answers, synthetic=True
@@ -86,7 +96,8 @@ def load(db: Session, tenant: Tenant) -> None:
 def _survey(db: Session, pilot: User) -> None:
     rng = random.Random(2026)  # the same 40 answers on every install
     row = survey.open_survey(
-        db, user=pilot, title="Vos irritants au travail (fictif)", synthetic=True
+        db, user=pilot, title="Vos irritants au travail (fictif)",
+     synthetic=True
     )
     row.created_at = utcnow() - timedelta(days=150)
     weights = {
