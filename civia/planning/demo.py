@@ -79,10 +79,8 @@ def load(db: Session, tenant: Tenant) -> None:
     grid = builtin()
     now = utcnow()
     for title, answers, age in (
-        ("Diagnostic initial (fictif)",
-     EARLIER, timedelta(days=182)),
-        ("Diagnostic actuel (fictif)",
-     NOW, timedelta(0)),
+        ("Diagnostic initial (fictif)", EARLIER, timedelta(days=182)),
+        ("Diagnostic actuel (fictif)", NOW, timedelta(0)),
     ):
         row = diagnostics.create(
             db, user=pilot, grid=grid, title=title, answers=answers, synthetic=True
@@ -96,8 +94,7 @@ def load(db: Session, tenant: Tenant) -> None:
 def _survey(db: Session, pilot: User) -> None:
     rng = random.Random(2026)  # the same 40 answers on every install
     row = survey.open_survey(
-        db, user=pilot, title="Vos irritants au travail (fictif)",
-     synthetic=True
+        db, user=pilot, title="Vos irritants au travail (fictif)", synthetic=True
     )
     row.created_at = utcnow() - timedelta(days=150)
     weights = {
