@@ -25,21 +25,33 @@ def _pt(x: float, y: float) -> str:
     return f"{x:.1f},{y:.1f}"
 
 
-def radar(title: str, axes: Sequence[str], series: Sequence[Series], size: int = 420) -> Markup:
-    centre, radius = size / 2, size / 2 - 90
+def _wrap(label: str, width: int = 16) -> list[str]:
+    """Words on lines of about `width` characters (SVG text does not wrap by itself)."""
+    lines: list[str] = []
+    for word in label.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += f" {word}"
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
+def radar(title: str, axes: Sequence[str], series: Sequence[Series], size: int = 400) -> Markup:
+    width = size + 260  # room for the axis labels left and right
+    cx, cy, radius = width / 2, size / 2, size / 2 - 50
     n = len(axes)
 
-    def at(index: int, value: float) -> tuple[float, float]:
+    def at(index: int, value: float, scale: float = 1.0) -> tuple[float, float]:
         angle = -math.pi / 2 + 2 * math.pi * index / n
-        r = radius * max(0.0, min(100.0, value)) / 100
-        return centre + r * math.cos(angle), centre + r * math.sin(angle)
+        r = scale * radius * max(0.0, min(100.0, value)) / 100
+        return cx + r * math.cos(angle), cy + r * math.sin(angle)
 
     desc = "; ".join(
         f"{s.name} : " + ", ".join(f"{a} {v:.0f}/100" for a, v in zip(axes, s.values, strict=True))
         for s in series
     )
     parts = [
-        f'<svg class="chart" viewBox="0 0 {size} {size}" width="{size}" height="{size}" '
+        f'<svg class="chart" viewBox="0 0 {width} {size}" width="{width}" height="{size}" '
         f'role="img" aria-labelledby="radar-t radar-d" xmlns="http://www.w3.org/2000/svg">',
         f'<title id="radar-t">{escape(title)}</title><desc id="radar-d">{escape(desc)}</desc>',
     ]
@@ -48,21 +60,31 @@ def radar(title: str, axes: Sequence[str], series: Sequence[Series], size: int =
         parts.append(f'<polygon points="{points}" fill="none" stroke="#929292"/>')
         x, y = at(0, ring)
         parts.append(
-            f'<text x="{x + 4:.1f}" y="{y + 4:.1f}" font-size="11" fill="#3a3a3a">{ring}</text>'
+            f'<text x="{x + 5:.1f}" y="{y + 12:.1f}" font-size="11" fill="#3a3a3a">{ring}</text>'
         )
     for i, axis in enumerate(axes):
         x, y = at(i, 100)
-        parts.append(
-            f'<line x1="{centre}" y1="{centre}" x2="{x:.1f}" y2="{y:.1f}" stroke="#929292"/>'
+        parts.append(f'<line x1="{cx}" y1="{cy}" x2="{x:.1f}" y2="{y:.1f}" stroke="#929292"/>')
+        lx, ly = at(i, 100, scale=1.06)
+        if abs(lx - cx) < 10:  # top or bottom: centred, above or below the tip
+            anchor, ly = "middle", ly - 6 if ly < cy else ly + 16
+        else:
+            anchor, ly = ("start" if lx > cx else "end"), ly + 5
+        lines = _wrap(axis)
+        if anchor != "middle":
+            ly -= 8 * (len(lines) - 1)
+        elif ly < cy:
+            ly -= 16 * (len(lines) - 1)
+        spans = "".join(
+            f'<tspan x="{lx:.1f}" dy="{0 if k == 0 else 16}">{escape(line)}</tspan>'
+            for k, line in enumerate(lines)
         )
-        lx, ly = at(i, 118)
-        anchor = "middle" if abs(lx - centre) < 10 else ("start" if lx > centre else "end")
         parts.append(
-            f'<text x="{lx:.1f}" y="{ly + 4:.1f}" text-anchor="{anchor}" font-size="13" '
-            f'fill="#161616">{escape(axis)}</text>'
+            f'<text x="{lx:.1f}" y="{ly:.1f}" text-anchor="{anchor}" font-size="13" '
+            f'fill="#161616">{spans}</text>'
         )
     for k, s in enumerate(series):
-        colour, dash = COLOURS[k % len(COLOURS)], DASHES[k % len(DASHES)]
+        colour, dash = _style(k, len(series))
         points = " ".join(_pt(*at(i, v)) for i, v in enumerate(s.values))
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
         opacity = "0.15" if k == len(series) - 1 else "0"
@@ -79,9 +101,13 @@ def radar(title: str, axes: Sequence[str], series: Sequence[Series], size: int =
 
 def legend(series: Sequence[Series]) -> list[tuple[str, str, str]]:
     """(name, colour, dash) per series, for the HTML legend beside a chart."""
-    return [
-        (s.name, COLOURS[k % len(COLOURS)], DASHES[k % len(DASHES)]) for k, s in enumerate(series)
-    ]
+    return [(s.name, *_style(k, len(series))) for k, s in enumerate(series)]
+
+
+def _style(k: int, count: int) -> tuple[str, str]:
+    """The most recent series (the last) is solid and dark blue; older ones dashed."""
+    rank = count - 1 - k
+    return COLOURS[rank % len(COLOURS)], DASHES[rank % len(DASHES)]
 
 
 def swatch(colour: str, dash: str) -> Markup:

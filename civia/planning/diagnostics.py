@@ -21,6 +21,9 @@ MONTHS = (
 )  # fmt: skip
 
 
+LEVEL_LABELS = {"faible": "Faible", "moyenne": "Moyenne", "elevee": "Élevée"}
+
+
 def french_date(moment: datetime) -> str:
     """« 4 décembre 2026 »."""
     day = "1er" if moment.day == 1 else str(moment.day)

@@ -54,6 +54,7 @@ def index(request: Request, db: Db, user: Planner, ok: str = "", error: str = ""
         swatch=charts.swatch,
         grids=diagnostics.grids(db, user.tenant_id),
         french_date=diagnostics.french_date,
+        LEVEL_LABELS=diagnostics.LEVEL_LABELS,
         ok=ok,
         error=error,
     )
