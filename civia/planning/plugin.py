@@ -43,3 +43,10 @@ def register_menu_links() -> list[MenuLink]:
             "Diagnostic et plan", "/pilotage/diagnostic", roles=frozenset({"pilotage", "admin"})
         )
     ]
+
+
+@hookimpl
+def startup(settings: Settings) -> None:
+    from civia.planning import logfilter
+
+    logfilter.install()

@@ -136,3 +136,23 @@ def test_surveys_stay_in_their_collectivite(client: TestClient, personas: Person
     )
     login(client, "agent")
     assert client.get("/pilotage/enquetes").status_code == 403
+
+
+def test_the_access_log_drops_survey_requests() -> None:
+    import logging
+
+    from civia.planning import logfilter
+
+    logfilter.install()
+    logfilter.install()  # once only
+    logger = logging.getLogger(logfilter.ACCESS_LOGGER)
+    assert sum(isinstance(f, logfilter.SurveyRequests) for f in logger.filters) == 1
+
+    def record(path: str) -> logging.LogRecord:
+        return logging.LogRecord(
+            logfilter.ACCESS_LOGGER, logging.INFO, __file__, 1,
+            '%s - "%s %s HTTP/%s" %d', (f"{IP}:5123", "POST", path, "1.1", 200), None,
+        )  # fmt: skip
+
+    assert not logger.filter(record("/enquete/AbCdEf0123456789xyz"))
+    assert logger.filter(record("/pilotage/enquetes/1"))
