@@ -18,6 +18,7 @@ SOURCES = {
     "enquete": "Enquête auprès des agents",
     "saisie": "Saisi par le pilotage",
     "atelier": "Demande à l'Atelier",
+    "mutualisation": "Importé d'une autre collectivité",
 }
 RISKS = {"faible": "Faible", "moyen": "Moyen", "eleve": "Élevé"}
 CRITERIA = {

@@ -173,3 +173,49 @@ def test_from_survey_respects_anonymity_and_tenants(client: TestClient, personas
     assert "Trier et orienter" not in client.get("/pilotage/portefeuille").text
     data["csrf_token"] = csrf
     assert client.post("/pilotage/portefeuille/depuis-enquete", data=data).status_code == 404
+
+
+def test_a_portfolio_is_shared_without_marks_or_services(
+    client: TestClient, personas: Personas
+) -> None:
+    csrf = login(client, "pilotage")
+    assert "Le portefeuille est vide" in page_text(client.get("/pilotage/portefeuille/export.yaml"))
+    made = client.post(
+        "/pilotage/portefeuille",
+        data={
+            "csrf_token": csrf,
+            "title": "Courriels récurrents",
+            "risk": "moyen",
+            "service_id": str(personas.service_b.id),
+        },
+    )
+    client.post(
+        f"{made.url.path}/noter",
+        data={"csrf_token": csrf, "impact": "5", "ease": "4", "acceptability": "5"},
+    )
+    exported = client.get("/pilotage/portefeuille/export.yaml")
+    assert exported.status_code == 200 and "format: civia-portefeuille/1" in exported.text
+    assert "Courriels récurrents" in exported.text and "risk: moyen" in exported.text
+    assert "Urbanisme" not in exported.text and "impact" not in exported.text
+    csrf = login(client, "olivia")  # another collectivité imports it
+    files = {"fichier": ("p.yaml", exported.content, "application/yaml")}
+    done = client.post("/pilotage/portefeuille/importer", data={"csrf_token": csrf}, files=files)
+    text = page_text(done)
+    assert "1 cas importés" in text and "Courriels récurrents" in text
+    assert "importé d'une autre collectivité" in text
+    bad = exported.text.replace("risk: moyen", "risk: enorme").replace("cases:", "cas: []\ncases:")
+    files = {"fichier": ("p.yaml", bad.encode(), "application/yaml")}
+    refused = page_text(
+        client.post("/pilotage/portefeuille/importer", data={"csrf_token": csrf}, files=files)
+    )
+    assert "Portefeuille invalide" in refused and "cas : clé inconnue" in refused
+    assert "cases.0.risk : valeur non autorisée" in refused
+    with _db(client) as db:
+        assert (
+            len(
+                db.scalars(
+                    select(Candidate).where(Candidate.tenant_id == personas.other_tenant.id)
+                ).all()
+            )
+            == 1
+        )

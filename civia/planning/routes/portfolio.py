@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Form, HTTPException, Request, Response
+from fastapi import APIRouter, Form, HTTPException, Request, Response, UploadFile
 from fastapi.responses import RedirectResponse
 from sqlalchemy import select
 
 from civia.db.models import Service, User
 from civia.governance import usecases
-from civia.planning import charts, drafts, portfolio, survey
+from civia.planning import charts, drafts, pooling, portfolio, survey
 from civia.planning.models import Candidate
 from civia.planning.routes.common import Planner
 from civia.web.deps import Db
@@ -99,6 +99,29 @@ def create(
     return back(
         f"{PAGE}/{row.id}", "Cas candidat ajouté : notez-le, puis placez-le dans un cercle."
     )
+
+
+@router.get("/export.yaml")
+def export(db: Db, user: Planner) -> Response:
+    try:
+        text = pooling.export(db, tenant_id=user.tenant_id, collectivite=user.tenant.name)
+    except pooling.PoolingError as exc:
+        return _fail(PAGE, exc)
+    return Response(
+        text,
+        media_type="application/yaml; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="portefeuille.yaml"'},
+    )
+
+
+@router.post("/importer")
+async def import_file(db: Db, user: Planner, fichier: UploadFile) -> Response:
+    try:
+        added = pooling.import_cases(db, user=user, text=await fichier.read(256 * 1024))
+    except (pooling.PoolingError, portfolio.PortfolioError) as exc:
+        db.rollback()
+        return _fail(PAGE, exc)
+    return back(PAGE, f"{added} cas importés, à placer et à noter par votre groupe.")
 
 
 @router.post("/depuis-enquete")
