@@ -43,7 +43,7 @@ def export(db: Session, *, tenant_id: int, collectivite: str) -> str:
             title=s.case.title,
             description=s.case.description,
             circle=s.case.circle,
-            risk=s.case.risk,  # type: ignore[arg-type]
+            risk=s.case.risk,
         )
         for s in portfolio.scored(db, tenant_id)
     ]
