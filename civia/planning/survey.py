@@ -3,7 +3,8 @@
 Anonymity, as promised on the form: an answer is linked to no account (the public page never
 reads the session), stores no IP address, user agent or time, and its free text is stored
 only after the privacy engine masked the personal data it found (the mapping is discarded).
-Results are shown only once a survey holds `MIN_GROUP` answers or more.
+Results are shown only once a survey holds `MIN_GROUP` answers or more, and move by whole
+groups of `MIN_GROUP` answers.
 """
 
 from __future__ import annotations
@@ -191,9 +192,15 @@ class Results:
 
 
 def results(db: Session, survey: Survey) -> Results | None:
-    """The aggregated answers, or None below `MIN_GROUP` answers (anonymity)."""
-    rows = list(db.scalars(select(SurveyAnswer).where(SurveyAnswer.survey_id == survey.id)))
-    if len(rows) < MIN_GROUP:
+    """The aggregated answers, or None below `MIN_GROUP` answers (anonymity).
+
+    Results move by whole groups of `MIN_GROUP` answers (the first 5, then 10…): someone
+    watching the page between two answers cannot read one person's answer as the difference.
+    """
+    stmt = select(SurveyAnswer).where(SurveyAnswer.survey_id == survey.id)
+    rows = list(db.scalars(stmt.order_by(SurveyAnswer.id)))
+    rows = rows[: len(rows) // MIN_GROUP * MIN_GROUP]
+    if not rows:
         return None
     cited = Counter(i for r in rows for i in r.irritants)
     hours = [r.hours_per_week for r in rows]

@@ -59,6 +59,11 @@ def test_results_only_from_five_answers(client: TestClient, personas: Personas) 
     assert "Moyenne : 6,0 h par semaine" in five and "30 heures par semaine pour les 5" in five
     # 4 of 5 cited citizen e-mails: 80 %.
     assert "Répondre aux courriels récurrents des usagers 4 80 % 80 %" in five
+    # A sixth answer changes nothing until the next group of five is complete.
+    _answer(anonymous, link, hours_per_week="40", irritants=["tri"], ai_use="souvent")
+    six = _text(client.get(page))
+    assert "6 réponses." in six and "calculés sur les 5 premières" in six
+    assert "Moyenne : 6,0 h par semaine" in six and "Trier et orienter" not in six
 
 
 def test_nothing_about_the_respondent_is_stored(client: TestClient, personas: Personas) -> None:
