@@ -12,7 +12,7 @@ from __future__ import annotations
 import secrets
 import statistics
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -177,6 +177,13 @@ def submit(db: Session, survey: Survey, sub: Submission, masker: Masker = mask) 
     return row
 
 
+def _grouped(texts: Iterable[str]) -> list[tuple[str, int]]:
+    """Identical answers once, with their count; most frequent first, then alphabetical, so
+    the order says nothing about who answered when."""
+    counts = Counter(" ".join(t.split()) for t in texts if t.strip())
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0].casefold(), item[0]))
+
+
 @dataclass(frozen=True)
 class Results:
     answers: int
@@ -185,7 +192,7 @@ class Results:
     hours_mean: float
     hours_median: float
     hours_total: int  # hours per week reported by all respondents
-    texts: dict[str, list[str]]  # field label → non-empty masked answers, sorted
+    texts: dict[str, list[tuple[str, int]]]  # field label → (masked answer, how many gave it)
 
     def share(self, n: int) -> int:
         return round(100 * n / self.answers) if self.answers else 0
@@ -212,9 +219,7 @@ def results(db: Session, survey: Survey) -> Results | None:
         hours_mean=round(statistics.fmean(hours), 1),
         hours_median=float(statistics.median(hours)),
         hours_total=sum(hours),
-        # Sorted, so the order of the list says nothing about who answered when.
         texts={
-            label: sorted(t for r in rows if (t := getattr(r, name)))
-            for name, label in FREE_TEXTS.items()
+            label: _grouped(getattr(r, name) for r in rows) for name, label in FREE_TEXTS.items()
         },
     )

@@ -58,7 +58,7 @@ def test_results_only_from_five_answers(client: TestClient, personas: Personas) 
     assert "5 réponses." in five and "Irritants cités" in five
     assert "Moyenne : 6,0 h par semaine" in five and "30 heures par semaine pour les 5" in five
     # 4 of 5 cited citizen e-mails: 80 %.
-    assert "Répondre aux courriels récurrents des usagers 4 80 % 80 %" in five
+    assert "Répondre aux courriels récurrents des usagers 4 80 %" in five
     # A sixth answer changes nothing until the next group of five is complete.
     _answer(anonymous, link, hours_per_week="40", irritants=["tri"], ai_use="souvent")
     six = _text(client.get(page))
@@ -161,3 +161,15 @@ def test_the_access_log_drops_survey_requests() -> None:
 
     assert not logger.filter(record("/enquete/AbCdEf0123456789xyz"))
     assert logger.filter(record("/pilotage/enquetes/1"))
+
+
+def test_free_texts_are_grouped_without_arrival_order() -> None:
+    from civia.planning.survey import _grouped
+
+    texts = ["Zéro papier.", "", "Des comptes rendus  automatiques.", "zéro papier.",
+             "Des comptes rendus automatiques.", "   "]  # fmt: skip
+    assert _grouped(texts) == [
+        ("Des comptes rendus automatiques.", 2),
+        ("Zéro papier.", 1),
+        ("zéro papier.", 1),
+    ]
