@@ -47,6 +47,7 @@ def register_menu_links() -> list[MenuLink]:
 
 @hookimpl
 def startup(settings: Settings) -> None:
-    from civia.planning import logfilter
+    from civia.planning import logfilter, rights
 
     logfilter.install()
+    rights.register()  # the user's portfolio marks in the GDPR export and erasure
