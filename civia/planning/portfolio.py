@@ -148,6 +148,12 @@ def get(db: Session, tenant_id: int, candidate_id: int) -> Candidate | None:
     return row if row is not None and row.tenant_id == tenant_id else None
 
 
+def find_by_title(db: Session, tenant_id: int, title: str) -> Candidate | None:
+    return db.scalar(
+        select(Candidate).where(Candidate.tenant_id == tenant_id, Candidate.title == title)
+    )
+
+
 def place(
     db: Session, *, user: User, case: Candidate, circle: int, service_id: int | None, risk: str
 ) -> None:

@@ -161,6 +161,8 @@ def test_from_survey_respects_anonymity_and_tenants(client: TestClient, personas
     added = client.post("/pilotage/portefeuille/depuis-enquete", data=data)
     assert "Irritant cité par 5 agents sur 5" in page_text(added)
     case_url = added.url.path
+    twice = client.post("/pilotage/portefeuille/depuis-enquete", data=data)
+    assert "est déjà dans le portefeuille" in page_text(twice)
     csrf = login(client, "olivia")
     assert client.get(case_url).status_code == 404
     assert (

@@ -143,10 +143,13 @@ def from_survey(
     cited = next((n for key, _, n in results.irritants if key == irritant), None)
     if irritant not in survey.IRRITANTS or cited is None:
         return _fail(PAGE, ValueError("Cet irritant n'a pas été cité dans l'enquête."))
+    title = survey.IRRITANTS[irritant]
+    if portfolio.find_by_title(db, user.tenant_id, title) is not None:
+        return _fail(PAGE, ValueError(f"« {title} » est déjà dans le portefeuille."))
     row = portfolio.create(
         db,
         user=user,
-        title=survey.IRRITANTS[irritant],
+        title=title,
         description=(
             f"Irritant cité par {cited} agents sur {results.answers} (enquête « {found.title} »)."
         ),
