@@ -177,6 +177,12 @@ def submit(db: Session, survey: Survey, sub: Submission, masker: Masker = mask) 
     return row
 
 
+def agents(db: Session, tenant_id: int) -> int:
+    """Active accounts of the collectivité: the base of the hours-per-week extrapolation."""
+    stmt = select(func.count(User.id)).where(User.tenant_id == tenant_id, User.active)
+    return db.scalar(stmt) or 0
+
+
 def _grouped(texts: Iterable[str]) -> list[tuple[str, int]]:
     """Identical answers once, with their count; most frequent first, then alphabetical, so
     the order says nothing about who answered when."""

@@ -57,6 +57,8 @@ def test_results_only_from_five_answers(client: TestClient, personas: Personas) 
     five = _text(client.get(page))
     assert "5 réponses." in five and "Irritants cités" in five
     assert "Moyenne : 6,0 h par semaine" in five and "30 heures par semaine pour les 5" in five
+    # Démoville's 7 active accounts × 6 h.
+    assert "environ 42 heures par semaine pour les 7 agents ayant un compte" in five
     # 4 of 5 cited citizen e-mails: 80 %.
     assert "Répondre aux courriels récurrents des usagers 4 80 %" in five
     # A sixth answer changes nothing until the next group of five is complete.

@@ -58,6 +58,7 @@ def show(request: Request, db: Db, user: Planner, survey_id: int, ok: str = "") 
         link=str(request.base_url).rstrip("/") + f"/enquete/{row.token}",
         answers=survey.count(db, row),
         results=survey.results(db, row),
+        agents=survey.agents(db, user.tenant_id),
         MIN_GROUP=survey.MIN_GROUP,
         french_date=diagnostics.french_date,
         ok=ok,
