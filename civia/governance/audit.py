@@ -86,6 +86,7 @@ ACTIONS = {
     "planning.survey_closed": "Enquête auprès des agents close",
     "planning.candidate_saved": "Cas d'usage candidat enregistré",
     "planning.candidate_drafted": "Brouillon d'assistant créé depuis le portefeuille",
+    "planning.candidate_removed": "Cas candidat retiré du portefeuille",
 }
 
 

@@ -175,6 +175,24 @@ def place(
     )
 
 
+def remove(db: Session, *, user: User, case: Candidate) -> None:
+    """A case not turned into an assistant yet leaves the portfolio with its marks."""
+    if case.use_case_id is not None or case.assistant_slug:
+        raise PortfolioError(
+            {"": "Ce cas a déjà son assistant et sa fiche au registre : il reste au portefeuille."}
+        )
+    audit.record(
+        db,
+        tenant_id=user.tenant_id,
+        actor=user,
+        action="planning.candidate_removed",
+        target=f"candidate:{case.id}",
+        details={"title": case.title[:200]},
+    )
+    db.delete(case)
+    db.flush()
+
+
 def rate(db: Session, *, user: User, case: Candidate, marks: dict[str, str]) -> None:
     """The user's marks (1–5) on the three criteria; a second rating replaces the first."""
     values = {}

@@ -144,6 +144,12 @@ def test_matrix_placement_and_one_click_draft(client: TestClient, personas: Pers
     assert f'href="/gouvernance/cas-usage/{card.id}"' in done.text
     again = client.post(f"{case_url}/brouillon", data={"csrf_token": csrf})
     assert "déjà son brouillon" in page_text(again)
+    kept = client.post(f"{case_url}/supprimer", data={"csrf_token": csrf})
+    assert "il reste au portefeuille" in page_text(kept)
+    other = client.post("/pilotage/portefeuille", data={"csrf_token": csrf, "title": "Doublon"})
+    gone = client.post(f"{other.url.path}/supprimer", data={"csrf_token": csrf})
+    assert "« Doublon » est retiré du portefeuille." in page_text(gone)
+    assert client.get(other.url.path).status_code == 404
 
 
 def test_from_survey_respects_anonymity_and_tenants(client: TestClient, personas: Personas) -> None:

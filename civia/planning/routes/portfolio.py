@@ -227,3 +227,13 @@ def draft(db: Db, user: Planner, candidate_id: int) -> Response:
     return back(
         f"{PAGE}/{row.id}", f"Brouillon d'assistant « {slug} » et fiche n° {card_id} créés."
     )
+
+
+@router.post("/{candidate_id:int}/supprimer")
+def remove(db: Db, user: Planner, candidate_id: int) -> Response:
+    row = _row(db, user, candidate_id)
+    try:
+        portfolio.remove(db, user=user, case=row)
+    except portfolio.PortfolioError as exc:
+        return _fail(f"{PAGE}/{row.id}", exc)
+    return back(PAGE, f"« {row.title} » est retiré du portefeuille.")
