@@ -83,4 +83,7 @@ def load(db: Session, data_dir: Path | None = None) -> Tenant:
         assert admin is not None
         demo_content.load(db, tenant, admin=admin, data_dir=data_dir, service_id=services[0].id)
         db.flush()
+    from civia.planning import demo as planning_demo
+
+    planning_demo.load(db, tenant)  # diagnostics, survey and portfolio (synthetic)
     return tenant

@@ -94,6 +94,13 @@ ACTIONS = {
     "acts.imported": "Actes importés",
     "acts.deleted": "Acte supprimé",
     "acts.shared": "Partage des actes modifié",
+    "planning.grid_imported": "Grille de diagnostic importée",
+    "planning.diagnostic_created": "Diagnostic de maturité enregistré",
+    "planning.survey_opened": "Enquête auprès des agents ouverte",
+    "planning.survey_closed": "Enquête auprès des agents close",
+    "planning.candidate_saved": "Cas d'usage candidat enregistré",
+    "planning.candidate_drafted": "Brouillon d'assistant créé depuis le portefeuille",
+    "planning.candidate_removed": "Cas candidat retiré du portefeuille",
 }
 
 

@@ -1,0 +1,89 @@
+"""From a portfolio case, in one step: an assistant draft in the Atelier and its card in the
+use-case register, linked both ways (the candidate keeps both; the card names the candidate)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from civia.assistants import builder
+from civia.assistants.models import AssistantDefinition
+from civia.assistants.renderers import slugify
+from civia.assistants.spec import AssistantSpec
+from civia.db.models import User
+from civia.governance import audit, usecases
+from civia.planning.models import Candidate
+from civia.planning.portfolio import CIRCLES, RISKS
+
+# The register's risk classes are decided by the comité; the portfolio's rough risk only
+# pre-fills the notes.
+INSTRUCTIONS = (
+    "Tu es un assistant de la collectivité. Ta mission : {title}. {description}\n"
+    "Rédige en français administratif clair et neutre. N'invente ni fait, ni date, ni texte "
+    "de loi : signale ce qui manque. L'agent relit et valide toujours ton travail."
+)
+
+
+class DraftError(ValueError):
+    """Why no draft was created, in French."""
+
+
+def _free_slug(db: Session, tenant_id: int, title: str) -> str:
+    base = slugify(title, max_length=50)
+    base = base if len(base) >= 2 else "cas-usage"
+    taken = set(
+        db.scalars(
+            select(AssistantDefinition.slug).where(AssistantDefinition.tenant_id == tenant_id)
+        )
+    )
+    slug, n = base, 2
+    while slug in taken or slug in builder.RESERVED:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def create(db: Session, *, user: User, case: Candidate) -> tuple[str, int]:
+    """The assistant's slug and the card's id. Refused when the case already has them."""
+    if case.use_case_id is not None or case.assistant_slug:
+        raise DraftError("Ce cas a déjà son brouillon d'assistant et sa fiche.")
+    slug = _free_slug(db, user.tenant_id, case.title)
+    spec = AssistantSpec(
+        id=slug,
+        name=case.title[:80],
+        description=(case.description or case.title)[:400],
+        category="Portefeuille",
+        instructions=INSTRUCTIONS.format(title=case.title, description=case.description)[:8000],
+    )
+    try:
+        definition = builder.create(db, user=user, spec=spec, note="Créé depuis le portefeuille")
+    except builder.BuilderError as exc:
+        raise DraftError(" ".join(exc.errors.values())) from None
+    if case.service_id is not None:
+        definition.owner_service_id = case.service_id
+    circle = CIRCLES[case.circle]
+    card = usecases.Card(
+        assistant_id=slug,
+        title=case.title,
+        purpose=(
+            f"{case.description}\n\nIssu du portefeuille de cas d'usage (Diagnostic et plan, "
+            f"cas n° {case.id}, cercle : {circle.label})."
+        ).strip(),
+        owner_service_id=case.service_id,
+        risk_notes=f"Risque estimé par le pilotage : {RISKS[case.risk].lower()}.",
+    )
+    try:
+        row = usecases.create(db, actor=user, card=card)
+    except usecases.CardError as exc:
+        raise DraftError(" ".join(exc.errors.values())) from None
+    except usecases.WorkflowError as exc:
+        raise DraftError(str(exc)) from None
+    case.assistant_slug, case.use_case_id = slug, row.id
+    audit.record(
+        db,
+        tenant_id=user.tenant_id,
+        actor=user,
+        action="planning.candidate_drafted",
+        target=f"candidate:{case.id}",
+        details={"assistant_id": slug, "use_case_id": row.id},
+    )
+    return slug, row.id
