@@ -1,4 +1,8 @@
-"""CSV cells that a spreadsheet opens as text, never as a formula.
+"""CSV files as French spreadsheets open them, and cells they open as text, never as formulas.
+
+French Excel reads a CSV as Windows-1252 with `;` between cells unless told otherwise: Civia's
+CSV exports start with a UTF-8 byte order mark and use `;` (`FRENCH`, `BOM`), so accents and
+columns come out right on a double click, and LibreOffice reads them as well.
 
 Excel and LibreOffice run a cell starting with `=`, `+`, `-` or `@` (and tab or CR, which they
 strip first) as a formula: a use-case title such as `=HYPERLINK("http://…")` in the public
@@ -8,8 +12,19 @@ apostrophe, which spreadsheets hide; plain numbers (`-3`, `+33 1 23`) are left a
 
 from __future__ import annotations
 
+import csv
 import re
 from typing import Any
+
+BOM = "\ufeff"
+
+
+class FRENCH(csv.excel):
+    """The French spreadsheet convention: `;` between cells, CRLF line ends."""
+
+    delimiter = ";"
+    lineterminator = "\r\n"
+
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"^[+-]?\d[\d  .,]*$")

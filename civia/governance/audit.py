@@ -44,7 +44,7 @@ from civia.db.models import User
 from civia.governance.audit_keys import sign, valid
 from civia.governance.models import GENESIS, AuditEntry, AuditHead
 from civia.governance.sql import insert_or_ignore
-from civia.spreadsheet import safe_cell
+from civia.spreadsheet import BOM, FRENCH, safe_cell
 
 AUDIT_MIN_DAYS = 183  # AI Act Art. 26(6): logs kept at least six months; no setting goes below
 AUDIT_DEFAULT_DAYS = 365
@@ -442,9 +442,9 @@ CSV_HEADER = (
 def csv_rows(db: Session, entries: Iterable[AuditEntry]) -> Iterator[str]:
     """The CSV text: the header, then a chunk per entry (with the hashes)."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv.writer(buffer, dialect=FRENCH)
     writer.writerow(CSV_HEADER)
-    yield _drain(buffer)
+    yield BOM + _drain(buffer)
     names: dict[int, str] = {}
     for e in entries:
         if e.actor_id and e.actor_id not in names:

@@ -22,7 +22,7 @@ from civia.governance.usecases import (
     CaseStatus,
     RiskClass,
 )
-from civia.spreadsheet import safe_row
+from civia.spreadsheet import BOM, FRENCH, safe_row
 
 COLUMNS = (
     "identifiant",
@@ -93,7 +93,7 @@ def as_json(db: Session, tenant: Tenant) -> dict[str, Any]:
 
 def as_csv(db: Session, tenant: Tenant) -> str:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\r\n")
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, dialect=FRENCH)
     writer.writeheader()
     writer.writerows(safe_row(row) for row in rows(db, tenant))
-    return buffer.getvalue()
+    return BOM + buffer.getvalue()

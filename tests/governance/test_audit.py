@@ -216,6 +216,6 @@ def test_search_filters_and_csv(db: Session, people: Personas) -> None:
     stmt = audit.query(db, tenant_id=tid, filters=audit.Filters())
     text = "".join(audit.csv_rows(db, db.scalars(stmt)))
     lines = text.strip().splitlines()
-    assert lines[0].startswith("seq,horodatage_utc,utilisateur,action")
+    assert lines[0].startswith("\ufeffseq;horodatage_utc;utilisateur;action")  # French Excel
     assert len(lines) == 5 and "Rôle modifié" in lines[1]
     assert '"{""from"": ""agent"", ""to"": ""referent""}"' in lines[1]

@@ -95,7 +95,7 @@ def test_export_csv(runner: CliRunner, db: Session, people: Personas, tmp_path: 
     assert result.exit_code == 0, result.output
     assert "1 entries written" in result.output
     lines = out.read_text(encoding="utf-8").splitlines()
-    assert len(lines) == 2 and ",login.failure," in lines[1]
+    assert len(lines) == 2 and ";login.failure;" in lines[1]
     # The export is itself audited, and the chain still verifies.
     assert invoke(runner, "audit", "verify").exit_code == 0
     entries, _ = audit.search(db, tenant_id=people.tenant.id, filters=audit.Filters())

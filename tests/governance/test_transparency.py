@@ -28,6 +28,12 @@ STATES = {
 }
 
 
+def _french(text: str) -> str:
+    """French spreadsheets' CSV: a byte order mark first (then `;` between cells)."""
+    assert text.startswith("\ufeff")
+    return text[1:]
+
+
 def seed(db: Session, people: Personas) -> None:
     for assistant_id, status in STATES.items():
         db.add(
@@ -75,7 +81,9 @@ def test_only_public_cases_in_the_open_data(db: Session, people: Personas) -> No
     db.add(GovernanceSettings(tenant_id=tenant.id, contact="mediation-ia@demoville.example"))
     db.commit()
     assert transparency.contact(db, tenant) == "mediation-ia@demoville.example"
-    parsed = list(csv.DictReader(io.StringIO(transparency.as_csv(db, tenant))))
+    parsed = list(
+        csv.DictReader(io.StringIO(_french(transparency.as_csv(db, tenant))), delimiter=";")
+    )
     assert [r["statut"] for r in parsed] == ["Approuvé", "Généralisé", "En pilote"]
     assert tuple(parsed[0]) == transparency.COLUMNS
 
@@ -94,7 +102,7 @@ def test_public_pages_without_login(client: TestClient, personas: Personas) -> N
     assert resp.json()["cas_d_usage"][0]["titre"] == "Usage courrier"
     resp = client.get("/transparence/demoville.csv")
     assert resp.headers["content-type"].startswith("text/csv")
-    assert resp.text.splitlines()[0] == ",".join(transparency.COLUMNS)
+    assert resp.text.splitlines()[0] == "\ufeff" + ";".join(transparency.COLUMNS)
     assert len(resp.text.strip().splitlines()) == 4
     other = client.get("/transparence/autreville.json").json()
     assert [c["titre"] for c in other["cas_d_usage"]] == ["Usage d'Autreville"]
@@ -120,7 +128,9 @@ def test_open_data_csv_neutralises_spreadsheet_formulas(db: Session, people: Per
     db.commit()
     tenant = db.get(Tenant, people.tenant.id)
     assert tenant is not None
-    parsed = list(csv.DictReader(io.StringIO(transparency.as_csv(db, tenant))))
+    parsed = list(
+        csv.DictReader(io.StringIO(_french(transparency.as_csv(db, tenant))), delimiter=";")
+    )
     titles = {r["titre"] for r in parsed}
     assert titles == {"'" + t for t in hostile.values()}
     assert {r["finalite"] for r in parsed} == {"-5"}  # a plain number stays a number
@@ -134,5 +144,9 @@ def test_audit_csv_neutralises_formulas(db: Session, people: Personas) -> None:
                  target="=1+1")  # fmt: skip
     db.commit()
     stmt = audit.query(db, tenant_id=people.tenant.id, filters=audit.Filters())
-    rows = list(csv.DictReader(io.StringIO("".join(audit.csv_rows(db, db.scalars(stmt))))))
+    rows = list(
+        csv.DictReader(
+            io.StringIO(_french("".join(audit.csv_rows(db, db.scalars(stmt))))), delimiter=";"
+        )
+    )
     assert rows[0]["cible"] == "'=1+1"
