@@ -15,6 +15,7 @@ from sqlalchemy import select
 from civia.assistants import access, builder
 from civia.assistants.models import AssistantDefinition, AssistantRun
 from civia.db.engine import session_scope
+from civia.governance.models import AuditEntry, UseCase
 from civia.settings import Settings
 from civia.web.routes import builder as builder_routes
 from tests.conftest import Personas, build_app, login_as, page_text
@@ -273,6 +274,14 @@ def test_publication_flow(client: TestClient, personas: Personas) -> None:
     client.cookies.clear()
     headers = login_as(client, "admin")
     assert 'name="sensitivity"' in client.get("/atelier").text
+    refused = client.post(
+        "/atelier/courrier-voirie/publier", data={"sensitivity": "personal"}, headers=headers
+    )
+    assert refused.status_code == 409 and "approuvé par le comité" in page_text(refused)
+    assert not home_lists("bob")
+    client.cookies.clear()
+    headers = login_as(client, "admin")
+    case_id = _approved_card(client, personas, "courrier-voirie")
     resp = client.post(
         "/atelier/courrier-voirie/publier", data={"sensitivity": "personal", "suivant": "atelier"},
         headers=headers, follow_redirects=False,
@@ -286,6 +295,33 @@ def test_publication_flow(client: TestClient, personas: Personas) -> None:
     resp = client.post("/atelier/courrier-voirie/suspendre", headers=headers)
     assert "suspendu" in page_text(resp)
     assert not home_lists("bob")
+    client.cookies.clear()
+    headers = login_as(client, "admin")
+    client.post(
+        "/atelier/courrier-voirie/publier", data={"sensitivity": "personal"}, headers=headers
+    )
+    with client.app.state.sessions() as db:  # type: ignore[attr-defined]
+        entries = db.scalars(
+            select(AuditEntry).where(AuditEntry.target == "assistant:courrier-voirie")
+            .order_by(AuditEntry.id)
+        ).all()  # fmt: skip
+    assert [(e.action, e.details.get("republished")) for e in entries] == [
+        ("assistant.published", False), ("assistant.suspended", None),
+        ("assistant.published", True),
+    ]  # fmt: skip
+    assert entries[0].details["use_case"] == case_id
+
+
+def _approved_card(client: TestClient, personas: Personas, slug: str) -> int:
+    """The comité's approval of the assistant's use case (its workflow is tested elsewhere)."""
+    with client.app.state.sessions() as db:  # type: ignore[attr-defined]
+        case = UseCase(
+            tenant_id=personas.tenant.id, assistant_id=slug, title="Courrier voirie",
+            status="approved",
+        )  # fmt: skip
+        db.add(case)
+        db.commit()
+        return case.id
 
 
 def test_sensitivity_is_never_set_by_the_form(client: TestClient, personas: Personas) -> None:

@@ -21,10 +21,14 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-net
 
 
 @pytest.fixture(scope="module")
-def civia_server(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[str]:
-    data = tmp_path_factory.mktemp("civia")
+def civia_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The served Civia's data folder (its SQLite database is `civia.db` there)."""
+    return tmp_path_factory.mktemp("civia")
+
+
+@pytest.fixture(scope="module")
+def civia_server(request: pytest.FixtureRequest, civia_data: Path) -> Iterator[str]:
+    data = civia_data
     env = {
         **os.environ,
         "CIVIA_DATA_DIR": str(data),

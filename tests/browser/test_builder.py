@@ -1,6 +1,8 @@
 """In chromium: a référent duplicates a built-in, saves a draft, tries it on the real model,
 and submits it for publication; an admin publishes it and an agent finds it."""
 
+from pathlib import Path
+
 import pytest
 
 from tests.browser.test_chat import login
@@ -8,7 +10,23 @@ from tests.browser.test_chat import login
 pytestmark = [pytest.mark.browser, pytest.mark.model]
 
 
-def test_referent_builds_tries_and_publishes(browser, civia_server: str) -> None:
+def _approve_card(data: Path, slug: str) -> None:
+    """The comité approves the assistant's use case (its own journey is another test)."""
+    from sqlalchemy import select
+
+    from civia.db.engine import make_engine, make_sessionmaker, session_scope
+    from civia.db.models import Tenant
+    from civia.governance.models import UseCase
+    from civia.settings import Settings
+
+    engine = make_engine(Settings(data_dir=data).db_url)
+    with session_scope(make_sessionmaker(engine)) as db:
+        tenant = db.scalars(select(Tenant).where(Tenant.slug == "demoville")).one()
+        db.add(UseCase(tenant_id=tenant.id, assistant_id=slug, title=slug, status="approved"))
+    engine.dispose()
+
+
+def test_referent_builds_tries_and_publishes(browser, civia_server: str, civia_data: Path) -> None:
     from playwright.sync_api import expect
 
     page = browser.new_context(locale="fr-FR").new_page()
@@ -31,6 +49,10 @@ def test_referent_builds_tries_and_publishes(browser, civia_server: str) -> None
 
     admin = browser.new_context(locale="fr-FR").new_page()
     login(admin, civia_server, "admin")
+    admin.goto(f"{civia_server}/atelier/correction-etat-civil")
+    admin.get_by_role("button", name="Publier").click()
+    expect(admin.get_by_text("approuvé par le comité")).to_be_visible()  # not before the comité
+    _approve_card(civia_data, "correction-etat-civil")
     admin.goto(f"{civia_server}/atelier/correction-etat-civil")
     admin.get_by_role("button", name="Publier").click()
     admin.context.close()

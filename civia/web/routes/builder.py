@@ -17,6 +17,9 @@ from civia.assistants.inputs import InputError
 from civia.assistants.models import AssistantDefinition
 from civia.assistants.spec import FieldKind, Sensitivity
 from civia.db.models import Role, Service, User
+from civia.governance import audit
+from civia.governance.models import UseCase
+from civia.governance.usecase_terms import PUBLIC_STATUSES
 from civia.web.deps import AdminUser, CurrentUser, Db, require_role
 from civia.web.render import render
 
@@ -312,14 +315,45 @@ def submit(db: Db, user: Builder, slug: str) -> Response:
     return _back(f"/atelier/{slug}", "soumis")
 
 
+NOT_APPROVED = (
+    "Cet assistant ne peut être publié qu'une fois son cas d'usage approuvé par le comité "
+    "d'éthique : créez ou complétez sa fiche dans le registre (Gouvernance → Registre des cas "
+    "d'usage), puis publiez-le après la décision du comité."
+)
+
+
+def _approved_case(db: Db, user: User, slug: str) -> UseCase | None:
+    """The register card under which this assistant may be used (approved, pilot or
+    generalised): the comité's decision, not the admin's, puts an assistant before agents."""
+    return db.scalar(
+        select(UseCase).where(
+            UseCase.tenant_id == user.tenant_id,
+            UseCase.assistant_id == slug,
+            UseCase.status.in_([s.value for s in PUBLIC_STATUSES]),
+        )
+    )
+
+
 @router.post("/atelier/{slug}/publier")
 def publish(db: Db, admin: AdminUser, slug: str, sensitivity: Text, suivant: Text = "") -> Response:
     row = _definition(db, admin, slug)
+    case = _approved_case(db, admin, slug)
+    if case is None:
+        raise HTTPException(409, NOT_APPROVED)
+    again = row.status == "suspended"
     try:
         builder.publish(admin=admin, row=row, sensitivity=Sensitivity(sensitivity))
     except ValueError as exc:
         message = exc.errors[""] if isinstance(exc, BuilderError) else "Sensibilité inconnue."
         raise HTTPException(409, message) from None
+    audit.record(
+        db,
+        tenant_id=admin.tenant_id,
+        actor=admin,
+        action="assistant.published",
+        target=f"assistant:{slug}",
+        details={"use_case": case.id, "sensitivity": sensitivity, "republished": again},
+    )
     return _back("/atelier" if suivant == "atelier" else f"/atelier/{slug}", "publie")
 
 
@@ -330,6 +364,14 @@ def suspend(db: Db, admin: AdminUser, slug: str, suivant: Text = "") -> Response
         builder.suspend(admin=admin, row=row)
     except BuilderError as exc:
         raise HTTPException(409, exc.errors[""]) from None
+    audit.record(
+        db,
+        tenant_id=admin.tenant_id,
+        actor=admin,
+        action="assistant.suspended",
+        target=f"assistant:{slug}",
+        details={"by": "atelier"},
+    )
     return _back("/atelier" if suivant == "atelier" else f"/atelier/{slug}", "suspendu")
 
 
