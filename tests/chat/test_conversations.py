@@ -108,3 +108,12 @@ def test_unknown_assistant_is_404(app_any_db: tuple[TestClient, Personas]) -> No
     client, _ = app_any_db
     login_as(client, "agent")
     assert client.get("/conversations/nouvelle?assistant=inconnu").status_code == 404
+
+
+def test_the_error_box_lives_in_the_sticky_composer(client: TestClient) -> None:
+    from bs4 import BeautifulSoup
+
+    login_as(client, "agent")
+    page = BeautifulSoup(client.get("/conversations/nouvelle").text, "html.parser")
+    error = page.find(id="chat-error")
+    assert error is not None and error.find_parent(id="composer") is not None
