@@ -32,10 +32,10 @@ sys.path.insert(0, str(ROOT / "bench"))
 from acts_corpus import PLACES, _siret, csv_bytes  # noqa: E402
 from common import RESULTS, Machine, p50, percentile, write_results  # noqa: E402
 
+from civia.accounts.models import Tenant, User  # noqa: E402
 from civia.db import registry  # noqa: E402, F401 - every table
 from civia.db.base import Base  # noqa: E402
 from civia.db.engine import make_engine, make_sessionmaker  # noqa: E402
-from civia.db.models import Tenant, User  # noqa: E402
 from civia.documents.acts import lexical  # noqa: E402
 from civia.documents.acts.access import scope_for  # noqa: E402
 from civia.documents.acts.facets import facets  # noqa: E402

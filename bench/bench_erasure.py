@@ -31,10 +31,11 @@ FILLER = (
 
 
 def build(url: str, messages: int, share: float, seed: int = 7) -> int:
+    from civia.accounts.models import Tenant, User
+    from civia.chat.models import Conversation, Message
     from civia.db import registry  # noqa: F401  (all tables)
     from civia.db.base import Base
     from civia.db.engine import make_engine, make_sessionmaker, session_scope
-    from civia.db.models import Conversation, Message, Tenant, User
 
     engine = make_engine(url)
     Base.metadata.create_all(engine)
@@ -77,8 +78,8 @@ def main() -> None:
 
     from sqlalchemy import select
 
+    from civia.accounts.models import User
     from civia.db.engine import make_engine, make_sessionmaker, session_scope
-    from civia.db.models import User
     from civia.governance import citizen_erasure, hooks
     from civia.privacy import get_analyzer
     from civia.privacy.mentions import MentionMatcher, Subject

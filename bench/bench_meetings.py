@@ -182,6 +182,7 @@ def chars_per_token(turns: list[tuple[str, str]]) -> float:
 
 
 def bench_minutes(chars: int) -> tuple[str, dict[str, Any]]:
+    from civia.accounts.models import User
     from civia.assistants.access import find
     from civia.assistants.context import assistant_context
     from civia.assistants.models import AssistantRun
@@ -190,7 +191,6 @@ def bench_minutes(chars: int) -> tuple[str, dict[str, Any]]:
     from civia.db import registry as _models  # noqa: F401
     from civia.db.base import Base
     from civia.db.engine import make_engine, make_sessionmaker
-    from civia.db.models import User
     from civia.jobs.models import Job
     from civia.jobs.worker import Worker
     from civia.meetings import minutes

@@ -16,7 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
-from civia.auth.ratelimit import LoginLimiter
+from civia.accounts.ratelimit import LoginLimiter
 from civia.chat.gateway import Gateway
 from civia.chat.recovery import recover_interrupted
 from civia.db.engine import make_engine, make_sessionmaker

@@ -15,13 +15,14 @@ from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
+from civia.accounts.models import Role, Service, Tenant, User
+from civia.accounts.passwords import hash_password
 from civia.app import create_app
-from civia.auth.passwords import hash_password
 from civia.db import registry  # noqa: F401  (registers every model on Base.metadata)
 from civia.db.base import Base
 from civia.db.engine import make_engine, make_sessionmaker, session_scope
-from civia.db.models import HostingClass, Provider, Role, Service, Tenant, User
 from civia.providers.model_files import MODEL_ID
+from civia.providers.models import HostingClass, Provider
 from civia.settings import Settings
 
 PG_URL = os.environ.get(

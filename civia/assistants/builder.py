@@ -25,6 +25,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from civia.accounts.models import Role, User
 from civia.assistants import access
 from civia.assistants.catalogue import builtins
 from civia.assistants.models import AssistantDefinition, AssistantVersion
@@ -40,7 +41,6 @@ from civia.assistants.spec import (
 )
 from civia.db.base import utcnow
 from civia.db.engine import affected
-from civia.db.models import Role, User
 
 MAX_IMPORT_BYTES = 256 * 1024
 GOVERNED = (*PRIVILEGED, "version")

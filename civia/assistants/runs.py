@@ -9,6 +9,7 @@ import re
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from civia.accounts.models import Tenant, User
 from civia.assistants import extraction
 from civia.assistants.context import letterhead
 from civia.assistants.document import Block, Heading, OfficialDocument, Provenance, Table
@@ -18,7 +19,6 @@ from civia.assistants.models import AssistantRun
 from civia.assistants.prepare import Prepared
 from civia.assistants.spec import AssistantSpec
 from civia.db.base import utcnow
-from civia.db.models import Tenant, User
 
 MAX_DRAFT_CHARS = 200_000
 

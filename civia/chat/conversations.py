@@ -5,9 +5,10 @@ from __future__ import annotations
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
+from civia.accounts.models import User
 from civia.assistants.catalogue import AssistantSpec
+from civia.chat.models import Conversation, Message, MessageStatus
 from civia.db.base import utcnow
-from civia.db.models import Conversation, Message, MessageStatus, User
 from civia.providers.base import ChatMessage
 
 TITLE_CHARS = 60

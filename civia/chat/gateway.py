@@ -14,13 +14,15 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from civia.accounts.models import Tenant
+from civia.audit import journal as audit
 from civia.db.engine import session_scope
-from civia.db.models import HOSTING_LABELS, HostingClass, Provider, Tenant, UsageEvent
-from civia.governance import audit
 from civia.privacy.routing import DEFAULT_CLEARANCE, PrivacyRefused, StreamRestorer, guard
 from civia.providers import registry
 from civia.providers.base import ChatChunk, ChatModel, ChatRequest, ProviderError, ProviderTimeout
+from civia.providers.models import HOSTING_LABELS, HostingClass, Provider
 from civia.settings import Settings
+from civia.usage.models import UsageEvent
 
 log = logging.getLogger("civia.gateway")
 

@@ -9,12 +9,13 @@ from pathlib import Path
 import click
 from sqlalchemy.orm import Session
 
-from civia import accounts
+from civia.accounts import manage as accounts
+from civia.accounts.models import Tenant
+from civia.audit import journal as audit
+from civia.audit.models import AuditEntry
 from civia.cli.common import database, fail
 from civia.db.base import utcnow
-from civia.db.models import Tenant
-from civia.governance import audit, retention, usecases
-from civia.governance.models import AuditEntry
+from civia.governance import retention, usecases
 
 
 @click.group("audit")

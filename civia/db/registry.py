@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from civia.accounts import models as account_models
 from civia.assistants import models as assistant_models
-from civia.db import models as core_models
+from civia.audit import models as audit_models
+from civia.chat import models as chat_models
 from civia.db.base import Base
 from civia.documents import models as document_models
 from civia.documents.acts import models as act_models
@@ -11,9 +13,15 @@ from civia.governance import models as governance_models
 from civia.jobs import models as job_models
 from civia.meetings import models as meeting_models
 from civia.plugins import loader as plugin_loader
+from civia.providers import models as provider_models
+from civia.usage import models as usage_models
 
 MODEL_MODULES = (
-    core_models,
+    account_models,
+    provider_models,
+    chat_models,
+    usage_models,
+    audit_models,
     assistant_models,
     governance_models,
     document_models,

@@ -19,7 +19,7 @@ from pathlib import Path
 from sqlalchemy import delete, event, func, select
 from sqlalchemy.orm import Session
 
-from civia.db.models import Role, User
+from civia.accounts.models import Role, User
 from civia.documents import storage
 from civia.documents.dense import bump_version
 from civia.documents.models import SCOPE_LABELS, Chunk, Collection, Document, Scope

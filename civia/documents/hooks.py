@@ -15,7 +15,8 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from civia.db.models import Conversation, Message, User
+from civia.accounts.models import User
+from civia.chat.models import Conversation, Message
 from civia.documents import storage
 from civia.documents.dense import bump_version
 from civia.documents.models import AnswerSources, Chunk, Collection, Document, DocumentChat, Scope

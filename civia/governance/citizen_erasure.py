@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from civia.db.models import User
-from civia.governance import audit
+from civia.accounts.models import User
+from civia.audit import journal as audit
 from civia.governance.text_stores import Item, stores
 from civia.jobs import queue
 from civia.privacy.mentions import MentionMatcher, Subject, engine_persons, mask

@@ -16,19 +16,21 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
+from civia.accounts.models import ApiToken, User, WebSession
 from civia.assistants.models import AssistantDefinition, AssistantRun, AssistantVersion, SavedPrompt
+from civia.audit import journal as audit
+from civia.audit.models import AuditEntry
+from civia.chat.models import Conversation, Message
 from civia.db.base import Base, utcnow
 from civia.db.engine import affected
-from civia.db.models import ApiToken, Conversation, Message, UsageEvent, User, WebSession
-from civia.governance import audit
 from civia.governance.models import (
-    AuditEntry,
     CharterAcceptance,
     Incident,
     TrainingCompletion,
     UseCaseComment,
     UseCaseVote,
 )
+from civia.usage.models import UsageEvent
 
 Exporter = Callable[[Session, User], Any]
 Eraser = Callable[[Session, User], int]

@@ -22,8 +22,8 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from civia.db.models import Role, User
-from civia.governance import audit
+from civia.accounts.models import Role, User
+from civia.audit import journal as audit
 from civia.governance.models import FriaFile, UseCase
 from civia.governance.usecase_cards import _target, can_edit
 from civia.governance.usecase_terms import MIN_FRIA_CHARS, CaseStatus

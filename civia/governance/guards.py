@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from civia.db.models import User
-from civia.governance import acculturation, audit, usecases
+from civia.accounts.models import User
+from civia.audit import journal as audit
+from civia.governance import acculturation, usecases
 
 SUSPENDED = (
     "Cet assistant est suspendu par le comité d'éthique de votre collectivité : il ne peut "

@@ -15,11 +15,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from civia.accounts.models import Tenant, User
 from civia.assistants.models import AssistantRun
+from civia.audit import journal as audit
+from civia.chat.models import Conversation
 from civia.db.base import utcnow
 from civia.db.engine import affected
-from civia.db.models import Conversation, Tenant, User
-from civia.governance import audit
 from civia.governance.models import GovernanceSettings, UseCase
 from civia.jobs.models import FINISHED, Job
 

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from civia.assistants.models import AssistantRun, SavedPrompt
-from civia.db.models import Conversation, Message
+from civia.chat.models import Conversation, Message
 from civia.governance.models import Incident, UseCase, UseCaseComment, UseCaseVote
 from civia.governance.text_stores import Fields, Item, Redact, register_text_store
 from civia.jobs.models import Job

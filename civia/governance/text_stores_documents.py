@@ -23,7 +23,7 @@ from pathlib import Path
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from civia.db.models import Conversation, Message
+from civia.chat.models import Conversation, Message
 from civia.documents import storage
 from civia.documents.analysis import analyze
 from civia.documents.dense import bump_version

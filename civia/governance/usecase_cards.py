@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from civia.accounts.models import Role, Service, User
+from civia.audit import journal as audit
 from civia.db.base import utcnow
-from civia.db.models import HostingClass, Role, Service, User
-from civia.governance import audit
 from civia.governance.models import UseCase
 from civia.governance.usecase_terms import (
     DATA_CATEGORIES,
@@ -22,6 +22,7 @@ from civia.governance.usecase_terms import (
     RiskClass,
     WorkflowError,
 )
+from civia.providers.models import HostingClass
 
 
 @dataclass

@@ -12,8 +12,8 @@ from pathlib import Path
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from civia.accounts.models import User
 from civia.db.base import utcnow
-from civia.db.models import User
 from civia.jobs import queue
 from civia.jobs.models import Job, JobStatus
 from civia.meetings.audio import CANONICAL_MIME

@@ -20,12 +20,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from civia.accounts.models import User
 from civia.assistants import runs
 from civia.assistants.access import find
 from civia.assistants.models import AssistantRun
 from civia.assistants.spec import AssistantSpec
 from civia.chat.gateway import CallContext, CallResult, Gateway
-from civia.db.models import User
 from civia.jobs import queue, registry
 from civia.jobs.worker import JobContext, JobError
 from civia.meetings.exports import clock

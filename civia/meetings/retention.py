@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from civia.db.models import User
+from civia.accounts.models import User
 from civia.governance import dsr, retention
 from civia.meetings.meetings import delete_audio, remove, segments
 from civia.meetings.models import Meeting, MinutesPart

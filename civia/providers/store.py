@@ -9,8 +9,8 @@ from urllib.parse import urlparse
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from civia.db.models import HostingClass, Provider
 from civia.providers import registry
+from civia.providers.models import HostingClass, Provider
 
 ENV_RE = re.compile(r"^[A-Z_][A-Z0-9_]{0,99}$")
 

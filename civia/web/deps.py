@@ -9,9 +9,9 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request
 from sqlalchemy.orm import Session
 
-from civia.auth.sessions import resolve_session
-from civia.auth.tokens import same
-from civia.db.models import Role, User, WebSession
+from civia.accounts.models import Role, User, WebSession
+from civia.accounts.sessions import resolve_session
+from civia.accounts.tokens import same
 
 SESSION_COOKIE = "civia_session"
 LOGIN_CSRF_COOKIE = "civia_login_csrf"

@@ -164,7 +164,7 @@ def test_the_user_data_export_carries_the_files_read(
     headers = login_as(client, "agent")
     _upload(client, headers, files.budget_pdf(), "rapport.pdf")
     with client.app.state.sessions() as db:  # type: ignore[attr-defined]
-        from civia.db.models import User
+        from civia.accounts.models import User
 
         export = dsr.export_user(db, db.get(User, personas["agent"].id))
     carried = export["fichiers_des_resultats_d_assistants"]

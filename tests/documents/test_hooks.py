@@ -9,8 +9,9 @@ from pathlib import Path
 
 from sqlalchemy import func, select, update
 
+from civia.accounts.models import User
+from civia.chat.models import Conversation, Message
 from civia.db.base import utcnow
-from civia.db.models import Conversation, Message, User
 from civia.documents import hooks, storage
 from civia.documents.ingest import ingest_bytes
 from civia.documents.models import AnswerSources, Chunk, Collection, Document, DocumentChat

@@ -10,14 +10,15 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from civia.assistants.models import AssistantRun, SavedPrompt
+from civia.audit.models import AuditEntry
+from civia.chat.models import Conversation, Message
 from civia.db.engine import session_scope
-from civia.db.models import Conversation, Message
 from civia.documents import storage
 from civia.documents.ingest import ingest_bytes
 from civia.documents.lexical import lexical_search, query_terms
 from civia.documents.models import Chunk, Collection, Document, SearchIndexState
 from civia.governance import citizen_erasure, hooks, incidents, text_stores, usecases
-from civia.governance.models import AuditEntry, UseCaseComment
+from civia.governance.models import UseCaseComment
 from civia.jobs import queue
 from civia.jobs.models import Job
 from civia.jobs.worker import Worker

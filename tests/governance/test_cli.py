@@ -11,9 +11,10 @@ from click.testing import CliRunner, Result
 from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
+from civia.audit import journal as audit
+from civia.audit.models import AuditEntry
 from civia.cli import governance as gov_cli
-from civia.governance import audit, usecases
-from civia.governance.models import AuditEntry
+from civia.governance import usecases
 from civia.settings import get_settings
 from tests.conftest import Personas
 from tests.governance.conftest import user

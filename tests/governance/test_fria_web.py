@@ -9,9 +9,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from civia.audit.models import AuditEntry
 from civia.db.engine import session_scope
 from civia.governance import usecases
-from civia.governance.models import AuditEntry, FriaFile
+from civia.governance.models import FriaFile
 from civia.settings import Settings
 from tests.conftest import Personas, page_text
 from tests.governance import fria_files

@@ -11,13 +11,16 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from civia.accounts.models import User
 from civia.assistants.models import AssistantRun
+from civia.audit import journal as audit
+from civia.audit.models import AuditEntry
+from civia.chat.models import Conversation, Message
 from civia.db.base import utcnow
-from civia.db.models import Conversation, Message, User
 from civia.documents import collections
 from civia.documents.models import Collection, Document
-from civia.governance import audit, retention
-from civia.governance.models import AuditEntry, GovernanceSettings, UseCase
+from civia.governance import retention
+from civia.governance.models import GovernanceSettings, UseCase
 from civia.jobs import queue
 from civia.jobs.models import Job
 from tests.conftest import Personas, page_text

@@ -9,12 +9,16 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from civia.accounts import api_tokens
+from civia.accounts.models import User
 from civia.assistants.models import AssistantRun
-from civia.auth import api_tokens
+from civia.audit import journal as audit
+from civia.audit.models import AuditEntry
+from civia.chat.models import Conversation, Message
 from civia.db.engine import session_scope
-from civia.db.models import Conversation, Message, UsageEvent, User
-from civia.governance import audit, charter, dsr, incidents
-from civia.governance.models import AuditEntry, Incident
+from civia.governance import charter, dsr, incidents
+from civia.governance.models import Incident
+from civia.usage.models import UsageEvent
 from tests.conftest import Personas, page_text
 from tests.governance.conftest import session, sign_in, text_of, user
 from tests.governance.test_incidents import make_conversation, make_run

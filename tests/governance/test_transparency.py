@@ -9,9 +9,9 @@ import io
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from civia.accounts.models import Tenant
 from civia.db.base import utcnow
 from civia.db.engine import session_scope
-from civia.db.models import Tenant
 from civia.governance import transparency, usecases
 from civia.governance.models import GovernanceSettings, UseCase
 from tests.conftest import Personas

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
+from civia.accounts.models import Tenant, User
 from civia.db import registry as _models  # noqa: F401 - every table
 from civia.db.base import Base
 from civia.db.engine import make_engine, make_sessionmaker
-from civia.db.models import Tenant, User
 from civia.jobs import registry
 from civia.jobs.worker import JobContext, JobError
 from civia.settings import Settings

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from civia.db.models import Conversation, Message
+from civia.chat.models import Conversation, Message
 from civia.documents.models import AnswerSources, DocumentChat
 from civia.governance import citizen_erasure, hooks
 from civia.jobs import queue

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Form, HTTPException, Request, Response
 from fastapi.responses import RedirectResponse, StreamingResponse
 from sqlalchemy import update
 
+from civia.accounts.models import User
 from civia.assistants import access, builder, files, grounded, runs
 from civia.assistants.context import assistant_context
 from civia.assistants.inputs import InputError
@@ -16,10 +17,9 @@ from civia.assistants.models import AssistantRun
 from civia.assistants.prepare import prompt_values
 from civia.assistants.runner import RunResult, run
 from civia.assistants.spec import AssistantSpec, FieldKind
+from civia.audit import journal as audit
 from civia.chat.gateway import CallContext
 from civia.db.engine import affected, session_scope
-from civia.db.models import User
-from civia.governance import audit
 from civia.jobs import queue
 from civia.jobs.models import Job
 from civia.providers.base import ProviderError

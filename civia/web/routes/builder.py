@@ -10,13 +10,13 @@ from fastapi.responses import RedirectResponse
 from sqlalchemy import select
 from starlette.datastructures import UploadFile
 
+from civia.accounts.models import Role, Service, User
 from civia.assistants import access, builder, grounded, prompts, runs
 from civia.assistants.builder import BuilderError, Conflict, FormState
 from civia.assistants.catalogue import builtins
 from civia.assistants.inputs import InputError
 from civia.assistants.models import AssistantDefinition
 from civia.assistants.spec import FieldKind, Sensitivity
-from civia.db.models import Role, Service, User
 from civia.web.deps import AdminUser, CurrentUser, Db, require_role
 from civia.web.render import render
 

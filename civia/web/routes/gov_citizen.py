@@ -8,7 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request, Response
 
-from civia.db.models import Role, User
+from civia.accounts.models import Role, User
 from civia.governance import citizen_erasure
 from civia.governance.citizen_erasure import SubjectError
 from civia.privacy.mentions import Subject

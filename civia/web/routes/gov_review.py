@@ -6,8 +6,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request, Response
 
-from civia.db.models import Role, User
-from civia.governance import audit, dpo_docs, fria, usecases
+from civia.accounts.models import Role, User
+from civia.audit import journal as audit
+from civia.governance import dpo_docs, fria, usecases
 from civia.governance.models import UseCase
 from civia.governance.usecases import WorkflowError
 from civia.web.deps import Db

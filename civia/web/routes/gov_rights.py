@@ -9,8 +9,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, HTTPException, Request, Response
 from sqlalchemy import select
 
-from civia.db.models import Role, User
-from civia.governance import audit, dsr, retention
+from civia.accounts.models import Role, User
+from civia.audit import journal as audit
+from civia.governance import dsr, retention
 from civia.web.deps import Db
 from civia.web.render import render
 from civia.web.routes.gov_gate import allow, back

@@ -6,7 +6,7 @@ from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse
 from sqlalchemy import select
 
-from civia.db.models import Role, User
+from civia.accounts.models import Role, User
 from civia.jobs import queue, registry
 from civia.jobs.models import Job
 from civia.web.deps import CurrentUser, Db

@@ -9,8 +9,9 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import FileResponse, RedirectResponse
 
-from civia.db.models import User
-from civia.governance import audit, retention
+from civia.accounts.models import User
+from civia.audit import journal as audit
+from civia.governance import retention
 from civia.jobs import queue
 from civia.jobs.models import Job
 from civia.meetings import editing, exports, meetings

@@ -11,8 +11,8 @@ import asyncio
 from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse
 
-from civia.auth.tokens import same
-from civia.db.models import User
+from civia.accounts.models import User
+from civia.accounts.tokens import same
 from civia.governance import guards
 from civia.meetings import editing, meetings, minutes
 from civia.meetings.audio import probe_audio

@@ -29,10 +29,10 @@ from typing import Any, Protocol
 from sqlalchemy import Select, delete, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from civia.audit.models import GENESIS, AuditEntry, AuditHead
 from civia.db.base import utcnow
 from civia.db.engine import affected, session_scope
-from civia.governance.models import GENESIS, AuditEntry, AuditHead
-from civia.governance.sql import insert_or_ignore
+from civia.db.sql import insert_or_ignore
 
 AUDIT_MIN_DAYS = 183  # AI Act Art. 26(6): logs kept at least six months; no setting goes below
 AUDIT_DEFAULT_DAYS = 365

@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from civia.auth.tokens import digest, new_api_token
+from civia.accounts.models import ApiToken, User
+from civia.accounts.tokens import digest, new_api_token
 from civia.db.base import utcnow
-from civia.db.models import ApiToken, User
 
 
 def create(db: Session, *, user: User, name: str) -> tuple[str, ApiToken]:

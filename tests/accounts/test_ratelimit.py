@@ -6,7 +6,7 @@ import uuid
 import pytest
 import redis
 
-from civia.auth.ratelimit import LoginLimiter
+from civia.accounts.ratelimit import LoginLimiter
 from civia.settings import Settings
 
 REDIS_URL = os.environ.get("CIVIA_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
-from civia.db.models import WebSession
+from civia.accounts.models import WebSession
 from tests.conftest import PASSWORD, Personas, login, page_text
 
 
@@ -116,8 +116,8 @@ def test_state_change_without_csrf_is_refused(client: TestClient, personas: Pers
 
 
 def test_logins_and_role_changes_are_audited(client: TestClient, personas: Personas) -> None:
-    from civia.governance import audit
-    from civia.governance.models import AuditEntry
+    from civia.audit import journal as audit
+    from civia.audit.models import AuditEntry
 
     _post(client, "agent", "bad-password")
     headers = {"X-CSRF-Token": login(client, "admin")}

@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from civia.auth.tokens import digest, new_secret
-from civia.db.models import User, WebSession
+from civia.accounts.models import User, WebSession
+from civia.accounts.tokens import digest, new_secret
 
 
 def open_session(db: Session, user: User, *, hours: float) -> tuple[str, WebSession]:

@@ -10,10 +10,10 @@ import re
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from civia.auth.passwords import hash_password, password_problem
-from civia.auth.sessions import close_user_sessions
-from civia.db.models import Role, Service, Tenant, User
-from civia.governance import audit
+from civia.accounts.models import Role, Service, Tenant, User
+from civia.accounts.passwords import hash_password, password_problem
+from civia.accounts.sessions import close_user_sessions
+from civia.audit import journal as audit
 
 LOGIN_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 
