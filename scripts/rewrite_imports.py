@@ -19,6 +19,12 @@ MODULES = {
     "civia.accounts": "civia.accounts.manage",  # the old civia/accounts.py module
     "civia.governance.audit": "civia.audit.journal",
     "civia.governance.sql": "civia.db.sql",
+    "civia.governance.text_stores": "civia.plugins.text_stores",
+    "civia.governance.text_stores_documents": "civia.documents.text_store",
+    "civia.governance.jobs": "civia.documents.reembed",
+    "civia.meetings.audio": "civia.providers.audio",
+    "civia.meetings.speech": "civia.providers.speech",
+    "civia.meetings.model_files": "civia.providers.whisper_files",
 }
 # Names that left a module for another.
 _ACCOUNTS = "Role ROLE_LABELS Tenant Service User WebSession ApiToken"
@@ -92,8 +98,9 @@ def rewrite(text: str) -> str:
     out = "".join(lines)
     # Dotted paths in strings and `import a.b` statements (monkeypatch targets, docs).
     out = re.sub(r"\bcivia\.auth\b", "civia.accounts", out)
-    out = re.sub(r"\bcivia\.governance\.audit\b", "civia.audit.journal", out)
-    out = re.sub(r"\bcivia\.governance\.sql\b", "civia.db.sql", out)
+    for old, new in MODULES.items():
+        if old not in _ONLY_AS_NAME and old != "civia.auth":
+            out = re.sub(rf"\b{re.escape(old)}\b", new, out)
     return out
 
 

@@ -16,9 +16,9 @@ from civia.accounts.models import User
 from civia.db.base import utcnow
 from civia.jobs import queue
 from civia.jobs.models import Job, JobStatus
-from civia.meetings.audio import CANONICAL_MIME
 from civia.meetings.models import Meeting, MeetingSegment, MeetingStatus, MinutesPart
-from civia.meetings.speech import LANGUAGE_NAMES_FR
+from civia.providers.audio import CANONICAL_MIME
+from civia.providers.speech import LANGUAGE_NAMES_FR
 from civia.settings import Settings
 
 TRANSCRIBE_KIND = "meetings.transcribe"

@@ -11,6 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from civia.assistants.models import AssistantRun
+from civia.plugins.registries import Governance
 from tests.conftest import Personas, login_as, page_text
 from tests.documents import table_files as files
 
@@ -157,7 +158,7 @@ def test_batch_and_table_routes_need_login_and_csrf(client: TestClient, personas
 
 
 def test_the_user_data_export_carries_the_files_read(
-    client: TestClient, personas: Personas
+    client: TestClient, personas: Personas, hooks: Governance
 ) -> None:
     from civia.governance import dsr
 
@@ -166,6 +167,6 @@ def test_the_user_data_export_carries_the_files_read(
     with client.app.state.sessions() as db:  # type: ignore[attr-defined]
         from civia.accounts.models import User
 
-        export = dsr.export_user(db, db.get(User, personas["agent"].id))
+        export = dsr.export_user(db, db.get(User, personas["agent"].id), hooks=hooks)
     carried = export["fichiers_des_resultats_d_assistants"]
     assert carried[0]["pieces"]["fichier"]["filename"] == "rapport.pdf"

@@ -13,7 +13,6 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from civia.accounts.models import Tenant, User
-from civia.db import registry as _models  # noqa: F401 - every table
 from civia.db.base import Base, utcnow
 from civia.db.engine import make_engine, make_sessionmaker
 from civia.documents import storage

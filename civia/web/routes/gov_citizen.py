@@ -63,7 +63,9 @@ def search(
 ) -> Response:
     subject = _subject(nom, prenoms, civilite, adresse, courriel, telephone)
     try:
-        findings = citizen_erasure.search(db, dpo=user, subject=subject)
+        findings = citizen_erasure.search(
+            db, dpo=user, subject=subject, hooks=request.app.state.registries.governance
+        )
     except SubjectError as exc:
         return _page(request, subject, error=str(exc))
     return _page(request, subject, findings=findings)
@@ -85,7 +87,18 @@ async def erase(request: Request, db: Db, user: Dpo) -> Response:
     try:
         if not refs:
             raise SubjectError("Cochez au moins un passage à effacer.")
-        counts = citizen_erasure.erase(db, dpo=user, subject=subject, refs=refs)
+        counts = citizen_erasure.erase(
+            db,
+            dpo=user,
+            subject=subject,
+            refs=refs,
+            hooks=request.app.state.registries.governance,
+        )
     except SubjectError as exc:
         return _page(request, subject, error=str(exc))
-    return _page(request, subject, erased=counts, labels=citizen_erasure.labels())
+    return _page(
+        request,
+        subject,
+        erased=counts,
+        labels=citizen_erasure.labels(request.app.state.registries.governance),
+    )

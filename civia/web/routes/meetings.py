@@ -16,7 +16,7 @@ from civia.jobs import queue
 from civia.jobs.models import Job
 from civia.meetings import editing, exports, meetings
 from civia.meetings.models import STATUS_LABELS, Meeting
-from civia.meetings.speech import LANGUAGE_NAMES_FR
+from civia.providers.speech import LANGUAGE_NAMES_FR
 from civia.web.deps import CurrentUser, Db
 from civia.web.render import render
 

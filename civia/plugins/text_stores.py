@@ -1,9 +1,9 @@
-"""Every place where Civia keeps free text written by users or models: the registry that the
-erasure of a person cited in others' texts (GDPR Art. 17, `citizen_erasure`) walks through.
+"""Text stores: every place where Civia keeps free text written by users or models, walked by
+the erasure of a person cited in others' texts (GDPR Art. 17, `civia.governance.citizen_erasure`).
 
-A store registers a finder and a redactor:
+An area returns its stores from the `register_governance` hook:
 
-    register_text_store("meetings", "Transcriptions de réunions", finder, redactor)
+    TextStore("meetings", "Transcriptions de réunions", finder, redactor)
 
 - `finder(db, tenant_id, anchors)` yields `Item`s: one searchable text each, with a stable
   `key` (« transcript:12:segment:3 »), where it is (French, shown to the DPO) and whose it is
@@ -14,9 +14,10 @@ A store registers a finder and a redactor:
   `redact(text) -> (new_text, replacements)` and returns how many replacements it made. It
   also updates what derives from the text (a search index, vectors) in the same transaction.
 
-Stores live in `text_stores_builtin` (conversations, assistant runs, saved prompts, incidents,
-use-case comments, jobs), `text_stores_documents` (documents, chats with documents) and
-`civia.meetings.erasure` (meetings); `civia.governance.hooks.load` registers them all.
+Stores live in `civia.governance.text_stores_builtin` (conversations, assistant runs, saved
+prompts, incidents, use-case comments, jobs), `civia.documents.text_store` (documents, chats with
+documents) and `civia.meetings.erasure` (meetings); each app's registries hold the ones of its
+plugins.
 `Fields` does the finding and redacting for a table whose text columns are edited in place.
 """
 
@@ -29,6 +30,10 @@ from typing import Any
 from sqlalchemy import ColumnElement, String, cast, false, or_, select, true
 from sqlalchemy.orm import Session
 
+from civia.plugins.registries import TextStore
+
+__all__ = ["Fields", "Item", "TextStore", "json_strings", "like_any", "redact_json"]
+
 Redact = Callable[[str], tuple[str, int]]
 Finder = Callable[[Session, int, Sequence[str]], Iterable["Item"]]
 Redactor = Callable[[Session, int, Sequence[str], Redact], int]
@@ -40,27 +45,6 @@ class Item:
     where: str
     owner_id: int | None
     text: str
-
-
-@dataclass(frozen=True)
-class TextStore:
-    name: str
-    label: str
-    finder: Finder
-    redactor: Redactor
-
-
-_STORES: dict[str, TextStore] = {}
-
-
-def register_text_store(name: str, label: str, finder: Finder, redactor: Redactor) -> None:
-    _STORES[name] = TextStore(name, label, finder, redactor)
-
-
-def stores() -> dict[str, TextStore]:
-    if not _STORES:  # searching nothing would tell the DPO the person is cited nowhere
-        raise RuntimeError("text stores not registered: call civia.governance.hooks.load()")
-    return dict(_STORES)
 
 
 def like_any(column: Any, anchors: Sequence[str]) -> ColumnElement[bool]:

@@ -29,13 +29,13 @@ from civia.documents.analysis import analyze
 from civia.documents.dense import bump_version
 from civia.documents.ingest import IngestSettings, passage_text
 from civia.documents.models import AnswerSources, Chunk, Document, DocumentChat
-from civia.governance.text_stores import (
+from civia.plugins.text_stores import (
     Item,
     Redact,
+    TextStore,
     json_strings,
     like_any,
     redact_json,
-    register_text_store,
 )
 
 DOC_FIELDS = {"title": "titre du document", "filename": "nom du fichier"}
@@ -188,11 +188,11 @@ def _redact_chats(db: Session, tenant_id: int, keys: Sequence[str], redact: Reda
     return total
 
 
-def register(data_dir: Path) -> None:
+def text_stores(data_dir: Path) -> list[TextStore]:
     def redactor(db: Session, tenant_id: int, keys: Sequence[str], redact: Redact) -> int:
         return _redact(db, tenant_id, keys, redact, data_dir=data_dir)
 
-    register_text_store("documents", "Documents (passages indexés, fichiers originaux)", _find,
-                        redactor)  # fmt: skip
-    register_text_store("document_chats", "Conversations avec des documents", _find_chats,
-                        _redact_chats)  # fmt: skip
+    return [
+        TextStore("documents", "Documents (passages indexés, fichiers originaux)", _find, redactor),
+        TextStore("document_chats", "Conversations avec des documents", _find_chats, _redact_chats),
+    ]

@@ -32,7 +32,7 @@ from typing import IO
 
 import numpy as np
 
-from civia.meetings.speech import TranscriptionError
+from civia.providers.speech import TranscriptionError
 
 logger = logging.getLogger(__name__)
 
