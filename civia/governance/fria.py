@@ -58,10 +58,10 @@ class FriaError(ValueError):
 
 
 def megabytes(size: int) -> str:
-    """A size limit in French units (« 20 Mo », « 98 Ko »)."""
-    if size >= 1024 * 1024:
-        return f"{size / (1024 * 1024):.0f} Mo"
-    return f"{size / 1024:.0f} Ko"
+    """A size limit in French units (« 20 Mo », « 98 Ko »; 1 Mo = 10^6 octets, as the settings)."""
+    if size >= 1_000_000:
+        return f"{size / 1_000_000:.0f} Mo"
+    return f"{size / 1000:.0f} Ko"
 
 
 def can_attach(user: User, case: UseCase) -> bool:

@@ -24,7 +24,7 @@ LIMIT = 100_000
 
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
-    return settings.model_copy(update={"fria_max_bytes": LIMIT})
+    return settings.model_copy(update={"fria_max_mb": LIMIT / 1_000_000})
 
 
 def _case(client: TestClient, personas: Personas, **overrides: object) -> int:
@@ -127,7 +127,7 @@ def test_oversized_bodies_are_cut_off_while_reading(
     headers = sign_in(client, "referent")
     big = fria_files.pdf() + b"%" * (LIMIT + 200_000)
     resp = _upload(client, case_id, headers, "grand.pdf", big)  # Content-Length declared
-    assert resp.status_code == 413 and "taille maximale (98 Ko)" in page_text(resp)
+    assert resp.status_code == 413 and "taille maximale (100 Ko)" in page_text(resp)
     assert "Rien n'a été enregistré" in page_text(resp)
 
     def chunked() -> Iterator[bytes]:  # no Content-Length: counted as it arrives
