@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from civia.accounts.models import User
 from civia.db.base import utcnow
+from civia.governance import retention
 from civia.jobs import queue
 from civia.jobs.models import Job, JobStatus
 from civia.meetings.models import Meeting, MeetingSegment, MeetingStatus, MinutesPart
@@ -186,7 +187,6 @@ def remove(db: Session, *, meeting: Meeting) -> None:
 def finish_review(db: Session, *, meeting: Meeting, user: User) -> bool:
     """The agent ends the review: who and when are kept; the recording goes now unless the
     collectivité keeps recordings (returns whether it was deleted)."""
-    from civia.governance import retention
 
     meeting.reviewed_by, meeting.reviewed_at = user.id, utcnow()
     if retention.settings_for(db, meeting.tenant_id).audio_policy == "review":

@@ -15,6 +15,7 @@ from civia.assistants.context import assistant_context
 from civia.assistants.inputs import InputError
 from civia.assistants.models import AssistantRun
 from civia.assistants.prepare import prompt_values
+from civia.assistants.renderers import render as render_file
 from civia.assistants.runner import RunResult, run
 from civia.assistants.spec import AssistantSpec, FieldKind
 from civia.audit import journal as audit
@@ -277,7 +278,6 @@ def feedback(
 
 @router.get("/resultats/{run_id}/export/{fmt}")
 def export(db: Db, user: CurrentUser, run_id: int, fmt: str) -> Response:
-    from civia.assistants.renderers import render as render_file
 
     found = _run(db, user, run_id)
     spec = _spec(db, user, found.assistant_id)

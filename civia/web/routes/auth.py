@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from civia.accounts.models import User
 from civia.accounts.passwords import verify_password
-from civia.accounts.sessions import close_session, open_session
+from civia.accounts.sessions import close_session, open_session, resolve_session
 from civia.accounts.tokens import new_secret, same
 from civia.audit import journal as audit
 from civia.web.deps import LOGIN_CSRF_COOKIE, SESSION_COOKIE, CsrfFailed, Db
@@ -102,8 +102,6 @@ def login(
 def logout(request: Request, db: Db, csrf_token: Annotated[str, Form()] = "") -> Response:
     token = request.cookies.get(SESSION_COOKIE)
     if token:
-        from civia.accounts.sessions import resolve_session
-
         found = resolve_session(db, token, hours=request.app.state.settings.session_hours)
         if found and not same(csrf_token, found[1].csrf_token):
             raise CsrfFailed
