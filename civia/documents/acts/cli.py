@@ -25,6 +25,7 @@ def import_scdl_command(file: Path, slug: str, no_embed: bool) -> None:
     Réimporter le même fichier met les actes à jour sans les dupliquer ; les lignes
     invalides sont listées avec leur numéro et le motif, les autres sont importées.
     """
+    # Deferred: `civia --help` loads neither the app, the database nor the models.
     from civia.accounts.models import Tenant
     from civia.db.engine import make_engine, make_sessionmaker
     from civia.documents.acts.importer import create_import, run_import
