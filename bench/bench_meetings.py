@@ -58,7 +58,7 @@ def long_recording(folder: Path, minutes: float = 4.0) -> tuple[Path, float]:
          "-ac", "1", "-ar", "16000", "-c:a", "libopus", "-b:a", "24k", str(out)],
         check=True,
     )  # fmt: skip
-    from civia.meetings.audio import probe_audio
+    from civia.providers.audio import probe_audio
 
     return out, probe_audio(out).duration or 0.0
 
@@ -182,19 +182,18 @@ def chars_per_token(turns: list[tuple[str, str]]) -> float:
 
 
 def bench_minutes(chars: int) -> tuple[str, dict[str, Any]]:
+    from civia.accounts.models import User
     from civia.assistants.access import find
     from civia.assistants.context import assistant_context
     from civia.assistants.models import AssistantRun
     from civia.assistants.runner import RunResult, run
     from civia.chat.gateway import CallContext, Gateway
-    from civia.db import registry as _models  # noqa: F401
-    from civia.db.base import Base
     from civia.db.engine import make_engine, make_sessionmaker
-    from civia.db.models import User
     from civia.jobs.models import Job
     from civia.jobs.worker import Worker
     from civia.meetings import minutes
     from civia.meetings.models import Meeting, MeetingSegment
+    from civia.plugins.tables import metadata
     from tests.conftest import make_personas
 
     turns = long_transcript(chars)
@@ -202,7 +201,7 @@ def bench_minutes(chars: int) -> tuple[str, dict[str, Any]]:
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(data_dir=Path(tmp), database_url=f"sqlite:///{tmp}/b.db", model_seed=1)
         engine = make_engine(settings.db_url)
-        Base.metadata.create_all(engine)
+        metadata().create_all(engine)
         sessions = make_sessionmaker(engine)
         with sessions() as db:
             people = make_personas(db, "x")

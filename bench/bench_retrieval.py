@@ -34,9 +34,9 @@ from sqlalchemy import func, select, update
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from civia.accounts.models import Tenant  # noqa: E402
 from civia.db.base import Base  # noqa: E402
 from civia.db.engine import make_engine, make_sessionmaker  # noqa: E402
-from civia.db.models import Tenant  # noqa: E402
 from civia.documents.analysis import raw_terms, terms  # noqa: E402
 from civia.documents.dense import bump_version, dense_search  # noqa: E402
 from civia.documents.embedding import to_bytes  # noqa: E402

@@ -18,15 +18,20 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from civia.auth.ratelimit import LoginLimiter
+from civia.accounts.ratelimit import LoginLimiter
+from civia.api.openai import ApiError, error_response
 from civia.chat.gateway import Gateway
 from civia.chat.recovery import recover_interrupted
 from civia.db.engine import make_engine, make_sessionmaker
+from civia.governance.scheduler import run_periodically, run_task
+from civia.jobs.worker import Worker
 from civia.plugins import loader as plugin_loader
 from civia.settings import Settings, get_settings
 from civia.web.deps import CsrfFailed, LoginRequired
 from civia.web.redirects import safe_next
 from civia.web.render import render, templates_for
+from civia.web.routes.gov_gate import CharterRequired, charter_required, require_charter
+from civia.web.uploads.limit import DEFAULT, BodyLimit
 
 log = logging.getLogger("civia")
 STATIC = Path(__file__).parent / "web" / "static"
@@ -49,7 +54,6 @@ def create_app(
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = make_sessionmaker(engine)
-    app.state.gateway = Gateway(settings, app.state.sessions)
     app.state.limiter = LoginLimiter(settings)
     app.state.stop_events = {}
     recover_interrupted(app.state.sessions)
@@ -58,58 +62,14 @@ def create_app(
     leftovers.sweep(settings, app.state.sessions)  # partial recordings of a stopped server
     registries = plugin_loader.load(settings, plugins)
     app.state.registries = registries
+    app.state.gateway = Gateway(settings, app.state.sessions, registries.call_guards)
     app.state.templates = templates_for(registries.template_folders)
-    from civia.governance import hooks
-
-    hooks.load(settings)  # retention purgers, data-rights sections, text stores of every area
-
-    from civia.api import openai as openai_api
-    from civia.web.routes import (
-        acts,
-        acts_admin,
-        admin,
-        assistant_launch,
-        assistants,
-        auth,
-        builder,
-        chat,
-        doc_admin,
-        doc_upload,
-        documents,
-        gov_fria,
-        governance,
-        home,
-        jobs,
-        meetings,
-        meetings_forms,
-        password,
-        tokens,
-    )
-
-    app.include_router(auth.router)
-    app.include_router(home.router)  # its "/" carries the charter gate itself (/sante stays open)
-    gate = [Depends(governance.require_charter)]
-    routers = (chat, assistant_launch, assistants, builder, tokens, password, admin, jobs)
-    # /actes/importer before /actes/{act_id}
-    for module in (*routers, documents, doc_admin, meetings, acts_admin, acts):
-        app.include_router(module.router, dependencies=gate)
-    # Streamed uploads check session, charter and CSRF themselves (before writing to disk).
-    app.include_router(doc_upload.router)
-    app.include_router(meetings_forms.router)
-    from civia.documents import storage
-
-    storage.sweep_incoming(settings.data_dir)  # partial uploads left by a stopped server
-    app.include_router(openai_api.router)
+    gate = [Depends(require_charter)]
     for route in registries.routes:
         app.include_router(route.router, dependencies=gate if route.gated else None)
-    governance.install(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    from civia.web.uploads.limit import DEFAULT, BodyLimit
-
-    limits = [acts_admin, assistant_launch, doc_upload, gov_fria, meetings_forms, openai_api]
-    plugin_limits = [route.body_limit for route in registries.routes if route.body_limit]
-    own = [module.LIMIT for module in limits] + [meetings_forms.TRANSCRIPT_LIMIT]
-    app.add_middleware(BodyLimit, limits=own + plugin_limits, default=DEFAULT)
+    limits = [route.body_limit for route in registries.routes if route.body_limit]
+    app.add_middleware(BodyLimit, limits=limits, default=DEFAULT)
     from civia.api.ratelimit import ApiRateLimit
 
     app.add_middleware(ApiRateLimit, settings=settings)  # outside BodyLimit: before any read
@@ -122,21 +82,23 @@ def create_app(
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Background duties of the web process: the scheduled retention sweep and, in the embedded
     deployment, the job worker (ingestion, transcription)."""
-    from civia.governance.scheduler import run_periodically, run_task
-    from civia.jobs.worker import Worker
-
     settings: Settings = app.state.settings
+    registries = app.state.registries
     hours = settings.retention_sweep_hours
-    task = asyncio.create_task(run_periodically(app.state.sessions, hours)) if hours else None
+    task = (
+        asyncio.create_task(run_periodically(app.state.sessions, hours, registries.governance))
+        if hours
+        else None
+    )
     periodic = (
         [
             asyncio.create_task(run_task(periodic_task, app.state.sessions, settings))
-            for periodic_task in app.state.registries.periodic_tasks
+            for periodic_task in registries.periodic_tasks
         ]
         if settings.jobs_in_process
         else []
     )
-    worker = Worker(app.state.sessions, settings, settings.queues)
+    worker = Worker(app.state.sessions, settings, settings.queues, registries=registries)
     if settings.jobs_in_process:
         await asyncio.to_thread(worker.start)
     app.state.worker = worker
@@ -170,7 +132,7 @@ def _install_handlers(app: FastAPI) -> None:
         response.headers["X-Frame-Options"] = "DENY"
         return response
 
-    from civia.api.openai import ApiError, error_response
+    app.add_exception_handler(CharterRequired, charter_required)
 
     @app.exception_handler(ApiError)
     async def api_error(_request: Request, exc: ApiError) -> Response:

@@ -7,9 +7,10 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from civia import accounts
-from civia.db.models import HostingClass, Provider, Role, Service, Tenant, User
+from civia.accounts import manage as accounts
+from civia.accounts.models import Role, Service, Tenant, User
 from civia.providers.model_files import MODEL_ID
+from civia.providers.models import HostingClass, Provider
 
 TENANT_SLUG = "demoville"
 TENANT_NAME = "Commune de Démoville"

@@ -10,8 +10,8 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from civia import accounts
-from civia.db.models import Role, Tenant, User
+from civia.accounts import manage as accounts
+from civia.accounts.models import Role, Tenant, User
 from civia.documents import storage
 from civia.documents.acts.jobs import enqueue_embedding
 from civia.documents.acts.models import ActKind

@@ -70,10 +70,10 @@ class Settings(BaseSettings):
     local_model_threads: int = Field(1, ge=1, description="llama.cpp generation threads")
     local_model_threads_batch: int = Field(2, ge=1, description="llama.cpp prompt threads")
     local_model_enabled: bool = Field(True, description="Register the embedded local model")
-    fria_max_bytes: int = Field(
-        20 * 1024 * 1024,
+    fria_max_mb: float = Field(
+        20.0,
         gt=0,
-        description="Largest impact assessment file (AI Act Art. 27) attached to a use case",
+        description="Largest impact assessment file (AI Act Art. 27) attached to a use case, in MB",
     )
     retention_sweep_hours: float = Field(
         24.0, ge=0, description="Run the retention sweep every N hours in the app (0 = off)"
@@ -124,11 +124,11 @@ class Settings(BaseSettings):
         True, description="OCR scanned PDF pages without a text layer (Debian tesseract-ocr-fra)"
     )
     ocr_dpi: int = Field(300, ge=72, le=600, description="Resolution scanned pages are read at")
-    acts_max_csv_bytes: int = Field(
-        50_000_000, gt=0, description="Largest SCDL CSV file of acts accepted for import"
+    acts_max_csv_mb: float = Field(
+        50.0, gt=0, description="Largest SCDL CSV file of acts accepted for import, in MB"
     )
-    acts_max_file_bytes: int = Field(
-        30_000_000, gt=0, description="Largest file of one act (PDF, DOCX…) accepted for import"
+    acts_max_file_mb: float = Field(
+        30.0, gt=0, description="Largest file of one act (PDF, DOCX…) accepted for import, in MB"
     )
 
     audit_key: str = Field(
@@ -192,6 +192,19 @@ class Settings(BaseSettings):
                 "outside demo mode (e.g. python -c 'import secrets;print(secrets.token_urlsafe())')"
             )
         return self
+
+    # Sizes are set in MB (10^6 bytes), like every size setting; code compares bytes.
+    @property
+    def fria_max_bytes(self) -> int:
+        return int(self.fria_max_mb * 1_000_000)
+
+    @property
+    def acts_max_csv_bytes(self) -> int:
+        return int(self.acts_max_csv_mb * 1_000_000)
+
+    @property
+    def acts_max_file_bytes(self) -> int:
+        return int(self.acts_max_file_mb * 1_000_000)
 
     @property
     def db_url(self) -> str:

@@ -15,19 +15,23 @@ from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
+from civia.accounts.models import Role, Service, Tenant, User
+from civia.accounts.passwords import hash_password
 from civia.app import create_app
-from civia.auth.passwords import hash_password
-from civia.db import registry  # noqa: F401  (registers every model on Base.metadata)
 from civia.db.base import Base
 from civia.db.engine import make_engine, make_sessionmaker, session_scope
-from civia.db.models import HostingClass, Provider, Role, Service, Tenant, User
+from civia.plugins import loader
+from civia.plugins.registries import Governance
+from civia.plugins.tables import metadata
 from civia.providers.model_files import MODEL_ID
+from civia.providers.models import HostingClass, Provider
 from civia.settings import Settings
 
 PG_URL = os.environ.get(
     "CIVIA_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
 PASSWORD = "persona-password-1"
+metadata()  # every plugin's tables on Base.metadata, for the fixtures that create a schema
 
 
 @pytest.fixture(scope="session")
@@ -71,6 +75,16 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     with admin.connect() as conn:
         conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
     admin.dispose()
+
+
+def governance_hooks(data_dir: Path) -> Governance:
+    """Every area's retention purgers, data-rights sections and text stores, for `data_dir`."""
+    return loader.load(Settings(data_dir=data_dir, database_url="sqlite://")).governance
+
+
+@pytest.fixture
+def hooks(tmp_path: Path) -> Governance:
+    return governance_hooks(tmp_path)
 
 
 @pytest.fixture

@@ -15,12 +15,12 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
+from civia.accounts import api_tokens
+from civia.accounts.models import User
 from civia.assistants import access, api_files, oneshot
 from civia.assistants.inputs import InputError
 from civia.assistants.spec import AssistantSpec, FieldKind
-from civia.auth import api_tokens
 from civia.chat.gateway import Blocked, CallContext, CallResult, Resolved
-from civia.db.models import User
 from civia.governance import charter, guards
 from civia.providers.base import ChatMessage, ChatRequest, ProviderError
 from civia.settings import Settings

@@ -13,8 +13,8 @@ import time
 from limits import parse, strategies
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from civia.auth.limiter_storage import storage_for
-from civia.auth.tokens import digest
+from civia.accounts.limiter_storage import storage_for
+from civia.accounts.tokens import digest
 from civia.settings import Settings
 
 PREFIX = "/v1/"

@@ -5,10 +5,10 @@ from __future__ import annotations
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from civia.accounts.models import User
 from civia.assistants.catalogue import builtins
 from civia.assistants.models import AssistantDefinition
 from civia.assistants.spec import AssistantSpec, Sharing, Status
-from civia.db.models import User
 
 
 def definition_spec(row: AssistantDefinition) -> AssistantSpec:

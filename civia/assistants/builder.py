@@ -25,6 +25,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from civia.accounts.models import Role, User
 from civia.assistants import access
 from civia.assistants.catalogue import builtins
 from civia.assistants.models import AssistantDefinition, AssistantVersion
@@ -40,7 +41,7 @@ from civia.assistants.spec import (
 )
 from civia.db.base import utcnow
 from civia.db.engine import affected
-from civia.db.models import Role, User
+from civia.documents.permissions import readable_collection_ids
 
 MAX_IMPORT_BYTES = 256 * 1024
 GOVERNED = (*PRIVILEGED, "version")
@@ -219,7 +220,6 @@ def find_for_owner(db: Session, user: User, assistant_id: str) -> AssistantSpec 
 
 def check_collections(db: Session, *, user: User, spec: AssistantSpec) -> None:
     """A référent fixes only a collection they may read themselves."""
-    from civia.documents.permissions import readable_collection_ids
 
     fixed = [(i, f) for i, f in enumerate(spec.fields) if f.collection_id is not None]
     if not fixed:

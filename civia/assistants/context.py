@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from civia.accounts.models import Service, Tenant
 from civia.assistants.document import Letterhead
-from civia.db.models import Service, Tenant
 
 PROFILE_FIELDS = {  # key → (French label, help)
     "city": ("Commune / ville", "Ex. : Démoville (utilisé dans « Fait à … »)"),

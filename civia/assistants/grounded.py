@@ -14,8 +14,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from civia.accounts.models import User
 from civia.assistants.spec import AssistantSpec, FieldKind, FormField
-from civia.db.models import User
 from civia.documents.embedding import Embedder
 from civia.documents.grounding import ground
 from civia.documents.models import Collection

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from civia.accounts.models import User
 from civia.assistants import batch as batches
 from civia.assistants import builder, files
 from civia.assistants.context import assistant_context
@@ -21,7 +22,6 @@ from civia.assistants.runner import TRUNCATED_FR, run_to_end
 from civia.assistants.spec import AssistantSpec, FieldKind
 from civia.chat.gateway import CallContext, Gateway
 from civia.db.base import utcnow
-from civia.db.models import User
 from civia.jobs.registry import register
 from civia.jobs.worker import JobCancelled, JobContext, JobError
 from civia.providers.base import ProviderError
@@ -53,7 +53,7 @@ def _save(ctx: JobContext, run_id: int, **values: Any) -> None:
 
 
 def _setup(ctx: JobContext, db: Session, user: User, spec: AssistantSpec) -> dict[str, Any]:
-    gateway = Gateway(ctx.settings, ctx.sessions)
+    gateway = Gateway(ctx.settings, ctx.sessions, ctx.registries.call_guards)
     try:
         target = gateway.resolve(db, user.tenant_id)
     except ProviderError as exc:

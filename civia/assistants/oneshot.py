@@ -8,6 +8,7 @@ import asyncio
 
 from sqlalchemy.orm import Session
 
+from civia.accounts.models import User
 from civia.assistants import extraction, files
 from civia.assistants.context import assistant_context
 from civia.assistants.models import AssistantRun
@@ -15,7 +16,6 @@ from civia.assistants.prepare import Upload, prepare
 from civia.assistants.runner import TRUNCATED_FR, RunResult, run_to_end
 from civia.assistants.spec import AssistantSpec, FieldKind
 from civia.chat.gateway import CallContext, Gateway
-from civia.db.models import User
 
 
 async def complete(

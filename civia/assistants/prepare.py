@@ -17,11 +17,11 @@ from typing import Any, Literal
 
 from sqlalchemy.orm import Session
 
+from civia.accounts.models import User
 from civia.assistants import budget, files, grounded
 from civia.assistants.inputs import InputError, alternatives, validate_inputs
 from civia.assistants.spec import AssistantSpec, FieldKind
 from civia.chat.gateway import Resolved
-from civia.db.models import User
 from civia.documents.embedding import Embedder
 from civia.documents.permissions import readable_collection_ids
 

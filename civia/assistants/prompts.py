@@ -11,9 +11,9 @@ import re
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from civia.accounts.models import User
 from civia.assistants.models import SavedPrompt
 from civia.assistants.spec import Sharing
-from civia.db.models import User
 
 VARIABLE = re.compile(r"{{\s*([^{}\n]{1,60}?)\s*}}")
 MAX_TITLE, MAX_BODY, MAX_VALUE, MAX_VARIABLES = 200, 8000, 4000, 20

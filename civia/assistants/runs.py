@@ -9,7 +9,8 @@ import re
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from civia.assistants import extraction
+from civia.accounts.models import Tenant, User
+from civia.assistants import batch, extraction
 from civia.assistants.context import letterhead
 from civia.assistants.document import Block, Heading, OfficialDocument, Provenance, Table
 from civia.assistants.inputs import validate_inputs
@@ -18,7 +19,6 @@ from civia.assistants.models import AssistantRun
 from civia.assistants.prepare import Prepared
 from civia.assistants.spec import AssistantSpec
 from civia.db.base import utcnow
-from civia.db.models import Tenant, User
 
 MAX_DRAFT_CHARS = 200_000
 
@@ -140,8 +140,6 @@ def _blocks(run: AssistantRun, spec: AssistantSpec, text: str) -> list[Block]:
         )
         return extraction.blocks(run, filename)
     if "batch" in attachments:
-        from civia.assistants import batch
-
         header, rows = batch.table(spec, attachments["batch"], (run.data or {}).get("results", []))
         name = attachments["batch"]["filename"]
         return [

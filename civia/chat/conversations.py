@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
-from civia.assistants.catalogue import AssistantSpec
+from civia.accounts.models import User
+from civia.chat.models import Conversation, Message, MessageStatus
 from civia.db.base import utcnow
-from civia.db.models import Conversation, Message, MessageStatus, User
 from civia.providers.base import ChatMessage
 
 TITLE_CHARS = 60
@@ -79,7 +81,14 @@ def remove(db: Session, conv: Conversation) -> None:
     db.delete(conv)
 
 
-def history(conv: Conversation, assistant: AssistantSpec, *, upto: Message) -> list[ChatMessage]:
+class Instructed(Protocol):
+    """What `history` needs of an assistant (an `AssistantSpec`)."""
+
+    @property
+    def instructions(self) -> str: ...
+
+
+def history(conv: Conversation, assistant: Instructed, *, upto: Message) -> list[ChatMessage]:
     """The prompt for `upto`: system instructions + the most recent turns that fit."""
     turns: list[ChatMessage] = []
     size = 0

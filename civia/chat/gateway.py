@@ -7,27 +7,23 @@ import contextlib
 import logging
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session, sessionmaker
 
+from civia.accounts.models import Tenant, User
+from civia.audit import journal as audit
 from civia.db.engine import session_scope
-from civia.db.models import (
-    HOSTING_LABELS,
-    HostingClass,
-    Provider,
-    Tenant,
-    UsageEvent,
-    User,
-)
-from civia.governance import audit, guards
+from civia.plugins.registries import CallGuard, GuardRefused
 from civia.privacy.routing import DEFAULT_CLEARANCE, PrivacyRefused, StreamRestorer, guard
 from civia.providers import registry
 from civia.providers.base import ChatChunk, ChatModel, ChatRequest, ProviderError, ProviderTimeout
+from civia.providers.models import HOSTING_LABELS, HostingClass, Provider
 from civia.settings import Settings
+from civia.usage.models import UsageEvent
 
 log = logging.getLogger("civia.gateway")
 
@@ -98,9 +94,17 @@ def _tenant_slug(row: Provider) -> str:
 
 
 class Gateway:
-    def __init__(self, settings: Settings, sessions: sessionmaker[Session]) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        sessions: sessionmaker[Session],
+        guards: Sequence[CallGuard] = (),
+    ) -> None:
+        """`guards`: the registered call guards (`Registries.call_guards`), run before every
+        call."""
         self.settings = settings
         self.sessions = sessions
+        self.guards = tuple(guards)
 
     def models(self, db: Session, tenant_id: int) -> list[tuple[Provider, str]]:
         """Every (provider, model id) a tenant may call, default provider first."""
@@ -213,13 +217,9 @@ class Gateway:
             if user is None or user.tenant_id != ctx.tenant_id:
                 raise Blocked(f"user {ctx.user_id} unknown in tenant {ctx.tenant_id}")
             try:
-                guards.check_assistant(
-                    db,
-                    user=user,
-                    assistant_id=guards.assistant_of_call(ctx.assistant_id),
-                    source=ctx.source,
-                )
-            except guards.AssistantBlocked as exc:
+                for check in self.guards:
+                    check(db, user, ctx.assistant_id, ctx.source)
+            except GuardRefused as exc:
                 raise Blocked(exc.reason, exc.message) from None
 
     def _record(

@@ -8,8 +8,8 @@ from sqlalchemy import update
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 
+from civia.chat.models import Message, MessageStatus
 from civia.db.engine import affected, session_scope
-from civia.db.models import Message, MessageStatus
 
 log = logging.getLogger("civia.chat")
 INTERRUPTED = (

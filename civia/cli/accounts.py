@@ -6,9 +6,9 @@ import click
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from civia import accounts as ops
+from civia.accounts import manage as ops
+from civia.accounts.models import Role, Service, Tenant, User
 from civia.cli.common import database, fail
-from civia.db.models import Role, Service, Tenant, User
 
 TENANT = click.option("--tenant", default="demoville", show_default=True, help="Collectivité slug")
 

@@ -15,6 +15,7 @@ def db() -> None:
 @db.command()
 def upgrade() -> None:
     """Apply every pending migration."""
+    # Deferred: `civia --help` loads neither the app, the database nor the models.
     from civia.db.migrate import upgrade as do_upgrade
 
     do_upgrade(get_settings().db_url)

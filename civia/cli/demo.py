@@ -16,6 +16,7 @@ def demo() -> None:
 @demo.command("load")
 def load() -> None:
     """Create Commune de Démoville with one user per role (idempotent)."""
+    # Deferred: `civia --help` loads neither the app, the database nor the models.
     from civia import demo as demo_data
     from civia.db.migrate import upgrade
 

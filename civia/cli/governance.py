@@ -10,12 +10,16 @@ from pathlib import Path
 import click
 from sqlalchemy.orm import Session
 
-from civia import accounts
+from civia.accounts import manage as accounts
+from civia.accounts.models import Tenant
+from civia.audit import checkpoints as audit_checkpoints
+from civia.audit import journal as audit
+from civia.audit.models import AuditEntry
 from civia.cli.common import database, fail
 from civia.db.base import utcnow
-from civia.db.models import Tenant
-from civia.governance import audit, audit_checkpoints, retention, usecases
-from civia.governance.models import AuditEntry
+from civia.governance import retention, usecases
+from civia.plugins import loader
+from civia.settings import get_settings
 
 
 @click.group("audit")
@@ -127,13 +131,11 @@ def retention_group() -> None:
 @click.option("--now", "now_text", default="", help="Pretend it is this date (YYYY-MM-DD)")
 def sweep(now_text: str) -> None:
     """Delete what is older than each collectivité's retention periods (schedule it daily)."""
-    from civia.governance import hooks
-    from civia.settings import get_settings
-
-    hooks.load(get_settings())  # every area's purgers (documents and recordings: their files)
+    # Every area's purgers (documents and recordings: their files).
+    hooks = loader.load(get_settings()).governance
     now = _day(now_text) or utcnow()
     with database() as db:
-        report = retention.sweep(db, now)
+        report = retention.sweep(db, now, hooks=hooks)
     for slug, counts in report.items():
         done = ", ".join(f"{k}={v}" for k, v in counts.items()) or "nothing to delete"
         click.echo(f"{slug}: {done}")

@@ -6,8 +6,8 @@ import click
 
 from civia.cli.accounts import TENANT, _tenant
 from civia.cli.common import database, fail
-from civia.db.models import HostingClass, Provider
 from civia.providers import store
+from civia.providers.models import HostingClass, Provider
 from civia.settings import get_settings
 
 

@@ -20,6 +20,7 @@ def serve(host: str, port: int, no_upgrade: bool) -> None:
 
     import uvicorn
 
+    # Deferred: `civia --help` loads neither the app, the database nor the models.
     from civia.app import create_app
     from civia.db.migrate import upgrade
     from civia.providers.local_llama import check_local_model

@@ -6,9 +6,9 @@ import click
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from civia.auth import api_tokens
+from civia.accounts import api_tokens
+from civia.accounts.models import User
 from civia.cli.common import database
-from civia.db.models import User
 from civia.settings import get_settings
 
 

@@ -17,6 +17,7 @@ def worker(queues: str) -> None:
     import signal
     import threading
 
+    # Deferred: `civia --help` loads neither the app, the database nor the models.
     from civia.db.engine import make_engine, make_sessionmaker
     from civia.jobs.worker import Worker
     from civia.settings import get_settings, parse_queues

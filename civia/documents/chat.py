@@ -16,7 +16,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from civia.db.models import Conversation, Message, User
+from civia.accounts.models import User
+from civia.chat.models import Conversation, Message
 from civia.documents.embedding import Embedder
 from civia.documents.errors import EmptyQueryError
 from civia.documents.grounding import NOT_FOUND_FR, Grounding, Source, ground

@@ -19,11 +19,12 @@ from pathlib import Path
 from sqlalchemy import delete, event, func, select
 from sqlalchemy.orm import Session
 
-from civia.db.models import Role, User
+from civia.accounts.models import Role, User
 from civia.documents import storage
 from civia.documents.dense import bump_version
 from civia.documents.models import SCOPE_LABELS, Chunk, Collection, Document, Scope
 from civia.documents.permissions import can_write, readable_collection_ids
+from civia.documents.pipeline import CANCELLED_FR  # late: pipeline imports the extractors
 from civia.jobs import queue
 from civia.jobs.models import Job
 
@@ -185,7 +186,6 @@ def reconcile(db: Session, documents: list[Document]) -> dict[int, Job]:
     """The analysis job of each document still waiting; a document whose job ended without
     indexing it (cancelled while queued, failed for good) is marked in error, so it never
     shows « en attente » forever. Returns {document id: job} for those still running."""
-    from civia.documents.pipeline import CANCELLED_FR  # late: pipeline imports the extractors
 
     waiting = {
         int(d.meta["job_id"]): d

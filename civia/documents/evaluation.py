@@ -20,9 +20,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from civia.accounts.models import Tenant
 from civia.db.base import Base
 from civia.db.engine import make_engine, make_sessionmaker
-from civia.db.models import Tenant
 from civia.documents.chunking import ChunkSettings
 from civia.documents.embedding import Embedder
 from civia.documents.errors import DuplicateDocumentError, EmptyQueryError

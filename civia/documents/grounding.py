@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 
 from sqlalchemy.orm import Session
 
-from civia.db.models import User
+from civia.accounts.models import User
 from civia.documents.analysis import terms
 from civia.documents.embedding import Embedder
 from civia.documents.errors import EmptyQueryError

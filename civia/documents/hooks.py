@@ -3,7 +3,7 @@ than the collectivité's period go, files included), and a user's data export an
 (their personal collections and their chats with documents; their name is removed from what
 they shared).
 
-`install(data_dir)` registers them; `civia.governance.hooks.load` calls it.
+`governance_items(data_dir)` gives them to the documents plugin (`register_governance`).
 """
 
 from __future__ import annotations
@@ -15,11 +15,12 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from civia.db.models import Conversation, Message, User
+from civia.accounts.models import User
+from civia.chat.models import Conversation, Message
 from civia.documents import storage
 from civia.documents.dense import bump_version
 from civia.documents.models import AnswerSources, Chunk, Collection, Document, DocumentChat, Scope
-from civia.governance import dsr, retention
+from civia.plugins.registries import Purger, RightsSection
 
 
 def purge_documents(db: Session, tenant_id: int, cutoff: datetime, *, data_dir: Path) -> int:
@@ -146,12 +147,13 @@ def erase_documents(db: Session, user: User, *, data_dir: Path) -> int:
     return len(documents)
 
 
-def install(data_dir: Path) -> None:
-    """Register the hooks (again: the last data_dir wins, as for a re-created app)."""
-    retention.register_purger(
-        "documents", lambda db, tenant_id, cutoff: purge_documents(
-            db, tenant_id, cutoff, data_dir=data_dir
-        ),
-    )  # fmt: skip
-    dsr.register_exporter("documents", export_documents)
-    dsr.register_eraser("documents", lambda db, user: erase_documents(db, user, data_dir=data_dir))
+def governance_items(data_dir: Path) -> list[Purger | RightsSection]:
+    """The purger and the data-rights section of the documents area, for one data folder."""
+
+    def purge(db: Session, tenant_id: int, cutoff: datetime) -> int:
+        return purge_documents(db, tenant_id, cutoff, data_dir=data_dir)
+
+    def erase(db: Session, user: User) -> int:
+        return erase_documents(db, user, data_dir=data_dir)
+
+    return [Purger("documents", purge), RightsSection("documents", export_documents, erase)]

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from civia.db.models import User
+from civia.accounts.models import User
 from civia.documents import admin, pipeline
 from civia.documents.ingest import UNEXPECTED_FR, IngestSettings
 from civia.documents.models import Collection, Document, DocumentStatus

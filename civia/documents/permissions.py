@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from civia.db.models import Role, User
+from civia.accounts.models import Role, User
 from civia.documents.models import Collection, Scope
 
 

@@ -11,11 +11,11 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from civia.accounts.models import Service, User
+from civia.audit import journal as audit
 from civia.db.base import utcnow
-from civia.db.models import Service, User
-from civia.governance import audit
+from civia.db.sql import insert_or_ignore
 from civia.governance.models import CharterAcceptance, CharterVersion, TrainingCompletion
-from civia.governance.sql import insert_or_ignore
 
 MODULE = "acculturation-v1"  # a new module id makes everyone take the new version
 

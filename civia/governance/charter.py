@@ -15,11 +15,11 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from civia.accounts.models import User
+from civia.audit import journal as audit
 from civia.db.base import utcnow
-from civia.db.models import User
-from civia.governance import audit
+from civia.db.sql import insert_or_ignore
 from civia.governance.models import CharterAcceptance, CharterVersion
-from civia.governance.sql import insert_or_ignore
 
 DEFAULT_TITLE = "Charte d'utilisation de l'intelligence artificielle générative"
 MAX_BODY = 50_000

@@ -17,11 +17,11 @@ from docx import Document
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from civia.accounts.models import ROLE_LABELS, Role, User
+from civia.audit import journal as audit
 from civia.dates import date_fr, datetime_fr
-from civia.db.models import ROLE_LABELS, Role, User
-from civia.governance import audit
-from civia.governance.citizen_erasure import MAX_ITEMS, matcher
-from civia.governance.text_stores import stores
+from civia.governance.citizen_erasure import MAX_ITEMS, matcher, stores
+from civia.plugins.registries import Governance
 from civia.privacy.mentions import Subject
 
 CONTEXT = 400  # characters shown around each mention
@@ -69,11 +69,11 @@ def _accounts(db: Session, tenant_id: int, subject: Subject) -> list[dict[str, s
     ]
 
 
-def gather(db: Session, *, dpo: User, subject: Subject) -> AccessReport:
+def gather(db: Session, *, dpo: User, subject: Subject, hooks: Governance) -> AccessReport:
     found = matcher(subject)
     report = AccessReport(subject, accounts=_accounts(db, dpo.tenant_id, subject))
     total = 0
-    for store in stores().values():
+    for store in stores(hooks).values():
         for item in store.finder(db, dpo.tenant_id, found.anchors()):
             mentions = found.find(item.text)
             if not mentions:

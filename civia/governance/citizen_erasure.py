@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from civia.db.models import User
-from civia.governance import audit
-from civia.governance.text_stores import Item, stores
+from civia.accounts.models import User
+from civia.audit import journal as audit
 from civia.jobs import queue
+from civia.plugins.registries import Governance, TextStore
+from civia.plugins.text_stores import Item
 from civia.privacy.mentions import MentionMatcher, Subject, engine_persons, mask
 
 EXCERPT_CONTEXT = 60
@@ -59,8 +60,14 @@ class Findings:
         return {store: len(items) for store, items in self.by_store().items()}
 
 
-def labels() -> dict[str, str]:
-    return {name: store.label for name, store in stores().items()}
+def stores(hooks: Governance) -> dict[str, TextStore]:
+    if not hooks.text_stores:  # searching nothing would tell the DPO the person is cited nowhere
+        raise RuntimeError("no text stores registered: build the registries with the plugins")
+    return hooks.text_stores
+
+
+def labels(hooks: Governance) -> dict[str, str]:
+    return {name: store.label for name, store in stores(hooks).items()}
 
 
 def check(subject: Subject) -> Subject:
@@ -100,9 +107,9 @@ def excerpt(text: str, spans: Sequence[tuple[int, int]], context: int = EXCERPT_
     return " ".join(shown.split())
 
 
-def search(db: Session, *, dpo: User, subject: Subject) -> Findings:
+def search(db: Session, *, dpo: User, subject: Subject, hooks: Governance) -> Findings:
     found = matcher(subject)
-    registry = stores()
+    registry = stores(hooks)
     result = Findings(
         found.variants, found.weak_variants, {n: s.label for n, s in registry.items()}
     )
@@ -135,10 +142,12 @@ def search(db: Session, *, dpo: User, subject: Subject) -> Findings:
     return result
 
 
-def erase(db: Session, *, dpo: User, subject: Subject, refs: Sequence[str]) -> dict[str, int]:
+def erase(
+    db: Session, *, dpo: User, subject: Subject, refs: Sequence[str], hooks: Governance
+) -> dict[str, int]:
     """Redact the selected items (`Found.ref`); returns replacements per store."""
     found = matcher(subject)
-    registry = stores()
+    registry = stores(hooks)
     keys: dict[str, list[str]] = {}
     for ref in refs:
         store, _, key = ref.partition("|")

@@ -8,6 +8,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from civia.accounts.models import Service, Tenant, User
 from civia.assistants.context import letterhead
 from civia.assistants.document import (
     Block,
@@ -18,7 +19,6 @@ from civia.assistants.document import (
     Provenance,
     Table,
 )
-from civia.db.models import HOSTING_LABELS, HostingClass, Service, Tenant, User
 from civia.governance import fria, retention
 from civia.governance.models import UseCase
 from civia.governance.usecases import (
@@ -30,6 +30,7 @@ from civia.governance.usecases import (
     RiskClass,
     overseer_names,
 )
+from civia.providers.models import HOSTING_LABELS, HostingClass
 
 TODO = "À compléter par le DPO."
 KINDS = {

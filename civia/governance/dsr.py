@@ -2,8 +2,8 @@
 DPO's erasure of a person's data everywhere. The audit log keeps its facts: erasure anonymises
 the account rather than deleting it, so past entries and governance decisions still resolve.
 
-Other packages (documents, meetings) plug their data in with `register_exporter` and
-`register_eraser`.
+Other areas (documents, meetings, assistants) plug their data in with a `RightsSection`
+returned from their plugin's `register_governance` hook; the functions get the app's ones.
 """
 
 from __future__ import annotations
@@ -16,39 +16,30 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
+from civia.accounts.models import ApiToken, User, WebSession
 from civia.assistants.models import AssistantDefinition, AssistantRun, AssistantVersion, SavedPrompt
+from civia.audit import journal as audit
+from civia.audit.models import AuditEntry
+from civia.chat.models import Conversation, Message
 from civia.db.base import Base, utcnow
 from civia.db.engine import affected
-from civia.db.models import ApiToken, Conversation, Message, UsageEvent, User, WebSession
-from civia.governance import audit
 from civia.governance.models import (
-    AuditEntry,
     CharterAcceptance,
     Incident,
     TrainingCompletion,
     UseCaseComment,
     UseCaseVote,
 )
+from civia.plugins.registries import Governance
+from civia.usage.models import UsageEvent
 
 Exporter = Callable[[Session, User], Any]
 Eraser = Callable[[Session, User], int]
-_EXPORTERS: dict[str, Exporter] = {}
-_ERASERS: dict[str, Eraser] = {}
 ERASED_NAME = "Compte effacé"
 
 
 class RightsError(ValueError):
     """A French message for the DPO."""
-
-
-def register_exporter(name: str, exporter: Exporter) -> None:
-    """Add a section to the export: `exporter(db, user)` returns JSON-ready data."""
-    _EXPORTERS[name] = exporter
-
-
-def register_eraser(name: str, eraser: Eraser) -> None:
-    """Erase what `name` holds about a user: `eraser(db, user)` returns how many items."""
-    _ERASERS[name] = eraser
 
 
 def _rows(
@@ -62,7 +53,7 @@ def _plain(value: Any) -> Any:
     return value.isoformat() if isinstance(value, datetime) else value
 
 
-def export_user(db: Session, user: User) -> dict[str, Any]:
+def export_user(db: Session, user: User, *, hooks: Governance) -> dict[str, Any]:
     """Everything Civia holds about `user`, as JSON-ready data."""
     conversations = []
     for conv in db.scalars(
@@ -187,7 +178,7 @@ def export_user(db: Session, user: User) -> dict[str, Any]:
             ("created_at", "action", "target", "details"),
         ),
     }
-    for name, exporter in _EXPORTERS.items():
+    for name, exporter in hooks.exporters.items():
         data[name] = exporter(db, user)
     return data
 
@@ -208,7 +199,7 @@ def summary(db: Session, user: User) -> dict[str, int]:
     }
 
 
-def erase_user(db: Session, *, dpo: User, person: User) -> dict[str, int]:
+def erase_user(db: Session, *, dpo: User, person: User, hooks: Governance) -> dict[str, int]:
     """Erase `person`'s data everywhere and anonymise the account (kept, disabled, renamed),
     so the audit facts and the comité's decisions still point somewhere."""
     if person.tenant_id != dpo.tenant_id:
@@ -252,7 +243,7 @@ def erase_user(db: Session, *, dpo: User, person: User) -> dict[str, int]:
         .values(created_by=None)
     )
     gone(update(AssistantVersion).where(AssistantVersion.author_id == uid).values(author_id=None))
-    for name, eraser in _ERASERS.items():
+    for name, eraser in hooks.erasers.items():
         counts[name] = eraser(db, person)
     counts["audit_logins"] = audit.redact_actor(db, user_id=uid, login=person.login)
     person.login = f"efface-{uid}"

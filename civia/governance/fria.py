@@ -22,8 +22,8 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from civia.db.models import Role, User
-from civia.governance import audit
+from civia.accounts.models import Role, User
+from civia.audit import journal as audit
 from civia.governance.models import FriaFile, UseCase
 from civia.governance.usecase_cards import _target, can_edit
 from civia.governance.usecase_terms import MIN_FRIA_CHARS, CaseStatus
@@ -58,10 +58,10 @@ class FriaError(ValueError):
 
 
 def megabytes(size: int) -> str:
-    """A size limit in French units (« 20 Mo », « 98 Ko »)."""
-    if size >= 1024 * 1024:
-        return f"{size / (1024 * 1024):.0f} Mo"
-    return f"{size / 1024:.0f} Ko"
+    """A size limit in French units (« 20 Mo », « 98 Ko »; 1 Mo = 10^6 octets, as the settings)."""
+    if size >= 1_000_000:
+        return f"{size / 1_000_000:.0f} Mo"
+    return f"{size / 1000:.0f} Ko"
 
 
 def can_attach(user: User, case: UseCase) -> bool:

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from civia.db.models import User
-from civia.governance import acculturation, audit, usecases
+from civia.accounts.models import User
+from civia.audit import journal as audit
+from civia.governance import acculturation, usecases
+from civia.plugins.registries import GuardRefused
 
 SUSPENDED = (
     "Cet assistant est suspendu par le comité d'éthique de votre collectivité : il ne peut "
@@ -27,12 +29,8 @@ def assistant_of_call(assistant_id: str) -> str:
     return assistant_id or GENERAL_CHAT
 
 
-class AssistantBlocked(Exception):
+class AssistantBlocked(GuardRefused):
     """`message` is for the user (French); `reason` is "suspended" or "training"."""
-
-    def __init__(self, message: str, reason: str) -> None:
-        super().__init__(message)
-        self.message, self.reason = message, reason
 
     @property
     def status(self) -> int:
@@ -62,3 +60,8 @@ def check_assistant(db: Session, *, user: User, assistant_id: str, source: str =
     )
     db.commit()
     raise blocked
+
+
+def call_guard(db: Session, user: User, assistant_id: str, source: str) -> None:
+    """The comité's guard on every model call (registered through `register_call_guards`)."""
+    check_assistant(db, user=user, assistant_id=assistant_of_call(assistant_id), source=source)

@@ -8,10 +8,11 @@ from enum import StrEnum
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from civia.accounts.models import Role, User
 from civia.assistants.models import AssistantRun
+from civia.audit import journal as audit
+from civia.chat.models import Conversation, Message
 from civia.db.base import utcnow
-from civia.db.models import Conversation, Message, Role, User
-from civia.governance import audit
 from civia.governance.models import Incident
 
 MAX_EXCERPT = 4000

@@ -1,8 +1,9 @@
 """Retention periods per collectivité, and the sweep that enforces them.
 
 Conversations, assistant runs and finished background jobs are deleted here; audio and document
-files belong to other packages, which plug in with `register_purger("audio", fn)`
-(fn(db, tenant_id, cutoff) → count) from `civia.governance.hooks.load`. The audit log is purged
+files belong to other areas, which return a `Purger("audio", fn)` (fn(db, tenant_id, cutoff) →
+count) from their plugin's `register_governance` hook; the sweep gets the app's ones. The audit
+log is purged
 only beyond `audit.AUDIT_MIN_DAYS`, whatever the setting says.
 """
 
@@ -15,13 +16,15 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from civia.accounts.models import Tenant, User
 from civia.assistants.models import AssistantRun
+from civia.audit import journal as audit
+from civia.chat.models import Conversation
 from civia.db.base import utcnow
 from civia.db.engine import affected
-from civia.db.models import Conversation, Tenant, User
-from civia.governance import audit
 from civia.governance.models import GovernanceSettings, UseCase
 from civia.jobs.models import FINISHED, Job
+from civia.plugins.registries import Governance
 
 MAX_DAYS = 3650
 KINDS = {  # setting → French label
@@ -42,19 +45,10 @@ AUDIO_REVIEW_MAX_DAYS = 7
 # or go after this many days when the collectivité set none.
 JOBS_DEFAULT_DAYS = 30
 Purger = Callable[[Session, int, datetime], int]
-_PURGERS: dict[str, Purger] = {}
 
 
 class SettingsError(ValueError):
     """A French message for the form."""
-
-
-def register_purger(kind: str, purger: Purger) -> None:
-    """For "audio" and "documents": delete the tenant's items older than the cutoff;
-    "transcripts" follow the assistant results' period (runs_days)."""
-    if kind not in ("audio", "documents", "transcripts"):
-        raise ValueError(f"unknown retention kind: {kind}")
-    _PURGERS[kind] = purger
 
 
 @dataclass(frozen=True)
@@ -122,13 +116,15 @@ def save_settings(db: Session, *, actor: User, values: Retention) -> None:
     )
 
 
-def sweep(db: Session, now: datetime | None = None) -> dict[str, dict[str, int]]:
+def sweep(
+    db: Session, now: datetime | None = None, *, hooks: Governance
+) -> dict[str, dict[str, int]]:
     """Delete, for every collectivité, what is older than its retention periods (and the
     assistants' own, shorter periods from their use-case cards). Returns counts per tenant."""
     now = now or utcnow()
     report: dict[str, dict[str, int]] = {}
     for tenant in db.scalars(select(Tenant).order_by(Tenant.id)):
-        counts = _sweep_tenant(db, tenant.id, now)
+        counts = _sweep_tenant(db, tenant.id, now, hooks.purgers)
         if any(counts.values()):
             audit.record(
                 db, tenant_id=tenant.id, actor=None, action="retention.swept", details=counts
@@ -160,7 +156,9 @@ def _purge_jobs(db: Session, tenant_id: int, cutoff: datetime) -> int:
     return affected(db.execute(stmt, execution_options={"synchronize_session": False}))
 
 
-def _sweep_tenant(db: Session, tenant_id: int, now: datetime) -> dict[str, int]:
+def _sweep_tenant(
+    db: Session, tenant_id: int, now: datetime, purgers: dict[str, Purger]
+) -> dict[str, int]:
     settings = settings_for(db, tenant_id)
     counts = {"conversations": 0, "runs": 0, "audio": 0, "documents": 0, "audit": 0}
     counts["transcripts"] = 0
@@ -172,8 +170,8 @@ def _sweep_tenant(db: Session, tenant_id: int, now: datetime) -> dict[str, int]:
     if settings.runs_days is not None:
         cutoff = now - timedelta(days=settings.runs_days)
         counts["runs"] += _delete_older(db, AssistantRun, tenant_id, cutoff)
-        if "transcripts" in _PURGERS:
-            counts["transcripts"] = _PURGERS["transcripts"](db, tenant_id, cutoff)
+        if "transcripts" in purgers:
+            counts["transcripts"] = purgers["transcripts"](db, tenant_id, cutoff)
     # An assistant's own period (use-case card) can only shorten what is kept of its data.
     overrides = db.execute(
         select(UseCase.assistant_id, UseCase.retention_days).where(
@@ -188,7 +186,7 @@ def _sweep_tenant(db: Session, tenant_id: int, now: datetime) -> dict[str, int]:
         days = getattr(settings, f"{kind}_days")
         if kind == "audio" and settings.audio_policy != "keep":
             days = min(days or AUDIO_REVIEW_MAX_DAYS, AUDIO_REVIEW_MAX_DAYS)
-        if days is not None and kind in _PURGERS:
-            counts[kind] = _PURGERS[kind](db, tenant_id, now - timedelta(days=days))
+        if days is not None and kind in purgers:
+            counts[kind] = purgers[kind](db, tenant_id, now - timedelta(days=days))
     counts["audit"] = audit.purge(db, chain=tenant_id, keep_days=settings.audit_days, now=now)
     return counts

@@ -14,10 +14,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from civia.assistants.models import AssistantRun, SavedPrompt
-from civia.db.models import Conversation, Message
+from civia.chat.models import Conversation, Message
 from civia.governance.models import Incident, UseCase, UseCaseComment, UseCaseVote
-from civia.governance.text_stores import Fields, Item, Redact, register_text_store
 from civia.jobs.models import Job
+from civia.plugins.text_stores import Fields, Item, Redact, TextStore
 
 ROLE_LABELS = {"user": "message de l'agent", "assistant": "réponse du modèle", "system": "consigne"}
 
@@ -168,12 +168,12 @@ def _comments_redactor(db: Session, tenant_id: int, keys: Sequence[str], redact:
     )
 
 
-def register() -> None:
-    register_text_store("conversations", "Conversations", _conversations, _redact_conversations)
-    register_text_store("runs", "Résultats des assistants", _runs, _simple(RUNS))
-    register_text_store("prompts", "Prompts enregistrés", _prompts, _simple(PROMPTS))
-    register_text_store("incidents", "Signalements d'incidents", _incidents, _simple(INCIDENTS))
-    register_text_store(
-        "comments", "Commentaires et votes du comité", _comments, _comments_redactor
-    )
-    register_text_store("jobs", "Traitements en arrière-plan", _jobs, _simple(JOBS))
+def text_stores() -> list[TextStore]:
+    return [
+        TextStore("conversations", "Conversations", _conversations, _redact_conversations),
+        TextStore("runs", "Résultats des assistants", _runs, _simple(RUNS)),
+        TextStore("prompts", "Prompts enregistrés", _prompts, _simple(PROMPTS)),
+        TextStore("incidents", "Signalements d'incidents", _incidents, _simple(INCIDENTS)),
+        TextStore("comments", "Commentaires et votes du comité", _comments, _comments_redactor),
+        TextStore("jobs", "Traitements en arrière-plan", _jobs, _simple(JOBS)),
+    ]

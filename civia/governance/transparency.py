@@ -11,8 +11,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from civia.accounts.models import Tenant
 from civia.db.base import utcnow
-from civia.db.models import HOSTING_LABELS, HostingClass, Tenant
 from civia.governance import retention
 from civia.governance.models import UseCase
 from civia.governance.usecases import (
@@ -22,6 +22,7 @@ from civia.governance.usecases import (
     CaseStatus,
     RiskClass,
 )
+from civia.providers.models import HOSTING_LABELS, HostingClass
 from civia.spreadsheet import BOM, FRENCH, safe_row
 
 COLUMNS = (

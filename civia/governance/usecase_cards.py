@@ -8,9 +8,11 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from civia.accounts.models import Role, Service, User
+from civia.assistants.catalogue import builtins
+from civia.assistants.models import AssistantDefinition
+from civia.audit import journal as audit
 from civia.db.base import utcnow
-from civia.db.models import HostingClass, Role, Service, User
-from civia.governance import audit
 from civia.governance.models import UseCase
 from civia.governance.usecase_terms import (
     DATA_CATEGORIES,
@@ -22,6 +24,7 @@ from civia.governance.usecase_terms import (
     RiskClass,
     WorkflowError,
 )
+from civia.providers.models import HostingClass
 
 
 @dataclass
@@ -57,8 +60,6 @@ class CardError(ValueError):
 
 def assistant_choices(db: Session, tenant_id: int) -> dict[str, str]:
     """Built-in assistants and the collectivité's own ones: id → name."""
-    from civia.assistants.catalogue import builtins
-    from civia.assistants.models import AssistantDefinition
 
     choices = {spec.id: spec.name for spec in builtins().values()}
     rows = db.execute(

@@ -6,9 +6,10 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from civia.db.models import Role, User
-from civia.governance import audit
-from civia.governance.models import AuditEntry, UseCase, UseCaseComment, UseCaseVote
+from civia.accounts.models import Role, User
+from civia.audit import journal as audit
+from civia.audit.models import AuditEntry
+from civia.governance.models import UseCase, UseCaseComment, UseCaseVote
 from civia.governance.usecase_cards import _target, authored_by
 from civia.governance.usecase_terms import VOTES, CaseStatus, WorkflowError
 

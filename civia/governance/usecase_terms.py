@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from civia.db.models import Role
+from civia.accounts.models import Role
 
 
 class RiskClass(StrEnum):

@@ -17,10 +17,11 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from civia.accounts.models import Role, User
+from civia.audit import journal as audit
+from civia.audit.journal import Identity
 from civia.db.base import utcnow
-from civia.db.models import Role, User
-from civia.governance import audit, fria
-from civia.governance.audit import Identity
+from civia.governance import fria
 from civia.governance.models import UseCase
 from civia.governance.usecase_cards import (
     Card,

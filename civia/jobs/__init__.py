@@ -2,5 +2,6 @@
 
 `queue` enqueues, claims (atomically, so several workers may share a queue), reports progress,
 cancels and recovers jobs left running by a stopped process; `worker` runs them. Areas declare
-their job kinds in their own `jobs.py` module and list it in `civia.jobs.registry`.
+their job kinds in their own `jobs.py` module (`civia.jobs.registry.register`) and return them
+from their plugin's `register_job_kinds` hook.
 """

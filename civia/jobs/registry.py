@@ -1,62 +1,42 @@
-"""Job kinds: each area declares its own in its `jobs.py` with `register(...)`; `load()` imports
-them all, so workers and the web app know every kind (like `civia.db.registry` for models)."""
+"""Job kinds: an area marks its handlers with `@register(...)` in its `jobs.py` and returns them
+from its plugin's `register_job_kinds` hook (`kinds_in(module)`); each app or worker keeps the
+kinds of its own plugins in its registries."""
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
+
+from civia.plugins.registries import JobKind
 
 if TYPE_CHECKING:
     from civia.jobs.worker import JobContext
 
+__all__ = ["JobKind", "kinds_in", "register"]
+
 Handler = Callable[["JobContext"], dict[str, Any] | None]
-
-# Modules that declare job kinds (imported by `load`).
-KIND_MODULES: tuple[str, ...] = (
-    "civia.assistants.jobs",
-    "civia.documents.acts.jobs",
-    "civia.documents.jobs",
-    "civia.governance.jobs",
-    "civia.meetings.jobs",
-    "civia.meetings.minutes",
-)
-
-
-@dataclass(frozen=True)
-class JobKind:
-    name: str
-    queue: str
-    handler: Handler
-    # Can start again from the beginning (or a checkpoint) after a crash; otherwise a job left
-    # running by a dead worker is marked failed.
-    resumable: bool = True
-    label: str = ""  # French, shown in job lists
-
-
-KINDS: dict[str, JobKind] = {}
+_ATTRIBUTE = "civia_job_kind"
 
 
 def register(
     name: str, *, queue: str, resumable: bool = True, label: str = ""
 ) -> Callable[[Handler], Handler]:
+    """Mark `handler` as the handler of the kind `name` (nothing is registered globally)."""
+
     def decorator(handler: Handler) -> Handler:
-        KINDS[name] = JobKind(name, queue, handler, resumable, label or name)
+        setattr(handler, _ATTRIBUTE, JobKind(name, queue, handler, resumable, label or name))
         return handler
 
     return decorator
 
 
-def load() -> dict[str, JobKind]:
-    for module in KIND_MODULES:
-        importlib.import_module(module)
-    return KINDS
-
-
-def get(name: str) -> JobKind | None:
-    return load().get(name)
-
-
-def resumable() -> set[str]:
-    return {name for name, kind in load().items() if kind.resumable}
+def kinds_in(*modules: ModuleType) -> list[JobKind]:
+    """The kinds whose handlers `modules` define with `@register`."""
+    found = []
+    for module in modules:
+        for value in vars(module).values():
+            kind = getattr(value, _ATTRIBUTE, None)
+            if isinstance(kind, JobKind) and kind not in found:
+                found.append(kind)
+    return found

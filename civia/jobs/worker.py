@@ -20,8 +20,10 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 
 from civia.db.engine import session_scope
-from civia.jobs import queue, registry
+from civia.jobs import queue
 from civia.jobs.models import JobStatus
+from civia.plugins import loader
+from civia.plugins.registries import Registries
 from civia.settings import Settings
 
 log = logging.getLogger("civia.jobs")
@@ -61,6 +63,7 @@ class JobContext:
     attempt: int
     sessions: sessionmaker[Session]
     settings: Settings
+    registries: Registries = field(default_factory=Registries)
     _cancel: threading.Event = field(default_factory=threading.Event)
     _stopping: threading.Event = field(default_factory=threading.Event)
     _last_report: float = 0.0
@@ -106,9 +109,13 @@ class Worker:
         queues: dict[str, int],
         *,
         poll_s: float = 2.0,
+        registries: Registries | None = None,
     ) -> None:
+        """`registries`: the job kinds and governance hooks of the app this worker serves
+        (default: those of the built-in and installed plugins)."""
         self.sessions = sessions
         self.settings = settings
+        self.registries = registries or loader.load(settings)
         self.queues = queues
         self.poll_s = poll_s
         self._stop = threading.Event()
@@ -118,10 +125,6 @@ class Worker:
 
     # -- life cycle ------------------------------------------------------------------------------
     def start(self) -> None:
-        from civia.governance import hooks
-
-        registry.load()
-        hooks.load(self.settings)  # jobs that erase or purge need every area's hooks
         try:
             self.sweep()
         except (OperationalError, ProgrammingError):  # not migrated yet: `civia db upgrade`
@@ -178,6 +181,7 @@ class Worker:
                 attempt=job.attempts,
                 sessions=self.sessions,
                 settings=self.settings,
+                registries=self.registries,
             )
             if job.cancel_requested:
                 ctx._cancel.set()
@@ -185,7 +189,7 @@ class Worker:
         return True
 
     def _execute(self, ctx: JobContext) -> None:
-        kind = registry.get(ctx.kind)
+        kind = self.registries.job_kinds.get(ctx.kind)
         with self._lock:
             self._running[ctx.job_id] = ctx
         status, result, error = JobStatus.FAILED, None, UNKNOWN_KIND_FR
@@ -248,7 +252,7 @@ class Worker:
             return queue.recover_stale(
                 db,
                 stale_after_s=self.settings.jobs_stale_after_s,
-                resumable=registry.resumable(),
+                resumable=self.registries.resumable(),
                 is_dead=_dead_here,
             )
 

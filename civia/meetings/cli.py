@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from civia.meetings.evaluation import evaluate, find_clips
-from civia.meetings.model_files import ModelFilesMissing
+from civia.providers.whisper_files import ModelFilesMissing
 
 
 @click.command("transcription")

@@ -1,5 +1,5 @@
 """Meetings as a text store for the erasure of a cited person (see
-`civia.governance.text_stores`): titles and recording names, the transcript's segments (text and
+`civia.plugins.text_stores`): titles and recording names, the transcript's segments (text and
 speaker) and the condensed parts a minutes job keeps. The minutes themselves are an assistant
 result, in the "runs" store.
 
@@ -14,9 +14,9 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from civia.governance.text_stores import Fields, Item, Redact, register_text_store
 from civia.meetings.meetings import delete_audio
 from civia.meetings.models import Meeting, MeetingSegment, MinutesPart
+from civia.plugins.text_stores import Fields, Item, Redact, TextStore
 
 MEETINGS = Fields(Meeting, "meeting", {"title": "intitulé", "audio_name": "nom du fichier audio"})
 SEGMENTS = Fields(MeetingSegment, "segment", {"text": "texte", "speaker": "intervenant"})
@@ -67,7 +67,9 @@ def redact(db: Session, tenant_id: int, keys: Sequence[str], redact: Redact) -> 
     return total
 
 
-def register() -> None:
-    register_text_store(
-        "meetings", "Réunions (transcriptions ; l'enregistrement est supprimé)", find, redact
-    )
+def text_stores() -> list[TextStore]:
+    return [
+        TextStore(
+            "meetings", "Réunions (transcriptions ; l'enregistrement est supprimé)", find, redact
+        )
+    ]

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from civia.meetings.speech import Transcriber, TranscriptionError
+from civia.providers.speech import Transcriber, TranscriptionError
 
 AUDIO_EXTENSIONS = frozenset(
     {".wav", ".mp3", ".m4a", ".ogg", ".opus", ".oga", ".webm", ".mp4", ".flac", ".aac", ".mkv"}

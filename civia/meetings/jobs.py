@@ -17,10 +17,11 @@ from sqlalchemy import func, select
 from civia.governance import retention
 from civia.jobs import registry
 from civia.jobs.worker import JobCancelled, JobContext, JobError
-from civia.meetings import audio, meetings
-from civia.meetings.model_files import ModelFilesMissing
+from civia.meetings import meetings
 from civia.meetings.models import Meeting, MeetingSegment, MeetingStatus
-from civia.meetings.speech import Segment, TranscriptionCancelled, TranscriptionError
+from civia.providers import audio
+from civia.providers.speech import Segment, TranscriptionCancelled, TranscriptionError
+from civia.providers.whisper_files import ModelFilesMissing
 from civia.settings import Settings
 
 MSG_GONE = "Cette réunion a été supprimée."

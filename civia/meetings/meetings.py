@@ -12,13 +12,14 @@ from pathlib import Path
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from civia.accounts.models import User
 from civia.db.base import utcnow
-from civia.db.models import User
+from civia.governance import retention
 from civia.jobs import queue
 from civia.jobs.models import Job, JobStatus
-from civia.meetings.audio import CANONICAL_MIME
 from civia.meetings.models import Meeting, MeetingSegment, MeetingStatus, MinutesPart
-from civia.meetings.speech import LANGUAGE_NAMES_FR
+from civia.providers.audio import CANONICAL_MIME
+from civia.providers.speech import LANGUAGE_NAMES_FR
 from civia.settings import Settings
 
 TRANSCRIBE_KIND = "meetings.transcribe"
@@ -187,7 +188,6 @@ def remove(db: Session, *, meeting: Meeting) -> None:
 def finish_review(db: Session, *, meeting: Meeting, user: User) -> bool:
     """The agent ends the review: who and when are kept; the recording goes now unless the
     collectivité keeps recordings (returns whether it was deleted)."""
-    from civia.governance import retention
 
     meeting.reviewed_by, meeting.reviewed_at = user.id, utcnow()
     if retention.settings_for(db, meeting.tenant_id).audio_policy == "review":

@@ -20,12 +20,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from civia.accounts.models import User
 from civia.assistants import runs
 from civia.assistants.access import find
 from civia.assistants.models import AssistantRun
 from civia.assistants.spec import AssistantSpec
 from civia.chat.gateway import CallContext, CallResult, Gateway
-from civia.db.models import User
 from civia.jobs import queue, registry
 from civia.jobs.worker import JobContext, JobError
 from civia.meetings.exports import clock
@@ -163,7 +163,7 @@ def condense(ctx: JobContext) -> dict[str, Any]:
             "provider_timeout_s": max(ctx.settings.provider_timeout_s, PART_TIMEOUT_S),
         }
     )
-    gateway = Gateway(patient, ctx.sessions)
+    gateway = Gateway(patient, ctx.sessions, ctx.registries.call_guards)
     with ctx.sessions() as db:
         meeting = db.get(Meeting, meeting_id)
         user = db.get(User, ctx.user_id) if ctx.user_id else None

@@ -1,6 +1,6 @@
 """Meetings in the governance hooks: the retention purge (recordings after their period,
 transcripts with the assistant results' period) and the user's data export and erasure
-(registered by `civia.governance.hooks.load`)."""
+(returned by the meetings plugin's `register_governance` hook)."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from civia.db.models import User
-from civia.governance import dsr, retention
+from civia.accounts.models import User
 from civia.meetings.meetings import delete_audio, remove, segments
 from civia.meetings.models import Meeting, MinutesPart
+from civia.plugins.registries import Purger, RightsSection
 
 
 def purge_audio(db: Session, tenant_id: int, cutoff: datetime) -> int:
@@ -90,8 +90,9 @@ def _day(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def register() -> None:
-    retention.register_purger("audio", purge_audio)
-    retention.register_purger("transcripts", purge_transcripts)
-    dsr.register_exporter("reunions", export_meetings)
-    dsr.register_eraser("reunions", erase_meetings)
+def governance_items() -> list[Purger | RightsSection]:
+    return [
+        Purger("audio", purge_audio),
+        Purger("transcripts", purge_transcripts),
+        RightsSection("reunions", export_meetings, erase_meetings),
+    ]

@@ -10,8 +10,8 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from civia.accounts.models import Service, Tenant, User
 from civia.db.base import utcnow
-from civia.db.models import Service, Tenant, User
 from civia.planning import diagnostics, portfolio, survey
 from civia.planning.grid import builtin
 from civia.planning.models import Diagnostic

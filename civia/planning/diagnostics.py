@@ -8,8 +8,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from civia.db.models import User
-from civia.governance import audit
+from civia.accounts.models import User
+from civia.audit import journal as audit
 from civia.planning import scoring
 from civia.planning.charts import Series
 from civia.planning.grid import Grid, GridError, builtin, load_text, parse

@@ -6,12 +6,13 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from civia.accounts.models import User
 from civia.assistants import builder
 from civia.assistants.models import AssistantDefinition
 from civia.assistants.renderers import slugify
 from civia.assistants.spec import AssistantSpec
-from civia.db.models import User
-from civia.governance import audit, usecases
+from civia.audit import journal as audit
+from civia.governance import usecases
 from civia.planning.models import Candidate
 from civia.planning.portfolio import CIRCLES, RISKS
 

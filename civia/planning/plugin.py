@@ -6,7 +6,7 @@ from pathlib import Path
 from types import ModuleType
 
 from civia.plugins.hookspecs import hookimpl
-from civia.plugins.registries import MenuLink, Route
+from civia.plugins.registries import MenuLink, RightsSection, Route
 from civia.settings import Settings
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -47,7 +47,14 @@ def register_menu_links() -> list[MenuLink]:
 
 @hookimpl
 def startup(settings: Settings) -> None:
-    from civia.planning import logfilter, rights
+    from civia.planning import logfilter
 
     logfilter.install()
-    rights.register()  # the user's portfolio marks in the GDPR export and erasure
+
+
+@hookimpl
+def register_governance(settings: Settings) -> list[RightsSection]:
+    from civia.planning import rights
+
+    # The user's portfolio marks in the GDPR export and erasure.
+    return [RightsSection("notes_du_portefeuille", rights.export_marks, rights.erase)]

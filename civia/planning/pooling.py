@@ -9,7 +9,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy.orm import Session
 
-from civia.db.models import User
+from civia.accounts.models import User
 from civia.planning import portfolio
 from civia.planning.grid import MAX_IMPORT_BYTES
 

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from civia.db.models import Service, User
-from civia.governance import audit
+from civia.accounts.models import Service, User
+from civia.audit import journal as audit
 from civia.planning.models import Candidate, CandidateScore
 
 SOURCES = {

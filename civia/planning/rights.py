@@ -10,8 +10,8 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from civia.accounts.models import User
 from civia.db.engine import affected
-from civia.db.models import User
 from civia.planning.models import Candidate, CandidateScore, Diagnostic, PlanningGrid, Survey
 
 AUTHORED = (Diagnostic, Survey, PlanningGrid, Candidate)
@@ -47,10 +47,3 @@ def erase(db: Session, user: User) -> int:
     for model in AUTHORED:
         db.execute(update(model).where(model.created_by == user.id).values(created_by=None))
     return marks
-
-
-def register() -> None:
-    from civia.governance import dsr
-
-    dsr.register_exporter("notes_du_portefeuille", export_marks)
-    dsr.register_eraser("notes_du_portefeuille", erase)

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from civia.accounts.models import User
+from civia.audit import journal as audit
 from civia.db.base import utcnow
-from civia.db.models import User
-from civia.governance import audit
 from civia.planning.models import Survey, SurveyAnswer
 
 MIN_GROUP = 5

@@ -13,7 +13,16 @@ import pluggy
 if TYPE_CHECKING:
     import click
 
-    from civia.plugins.registries import MenuLink, PeriodicTask, Route
+    from civia.plugins.registries import (
+        CallGuard,
+        JobKind,
+        MenuLink,
+        PeriodicTask,
+        Purger,
+        RightsSection,
+        Route,
+        TextStore,
+    )
     from civia.settings import Settings
 
 hookspec = pluggy.HookspecMarker("civia")
@@ -48,6 +57,22 @@ def register_periodic_tasks(settings: Settings) -> Iterable[PeriodicTask]:
 @hookspec
 def register_commands() -> Iterable[click.Command]:
     """Commands (or groups) added to the `civia` command line."""
+
+
+@hookspec
+def register_job_kinds() -> Iterable[JobKind]:
+    """Kinds of background jobs the area runs (its handlers and queues)."""
+
+
+@hookspec
+def register_governance(settings: Settings) -> Iterable[Purger | RightsSection | TextStore]:
+    """The area's retention purgers, sections of a person's data export and erasure, and text
+    stores walked by the erasure of a cited person."""
+
+
+@hookspec
+def register_call_guards() -> Iterable[CallGuard]:
+    """Checks run before every model call (the comité's kill switch, quotas…)."""
 
 
 @hookspec

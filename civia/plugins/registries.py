@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -49,6 +50,96 @@ class PeriodicTask:
     run: Callable[[sessionmaker[Session], Settings], object]
 
 
+@dataclass(frozen=True)
+class JobKind:
+    """A kind of background job: its queue and handler (`handler(ctx: JobContext)`)."""
+
+    name: str
+    queue: str
+    handler: Callable[[Any], dict[str, Any] | None]
+    # Can start again from the beginning (or a checkpoint) after a crash; otherwise a job left
+    # running by a dead worker is marked failed.
+    resumable: bool = True
+    label: str = ""  # French, shown in job lists
+
+
+@dataclass(frozen=True)
+class TextStore:
+    """Free text kept by an area, for the erasure of a cited person (see `text_stores`):
+    `finder(db, tenant_id, anchors)` yields `text_stores.Item`s, `redactor(db, tenant_id, keys,
+    redact)` rewrites them and returns the count of replacements."""
+
+    name: str
+    label: str  # French, shown to the DPO
+    finder: Callable[..., Iterable[Any]]
+    redactor: Callable[..., int]
+
+
+RETENTION_KINDS = ("audio", "documents", "transcripts")
+
+
+@dataclass(frozen=True)
+class Purger:
+    """Retention: delete a tenant's items older than a cutoff, `run(db, tenant_id, cutoff)` →
+    count. `kind`: "audio" and "documents" follow their own period, "transcripts" the
+    assistant results' one."""
+
+    kind: str
+    run: Callable[[Session, int, datetime], int]
+
+    def __post_init__(self) -> None:
+        if self.kind not in RETENTION_KINDS:
+            raise ValueError(f"unknown retention kind: {self.kind}")
+
+
+@dataclass(frozen=True)
+class RightsSection:
+    """A section of a user's data export (`export(db, user)` → JSON-able) and/or of their
+    erasure (`erase(db, user)` → count of rows changed), under `name`."""
+
+    name: str
+    export: Callable[[Session, Any], Any] | None = None
+    erase: Callable[[Session, Any], int] | None = None
+
+
+@dataclass
+class Governance:
+    """Every area's participation in governance: retention purgers, data-rights sections and
+    text stores (for the erasure of a cited person)."""
+
+    purgers: dict[str, Callable[[Session, int, datetime], int]] = field(default_factory=dict)
+    exporters: dict[str, Callable[[Session, Any], Any]] = field(default_factory=dict)
+    erasers: dict[str, Callable[[Session, Any], int]] = field(default_factory=dict)
+    text_stores: dict[str, TextStore] = field(default_factory=dict)
+
+    def add(self, item: Purger | RightsSection | TextStore) -> None:
+        if isinstance(item, Purger):
+            self.purgers[item.kind] = item.run
+        elif isinstance(item, RightsSection):
+            if item.export is not None:
+                self.exporters[item.name] = item.export
+            if item.erase is not None:
+                self.erasers[item.name] = item.erase
+        elif isinstance(item, TextStore):
+            self.text_stores[item.name] = item
+        else:
+            raise TypeError(f"not a governance item: {item!r}")
+
+
+class GuardRefused(Exception):
+    """A call guard's refusal: `message` is for the user (French), `reason` a short code
+    ("suspended", "training"…). The guard has audited it already."""
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.message, self.reason = message, reason
+
+
+# `guard(db, user, assistant_id, source)` raises `GuardRefused` when the call may not happen:
+# every path to a model (web, API, jobs) runs every registered guard (see chat.gateway).
+CallGuard = Callable[[Any, Any, str, str], None]
+
+
 @dataclass
 class Registries:
     model_modules: list[ModuleType] = field(default_factory=list)
@@ -57,9 +148,15 @@ class Registries:
     menu_links: list[MenuLink] = field(default_factory=list)
     periodic_tasks: list[PeriodicTask] = field(default_factory=list)
     commands: list[click.Command] = field(default_factory=list)
+    job_kinds: dict[str, JobKind] = field(default_factory=dict)
+    governance: Governance = field(default_factory=Governance)
+    call_guards: list[CallGuard] = field(default_factory=list)
 
     def menu_for(self, role: str | None) -> list[MenuLink]:
         return [link for link in self.menu_links if link.visible_to(role)]
+
+    def resumable(self) -> set[str]:
+        return {name for name, kind in self.job_kinds.items() if kind.resumable}
 
 
 def flatten(answers: Iterable[Iterable[Any] | None]) -> list[Any]:

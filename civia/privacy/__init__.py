@@ -30,6 +30,7 @@ _LAZY = {"detect", "get_analyzer", "DEFAULT_MIN_SCORE"}
 
 def __getattr__(name: str) -> Any:
     if name in _LAZY:
+        # Deferred: the detection engine loads spaCy and Presidio on first use.
         from civia.privacy import engine
 
         return getattr(engine, name)

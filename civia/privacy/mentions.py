@@ -148,6 +148,7 @@ def _no_overlaps(mentions: list[Mention]) -> list[Mention]:
 
 def engine_persons(text: str) -> list[tuple[int, int]]:
     """Person spans found by the PII engine: what confirms a weak mention."""
+    # Deferred: the detection engine loads spaCy and Presidio on first use.
     from civia.privacy import detect
 
     return [(e.start, e.end) for e in detect(text, types=["PERSON"])]

@@ -16,6 +16,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from civia.privacy.entities import Entity
+from civia.privacy.pseudonymise import restore as restore_values
 from civia.providers.base import ChatMessage, ProviderError
 
 LEVELS = ("public", "internal", "personal", "sensitive")
@@ -114,6 +115,7 @@ def guard(
 
 
 def _scan(text: str) -> tuple[Entity, ...]:
+    # Deferred: the detection engine loads spaCy and Presidio on first use.
     from civia.privacy import detect
 
     return tuple(detect(text, types=RAISES))
@@ -164,6 +166,4 @@ class StreamRestorer:
         return self._restore(ready) if self.mapping else ready
 
     def _restore(self, text: str) -> str:
-        from civia.privacy import restore
-
-        return restore(text, self.mapping)
+        return restore_values(text, self.mapping)

@@ -9,8 +9,9 @@ from urllib.parse import urlparse
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from civia.db.models import HostingClass, Provider, Tenant
+from civia.accounts.models import Tenant
 from civia.providers import registry, secrets
+from civia.providers.models import HostingClass, Provider
 from civia.settings import Settings
 
 ENV_RE = re.compile(r"^[A-Z_][A-Z0-9_]{0,99}$")

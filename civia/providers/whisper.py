@@ -1,6 +1,6 @@
 """Speech-to-text providers: embedded faster-whisper and OpenAI-compatible servers.
 
-Both implement `civia.meetings.speech.Transcriber` and share the same audio path: ffmpeg
+Both implement `civia.providers.speech.Transcriber` and share the same audio path: ffmpeg
 decodes the recording to 16 kHz mono in chunks of ~10 minutes (memory stays flat on a 2-hour
 council meeting), each chunk is transcribed, and segment times are shifted by the chunk offset.
 Progress is reported from the end time of the last segment; cancellation is polled between
@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 import numpy as np
 
-from civia.meetings.audio import (
+from civia.providers.audio import (
     MSG_ZERO_DURATION,
     SAMPLE_RATE,
     audio_chunks,
@@ -28,8 +28,7 @@ from civia.meetings.audio import (
     measure_duration,
     probe_audio,
 )
-from civia.meetings.model_files import MODEL_NAME, ensure_model_dir
-from civia.meetings.speech import (
+from civia.providers.speech import (
     CancelCheck,
     ChunkCallback,
     ProgressCallback,
@@ -39,6 +38,7 @@ from civia.meetings.speech import (
     TranscriptionError,
     language_name_fr,
 )
+from civia.providers.whisper_files import MODEL_NAME, ensure_model_dir
 
 if TYPE_CHECKING:
     from faster_whisper import WhisperModel

@@ -9,9 +9,10 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request
 from sqlalchemy.orm import Session
 
-from civia.auth.sessions import resolve_session
-from civia.auth.tokens import same
-from civia.db.models import Role, User, WebSession
+from civia.accounts.models import Role, User, WebSession
+from civia.accounts.sessions import resolve_session
+from civia.accounts.tokens import same
+from civia.governance import guards
 
 SESSION_COOKIE = "civia_session"
 LOGIN_CSRF_COOKIE = "civia_login_csrf"
@@ -105,7 +106,6 @@ AdminUser = Annotated[User, Depends(require_role(Role.ADMIN))]
 def allow_assistant(db: Session, user: User, assistant_id: str) -> None:
     """The comité's kill switch and training requirements, before any use from the web: 403
     with the French reason."""
-    from civia.governance import guards
 
     try:
         guards.check_assistant(db, user=user, assistant_id=assistant_id, source="web")

@@ -12,8 +12,9 @@ from typing import Any
 from fastapi import HTTPException, Request
 from sqlalchemy.orm import Session
 
+from civia.accounts.models import User
+from civia.chat.models import Conversation, Message, MessageStatus
 from civia.db.engine import session_scope
-from civia.db.models import Conversation, Message, MessageStatus, User
 from civia.documents import chat as doc_chat
 from civia.documents import collections as doc_collections
 from civia.web.markdown import render as md

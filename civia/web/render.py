@@ -10,8 +10,9 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from civia.accounts.models import ROLE_LABELS, Role
 from civia.dates import date_fr, datetime_fr
-from civia.db.models import HOSTING_LABELS, ROLE_LABELS, HostingClass, Role
+from civia.providers.models import HOSTING_LABELS, HostingClass
 
 CORE = Path(__file__).parent / "templates"
 

@@ -6,8 +6,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from civia.auth import api_tokens
-from civia.db.models import UsageEvent, User
+from civia.accounts import api_tokens
+from civia.accounts.models import User
+from civia.usage.models import UsageEvent
 from tests.conftest import Personas, login_as, page_text
 
 

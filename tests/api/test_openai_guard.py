@@ -10,15 +10,17 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from civia.auth import api_tokens
+from civia.accounts import api_tokens
+from civia.accounts.models import User
+from civia.audit.models import AuditEntry
 from civia.chat.gateway import Blocked, CallContext, CallResult
 from civia.db.engine import session_scope
-from civia.db.models import UsageEvent, User
 from civia.governance import usecases
 from civia.governance.guards import SUSPENDED, TRAINING
-from civia.governance.models import AuditEntry, UseCase
+from civia.governance.models import UseCase
 from civia.providers.base import ChatMessage, ChatRequest
 from civia.providers.model_files import MODEL_ID
+from civia.usage.models import UsageEvent
 from tests.conftest import Personas
 
 

@@ -10,9 +10,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from civia.auth import api_tokens
+from civia.accounts import api_tokens
+from civia.accounts.models import User
 from civia.db.engine import session_scope
-from civia.db.models import User
 from civia.settings import Settings
 from tests.conftest import build_app
 

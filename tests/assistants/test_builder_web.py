@@ -14,8 +14,9 @@ from sqlalchemy import select
 
 from civia.assistants import access, builder
 from civia.assistants.models import AssistantDefinition, AssistantRun
+from civia.audit.models import AuditEntry
 from civia.db.engine import session_scope
-from civia.governance.models import AuditEntry, UseCase
+from civia.governance.models import UseCase
 from civia.settings import Settings
 from civia.web.routes import builder as builder_routes
 from tests.conftest import Personas, build_app, login_as, page_text

@@ -11,6 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from civia.assistants.models import AssistantRun
+from civia.plugins.registries import Governance
 from tests.conftest import Personas, login_as, page_text
 from tests.documents import table_files as files
 
@@ -157,15 +158,15 @@ def test_batch_and_table_routes_need_login_and_csrf(client: TestClient, personas
 
 
 def test_the_user_data_export_carries_the_files_read(
-    client: TestClient, personas: Personas
+    client: TestClient, personas: Personas, hooks: Governance
 ) -> None:
     from civia.governance import dsr
 
     headers = login_as(client, "agent")
     _upload(client, headers, files.budget_pdf(), "rapport.pdf")
     with client.app.state.sessions() as db:  # type: ignore[attr-defined]
-        from civia.db.models import User
+        from civia.accounts.models import User
 
-        export = dsr.export_user(db, db.get(User, personas["agent"].id))
+        export = dsr.export_user(db, db.get(User, personas["agent"].id), hooks=hooks)
     carried = export["fichiers_des_resultats_d_assistants"]
     assert carried[0]["pieces"]["fichier"]["filename"] == "rapport.pdf"

@@ -14,8 +14,8 @@ def _approve_card(data: Path, slug: str) -> None:
     """The comité approves the assistant's use case (its own journey is another test)."""
     from sqlalchemy import select
 
+    from civia.accounts.models import Tenant
     from civia.db.engine import make_engine, make_sessionmaker, session_scope
-    from civia.db.models import Tenant
     from civia.governance.models import UseCase
     from civia.settings import Settings
 

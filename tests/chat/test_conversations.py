@@ -6,7 +6,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from civia.db.models import Conversation, Message, Provider
+from civia.chat.models import Conversation, Message
+from civia.providers.models import Provider
 from civia.settings import Settings
 from tests.chat.helpers import done, send
 from tests.conftest import Personas, build_app, login_as

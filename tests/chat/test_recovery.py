@@ -1,7 +1,7 @@
 from sqlalchemy import select
 
+from civia.chat.models import Conversation, Message
 from civia.chat.recovery import recover_interrupted
-from civia.db.models import Conversation, Message
 from tests.conftest import Personas
 
 

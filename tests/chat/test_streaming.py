@@ -4,7 +4,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from civia.db.models import Message, UsageEvent
+from civia.chat.models import Message
+from civia.usage.models import UsageEvent
 from tests.chat.helpers import done, events, send
 from tests.conftest import Personas, login_as
 

@@ -32,7 +32,7 @@ def _login_ip_seen(client: TestClient, trusted: str, caplog: pytest.LogCaptureFi
             assert (await http.post("/connexion", data=data, headers=spoof)).status_code == 401
 
     caplog.clear()
-    with caplog.at_level(logging.INFO, logger="civia.auth"):
+    with caplog.at_level(logging.INFO, logger="civia.accounts"):
         asyncio.run(attempt())
     found = re.search(r"login failed user_id=None ip=(\S+)", caplog.text)
     assert found

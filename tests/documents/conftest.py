@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from civia.accounts.models import Service, Tenant, User
 from civia.db.base import Base
 from civia.db.engine import make_engine, make_sessionmaker
-from civia.db.models import Service, Tenant, User
 from civia.documents import models as _models  # noqa: F401 - registers the tables
 from civia.documents.dense import forget_cache
 from civia.documents.models import Collection, Scope

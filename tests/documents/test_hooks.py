@@ -9,13 +9,16 @@ from pathlib import Path
 
 from sqlalchemy import func, select, update
 
+from civia.accounts.models import User
+from civia.chat.models import Conversation, Message
 from civia.db.base import utcnow
-from civia.db.models import Conversation, Message, User
-from civia.documents import hooks, storage
+from civia.documents import hooks as documents_hooks
+from civia.documents import storage
 from civia.documents.ingest import ingest_bytes
 from civia.documents.models import AnswerSources, Chunk, Collection, Document, DocumentChat
 from civia.governance import dsr, retention
 from civia.governance.models import GovernanceSettings
+from civia.plugins.registries import Governance
 from tests.documents.conftest import World
 
 
@@ -30,8 +33,9 @@ def _stored(
     return document
 
 
-def test_retention_purges_old_documents_and_their_files(world: World, tmp_path: Path) -> None:
-    hooks.install(tmp_path)
+def test_retention_purges_old_documents_and_their_files(
+    world: World, tmp_path: Path, hooks: Governance
+) -> None:
     db = world.session
     old = _stored(world, tmp_path, world.commune, "vieux.txt", "Arrêté de 2019 sur le marché.")
     new = _stored(world, tmp_path, world.commune, "neuf.txt", "Arrêté de 2026 sur le marché.")
@@ -41,7 +45,7 @@ def test_retention_purges_old_documents_and_their_files(world: World, tmp_path: 
                    .values(created_at=utcnow() - timedelta(days=400)))  # fmt: skip
     db.add(GovernanceSettings(tenant_id=world.tenant.id, documents_days=365))
     db.commit()
-    report = retention.sweep(db)
+    report = retention.sweep(db, hooks=hooks)
     db.commit()
     assert report[world.tenant.slug] == {"documents": 1}
     assert db.get(Document, old.id) is None and db.get(Document, new.id) is not None
@@ -51,8 +55,9 @@ def test_retention_purges_old_documents_and_their_files(world: World, tmp_path: 
     assert storage.path_of(tmp_path, new.tenant_id, new.id).exists()
 
 
-def test_export_and_erasure_of_a_users_documents(world: World, tmp_path: Path) -> None:
-    hooks.install(tmp_path)
+def test_export_and_erasure_of_a_users_documents(
+    world: World, tmp_path: Path, hooks: Governance
+) -> None:
     db = world.session
     mine = _stored(world, tmp_path, world.alice_personal, "notes.txt",
                    "Mes notes sur le dossier de permis de construire.", uploaded_by_id=world.alice.id)  # fmt: skip
@@ -62,15 +67,15 @@ def test_export_and_erasure_of_a_users_documents(world: World, tmp_path: Path) -
         world, tmp_path, world.bob_personal, "bob.txt", "Notes de Bob.", uploaded_by_id=world.bob.id
     )
     db.commit()
-    data = hooks.export_documents(db, world.alice)
+    data = documents_hooks.export_documents(db, world.alice)
     assert [c["nom"] for c in data["collections_personnelles"]] == ["Perso Alice"]
     assert "permis de construire" in data["collections_personnelles"][0]["documents"][0]["texte"]
     assert data["documents_partages"] == [dict(data["documents_partages"][0], fichier="guide.txt",
                                                collection="Urbanisme")]  # fmt: skip
     assert "texte" not in data["documents_partages"][0]
     json.dumps(data)
-    assert dsr._EXPORTERS["documents"] is hooks.export_documents
-    erased = dsr._ERASERS["documents"](db, world.alice)
+    assert hooks.exporters["documents"] is documents_hooks.export_documents
+    erased = hooks.erasers["documents"](db, world.alice)
     db.commit()
     assert erased == 1
     assert db.get(Collection, world.alice_personal.id) is None and db.get(Document, mine.id) is None
@@ -96,15 +101,16 @@ def _chat(world: World, owner: User, question: str) -> Conversation:
     return conv
 
 
-def test_a_users_chats_with_documents_are_exported_and_erased(world: World, tmp_path: Path) -> None:
-    hooks.install(tmp_path)
+def test_a_users_chats_with_documents_are_exported_and_erased(
+    world: World, tmp_path: Path, hooks: Governance
+) -> None:
     db = world.session
     mine = _chat(world, world.alice, "Que dit le PLU ?")
     theirs = _chat(world, world.bob, "Et pour une clôture ?")
     answer = db.scalar(
         select(Message.id).where(Message.conversation_id == mine.id, Message.role == "assistant")
     )
-    data = dsr.export_user(db, world.alice)
+    data = dsr.export_user(db, world.alice, hooks=hooks)
     assert [c["titre"] for c in data["conversations"]] == ["Que dit le PLU ?"]
     assert data["documents"]["conversations_avec_documents"] == [{
         "conversation": mine.id, "intitule": "Collection : Urbanisme",
@@ -114,7 +120,7 @@ def test_a_users_chats_with_documents_are_exported_and_erased(world: World, tmp_
     dpo = User(tenant_id=world.tenant.id, login="dpo", display_name="DPO", password_hash="x")
     db.add(dpo)
     db.flush()
-    dsr.erase_user(db, dpo=dpo, person=world.alice)
+    dsr.erase_user(db, dpo=dpo, person=world.alice, hooks=hooks)
     db.commit()
     assert db.get(DocumentChat, mine.id) is None
     chats = db.scalars(select(DocumentChat.conversation_id)).all()

@@ -12,10 +12,9 @@ import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from civia.db import registry as _models  # noqa: F401 - every table
+from civia.accounts.models import Tenant, User
 from civia.db.base import Base, utcnow
 from civia.db.engine import make_engine, make_sessionmaker
-from civia.db.models import Tenant, User
 from civia.documents import storage
 from civia.documents.dense import forget_cache
 from civia.documents.ingest import register, sha256

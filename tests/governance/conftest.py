@@ -11,10 +11,10 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 import civia.governance.models  # noqa: F401  (registers the governance tables on Base.metadata)
-from civia.auth.sessions import open_session
+from civia.accounts.models import User
+from civia.accounts.sessions import open_session
 from civia.db.base import Base
 from civia.db.engine import make_engine, make_sessionmaker, session_scope
-from civia.db.models import User
 from civia.governance import charter
 from civia.settings import Settings
 from civia.web.deps import SESSION_COOKIE

@@ -6,8 +6,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from civia.audit.models import AuditEntry
 from civia.governance import acculturation
-from civia.governance.models import AuditEntry
 from tests.conftest import Personas, page_text
 from tests.governance.conftest import sign_in, text_of, user
 

@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from civia.audit import journal as audit
+from civia.audit.models import GENESIS, AuditEntry
 from civia.db.engine import session_scope
-from civia.governance import audit
-from civia.governance.models import GENESIS, AuditEntry
 from tests.conftest import Personas
 from tests.governance.conftest import user
 

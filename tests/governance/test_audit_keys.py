@@ -13,10 +13,12 @@ import pytest
 from sqlalchemy import delete, select, text, update
 from sqlalchemy.orm import Session
 
+from civia.audit import checkpoints as audit_checkpoints
+from civia.audit import journal as audit
+from civia.audit.models import GENESIS, AuditEntry, AuditHead
 from civia.db.engine import make_engine, make_sessionmaker, session_scope
 from civia.db.migrate import upgrade
-from civia.governance import audit, audit_checkpoints, dsr
-from civia.governance.models import GENESIS, AuditEntry, AuditHead
+from civia.governance import dsr
 from civia.settings import get_settings
 from tests.conftest import Personas
 from tests.governance.conftest import user

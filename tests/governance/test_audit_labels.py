@@ -6,7 +6,7 @@ import ast
 from pathlib import Path
 
 import civia
-from civia.governance import audit
+from civia.audit import journal as audit
 
 SOURCE = Path(civia.__file__).parent
 RECORDERS = {"record", "record_separately"}

@@ -5,9 +5,9 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
+from civia.audit import journal as audit
+from civia.audit.models import AuditEntry
 from civia.db.engine import session_scope
-from civia.governance import audit
-from civia.governance.models import AuditEntry
 from tests.conftest import Personas, page_text
 from tests.governance.conftest import session, sign_in, user
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
+from civia.accounts.models import Role
 from civia.db.engine import session_scope
-from civia.db.models import Role
 from civia.governance import fria, incidents, usecases
 from civia.governance.usecases import Card
 from tests.conftest import Personas

@@ -8,9 +8,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from civia.audit.models import AuditEntry
 from civia.db.engine import session_scope
 from civia.governance import charter
-from civia.governance.models import AuditEntry, CharterAcceptance, CharterVersion
+from civia.governance.models import CharterAcceptance, CharterVersion
 from civia.web.routes.governance import require_charter
 from tests.conftest import Personas, page_text
 from tests.governance.conftest import session, sign_in, text_of, user

@@ -10,17 +10,19 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from civia.assistants.models import AssistantRun, SavedPrompt
+from civia.audit.models import AuditEntry
+from civia.chat.models import Conversation, Message
 from civia.db.engine import session_scope
-from civia.db.models import Conversation, Message
 from civia.documents import storage
 from civia.documents.ingest import ingest_bytes
 from civia.documents.lexical import lexical_search, query_terms
 from civia.documents.models import Chunk, Collection, Document, SearchIndexState
-from civia.governance import citizen_erasure, hooks, incidents, text_stores, usecases
-from civia.governance.models import AuditEntry, UseCaseComment
+from civia.governance import citizen_erasure, incidents, usecases
+from civia.governance.models import UseCaseComment
 from civia.jobs import queue
 from civia.jobs.models import Job
 from civia.jobs.worker import Worker
+from civia.plugins.registries import Governance
 from civia.privacy.mentions import Subject
 from civia.settings import Settings
 from tests.conftest import Personas
@@ -34,11 +36,6 @@ NOTE = (
     "Note de la commission logement.\n\nMme Jeanne Dupont, 12 rue des Lilas, demande un "
     "logement adapté. Jeanne rappellera lundi. Le dossier de M. Martin est complet."
 )
-
-
-@pytest.fixture(autouse=True)
-def loaded(tmp_path: Path) -> None:
-    hooks.load(Settings(data_dir=tmp_path, database_url="sqlite://"))
 
 
 def _conversation(db: Session, login: str, *texts: str) -> Conversation:
@@ -92,9 +89,11 @@ def seed(db: Session, people: Personas) -> dict[str, int]:
             "incident": incident.id, "doc": doc.id, "collection": collection.id}  # fmt: skip
 
 
-def test_search_finds_every_store_and_masks_excerpts(db: Session, people: Personas) -> None:
+def test_search_finds_every_store_and_masks_excerpts(
+    db: Session, people: Personas, hooks: Governance
+) -> None:
     ids = seed(db, people)
-    found = citizen_erasure.search(db, dpo=user(db, "dpo"), subject=JEANNE)
+    found = citizen_erasure.search(db, dpo=user(db, "dpo"), subject=JEANNE, hooks=hooks)
     keys = {f.ref for f in found.items}
     assert keys == {
         f"conversations|conversation:{ids['conv']}:title",
@@ -120,13 +119,15 @@ def test_search_finds_every_store_and_masks_excerpts(db: Session, people: Person
     assert "Dupont" not in json.dumps(entry.details) and "Lilas" not in json.dumps(entry.details)
 
 
-def test_erase_redacts_reindexes_and_drops_vectors(db: Session, people: Personas) -> None:
+def test_erase_redacts_reindexes_and_drops_vectors(
+    db: Session, people: Personas, hooks: Governance
+) -> None:
     ids = seed(db, people)
     dpo = user(db, "dpo")
-    found = citizen_erasure.search(db, dpo=dpo, subject=JEANNE)
+    found = citizen_erasure.search(db, dpo=dpo, subject=JEANNE, hooks=hooks)
     keep = next(f.ref for f in found.items if f.ref.endswith(":final_text"))  # left unticked
     counts = citizen_erasure.erase(
-        db, dpo=dpo, subject=JEANNE, refs=[f.ref for f in found.items if f.ref != keep]
+        db, dpo=dpo, subject=JEANNE, refs=[f.ref for f in found.items if f.ref != keep], hooks=hooks
     )
     assert counts["conversations"] == 4 and counts["documents"] >= 3
     messages = [db.get(Message, m).content for m in _messages(db, ids["conv"])]  # type: ignore[union-attr]
@@ -159,25 +160,30 @@ def test_erase_redacts_reindexes_and_drops_vectors(db: Session, people: Personas
     entry = db.scalar(select(AuditEntry).where(AuditEntry.action == "dsr.redact"))
     assert entry is not None and entry.details["replacements"]["runs"] == 3
     assert "Dupont" not in json.dumps(entry.details)
-    again = citizen_erasure.search(db, dpo=dpo, subject=JEANNE)
+    again = citizen_erasure.search(db, dpo=dpo, subject=JEANNE, hooks=hooks)
     assert [f.ref for f in again.items] == [keep]
 
 
-def test_a_forged_key_of_another_tenant_changes_nothing(db: Session, people: Personas) -> None:
+def test_a_forged_key_of_another_tenant_changes_nothing(
+    db: Session, people: Personas, hooks: Governance
+) -> None:
     ids = seed(db, people)
     carol_message = _messages(db, ids["other"])[0]
     olivia = user(db, "olivia")  # admin of Autreville… but erase only looks at the DPO's tenant
     counts = citizen_erasure.erase(
         db, dpo=user(db, "dpo"), subject=JEANNE, refs=[f"conversations|message:{carol_message}:content",
                                                        "nowhere|x:1:y", "runs|run:abc:draft"],
+        hooks=hooks,
     )  # fmt: skip
     assert counts == {} and olivia.tenant_id != user(db, "dpo").tenant_id
     assert "Dupont" in db.get(Message, carol_message).content  # type: ignore[union-attr]
 
 
-def test_the_subject_is_checked(db: Session, people: Personas) -> None:
+def test_the_subject_is_checked(db: Session, people: Personas, hooks: Governance) -> None:
     with pytest.raises(citizen_erasure.SubjectError, match="nom de famille"):
-        citizen_erasure.search(db, dpo=user(db, "dpo"), subject=Subject(last_name=" D "))
+        citizen_erasure.search(
+            db, dpo=user(db, "dpo"), subject=Subject(last_name=" D "), hooks=hooks
+        )
 
 
 def test_excerpt_keeps_a_few_words_around() -> None:
@@ -195,13 +201,15 @@ def _messages(db: Session, conv_id: int) -> list[int]:
     )
 
 
-def test_sqlite_fts_follows_the_redaction(db: Session, people: Personas) -> None:
+def test_sqlite_fts_follows_the_redaction(db: Session, people: Personas, hooks: Governance) -> None:
     if db.get_bind().dialect.name != "sqlite":
         pytest.skip("the FTS5 table is SQLite's; PostgreSQL indexes an expression")
     seed(db, people)
     dpo = user(db, "dpo")
-    found = citizen_erasure.search(db, dpo=dpo, subject=JEANNE)
-    citizen_erasure.erase(db, dpo=dpo, subject=JEANNE, refs=[f.ref for f in found.items])
+    found = citizen_erasure.search(db, dpo=dpo, subject=JEANNE, hooks=hooks)
+    citizen_erasure.erase(
+        db, dpo=dpo, subject=JEANNE, refs=[f.ref for f in found.items], hooks=hooks
+    )
     hits = db.scalar(
         text("SELECT count(*) FROM doc_chunks_fts WHERE doc_chunks_fts MATCH '\"dupont\"'")
     )
@@ -210,14 +218,16 @@ def test_sqlite_fts_follows_the_redaction(db: Session, people: Personas) -> None
 
 
 def test_the_job_gives_redacted_passages_their_vectors_back(
-    factory: sessionmaker[Session], people: Personas, tmp_path: Path
+    factory: sessionmaker[Session], people: Personas, tmp_path: Path, hooks: Governance
 ) -> None:
     """The real bundled embedder, run by the real worker, on the dropped vectors."""
     with session_scope(factory) as db:
         seed(db, people)
         dpo = user(db, "dpo")
-        found = citizen_erasure.search(db, dpo=dpo, subject=JEANNE)
-        citizen_erasure.erase(db, dpo=dpo, subject=JEANNE, refs=[f.ref for f in found.items])
+        found = citizen_erasure.search(db, dpo=dpo, subject=JEANNE, hooks=hooks)
+        citizen_erasure.erase(
+            db, dpo=dpo, subject=JEANNE, refs=[f.ref for f in found.items], hooks=hooks
+        )
     settings = Settings(data_dir=tmp_path, database_url="sqlite://")
     assert Worker(factory, settings, {}).run_once("ingestion")
     with session_scope(factory) as db:
@@ -227,7 +237,9 @@ def test_the_job_gives_redacted_passages_their_vectors_back(
         assert chunks and all(c.embedding and c.embedding_model for c in chunks)
 
 
-def test_newer_run_columns_and_job_payloads_are_searched(db: Session, people: Personas) -> None:
+def test_newer_run_columns_and_job_payloads_are_searched(
+    db: Session, people: Personas, hooks: Governance
+) -> None:
     """What a run read (attachments) and its warning; a job's payload naming a file."""
     agent = user(db, "agent")
     run = AssistantRun(
@@ -241,11 +253,11 @@ def test_newer_run_columns_and_job_payloads_are_searched(db: Session, people: Pe
     job = queue.enqueue(db, tenant_id=agent.tenant_id, user_id=agent.id, kind="documents.analyse",
                         queue="ingestion", payload={"document_id": 7, "name": "jeanne-dupont.pdf"})  # fmt: skip
     dpo = user(db, "dpo")
-    found = citizen_erasure.search(db, dpo=dpo, subject=JEANNE)
+    found = citizen_erasure.search(db, dpo=dpo, subject=JEANNE, hooks=hooks)
     refs = {f.ref for f in found.items}
     assert refs == {f"runs|run:{run.id}:attachments", f"runs|run:{run.id}:warning",
                     f"jobs|job:{job.id}:payload"}  # fmt: skip
-    assert citizen_erasure.erase(db, dpo=dpo, subject=JEANNE, refs=sorted(refs)) == {
+    assert citizen_erasure.erase(db, dpo=dpo, subject=JEANNE, refs=sorted(refs), hooks=hooks) == {
         "runs": 3, "jobs": 1}  # fmt: skip
     db.expire_all()
     kept = db.get(AssistantRun, run.id)
@@ -257,24 +269,23 @@ def test_newer_run_columns_and_job_payloads_are_searched(db: Session, people: Pe
 
 
 def test_a_redacted_document_loses_its_original_file(
-    db: Session, people: Personas, tmp_path: Path
+    db: Session, people: Personas, tmp_path: Path, hooks: Governance
 ) -> None:
     ids = seed(db, people)
     original = storage.path_of(tmp_path, user(db, "agent").tenant_id, ids["doc"])
     original.parent.mkdir(parents=True)
     original.write_bytes(NOTE.encode())
     dpo = user(db, "dpo")
-    found = citizen_erasure.search(db, dpo=dpo, subject=JEANNE)
+    found = citizen_erasure.search(db, dpo=dpo, subject=JEANNE, hooks=hooks)
     title_only = [f.ref for f in found.items if f.ref.startswith("documents|document:")]
-    citizen_erasure.erase(db, dpo=dpo, subject=JEANNE, refs=title_only)
+    citizen_erasure.erase(db, dpo=dpo, subject=JEANNE, refs=title_only, hooks=hooks)
     assert original.exists()  # only its name was redacted: the content was not asked for
     passages = [f.ref for f in found.items if f.ref.startswith("documents|chunk:")]
-    citizen_erasure.erase(db, dpo=dpo, subject=JEANNE, refs=passages)
+    citizen_erasure.erase(db, dpo=dpo, subject=JEANNE, refs=passages, hooks=hooks)
     assert not original.exists()  # it still named the person
     assert db.get(Document, ids["doc"]) is not None
 
 
-def test_searching_without_the_hooks_fails_loudly(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(text_stores, "_STORES", {})
-    with pytest.raises(RuntimeError, match=r"hooks\.load"):
-        text_stores.stores()
+def test_searching_without_the_hooks_fails_loudly() -> None:
+    with pytest.raises(RuntimeError, match="no text stores"):
+        citizen_erasure.stores(Governance())

@@ -77,7 +77,7 @@ def test_dpo_answers_an_access_request_with_account_and_mentions(
 
     from docx import Document
 
-    from civia.governance.models import AuditEntry
+    from civia.audit.models import AuditEntry
 
     kept = _report(client, "Mme Jeanne Dupont a été citée dans une réponse du modèle.")
     with session_scope(session(client)) as db:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -11,9 +12,11 @@ from click.testing import CliRunner, Result
 from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
+from civia.audit import journal as audit
+from civia.audit.models import AuditEntry
 from civia.cli import governance as gov_cli
-from civia.governance import audit, usecases
-from civia.governance.models import AuditEntry
+from civia.governance import usecases
+from civia.plugins.registries import Governance
 from civia.settings import get_settings
 from tests.conftest import Personas
 from tests.governance.conftest import user
@@ -141,6 +144,13 @@ def test_sweep_loads_every_areas_purgers(
 ) -> None:
     from civia.governance import retention
 
-    monkeypatch.setattr(retention, "_PURGERS", {})
+    seen = []
+    sweep = retention.sweep
+
+    def spy(db: Session, now: datetime | None = None, *, hooks: Governance) -> object:
+        seen.append(set(hooks.purgers))
+        return sweep(db, now, hooks=hooks)
+
+    monkeypatch.setattr(retention, "sweep", spy)
     assert invoke(runner, "retention", "sweep").exit_code == 0
-    assert set(retention._PURGERS) == {"audio", "transcripts", "documents"}
+    assert seen == [{"audio", "transcripts", "documents"}]

@@ -11,8 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from civia.assistants.renderers import render
-from civia.governance import audit, dpo_docs, fria, usecases
-from civia.governance.models import AuditEntry
+from civia.audit import journal as audit
+from civia.audit.models import AuditEntry
+from civia.governance import dpo_docs, fria, usecases
 from civia.governance.usecases import WorkflowError
 from tests.conftest import Personas
 from tests.governance import fria_files

@@ -9,9 +9,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from civia.audit.models import AuditEntry
 from civia.db.engine import session_scope
 from civia.governance import usecases
-from civia.governance.models import AuditEntry, FriaFile
+from civia.governance.models import FriaFile
 from civia.settings import Settings
 from tests.conftest import Personas, page_text
 from tests.governance import fria_files
@@ -23,7 +24,7 @@ LIMIT = 100_000
 
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
-    return settings.model_copy(update={"fria_max_bytes": LIMIT})
+    return settings.model_copy(update={"fria_max_mb": LIMIT / 1_000_000})
 
 
 def _case(client: TestClient, personas: Personas, **overrides: object) -> int:
@@ -126,7 +127,7 @@ def test_oversized_bodies_are_cut_off_while_reading(
     headers = sign_in(client, "referent")
     big = fria_files.pdf() + b"%" * (LIMIT + 200_000)
     resp = _upload(client, case_id, headers, "grand.pdf", big)  # Content-Length declared
-    assert resp.status_code == 413 and "taille maximale (98 Ko)" in page_text(resp)
+    assert resp.status_code == 413 and "taille maximale (100 Ko)" in page_text(resp)
     assert "Rien n'a été enregistré" in page_text(resp)
 
     def chunked() -> Iterator[bytes]:  # no Content-Length: counted as it arrives

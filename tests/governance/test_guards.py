@@ -9,12 +9,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from civia.accounts import api_tokens
 from civia.api.openai import ApiError, ApiUser
-from civia.auth import api_tokens
+from civia.audit.models import AuditEntry
 from civia.db.engine import session_scope
 from civia.governance import acculturation, usecases
 from civia.governance.guards import SUSPENDED, TRAINING, AssistantBlocked, check_assistant
-from civia.governance.models import AuditEntry
 from civia.web.deps import Db
 from tests.conftest import Personas
 from tests.governance.conftest import session, user

@@ -7,12 +7,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from civia.accounts.models import User
 from civia.assistants.models import AssistantRun
+from civia.audit.models import AuditEntry
+from civia.chat.models import Conversation, Message
 from civia.db.engine import session_scope
-from civia.db.models import Conversation, Message, User
 from civia.governance import incidents
 from civia.governance.incidents import IncidentError
-from civia.governance.models import AuditEntry
 from tests.conftest import Personas, page_text
 from tests.governance.conftest import session, sign_in, text_of, user
 

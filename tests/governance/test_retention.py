@@ -3,7 +3,6 @@ the six-month floor of the audit log)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 import pytest
@@ -11,31 +10,35 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from civia.accounts.models import User
 from civia.assistants.models import AssistantRun
+from civia.audit import journal as audit
+from civia.audit.models import AuditEntry
+from civia.chat.models import Conversation, Message
 from civia.db.base import utcnow
-from civia.db.models import Conversation, Message, User
 from civia.documents import collections
 from civia.documents.models import Collection, Document
-from civia.governance import audit, retention
-from civia.governance.models import AuditEntry, GovernanceSettings, UseCase
+from civia.governance import retention
+from civia.governance.models import GovernanceSettings, UseCase
 from civia.jobs import queue
 from civia.jobs.models import Job
+from civia.plugins.registries import Governance, Purger
 from tests.conftest import Personas, page_text
 from tests.governance.conftest import sign_in, text_of, user
 from tests.governance.test_incidents import make_conversation, make_run
 
 
 @pytest.fixture
-def purgers() -> Iterator[list[tuple[int, datetime]]]:
+def purgers(hooks: Governance) -> list[tuple[int, datetime]]:
+    """This test's audio purger, in its own registries."""
     calls: list[tuple[int, datetime]] = []
 
     def purge_audio(_db: Session, tenant_id: int, cutoff: datetime) -> int:
         calls.append((tenant_id, cutoff))
         return 2
 
-    retention.register_purger("audio", purge_audio)
-    yield calls
-    retention._PURGERS.clear()
+    hooks.purgers["audio"] = purge_audio
+    return calls
 
 
 def _age(
@@ -46,7 +49,9 @@ def _age(
     )
 
 
-def test_sweep(db: Session, people: Personas, purgers: list[tuple[int, datetime]]) -> None:
+def test_sweep(
+    db: Session, people: Personas, purgers: list[tuple[int, datetime]], hooks: Governance
+) -> None:
     agent, carol = user(db, "agent"), user(db, "carol")
     old_conv, new_conv = make_conversation(db, agent), make_conversation(db, agent)
     chat_conv = make_conversation(db, agent)  # assistant "chat", shorter period on its card
@@ -69,7 +74,7 @@ def test_sweep(db: Session, people: Personas, purgers: list[tuple[int, datetime]
     )
     db.add(UseCase(tenant_id=people.tenant.id, assistant_id="chat", title="Chat", retention_days=7))
     db.commit()
-    report = retention.sweep(db)
+    report = retention.sweep(db, hooks=hooks)
     db.commit()
     assert report["demoville"] == {"conversations": 2, "runs": 1, "audio": 2}
     # No settings: nothing is deleted but recordings (by default at most 7 days after upload).
@@ -87,16 +92,18 @@ def test_sweep(db: Session, people: Personas, purgers: list[tuple[int, datetime]
     assert audit.verify(db) == []
 
 
-def test_audit_is_kept_six_months_whatever_the_setting(db: Session, people: Personas) -> None:
+def test_audit_is_kept_six_months_whatever_the_setting(
+    db: Session, people: Personas, hooks: Governance
+) -> None:
     tid = people.tenant.id
     for i in range(3):
         audit.record(db, tenant_id=tid, actor=None, action="login.success", target=str(i))
     db.add(GovernanceSettings(tenant_id=tid, audit_days=1))  # bypassing the form's check
     db.commit()
     assert retention.settings_for(db, tid).audit_days == audit.AUDIT_MIN_DAYS
-    report = retention.sweep(db, utcnow() + timedelta(days=audit.AUDIT_MIN_DAYS - 1))
+    report = retention.sweep(db, utcnow() + timedelta(days=audit.AUDIT_MIN_DAYS - 1), hooks=hooks)
     assert report["demoville"] == {}
-    report = retention.sweep(db, utcnow() + timedelta(days=audit.AUDIT_MIN_DAYS + 1))
+    report = retention.sweep(db, utcnow() + timedelta(days=audit.AUDIT_MIN_DAYS + 1), hooks=hooks)
     db.commit()
     assert report["demoville"] == {"audit": 3}
     remaining = db.scalars(select(AuditEntry.action).where(AuditEntry.chain == tid)).all()
@@ -119,7 +126,7 @@ def test_settings_validation(db: Session, people: Personas) -> None:
     assert entry is not None
     assert entry.details == {"conversations_days": 180, "contact_changed": True}
     with pytest.raises(ValueError):
-        retention.register_purger("vidéos", lambda _db, _t, _c: 0)
+        Purger("vidéos", lambda _db, _t, _c: 0)
     assert db.get(User, admin.id) is not None
 
 
@@ -153,7 +160,7 @@ def test_settings_page(client: TestClient, personas: Personas) -> None:
     assert "Conversations : 90 jours, puis suppression automatique" in page
 
 
-def test_old_finished_jobs_are_purged(db: Session, people: Personas) -> None:
+def test_old_finished_jobs_are_purged(db: Session, people: Personas, hooks: Governance) -> None:
     """After the results' period, or 30 days without one; queued and running jobs stay, and
     what pointed to a purged job keeps its data."""
     agent, carol = user(db, "agent"), user(db, "carol")
@@ -179,7 +186,7 @@ def test_old_finished_jobs_are_purged(db: Session, people: Personas) -> None:
                      sha256="0" * 64, status="pending", meta={"job_id": old_failed})  # fmt: skip
     db.add(stuck)
     db.flush()
-    report = retention.sweep(db)
+    report = retention.sweep(db, hooks=hooks)
     assert report["demoville"] == {"jobs": 2} and report["autreville"] == {"jobs": 1}
     assert set(db.scalars(select(Job.id))) == {recent, waiting, theirs_recent}
     assert {old_done, old_failed, theirs_old}.isdisjoint(set(db.scalars(select(Job.id))))

@@ -9,12 +9,17 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from civia.accounts import api_tokens
+from civia.accounts.models import User
 from civia.assistants.models import AssistantRun
-from civia.auth import api_tokens
+from civia.audit import journal as audit
+from civia.audit.models import AuditEntry
+from civia.chat.models import Conversation, Message
 from civia.db.engine import session_scope
-from civia.db.models import Conversation, Message, UsageEvent, User
-from civia.governance import audit, charter, dsr, incidents
-from civia.governance.models import AuditEntry, Incident
+from civia.governance import charter, dsr, incidents
+from civia.governance.models import Incident
+from civia.plugins.registries import Governance
+from civia.usage.models import UsageEvent
 from tests.conftest import Personas, page_text
 from tests.governance.conftest import session, sign_in, text_of, user
 from tests.governance.test_incidents import make_conversation, make_run
@@ -50,19 +55,19 @@ def seed(db: Session, login: str = "agent") -> User:
 
 
 @pytest.fixture
-def extra_section(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Only this test's section, the registries restored afterwards for the other tests."""
-    monkeypatch.setattr(dsr, "_EXPORTERS", {})
-    monkeypatch.setattr(dsr, "_ERASERS", {})
-    dsr.register_exporter("documents", lambda _db, u: [{"titre": f"Note de {u.login}"}])
-    dsr.register_eraser("documents", lambda _db, _u: 4)
+def extra_section(hooks: Governance) -> None:
+    """Only this test's section, in this test's registries."""
+    hooks.exporters = {"documents": lambda _db, u: [{"titre": f"Note de {u.login}"}]}
+    hooks.erasers = {"documents": lambda _db, _u: 4}
 
 
-def test_export_contains_everything(db: Session, people: Personas, extra_section: None) -> None:
+def test_export_contains_everything(
+    db: Session, people: Personas, extra_section: None, hooks: Governance
+) -> None:
     owner = seed(db)
     seed(db, "bob")
     db.commit()
-    data = dsr.export_user(db, owner)
+    data = dsr.export_user(db, owner, hooks=hooks)
     assert data["compte"]["identifiant"] == "agent" and data["compte"]["service"] == "Population"
     assert [m["contenu"] for m in data["conversations"][0]["messages"]] == [
         "Question",
@@ -78,12 +83,14 @@ def test_export_contains_everything(db: Session, people: Personas, extra_section
     json.dumps(data)  # JSON-ready
 
 
-def test_erase_everywhere_but_the_audit(db: Session, people: Personas, extra_section: None) -> None:
+def test_erase_everywhere_but_the_audit(
+    db: Session, people: Personas, extra_section: None, hooks: Governance
+) -> None:
     owner, dpo = seed(db), user(db, "dpo")
     seed(db, "bob")
     db.commit()
     before = db.scalar(select(func.count(AuditEntry.id)))
-    counts = dsr.erase_user(db, dpo=dpo, person=owner)
+    counts = dsr.erase_user(db, dpo=dpo, person=owner, hooks=hooks)
     db.commit()
     assert counts["conversations"] == 1 and counts["runs"] == 1 and counts["documents"] == 4
     assert counts["usage_events"] == 1 and counts["incidents"] == 1
@@ -107,11 +114,11 @@ def test_erase_everywhere_but_the_audit(db: Session, people: Personas, extra_sec
     assert {audit.shown_login(e, audit.logins(db, old)) for e in old} == {f"efface-{owner.id}"}
     assert audit.verify(db) == []
     with pytest.raises(dsr.RightsError, match="déjà été effacées"):
-        dsr.erase_user(db, dpo=dpo, person=owner)
+        dsr.erase_user(db, dpo=dpo, person=owner, hooks=hooks)
     with pytest.raises(dsr.RightsError, match="propre compte"):
-        dsr.erase_user(db, dpo=dpo, person=dpo)
+        dsr.erase_user(db, dpo=dpo, person=dpo, hooks=hooks)
     with pytest.raises(dsr.RightsError, match="introuvable"):
-        dsr.erase_user(db, dpo=dpo, person=user(db, "carol"))
+        dsr.erase_user(db, dpo=dpo, person=user(db, "carol"), hooks=hooks)
 
 
 def test_my_data_pages(client: TestClient, personas: Personas) -> None:

@@ -4,8 +4,9 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from civia.accounts.models import User
+from civia.chat.models import Conversation
 from civia.db.base import utcnow
-from civia.db.models import Conversation, User
 from civia.governance import retention
 from civia.governance.scheduler import sweep_once
 from tests.conftest import Personas

@@ -9,9 +9,9 @@ import io
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from civia.accounts.models import Tenant
 from civia.db.base import utcnow
 from civia.db.engine import session_scope
-from civia.db.models import Tenant
 from civia.governance import transparency, usecases
 from civia.governance.models import GovernanceSettings, UseCase
 from tests.conftest import Personas
@@ -138,7 +138,7 @@ def test_open_data_csv_neutralises_spreadsheet_formulas(db: Session, people: Per
 
 
 def test_audit_csv_neutralises_formulas(db: Session, people: Personas) -> None:
-    from civia.governance import audit
+    from civia.audit import journal as audit
 
     audit.record(db, tenant_id=people.tenant.id, actor=None, action="acts.deleted",
                  target="=1+1")  # fmt: skip

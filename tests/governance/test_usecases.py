@@ -9,10 +9,12 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from civia.accounts.models import User
 from civia.assistants.renderers import render
-from civia.db.models import User
-from civia.governance import audit, dpo_docs, usecases
-from civia.governance.models import AuditEntry, UseCase
+from civia.audit import journal as audit
+from civia.audit.models import AuditEntry
+from civia.governance import dpo_docs, usecases
+from civia.governance.models import UseCase
 from civia.governance.usecases import Card, CardError, WorkflowError
 from tests.conftest import Personas
 from tests.governance.conftest import user

@@ -5,9 +5,11 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from civia.audit import journal as audit
+from civia.audit.models import AuditEntry
 from civia.db.engine import session_scope
-from civia.governance import audit, usecases
-from civia.governance.models import AuditEntry, UseCase
+from civia.governance import usecases
+from civia.governance.models import UseCase
 from tests.conftest import Personas, page_text
 from tests.governance.conftest import add_user, session, sign_in, text_of
 

@@ -3,6 +3,7 @@ registered for the queue's own tests."""
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -11,12 +12,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from civia.db import registry as _models  # noqa: F401 - every table
+from civia.accounts.models import Tenant, User
 from civia.db.base import Base
 from civia.db.engine import make_engine, make_sessionmaker
-from civia.db.models import Tenant, User
 from civia.jobs import registry
 from civia.jobs.worker import JobContext, JobError
+from civia.plugins import loader
+from civia.plugins.hookspecs import hookimpl
+from civia.plugins.registries import JobKind, Registries
 from civia.settings import Settings
 
 RELEASE = threading.Event()
@@ -52,12 +55,21 @@ def _once(ctx: JobContext) -> None:
     return None
 
 
+class QueueTestKinds:
+    """A plugin bringing the kinds above to the registries of these tests' workers."""
+
+    @hookimpl
+    def register_job_kinds(self) -> list[JobKind]:
+        return registry.kinds_in(sys.modules[__name__])
+
+
 @dataclass
 class JobWorld:
     sessions: sessionmaker[Session]
     settings: Settings
     tenant_id: int
     user_id: int
+    registries: Registries
 
 
 @pytest.fixture
@@ -77,6 +89,8 @@ def world(db_url: str, tmp_path: Path) -> Iterator[JobWorld]:
         data_dir=tmp_path, database_url=db_url, jobs_heartbeat_s=0.1, jobs_stale_after_s=30
     )
     RELEASE.clear()
-    yield JobWorld(sessions, settings, *ids)
+    pm = loader.plugin_manager()
+    pm.register(QueueTestKinds())
+    yield JobWorld(sessions, settings, *ids, registries=loader.load(settings, pm))
     RELEASE.set()
     engine.dispose()

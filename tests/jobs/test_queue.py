@@ -96,7 +96,7 @@ def test_stale_jobs_resume_or_fail_never_stay_running(world: JobWorld) -> None:
     once = _make_running(world, "test.once", age_s=120, worker=far)
     exhausted = _make_running(world, "test.echo", age_s=120, worker=far, attempts=2)
     alive = _make_running(world, "test.echo", age_s=1, worker=far)
-    counts = Worker(world.sessions, world.settings, {}).sweep()
+    counts = Worker(world.sessions, world.settings, {}, registries=world.registries).sweep()
     assert counts == {"resumed": 1, "failed": 2}
     assert _status(world, resumable).status == "queued"
     assert _status(world, resumable).message == queue.RESUMED_FR
@@ -110,14 +110,14 @@ def test_a_dead_local_worker_is_recovered_without_waiting(world: JobWorld) -> No
     past_life = f"{HOST}:{__import__('os').getpid()}:not{PROCESS_TOKEN}:t"
     fresh = _make_running(world, "test.echo", age_s=1, worker=past_life)
     ours = _make_running(world, "test.echo", age_s=1, worker=worker_name("t"))
-    Worker(world.sessions, world.settings, {}).sweep()
+    Worker(world.sessions, world.settings, {}, registries=world.registries).sweep()
     assert _status(world, fresh).status == "queued"
     assert _status(world, ours).status == "running"
 
 
 def test_resumed_job_runs_again_and_knows_its_attempt(world: JobWorld) -> None:
     job_id = _make_running(world, "test.echo", age_s=120, worker="x:1:y:t")
-    worker = Worker(world.sessions, world.settings, {"test": 1})
+    worker = Worker(world.sessions, world.settings, {"test": 1}, registries=world.registries)
     worker.sweep()
     assert worker.run_once("test")
     job = _status(world, job_id)

@@ -41,7 +41,7 @@ def _wait_for(world: JobWorld, job_id: int, *statuses: str, timeout: float = 180
 
 def test_a_job_runs_to_done_with_its_result(world: JobWorld) -> None:
     job_id = _enqueue(world, "test.echo", value=42)
-    assert Worker(world.sessions, world.settings, {}).run_once("test")
+    assert Worker(world.sessions, world.settings, {}, registries=world.registries).run_once("test")
     job = _job(world, job_id)
     assert (job.status, job.progress, job.result) == ("done", 1.0, {"echo": 42, "attempt": 1})
     assert job.finished_at is not None and job.error == ""
@@ -51,7 +51,7 @@ def test_failures_carry_a_french_message(world: JobWorld) -> None:
     refused = _enqueue(world, "test.refuse")
     crashed = _enqueue(world, "test.crash")
     unknown = _enqueue(world, "test.nobody-handles-this")
-    worker = Worker(world.sessions, world.settings, {})
+    worker = Worker(world.sessions, world.settings, {}, registries=world.registries)
     while worker.run_once("test"):
         pass
     assert (_job(world, refused).status, _job(world, refused).error) == (
@@ -63,7 +63,9 @@ def test_failures_carry_a_french_message(world: JobWorld) -> None:
 
 
 def test_background_worker_runs_and_cancels(world: JobWorld) -> None:
-    worker = Worker(world.sessions, world.settings, {"test": 1}, poll_s=0.1)
+    worker = Worker(
+        world.sessions, world.settings, {"test": 1}, registries=world.registries, poll_s=0.1
+    )
     worker.start()
     try:
         done = _enqueue(world, "test.echo", value="a")
@@ -82,7 +84,7 @@ def test_background_worker_runs_and_cancels(world: JobWorld) -> None:
 
 def test_heartbeat_marks_running_jobs_alive_and_picks_up_cancel(world: JobWorld) -> None:
     job_id = _enqueue(world, "test.wait")
-    worker = Worker(world.sessions, world.settings, {})
+    worker = Worker(world.sessions, world.settings, {}, registries=world.registries)
     with world.sessions() as db:
         job = queue.claim(db, queue="test", worker="w")
         assert job is not None
@@ -105,7 +107,9 @@ def test_heartbeat_marks_running_jobs_alive_and_picks_up_cancel(world: JobWorld)
 
 
 def test_shutdown_hands_the_running_job_back_to_the_queue(world: JobWorld) -> None:
-    worker = Worker(world.sessions, world.settings, {"test": 1}, poll_s=0.1)
+    worker = Worker(
+        world.sessions, world.settings, {"test": 1}, registries=world.registries, poll_s=0.1
+    )
     worker.start()
     job_id = _enqueue(world, "test.wait")
     _wait_for(world, job_id, "running")
@@ -113,5 +117,5 @@ def test_shutdown_hands_the_running_job_back_to_the_queue(world: JobWorld) -> No
     job = _job(world, job_id)
     assert (job.status, job.attempts, job.message) == ("queued", 0, queue.RESUMED_FR)
     RELEASE.set()
-    assert Worker(world.sessions, world.settings, {}).run_once("test")
+    assert Worker(world.sessions, world.settings, {}, registries=world.registries).run_once("test")
     assert _job(world, job_id).status == "done"

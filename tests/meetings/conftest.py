@@ -30,7 +30,7 @@ needs_clip = pytest.mark.skipif(
 
 @pytest.fixture(scope="session")
 def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from civia.meetings.model_files import ModelFilesMissing, ensure_model_dir
+    from civia.providers.whisper_files import ModelFilesMissing, ensure_model_dir
 
     pytest.importorskip("faster_whisper")
     try:
@@ -69,7 +69,6 @@ def write_wav(path: Path, samples: list[int] | bytes, rate: int = 16_000) -> Pat
 @pytest.fixture
 def meeting_db(db_url: str, password_hash: str):
     """A session on a fresh database (SQLite, then PostgreSQL) with the personas."""
-    from civia.db import registry as _models  # noqa: F401 - every table
     from civia.db.base import Base
     from civia.db.engine import make_engine, make_sessionmaker
     from tests.conftest import make_personas

@@ -10,14 +10,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from civia.meetings.audio import (
+from civia.providers.audio import (
     SAMPLE_RATE,
     audio_chunks,
     measure_duration,
     probe_audio,
     quietest_cut,
 )
-from civia.meetings.speech import TranscriptionError
+from civia.providers.speech import TranscriptionError
 
 from .conftest import needs_ffmpeg, write_wav
 

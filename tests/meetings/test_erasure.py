@@ -6,26 +6,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from sqlalchemy import select
 
-from civia.db.models import Conversation, Message
+from civia.chat.models import Conversation, Message
 from civia.documents.models import AnswerSources, DocumentChat
-from civia.governance import citizen_erasure, hooks
+from civia.governance import citizen_erasure
 from civia.jobs import queue
 from civia.meetings.models import Meeting, MeetingSegment, MinutesPart
+from civia.plugins.registries import Governance
 from civia.privacy.mentions import Subject
-from civia.settings import Settings
 
 from .conftest import add_meeting
 
 JEANNE = Subject(last_name="Dupont", first_names="Jeanne", civility="madame")
 ERASED = "[personne effacée]"
-
-
-@pytest.fixture(autouse=True)
-def loaded(tmp_path: Path) -> None:
-    hooks.load(Settings(data_dir=tmp_path, database_url="sqlite://"))
 
 
 def _meeting(db, owner, audio: Path | None = None) -> Meeting:
@@ -65,7 +59,7 @@ def _document_chat(db, owner) -> tuple[Conversation, Message]:
 
 
 def test_a_person_in_a_meeting_and_a_document_chat_is_found_and_redacted(
-    meeting_db, tmp_path: Path
+    meeting_db, tmp_path: Path, hooks: Governance
 ) -> None:
     db, personas = meeting_db
     audio = tmp_path / "r.ogg"
@@ -76,7 +70,7 @@ def test_a_person_in_a_meeting_and_a_document_chat_is_found_and_redacted(
     _document_chat(db, personas["carol"])
     dpo = personas["dpo"]
 
-    found = citizen_erasure.search(db, dpo=dpo, subject=JEANNE)
+    found = citizen_erasure.search(db, dpo=dpo, subject=JEANNE, hooks=hooks)
     segs = [s.id for s in db.scalars(select(MeetingSegment).where(
         MeetingSegment.meeting_id == mine.id).order_by(MeetingSegment.position))]  # fmt: skip
     part = db.scalar(select(MinutesPart.id).where(MinutesPart.meeting_id == mine.id))
@@ -97,7 +91,7 @@ def test_a_person_in_a_meeting_and_a_document_chat_is_found_and_redacted(
     assert all("Dupont" not in f.where for f in found.items)
 
     version = mine.version
-    counts = citizen_erasure.erase(db, dpo=dpo, subject=JEANNE, refs=sorted(refs))
+    counts = citizen_erasure.erase(db, dpo=dpo, subject=JEANNE, refs=sorted(refs), hooks=hooks)
     assert counts["meetings"] == 5 and counts["document_chats"] == 3
     db.expire_all()
     texts = [(s.speaker, s.text) for s in db.scalars(select(MeetingSegment).where(
@@ -128,10 +122,10 @@ def test_a_person_in_a_meeting_and_a_document_chat_is_found_and_redacted(
         select(DocumentChat).where(DocumentChat.tenant_id == personas.other_tenant.id)
     )
     assert carol_chat.label == "Document : note-jeanne-dupont.txt"
-    assert citizen_erasure.search(db, dpo=dpo, subject=JEANNE).items == []
+    assert citizen_erasure.search(db, dpo=dpo, subject=JEANNE, hooks=hooks).items == []
 
 
-def test_a_forged_key_of_another_tenant_changes_nothing(meeting_db) -> None:
+def test_a_forged_key_of_another_tenant_changes_nothing(meeting_db, hooks: Governance) -> None:
     db, personas = meeting_db
     theirs = _meeting(db, personas["carol"])
     conv, answer = _document_chat(db, personas["carol"])
@@ -139,5 +133,7 @@ def test_a_forged_key_of_another_tenant_changes_nothing(meeting_db) -> None:
     refs = [f"meetings|meeting:{theirs.id}:title", f"meetings|segment:{segment}:speaker",
             f"document_chats|docchat:{conv.id}:label",
             f"document_chats|sources:{answer.id}:sources"]  # fmt: skip
-    assert citizen_erasure.erase(db, dpo=personas["dpo"], subject=JEANNE, refs=refs) == {}
+    assert (
+        citizen_erasure.erase(db, dpo=personas["dpo"], subject=JEANNE, refs=refs, hooks=hooks) == {}
+    )
     assert "Dupont" in db.get(Meeting, theirs.id).title

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from civia.meetings import model_files
-from civia.meetings.model_files import ModelFilesMissing, ensure_model_dir
+from civia.providers import whisper_files as model_files
+from civia.providers.whisper_files import ModelFilesMissing, ensure_model_dir
 
 
 def test_missing_package_is_named(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ import httpx
 import pytest
 
 from civia.meetings.evaluation import corpus_wer
-from civia.meetings.speech import Transcriber, TranscriptionError
+from civia.providers.speech import Transcriber, TranscriptionError
 from civia.providers.whisper import OpenAITranscriber
 
 from .conftest import CLIP, needs_clip, needs_ffmpeg

@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from civia.meetings import audio
-from civia.meetings.audio import ACCEPTED_DEMUXERS, audio_chunks, probe_audio, to_canonical
 from civia.meetings.models import Meeting
-from civia.meetings.speech import TranscriptionError
+from civia.providers import audio
+from civia.providers.audio import ACCEPTED_DEMUXERS, audio_chunks, probe_audio, to_canonical
+from civia.providers.speech import TranscriptionError
 from tests.conftest import Personas, login_as
 
 from .conftest import needs_ffmpeg, write_wav

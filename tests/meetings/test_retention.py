@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
 from sqlalchemy import select, update
 
 from civia.db.base import utcnow
@@ -14,16 +13,10 @@ from civia.governance import dsr, retention
 from civia.governance.models import GovernanceSettings
 from civia.jobs import queue
 from civia.meetings import meetings
-from civia.meetings import retention as meeting_hooks
 from civia.meetings.models import Meeting, MeetingSegment, MinutesPart
+from civia.plugins.registries import Governance
 
 from .conftest import add_meeting
-
-
-@pytest.fixture(autouse=True)
-def hooks():
-    meeting_hooks.register()  # other tests may have cleared the registries
-    yield
 
 
 def _recording(tmp_path: Path, name: str = "r.ogg") -> Path:
@@ -59,7 +52,9 @@ def test_keep_policy_keeps_the_recording_after_review(meeting_db, tmp_path: Path
     assert audio.exists()
 
 
-def test_sweep_deletes_unreviewed_recordings_after_seven_days(meeting_db, tmp_path: Path) -> None:
+def test_sweep_deletes_unreviewed_recordings_after_seven_days(
+    meeting_db, tmp_path: Path, hooks: Governance
+) -> None:
     db, personas = meeting_db
     old, recent = _recording(tmp_path, "old.ogg"), _recording(tmp_path, "new.ogg")
     foreign = _recording(tmp_path, "foreign.ogg")
@@ -69,41 +64,43 @@ def test_sweep_deletes_unreviewed_recordings_after_seven_days(meeting_db, tmp_pa
     db.add(GovernanceSettings(tenant_id=personas.other_tenant.id, audio_policy="keep"))
     _age(db, stale, 8)
     _age(db, kept, 400)
-    report = retention.sweep(db)
+    report = retention.sweep(db, hooks=hooks)
     assert report["demoville"] == {"audio": 1}
     assert not old.exists() and recent.exists() and foreign.exists()
     assert report["autreville"] == {}  # "keep" without a period: kept
     assert db.get(Meeting, stale.id).audio_file == ""
 
 
-def test_transcripts_follow_the_results_period(meeting_db) -> None:
+def test_transcripts_follow_the_results_period(meeting_db, hooks: Governance) -> None:
     db, personas = meeting_db
     db.add(GovernanceSettings(tenant_id=personas.tenant.id, runs_days=30))
     old = add_meeting(db, personas["agent"], [("", "ancien")])
     new = add_meeting(db, personas["agent"], [("", "récent")])
     _age(db, old, 31)
-    report = retention.sweep(db)
+    report = retention.sweep(db, hooks=hooks)
     assert report["demoville"] == {"transcripts": 1}
     assert db.get(Meeting, old.id) is None and db.get(Meeting, new.id) is not None
     assert [s.text for s in db.scalars(select(MeetingSegment))] == ["récent"]
 
 
-def test_export_and_erasure_include_meetings(meeting_db, tmp_path: Path) -> None:
+def test_export_and_erasure_include_meetings(meeting_db, tmp_path: Path, hooks: Governance) -> None:
     db, personas = meeting_db
     audio = _recording(tmp_path)
     add_meeting(db, personas["agent"], [("Le maire", "Bonjour.")], audio=audio)
     add_meeting(db, personas["bob"], [("", "Autre service.")])
-    data = dsr.export_user(db, personas["agent"])
+    data = dsr.export_user(db, personas["agent"], hooks=hooks)
     assert data["reunions"][0]["titre"] == "Conseil municipal"
     assert data["reunions"][0]["segments"] == [
         {"debut": 0.0, "fin": 2.0, "intervenant": "Le maire", "texte": "Bonjour."}
     ]
-    counts = dsr.erase_user(db, dpo=personas["dpo"], person=personas["agent"])
+    counts = dsr.erase_user(db, dpo=personas["dpo"], person=personas["agent"], hooks=hooks)
     assert counts["reunions"] == 1 and not audio.exists()
     assert [m.user_id for m in db.scalars(select(Meeting))] == [personas["bob"].id]
 
 
-def test_export_has_the_minutes_and_erasure_unnames_the_reviewer(meeting_db) -> None:
+def test_export_has_the_minutes_and_erasure_unnames_the_reviewer(
+    meeting_db, hooks: Governance
+) -> None:
     db, personas = meeting_db
     agent, bob = personas["agent"], personas["bob"]
     meeting = add_meeting(db, agent, [("", "Bonjour.")])
@@ -115,9 +112,9 @@ def test_export_has_the_minutes_and_erasure_unnames_the_reviewer(meeting_db) -> 
     reviewed_by_bob = add_meeting(db, agent, [("", "Suite.")])
     reviewed_by_bob.reviewed_by = bob.id
     db.flush()
-    exported = dsr.export_user(db, agent)["reunions"][0]
+    exported = dsr.export_user(db, agent, hooks=hooks)["reunions"][0]
     assert exported["parties_condensees"] == ["Le conseil a voté le budget."]
     assert exported["relue_le"] and exported["compte_rendu_resultat"] is None
-    dsr.erase_user(db, dpo=personas["dpo"], person=bob)
+    dsr.erase_user(db, dpo=personas["dpo"], person=bob, hooks=hooks)
     db.refresh(reviewed_by_bob)
     assert reviewed_by_bob.reviewed_by is None  # nobody needs to know Bob reviewed it

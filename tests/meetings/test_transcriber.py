@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from civia.meetings.evaluation import corpus_wer
-from civia.meetings.speech import Transcriber, TranscriptionCancelled, TranscriptionError
+from civia.providers.speech import Transcriber, TranscriptionCancelled, TranscriptionError
 
 from .conftest import CLIP, needs_clip, write_wav
 

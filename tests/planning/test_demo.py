@@ -6,10 +6,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from civia import demo
+from civia.accounts.models import Role, User
 from civia.app import create_app
 from civia.db.base import Base
 from civia.db.engine import make_engine, make_sessionmaker, session_scope
-from civia.db.models import Role, User
 from civia.governance import charter
 from civia.planning.models import Candidate, Diagnostic, SurveyAnswer
 from civia.settings import Settings

@@ -8,8 +8,8 @@ from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from civia.audit.models import AuditEntry
 from civia.db.base import Base
-from civia.governance.models import AuditEntry
 from civia.planning.models import SurveyAnswer
 from tests.conftest import Personas, login, page_text
 

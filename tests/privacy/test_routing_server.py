@@ -8,8 +8,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from civia.auth import api_tokens
-from civia.db.models import Message, UsageEvent, User
+from civia.accounts import api_tokens
+from civia.accounts.models import User
+from civia.chat.models import Message
+from civia.usage.models import UsageEvent
 from tests.chat.helpers import done, send
 from tests.conftest import Personas, login_as
 from tests.privacy.test_routing import NIR

@@ -8,16 +8,18 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from civia.db.models import Message, Provider, UsageEvent
+from civia.chat.models import Message
 from civia.providers.base import (
     ChatMessage,
     ChatRequest,
     ProviderBadResponse,
     ProviderUnavailable,
 )
+from civia.providers.models import Provider
 from civia.providers.openai_compat import OpenAICompatible
 from civia.providers.registry import ProviderConfig
 from civia.settings import Settings
+from civia.usage.models import UsageEvent
 from tests.chat.helpers import done, events, send
 from tests.conftest import Personas, login_as
 from tests.servers import garbage_server, llama_server

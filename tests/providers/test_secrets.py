@@ -10,8 +10,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from civia.chat.gateway import provider_config
-from civia.db.models import Provider
 from civia.providers.base import ProviderError
+from civia.providers.models import Provider
 from civia.providers.openai_compat import OpenAICompatible
 from civia.providers.registry import ProviderConfig
 from civia.providers.secrets import allowed_envs, allowed_files, check_base_url

@@ -124,8 +124,8 @@ def small_limits(tmp_path: Path, password_hash: str) -> Iterator[TestClient]:
         database_url=f"sqlite:///{tmp_path / 'small.db'}",
         retention_sweep_hours=0,
         jobs_in_process=False,
-        acts_max_csv_bytes=3_000,
-        acts_max_file_bytes=2_000,
+        acts_max_csv_mb=0.003,
+        acts_max_file_mb=0.002,
     )
     client, _ = build_app(settings, password_hash)
     with client:

@@ -6,7 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from civia.db.models import Role, User
+from civia.accounts.models import Role, User
 from civia.documents.acts.forms import import_one, record_from_form
 from civia.documents.acts.importer import create_import
 from civia.documents.acts.models import Act, ActImport

@@ -4,7 +4,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from civia.db.models import Provider, User
+from civia.accounts.models import User
+from civia.providers.models import Provider
 from tests.conftest import Personas, login, login_as, page_text
 
 

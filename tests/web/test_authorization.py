@@ -3,7 +3,7 @@
 import pytest
 from fastapi.testclient import TestClient
 
-from civia.db.models import Role
+from civia.accounts.models import Role
 from tests.conftest import Personas, login_as, page_text
 
 ALL = {r.value for r in Role}

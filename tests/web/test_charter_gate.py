@@ -3,8 +3,8 @@
 from fastapi.testclient import TestClient
 from sqlalchemy import delete
 
-from civia.auth import api_tokens
-from civia.db.models import User
+from civia.accounts import api_tokens
+from civia.accounts.models import User
 from civia.governance.models import CharterAcceptance
 from tests.conftest import Personas, login_as
 

@@ -10,10 +10,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from civia.db.models import UsageEvent
 from civia.documents.grounding import NOT_FOUND_FR
 from civia.documents.models import AnswerSources, Document
 from civia.settings import Settings
+from civia.usage.models import UsageEvent
 from tests.chat.helpers import done, events
 from tests.conftest import Personas, build_app, login_as, page_text
 from tests.documents.web import new_collection, run_jobs, upload

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from civia.db.models import Role
+from civia.accounts.models import Role
 from civia.documents.models import Collection, Scope
 from tests.conftest import Personas, login_as
 

@@ -8,10 +8,10 @@ from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from civia.auth import api_tokens
+from civia.accounts import api_tokens
+from civia.accounts.models import User
+from civia.audit.models import AuditEntry
 from civia.db.engine import session_scope
-from civia.db.models import User
-from civia.governance.models import AuditEntry
 from tests.conftest import PASSWORD, Personas, login, login_as, page_text
 
 NEW = "un-tout-nouveau-secret"

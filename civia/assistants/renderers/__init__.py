@@ -10,7 +10,6 @@ listing the formats costs nothing.
 
 from __future__ import annotations
 
-import importlib
 import re
 import unicodedata
 from collections.abc import Callable
@@ -27,12 +26,55 @@ class Renderer:
     label: str  # shown to users
     mime: str
     extension: str
-    module: str  # defines render(doc) -> bytes
+    load: Callable[[], Callable[[OfficialDocument], bytes]]  # imports the format's module
 
     @property
     def function(self) -> Callable[[OfficialDocument], bytes]:
-        render: Callable[[OfficialDocument], bytes] = importlib.import_module(self.module).render
-        return render
+        return self.load()
+
+
+# Each format's module is imported on first use: it defers a heavy library (python-docx, odfpy,
+# python-pptx, openpyxl, fpdf2 with NumPy).
+def _docx() -> Callable[[OfficialDocument], bytes]:
+    from civia.assistants.renderers import to_docx
+
+    return to_docx.render
+
+
+def _odt() -> Callable[[OfficialDocument], bytes]:
+    from civia.assistants.renderers import to_odt
+
+    return to_odt.render
+
+
+def _pptx() -> Callable[[OfficialDocument], bytes]:
+    from civia.assistants.renderers import to_pptx
+
+    return to_pptx.render
+
+
+def _xlsx() -> Callable[[OfficialDocument], bytes]:
+    from civia.assistants.renderers import to_xlsx
+
+    return to_xlsx.render
+
+
+def _csv() -> Callable[[OfficialDocument], bytes]:
+    from civia.assistants.renderers import to_csv
+
+    return to_csv.render
+
+
+def _pdf() -> Callable[[OfficialDocument], bytes]:
+    from civia.assistants.renderers import to_pdf
+
+    return to_pdf.render
+
+
+def _html() -> Callable[[OfficialDocument], bytes]:
+    from civia.assistants.renderers import to_html
+
+    return to_html.render
 
 
 RENDERERS: dict[str, Renderer] = {
@@ -43,34 +85,32 @@ RENDERERS: dict[str, Renderer] = {
             "Word (DOCX)",
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
             "docx",
-            f"{__name__}.to_docx",
+            _docx,
         ),
         Renderer(
             "odt",
             "OpenDocument (ODT)",
             "application/vnd.oasis.opendocument.text",
             "odt",
-            f"{__name__}.to_odt",
+            _odt,
         ),
         Renderer(
             "pptx",
             "PowerPoint (PPTX)",
             "application/vnd.openxmlformats-officedocument.presentationml.presentation",
             "pptx",
-            f"{__name__}.to_pptx",
+            _pptx,
         ),
         Renderer(
             "xlsx",
             "Excel (XLSX)",
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             "xlsx",
-            f"{__name__}.to_xlsx",
+            _xlsx,
         ),
-        Renderer("csv", "Tableur (CSV)", "text/csv; charset=utf-8", "csv", f"{__name__}.to_csv"),
-        Renderer("pdf", "PDF", "application/pdf", "pdf", f"{__name__}.to_pdf"),
-        Renderer(
-            "html", "Page web (HTML)", "text/html; charset=utf-8", "html", f"{__name__}.to_html"
-        ),
+        Renderer("csv", "Tableur (CSV)", "text/csv; charset=utf-8", "csv", _csv),
+        Renderer("pdf", "PDF", "application/pdf", "pdf", _pdf),
+        Renderer("html", "Page web (HTML)", "text/html; charset=utf-8", "html", _html),
     )
 }
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import engine_from_config, pool
 
-from civia.db.registry import metadata
+from civia.plugins.tables import metadata as all_tables
+
+metadata = all_tables()
 
 config = context.config
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, or_, select, true
 from sqlalchemy.orm import Session
 
-from civia.db.models import Role, Tenant, User
+from civia.accounts.models import Role, Tenant, User
 from civia.documents.acts.models import Act, ActCorpus, ActShare
 
 MANAGERS = (Role.REFERENT, Role.ADMIN)

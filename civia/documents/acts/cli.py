@@ -25,8 +25,9 @@ def import_scdl_command(file: Path, slug: str, no_embed: bool) -> None:
     Réimporter le même fichier met les actes à jour sans les dupliquer ; les lignes
     invalides sont listées avec leur numéro et le motif, les autres sont importées.
     """
+    # Deferred: `civia --help` loads neither the app, the database nor the models.
+    from civia.accounts.models import Tenant
     from civia.db.engine import make_engine, make_sessionmaker
-    from civia.db.models import Tenant
     from civia.documents.acts.importer import create_import, run_import
     from civia.documents.acts.jobs import enqueue_embedding
     from civia.documents.acts.scdl import ScdlFormatError

@@ -8,6 +8,7 @@ import re
 from datetime import date, datetime
 
 from civia.documents.acts.models import ActKind, Outcome
+from civia.documents.analysis import fold
 
 # The natures of the ACTES nomenclature (codes 1-6 and their two-letter forms), and words.
 _NATURES = {
@@ -103,7 +104,6 @@ def parse_url(value: str) -> str:
 
 def parse_kind(value: str, default: ActKind = ActKind.DELIBERATION) -> str:
     """An ACTES nature code ("1", "DE", "AR"…) or a word ("Arrêté") → our kind."""
-    from civia.documents.analysis import fold
 
     folded = fold(value.strip())
     if not folded:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from civia.db.models import User
+from civia.accounts.models import User
 from civia.documents.acts.models import Act, ActKind
 from civia.documents.acts.records import ActRecord, RecordError, parse_record
 from civia.documents.acts.store import corpus_for, find, upsert_many

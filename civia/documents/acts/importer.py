@@ -16,14 +16,14 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from civia.accounts.models import User
+from civia.audit import journal as audit
 from civia.db.base import utcnow
-from civia.db.models import User
 from civia.documents.acts.models import ActCorpus, ActImport, ImportStatus
 from civia.documents.acts.records import ActRecord, RecordError, parse_record
 from civia.documents.acts.scdl import Record, count_records, open_scdl, records
 from civia.documents.acts.store import corpus_for, upsert_many
 from civia.documents.acts.text import number_fr
-from civia.governance import audit
 from civia.jobs.models import FINISHED, Job, JobStatus
 
 log = logging.getLogger(__name__)

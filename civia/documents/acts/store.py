@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from sqlalchemy import delete, select, tuple_
 from sqlalchemy.orm import Session, undefer
 
+from civia.accounts.models import Tenant
 from civia.db.base import utcnow
-from civia.db.models import Tenant
 from civia.documents.acts.models import Act, ActCorpus
 from civia.documents.acts.records import ActRecord
 from civia.documents.acts.text import act_text

@@ -123,6 +123,7 @@ def _dispatch(
     progress: Callable[[int, int], None] | None,
 ) -> Extracted:
     if kind == "pdf":
+        # Deferred: each format's module and library (PDF, office, HTML parsers) load on first use.
         from civia.documents.extract.pdf import extract_pdf
 
         return extract_pdf(data, filename, limits=limits, progress=progress)

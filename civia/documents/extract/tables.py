@@ -19,12 +19,15 @@ from typing import Any
 from civia.documents.errors import (
     CorruptedFileError,
     DocumentError,
+    EmptyFileError,
     EncryptedFileError,
+    FileTooLargeError,
     NoTextError,
     UnsupportedFormatError,
 )
 from civia.documents.extract import detect_format
 from civia.documents.extract.base import Limits, check_zip, clean
+from civia.documents.extract.tabular import read_rows
 
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
@@ -97,7 +100,6 @@ def extract_tables(
     data: bytes, filename: str, *, mime: str | None = None, limits: Limits | None = None
 ) -> list[FoundTable]:
     """Every table of the file, in reading order. Raises `DocumentError` subclasses."""
-    from civia.documents.errors import EmptyFileError, FileTooLargeError
 
     limits = limits or Limits()
     if not data or not data.strip():
@@ -413,7 +415,6 @@ def _flush(out: list[FoundTable], block: list[list[str]], caption: str, sheet: s
 
 
 def _csv(data: bytes, filename: str) -> Iterator[FoundTable]:
-    from civia.documents.extract.tabular import read_rows
 
     rows = read_rows(data, filename)
     if rows:

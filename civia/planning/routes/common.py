@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends
 
-from civia.db.models import Role, User
+from civia.accounts.models import Role, User
 from civia.web.routes.gov_gate import allow
 
 ROLES = (Role.PILOTAGE, Role.ADMIN)

@@ -12,7 +12,8 @@ from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from civia.db.models import Role, User
+from civia.accounts.models import Role, User
+from civia.audit import journal as audit
 from civia.documents.acts import access
 from civia.documents.acts.forms import (
     DuplicateActError,
@@ -34,7 +35,6 @@ from civia.documents.acts.store import corpus_for, delete_act
 from civia.documents.acts.text import number_fr
 from civia.documents.errors import DocumentError, FileTooLargeError, UnsupportedFormatError
 from civia.documents.ingest import read_limited
-from civia.governance import audit
 from civia.jobs import queue
 from civia.jobs.models import Job
 from civia.web.deps import Db, require_role

@@ -8,11 +8,12 @@ from fastapi import APIRouter, Form, HTTPException, Request, Response
 from fastapi.responses import RedirectResponse
 from sqlalchemy import select
 
-from civia import accounts
-from civia.db.models import Provider, Service, Tenant, User
-from civia.governance import audit
+from civia.accounts import manage as accounts
+from civia.accounts.models import Service, Tenant, User
+from civia.audit import journal as audit
 from civia.privacy.routing import LEVEL_LABELS, LEVELS, POLICIES
 from civia.providers import registry, secrets, store
+from civia.providers.models import Provider
 from civia.web.deps import AdminUser, Db
 from civia.web.render import render
 

@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
+from civia.accounts.models import User
 from civia.assistants import batch as batches
 from civia.assistants import builder, extraction, files, jobs, runs
 from civia.assistants.context import assistant_context
@@ -17,7 +18,6 @@ from civia.assistants.inputs import InputError
 from civia.assistants.models import AssistantRun
 from civia.assistants.prepare import Upload, prepare
 from civia.assistants.spec import AssistantSpec, FieldKind
-from civia.db.models import User
 from civia.jobs import queue
 from civia.web.deps import CurrentUser, Db, allow_assistant
 from civia.web.render import render

@@ -9,17 +9,18 @@ from fastapi import APIRouter, Form, HTTPException, Request, Response
 from fastapi.responses import RedirectResponse, StreamingResponse
 from sqlalchemy import update
 
+from civia.accounts.models import User
 from civia.assistants import access, builder, files, grounded, runs
 from civia.assistants.context import assistant_context
 from civia.assistants.inputs import InputError
 from civia.assistants.models import AssistantRun
 from civia.assistants.prepare import prompt_values
+from civia.assistants.renderers import render as render_file
 from civia.assistants.runner import RunResult, run
 from civia.assistants.spec import AssistantSpec, FieldKind
+from civia.audit import journal as audit
 from civia.chat.gateway import CallContext
 from civia.db.engine import affected, session_scope
-from civia.db.models import User
-from civia.governance import audit
 from civia.jobs import queue
 from civia.jobs.models import Job
 from civia.providers.base import ProviderError
@@ -277,7 +278,6 @@ def feedback(
 
 @router.get("/resultats/{run_id}/export/{fmt}")
 def export(db: Db, user: CurrentUser, run_id: int, fmt: str) -> Response:
-    from civia.assistants.renderers import render as render_file
 
     found = _run(db, user, run_id)
     spec = _spec(db, user, found.assistant_id)

@@ -9,17 +9,17 @@ from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import RedirectResponse
 from sqlalchemy import select
 
-from civia.auth.passwords import verify_password
-from civia.auth.sessions import close_session, open_session
-from civia.auth.tokens import new_secret, same
-from civia.db.models import User
-from civia.governance import audit
+from civia.accounts.models import User
+from civia.accounts.passwords import verify_password
+from civia.accounts.sessions import close_session, open_session, resolve_session
+from civia.accounts.tokens import new_secret, same
+from civia.audit import journal as audit
 from civia.web.deps import LOGIN_CSRF_COOKIE, SESSION_COOKIE, CsrfFailed, Db
 from civia.web.redirects import safe_next
 from civia.web.render import render
 
 router = APIRouter()
-log = logging.getLogger("civia.auth")
+log = logging.getLogger("civia.accounts")
 BAD_LOGIN = "Identifiant ou mot de passe incorrect."
 THROTTLED = "Trop de tentatives de connexion. Patientez une minute avant de réessayer."
 
@@ -103,8 +103,6 @@ def login(
 def logout(request: Request, db: Db, csrf_token: Annotated[str, Form()] = "") -> Response:
     token = request.cookies.get(SESSION_COOKIE)
     if token:
-        from civia.auth.sessions import resolve_session
-
         found = resolve_session(db, token, hours=request.app.state.settings.session_hours)
         if found and not same(csrf_token, found[1].csrf_token):
             raise CsrfFailed

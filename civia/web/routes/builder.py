@@ -10,14 +10,14 @@ from fastapi.responses import RedirectResponse
 from sqlalchemy import select
 from starlette.datastructures import UploadFile
 
+from civia.accounts.models import Role, Service, User
 from civia.assistants import access, builder, grounded, prompts, runs
 from civia.assistants.builder import BuilderError, Conflict, FormState
 from civia.assistants.catalogue import builtins
 from civia.assistants.inputs import InputError
 from civia.assistants.models import AssistantDefinition
 from civia.assistants.spec import FieldKind, Sensitivity
-from civia.db.models import Role, Service, User
-from civia.governance import audit
+from civia.audit import journal as audit
 from civia.governance.models import UseCase
 from civia.governance.usecase_terms import PUBLIC_STATUSES
 from civia.web.deps import AdminUser, CurrentUser, Db, require_role

@@ -11,12 +11,13 @@ from fastapi import APIRouter, Form, HTTPException, Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse, StreamingResponse
 from sqlalchemy import update
 
+from civia.accounts.models import User
 from civia.assistants import access
 from civia.assistants.spec import AssistantSpec
 from civia.chat import conversations
 from civia.chat.gateway import CallContext, CallResult
+from civia.chat.models import Conversation, Message, MessageStatus
 from civia.db.engine import affected, session_scope
-from civia.db.models import Conversation, Message, MessageStatus, User
 from civia.privacy.routing import describe
 from civia.providers.base import ChatRequest, ProviderError
 from civia.web import grounded

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from fastapi import APIRouter, HTTPException, Request, Response
 from starlette.concurrency import run_in_threadpool
 
+from civia.accounts.models import User
 from civia.db.engine import session_scope
-from civia.db.models import User
 from civia.documents import collections, storage
 from civia.documents.errors import (
     DocumentError,

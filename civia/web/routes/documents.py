@@ -8,7 +8,7 @@ from fastapi import APIRouter, Form, HTTPException, Request, Response
 from fastapi.responses import FileResponse, RedirectResponse
 from sqlalchemy import func, select
 
-from civia.db.models import User
+from civia.accounts.models import User
 from civia.documents import collections, storage
 from civia.documents.jobs import enqueue_analysis
 from civia.documents.models import (

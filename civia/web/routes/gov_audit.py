@@ -11,9 +11,9 @@ from fastapi.responses import StreamingResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from civia.accounts.models import Role, User
+from civia.audit import journal as audit
 from civia.db.engine import session_scope
-from civia.db.models import Role, User
-from civia.governance import audit
 from civia.web.deps import Db
 from civia.web.render import render
 from civia.web.routes.gov_gate import allow, day

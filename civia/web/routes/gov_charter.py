@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request, Response
 from fastapi.responses import RedirectResponse
 
-from civia.db.models import Role, User
+from civia.accounts.models import Role, User
 from civia.governance import charter
 from civia.web.deps import Db
 from civia.web.markdown import render as md

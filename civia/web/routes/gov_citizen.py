@@ -8,7 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request, Response
 
-from civia.db.models import Role, User
+from civia.accounts.models import Role, User
 from civia.governance import citizen_access, citizen_erasure
 from civia.governance.citizen_erasure import SubjectError
 from civia.privacy.mentions import Subject
@@ -63,7 +63,9 @@ def search(
 ) -> Response:
     subject = _subject(nom, prenoms, civilite, adresse, courriel, telephone)
     try:
-        findings = citizen_erasure.search(db, dpo=user, subject=subject)
+        findings = citizen_erasure.search(
+            db, dpo=user, subject=subject, hooks=request.app.state.registries.governance
+        )
     except SubjectError as exc:
         return _page(request, subject, error=str(exc))
     return _page(request, subject, findings=findings)
@@ -85,10 +87,21 @@ async def erase(request: Request, db: Db, user: Dpo) -> Response:
     try:
         if not refs:
             raise SubjectError("Cochez au moins un passage à effacer.")
-        counts = citizen_erasure.erase(db, dpo=user, subject=subject, refs=refs)
+        counts = citizen_erasure.erase(
+            db,
+            dpo=user,
+            subject=subject,
+            refs=refs,
+            hooks=request.app.state.registries.governance,
+        )
     except SubjectError as exc:
         return _page(request, subject, error=str(exc))
-    return _page(request, subject, erased=counts, labels=citizen_erasure.labels())
+    return _page(
+        request,
+        subject,
+        erased=counts,
+        labels=citizen_erasure.labels(request.app.state.registries.governance),
+    )
 
 
 @router.post("/acces")
@@ -105,7 +118,9 @@ async def access(request: Request, db: Db, user: Dpo) -> Response:
         field("courriel"), field("telephone", 40),
     )  # fmt: skip
     try:
-        report = citizen_access.gather(db, dpo=user, subject=subject)
+        report = citizen_access.gather(
+            db, dpo=user, subject=subject, hooks=request.app.state.registries.governance
+        )
     except SubjectError as exc:
         return _page(request, subject, error=str(exc))
     data = citizen_access.as_docx(report, tenant_name=user.tenant.name)

@@ -8,8 +8,9 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from starlette.datastructures import UploadFile
 
-from civia.db.models import User
-from civia.governance import audit, fria, usecases
+from civia.accounts.models import User
+from civia.audit import journal as audit
+from civia.governance import fria, usecases
 from civia.web.deps import Db
 from civia.web.routes.gov_gate import allow, back
 from civia.web.routes.gov_review import case_page

@@ -9,7 +9,7 @@ from urllib.parse import quote
 from fastapi import HTTPException, Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse
 
-from civia.db.models import Role, User
+from civia.accounts.models import Role, User
 from civia.governance.charter import needs_acceptance
 from civia.web.deps import CurrentUser, Db
 from civia.web.redirects import safe_next

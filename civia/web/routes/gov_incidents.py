@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request, Response
 
-from civia.db.models import Role, User
+from civia.accounts.models import Role, User
 from civia.governance import incidents
 from civia.governance.incidents import IncidentError
 from civia.governance.models import Incident

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import JSONResponse
 
-from civia.db.models import Tenant
+from civia.accounts.models import Tenant
 from civia.governance import transparency
 from civia.web.deps import Db
 from civia.web.render import render

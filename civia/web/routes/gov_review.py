@@ -6,8 +6,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request, Response
 
-from civia.db.models import Role, User
-from civia.governance import audit, dpo_docs, fria, usecases
+from civia.accounts.models import Role, User
+from civia.assistants.renderers import render as render_file
+from civia.audit import journal as audit
+from civia.governance import dpo_docs, fria, usecases
 from civia.governance.models import UseCase
 from civia.governance.usecases import WorkflowError
 from civia.web.deps import Db
@@ -134,7 +136,6 @@ def comment(
 
 @router.get("/cas-usage/{case_id}/{kind}.{fmt}")
 def document(db: Db, user: DocReader, case_id: int, kind: str, fmt: str) -> Response:
-    from civia.assistants.renderers import render as render_file
 
     case = case_of(db, user, case_id)
     if kind not in dpo_docs.KINDS or fmt not in DOC_FORMATS:

@@ -9,8 +9,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, HTTPException, Request, Response
 from sqlalchemy import select
 
-from civia.db.models import Role, User
-from civia.governance import audit, dsr, retention
+from civia.accounts.models import Role, User
+from civia.audit import journal as audit
+from civia.governance import dsr, retention
 from civia.web.deps import Db
 from civia.web.render import render
 from civia.web.routes.gov_gate import allow, back
@@ -34,8 +35,8 @@ def my_data(request: Request, db: Db, user: Anyone) -> Response:
 
 
 @router.get("/compte/mes-donnees.json")
-def my_data_json(db: Db, user: Anyone) -> Response:
-    data = dsr.export_user(db, user)
+def my_data_json(request: Request, db: Db, user: Anyone) -> Response:
+    data = dsr.export_user(db, user, hooks=request.app.state.registries.governance)
     audit.record(
         db, tenant_id=user.tenant_id, actor=user, action="dsr.export", target=f"user:{user.id}"
     )
@@ -154,7 +155,9 @@ def erase(
         message = f"Confirmation incorrecte : saisissez exactement « {person.login} »."
         return render(request, "error.html", status_code=422, message=message)
     try:
-        counts = dsr.erase_user(db, dpo=user, person=person)
+        counts = dsr.erase_user(
+            db, dpo=user, person=person, hooks=request.app.state.registries.governance
+        )
     except dsr.RightsError as exc:
         db.rollback()
         return render(request, "error.html", status_code=409, message=str(exc))

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
 
-from civia.db.models import Role, User
+from civia.accounts.models import Role, User
 from civia.governance import acculturation, charter
 from civia.web.deps import Db
 from civia.web.markdown import render as md

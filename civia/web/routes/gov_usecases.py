@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from sqlalchemy import select
 from starlette.datastructures import FormData
 
-from civia.db.models import Service, User
+from civia.accounts.models import Service, User
 from civia.governance import usecases
 from civia.governance.models import UseCase
 from civia.governance.usecases import Card, CardError, WorkflowError

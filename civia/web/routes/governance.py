@@ -10,7 +10,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, FastAPI, Request, Response
 
-from civia.db.models import User
+from civia.accounts.models import User
 from civia.governance import acculturation, charter
 from civia.web.deps import Db
 from civia.web.render import render

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Request, Response
 
 from civia.assistants import access
 from civia.chat import conversations
-from civia.db.models import Provider
+from civia.providers.models import Provider
 from civia.web.deps import CurrentUser, Db
 from civia.web.render import render
 from civia.web.routes.gov_gate import require_charter

@@ -8,8 +8,8 @@ from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse
 from sqlalchemy import select
 
-from civia.db.models import Role, User
-from civia.jobs import queue, registry
+from civia.accounts.models import Role, User
+from civia.jobs import queue
 from civia.jobs.models import Job
 from civia.web.deps import CurrentUser, Db
 from civia.web.render import render
@@ -32,8 +32,8 @@ def _described(job: Job) -> dict[str, object]:
     return queue.describe(job) | {"url": str(url)}
 
 
-def _label(job: Job) -> str:
-    kind = registry.get(job.kind)
+def _label(request: Request, job: Job) -> str:
+    kind = request.app.state.registries.job_kinds.get(job.kind)
     return kind.label if kind else job.kind
 
 
@@ -45,7 +45,7 @@ def index(request: Request, db: Db, user: CurrentUser) -> Response:
     return render(
         request,
         "jobs/index.html",
-        jobs=[(job, _described(job), _label(job)) for job in jobs],
+        jobs=[(job, _described(job), _label(request, job)) for job in jobs],
     )
 
 
@@ -59,10 +59,12 @@ def show(request: Request, db: Db, user: CurrentUser, job_id: int) -> Response:
             # The user waits on the very page the result lives on (a meeting being
             # transcribed): reload it so the result (the editor) appears by itself.
             return Response(status_code=200, headers={"HX-Refresh": "true"})
-        return render(request, "jobs/_progress.html", job=job, d=described, label=_label(job))
+        return render(
+            request, "jobs/_progress.html", job=job, d=described, label=_label(request, job)
+        )
     if "application/json" in request.headers.get("accept", ""):
         return JSONResponse(described)
-    return render(request, "jobs/show.html", job=job, d=described, label=_label(job))
+    return render(request, "jobs/show.html", job=job, d=described, label=_label(request, job))
 
 
 @router.post("/travaux/{job_id}/annuler")
@@ -73,5 +75,7 @@ def cancel(request: Request, db: Db, user: CurrentUser, job_id: int) -> Response
     db.commit()
     db.refresh(job)
     if request.headers.get("hx-request"):
-        return render(request, "jobs/_progress.html", job=job, d=_described(job), label=_label(job))
+        return render(
+            request, "jobs/_progress.html", job=job, d=_described(job), label=_label(request, job)
+        )
     return RedirectResponse(f"/travaux/{job.id}", status_code=303)

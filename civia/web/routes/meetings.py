@@ -9,13 +9,14 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import FileResponse, RedirectResponse
 
-from civia.db.models import User
-from civia.governance import audit, retention
+from civia.accounts.models import User
+from civia.audit import journal as audit
+from civia.governance import retention
 from civia.jobs import queue
 from civia.jobs.models import Job
 from civia.meetings import editing, exports, meetings
 from civia.meetings.models import STATUS_LABELS, Meeting
-from civia.meetings.speech import LANGUAGE_NAMES_FR
+from civia.providers.speech import LANGUAGE_NAMES_FR
 from civia.web.deps import CurrentUser, Db
 from civia.web.render import render
 

@@ -11,12 +11,12 @@ import asyncio
 from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse
 
-from civia.auth.tokens import same
-from civia.db.models import User
+from civia.accounts.models import User
+from civia.accounts.tokens import same
 from civia.governance import guards
 from civia.meetings import editing, meetings, minutes
-from civia.meetings.audio import probe_audio
-from civia.meetings.speech import TranscriptionError
+from civia.providers.audio import probe_audio
+from civia.providers.speech import TranscriptionError
 from civia.settings import Settings
 from civia.web.deps import CsrfFailed, Db
 from civia.web.routes.meetings import editor_page, index_page, owned

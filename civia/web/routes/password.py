@@ -6,8 +6,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request, Response
 
-from civia.auth.password_change import PasswordChangeError, change_own_password
-from civia.db.models import User, WebSession
+from civia.accounts.models import User, WebSession
+from civia.accounts.password_change import PasswordChangeError, change_own_password
 from civia.web.deps import CurrentUser, Db, current_session
 from civia.web.render import render
 

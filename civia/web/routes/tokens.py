@@ -7,9 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Form, HTTPException, Request, Response
 from fastapi.responses import RedirectResponse
 
-from civia.auth import api_tokens
+from civia.accounts import api_tokens
+from civia.accounts.models import User
 from civia.dates import date_fr
-from civia.db.models import User
 from civia.web.deps import CurrentUser, Db
 from civia.web.render import render
 

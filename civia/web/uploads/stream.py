@@ -22,8 +22,8 @@ from fastapi import Depends, Request
 from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
-from civia.auth.tokens import same
-from civia.db.models import User, WebSession
+from civia.accounts.models import User, WebSession
+from civia.accounts.tokens import same
 from civia.web.deps import CsrfFailed, Db, current_session
 from civia.web.routes.gov_gate import CharterRequired, needs_acceptance
 from civia.web.uploads.limit import UploadRefused

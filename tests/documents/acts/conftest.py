@@ -12,9 +12,8 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from civia.db import registry as _models  # noqa: F401 - every table
+from civia.accounts.models import Role, Tenant, User
 from civia.db.engine import make_sessionmaker
-from civia.db.models import Role, Tenant, User
 from civia.documents.acts.access import Scope, scope_for
 from civia.documents.acts.importer import create_import, run_import
 from civia.documents.acts.models import ActImport

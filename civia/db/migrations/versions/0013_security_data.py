@@ -30,7 +30,7 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("signature", sa.String(length=64), server_default="", nullable=False)
         )
-    from civia.governance.audit_keys import sign
+    from civia.audit.keys import sign
 
     conn = op.get_bind()
     heads = sa.table(

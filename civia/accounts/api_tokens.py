@@ -1,0 +1,68 @@
+"""Per-user API tokens for the OpenAI-compatible API: valid `days` after creation (the
+CIVIA_API_TOKEN_DAYS setting), revoked by their owner or by a password change."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from civia.accounts.models import ApiToken, User
+from civia.accounts.tokens import digest, new_api_token
+from civia.db.base import utcnow
+
+
+def create(db: Session, *, user: User, name: str, days: int = 365) -> tuple[str, ApiToken]:
+    """Return the token (to show once) and its row (which stores only a hash)."""
+    token, prefix, hashed = new_api_token()
+    row = ApiToken(
+        user_id=user.id,
+        name=name.strip()[:100] or "Jeton",
+        prefix=prefix,
+        token_hash=hashed,
+        expires_at=utcnow() + timedelta(days=days),
+    )
+    db.add(row)
+    db.flush()
+    return token, row
+
+
+def list_for(db: Session, user: User) -> list[ApiToken]:
+    return list(
+        db.scalars(select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id))
+    )
+
+
+def revoke(db: Session, *, user: User, token_id: int) -> bool:
+    row = db.get(ApiToken, token_id)
+    if row is None or row.user_id != user.id or row.revoked_at is not None:
+        return False
+    row.revoked_at = utcnow()
+    return True
+
+
+def revoke_all(db: Session, *, user_id: int) -> int:
+    """Revoke every live token of a user (a new password ends what the old one opened)."""
+    result = db.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def expired(row: ApiToken, now: datetime | None = None) -> bool:
+    expires = row.expires_at if row.expires_at.tzinfo else row.expires_at.replace(tzinfo=UTC)
+    return expires <= (now or utcnow())
+
+
+def authenticate(db: Session, token: str) -> User | None:
+    row = db.scalar(select(ApiToken).where(ApiToken.token_hash == digest(token)))
+    if row is None or row.revoked_at is not None or expired(row):
+        return None
+    user = db.get(User, row.user_id)
+    if user is None or not user.active:
+        return None
+    row.last_used_at = utcnow()
+    return user

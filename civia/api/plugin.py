@@ -1,0 +1,16 @@
+"""The OpenAI-compatible API as a plugin (its routes authenticate API tokens themselves).
+
+The route module is imported when `register_routes` is called, not at plugin import."""
+
+from __future__ import annotations
+
+from civia.plugins.hookspecs import hookimpl
+from civia.plugins.registries import Route
+from civia.settings import Settings
+
+
+@hookimpl
+def register_routes(settings: Settings) -> list[Route]:
+    from civia.api import openai
+
+    return [Route(openai.router, gated=False, body_limit=openai.LIMIT, order=50)]

@@ -1,0 +1,1 @@
+"""The audit log: append-only, hash-chained entries, one chain per collectivité."""

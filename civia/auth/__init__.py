@@ -1,1 +1,0 @@
-"""Authentication: argon2 passwords, server-side sessions, CSRF, API tokens, rate limits."""

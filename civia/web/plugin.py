@@ -1,0 +1,84 @@
+"""The web pages as a plugin: every router of `civia.web.routes`, with its gate, body limit and
+mounting order, and the main navigation.
+
+Route modules are imported when `register_routes` is called (by `create_app`), not when the
+plugin is loaded: `civia --help` stays fast."""
+
+from __future__ import annotations
+
+from civia.plugins.hookspecs import hookimpl
+from civia.plugins.registries import MenuLink, Route
+from civia.settings import Settings
+
+EDITORS = frozenset({"referent", "admin"})
+ADMINS = frozenset({"admin"})
+
+
+@hookimpl
+def register_routes(settings: Settings) -> list[Route]:
+    from civia.web.routes import (
+        acts,
+        acts_admin,
+        admin,
+        assistant_launch,
+        assistants,
+        auth,
+        builder,
+        chat,
+        doc_admin,
+        doc_upload,
+        documents,
+        gov_fria,
+        governance,
+        home,
+        jobs,
+        meetings,
+        meetings_forms,
+        password,
+        tokens,
+    )
+
+    return [
+        Route(auth.router, gated=False, order=10),
+        # Its "/" carries the charter gate itself (/sante stays open).
+        Route(home.router, gated=False, order=11),
+        Route(chat.router, order=20),
+        Route(assistant_launch.router, body_limit=assistant_launch.LIMIT, order=21),
+        Route(assistants.router, order=22),
+        Route(builder.router, order=23),
+        Route(tokens.router, order=24),
+        Route(password.router, order=24),
+        Route(admin.router, order=25),
+        Route(jobs.router, order=26),
+        Route(documents.router, order=27),
+        Route(doc_admin.router, order=28),
+        Route(meetings.router, body_limit=meetings_forms.TRANSCRIPT_LIMIT, order=29),
+        Route(acts_admin.router, body_limit=acts_admin.LIMIT, order=30),  # /actes/importer…
+        Route(acts.router, order=31),  # …before /actes/{act_id}
+        # Streamed uploads check session, charter and CSRF themselves (before writing to disk).
+        Route(doc_upload.router, gated=False, body_limit=doc_upload.LIMIT, order=40),
+        Route(meetings_forms.router, gated=False, body_limit=meetings_forms.LIMIT, order=41),
+        # Governance pages gate themselves (`allow`): some stay open before the charter.
+        Route(governance.router, gated=False, body_limit=gov_fria.LIMIT, order=60),
+    ]
+
+
+@hookimpl
+def register_menu_links() -> list[MenuLink]:
+    return [
+        MenuLink("Accueil", "/", order=10),
+        MenuLink("Nouvelle conversation", "/conversations/nouvelle", order=20),
+        MenuLink("Documents", "/documents", order=30),
+        MenuLink("Mes résultats", "/resultats", order=40),
+        MenuLink("Réunions", "/reunions", order=50),
+        MenuLink("Bibliothèque de prompts", "/prompts", order=60),
+        MenuLink("Actes", "/actes", order=70),
+        MenuLink("Atelier", "/atelier", roles=EDITORS, order=80),
+        MenuLink("Gouvernance", "/gouvernance", order=90),
+        # Links of other plugins come here (default order 100).
+        MenuLink("Jetons d'API", "/compte/jetons", order=900),
+        MenuLink("Mot de passe", "/compte/mot-de-passe", order=905),
+        MenuLink("Utilisateurs", "/admin/utilisateurs", roles=ADMINS, order=910),
+        MenuLink("Services", "/admin/services", roles=ADMINS, order=920),
+        MenuLink("Modèles", "/admin/fournisseurs", roles=ADMINS, order=930),
+    ]
