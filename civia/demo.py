@@ -73,4 +73,7 @@ def load(db: Session) -> Tenant:
             )
         )
     db.flush()
+    from civia.steering import demo as steering_demo  # clearly synthetic activity for /pilotage
+
+    steering_demo.load(db, tenant.id)
     return tenant

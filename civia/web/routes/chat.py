@@ -19,6 +19,7 @@ from civia.db.engine import affected, session_scope
 from civia.db.models import Conversation, Message, MessageStatus, User
 from civia.privacy.routing import describe
 from civia.providers.base import ChatRequest, ProviderError
+from civia.steering.equivalents import answer_fr
 from civia.web import grounded
 from civia.web.deps import CurrentUser, Db, allow_assistant
 from civia.web.markdown import render as md
@@ -275,6 +276,9 @@ def stream(
         extra = {"html": md(result.text)}
         if prepared is not None:  # citations become links; the sources follow the answer
             extra = grounded.finish(request, answer.id, result.text, prepared)
+        figures = result.figures
+        if figures is not None and figures.kwh and figures.kgco2eq:  # shown under the answer
+            extra["footprint"] = answer_fr(figures.kwh, figures.kgco2eq)
         yield _sse("done", {"status": status, "error": error, "masked": masked, **extra})
 
     return StreamingResponse(
