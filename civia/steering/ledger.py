@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -120,3 +121,40 @@ def record(
         )
     )
     return Figures(cost, found.kwh if found else None, found.kgco2eq if found else None)
+
+
+def record_call(
+    db: Session,
+    *,
+    tenant_id: int,
+    user_id: int | None,
+    service_id: int | None,
+    kind: str,
+    provider_name: str,
+    model: str,
+    seconds: float,
+    tokens: int = 0,
+    outcome: str = "ok",
+    extra: dict[str, Any] | None = None,
+) -> Figures:
+    """A call that does not go through the chat gateway (embedding batches, transcription): its
+    `UsageEvent` and ledger row, footprint from the measured time."""
+    event = UsageEvent(
+        request_id=uuid.uuid4().hex[:16],
+        tenant_id=tenant_id,
+        user_id=user_id,
+        service_id=service_id,
+        provider_id=None,
+        provider_name=provider_name[:100],
+        model=model[:200],
+        source=kind,
+        assistant_id="",
+        prompt_tokens=tokens,
+        completion_tokens=0,
+        latency_ms=seconds * 1000,
+        ttft_ms=None,
+        outcome=outcome,
+        extra=extra or {},
+    )
+    db.add(event)
+    return record(db, event, kind=kind)

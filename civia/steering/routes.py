@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session
 
 from civia.assistants import access
 from civia.db.models import Role, Service, User
-from civia.documents.acts.text import date_fr
 from civia.steering import dashboard, equivalents
 from civia.steering.filters import MIN_GROUP, PERIODS, Filters, has_synthetic, period
 from civia.web.deps import Db, require_role
@@ -79,8 +78,9 @@ def page(
         request, "steering/dashboard.html", board=board, services=services, periode=periode,
         debut=debut, fin=fin, service=service, synthetic=f.synthetic,
         has_synthetic=has_synthetic(db, user.tenant_id), MIN_GROUP=MIN_GROUP,
-        since_fr=date_fr(f.since.date()), until_fr=date_fr(f.until.date()),
-        n=equivalents.number_fr, total_fr=equivalents.total_fr,
+        since_fr=equivalents.date_fr(f.since.date()),
+        until_fr=equivalents.date_fr(f.until.date()),
+        n=equivalents.number_fr, date_fr=equivalents.date_fr, total_fr=equivalents.total_fr,
     )  # fmt: skip
 
 
