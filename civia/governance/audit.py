@@ -80,6 +80,8 @@ ACTIONS = {
     "acts.imported": "Actes importés",
     "acts.deleted": "Acte supprimé",
     "acts.shared": "Partage des actes modifié",
+    "steering.rates": "Prix et empreinte d'un fournisseur modifiés",
+    "steering.settings": "Réglages de coût et d'empreinte modifiés",
 }
 
 
