@@ -74,7 +74,7 @@ def _figures(row: Any) -> dict[str, float]:
 
 def active_users(db: Session, f: Filters, days: int) -> int:
     cond = events(f, since=f.until - timedelta(days=days))
-    stmt = select(func.count(func.distinct(UsageEvent.user_id))).select_from(event_source())
+    stmt = select(func.count(func.distinct(UsageEvent.user_id)))
     return int(db.scalar(stmt.where(cond)) or 0)
 
 
@@ -179,11 +179,9 @@ def weekly(db: Session, f: Filters, weeks: int = 13) -> list[dict[str, Any]]:
     for i in range(span, 0, -1):
         until = f.until - timedelta(days=7 * (i - 1))
         since = until - timedelta(days=7)
-        stmt = (
-            select(func.count(UsageEvent.id), func.count(func.distinct(UsageEvent.user_id)))
-            .select_from(event_source())
-            .where(events(f, since=since, until=until))
-        )
+        stmt = select(
+            func.count(UsageEvent.id), func.count(func.distinct(UsageEvent.user_id))
+        ).where(events(f, since=since, until=until))
         calls, users = db.execute(stmt).one()
         out.append({"since": since, "until": until, "calls": int(calls), "users": int(users)})
     return out

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, String
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from civia.db.base import Base, Timestamped
@@ -67,3 +67,7 @@ class SteeringSettings(Base):
     server_power_w: Mapped[float] = mapped_column(Float, default=100.0)  # embeddings, speech
     targeted_agents: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # service → n
     launch_dates: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # service → ISO date
+
+
+# The dashboard reads a collectivité's calls by date: one index for every period query.
+Index("ix_usage_events_tenant_created", UsageEvent.tenant_id, UsageEvent.created_at)

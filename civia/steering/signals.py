@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from civia.assistants.models import AssistantRun
 from civia.db.models import UsageEvent
 from civia.steering.equivalents import number_fr
-from civia.steering.filters import Filters, event_source, events, runs
+from civia.steering.filters import Filters, events, runs
 from civia.steering.metrics import NOT_USEFUL, USEFUL, active_users
 
 ADOPTION_ALARM = 0.30  # below 30 % of targeted agents active after a month: the field's alarm
@@ -27,13 +27,13 @@ class Signal:
 
 def _calls(db: Session, f: Filters, since_days: int, until_days: int) -> int:
     until = f.until - timedelta(days=until_days)
-    stmt = select(func.count(UsageEvent.id)).select_from(event_source())
+    stmt = select(func.count(UsageEvent.id))
     cond = events(f, since=f.until - timedelta(days=since_days), until=until)
     return int(db.scalar(stmt.where(cond)) or 0)
 
 
 def _first_use_days(db: Session, f: Filters) -> float | None:
-    stmt = select(func.min(UsageEvent.created_at)).select_from(event_source())
+    stmt = select(func.min(UsageEvent.created_at))
     first = db.scalar(stmt.where(events(replace(f, since=datetime(2000, 1, 1, tzinfo=UTC)))))
     if first is None:
         return None
