@@ -20,7 +20,6 @@ import tempfile
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 from common import ROOT, Machine, p50, percentile, write_results
 
@@ -49,9 +48,15 @@ def _world(url: str, users: int) -> tuple[object, int, int, list[tuple[int, int]
         db.flush()
         provider = Provider(tenant_id=tenant.id, name="Local", kind="local_llama", models=["m"])
         db.add(provider)
+        unusable = "!"  # no login in the bench
         rows = [
-            User(tenant_id=tenant.id, service_id=services[i % 10].id, login=f"u{i}",
-                 display_name=f"U{i}", password_hash="!")  # fmt: skip
+            User(
+                tenant_id=tenant.id,
+                service_id=services[i % 10].id,
+                login=f"u{i}",
+                display_name=f"U{i}",
+                password_hash=unusable,
+            )
             for i in range(users)
         ]
         db.add_all(rows)
@@ -95,7 +100,9 @@ def record_costs(calls: int) -> list[list[object]]:
                 started = time.perf_counter()
                 ledger.compute(db, row)
                 timings["compute"].append((time.perf_counter() - started) * 1000)
-    extra = [a - b for a, b in zip(sorted(timings["with"]), sorted(timings["without"]))]
+    extra = [
+        a - b for a, b in zip(sorted(timings["with"]), sorted(timings["without"]), strict=True)
+    ]
     for label, values in (
         ("event only (before)", timings["without"]),
         ("event + ledger row (now)", timings["with"]),
