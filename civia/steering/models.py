@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, String
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from civia.db.base import Base, Timestamped
@@ -71,3 +83,22 @@ class SteeringSettings(Base):
 
 # The dashboard reads a collectivité's calls by date: one index for every period query.
 Index("ix_usage_events_tenant_created", UsageEvent.tenant_id, UsageEvent.created_at)
+
+
+class Review(Base, Timestamped):
+    """A J+15 / J+30 / J+90 review of the collectivité (service_id None) or of one service:
+    the figures as computed, the rule-based recommendation, and the narrative pilotage wrote."""
+
+    __tablename__ = "steering_reviews"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), index=True)
+    service_id: Mapped[int | None] = mapped_column(ForeignKey("services.id", ondelete="CASCADE"))
+    milestone: Mapped[int] = mapped_column(Integer)  # 15 | 30 | 90
+    launch_date: Mapped[date] = mapped_column(Date)
+    figures: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    recommendation: Mapped[str] = mapped_column(String(20))  # keep | extend | pivot | fix
+    reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+    narrative: Mapped[str] = mapped_column(Text, default="")
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    validated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    validated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

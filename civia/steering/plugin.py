@@ -22,9 +22,9 @@ def register_models() -> list[ModuleType]:
 
 @hookimpl
 def register_routes(settings: Settings) -> list[Route]:
-    from civia.steering import rates_routes, routes
+    from civia.steering import rates_routes, review_routes, routes
 
-    return [Route(rates_routes.router), Route(routes.router)]
+    return [Route(rates_routes.router), Route(review_routes.router), Route(routes.router)]
 
 
 @hookimpl
