@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from civia.db.models import Service, User
+from civia.db.models import User
 from civia.steering import metrics, signals
 from civia.steering.filters import MIN_GROUP, Filters, accounts
 
@@ -43,18 +43,17 @@ def build(db: Session, f: Filters, assistant_labels: dict[str, str] | None = Non
     totals = metrics.totals(db, f)
     services = metrics.by_service(db, f)
     hidden = f.service_id is not None and totals["users"] < MIN_GROUP
-    found: dict[str, list[signals.Signal]] = {}
-    service_ids = db.scalars(select(Service.id).where(Service.tenant_id == f.tenant_id)).all()
-    accounts_by_service = {row.key: int(row.figures.get("accounts", 0)) for row in services}
-    for sid in service_ids:
-        if f.service_id is not None and sid != f.service_id:
-            continue
-        row = next((r for r in services if r.key == sid), None)
-        if row is None or row.hidden:
-            continue  # a small group's signals would tell about a few people
-        found[row.label] = signals.for_service(
-            db, replace(f, service_id=sid), accounts_by_service.get(sid, 0)
-        )
+    # a small group's signals would tell about a few people: only services shown get them
+    shown = {
+        row.key: int(row.figures.get("accounts", 0))
+        for row in services
+        if row.key is not None
+        and not row.hidden
+        and (f.service_id is None or row.key == f.service_id)
+    }
+    by_id = signals.for_services(db, f, shown) if shown else {}
+    labels = {row.key: row.label for row in services}
+    found = {labels[sid]: by_id[sid] for sid in sorted(by_id, key=lambda k: labels[k])}
     return Dashboard(
         filters=f,
         totals=totals,

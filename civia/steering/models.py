@@ -81,8 +81,16 @@ class SteeringSettings(Base):
     launch_dates: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # service → ISO date
 
 
-# The dashboard reads a collectivité's calls by date: one index for every period query.
-Index("ix_usage_events_tenant_created", UsageEvent.tenant_id, UsageEvent.created_at)
+# The dashboard reads a collectivité's calls by date; the counts (active users, calls per
+# service) are answered from this index alone, without reading the rows.
+Index(
+    "ix_usage_events_tenant_created",
+    UsageEvent.tenant_id,
+    UsageEvent.created_at,
+    UsageEvent.source,
+    UsageEvent.service_id,
+    UsageEvent.user_id,
+)
 
 
 class Review(Base, Timestamped):

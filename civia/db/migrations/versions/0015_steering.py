@@ -148,7 +148,8 @@ def upgrade() -> None:
         )
     with op.batch_alter_table("usage_events", schema=None) as batch_op:
         batch_op.create_index(
-            "ix_usage_events_tenant_created", ["tenant_id", "created_at"], unique=False
+            "ix_usage_events_tenant_created",
+            ["tenant_id", "created_at", "source", "service_id", "user_id"], unique=False
         )
     # ### end Alembic commands ###
 
