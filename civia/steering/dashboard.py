@@ -40,8 +40,9 @@ def _accounts(db: Session, f: Filters) -> int:
 
 
 def build(db: Session, f: Filters, assistant_labels: dict[str, str] | None = None) -> Dashboard:
-    totals = metrics.totals(db, f)
-    services = metrics.by_service(db, f)
+    groups = metrics.usage_groups(db, f)
+    totals = metrics.totals(db, f, groups)
+    services = metrics.by_service(db, f, groups)
     hidden = f.service_id is not None and totals["users"] < MIN_GROUP
     # a small group's signals would tell about a few people: only services shown get them
     shown = {
@@ -59,8 +60,8 @@ def build(db: Session, f: Filters, assistant_labels: dict[str, str] | None = Non
         totals=totals,
         hidden=hidden,
         services=services,
-        assistants=metrics.by_assistant(db, f, assistant_labels),
-        models=metrics.by_model(db, f),
+        assistants=metrics.by_assistant(db, f, assistant_labels, groups),
+        models=metrics.by_model(db, f, groups),
         weeks=metrics.weekly(db, f),
         signals=found,
         accounts=_accounts(db, f),

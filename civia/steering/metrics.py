@@ -39,20 +39,76 @@ class Row:
     hidden: bool = False
 
 
-def _usage_columns() -> list[Any]:
+SUMS = (
+    "calls", "prompt_tokens", "completion_tokens", "cost_eur", "energy_kwh", "gwp_min",
+    "gwp_max", "failures", "latency_sum", "latency_n", "ttft_sum", "ttft_n",
+)  # fmt: skip
+Groups = list[tuple[Any, Any, Any, dict[str, float]]]  # (service, assistant, model, sums)
+
+
+def usage_groups(db: Session, f: Filters) -> Groups:
+    """One pass over the period's calls and their ledger rows, summed by service × assistant ×
+    model: every table of the page is rolled up from it (the joins are the costly part)."""
+    stmt = (
+        select(
+            UsageEvent.service_id, UsageEvent.assistant_id, MODEL_KEY,
+            func.count(UsageEvent.id),
+            func.coalesce(func.sum(UsageEvent.prompt_tokens), 0),
+            func.coalesce(func.sum(UsageEvent.completion_tokens), 0),
+            func.coalesce(func.sum(LedgerEntry.cost_eur), 0),
+            func.coalesce(func.sum(KWH_MID), 0),
+            func.coalesce(func.sum(GWP_MIN), 0),
+            func.coalesce(func.sum(GWP_MAX), 0),
+            func.coalesce(func.sum(FAILED), 0),
+            func.coalesce(func.sum(UsageEvent.latency_ms), 0),
+            func.count(UsageEvent.latency_ms),
+            func.coalesce(func.sum(UsageEvent.ttft_ms), 0),
+            func.count(UsageEvent.ttft_ms),
+        )
+        .select_from(event_source())
+        .where(events(f))
+        .group_by(UsageEvent.service_id, UsageEvent.assistant_id, UsageEvent.provider_name,
+                  UsageEvent.model)
+    )  # fmt: skip
     return [
-        func.count(UsageEvent.id).label("calls"),
-        func.count(func.distinct(UsageEvent.user_id)).label("users"),
-        func.coalesce(func.sum(UsageEvent.prompt_tokens), 0).label("prompt_tokens"),
-        func.coalesce(func.sum(UsageEvent.completion_tokens), 0).label("completion_tokens"),
-        func.coalesce(func.sum(LedgerEntry.cost_eur), 0).label("cost_eur"),
-        func.coalesce(func.sum(KWH_MID), 0).label("energy_kwh"),
-        func.coalesce(func.sum(GWP_MIN), 0).label("gwp_min"),
-        func.coalesce(func.sum(GWP_MAX), 0).label("gwp_max"),
-        func.coalesce(func.sum(FAILED), 0).label("failures"),
-        func.avg(UsageEvent.latency_ms).label("latency_ms"),
-        func.avg(UsageEvent.ttft_ms).label("ttft_ms"),
+        (row[0], row[1], row[2], {k: float(v or 0) for k, v in zip(SUMS, row[3:], strict=True)})
+        for row in db.execute(stmt).all()
     ]
+
+
+def _rollup(groups: Groups, index: int | None) -> dict[Any, dict[str, float]]:
+    out: dict[Any, dict[str, float]] = {}
+    for group in groups:
+        key = None if index is None else group[index]
+        target = out.setdefault(key, dict.fromkeys(SUMS, 0.0))
+        for name, value in group[3].items():
+            target[name] += value
+    for fig in out.values():
+        fig["latency_ms"] = fig["latency_sum"] / fig["latency_n"] if fig["latency_n"] else 0.0
+        fig["ttft_ms"] = fig["ttft_sum"] / fig["ttft_n"] if fig["ttft_n"] else 0.0
+        fig["gwp_kgco2eq"] = (fig["gwp_min"] + fig["gwp_max"]) / 2
+    return out
+
+
+def _users(db: Session, f: Filters, *columns: Any) -> dict[Any, float]:
+    """Distinct users per key (no join: answered from the covering index when it can)."""
+    key = columns[0] if len(columns) == 1 else MODEL_KEY
+    stmt = (
+        select(key, func.count(func.distinct(UsageEvent.user_id)))
+        .where(events(f))
+        .group_by(*columns)
+    )
+    return {k: float(n) for k, n in db.execute(stmt).all()}
+
+
+def _usage_rows(db: Session, f: Filters, groups: Groups | None, index: int,
+                *columns: Any) -> dict[Any, Row]:  # fmt: skip
+    groups = usage_groups(db, f) if groups is None else groups
+    users = _users(db, f, *columns)
+    rows = {}
+    for key, fig in _rollup(groups, index).items():
+        rows[key] = Row(key, "", fig | {"users": users.get(key, 0.0)})
+    return rows
 
 
 def _run_columns() -> list[Any]:
@@ -78,10 +134,12 @@ def active_users(db: Session, f: Filters, days: int) -> int:
     return int(db.scalar(stmt.where(cond)) or 0)
 
 
-def totals(db: Session, f: Filters) -> dict[str, float]:
-    usage = db.execute(select(*_usage_columns()).select_from(event_source()).where(events(f))).one()
+def totals(db: Session, f: Filters, groups: Groups | None = None) -> dict[str, float]:
+    groups = usage_groups(db, f) if groups is None else groups
+    usage = _rollup(groups, None).get(None) or _rollup([(None, None, None, {})], None)[None]
+    users = db.scalar(select(func.count(func.distinct(UsageEvent.user_id))).where(events(f)))
     runs_row = db.execute(select(*_run_columns()).where(runs(f))).one()
-    out = _figures(usage) | _figures(runs_row)
+    out = usage | {"users": float(users or 0)} | _figures(runs_row)
     out["hours_saved"] = out["minutes_saved"] / 60
     out["validated_results"] = out["validated"]
     for days in (7, 30, 90):
@@ -92,6 +150,8 @@ def totals(db: Session, f: Filters) -> dict[str, float]:
 
 
 def _merge(usage: dict[Any, Row], extra: Sequence[Any], label: Any) -> dict[Any, Row]:
+    for row in usage.values():
+        row.label = row.label or label(row.key)
     for row in extra:
         found = usage.setdefault(row.key, Row(row.key, label(row.key)))
         found.figures |= _figures(row)
@@ -109,7 +169,7 @@ def _finish(rows: dict[Any, Row]) -> list[Row]:
     return sorted(rows.values(), key=lambda r: (-r.figures["calls"], r.label))
 
 
-def by_service(db: Session, f: Filters) -> list[Row]:
+def by_service(db: Session, f: Filters, groups: Groups | None = None) -> list[Row]:
     names = dict(
         db.execute(select(Service.id, Service.name).where(Service.tenant_id == f.tenant_id)).all()
     )
@@ -120,10 +180,7 @@ def by_service(db: Session, f: Filters) -> list[Row]:
             .group_by(User.service_id)
         ).all()
     )
-    usage = db.execute(
-        select(UsageEvent.service_id.label("key"), *_usage_columns())
-        .select_from(event_source()).where(events(f)).group_by(UsageEvent.service_id)
-    ).all()  # fmt: skip
+    usage = _usage_rows(db, f, groups, 0, UsageEvent.service_id)
     runs_rows = db.execute(
         select(AssistantRun.service_id.label("key"), *_run_columns())
         .where(runs(f)).group_by(AssistantRun.service_id)
@@ -132,18 +189,17 @@ def by_service(db: Session, f: Filters) -> list[Row]:
     def label(key: Any) -> str:
         return str(names.get(key, "Sans service"))
 
-    rows = _merge(_merge({}, usage, label), runs_rows, label)
+    rows = _merge(usage, runs_rows, label)
     for row in rows.values():
         row.figures["accounts"] = float(counts.get(row.key, 0))
     return _finish(rows)
 
 
-def by_assistant(db: Session, f: Filters, labels: dict[str, str] | None = None) -> list[Row]:
+def by_assistant(
+    db: Session, f: Filters, labels: dict[str, str] | None = None, groups: Groups | None = None
+) -> list[Row]:
     labels = labels or {}
-    usage = db.execute(
-        select(UsageEvent.assistant_id.label("key"), *_usage_columns())
-        .select_from(event_source()).where(events(f)).group_by(UsageEvent.assistant_id)
-    ).all()  # fmt: skip
+    usage = _usage_rows(db, f, groups, 1, UsageEvent.assistant_id)
     runs_rows = db.execute(
         select(AssistantRun.assistant_id.label("key"), *_run_columns(),
                func.count(func.distinct(AssistantRun.user_id)).label("run_users"))
@@ -153,19 +209,15 @@ def by_assistant(db: Session, f: Filters, labels: dict[str, str] | None = None) 
     def label(key: Any) -> str:
         return labels.get(key or "", key or "Conversation libre")
 
-    rows = _merge(_merge({}, usage, label), runs_rows, label)
+    rows = _merge(usage, runs_rows, label)
     for row in rows.values():  # runs without calls (imported results) still count their users
         row.figures["users"] = max(row.figures.get("users", 0), row.figures.get("run_users", 0))
     return _finish(rows)
 
 
-def by_model(db: Session, f: Filters) -> list[Row]:
-    usage = db.execute(
-        select(MODEL_KEY.label("key"), *_usage_columns())
-        .select_from(event_source()).where(events(f))
-        .group_by(UsageEvent.provider_name, UsageEvent.model)
-    ).all()  # fmt: skip
-    rows = _merge({}, usage, str)
+def by_model(db: Session, f: Filters, groups: Groups | None = None) -> list[Row]:
+    usage = _usage_rows(db, f, groups, 2, UsageEvent.provider_name, UsageEvent.model)
+    rows = _merge(usage, [], str)
     out = _finish(rows)
     for row in out:
         row.hidden = False  # a model is not a person: its totals are always shown
