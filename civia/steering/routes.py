@@ -80,7 +80,8 @@ def page(
         has_synthetic=has_synthetic(db, user.tenant_id), MIN_GROUP=MIN_GROUP,
         since_fr=equivalents.date_fr(f.since.date()),
         until_fr=equivalents.date_fr(f.until.date()),
-        n=equivalents.number_fr, date_fr=equivalents.date_fr, total_fr=equivalents.total_fr,
+        n=equivalents.number_fr, date_fr=equivalents.date_fr, mass=equivalents.mass_fr,
+        energy=equivalents.energy_fr, total_fr=equivalents.total_fr,
     )  # fmt: skip
 
 
