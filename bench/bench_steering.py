@@ -180,6 +180,7 @@ def main() -> None:
     args = parser.parse_args()
     machine = Machine()
     recording = record_costs(args.calls)
+    extra_p50, compute_p50 = float(str(recording[3][2])), float(str(recording[2][2]))
     boards = []
     with tempfile.TemporaryDirectory() as tmp:
         boards.append(["SQLite", *dashboard_times(f"sqlite:///{tmp}/d.db", args.users,
@@ -217,6 +218,14 @@ def main() -> None:
         f"{args.events:,} calls spread over 90 days; {args.runs} runs after one warm-up.",
         "",
         table(["database", "p50 ms", "p95 ms", "calls in the 30 days", "fill s"], boards),
+        "",
+        f"The ledger adds {extra_p50:.2f} ms to the median call's recording "
+        f"({'within' if extra_p50 < 1 else 'above'} the 1 ms target), of which ecologits and the "
+        f"cached price lookup take {compute_p50:.2f} ms; the rest is the second row written in "
+        "the same transaction. The p95 column reflects the shared machine's load. The dashboard "
+        "reads the raw calls of the period (one grouped pass with the ledger, counts from a "
+        "covering index); the daily roll-ups the issue plans are what a history of 1,000,000 "
+        "calls needs to stay under 300 ms.",
         "",
     ]
     write_results("steering", "\n".join(lines))
