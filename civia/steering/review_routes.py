@@ -1,5 +1,5 @@
 """/pilotage/revues: produce a J+15/J+30/J+90 review in one click, write and validate its
-narrative, download it as DOCX."""
+narrative, download it as DOCX or PDF with the transparency mention."""
 
 from __future__ import annotations
 
@@ -10,9 +10,11 @@ from typing import Annotated, Any
 from docx import Document as DocxDocument
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
+from fpdf import FPDF
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from civia.assistants.renderers.to_pdf import find_font
 from civia.db.base import utcnow
 from civia.db.models import Role, Service, User
 from civia.steering import rates, reviews
@@ -122,46 +124,102 @@ def save(
     return RedirectResponse(f"/pilotage/revues/{review.id}", status_code=303)
 
 
+def _content(db: Session, review: Review) -> list[tuple[str, str]]:
+    """The review as (kind, text) blocks: title, para, bullet, row (label\tvalue), heading."""
+    ctx = _context(db, review)
+    fig = review.figures
+    out = [
+        ("title", f"Revue J+{review.milestone} — {ctx['scope']}"),
+        ("para", f"Lancement : {ctx['launch_fr']}. Recommandation : {ctx['label']}."),
+        *(("bullet", reason) for reason in review.reasons),
+        ("heading", "Chiffres de la période"),
+        ("row", f"Agents actifs\t{number_fr(fig['active_users'], 0)}"),
+        ("row", f"Comptes ouverts\t{number_fr(fig['accounts'], 0)}"),
+        ("row", f"Adoption (actifs sur 30 jours / comptes)\t"
+                f"{number_fr(fig['adoption'] * 100, 0)} %"),
+        ("row", f"Appels aux modèles\t{number_fr(fig['calls'], 0)}"),
+        ("row", f"Heures gagnées (résultats validés)\t{number_fr(fig['hours_saved'])} h"),
+        ("row", f"Avis « utile » / « pas utile »\t{fig['useful']:.0f} / {fig['not_useful']:.0f}"),
+        ("row", f"Coût\t{number_fr(fig['cost_eur'], 4)} €"),
+        ("row", f"Carbone\t{number_fr(fig['gwp_kgco2eq'] * 1000, 1)} g CO2e"),
+    ]  # fmt: skip
+    if fig.get("signals"):
+        out.append(("heading", "Signaux"))
+        out += [
+            ("bullet", f"{s['service']} — {s['title']} : {s['reason']}") for s in fig["signals"]
+        ]
+    out.append(("heading", "Commentaire du pilotage"))
+    out.append(("para", review.narrative or "(aucun commentaire)"))
+    state = "validée" if review.validated_at else "non validée (brouillon)"
+    out.append(("para", f"Revue {state}. {MENTION}"))
+    return out
+
+
+def _download(data: bytes, name: str, media: str) -> Response:
+    return Response(
+        data, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )
+
+
 @router.get("/{review_id}/revue.docx")
 def docx(db: Db, user: Pilot, review_id: int) -> Response:
     review = _own(db, user, review_id)
-    ctx = _context(db, review)
-    fig = review.figures
     doc = DocxDocument()
-    doc.core_properties.title = f"Revue J+{review.milestone} — {ctx['scope']}"
     doc.core_properties.keywords = "Civia; pilotage; revue"
-    doc.add_heading(f"Revue J+{review.milestone} — {ctx['scope']}", level=1)
-    doc.add_paragraph(f"Lancement : {ctx['launch_fr']}. Recommandation : {ctx['label']}.")
-    for reason in review.reasons:
-        doc.add_paragraph(reason, style="List Bullet")
-    rows = [
-        ("Agents actifs", number_fr(fig["active_users"], 0)),
-        ("Comptes ouverts", number_fr(fig["accounts"], 0)),
-        ("Adoption (actifs sur 30 jours / comptes)", f"{number_fr(fig['adoption'] * 100, 0)} %"),
-        ("Appels aux modèles", number_fr(fig["calls"], 0)),
-        ("Heures gagnées (résultats validés)", f"{number_fr(fig['hours_saved'])} h"),
-        ("Avis « utile » / « pas utile »", f"{fig['useful']:.0f} / {fig['not_useful']:.0f}"),
-        ("Coût", f"{number_fr(fig['cost_eur'], 4)} €"),
-        ("Carbone", f"{number_fr(fig['gwp_kgco2eq'], 4)} kgCO2e"),
-    ]
-    table = doc.add_table(rows=1, cols=2)
-    table.rows[0].cells[0].text, table.rows[0].cells[1].text = "Indicateur", "Valeur"
-    for label, value in rows:
-        cells = table.add_row().cells
-        cells[0].text, cells[1].text = label, value
-    if fig.get("signals"):
-        doc.add_heading("Signaux", level=2)
-        for s in fig["signals"]:
-            doc.add_paragraph(f"{s['service']} — {s['title']} : {s['reason']}", style="List Bullet")
-    doc.add_heading("Commentaire du pilotage", level=2)
-    doc.add_paragraph(review.narrative or "(aucun commentaire)")
-    state = "validée" if review.validated_at else "non validée (brouillon)"
-    doc.add_paragraph(f"Revue {state}. {MENTION}")
+    table = None
+    for kind, text in _content(db, review):
+        if kind == "title":
+            doc.core_properties.title = text
+            doc.add_heading(text, level=1)
+        elif kind == "heading":
+            doc.add_heading(text, level=2)
+        elif kind == "bullet":
+            doc.add_paragraph(text, style="List Bullet")
+        elif kind == "row":
+            if table is None:
+                table = doc.add_table(rows=0, cols=2)
+            cells = table.add_row().cells
+            cells[0].text, cells[1].text = text.split("\t", 1)
+        else:
+            doc.add_paragraph(text)
     out = io.BytesIO()
     doc.save(out)
-    name = f"revue-j{review.milestone}-{review.id}.docx"
-    return Response(
-        out.getvalue(),
-        media_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    media = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    return _download(out.getvalue(), f"revue-j{review.milestone}-{review.id}.docx", media)
+
+
+@router.get("/{review_id}/revue.pdf")
+def pdf(db: Db, user: Pilot, review_id: int) -> Response:
+    review = _own(db, user, review_id)
+    doc = FPDF(format="A4")
+    font = find_font()
+    family = "Helvetica"
+    if font is not None:
+        for style, path in font.by_style.items():
+            doc.add_font("CiviaSans", style, str(path))
+        family = "CiviaSans"
+    doc.set_margins(20, 20, 20)
+    doc.add_page()
+
+    def write(text: str, size: float = 10.5, style: str = "") -> None:
+        if font is None:  # core fonts: windows-1252 only
+            text = text.encode("cp1252", "replace").decode("cp1252")
+        doc.set_font(family, style, size)
+        doc.multi_cell(0, size * 0.5, text, new_x="LMARGIN", new_y="NEXT")
+        doc.ln(1.5)
+
+    for kind, text in _content(db, review):
+        if kind == "title":
+            doc.set_title(text)
+            write(text, 15, "B")
+        elif kind == "heading":
+            write(text, 12.5, "B")
+        elif kind == "bullet":
+            write(f"• {text}")
+        elif kind == "row":
+            write(": ".join(text.split("\t", 1)))
+        else:
+            write(text)
+    doc.set_keywords("Civia; pilotage; revue")
+    return _download(bytes(doc.output()), f"revue-j{review.milestone}-{review.id}.pdf",
+                     "application/pdf")  # fmt: skip

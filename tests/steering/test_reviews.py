@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from docx import Document as read_docx
 from fastapi.testclient import TestClient
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from civia.steering import reviews
@@ -67,6 +68,10 @@ def test_a_j30_review_produced_validated_and_downloaded(
     assert (
         "Revue J+30" in text and "Bon démarrage." in text and "Document produit avec Civia" in text
     )
+    pdf = client.get(f"{url}/revue.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    pages = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "Revue J+30" in pages and "Bon démarrage." in pages and "Maintenir" in pages
     # a service of one person gets no review; another collectivité cannot open this one
     small = form | {"service": str(personas.service_b.id)}
     assert client.post("/pilotage/revues", data=small, headers=headers).status_code == 422
