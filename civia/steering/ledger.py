@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -12,6 +13,8 @@ from civia.db.models import UsageEvent
 from civia.steering import footprint
 from civia.steering.models import LedgerEntry
 from civia.steering.rates import Rate, TenantRates, provider_rate, tenant_rates
+
+log = logging.getLogger("civia.steering")
 
 
 @dataclass(frozen=True)
@@ -101,7 +104,11 @@ def record(
     an unknown footprint is stored as such, with the reason in its inputs."""
     if synthetic:
         event.source = "demo"  # the dashboard tells demo events apart by source, without a join
-    cost, found, pricing = compute(db, event, kind)
+    try:
+        cost, found, pricing = compute(db, event, kind)
+    except Exception:  # a pricing or ecologits failure must never lose the call's record
+        log.exception("ledger: cost and footprint not computed for request %s", event.request_id)
+        cost, found, pricing = 0.0, None, {"method": "error: see the server log"}
     inputs: dict[str, Any] = {"pricing": pricing}
     if found is None:
         inputs["footprint"] = {"method": "unknown: no parameter count or known model declared"}

@@ -135,3 +135,27 @@ def test_a_failed_call_is_still_in_the_ledger(
         assert row is not None and row.event.outcome == "error"
         assert row.event.user_id == agent.id and row.event.assistant_id == "chat"
     assert result.figures is not None
+
+
+def test_a_footprint_failure_never_loses_the_call(
+    sqlite_url: str, password_hash: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    upgrade(sqlite_url)
+    sessions = make_sessionmaker(make_engine(sqlite_url))
+
+    def broken(**_: object) -> None:
+        raise RuntimeError("ecologits data missing")
+
+    monkeypatch.setattr("civia.steering.footprint.by_parameters", broken)
+    with session_scope(sessions) as db:
+        personas = make_personas(db, password_hash)
+        local = db.scalar(select(Provider).where(Provider.tenant_id == personas.tenant.id))
+        assert local is not None
+        event = _event(personas.tenant.id, local.id)
+        db.add(event)
+        figures = ledger.record(db, event)
+    assert figures.carbon() is None and figures.cost_eur == 0
+    with session_scope(sessions) as db:
+        row = db.scalar(select(LedgerEntry))
+        assert row is not None and row.event.completion_tokens == 200
+        assert row.inputs["pricing"]["method"].startswith("error")
