@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from civia.db.models import User
 from civia.steering import metrics, signals
 from civia.steering.filters import MIN_GROUP, Filters, accounts
+from civia.steering.models import SteeringSettings
 
 SUMMARY_KEYS = (
     "calls", "prompt_tokens", "completion_tokens", "cost_eur", "energy_kwh", "gwp_kgco2eq",
@@ -30,6 +31,7 @@ class Dashboard:
     weeks: list[dict[str, Any]]
     signals: dict[str, list[signals.Signal]]
     accounts: int
+    targeted: int  # agents targeted by the deployment (set by pilotage), else the accounts
 
     def summary(self) -> dict[str, float]:
         return {key: self.totals.get(key, 0.0) for key in SUMMARY_KEYS}
@@ -39,14 +41,24 @@ def _accounts(db: Session, f: Filters) -> int:
     return int(db.scalar(select(func.count(User.id)).where(accounts(f))) or 0)
 
 
+def targets(db: Session, tenant_id: int) -> dict[int, int]:
+    """Targeted agents per service, as pilotage declared them (service id → count)."""
+    row = db.get(SteeringSettings, tenant_id)
+    found = (row.targeted_agents or {}) if row is not None else {}
+    return {int(k): int(v) for k, v in found.items() if str(k).isdigit() and int(v) > 0}
+
+
 def build(db: Session, f: Filters, assistant_labels: dict[str, str] | None = None) -> Dashboard:
     groups = metrics.usage_groups(db, f)
     totals = metrics.totals(db, f, groups)
     services = metrics.by_service(db, f, groups)
+    declared = targets(db, f.tenant_id)
+    for row in services:
+        row.figures["targeted"] = float(declared.get(row.key, 0) or row.figures.get("accounts", 0))
     hidden = f.service_id is not None and totals["users"] < MIN_GROUP
     # a small group's signals would tell about a few people: only services shown get them
     shown = {
-        row.key: int(row.figures.get("accounts", 0))
+        row.key: int(row.figures["targeted"])
         for row in services
         if row.key is not None
         and not row.hidden
@@ -65,4 +77,20 @@ def build(db: Session, f: Filters, assistant_labels: dict[str, str] | None = Non
         weeks=metrics.weekly(db, f),
         signals=found,
         accounts=_accounts(db, f),
+        targeted=_targeted(db, f, declared),
     )
+
+
+def _targeted(db: Session, f: Filters, declared: dict[int, int]) -> int:
+    """The declared target of each service in scope, or its accounts when none is declared."""
+    counts = dict(
+        db.execute(
+            select(User.service_id, func.count(User.id))
+            .where(accounts(f))
+            .group_by(User.service_id)
+        ).all()
+    )
+    ids = [f.service_id] if f.service_id is not None else list(set(counts) | set(declared))
+    return sum(
+        declared.get(sid, 0) or int(counts.get(sid, 0)) for sid in ids if sid is not None
+    ) + (int(counts.get(None, 0)) if f.service_id is None else 0)

@@ -135,7 +135,8 @@ def _content(db: Session, review: Review) -> list[tuple[str, str]]:
         ("heading", "Chiffres de la période"),
         ("row", f"Agents actifs\t{number_fr(fig['active_users'], 0)}"),
         ("row", f"Comptes ouverts\t{number_fr(fig['accounts'], 0)}"),
-        ("row", f"Adoption (actifs sur 30 jours / comptes)\t"
+        ("row", f"Agents ciblés\t{number_fr(fig.get('targeted', fig['accounts']), 0)}"),
+        ("row", f"Adoption (actifs sur 30 jours / agents ciblés)\t"
                 f"{number_fr(fig['adoption'] * 100, 0)} %"),
         ("row", f"Appels aux modèles\t{number_fr(fig['calls'], 0)}"),
         ("row", f"Heures gagnées (résultats validés)\t{number_fr(fig['hours_saved'])} h"),

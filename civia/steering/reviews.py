@@ -57,7 +57,8 @@ def figures(db: Session, tenant_id: int, service_id: int | None, milestone: int,
         "hidden": board.hidden,
         "accounts": board.accounts,
         "active_users": users,
-        "adoption": t["active_users_30d"] / board.accounts if board.accounts else 0.0,
+        "targeted": board.targeted,
+        "adoption": t["active_users_30d"] / board.targeted if board.targeted else 0.0,
         "failure_rate": t["failures"] / t["calls"] if t["calls"] else 0.0,
         "ratings": rated,
         "useful_rate": t["useful"] / rated if rated else None,
@@ -89,8 +90,8 @@ def verdict(milestone: int, fig: dict[str, Any]) -> Verdict:
     low_rating = useful is not None and fig["ratings"] >= 5 and useful < USEFUL_LOW
     if adoption < ADOPTION_ALARM or low_rating:
         if adoption < ADOPTION_ALARM:
-            reasons.append(f"Adoption de {_pct(adoption)} (agents actifs sur 30 jours / comptes) "
-                           "sous le seuil d'alerte de 30 %.")  # fmt: skip
+            reasons.append(f"Adoption de {_pct(adoption)} (agents actifs sur 30 jours / "
+                           "agents ciblés) sous le seuil d'alerte de 30 %.")  # fmt: skip
         if low_rating:
             reasons.append(f"{_pct(useful)} d'avis « utile » sur {fig['ratings']:.0f} avis "
                            "(règle : moins de 50 %).")  # fmt: skip

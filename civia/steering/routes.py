@@ -8,13 +8,13 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from civia.assistants import access
 from civia.db.models import Role, Service, User
-from civia.steering import dashboard, equivalents
+from civia.steering import dashboard, equivalents, rates
 from civia.steering.filters import MIN_GROUP, PERIODS, Filters, has_synthetic, period
 from civia.web.deps import Db, require_role
 from civia.web.render import render
@@ -78,6 +78,7 @@ def page(
         request, "steering/dashboard.html", board=board, services=services, periode=periode,
         debut=debut, fin=fin, service=service, synthetic=f.synthetic,
         has_synthetic=has_synthetic(db, user.tenant_id), MIN_GROUP=MIN_GROUP,
+        targets=dashboard.targets(db, user.tenant_id),
         since_fr=equivalents.date_fr(f.since.date()),
         until_fr=equivalents.date_fr(f.until.date()),
         n=equivalents.number_fr, date_fr=equivalents.date_fr, mass=equivalents.mass_fr,
@@ -127,3 +128,22 @@ def export(
 
 def _cell(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:.6g}"
+
+
+@router.post("/cibles")
+async def save_targets(request: Request, db: Db, user: Pilot) -> Response:
+    """Targeted agents per service: `cible_<service id>` fields, empty = the accounts."""
+    form = await request.form()
+    services = db.scalars(select(Service.id).where(Service.tenant_id == user.tenant_id)).all()
+    found: dict[str, int] = {}
+    for sid in services:
+        raw = str(form.get(f"cible_{sid}", "")).strip()
+        if not raw:
+            continue
+        if not raw.isdigit() or int(raw) > 100_000:
+            raise HTTPException(422, f"« {raw} » n'est pas un nombre d'agents valide.")
+        found[str(sid)] = int(raw)
+    row = rates.settings_row(db, user.tenant_id)
+    row.targeted_agents = found
+    db.commit()
+    return RedirectResponse("/pilotage", status_code=303)

@@ -80,3 +80,17 @@ def test_agents_do_not_see_it_and_other_tenants_see_only_theirs(
     soup = BeautifulSoup(client.get("/pilotage").text, "html.parser")
     calls = soup.find("th", string="Appels aux modèles").find_next("td").get_text(strip=True)
     assert calls.startswith("1 ")
+
+
+def test_pilotage_declares_targeted_agents(client: TestClient, personas: Personas) -> None:
+    _activity(client, personas)
+    headers = login_as(client, "pilotage")
+    sid = personas.service_a.id
+    resp = client.post("/pilotage/cibles", data={f"cible_{sid}": "20"}, headers=headers,
+                       follow_redirects=False)  # fmt: skip
+    assert resp.status_code == 303
+    soup = BeautifulSoup(client.get(f"/pilotage?service={sid}").text, "html.parser")
+    adoption = soup.find("th", string="Adoption (actifs sur 30 jours / agents ciblés)")
+    assert adoption.find_next("td").get_text(strip=True).startswith("30 %")  # 6 of 20
+    bad = client.post("/pilotage/cibles", data={f"cible_{sid}": "beaucoup"}, headers=headers)
+    assert bad.status_code == 422 and "nombre d'agents" in page_text(bad)
