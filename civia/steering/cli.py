@@ -78,3 +78,15 @@ def demo_remove(slug: str) -> None:
             raise click.ClickException(f"unknown tenant {slug!r}")
         removed = demo.remove(db, tenant.id)
     click.echo(f"Removed {removed} synthetic events from {slug}.")
+
+
+@steering.command("rollup")
+def rollup_command() -> None:
+    """Sum past days' calls for the dashboard (idempotent; the worker runs it hourly)."""
+    from civia.cli.common import database
+    from civia.steering import rollup
+
+    with database() as db:
+        tenants = db.scalars(select(Tenant.id)).all()
+        days = sum(rollup.rebuild(db, tenant_id) for tenant_id in tenants)
+    click.echo(f"Summed {days} day(s).")

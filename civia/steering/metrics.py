@@ -47,8 +47,15 @@ Groups = list[tuple[Any, Any, Any, dict[str, float]]]  # (service, assistant, mo
 
 
 def usage_groups(db: Session, f: Filters) -> Groups:
-    """One pass over the period's calls and their ledger rows, summed by service × assistant ×
-    model: every table of the page is rolled up from it (the joins are the costly part)."""
+    """The period's sums by service × assistant × model: every table of the page is rolled up
+    from them. Whole past days come from the daily roll-ups when they exist."""
+    from civia.steering import rollup  # rollup builds on raw_groups below
+
+    return rollup.groups(db, f)
+
+
+def raw_groups(db: Session, f: Filters) -> Groups:
+    """One pass over the period's calls and their ledger rows (the joins are the costly part)."""
     stmt = (
         select(
             UsageEvent.service_id, UsageEvent.assistant_id, MODEL_KEY,

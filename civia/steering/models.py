@@ -110,3 +110,42 @@ class Review(Base, Timestamped):
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     validated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     validated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class DailyUsage(Base):
+    """Calls of one day summed by service × assistant × model (demo apart): the dashboard reads
+    these for whole past days instead of the raw calls. Rebuilt idempotently (steering.rollup)."""
+
+    __tablename__ = "steering_daily"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"))
+    day: Mapped[date] = mapped_column(Date)
+    demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    service_id: Mapped[int | None] = mapped_column(Integer)
+    assistant_id: Mapped[str] = mapped_column(String(100), default="")
+    model_key: Mapped[str] = mapped_column(String(310), default="")
+    calls: Mapped[float] = mapped_column(Float, default=0.0)
+    prompt_tokens: Mapped[float] = mapped_column(Float, default=0.0)
+    completion_tokens: Mapped[float] = mapped_column(Float, default=0.0)
+    cost_eur: Mapped[float] = mapped_column(Float, default=0.0)
+    energy_kwh: Mapped[float] = mapped_column(Float, default=0.0)
+    gwp_min: Mapped[float] = mapped_column(Float, default=0.0)
+    gwp_max: Mapped[float] = mapped_column(Float, default=0.0)
+    failures: Mapped[float] = mapped_column(Float, default=0.0)
+    latency_sum: Mapped[float] = mapped_column(Float, default=0.0)
+    latency_n: Mapped[float] = mapped_column(Float, default=0.0)
+    ttft_sum: Mapped[float] = mapped_column(Float, default=0.0)
+    ttft_n: Mapped[float] = mapped_column(Float, default=0.0)
+
+
+Index("ix_steering_daily_tenant_day", DailyUsage.tenant_id, DailyUsage.day)
+
+
+class RollupState(Base):
+    """Up to which day (excluded) a collectivité's calls are summed in `steering_daily`."""
+
+    __tablename__ = "steering_rollup_state"
+    tenant_id: Mapped[int] = mapped_column(
+        ForeignKey("tenants.id", ondelete="CASCADE"), primary_key=True
+    )
+    until_day: Mapped[date] = mapped_column(Date)

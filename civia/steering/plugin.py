@@ -8,7 +8,7 @@ from types import ModuleType
 import click
 
 from civia.plugins.hookspecs import hookimpl
-from civia.plugins.registries import MenuLink, Route
+from civia.plugins.registries import MenuLink, PeriodicTask, Route
 from civia.settings import Settings
 from civia.steering import models
 
@@ -35,6 +35,13 @@ def register_template_folders() -> list[Path]:
 @hookimpl
 def register_menu_links() -> list[MenuLink]:
     return [MenuLink("Pilotage", "/pilotage", roles=frozenset({"pilotage", "admin"}))]
+
+
+@hookimpl
+def register_periodic_tasks(settings: Settings) -> list[PeriodicTask]:
+    from civia.steering import rollup
+
+    return [PeriodicTask("steering-daily-rollup", 3600, rollup.rebuild_all)]
 
 
 @hookimpl
