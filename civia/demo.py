@@ -87,4 +87,7 @@ def load(db: Session, data_dir: Path | None = None) -> Tenant:
     from civia.planning import demo as planning_demo
 
     planning_demo.load(db, tenant)  # diagnostics, survey and portfolio (synthetic)
+    from civia.steering import demo as steering_demo  # clearly synthetic activity for /pilotage
+
+    steering_demo.load(db, tenant.id)
     return tenant

@@ -195,9 +195,13 @@ async def chat_completions(request: Request, db: Db, user: ApiUser, body: Comple
     return JSONResponse(_completion(ctx, name, result))
 
 
-def _usage(result: CallResult) -> dict[str, int]:
+def _usage(result: CallResult) -> dict[str, Any]:
     p, c = result.usage.get("prompt_tokens", 0), result.usage.get("completion_tokens", 0)
-    return {"prompt_tokens": p, "completion_tokens": c, "total_tokens": p + c}
+    usage: dict[str, Any] = {"prompt_tokens": p, "completion_tokens": c, "total_tokens": p + c}
+    if result.figures is not None:  # as OpenGateLLM: € and the footprint's ranges
+        usage["cost"] = result.figures.cost_eur
+        usage["carbon"] = result.figures.carbon()
+    return usage
 
 
 async def _stream(
@@ -215,9 +219,9 @@ async def _stream(
         "model": name,
     }
 
-    def chunk(delta: dict[str, str], finish: str | None = None) -> str:
+    def chunk(delta: dict[str, str], finish: str | None = None, **more: Any) -> str:
         payload = {**base, "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}
-        return f"data: {json.dumps(payload, ensure_ascii=False)}\n\n"
+        return f"data: {json.dumps(payload | more, ensure_ascii=False)}\n\n"
 
     result = CallResult()
     yield chunk({"role": "assistant", "content": ""})
@@ -229,7 +233,7 @@ async def _stream(
         error = {"message": f"{exc.message_fr} (réf. {ctx.request_id})", "type": "provider_error"}
         yield f"data: {json.dumps({'error': error}, ensure_ascii=False)}\n\n"
         return
-    yield chunk({}, result.finish_reason)
+    yield chunk({}, result.finish_reason, usage=_usage(result))  # cost and carbon included
     if include_usage:
         yield f"data: {json.dumps({**base, 'choices': [], 'usage': _usage(result)})}\n\n"
     yield "data: [DONE]\n\n"

@@ -100,6 +100,8 @@ ACTIONS = {
     "planning.candidate_saved": "Cas d'usage candidat enregistré",
     "planning.candidate_drafted": "Brouillon d'assistant créé depuis le portefeuille",
     "planning.candidate_removed": "Cas candidat retiré du portefeuille",
+    "steering.rates": "Prix et empreinte d'un fournisseur modifiés",
+    "steering.settings": "Réglages de coût et d'empreinte modifiés",
 }
 
 

@@ -23,6 +23,7 @@ from civia.providers import registry
 from civia.providers.base import ChatChunk, ChatModel, ChatRequest, ProviderError, ProviderTimeout
 from civia.providers.models import HOSTING_LABELS, HostingClass, Provider
 from civia.settings import Settings
+from civia.usage import ledger
 from civia.usage.models import UsageEvent
 
 log = logging.getLogger("civia.gateway")
@@ -71,6 +72,7 @@ class CallResult:
     usage: dict[str, int] = field(default_factory=dict)
     masked: dict[str, int] = field(default_factory=dict)  # counts per type, never values
     finish_reason: str = "stop"  # stop | length (as the provider reported it)
+    figures: ledger.Figures | None = None  # cost and footprint, once recorded
 
 
 def provider_config(row: Provider) -> registry.ProviderConfig:
@@ -231,26 +233,26 @@ class Gateway:
         first: float | None,
     ) -> None:
         with session_scope(self.sessions) as db:
-            db.add(
-                UsageEvent(
-                    request_id=ctx.request_id,
-                    tenant_id=ctx.tenant_id,
-                    user_id=ctx.user_id,
-                    service_id=ctx.service_id,
-                    provider_id=target.provider_id,
-                    provider_name=target.provider_name,
-                    model=target.model,
-                    source=ctx.source,
-                    assistant_id=ctx.assistant_id,
-                    conversation_id=ctx.conversation_id,
-                    prompt_tokens=result.usage.get("prompt_tokens", 0),
-                    completion_tokens=result.usage.get("completion_tokens", 0),
-                    latency_ms=(time.monotonic() - start) * 1000,
-                    ttft_ms=None if first is None else (first - start) * 1000,
-                    outcome=result.outcome,
-                    extra=_extra(result),
-                )
+            event = UsageEvent(
+                request_id=ctx.request_id,
+                tenant_id=ctx.tenant_id,
+                user_id=ctx.user_id,
+                service_id=ctx.service_id,
+                provider_id=target.provider_id,
+                provider_name=target.provider_name,
+                model=target.model,
+                source=ctx.source,
+                assistant_id=ctx.assistant_id,
+                conversation_id=ctx.conversation_id,
+                prompt_tokens=result.usage.get("prompt_tokens", 0),
+                completion_tokens=result.usage.get("completion_tokens", 0),
+                latency_ms=(time.monotonic() - start) * 1000,
+                ttft_ms=None if first is None else (first - start) * 1000,
+                outcome=result.outcome,
+                extra=_extra(result),
             )
+            db.add(event)
+            result.figures = ledger.record(db, event)
             if result.masked:  # counts only: the values never leave the call
                 audit.record(
                     db,

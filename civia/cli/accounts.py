@@ -8,7 +8,8 @@ from sqlalchemy.orm import Session
 
 from civia.accounts import manage as ops
 from civia.accounts.models import Role, Service, Tenant, User
-from civia.cli.common import database, fail
+from civia.cli.common import fail
+from civia.db.engine import database
 
 TENANT = click.option("--tenant", default="demoville", show_default=True, help="Collectivité slug")
 

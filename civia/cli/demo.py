@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from civia.cli.common import database
+from civia.db.engine import database
 from civia.settings import Mode, get_settings
 
 

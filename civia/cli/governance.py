@@ -15,8 +15,9 @@ from civia.accounts.models import Tenant
 from civia.audit import checkpoints as audit_checkpoints
 from civia.audit import journal as audit
 from civia.audit.models import AuditEntry
-from civia.cli.common import database, fail
+from civia.cli.common import fail
 from civia.db.base import utcnow
+from civia.db.engine import database
 from civia.governance import retention, usecases
 from civia.plugins import loader
 from civia.settings import get_settings

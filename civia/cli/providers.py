@@ -5,7 +5,8 @@ from __future__ import annotations
 import click
 
 from civia.cli.accounts import TENANT, _tenant
-from civia.cli.common import database, fail
+from civia.cli.common import fail
+from civia.db.engine import database
 from civia.providers import store
 from civia.providers.models import HostingClass, Provider
 from civia.settings import get_settings

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from civia.accounts import api_tokens
 from civia.accounts.models import User
-from civia.cli.common import database
+from civia.db.engine import database
 from civia.settings import get_settings
 
 

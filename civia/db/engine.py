@@ -55,3 +55,16 @@ def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+@contextmanager
+def database() -> Iterator[Session]:
+    """A session on the configured database, for commands (one engine, disposed after)."""
+    from civia.settings import get_settings  # settings sit beside db at the bottom layer
+
+    engine = make_engine(get_settings().db_url)
+    try:
+        with session_scope(make_sessionmaker(engine)) as db:
+            yield db
+    finally:
+        engine.dispose()

@@ -11,6 +11,7 @@ write transaction would block the progress reports of every other job.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,7 @@ import numpy as np
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from civia.accounts.models import User
 from civia.db.base import utcnow
 from civia.db.engine import session_scope
 from civia.documents import storage
@@ -29,6 +31,7 @@ from civia.documents.errors import DocumentError
 from civia.documents.extract import Extracted, Limits, extract
 from civia.documents.ingest import IngestSettings, insert_chunks, passage_text
 from civia.documents.models import Chunk, Document, DocumentStatus
+from civia.usage import ledger
 
 log = logging.getLogger(__name__)
 Progress = Callable[[float, str], None]
@@ -57,6 +60,7 @@ class Source:
     filename: str
     mime: str
     title: str
+    uploaded_by: int | None = None
 
 
 def ingest_settings(*, max_bytes: int, ocr: bool, ocr_dpi: int) -> IngestSettings:
@@ -76,7 +80,13 @@ def _start(sessions: sessionmaker[Session], document_id: int) -> Source:
         if document is None:
             raise AnalysisFailed(GONE_FR)
         document.status, document.error = DocumentStatus.PROCESSING.value, ""
-        return Source(document.tenant_id, document.filename, document.mime, document.title)
+        return Source(
+            document.tenant_id,
+            document.filename,
+            document.mime,
+            document.title,
+            document.uploaded_by_id,
+        )
 
 
 def analyse(
@@ -110,10 +120,32 @@ def analyse(
     del data
     drafts = chunk_blocks(extracted.blocks, settings.chunking)
     title = source.title or extracted.title[:500]
+    began = time.monotonic()
     vectors = _embed(drafts, title if settings.index_title else None, embedder, progress)
+    if vectors is not None and embedder is not None:
+        _meter(sessions, source, embedder, drafts, time.monotonic() - began)
     progress(0.97, "Enregistrement dans l'index")
     _write(sessions, document_id, extracted, drafts, title, vectors, embedder, settings)
     return {"chunks": len(drafts), "pages": extracted.pages or 0}
+
+
+def _meter(
+    sessions: sessionmaker[Session],
+    source: Source,
+    embedder: Embedder,
+    drafts: list[ChunkDraft],
+    seconds: float,
+) -> None:
+    """The embedding batches of one document in the ledger (tokens estimated at 4 chars)."""
+    with session_scope(sessions) as db:
+        user = db.get(User, source.uploaded_by) if source.uploaded_by else None
+        ledger.record_call(
+            db, tenant_id=source.tenant_id, user_id=user.id if user else None,
+            service_id=user.service_id if user else None, kind="embeddings",
+            provider_name="Embeddings", model=getattr(embedder, "name", "embeddings"),
+            seconds=seconds, tokens=sum(len(d.text) for d in drafts) // 4,
+            extra={"passages": len(drafts), "tokens_estimated": True},
+        )  # fmt: skip
 
 
 def _embed(

@@ -8,6 +8,7 @@ machine the chat keeps a core while a meeting transcribes (bench/bench_meetings.
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from civia.providers import audio
 from civia.providers.speech import Segment, TranscriptionCancelled, TranscriptionError
 from civia.providers.whisper_files import ModelFilesMissing
 from civia.settings import Settings
+from civia.usage import ledger
 
 MSG_GONE = "Cette réunion a été supprimée."
 MSG_NO_AUDIO = "L'enregistrement n'est plus disponible (supprimé) : déposez-le à nouveau."
@@ -118,6 +120,7 @@ def transcribe(ctx: JobContext) -> dict[str, Any]:
             db.commit()
 
     engine = transcriber(ctx.settings)
+    began = time.monotonic()
     try:
         transcript = engine.transcribe(
             path,
@@ -144,6 +147,12 @@ def transcribe(ctx: JobContext) -> dict[str, Any]:
         meeting.duration = transcript.duration
         meeting.model = transcript.model[:200]
         meeting.detected_language = (transcript.language or language)[:10]
+        ledger.record_call(  # the transcription's time, energy and carbon in the ledger
+            db, tenant_id=meeting.tenant_id, user_id=meeting.user_id,
+            service_id=meeting.service_id, kind="transcription", provider_name="Whisper (local)",
+            model=transcript.model, seconds=time.monotonic() - began,
+            extra={"audio_seconds": transcript.duration - start},
+        )  # fmt: skip
         if retention.settings_for(db, meeting.tenant_id).audio_policy == "transcription":
             meetings.delete_audio(meeting)
         db.commit()

@@ -31,6 +31,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "civia.api.plugin",
     "civia.cli.plugin",
     "civia.planning.plugin",
+    "civia.steering.plugin",
 )
 
 

@@ -20,6 +20,9 @@ def test_answer_streams_and_is_recorded(client: TestClient, personas: Personas) 
     assert len(tokens) >= 2, evs  # streamed in pieces, not one block
     final = evs[-1]
     assert final[0] == "done" and final[1]["status"] == "ok"
+    # each answer's footprint, said with an equivalent (steering.equivalents)
+    assert final[1]["footprint"].startswith("Empreinte estimée de cette réponse : ≈ ")
+    assert "ampoule LED" in final[1]["footprint"]
     text = "".join(t[1]["t"] for t in tokens)
     assert text.strip()
     with client.app.state.sessions() as db:  # type: ignore[attr-defined]

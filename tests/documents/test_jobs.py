@@ -25,6 +25,7 @@ from civia.jobs import queue
 from civia.jobs.models import Job
 from civia.jobs.worker import JobCancelled, JobContext, Worker
 from civia.settings import Settings
+from civia.usage.models import LedgerEntry
 from tests.documents.files import make_pdf
 
 TEXT = "La médiathèque prête des livres, des disques et des jeux. " * 30
@@ -104,6 +105,11 @@ def test_a_job_left_by_a_dead_worker_resumes_from_the_stored_file(setup: Setup) 
             select(func.count(Chunk.embedding)).where(Chunk.document_id == document_id)
         )
         assert vectors == 3
+        # the embedding batches are in the pilotage ledger, with their measured footprint
+        entry = db.scalar(select(LedgerEntry).where(LedgerEntry.kind == "embeddings"))
+        assert entry is not None and entry.event.user_id == setup.user_id
+        assert entry.event.prompt_tokens > 0 and (entry.energy_kwh_max or 0) > 0
+        assert entry.inputs["footprint"]["method"] == "duration x power"
 
 
 class _CancelDuringVectors(JobContext):

@@ -23,6 +23,7 @@ from civia.jobs.models import Job
 from civia.jobs.worker import Worker
 from civia.meetings.evaluation import corpus_wer
 from civia.meetings.models import Meeting, MeetingSegment
+from civia.usage.models import LedgerEntry
 from tests.conftest import Personas, login_as, page_text
 
 from .conftest import CLIP, SPEECH, needs_clip, needs_ffmpeg, write_wav
@@ -73,6 +74,10 @@ def test_clip_becomes_an_editable_transcript(client: TestClient) -> None:
     assert job.result["url"] == f"/reunions/{meeting_id}"
     assert meeting.status == "ready" and meeting.duration == pytest.approx(8.35, abs=0.1)
     assert meeting.detected_language == "fr" and "whisper" in meeting.model
+    with client.app.state.sessions() as db:  # type: ignore[attr-defined]
+        entry = db.scalar(select(LedgerEntry).where(LedgerEntry.kind == "transcription"))
+        assert entry is not None and entry.event.user_id == meeting.user_id
+        assert entry.event.latency_ms > 0 and (entry.gwp_kgco2eq_max or 0) > 0
     reference = CLIP.with_suffix(".txt").read_text(encoding="utf-8")
     assert corpus_wer([reference], [" ".join(r.text for r in rows)]) < 0.5
     assert all(a.end <= b.start + 0.01 for a, b in itertools.pairwise(rows))

@@ -276,6 +276,9 @@ def stream(
         extra = {"html": md(result.text)}
         if prepared is not None:  # citations become links; the sources follow the answer
             extra = grounded.finish(request, answer.id, result.text, prepared)
+        figures = result.figures
+        if figures is not None and figures.footprint_fr():  # shown under the answer
+            extra["footprint"] = figures.footprint_fr()
         yield _sse("done", {"status": status, "error": error, "masked": masked, **extra})
 
     return StreamingResponse(

@@ -85,6 +85,11 @@ document.addEventListener("click", (e) => {
         li.append(p);
       }
       finish(li, d.html, d.status, d.error);
+      if (d.footprint) {
+        const f = document.createElement("p"); f.className = "meta footprint";
+        f.textContent = d.footprint;
+        li.append(f);
+      }
       if (d.sources) li.querySelector(".body").insertAdjacentHTML("afterend", d.sources);
     });
     source.onerror = () => {

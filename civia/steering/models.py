@@ -1,0 +1,80 @@
+"""Pilotage's own tables: reviews and the daily roll-ups (the ledger is in `civia.usage`)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from civia.db.base import Base, Timestamped
+
+
+class Review(Base, Timestamped):
+    """A J+15 / J+30 / J+90 review of the collectivité (service_id None) or of one service:
+    the figures as computed, the rule-based recommendation, and the narrative pilotage wrote."""
+
+    __tablename__ = "steering_reviews"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), index=True)
+    service_id: Mapped[int | None] = mapped_column(ForeignKey("services.id", ondelete="CASCADE"))
+    milestone: Mapped[int] = mapped_column(Integer)  # 15 | 30 | 90
+    launch_date: Mapped[date] = mapped_column(Date)
+    figures: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    recommendation: Mapped[str] = mapped_column(String(20))  # keep | extend | pivot | fix
+    reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+    narrative: Mapped[str] = mapped_column(Text, default="")
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    validated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    validated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class DailyUsage(Base):
+    """Calls of one day summed by service × assistant × model (demo apart): the dashboard reads
+    these for whole past days instead of the raw calls. Rebuilt idempotently (steering.rollup)."""
+
+    __tablename__ = "steering_daily"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"))
+    day: Mapped[date] = mapped_column(Date)
+    demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    service_id: Mapped[int | None] = mapped_column(Integer)
+    assistant_id: Mapped[str] = mapped_column(String(100), default="")
+    model_key: Mapped[str] = mapped_column(String(310), default="")
+    calls: Mapped[float] = mapped_column(Float, default=0.0)
+    prompt_tokens: Mapped[float] = mapped_column(Float, default=0.0)
+    completion_tokens: Mapped[float] = mapped_column(Float, default=0.0)
+    cost_eur: Mapped[float] = mapped_column(Float, default=0.0)
+    energy_kwh: Mapped[float] = mapped_column(Float, default=0.0)
+    gwp_min: Mapped[float] = mapped_column(Float, default=0.0)
+    gwp_max: Mapped[float] = mapped_column(Float, default=0.0)
+    failures: Mapped[float] = mapped_column(Float, default=0.0)
+    latency_sum: Mapped[float] = mapped_column(Float, default=0.0)
+    latency_n: Mapped[float] = mapped_column(Float, default=0.0)
+    ttft_sum: Mapped[float] = mapped_column(Float, default=0.0)
+    ttft_n: Mapped[float] = mapped_column(Float, default=0.0)
+
+
+Index("ix_steering_daily_tenant_day", DailyUsage.tenant_id, DailyUsage.day)
+
+
+class RollupState(Base):
+    """Up to which day (excluded) a collectivité's calls are summed in `steering_daily`."""
+
+    __tablename__ = "steering_rollup_state"
+    tenant_id: Mapped[int] = mapped_column(
+        ForeignKey("tenants.id", ondelete="CASCADE"), primary_key=True
+    )
+    until_day: Mapped[date] = mapped_column(Date)
