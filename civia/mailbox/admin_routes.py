@@ -1,0 +1,110 @@
+"""Admins connect the mailboxes the operator declared for their collectivité to a service:
+the page only picks among declarations; no credential is ever typed or shown here."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Form, HTTPException, Request, Response
+from fastapi.responses import RedirectResponse
+from sqlalchemy import select
+
+from civia.db.models import Service, User
+from civia.governance import audit
+from civia.mailbox import declared, queue
+from civia.mailbox.declared import DeclarationError
+from civia.mailbox.models import Mailbox
+from civia.web.deps import AdminUser, Db
+from civia.web.render import render
+
+router = APIRouter()
+
+
+def page(
+    request: Request, db: Db, user: User, *, status_code: int = 200, error: str = ""
+) -> Response:
+    settings = request.app.state.settings
+    try:
+        offered = declared.for_tenant(settings, user.tenant.slug)
+    except (OSError, DeclarationError) as exc:
+        offered = {}
+        error = error or f"Le fichier des boîtes déclarées est illisible : {exc}"
+    boxes = list(db.scalars(select(Mailbox).where(Mailbox.tenant_id == user.tenant_id)))
+    return render(
+        request,
+        "mailbox/admin.html",
+        status_code=status_code,
+        offered=offered,
+        boxes=boxes,
+        connected={b.key for b in boxes},
+        services={s.id: s.name for s in queue.services(db, user)},
+        when=queue.when_fr,
+        error=error,
+    )
+
+
+@router.get("/admin/courriels")
+def show(request: Request, db: Db, user: AdminUser) -> Response:
+    return page(request, db, user)
+
+
+@router.post("/admin/courriels")
+def connect(
+    request: Request, db: Db, user: AdminUser, key: str = Form(""), service_id: str = Form("")
+) -> Response:
+    settings = request.app.state.settings
+    if key not in declared.for_tenant(settings, user.tenant.slug):
+        return page(
+            request,
+            db,
+            user,
+            status_code=422,
+            error="Cette boîte n'est pas déclarée pour votre collectivité.",
+        )
+    service = None
+    if service_id.isdigit():
+        service = db.scalar(
+            select(Service).where(
+                Service.id == int(service_id), Service.tenant_id == user.tenant_id
+            )
+        )
+    if service is None:
+        return page(
+            request,
+            db,
+            user,
+            status_code=422,
+            error="Choisissez le service qui reçoit les messages non triés.",
+        )
+    box = db.scalar(select(Mailbox).where(Mailbox.tenant_id == user.tenant_id, Mailbox.key == key))
+    if box is None:
+        box = Mailbox(tenant_id=user.tenant_id, key=key, last_uid=0)
+        db.add(box)
+    box.service_id, box.active = service.id, True
+    db.flush()
+    audit.record(
+        db,
+        tenant_id=user.tenant_id,
+        actor=user,
+        action="mailbox.connected",
+        target=f"boite:{box.id}",
+        details={"key": key, "service_id": service.id},
+    )
+    return RedirectResponse("/admin/courriels", status_code=303)
+
+
+@router.post("/admin/courriels/{mailbox_id}/pause")
+def toggle(request: Request, db: Db, user: AdminUser, mailbox_id: int) -> Response:
+    box = db.scalar(
+        select(Mailbox).where(Mailbox.id == mailbox_id, Mailbox.tenant_id == user.tenant_id)
+    )
+    if box is None:
+        raise HTTPException(404, "Cette boîte n'existe pas.")
+    box.active = not box.active
+    audit.record(
+        db,
+        tenant_id=user.tenant_id,
+        actor=user,
+        action="mailbox.toggled",
+        target=f"boite:{box.id}",
+        details={"active": box.active},
+    )
+    return RedirectResponse("/admin/courriels", status_code=303)
