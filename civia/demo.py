@@ -73,4 +73,8 @@ def load(db: Session) -> Tenant:
             )
         )
     db.flush()
+    from civia.mailbox import demo as mailbox_demo
+
+    mailbox_demo.load(db, tenant, services[1])  # Population et citoyenneté
+    db.flush()
     return tenant

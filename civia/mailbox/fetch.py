@@ -3,6 +3,7 @@ the mailbox's position in the same commit, so a crash neither loses nor repeats 
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -13,9 +14,11 @@ from civia.db.engine import session_scope
 from civia.db.models import Tenant
 from civia.mailbox import declared, imap
 from civia.mailbox.models import Mailbox, MailMessage, MessageStatus
-from civia.mailbox.parse import parse
+from civia.mailbox.parse import ParsedMail, parse
 from civia.settings import Settings
 
+log = logging.getLogger("civia.mailbox")
+UNREADABLE_FR = "Message illisible par Civia : lisez-le et répondez-y dans votre messagerie."
 FETCH_LIMIT = 200  # per run: a backlog is read over several runs
 
 
@@ -36,7 +39,11 @@ class FetchReport:
 
 def store(db: Session, box: Mailbox, validity: int, item: imap.Fetched) -> bool:
     """Add one fetched message; False when it is already there (same Message-ID)."""
-    parsed = parse(item.raw)
+    try:
+        parsed = parse(item.raw)
+    except Exception:  # never let one message block the mailbox: kept, to read in the client
+        log.exception("message uid %s could not be parsed", item.uid)
+        parsed = ParsedMail(notes=[UNREADABLE_FR])
     if parsed.message_id and db.scalar(
         select(MailMessage.id).where(
             MailMessage.mailbox_id == box.id, MailMessage.message_id == parsed.message_id

@@ -13,6 +13,8 @@ from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser
 
+from civia.mailbox import attachments
+
 MAX_BODY_CHARS = 20_000
 NOTE_HTML = "Message reçu seulement en HTML : le texte en a été extrait."
 NOTE_CUT = "Message très long : seuls les 20 000 premiers caractères sont repris."
@@ -104,11 +106,11 @@ def parse(raw: bytes) -> ParsedMail:
         if disposition == "attachment" or (filename and disposition != "inline"):
             payload = part.get_payload(decode=True)
             parsed.attachments.append(
-                {
-                    "name": filename or "pièce jointe sans nom",
-                    "type": part.get_content_type(),
-                    "size": len(payload) if isinstance(payload, bytes) else 0,
-                }
+                attachments.read(
+                    payload if isinstance(payload, bytes) else b"",
+                    filename or "pièce jointe sans nom",
+                    part.get_content_type(),
+                )
             )
         elif part.get_content_type() == "text/plain":
             plain.append(_text_of(part, notes))

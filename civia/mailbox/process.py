@@ -8,6 +8,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import unicodedata
+from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
@@ -15,11 +17,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from civia.assistants.catalogue import builtins
 from civia.assistants.context import assistant_context
 from civia.assistants.runner import run_to_end
-from civia.chat.gateway import CallContext, Gateway
+from civia.chat.gateway import CallContext, Gateway, Resolved
 from civia.db.base import utcnow
 from civia.db.engine import session_scope
 from civia.db.models import Service, Tenant
 from civia.governance import usecases
+from civia.mailbox import attachments
 from civia.mailbox.models import Mailbox, MailMessage, MessageStatus
 from civia.privacy.engine import detect
 from civia.privacy.summary import entity_counts
@@ -60,67 +63,108 @@ def _plain(name: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).strip()
 
 
-def match_service(services: list[Service], answer: str) -> Service | None:
+def match_service(services: dict[int, str], answer: str) -> int | None:
+    """The id of the service the model named (accents and case ignored)."""
     wanted = _plain(answer)
-    exact = [s for s in services if _plain(s.name) == wanted]
+    exact = [i for i, name in services.items() if _plain(name) == wanted]
     partial = [
-        s for s in services if wanted and (_plain(s.name) in wanted or wanted in _plain(s.name))
-    ]
+        i for i, name in services.items()
+        if wanted and (_plain(name) in wanted or wanted in _plain(name))
+    ]  # fmt: skip
     found = exact or partial
     return found[0] if found else None
 
 
 def message_text(message: MailMessage) -> str:
-    return f"Objet : {message.subject}\n\n{message.body}".strip()
+    text = f"Objet : {message.subject}\n\n{message.body}".strip()
+    joined = attachments.for_model(message.attachments or [])
+    return f"{text}\n\n{joined}" if joined else text
 
 
-async def analyse(db: Session, message: MailMessage, *, gateway: Gateway) -> None:
-    """Fill the triage and the draft of `message` (raises ProviderError on a model failure)."""
-    tenant = db.get(Tenant, message.tenant_id)
-    assert tenant is not None
+@dataclass
+class Job:
+    """What the model calls need, read before them: no database transaction stays open while
+    the model works (the gateway records usage in its own sessions)."""
+
+    message_id: int
+    tenant_id: int
+    service_id: int | None
+    text: str
+    context: dict[str, Any]
+    services: dict[int, str]
+    target: Resolved
+
+
+@dataclass
+class Analysis:
+    pii_counts: dict[str, int]
+    triage: dict[str, Any]
+    reply: dict[str, Any]
+    reply_markdown: str
+
+
+def prepare(db: Session, message: MailMessage, gateway: Gateway) -> Job | str:
+    """The job, or a French reason why this message cannot be analysed."""
+    if not (
+        message.body.strip()
+        or message.subject.strip()
+        or attachments.for_model(message.attachments or [])
+    ):
+        return EMPTY_FR
     specs = builtins()
     for assistant_id in (TRIAGE, REPLY):
-        if usecases.is_suspended(db, tenant.id, assistant_id):
-            message.status, message.problem = (
-                MessageStatus.FAILED,
-                suspended_fr(specs[assistant_id].name),
-            )
-            return
-    text = message_text(message)
-    message.pii_counts = entity_counts(await asyncio.to_thread(detect, text))
-    context = assistant_context(db, tenant)
-    target = gateway.resolve(db, tenant.id)
+        if usecases.is_suspended(db, message.tenant_id, assistant_id):
+            return suspended_fr(specs[assistant_id].name)
+    tenant = db.get(Tenant, message.tenant_id)
     box = db.get(Mailbox, message.mailbox_id)
+    assert tenant is not None
+    services = db.scalars(select(Service).where(Service.tenant_id == tenant.id))
+    return Job(
+        message_id=message.id,
+        tenant_id=tenant.id,
+        service_id=box.service_id if box else None,
+        text=message_text(message),
+        context=assistant_context(db, tenant),
+        services={s.id: s.name for s in services},
+        target=gateway.resolve(db, tenant.id),
+    )
+
+
+async def analyse(job: Job, gateway: Gateway) -> Analysis:
+    """Detect personal data, triage, draft (raises ProviderError on a model failure)."""
+    specs = builtins()
 
     def ctx(assistant_id: str) -> CallContext:
         return CallContext(
-            tenant_id=tenant.id,
+            tenant_id=job.tenant_id,
             user_id=None,
-            service_id=box.service_id if box else None,
+            service_id=job.service_id,
             source="mailbox",
             assistant_id=assistant_id,
             sensitivity=specs[assistant_id].sensitivity.value,
         )
 
-    triage = await run_to_end(
-        specs[TRIAGE], {"demande": text[:8000]}, context=context, gateway=gateway,
-        ctx=ctx(TRIAGE), target=target,
+    counts = entity_counts(await asyncio.to_thread(detect, job.text))
+    setup = {"context": job.context, "gateway": gateway, "target": job.target}
+    triage = await run_to_end(specs[TRIAGE], {"demande": job.text[:8000]}, ctx=ctx(TRIAGE), **setup)
+    reply = await run_to_end(
+        specs[REPLY], {"courriel": job.text[:6000], "elements": "", "faq": ""},
+        ctx=ctx(REPLY), **setup,
     )  # fmt: skip
-    data = triage.data or {}
-    services = list(db.scalars(select(Service).where(Service.tenant_id == tenant.id)))
-    chosen = match_service(services, str(data.get("service", "")))
-    message.proposed_service_id = chosen.id if chosen else None
+    return Analysis(counts, triage.data or {}, reply.data or {}, reply.markdown)
+
+
+def apply(message: MailMessage, job: Job, found: Analysis) -> None:
+    data, reply = found.triage, found.reply
+    message.pii_counts = found.pii_counts
+    chosen = match_service(job.services, str(data.get("service", "")))
+    message.proposed_service_id = chosen
     if chosen is not None:
-        message.service_id = chosen.id
+        message.service_id = chosen
     message.category = str(data.get("categorie", ""))[:200]
     message.urgency = str(data.get("urgence", ""))[:20]
     message.justification = str(data.get("justification", ""))
-    draft = await run_to_end(
-        specs[REPLY], {"courriel": text[:6000], "elements": "", "faq": ""}, context=context,
-        gateway=gateway, ctx=ctx(REPLY), target=target,
-    )  # fmt: skip
-    reply = draft.data or {}
-    message.draft = str(reply.get("reponse", "")) or draft.markdown
+    message.draft = str(reply.get("reponse", "")) or found.reply_markdown
     message.points = [str(p) for p in reply.get("points_a_verifier", [])][:4]
     message.human_needed = bool(reply.get("reponse_humaine_necessaire", False))
     message.status = MessageStatus.TO_REVIEW
@@ -135,19 +179,32 @@ def process_one(sessions: sessionmaker[Session], settings: Settings) -> int | No
     if message_id is None:
         return None
     gateway = Gateway(settings, sessions)
+    outcome: Analysis | str
     with session_scope(sessions) as db:
         message = db.get(MailMessage, message_id)
         assert message is not None
-        if not message.body.strip() and not message.subject.strip():
-            message.status, message.problem = MessageStatus.FAILED, EMPTY_FR
-            return message_id
         try:
-            asyncio.run(analyse(db, message, gateway=gateway))
+            job = prepare(db, message, gateway)
         except ProviderError as exc:
-            message.status, message.problem = MessageStatus.FAILED, exc.message_fr
+            job = exc.message_fr
+    if isinstance(job, str):
+        outcome = job
+    else:
+        try:
+            outcome = asyncio.run(analyse(job, gateway))
+        except ProviderError as exc:
+            outcome = exc.message_fr
         except Exception:  # the message must not stay stuck "in analysis"; logged with trace
             log.exception("mailbox analysis failed for message %s", message_id)
-            message.status, message.problem = MessageStatus.FAILED, FAILED_FR
+            outcome = FAILED_FR
+    with session_scope(sessions) as db:
+        message = db.get(MailMessage, message_id)
+        assert message is not None
+        if isinstance(outcome, str):
+            message.status, message.problem = MessageStatus.FAILED, outcome
+        else:
+            assert not isinstance(job, str)
+            apply(message, job, outcome)
     return message_id
 
 

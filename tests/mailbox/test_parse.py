@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from email.message import EmailMessage
 
+from civia.mailbox import attachments, process
 from civia.mailbox import parse as p
+from civia.mailbox.models import MailMessage
 
 
 def test_plain_quoted_printable_mail_is_read_with_its_sender_and_thread() -> None:
@@ -65,7 +67,11 @@ def test_malformed_mail_is_kept_with_a_note_and_attachments_are_listed() -> None
     mail = p.parse(raw)
     assert mail.body == "Voici mon dossier."
     assert mail.sender == ""  # no address to reply to: the page says so
-    assert mail.attachments == [{"name": "justificatif.pdf", "type": "application/pdf", "size": 9}]
+    [pdf] = mail.attachments
+    assert (pdf["name"], pdf["type"], pdf["size"], pdf["text"]) == (
+        "justificatif.pdf", "application/pdf", 9, ""
+    )  # fmt: skip
+    assert "endommagé ou illisible" in pdf["problem"]  # the file stays in the mailbox
     assert p.NOTE_DEFECT in mail.notes
 
 
@@ -74,3 +80,22 @@ def test_empty_and_huge_bodies() -> None:
     huge = p.parse(b"Subject: long\r\n\r\n" + b"a" * 30_000)
     assert len(huge.body) == p.MAX_BODY_CHARS and huge.notes == [p.NOTE_CUT]
     assert p.parse(b"\x00\xff garbage without headers").body  # never raises
+
+
+def test_attachments_are_read_like_documents_and_reach_the_analysis() -> None:
+    msg = EmailMessage()
+    msg["From"] = "c@exemple.fr"
+    msg["Subject"] = "Facture contestée"
+    msg.set_content("Bonjour, voici le relevé joint.")
+    msg.add_attachment(b"date;montant\n2026-10-01;412,00\n", maintype="text", subtype="csv",
+                       filename="releve.csv")  # fmt: skip
+    msg.add_attachment(b"\x89PNG\r\n\x1a\n", maintype="image", subtype="png",
+                       filename="photo.png")  # fmt: skip
+    mail = p.parse(msg.as_bytes())
+    csv, png = mail.attachments
+    assert "412,00" in csv["text"] and not csv["problem"]
+    assert png["problem"] == attachments.UNSUPPORTED_FR and not png["text"]
+    message = MailMessage(subject=mail.subject, body=mail.body, attachments=mail.attachments)
+    text = process.message_text(message)
+    assert text.startswith("Objet : Facture contestée") and "Pièce jointe « releve.csv »" in text
+    assert "412,00" in text and "photo.png" not in text
