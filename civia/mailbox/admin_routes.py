@@ -8,6 +8,7 @@ from fastapi.responses import RedirectResponse
 from sqlalchemy import select
 
 from civia.db.models import Service, User
+from civia.documents.models import Collection, Scope
 from civia.governance import audit
 from civia.mailbox import declared, queue
 from civia.mailbox.declared import DeclarationError
@@ -36,9 +37,20 @@ def page(
         boxes=boxes,
         connected={b.key for b in boxes},
         services={s.id: s.name for s in queue.services(db, user)},
+        collections=faq_collections(db, user),
         when=queue.when_fr,
         error=error,
     )
+
+
+def faq_collections(db: Db, user: User) -> dict[int, str]:
+    """The collectivité-wide collections a mailbox's replies may draw on."""
+    found = db.scalars(
+        select(Collection).where(
+            Collection.tenant_id == user.tenant_id, Collection.scope == Scope.TENANT.value
+        )
+    )
+    return {c.id: c.name for c in found}
 
 
 @router.get("/admin/courriels")
@@ -48,7 +60,12 @@ def show(request: Request, db: Db, user: AdminUser) -> Response:
 
 @router.post("/admin/courriels")
 def connect(
-    request: Request, db: Db, user: AdminUser, key: str = Form(""), service_id: str = Form("")
+    request: Request,
+    db: Db,
+    user: AdminUser,
+    key: str = Form(""),
+    service_id: str = Form(""),
+    faq_collection_id: str = Form(""),
 ) -> Response:
     settings = request.app.state.settings
     if key not in declared.for_tenant(settings, user.tenant.slug):
@@ -74,11 +91,16 @@ def connect(
             status_code=422,
             error="Choisissez le service qui reçoit les messages non triés.",
         )
+    faq = int(faq_collection_id) if faq_collection_id.isdigit() else None
+    if faq is not None and faq not in faq_collections(db, user):
+        return page(request, db, user, status_code=422,
+                    error="Choisissez une collection de toute la collectivité.")  # fmt: skip
     box = db.scalar(select(Mailbox).where(Mailbox.tenant_id == user.tenant_id, Mailbox.key == key))
     if box is None:
         box = Mailbox(tenant_id=user.tenant_id, key=key, last_uid=0)
         db.add(box)
     box.service_id, box.active = service.id, True
+    box.faq_collection_id, box.connected_by = faq, user.id
     db.flush()
     audit.record(
         db,

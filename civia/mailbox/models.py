@@ -50,6 +50,11 @@ class Mailbox(Base, Timestamped):
     key: Mapped[str] = mapped_column(String(64))
     service_id: Mapped[int | None] = mapped_column(ForeignKey("services.id", ondelete="SET NULL"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The FAQ collection replies draw on, read with the rights of the admin who connected it.
+    faq_collection_id: Mapped[int | None] = mapped_column(
+        ForeignKey("doc_collections.id", ondelete="SET NULL")
+    )
+    connected_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     uidvalidity: Mapped[int | None] = mapped_column(BigInteger)
     last_uid: Mapped[int] = mapped_column(BigInteger, default=0)
     last_fetch_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -90,6 +95,7 @@ class MailMessage(Base, Timestamped):
     justification: Mapped[str] = mapped_column(Text, default="")
     draft: Mapped[str] = mapped_column(Text, default="")
     points: Mapped[list[str]] = mapped_column(JSON, default=list)
+    sources: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)  # FAQ extracts
     human_needed: Mapped[bool] = mapped_column(Boolean, default=False)
     analysed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     validated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

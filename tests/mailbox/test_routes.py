@@ -14,13 +14,15 @@ from fastapi.testclient import TestClient
 from imapclient import IMAPClient
 from sqlalchemy import select
 
+from civia.chat.gateway import Gateway
 from civia.db.engine import session_scope
 from civia.governance import usecases
 from civia.governance.models import AuditEntry
 from civia.mailbox import process
 from civia.mailbox.models import Mailbox, MailMessage, MessageStatus
 from civia.settings import Settings
-from tests.conftest import Personas, build_app, login, page_text
+from tests.conftest import Personas, build_app, login, login_as, page_text
+from tests.documents.web import new_collection, run_jobs, upload
 from tests.mailbox.conftest import LOGIN, citizen_mail, declare, deliver
 from tests.servers import free_port
 
@@ -31,6 +33,10 @@ def app(mail_settings: Settings, password_hash: str) -> Iterator[tuple[TestClien
     with client:
         yield client, personas
     client.app.state.engine.dispose()  # type: ignore[attr-defined]
+
+
+def csrf_of(headers: dict[str, str]) -> dict[str, str]:
+    return {"csrf_token": headers["X-CSRF-Token"]}
 
 
 def _connect(client: TestClient, personas: Personas) -> None:
@@ -217,3 +223,43 @@ def test_analysis_refusals_need_no_model(
     assert suspended.status == MessageStatus.FAILED and "suspendu" in suspended.problem
     assert process.process_one(sessions, mail_settings) is None  # nothing left waiting
     assert re.search("Analyse impossible", page_text(client.get("/courriels")))
+
+
+FAQ = (
+    "Foire aux questions de la mairie de Démoville\n\n"
+    "Acte de naissance : la copie intégrale se demande en ligne ou au guichet de l'état civil, "
+    "gratuitement ; elle est envoyée sous cinq jours ouvrés.\n\n"
+    "Déchèterie : ouverte du mardi au samedi de 9 heures à 18 heures.\n"
+)
+
+
+def test_replies_draw_on_the_faq_collection_the_admin_chose(
+    app: tuple[TestClient, Personas], imap: IMAPClient, mail_settings: Settings
+) -> None:
+    """The retrieval part of the analysis (its generation is in test_process.py): the FAQ
+    extracts closest to the message are read with the rights of the admin who chose them."""
+    client, personas = app
+    headers = login_as(client, "admin")
+    collection = new_collection(client, headers, "FAQ de la mairie", scope="tenant")
+    assert upload(
+        client, headers, collection, [("faq.txt", FAQ.encode(), "text/plain")]
+    ).status_code in (200, 303)
+    run_jobs(client, mail_settings)
+    bad = client.post("/admin/courriels", data={"key": "accueil", "service_id":
+                      personas.service_a.id, "faq_collection_id": "999", **csrf_of(headers)})  # fmt: skip
+    assert bad.status_code == 422
+    resp = client.post("/admin/courriels", data={"key": "accueil", "service_id":
+                       personas.service_a.id, "faq_collection_id": collection,
+                       **csrf_of(headers)}, follow_redirects=False)  # fmt: skip
+    assert resp.status_code == 303
+    assert "FAQ de la mairie" in page_text(client.get("/admin/courriels"))
+    deliver(imap, citizen_mail())
+    _fetch_now(client, "agent")
+    sessions = client.app.state.sessions  # type: ignore[attr-defined]
+    gateway = Gateway(mail_settings, sessions)
+    with session_scope(sessions) as db:
+        message = db.scalars(select(MailMessage)).one()
+        job = process.prepare(db, message, gateway)
+    assert not isinstance(job, str)
+    assert "copie intégrale se demande en ligne" in job.faq and job.faq.startswith("[1]")
+    assert job.sources and job.sources[0]["number"] == 1 and job.sources[0]["url"]
