@@ -173,6 +173,7 @@ def render(rows: list[dict[str, object]], fetch_s: float, machine: Machine, args
     right = [r for r in done if r["got"] == r["expected"]]
     times = [float(r["seconds"]) for r in rows]  # type: ignore[arg-type]
     full = [r for r in rows if r["kind"] == "full" and r["ok"]]
+    triage_times = [float(r["seconds"]) for r in rows if r["kind"] == "triage"]  # type: ignore[arg-type]
     per_service: Counter[str] = Counter(str(r["expected"]) for r in done)
     right_service: Counter[str] = Counter(str(r["expected"]) for r in right)
     lines = [
@@ -195,26 +196,25 @@ def render(rows: list[dict[str, object]], fetch_s: float, machine: Machine, args
                 ["analyses failed (French message left in the queue)", len(rows) - len(done)],
                 ["seconds per message, p50 / p90 (all kinds)",
                  f"{p50(times):.1f} / {percentile(times, 90):.1f}" if times else "–"],
-                ["triage-only messages per minute",
-                 f"{60 / p50([float(r['seconds']) for r in rows if r['kind'] == 'triage'] or [0.0]):.2f}"  # type: ignore[arg-type]
-                 if any(r["kind"] == "triage" for r in rows) else "–"],
+                ["triage-only messages per minute (1 / p50 time)",
+                 f"{60 / p50(triage_times):.2f}" if triage_times else "–"],
                 ["arrival to draft, whole analysis, each (s)",
                  ", ".join(f"{float(r['arrival_to_draft']):.0f}" for r in full) or "–"],  # type: ignore[arg-type]
             ],
-        ),  # fmt: skip
+        ),
         "",
         "Arrival to draft counts from the delivery into the mailbox to the draft in the queue, "
         "with an immediate fetch; in service the fetch schedule (`CIVIA_MAILBOX_FETCH_MINUTES`, "
         "5 by default, or « Relever maintenant ») and the messages ahead in the queue add to it.",
         "",
         table(["service", "right / analysed"],
-              [[s, f"{right_service[s]}/{per_service[s]}"] for s in SERVICES]),  # fmt: skip
+              [[s, f"{right_service[s]}/{per_service[s]}"] for s in SERVICES]),
         "",
         table(
             ["#", "kind", "s", "subject", "expected", "model's service"],
             [[i + 1, r["kind"], f"{float(r['seconds']):.0f}", r["subject"], r["expected"],  # type: ignore[arg-type]
               r["got"] or r["problem"]] for i, r in enumerate(rows)],
-        ),  # fmt: skip
+        ),
     ]
     return "\n".join(lines)
 
