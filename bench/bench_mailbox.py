@@ -191,15 +191,23 @@ def render(rows: list[dict[str, object]], fetch_s: float, machine: Machine, args
             ["measure", "value"],
             [
                 ["IMAP fetch of the 60 messages (parse + store)", f"{fetch_s:.2f} s"],
-                ["triage accuracy (right service)",
-                 f"{len(right)}/{len(done)} = {100 * len(right) / max(len(done), 1):.0f} %"],
+                [
+                    "triage accuracy (right service)",
+                    f"{len(right)}/{len(done)} = {100 * len(right) / max(len(done), 1):.0f} %",
+                ],
                 ["analyses failed (French message left in the queue)", len(rows) - len(done)],
-                ["seconds per message, p50 / p90 (all kinds)",
-                 f"{p50(times):.1f} / {percentile(times, 90):.1f}" if times else "–"],
-                ["triage-only messages per minute (1 / p50 time)",
-                 f"{60 / p50(triage_times):.2f}" if triage_times else "–"],
-                ["arrival to draft, whole analysis, each (s)",
-                 ", ".join(f"{float(r['arrival_to_draft']):.0f}" for r in full) or "–"],  # type: ignore[arg-type]
+                [
+                    "seconds per message, p50 / p90 (all kinds)",
+                    f"{p50(times):.1f} / {percentile(times, 90):.1f}" if times else "–",
+                ],
+                [
+                    "triage-only messages per minute (1 / p50 time)",
+                    f"{60 / p50(triage_times):.2f}" if triage_times else "–",
+                ],
+                [
+                    "arrival to draft, whole analysis, each (s)",
+                    ", ".join(f"{float(r['arrival_to_draft']):.0f}" for r in full) or "–",
+                ],  # type: ignore[arg-type]
             ],
         ),
         "",
@@ -207,13 +215,24 @@ def render(rows: list[dict[str, object]], fetch_s: float, machine: Machine, args
         "with an immediate fetch; in service the fetch schedule (`CIVIA_MAILBOX_FETCH_MINUTES`, "
         "5 by default, or « Relever maintenant ») and the messages ahead in the queue add to it.",
         "",
-        table(["service", "right / analysed"],
-              [[s, f"{right_service[s]}/{per_service[s]}"] for s in SERVICES]),
+        table(
+            ["service", "right / analysed"],
+            [[s, f"{right_service[s]}/{per_service[s]}"] for s in SERVICES],
+        ),
         "",
         table(
             ["#", "kind", "s", "subject", "expected", "model's service"],
-            [[i + 1, r["kind"], f"{float(r['seconds']):.0f}", r["subject"], r["expected"],  # type: ignore[arg-type]
-              r["got"] or r["problem"]] for i, r in enumerate(rows)],
+            [
+                [
+                    i + 1,
+                    r["kind"],
+                    f"{float(r['seconds']):.0f}",
+                    r["subject"],
+                    r["expected"],  # type: ignore[arg-type]
+                    r["got"] or r["problem"],
+                ]
+                for i, r in enumerate(rows)
+            ],
         ),
     ]
     return "\n".join(lines)

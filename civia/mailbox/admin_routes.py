@@ -17,6 +17,7 @@ from civia.web.deps import AdminUser, Db
 from civia.web.render import render
 
 router = APIRouter()
+NOT_OURS_FR = "Cette boîte n'est pas déclarée pour votre collectivité."
 
 
 def page(
@@ -68,13 +69,14 @@ def connect(
     faq_collection_id: str = Form(""),
 ) -> Response:
     settings = request.app.state.settings
-    if key not in declared.for_tenant(settings, user.tenant.slug):
+    found = declared.find(settings, user.tenant.slug, key)
+    if isinstance(found, str):
         return page(
             request,
             db,
             user,
             status_code=422,
-            error="Cette boîte n'est pas déclarée pour votre collectivité.",
+            error=NOT_OURS_FR if found == declared.NOT_DECLARED_FR else found,
         )
     service = None
     if service_id.isdigit():

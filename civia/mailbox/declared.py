@@ -24,6 +24,9 @@ from civia.settings import Settings
 
 SECURITIES = ("ssl", "starttls", "none")
 LOOPBACK = ("127.0.0.1", "::1", "localhost")
+NOT_DECLARED_FR = (
+    "Cette boîte n'est plus déclarée par l'exploitant : elle ne peut plus être relevée."
+)
 
 
 class DeclarationError(ValueError):
@@ -96,3 +99,18 @@ def load(settings: Settings) -> dict[str, DeclaredMailbox]:
 
 def for_tenant(settings: Settings, slug: str) -> dict[str, DeclaredMailbox]:
     return {k: m for k, m in load(settings).items() if m.tenant == slug}
+
+
+def unreadable_fr(exc: Exception) -> str:
+    return f"Le fichier des boîtes déclarées est illisible ({exc}) : prévenez l'exploitant."
+
+
+def find(settings: Settings, slug: str, key: str) -> DeclaredMailbox | str:
+    """The declared mailbox, or a French reason why it cannot be used."""
+    try:
+        found = for_tenant(settings, slug).get(key)
+    except (OSError, tomllib.TOMLDecodeError, DeclarationError) as exc:
+        return unreadable_fr(exc)
+    if found is None:
+        return NOT_DECLARED_FR
+    return found

@@ -84,12 +84,10 @@ def fetch(sessions: sessionmaker[Session], mailbox_id: int, settings: Settings) 
         box = db.get(Mailbox, mailbox_id)
         assert box is not None
         tenant = db.get(Tenant, box.tenant_id)
-        found = declared.for_tenant(settings, tenant.slug if tenant else "").get(box.key)
+        found = declared.find(settings, tenant.slug if tenant else "", box.key)
         after, known_validity = box.last_uid, box.uidvalidity
-    if found is None:
-        report.error = (
-            "Cette boîte n'est plus déclarée par l'exploitant : elle ne peut plus être relevée."
-        )
+    if isinstance(found, str):
+        report.error = found
         _finish(sessions, mailbox_id, report)
         return report
     max_bytes = int(settings.mailbox_max_message_mb * 1_000_000)

@@ -20,7 +20,7 @@ from civia.web.render import render
 router = APIRouter()
 MAX_DRAFT_CHARS = 20_000
 NO_SENDER_FR = "L'adresse de l'expéditeur est illisible : répondez depuis votre messagerie."
-UNDECLARED_FR = "La boîte de ce message n'est plus déclarée : votre réponse est enregistrée."
+KEPT_FR = "Votre réponse est enregistrée."
 
 
 def _service_names(db: Db, user: User) -> dict[int, str]:
@@ -28,13 +28,12 @@ def _service_names(db: Db, user: User) -> dict[int, str]:
 
 
 @router.get("/courriels")
-def index(
-    request: Request,
-    db: Db,
-    user: CurrentUser,
-    service: str = "",
-    notice: str = "",
-    error: str = "",
+def index(request: Request, db: Db, user: CurrentUser, service: str = "") -> Response:
+    return queue_page(request, db, user, service=service)
+
+
+def queue_page(
+    request: Request, db: Db, user: User, *, service: str = "", notice: str = "", error: str = ""
 ) -> Response:
     names = _service_names(db, user)
     chosen = int(service) if service.isdigit() and int(service) in names else None
@@ -67,12 +66,12 @@ def fetch_now(request: Request, db: Db, user: CurrentUser) -> Response:
     )
     db.commit()
     if not ids:
-        return index(request, db, user, error="Aucune boîte partagée n'est connectée.")
+        return queue_page(request, db, user, error="Aucune boîte partagée n'est connectée.")
     reports = [fetch.fetch(request.app.state.sessions, i, settings) for i in ids]
     new = sum(r.new for r in reports)
     errors = " ".join(r.error for r in reports if r.error)
     notice = f"{new} nouveau message relevé." if new < 2 else f"{new} nouveaux messages relevés."
-    return index(request, db, user, notice=notice, error=errors)
+    return queue_page(request, db, user, notice=notice, error=errors)
 
 
 def message_page(
@@ -178,10 +177,10 @@ def _validate(request: Request, db: Db, user: User, message: MailMessage) -> Res
         return message_page(request, db, user, message, status_code=422, error=NO_SENDER_FR)
     settings = request.app.state.settings
     box = db.get(Mailbox, message.mailbox_id)
-    tenant_slug = user.tenant.slug
-    found = declared.for_tenant(settings, tenant_slug).get(box.key) if box else None
-    if found is None:
-        return message_page(request, db, user, message, status_code=409, error=UNDECLARED_FR)
+    found = declared.find(settings, user.tenant.slug, box.key if box else "")
+    if isinstance(found, str):
+        db.commit()  # the agent's edits are kept
+        return message_page(request, db, user, message, status_code=409, error=f"{found} {KEPT_FR}")
     db.commit()  # the agent's edits are kept whatever happens next
     try:
         with imap.connect(found) as client:

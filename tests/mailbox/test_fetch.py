@@ -131,3 +131,14 @@ def test_a_renumbered_folder_is_fetched_again_without_duplicates(
 def test_a_mailbox_no_longer_declared_is_reported(settings: Settings, password_hash: str) -> None:
     sessions, box_id = _setup(settings, password_hash)  # no declaration file at all
     assert "n'est plus déclarée" in fetch.fetch(sessions, box_id, settings).error
+
+
+def test_a_broken_declaration_file_is_reported_in_french(
+    settings: Settings, password_hash: str, tmp_path: Path
+) -> None:
+    broken = tmp_path / "boites.toml"
+    broken.write_text('[accueil]\ntenant = "demoville"\nsecurity = "none"\n')  # no host
+    sessions, box_id = _setup(settings.model_copy(update={"mailboxes_file": broken}), password_hash)
+    report = fetch.fetch(sessions, box_id, settings.model_copy(update={"mailboxes_file": broken}))
+    assert report.error.startswith("Le fichier des boîtes déclarées est illisible")
+    assert "host is required" in report.error
