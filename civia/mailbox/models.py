@@ -97,6 +97,7 @@ class MailMessage(Base, Timestamped):
     points: Mapped[list[str]] = mapped_column(JSON, default=list)
     sources: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)  # FAQ extracts
     human_needed: Mapped[bool] = mapped_column(Boolean, default=False)
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     analysed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     validated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     validated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -9,9 +9,10 @@ import asyncio
 import logging
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, and_, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from civia.assistants import grounded
@@ -33,6 +34,7 @@ from civia.settings import Settings
 log = logging.getLogger("civia.mailbox")
 TRIAGE, REPLY = "tri-demandes", "reponse-usager"
 FAQ_CHARS = 3_000
+STALE_HOURS = 2
 EMPTY_FR = "Message sans texte lisible : traitez-le directement dans votre messagerie."
 FAILED_FR = "L'analyse a échoué de façon inattendue : relancez-la, ou traitez le message à la main."
 
@@ -41,20 +43,29 @@ def suspended_fr(name: str) -> str:
     return f"L'assistant « {name} » est suspendu par le comité : le message attend un agent."
 
 
+def claimable(now: datetime) -> ColumnElement[bool]:
+    """Waiting, or left "in analysis" by a process that died (nothing takes that long)."""
+    return or_(
+        MailMessage.status == MessageStatus.RECEIVED,
+        and_(
+            MailMessage.status == MessageStatus.ANALYSING,
+            MailMessage.claimed_at < now - timedelta(hours=STALE_HOURS),
+        ),
+    )
+
+
 def claim(db: Session) -> int | None:
     """Take the oldest waiting message, atomically (several workers may run)."""
+    now = utcnow()
     candidate = db.scalar(
-        select(MailMessage.id)
-        .where(MailMessage.status == MessageStatus.RECEIVED)
-        .order_by(MailMessage.id)
-        .limit(1)
+        select(MailMessage.id).where(claimable(now)).order_by(MailMessage.id).limit(1)
     )
     if candidate is None:
         return None
     taken = db.execute(
         update(MailMessage)
-        .where(MailMessage.id == candidate, MailMessage.status == MessageStatus.RECEIVED)
-        .values(status=MessageStatus.ANALYSING)
+        .where(MailMessage.id == candidate, claimable(now))
+        .values(status=MessageStatus.ANALYSING, claimed_at=now)
     )
     db.commit()
     return candidate if taken.rowcount == 1 else None  # type: ignore[attr-defined]

@@ -3,15 +3,39 @@ a reply drafted; the message then waits for an agent."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 
-from civia.db.base import Base
+from civia.db.base import Base, utcnow
 from civia.db.engine import make_engine, make_sessionmaker, session_scope
 from civia.mailbox import process
 from civia.mailbox.models import Mailbox, MailMessage, MessageStatus
 from civia.settings import Settings
 from tests.conftest import make_personas
+
+
+def test_a_message_left_in_analysis_by_a_dead_process_is_taken_again(
+    settings: Settings, password_hash: str
+) -> None:
+    engine = make_engine(settings.db_url)
+    Base.metadata.create_all(engine)
+    sessions = make_sessionmaker(engine)
+    with session_scope(sessions) as db:
+        personas = make_personas(db, password_hash)
+        box = Mailbox(tenant_id=personas.tenant.id, key="accueil", last_uid=0)
+        db.add(box)
+        db.flush()
+        for uid, hours in ((1, 0), (2, process.STALE_HOURS + 1)):
+            db.add(MailMessage(tenant_id=box.tenant_id, mailbox_id=box.id, uidvalidity=1,
+                               uid=uid, subject=f"n° {uid}", status=MessageStatus.ANALYSING,
+                               claimed_at=utcnow() - timedelta(hours=hours)))  # fmt: skip
+    with session_scope(sessions) as db:
+        stale = db.scalar(select(MailMessage.id).where(MailMessage.uid == 2))
+        assert process.claim(db) == stale
+        assert process.claim(db) is None  # the other one is being analysed right now
+    engine.dispose()
 
 
 @pytest.mark.model

@@ -68,6 +68,7 @@ def upgrade() -> None:
     sa.Column('points', sa.JSON(), nullable=False),
     sa.Column('sources', sa.JSON(), nullable=False),
     sa.Column('human_needed', sa.Boolean(), nullable=False),
+    sa.Column('claimed_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('analysed_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('validated_by', sa.Integer(), nullable=True),
     sa.Column('validated_at', sa.DateTime(timezone=True), nullable=True),
