@@ -39,8 +39,9 @@ def _messages(sessions: sessionmaker[Session]) -> list[MailMessage]:
 
 
 def test_new_messages_are_fetched_once_and_left_unread(
-    mail_settings: Settings, password_hash: str, imap: IMAPClient
+    mail_settings: Settings, password_hash: str, imap: IMAPClient, db_url: str
 ) -> None:
+    mail_settings = mail_settings.model_copy(update={"database_url": db_url})  # and PostgreSQL
     sessions, box_id = _setup(mail_settings, password_hash)
     deliver(imap, citizen_mail())
     deliver(imap, citizen_mail("Trottoir abîmé", "Le trottoir du 3 rue Haute est cassé."))

@@ -17,9 +17,9 @@ from tests.conftest import make_personas
 
 
 def test_a_message_left_in_analysis_by_a_dead_process_is_taken_again(
-    settings: Settings, password_hash: str
+    db_url: str, password_hash: str
 ) -> None:
-    engine = make_engine(settings.db_url)
+    engine = make_engine(db_url)
     Base.metadata.create_all(engine)
     sessions = make_sessionmaker(engine)
     with session_scope(sessions) as db:
