@@ -211,6 +211,8 @@ def test_analysis_refusals_need_no_model(
     message = _only_message(client)
     assert (message.status, message.problem) == (MessageStatus.FAILED, process.EMPTY_FR)
     csrf = login(client, "agent")
+    shown = page_text(client.get(f"/courriels/{message.id}"))
+    assert process.EMPTY_FR in shown and "Relancer l'analyse" in shown
     resp = client.post(f"/courriels/{message.id}/reanalyser", data={"csrf_token": csrf},
                        follow_redirects=False)  # fmt: skip
     assert resp.status_code == 303 and _only_message(client).status == MessageStatus.RECEIVED
