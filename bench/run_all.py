@@ -27,6 +27,7 @@ SECTIONS = {
     "bench_pii.py": "pii",
     "bench_erasure.py": "erasure",
     "bench_steering.py": "steering",
+    "bench_mailbox.py": "mailbox",
 }
 # Scripts run in several steps (each step's arguments); the others run once without arguments.
 STEPS = {

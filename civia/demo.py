@@ -90,4 +90,8 @@ def load(db: Session, data_dir: Path | None = None) -> Tenant:
     from civia.steering import demo as steering_demo  # clearly synthetic activity for /pilotage
 
     steering_demo.load(db, tenant.id)
+    from civia.mailbox import demo as mailbox_demo
+
+    mailbox_demo.load(db, tenant, services[1])  # Population et citoyenneté
+    db.flush()
     return tenant

@@ -152,6 +152,16 @@ class Settings(BaseSettings):
         "(169.254.0.0/16, fe80::/10, fd00:ec2::254…)",
     )
 
+    mailboxes_file: Path | None = Field(
+        None, description="TOML file declaring the shared IMAP mailboxes (see docs/courriels.md)"
+    )
+    mailbox_fetch_minutes: float = Field(
+        5.0, ge=0, description="How often connected mailboxes are fetched (0: only on demand)"
+    )
+    mailbox_max_message_mb: float = Field(
+        10.0, gt=0, description="Largest email fetched whole; bigger ones are listed, not read"
+    )
+
     @model_validator(mode="before")
     @classmethod
     def _read_secret_files(cls, data: Any) -> Any:

@@ -112,3 +112,98 @@ def recording_proxy(upstream: str) -> Iterator[tuple[str, list[dict[str, object]
         yield f"http://127.0.0.1:{server.server_address[1]}/v1", received
     finally:
         server.shutdown()
+
+
+@contextmanager
+def imap_server(users: dict[str, str]) -> Iterator[int]:
+    """A real Dovecot IMAP server on 127.0.0.1 (plain login over loopback, passwd-file users,
+    Maildir, a Drafts folder); yields its port. Needs Debian's `dovecot-imapd`."""
+    import grp
+    import os
+    import pwd
+    import shutil
+    import tempfile
+
+    binary = shutil.which("dovecot") or "/usr/sbin/dovecot"
+    if not os.path.exists(binary):
+        raise RuntimeError("Dovecot is missing: apt-get install -y dovecot-imapd")
+    root = tempfile.mkdtemp(prefix="civia-imap-")
+    os.chmod(root, 0o755)  # noqa: S103 - the unprivileged mail processes read their homes under it
+    if os.geteuid() == 0:  # Dovecot refuses to serve logins or mail as root
+        internal, login_user = "dovecot", "dovenull"
+        mail_uid, mail_gid = pwd.getpwnam("dovecot").pw_uid, grp.getgrnam("dovecot").gr_gid
+    else:
+        internal = login_user = pwd.getpwuid(os.getuid()).pw_name
+        mail_uid, mail_gid = os.getuid(), os.getgid()
+    group = grp.getgrgid(mail_gid).gr_name if os.geteuid() != 0 else "dovecot"
+    home = os.path.join(root, "home")
+    os.mkdir(home)
+    os.chown(home, mail_uid, mail_gid)
+    with open(os.path.join(root, "passwd"), "w") as handle:
+        handle.writelines(f"{login}:{{PLAIN}}{password}\n" for login, password in users.items())
+    port = free_port()
+    config = os.path.join(root, "dovecot.conf")
+    with open(config, "w") as handle:
+        handle.write(
+            f"""base_dir = {root}/run
+state_dir = {root}/state
+log_path = {root}/dovecot.log
+protocols = imap
+listen = 127.0.0.1
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+auth_failure_delay = 0
+default_internal_user = {internal}
+default_internal_group = {group}
+default_login_user = {login_user}
+first_valid_uid = 1
+mail_location = maildir:~/Maildir
+service imap-login {{
+  inet_listener imap {{
+    address = 127.0.0.1
+    port = {port}
+  }}
+  inet_listener imaps {{
+    port = 0
+  }}
+  chroot =
+}}
+service anvil {{
+  chroot =
+}}
+passdb {{
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u {root}/passwd
+}}
+userdb {{
+  driver = static
+  args = uid={mail_uid} gid={mail_gid} home={home}/%u
+}}
+namespace inbox {{
+  inbox = yes
+  mailbox Drafts {{
+    special_use = \\Drafts
+    auto = create
+  }}
+}}
+"""
+        )
+    proc = subprocess.Popen([binary, "-F", "-c", config], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)  # fmt: skip
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1) as s:
+                    if s.recv(64).startswith(b"* OK"):
+                        break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("Dovecot did not start") from None
+                time.sleep(0.1)
+        yield port
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+        shutil.rmtree(root, ignore_errors=True)

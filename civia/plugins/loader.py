@@ -32,6 +32,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "civia.cli.plugin",
     "civia.planning.plugin",
     "civia.steering.plugin",
+    "civia.mailbox.plugin",
 )
 
 

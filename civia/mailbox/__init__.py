@@ -1,0 +1,1 @@
+"""The shared mailbox: citizens' emails fetched over IMAP, triaged, answered in draft."""

@@ -1,0 +1,133 @@
+"""Fetch a connected mailbox: new UIDs only (UIDVALIDITY + last UID), each message stored with
+the mailbox's position in the same commit, so a crash neither loses nor repeats a message."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from civia.accounts.models import Tenant
+from civia.db.base import utcnow
+from civia.db.engine import session_scope
+from civia.mailbox import declared, imap
+from civia.mailbox.models import Mailbox, MailMessage, MessageStatus
+from civia.mailbox.parse import ParsedMail, parse
+from civia.settings import Settings
+
+log = logging.getLogger("civia.mailbox")
+UNREADABLE_FR = "Message illisible par Civia : lisez-le et répondez-y dans votre messagerie."
+FETCH_LIMIT = 200  # per run: a backlog is read over several runs
+
+
+def note_too_large(size: int) -> str:
+    mb = size / 1_000_000
+    return (
+        f"Message trop volumineux ({mb:.1f} Mo) : seul son en-tête est repris ici. "
+        "Lisez-le et répondez-y dans votre messagerie."
+    )
+
+
+@dataclass
+class FetchReport:
+    new: int = 0
+    duplicates: int = 0
+    error: str = ""
+
+
+def store(db: Session, box: Mailbox, validity: int, item: imap.Fetched) -> bool:
+    """Add one fetched message; False when it is already there (same Message-ID)."""
+    try:
+        parsed = parse(item.raw)
+    except Exception:  # never let one message block the mailbox: kept, to read in the client
+        log.exception("message uid %s could not be parsed", item.uid)
+        parsed = ParsedMail(notes=[UNREADABLE_FR])
+    if parsed.message_id and db.scalar(
+        select(MailMessage.id).where(
+            MailMessage.mailbox_id == box.id, MailMessage.message_id == parsed.message_id
+        )
+    ):
+        return False  # a mailbox rebuilt under a new UIDVALIDITY shows old messages again
+    notes = list(parsed.notes)
+    if not item.complete:
+        notes = [note_too_large(item.size)]
+        parsed.body = ""
+    db.add(
+        MailMessage(
+            tenant_id=box.tenant_id,
+            mailbox_id=box.id,
+            uidvalidity=validity,
+            uid=item.uid,
+            message_id=parsed.message_id[:998],
+            thread_references=parsed.references,
+            subject=parsed.subject,
+            sender=parsed.sender,
+            sender_name=parsed.sender_name,
+            sent_at=parsed.sent_at,
+            size_bytes=item.size,
+            body=parsed.body,
+            notes=notes,
+            attachments=parsed.attachments,
+            status=MessageStatus.RECEIVED,
+            service_id=box.service_id,
+        )
+    )
+    return True
+
+
+def fetch(sessions: sessionmaker[Session], mailbox_id: int, settings: Settings) -> FetchReport:
+    """Fetch one connected mailbox; errors are recorded on it (French) and returned."""
+    report = FetchReport()
+    with session_scope(sessions) as db:
+        box = db.get(Mailbox, mailbox_id)
+        assert box is not None
+        tenant = db.get(Tenant, box.tenant_id)
+        found = declared.find(settings, tenant.slug if tenant else "", box.key)
+        after, known_validity = box.last_uid, box.uidvalidity
+    if isinstance(found, str):
+        report.error = found
+        _finish(sessions, mailbox_id, report)
+        return report
+    max_bytes = int(settings.mailbox_max_message_mb * 1_000_000)
+    try:
+        with imap.connect(found) as client:
+            validity = imap.select(client, found.inbox)
+            if validity != known_validity:
+                after = 0
+            for item in imap.new_messages(
+                client, after_uid=after, max_bytes=max_bytes, limit=FETCH_LIMIT
+            ):
+                with session_scope(sessions) as db:
+                    box = db.get(Mailbox, mailbox_id)
+                    assert box is not None
+                    if store(db, box, validity, item):
+                        report.new += 1
+                    else:
+                        report.duplicates += 1
+                    box.uidvalidity, box.last_uid = validity, item.uid
+            with session_scope(sessions) as db:
+                box = db.get(Mailbox, mailbox_id)
+                assert box is not None
+                if box.uidvalidity != validity:  # renumbered and nothing new: start over
+                    box.uidvalidity, box.last_uid = validity, 0
+    except imap.MailboxUnavailable as exc:
+        report.error = exc.message_fr
+    _finish(sessions, mailbox_id, report)
+    return report
+
+
+def _finish(sessions: sessionmaker[Session], mailbox_id: int, report: FetchReport) -> None:
+    with session_scope(sessions) as db:
+        box = db.get(Mailbox, mailbox_id)
+        if box is not None:
+            box.last_fetch_at = utcnow()
+            box.last_error = report.error
+
+
+def fetch_all(sessions: sessionmaker[Session], settings: Settings) -> dict[int, FetchReport]:
+    """The periodic task: every active connected mailbox of every tenant."""
+    with session_scope(sessions) as db:
+        ids = list(db.scalars(select(Mailbox.id).where(Mailbox.active.is_(True))))
+    return {mailbox_id: fetch(sessions, mailbox_id, settings) for mailbox_id in ids}

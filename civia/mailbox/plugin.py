@@ -1,0 +1,60 @@
+"""The shared mailbox area, registered like any plugin."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import ModuleType
+
+import click
+
+from civia.plugins.hookspecs import hookimpl
+from civia.plugins.registries import MenuLink, PeriodicTask, Route
+from civia.settings import Settings
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+@hookimpl
+def register_models() -> list[ModuleType]:
+    from civia.mailbox import models
+
+    return [models]
+
+
+@hookimpl
+def register_routes(settings: Settings) -> list[Route]:
+    from civia.mailbox import admin_routes, routes
+
+    return [Route(admin_routes.router), Route(routes.router)]
+
+
+@hookimpl
+def register_template_folders() -> list[Path]:
+    return [TEMPLATES]
+
+
+@hookimpl
+def register_menu_links() -> list[MenuLink]:
+    return [
+        MenuLink("Courriels", "/courriels", order=60),
+        MenuLink("Boîtes partagées", "/admin/courriels", roles=frozenset({"admin"}), order=200),
+    ]
+
+
+@hookimpl
+def register_periodic_tasks(settings: Settings) -> list[PeriodicTask]:
+    from civia.mailbox import fetch, process
+
+    tasks = [PeriodicTask("mailbox-analyse", 30.0, process.process_pending)]
+    if settings.mailbox_fetch_minutes:
+        tasks.append(
+            PeriodicTask("mailbox-fetch", settings.mailbox_fetch_minutes * 60, fetch.fetch_all)
+        )
+    return tasks
+
+
+@hookimpl
+def register_commands() -> list[click.Command]:
+    from civia.mailbox.cli import mailbox
+
+    return [mailbox]

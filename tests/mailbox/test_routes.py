@@ -1,0 +1,267 @@
+"""The queue in the browser: connect a declared mailbox, fetch now, see the service's queue,
+edit and validate a reply that lands in the real mailbox's Drafts folder, threaded."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from imapclient import IMAPClient
+from sqlalchemy import select
+
+from civia.audit.models import AuditEntry
+from civia.chat.gateway import Gateway
+from civia.db.engine import session_scope
+from civia.governance import usecases
+from civia.mailbox import process
+from civia.mailbox.models import Mailbox, MailMessage, MessageStatus
+from civia.settings import Settings
+from tests.conftest import Personas, build_app, login, login_as, page_text
+from tests.documents.web import new_collection, run_jobs, upload
+from tests.mailbox.conftest import LOGIN, citizen_mail, declare, deliver
+from tests.servers import free_port
+
+
+@pytest.fixture
+def app(mail_settings: Settings, password_hash: str) -> Iterator[tuple[TestClient, Personas]]:
+    client, personas = build_app(mail_settings, password_hash)
+    with client:
+        yield client, personas
+    client.app.state.engine.dispose()  # type: ignore[attr-defined]
+
+
+def csrf_of(headers: dict[str, str]) -> dict[str, str]:
+    return {"csrf_token": headers["X-CSRF-Token"]}
+
+
+def _connect(client: TestClient, personas: Personas) -> None:
+    csrf = login(client, "admin")
+    page = client.get("/admin/courriels")
+    assert page.status_code == 200
+    resp = client.post(
+        "/admin/courriels",
+        data={"key": "accueil", "service_id": personas.service_a.id, "csrf_token": csrf},
+        follow_redirects=False,
+    )
+    assert resp.status_code == 303
+
+
+def _fetch_now(client: TestClient, user: str) -> str:
+    csrf = login(client, user)
+    resp = client.post("/courriels/relever", data={"csrf_token": csrf})
+    assert resp.status_code == 200
+    return page_text(resp)
+
+
+def _only_message(client: TestClient) -> MailMessage:
+    with session_scope(client.app.state.sessions) as db:  # type: ignore[attr-defined]
+        [message] = db.scalars(select(MailMessage)).all()
+        db.expunge(message)
+        return message
+
+
+def test_admin_picks_among_declared_mailboxes_only(
+    app: tuple[TestClient, Personas], imap: IMAPClient
+) -> None:
+    client, personas = app
+    login(client, "agent")
+    assert client.get("/admin/courriels").status_code == 403
+    csrf = login(client, "admin")
+    text = page_text(client.get("/admin/courriels"))
+    assert "Accueil de la mairie (accueil@demoville.test)" in text
+    assert "autreville" not in text and "imap-secret" not in text  # another tenant's, a secret
+    bad = client.post("/admin/courriels", data={"key": "autreville", "service_id":
+                      personas.service_a.id, "csrf_token": csrf})  # fmt: skip
+    assert bad.status_code == 422 and "n'est pas déclarée" in page_text(bad)
+    _connect(client, personas)
+    login(client, "olivia")  # the other collectivité's admin sees only its own declaration
+    other = page_text(client.get("/admin/courriels"))
+    assert "mairie@autreville.test" in other and "Accueil de la mairie" not in other
+
+
+def test_fetch_now_fills_the_queue_of_the_service_only(
+    app: tuple[TestClient, Personas], imap: IMAPClient
+) -> None:
+    client, personas = app
+    _connect(client, personas)
+    deliver(imap, citizen_mail())
+    assert "1 nouveau message relevé." in _fetch_now(client, "agent")
+    assert "Aucun nouveau" not in _fetch_now(client, "agent") and "0 nouveau" in _fetch_now(
+        client, "agent"
+    )
+    message = _only_message(client)
+    login(client, "agent")
+    queue = page_text(client.get("/courriels"))
+    assert "Demande d'acte de naissance" in queue and "En attente d'analyse" in queue
+    assert client.get(f"/courriels/{message.id}").status_code == 200
+    login(client, "bob")  # service Urbanisme: not his queue
+    assert "Demande d'acte de naissance" not in page_text(client.get("/courriels"))
+    assert client.get(f"/courriels/{message.id}").status_code == 404
+    login(client, "carol")  # another collectivité
+    assert client.get(f"/courriels/{message.id}").status_code == 404
+    assert "Aucune boîte partagée n'est connectée" in page_text(client.get("/courriels"))
+
+
+def _analysed(client: TestClient, personas: Personas) -> MailMessage:
+    """The state the analysis leaves (its model part is tested in test_process.py)."""
+    with session_scope(client.app.state.sessions) as db:  # type: ignore[attr-defined]
+        message = db.scalars(select(MailMessage)).one()
+        message.status = MessageStatus.TO_REVIEW
+        message.proposed_service_id = message.service_id = personas.service_a.id
+        message.category, message.urgency = "État civil", "normale"
+        message.justification = "Demande de copie d'acte de naissance : service Population."
+        message.draft = "Bonjour, votre demande est bien reçue. [à compléter]"
+    return _only_message(client)
+
+
+def test_a_validated_reply_lands_in_drafts_threaded(
+    app: tuple[TestClient, Personas], imap: IMAPClient
+) -> None:
+    client, personas = app
+    _connect(client, personas)
+    original = citizen_mail()
+    deliver(imap, original)
+    _fetch_now(client, "agent")
+    message = _analysed(client, personas)
+    csrf = login(client, "agent")
+    page = page_text(client.get(f"/courriels/{message.id}"))
+    assert "Demande de copie d'acte de naissance" in page and "[à compléter]" in page
+    edited = "Bonjour Madame,\nVotre copie vous sera envoyée sous huit jours.\nLa mairie"
+    resp = client.post(
+        f"/courriels/{message.id}",
+        data={"draft": edited, "service_id": personas.service_a.id, "action": "valider",
+              "csrf_token": csrf},
+        follow_redirects=False,
+    )  # fmt: skip
+    assert resp.status_code == 303, page_text(resp)
+    imap.select_folder("Drafts")
+    [uid] = imap.search("ALL")
+    fetched = imap.fetch([uid], ["BODY.PEEK[]", "FLAGS"])[uid]
+    assert b"\\Draft" in fetched[b"FLAGS"]
+    draft = email.message_from_bytes(fetched[b"BODY[]"], policy=email.policy.default)
+    assert draft["In-Reply-To"] == original["Message-ID"]
+    assert draft["References"] == original["Message-ID"]
+    assert draft["To"] == "Jeanne Martin <jeanne.martin@exemple.fr>"
+    assert draft["From"].addresses[0].addr_spec == LOGIN
+    assert draft["Subject"] == "Re: Demande d'acte de naissance"
+    assert draft.get_content().replace("\r\n", "\n").strip() == edited  # CRLF on the wire
+    filed = _only_message(client)
+    assert filed.status == MessageStatus.FILED and filed.validated_by == personas["agent"].id
+    assert "Réponse déposée dans les brouillons" in page_text(
+        client.get(f"/courriels/{message.id}")
+    )
+    again = client.post(f"/courriels/{message.id}", data={"draft": "x", "action": "valider",
+                        "csrf_token": csrf})  # fmt: skip
+    assert again.status_code == 409
+    with session_scope(client.app.state.sessions) as db:  # type: ignore[attr-defined]
+        actions = db.scalars(select(AuditEntry.action)).all()
+    assert "mailbox.reply_filed" in actions
+
+
+def test_an_unreachable_mailbox_keeps_the_edited_reply(
+    settings: Settings, password_hash: str, tmp_path: Path, imap: IMAPClient, imap_port: int
+) -> None:
+    down = settings.model_copy(update={"mailboxes_file": declare(tmp_path, free_port())})
+    client, personas = build_app(down, password_hash)
+    with client:
+        with session_scope(client.app.state.sessions) as db:  # type: ignore[attr-defined]
+            box = Mailbox(tenant_id=personas.tenant.id, key="accueil", last_uid=0,
+                          service_id=personas.service_a.id)  # fmt: skip
+            db.add(box)
+            db.flush()
+            db.add(MailMessage(tenant_id=box.tenant_id, mailbox_id=box.id, uidvalidity=1, uid=1,
+                               subject="Bruit", sender="a@exemple.fr", body="Trop de bruit.",
+                               service_id=personas.service_a.id))  # fmt: skip
+        message = _analysed(client, personas)
+        csrf = login(client, "agent")
+        resp = client.post(
+            f"/courriels/{message.id}",
+            data={"draft": "Bonjour, réponse corrigée.", "action": "valider", "csrf_token": csrf},
+        )
+        assert resp.status_code == 502
+        assert "injoignable" in page_text(resp) and "Votre réponse est enregistrée" in page_text(
+            resp
+        )
+        kept = _only_message(client)
+        assert kept.draft == "Bonjour, réponse corrigée." and kept.status == MessageStatus.TO_REVIEW
+        empty = client.post(f"/courriels/{message.id}", data={"draft": " ", "action": "valider",
+                            "csrf_token": csrf})  # fmt: skip
+        assert empty.status_code == 422 and "La réponse est vide" in page_text(empty)
+        foreign = client.post(f"/courriels/{message.id}", data={"draft": "x", "service_id": "999",
+                              "csrf_token": csrf})  # fmt: skip
+        assert foreign.status_code == 422
+    client.app.state.engine.dispose()  # type: ignore[attr-defined]
+
+
+def test_analysis_refusals_need_no_model(
+    app: tuple[TestClient, Personas], imap: IMAPClient, mail_settings: Settings
+) -> None:
+    """An empty message and a suspended assistant end in the queue with a French reason."""
+    client, personas = app
+    _connect(client, personas)
+    deliver(imap, b"From: x@exemple.fr\r\n\r\n")
+    _fetch_now(client, "agent")
+    sessions = client.app.state.sessions  # type: ignore[attr-defined]
+    process.process_one(sessions, mail_settings)
+    message = _only_message(client)
+    assert (message.status, message.problem) == (MessageStatus.FAILED, process.EMPTY_FR)
+    csrf = login(client, "agent")
+    shown = page_text(client.get(f"/courriels/{message.id}"))
+    assert process.EMPTY_FR in shown and "Relancer l'analyse" in shown
+    resp = client.post(f"/courriels/{message.id}/reanalyser", data={"csrf_token": csrf},
+                       follow_redirects=False)  # fmt: skip
+    assert resp.status_code == 303 and _only_message(client).status == MessageStatus.RECEIVED
+    with session_scope(sessions) as db:
+        db.scalars(select(MailMessage)).one().subject = "Horaires"
+        usecases.suspend_assistant(db, tenant_id=personas.tenant.id, actor=None,
+                                   assistant_id="tri-demandes", reason="essai")  # fmt: skip
+    assert process.process_one(sessions, mail_settings) == message.id
+    suspended = _only_message(client)
+    assert suspended.status == MessageStatus.FAILED and "suspendu" in suspended.problem
+    assert process.process_one(sessions, mail_settings) is None  # nothing left waiting
+    assert re.search("Analyse impossible", page_text(client.get("/courriels")))
+
+
+FAQ = (
+    "Foire aux questions de la mairie de Démoville\n\n"
+    "Acte de naissance : la copie intégrale se demande en ligne ou au guichet de l'état civil, "
+    "gratuitement ; elle est envoyée sous cinq jours ouvrés.\n\n"
+    "Déchèterie : ouverte du mardi au samedi de 9 heures à 18 heures.\n"
+)
+
+
+def test_replies_draw_on_the_faq_collection_the_admin_chose(
+    app: tuple[TestClient, Personas], imap: IMAPClient, mail_settings: Settings
+) -> None:
+    """The retrieval part of the analysis (its generation is in test_process.py): the FAQ
+    extracts closest to the message are read with the rights of the admin who chose them."""
+    client, personas = app
+    headers = login_as(client, "admin")
+    collection = new_collection(client, headers, "FAQ de la mairie", scope="tenant")
+    assert upload(
+        client, headers, collection, [("faq.txt", FAQ.encode(), "text/plain")]
+    ).status_code in (200, 303)
+    run_jobs(client, mail_settings)
+    bad = client.post("/admin/courriels", data={"key": "accueil", "service_id":
+                      personas.service_a.id, "faq_collection_id": "999", **csrf_of(headers)})  # fmt: skip
+    assert bad.status_code == 422
+    resp = client.post("/admin/courriels", data={"key": "accueil", "service_id":
+                       personas.service_a.id, "faq_collection_id": collection,
+                       **csrf_of(headers)}, follow_redirects=False)  # fmt: skip
+    assert resp.status_code == 303
+    assert "FAQ de la mairie" in page_text(client.get("/admin/courriels"))
+    deliver(imap, citizen_mail())
+    _fetch_now(client, "agent")
+    sessions = client.app.state.sessions  # type: ignore[attr-defined]
+    gateway = Gateway(mail_settings, sessions)
+    with session_scope(sessions) as db:
+        message = db.scalars(select(MailMessage)).one()
+        job = process.prepare(db, message, gateway)
+    assert not isinstance(job, str)
+    assert "copie intégrale se demande en ligne" in job.faq and job.faq.startswith("[1]")
+    assert job.sources and job.sources[0]["number"] == 1 and job.sources[0]["url"]
