@@ -48,7 +48,6 @@ def create_app(
     app.state.sessions = make_sessionmaker(engine)
     app.state.gateway = Gateway(settings, app.state.sessions)
     app.state.limiter = LoginLimiter(settings)
-    app.state.stop_events = {}
     recover_interrupted(app.state.sessions)
     registries = plugin_loader.load(settings, plugins)
     app.state.registries = registries

@@ -9,13 +9,13 @@ import time
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from civia.db.engine import session_scope
-from civia.db.models import HOSTING_LABELS, HostingClass, Provider, Tenant, UsageEvent
+from civia.db.models import HOSTING_LABELS, HostingClass, Provider, Tenant, UsageEvent, User
 from civia.governance import audit
 from civia.privacy.routing import DEFAULT_CLEARANCE, PrivacyRefused, StreamRestorer, guard
 from civia.providers import registry, store
@@ -39,6 +39,40 @@ class CallContext:
     sensitivity: str = "internal"  # the assistant's declared data sensitivity
     conversation_id: int | None = None
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex[:16])
+
+
+class AssistantRef(Protocol):
+    """What a call context needs of an assistant (an `AssistantSpec`)."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def sensitivity(self) -> Any: ...  # a Sensitivity (str enum)
+
+
+def call_context(
+    user: User,
+    *,
+    source: str,
+    assistant: AssistantRef | None = None,
+    conversation_id: int | None = None,
+    request_id: str | None = None,
+) -> CallContext:
+    """The one place a call context is built: who calls (tenant, user, service), from where
+    (web, api), for which assistant and at which data sensitivity."""
+    ctx = CallContext(
+        tenant_id=user.tenant_id,
+        user_id=user.id,
+        service_id=user.service_id,
+        source=source,
+        assistant_id=assistant.id if assistant is not None else "",
+        sensitivity=str(assistant.sensitivity.value) if assistant is not None else "internal",
+        conversation_id=conversation_id,
+    )
+    if request_id:
+        ctx.request_id = request_id
+    return ctx
 
 
 @dataclass

@@ -10,7 +10,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from civia.db.base import Base, Timestamped, utcnow
@@ -177,6 +177,9 @@ class Message(Base, Timestamped):
     status: Mapped[str] = mapped_column(String(20), default=MessageStatus.OK.value)
     error: Mapped[str] = mapped_column(Text, default="")
     model: Mapped[str] = mapped_column(String(200), default="")
+    # Set by « Arrêter » from any app process; the process streaming the answer polls it
+    # (civia.chat.stops).
+    stop_requested: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     conversation: Mapped[Conversation] = relationship(back_populates="messages")
 

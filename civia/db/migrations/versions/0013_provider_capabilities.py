@@ -1,4 +1,5 @@
-"""provider capabilities: a provider row serves chat, embeddings or transcription
+"""provider capabilities: a provider row serves chat, embeddings or transcription; a stop
+request on a streaming answer, seen by every app process
 
 Revision ID: 0013_provider_capabilities
 Revises: 0011_trust
@@ -20,8 +21,14 @@ def upgrade() -> None:
         batch.add_column(
             sa.Column("capability", sa.String(length=20), server_default="chat", nullable=False)
         )
+    with op.batch_alter_table("messages") as batch:
+        batch.add_column(
+            sa.Column("stop_requested", sa.Boolean(), server_default=sa.false(), nullable=False)
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("messages") as batch:
+        batch.drop_column("stop_requested")
     with op.batch_alter_table("providers") as batch:
         batch.drop_column("capability")
