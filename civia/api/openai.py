@@ -17,10 +17,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from civia.accounts import api_tokens
 from civia.accounts.models import User
-from civia.assistants import access, api_files, oneshot
+from civia.assistants import access, api_files, launch
 from civia.assistants.inputs import InputError
 from civia.assistants.spec import AssistantSpec, FieldKind
-from civia.chat.gateway import Blocked, CallContext, CallResult, Resolved
+from civia.chat.gateway import Blocked, CallContext, CallResult, Resolved, call_context
 from civia.governance import charter, guards
 from civia.providers.base import ChatMessage, ChatRequest, ProviderError
 from civia.settings import Settings
@@ -145,7 +145,7 @@ async def chat_completions(request: Request, db: Db, user: ApiUser, body: Comple
     total = sum(len(m.content) for m in messages)
     if total > settings.max_message_chars * 4:
         raise ApiError(413, f"Messages trop longs ({total} caractères).")
-    model, assistant_id, sensitivity = body.model, "", "internal"
+    model, chat_spec = body.model, None
     if not model.startswith("assistant:"):  # a plain model name is the general chat
         _allow(db, user, guards.GENERAL_CHAT)
     else:
@@ -155,7 +155,7 @@ async def chat_completions(request: Request, db: Db, user: ApiUser, body: Comple
         _allow(db, user, spec.id)
         if not spec.is_chat:
             return await _form_assistant(request, db, user, spec, body)
-        assistant_id, model, sensitivity = spec.id, "", spec.sensitivity.value
+        chat_spec, model = spec, ""
         messages = [ChatMessage("system", spec.instructions), *messages]
     try:
         target = request.app.state.gateway.resolve(db, user.tenant_id, model)
@@ -169,15 +169,7 @@ async def chat_completions(request: Request, db: Db, user: ApiUser, body: Comple
         top_p=body.top_p,
         seed=body.seed,
     )
-    ctx = CallContext(
-        tenant_id=user.tenant_id,
-        user_id=user.id,
-        service_id=user.service_id,
-        source="api",
-        assistant_id=assistant_id,
-        sensitivity=sensitivity,
-        request_id=request.state.request_id,
-    )
+    ctx = call_context(user, source="api", assistant=chat_spec, request_id=request.state.request_id)
     name = body.model or target.model
     if body.stream:
         include_usage = bool(body.stream_options and body.stream_options.include_usage)
@@ -261,19 +253,11 @@ async def _form_assistant(
     last = next((m for m in reversed(body.messages) if m.role == "user"), None)
     if last is None:
         raise ApiError(422, "Aucun message utilisateur.")
-    ctx = CallContext(
-        tenant_id=user.tenant_id,
-        user_id=user.id,
-        service_id=user.service_id,
-        source="api",
-        assistant_id=spec.id,
-        sensitivity=spec.sensitivity.value,
-        request_id=request.state.request_id,
-    )
+    ctx = call_context(user, source="api", assistant=spec, request_id=request.state.request_id)
     settings = request.app.state.settings
     max_bytes = int(settings.assistant_upload_max_mb) * 1_000_000
     try:
-        outcome = await oneshot.complete(
+        outcome = await launch.complete(
             db, user=user, spec=spec, raw=form_values(spec, last.text),
             uploads=api_files.uploads(spec, last.content, max_bytes=max_bytes),
             gateway=request.app.state.gateway, ctx=ctx, max_bytes=max_bytes,

@@ -20,7 +20,7 @@ from civia.assistants.models import AssistantRun
 from civia.assistants.prepare import prompt_values
 from civia.assistants.runner import TRUNCATED_FR, run_to_end
 from civia.assistants.spec import AssistantSpec, FieldKind
-from civia.chat.gateway import CallContext, Gateway
+from civia.chat.gateway import Gateway, call_context
 from civia.db.base import utcnow
 from civia.jobs.registry import register
 from civia.jobs.worker import JobCancelled, JobContext, JobError
@@ -58,10 +58,7 @@ def _setup(ctx: JobContext, db: Session, user: User, spec: AssistantSpec) -> dic
         target = gateway.resolve(db, user.tenant_id)
     except ProviderError as exc:
         raise JobError(exc.message_fr) from None
-    call = CallContext(
-        tenant_id=user.tenant_id, user_id=user.id, service_id=user.service_id, source="web",
-        assistant_id=spec.id, sensitivity=spec.sensitivity.value,
-    )  # fmt: skip
+    call = call_context(user, source="web", assistant=spec)
     return {"gateway": gateway, "context": assistant_context(db, user.tenant), "ctx": call,
             "target": target}  # fmt: skip
 

@@ -9,17 +9,17 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, object_session, sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
 from civia.accounts.models import Tenant, User
 from civia.audit import journal as audit
 from civia.db.engine import session_scope
 from civia.plugins.registries import CallGuard, GuardRefused
 from civia.privacy.routing import DEFAULT_CLEARANCE, PrivacyRefused, StreamRestorer, guard
-from civia.providers import registry
+from civia.providers import registry, store
 from civia.providers.base import ChatChunk, ChatModel, ChatRequest, ProviderError, ProviderTimeout
 from civia.providers.models import HOSTING_LABELS, HostingClass, Provider
 from civia.settings import Settings
@@ -51,6 +51,40 @@ class CallContext:
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex[:16])
 
 
+class AssistantRef(Protocol):
+    """What a call context needs of an assistant (an `AssistantSpec`)."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def sensitivity(self) -> Any: ...  # a Sensitivity (str enum)
+
+
+def call_context(
+    user: User,
+    *,
+    source: str,
+    assistant: AssistantRef | None = None,
+    conversation_id: int | None = None,
+    request_id: str | None = None,
+) -> CallContext:
+    """The one place a call context is built: who calls (tenant, user, service), from where
+    (web, api), for which assistant and at which data sensitivity."""
+    ctx = CallContext(
+        tenant_id=user.tenant_id,
+        user_id=user.id,
+        service_id=user.service_id,
+        source=source,
+        assistant_id=assistant.id if assistant is not None else "",
+        sensitivity=str(assistant.sensitivity.value) if assistant is not None else "internal",
+        conversation_id=conversation_id,
+    )
+    if request_id:
+        ctx.request_id = request_id
+    return ctx
+
+
 @dataclass
 class Resolved:
     provider_id: int
@@ -76,23 +110,7 @@ class CallResult:
 
 
 def provider_config(row: Provider) -> registry.ProviderConfig:
-    return registry.ProviderConfig(
-        id=row.id,
-        name=row.name,
-        kind=row.kind,
-        base_url=row.base_url,
-        api_key_env=row.api_key_env,
-        api_key_file=row.api_key_file,
-        models=tuple(row.models or ()),
-        timeout_s=row.timeout_s,
-        tenant=_tenant_slug(row),
-    )
-
-
-def _tenant_slug(row: Provider) -> str:
-    db = object_session(row)
-    tenant = db.get(Tenant, row.tenant_id) if db is not None else None
-    return tenant.slug if tenant else ""
+    return store.config_of(row)
 
 
 class Gateway:
@@ -112,12 +130,16 @@ class Gateway:
         """Every (provider, model id) a tenant may call, default provider first."""
         rows = db.scalars(
             select(Provider)
-            .where(Provider.tenant_id == tenant_id, Provider.enabled.is_(True))
+            .where(
+                Provider.tenant_id == tenant_id,
+                Provider.capability == "chat",
+                Provider.enabled.is_(True),
+            )
             .order_by(Provider.is_default.desc(), Provider.id)
         ).all()
         out: list[tuple[Provider, str]] = []
         for row in rows:
-            if row.kind == "local_llama" and not self.settings.local_model_enabled:
+            if registry.in_process("chat", row.kind) and not self.settings.local_model_enabled:
                 continue  # CIVIA_LOCAL_MODEL_ENABLED=false: the embedded model is never loaded
             chat = registry.build(provider_config(row), self.settings)
             out.extend((row, m) for m in (row.models or chat.list_models()))

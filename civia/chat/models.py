@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import DateTime, ForeignKey, String, Text
+from sqlalchemy import Boolean, DateTime, ForeignKey, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from civia.db.base import Base, Timestamped, utcnow
@@ -48,5 +48,8 @@ class Message(Base, Timestamped):
     status: Mapped[str] = mapped_column(String(20), default=MessageStatus.OK.value)
     error: Mapped[str] = mapped_column(Text, default="")
     model: Mapped[str] = mapped_column(String(200), default="")
+    # Set by « Arrêter » from any app process; the process streaming the answer polls it
+    # (civia.chat.stops).
+    stop_requested: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     conversation: Mapped[Conversation] = relationship(back_populates="messages")

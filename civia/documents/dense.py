@@ -1,6 +1,8 @@
 """Dense (vector) search with numpy over the vectors stored in `doc_chunks.embedding`.
 
-Each process keeps, per database engine and tenant, a float32 matrix of the tenant's vectors.
+Each process keeps, per database engine, tenant and embedder, a float32 matrix of the tenant's
+vectors computed by that embedder (`Chunk.embedding_model`): vectors of two embedders live in
+different spaces and are never compared.
 `doc_index_states` tells when it is stale: rows written since the cached version are appended;
 a purge (deleted chunks, replaced vectors) reloads the tenant. Filters (collections, documents)
 mask the matrix before the top-k is taken, so a filter never empties a result that exists.
@@ -58,7 +60,9 @@ class TenantVectors:
         self.documents, self.matrix = self.documents[keep], self.matrix[keep]
 
 
-_caches: weakref.WeakKeyDictionary[Engine, dict[int, TenantVectors]] = weakref.WeakKeyDictionary()
+_caches: weakref.WeakKeyDictionary[Engine, dict[tuple[int, str], TenantVectors]] = (
+    weakref.WeakKeyDictionary()
+)
 _lock = threading.Lock()
 
 
@@ -81,8 +85,8 @@ def bump_version(session: Session, tenant_id: int, *, purge: bool = False) -> in
     return 1
 
 
-def tenant_vectors(session: Session, tenant_id: int) -> TenantVectors:
-    """The up-to-date vector matrix of a tenant (loaded or extended as needed)."""
+def tenant_vectors(session: Session, tenant_id: int, model: str) -> TenantVectors:
+    """The up-to-date matrix of a tenant's vectors made by `model` (loaded or extended)."""
     bind = session.get_bind()
     engine = bind if isinstance(bind, Engine) else bind.engine
     row = session.execute(
@@ -93,7 +97,7 @@ def tenant_vectors(session: Session, tenant_id: int) -> TenantVectors:
     version, purge_version = (int(row[0]), int(row[1])) if row else (0, 0)
     with _lock:
         tenants = _caches.setdefault(engine, {})
-        cached = tenants.get(tenant_id)
+        cached = tenants.get((tenant_id, model))
         if cached is None or cached.purge_version != purge_version:
             cached = TenantVectors(purge_version=purge_version)
             since = -1
@@ -105,6 +109,7 @@ def tenant_vectors(session: Session, tenant_id: int) -> TenantVectors:
             select(Chunk.id, Chunk.collection_id, Chunk.document_id, Chunk.embedding)
             .where(
                 Chunk.tenant_id == tenant_id,
+                Chunk.embedding_model == model,
                 Chunk.embedding.is_not(None),
                 Chunk.vector_version > since,
                 Chunk.vector_version <= version,
@@ -113,7 +118,7 @@ def tenant_vectors(session: Session, tenant_id: int) -> TenantVectors:
         ).all()
         cached.append([(int(r[0]), int(r[1]), int(r[2]), bytes(r[3] or b"")) for r in rows])
         cached.version = version
-        tenants[tenant_id] = cached
+        tenants[(tenant_id, model)] = cached
         return cached
 
 
@@ -121,16 +126,18 @@ def dense_search(
     session: Session,
     query_vector: np.ndarray,
     *,
+    model: str,
     tenant_ids: Sequence[int],
     collection_ids: Sequence[int],
     document_ids: Sequence[int] | None = None,
     limit: int = 100,
 ) -> list[Match]:
-    """Chunks by cosine similarity, best first, among the allowed chunks only."""
+    """Chunks by cosine similarity, best first, among the allowed chunks whose vectors were made
+    by `model` (the embedder of `query_vector`)."""
     results: list[Match] = []
     query = np.asarray(query_vector, dtype=np.float32).reshape(-1)
     for tenant_id in tenant_ids:
-        vectors = tenant_vectors(session, tenant_id)
+        vectors = tenant_vectors(session, tenant_id, model)
         if not len(vectors.ids):
             continue
         mask = np.isin(vectors.collections, np.asarray(list(collection_ids), dtype=np.int64))

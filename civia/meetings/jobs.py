@@ -1,4 +1,4 @@
-"""The transcription job: the embedded Whisper over the recording, checkpointed chunk by chunk.
+"""The transcription job: the tenant's speech provider over the recording, checkpointed by chunk.
 
 Each finished chunk's segments are committed with the time reached, so a job interrupted by a
 restart resumes from the last finished chunk (`start_at`) instead of from the beginning. The
@@ -9,7 +9,6 @@ machine the chat keeps a core while a meeting transcribes (bench/bench_meetings.
 from __future__ import annotations
 
 import time
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +20,10 @@ from civia.jobs.worker import JobCancelled, JobContext, JobError
 from civia.meetings import meetings
 from civia.meetings.models import Meeting, MeetingSegment, MeetingStatus
 from civia.providers import audio
+from civia.providers.base import Transcriber
+from civia.providers.resolve import transcriber_for
 from civia.providers.speech import Segment, TranscriptionCancelled, TranscriptionError
 from civia.providers.whisper_files import ModelFilesMissing
-from civia.settings import Settings
 from civia.usage import ledger
 
 MSG_GONE = "Cette réunion a été supprimée."
@@ -33,13 +33,11 @@ MSG_NO_SPEECH = (
 )
 
 
-def transcriber(settings: Settings) -> Any:
-    from civia.providers.whisper import WhisperSettings, WhisperTranscriber
-
-    return WhisperTranscriber(
-        settings=replace(WhisperSettings(), chunk_seconds=settings.transcription_chunk_s),
-        cpu_threads=settings.transcription_threads,
-    )
+def transcriber(ctx: JobContext) -> Transcriber:
+    """The tenant's speech provider (the embedded faster-whisper unless the admin chose a
+    server, civia.providers.resolve)."""
+    with ctx.sessions() as db:
+        return transcriber_for(db, ctx.tenant_id, ctx.settings)
 
 
 def _clock(seconds: float) -> str:
@@ -119,7 +117,7 @@ def transcribe(ctx: JobContext) -> dict[str, Any]:
             row.transcribed_until = until
             db.commit()
 
-    engine = transcriber(ctx.settings)
+    engine = transcriber(ctx)
     began = time.monotonic()
     try:
         transcript = engine.transcribe(

@@ -25,7 +25,7 @@ from civia.assistants import runs
 from civia.assistants.access import find
 from civia.assistants.models import AssistantRun
 from civia.assistants.spec import AssistantSpec
-from civia.chat.gateway import CallContext, CallResult, Gateway
+from civia.chat.gateway import CallContext, CallResult, Gateway, call_context
 from civia.jobs import queue, registry
 from civia.jobs.worker import JobContext, JobError
 from civia.meetings.exports import clock
@@ -179,14 +179,7 @@ def condense(ctx: JobContext) -> dict[str, Any]:
             target = gateway.resolve(db, user.tenant_id)
         except ProviderError as exc:
             raise JobError(exc.message_fr) from None
-    call = CallContext(
-        tenant_id=ctx.tenant_id,
-        user_id=ctx.user_id,
-        service_id=user.service_id,
-        source="web",
-        assistant_id=spec.id,
-        sensitivity=spec.sensitivity.value,
-    )
+    call = call_context(user, source="web", assistant=spec)
     level, parts_in = 1, len(pieces)
     while True:
         condensed: list[Piece] = []

@@ -1,10 +1,20 @@
-"""The chat protocol every provider implements, and the errors it may raise."""
+"""The protocols of the three capabilities (chat, embeddings, transcription) and the errors a
+chat provider may raise. Transcription errors and data types live with the meetings area
+(`civia.providers.speech`), which every speech engine returns."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from typing import Any, Protocol, runtime_checkable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from civia.providers.speech import CancelCheck, ChunkCallback, ProgressCallback, Transcript
+
+EmbedKind = Literal["query", "passage"]
 
 
 @dataclass(frozen=True)
@@ -73,3 +83,40 @@ class ChatModel(Protocol):
     def list_models(self) -> list[str]: ...
 
     def stream(self, request: ChatRequest) -> AsyncIterator[ChatChunk]: ...
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    """Text to vectors. `name` identifies the vector space: stored vectors are keyed by it, so
+    vectors of two embedders are never compared."""
+
+    name: str
+    dim: int
+
+    def embed(self, texts: list[str], *, kind: EmbedKind) -> np.ndarray:
+        """L2-normalised float32 vectors, one row per text."""
+        ...
+
+
+@runtime_checkable
+class Transcriber(Protocol):
+    """Turns one recording into a transcript."""
+
+    @property
+    def name(self) -> str:
+        """Model and engine, for the transcript record and evaluation reports."""
+        ...
+
+    def transcribe(
+        self,
+        path: str | Path,
+        *,
+        language: str | None = "fr",
+        on_progress: ProgressCallback | None = None,
+        should_cancel: CancelCheck | None = None,
+        start_at: float = 0.0,
+        on_chunk: ChunkCallback | None = None,
+    ) -> Transcript:
+        """Transcribe `path`; `language=None` lets the engine detect it. `start_at` skips what
+        a previous run checkpointed; the returned transcript then holds only the rest."""
+        ...

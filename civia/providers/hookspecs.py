@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import pluggy
 
@@ -12,5 +11,9 @@ hookimpl = pluggy.HookimplMarker("civia")
 
 
 @hookspec
-def register_provider_kinds(register: Callable[[str, Any], None]) -> None:
-    """Call `register(kind, factory)`; `factory(config, settings)` returns a ChatModel."""
+def register_provider_kinds(register: Callable[..., None]) -> None:
+    """Call `register(kind, factory, capability=..., label=..., in_process=...)` once per kind.
+
+    `capability` is "chat" (factory returns a ChatModel), "embeddings" (an Embedder) or
+    "transcription" (a Transcriber); `factory(config, settings)` builds it from a provider row.
+    """

@@ -179,8 +179,14 @@ class LocalLlama:
 
 
 @hookimpl
-def register_provider_kinds(register: Callable[[str, Any], None]) -> None:
-    register(KIND, lambda config, settings: LocalLlama(config.name, settings))
+def register_provider_kinds(register: Callable[..., None]) -> None:
+    register(
+        KIND,
+        lambda config, settings: LocalLlama(config.name, settings),
+        capability="chat",
+        label="Modèle local embarqué (llama.cpp)",
+        in_process=True,
+    )
 
 
 def config(name: str = "Modèle local (démo)") -> ProviderConfig:

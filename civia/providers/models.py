@@ -45,3 +45,5 @@ class Provider(Base, Timestamped):
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     is_default: Mapped[bool] = mapped_column(Boolean, default=False)
     timeout_s: Mapped[float | None] = mapped_column(Float)
+    # chat | embeddings | transcription (civia.providers.registry.CAPABILITIES)
+    capability: Mapped[str] = mapped_column(String(20), default="chat", server_default="chat")

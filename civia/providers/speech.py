@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import Any
 
 ProgressCallback = Callable[[float], None]
 """Called with the fraction of the recording processed so far, from 0.0 to 1.0."""
@@ -79,30 +78,6 @@ class TranscriptionCancelled(Exception):
     message_fr = "Transcription annulée."
 
 
-@runtime_checkable
-class Transcriber(Protocol):
-    """Turns one recording into a transcript."""
-
-    @property
-    def name(self) -> str:
-        """Model and engine, for the transcript record and evaluation reports."""
-        ...
-
-    def transcribe(
-        self,
-        path: str | Path,
-        *,
-        language: str | None = "fr",
-        on_progress: ProgressCallback | None = None,
-        should_cancel: CancelCheck | None = None,
-        start_at: float = 0.0,
-        on_chunk: ChunkCallback | None = None,
-    ) -> Transcript:
-        """Transcribe `path`; `language=None` lets the engine detect it. `start_at` skips what
-        a previous run checkpointed; the returned transcript then holds only the rest."""
-        ...
-
-
 LANGUAGE_NAMES_FR = {
     "fr": "français",
     "en": "anglais",
@@ -130,3 +105,9 @@ LANGUAGE_NAMES_FR = {
 def language_name_fr(code: str) -> str:
     """French name of a Whisper language code, or the code itself when unknown."""
     return LANGUAGE_NAMES_FR.get(code, code)
+
+
+# The protocol lives with the other provider protocols; imported here for existing callers.
+from civia.providers.base import Transcriber  # noqa: E402
+
+__all__ = ["Transcriber"]

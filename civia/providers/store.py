@@ -7,7 +7,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from civia.accounts.models import Tenant
 from civia.providers import registry, secrets
@@ -26,6 +26,7 @@ def validate(
     name: str,
     kind: str,
     base_url: str,
+    capability: str = "chat",
     api_key_env: str,
     api_key_file: str,
     hosting_class: str,
@@ -36,13 +37,16 @@ def validate(
 ) -> None:
     if not 2 <= len(name.strip()) <= 100:
         raise ProviderConfigError("Le nom doit faire entre 2 et 100 caractères.")
-    if kind not in registry.provider_kinds():
-        raise ProviderConfigError(f"Type de fournisseur inconnu : {kind}.")
+    if capability not in registry.CAPABILITIES:
+        raise ProviderConfigError("Usage du fournisseur inconnu.")
+    if registry.kind_info(capability, kind) is None:
+        usage = registry.CAPABILITY_LABELS[capability]
+        raise ProviderConfigError(f"Type de fournisseur inconnu pour « {usage} » : {kind}.")
     try:
         HostingClass(hosting_class)
     except ValueError:
         raise ProviderConfigError("Classe d'hébergement inconnue.") from None
-    if kind != "local_llama":
+    if not registry.in_process(capability, kind):
         parsed = urlparse(base_url)
         if parsed.scheme not in ("http", "https") or not parsed.netloc:
             raise ProviderConfigError(
@@ -78,6 +82,7 @@ def save(db: Session, provider: Provider, *, settings: Settings, **fields: objec
     merged: dict[str, Any] = {
         "name": provider.name or "",
         "kind": provider.kind or "",
+        "capability": provider.capability or "chat",
         "base_url": provider.base_url or "",
         "api_key_env": provider.api_key_env or "",
         "api_key_file": provider.api_key_file or "",
@@ -96,13 +101,54 @@ def save(db: Session, provider: Provider, *, settings: Settings, **fields: objec
     if provider.is_default:
         db.execute(
             update(Provider)
-            .where(Provider.tenant_id == provider.tenant_id, Provider.id != provider.id)
+            .where(
+                Provider.tenant_id == provider.tenant_id,
+                Provider.capability == provider.capability,
+                Provider.id != provider.id,
+            )
             .values(is_default=False)
         )
     return provider
 
 
-def for_tenant(db: Session, tenant_id: int) -> list[Provider]:
-    return list(
-        db.scalars(select(Provider).where(Provider.tenant_id == tenant_id).order_by(Provider.id))
+def for_tenant(db: Session, tenant_id: int, capability: str | None = None) -> list[Provider]:
+    query = select(Provider).where(Provider.tenant_id == tenant_id).order_by(Provider.id)
+    if capability is not None:
+        query = query.where(Provider.capability == capability)
+    return list(db.scalars(query))
+
+
+def default_for(db: Session, tenant_id: int, capability: str) -> Provider | None:
+    """The enabled provider an admin chose for a capability: the default one, else the first."""
+    return db.scalars(
+        select(Provider)
+        .where(
+            Provider.tenant_id == tenant_id,
+            Provider.capability == capability,
+            Provider.enabled.is_(True),
+        )
+        .order_by(Provider.is_default.desc(), Provider.id)
+        .limit(1)
+    ).first()
+
+
+def config_of(row: Provider) -> registry.ProviderConfig:
+    return registry.ProviderConfig(
+        id=row.id,
+        name=row.name,
+        kind=row.kind,
+        base_url=row.base_url,
+        api_key_env=row.api_key_env,
+        api_key_file=row.api_key_file,
+        models=tuple(row.models or ()),
+        timeout_s=row.timeout_s,
+        capability=row.capability or "chat",
+        tenant=_tenant_slug(row),
     )
+
+
+def _tenant_slug(row: Provider) -> str:
+    """The collectivité's slug: the operator's key allow-list is per tenant."""
+    db = object_session(row)
+    tenant = db.get(Tenant, row.tenant_id) if db is not None else None
+    return tenant.slug if tenant else ""

@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 import threading
 import wave
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 import numpy as np
 
+from civia.providers import secrets
 from civia.providers.audio import (
     MSG_ZERO_DURATION,
     SAMPLE_RATE,
@@ -28,6 +29,10 @@ from civia.providers.audio import (
     measure_duration,
     probe_audio,
 )
+from civia.providers.base import ProviderError
+from civia.providers.hookspecs import hookimpl
+from civia.providers.openai_compat import resolve_api_key
+from civia.providers.registry import ProviderConfig
 from civia.providers.speech import (
     CancelCheck,
     ChunkCallback,
@@ -39,6 +44,7 @@ from civia.providers.speech import (
     language_name_fr,
 )
 from civia.providers.whisper_files import MODEL_NAME, ensure_model_dir
+from civia.settings import Settings
 
 if TYPE_CHECKING:
     from faster_whisper import WhisperModel
@@ -417,3 +423,42 @@ def _segments(body: dict[str, Any], offset: float, length: float) -> Iterator[Se
     text = str(body.get("text", "")).strip()
     if text:
         yield Segment(offset, offset + length, text)
+
+
+def _embedded(config: ProviderConfig, settings: Settings) -> WhisperTranscriber:
+    return WhisperTranscriber(
+        settings=WhisperSettings(chunk_seconds=settings.transcription_chunk_s),
+        cpu_threads=settings.transcription_threads,
+    )
+
+
+def _server(config: ProviderConfig, settings: Settings) -> OpenAITranscriber:
+    # The operator's rules: key source allowed for this collectivité, no metadata address.
+    try:
+        secrets.check_base_url(settings, config.base_url, resolve=True)
+    except secrets.KeySourceRefused as exc:
+        raise ProviderError(f"base URL of {config.name!r} refused", str(exc)) from None
+    return OpenAITranscriber(
+        config.base_url,
+        api_key=resolve_api_key(config, settings) or None,
+        model=config.models[0] if config.models else "whisper-1",
+        timeout=config.timeout_s or 600.0,
+        chunk_seconds=settings.transcription_chunk_s,
+    )
+
+
+@hookimpl
+def register_provider_kinds(register: Callable[..., None]) -> None:
+    register(
+        "faster_whisper",
+        _embedded,
+        capability="transcription",
+        label="Transcription embarquée (faster-whisper)",
+        in_process=True,
+    )
+    register(
+        "openai_compat",
+        _server,
+        capability="transcription",
+        label="Serveur de transcription compatible OpenAI (/v1/audio/transcriptions)",
+    )

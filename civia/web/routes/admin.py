@@ -11,8 +11,9 @@ from sqlalchemy import select
 from civia.accounts import manage as accounts
 from civia.accounts.models import Service, Tenant, User
 from civia.audit import journal as audit
+from civia.documents import jobs as doc_jobs
 from civia.privacy.routing import LEVEL_LABELS, LEVELS, POLICIES
-from civia.providers import registry, secrets, store
+from civia.providers import registry, resolve, secrets, store
 from civia.providers.models import Provider
 from civia.web.deps import AdminUser, Db
 from civia.web.render import render
@@ -159,7 +160,10 @@ def _providers_page(
         providers=store.for_tenant(db, admin.tenant_id),
         key_envs=secrets.allowed_envs(request.app.state.settings, tenant.slug),
         key_files=secrets.allowed_files(request.app.state.settings, tenant.slug),
-        kinds=sorted(registry.provider_kinds()),
+        capabilities=[
+            (cap, registry.CAPABILITY_LABELS[cap], registry.provider_kinds(cap))
+            for cap in registry.CAPABILITIES
+        ],
         levels=[(lvl, LEVEL_LABELS[lvl]) for lvl in LEVELS],
         policy=(tenant.profile or {}).get("pii_policy", "pseudonymise"),
         ok=ok,
@@ -183,6 +187,7 @@ def save_provider(
     enabled: Annotated[bool, Form()] = False,
     is_default: Annotated[bool, Form()] = False,
     clearance: Text = "",
+    capability: Text = "chat",
 ) -> Response:
     if provider_id is None:
         provider = Provider(tenant_id=admin.tenant_id)
@@ -191,6 +196,7 @@ def save_provider(
         if found is None or found.tenant_id != admin.tenant_id:
             raise HTTPException(404, "Fournisseur introuvable.")
         provider = found
+    embedder_before = resolve.embedder_for(db, admin.tenant_id).name
     try:
         store.save(
             db,
@@ -198,6 +204,7 @@ def save_provider(
             settings=request.app.state.settings,
             name=name.strip(),
             kind=kind,
+            capability=capability,
             base_url=base_url.strip(),
             api_key_env=api_key_env.strip(),
             api_key_file=api_key_file.strip(),
@@ -219,13 +226,23 @@ def save_provider(
         details={
             "name": provider.name,
             "kind": provider.kind,
+            "capability": provider.capability,
             "hosting_class": provider.hosting_class,
             "clearance": provider.clearance,
             "enabled": provider.enabled,
             "is_default": provider.is_default,
         },
     )
-    return _back("/admin/fournisseurs", f"Fournisseur « {provider.name} » enregistré.")
+    reindexing = doc_jobs.reindex_on_embedder_change(
+        db, tenant_id=admin.tenant_id, before=embedder_before, user=admin
+    )
+    message = f"Fournisseur « {provider.name} » enregistré."
+    if reindexing:
+        message += (
+            f" Le modèle d'embeddings a changé : {len(reindexing)} collection(s) en cours de "
+            "réindexation (la recherche par le sens revient passage par passage)."
+        )
+    return _back("/admin/fournisseurs", message)
 
 
 @router.post("/politique-donnees")

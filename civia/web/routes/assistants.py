@@ -11,6 +11,7 @@ from sqlalchemy import update
 
 from civia.accounts.models import User
 from civia.assistants import access, builder, files, grounded, runs
+from civia.assistants import launch as assistant_launch
 from civia.assistants.context import assistant_context
 from civia.assistants.inputs import InputError
 from civia.assistants.models import AssistantRun
@@ -19,7 +20,7 @@ from civia.assistants.renderers import render as render_file
 from civia.assistants.runner import RunResult, run
 from civia.assistants.spec import AssistantSpec, FieldKind
 from civia.audit import journal as audit
-from civia.chat.gateway import CallContext
+from civia.chat.gateway import call_context
 from civia.db.engine import affected, session_scope
 from civia.jobs import queue
 from civia.jobs.models import Job
@@ -94,9 +95,10 @@ async def submit(request: Request, db: Db, user: CurrentUser, assistant_id: str)
     submitted = await request.form()
     raw = {k: v for k, v in submitted.items() if isinstance(v, str)}
     try:
-        created = await launch.start(
-            request, db, user=user, spec=spec, raw=raw,
+        created = await assistant_launch.start(
+            db, user=user, spec=spec, raw=raw,
             uploads=await launch.uploads(request, spec, submitted),
+            gateway=request.app.state.gateway, max_bytes=launch.max_bytes(request),
         )  # fmt: skip
     except InputError as exc:  # what the agent typed comes back with the messages
         return form_page(request, db, user, spec, values=raw, errors=exc.errors, status_code=422)
@@ -156,15 +158,7 @@ def stream(request: Request, db: Db, user: CurrentUser, run_id: int) -> Response
         )
     gateway = request.app.state.gateway
     context = assistant_context(db, user.tenant)
-    ctx = CallContext(
-        tenant_id=user.tenant_id,
-        user_id=user.id,
-        service_id=user.service_id,
-        source="web",
-        assistant_id=spec.id,
-        sensitivity=spec.sensitivity.value,
-        request_id=request.state.request_id,
-    )
+    ctx = call_context(user, source="web", assistant=spec, request_id=request.state.request_id)
     try:
         target = gateway.resolve(db, user.tenant_id)
     except ProviderError as exc:

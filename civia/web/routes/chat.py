@@ -14,8 +14,8 @@ from sqlalchemy import update
 from civia.accounts.models import User
 from civia.assistants import access
 from civia.assistants.spec import AssistantSpec
-from civia.chat import conversations
-from civia.chat.gateway import CallContext, CallResult
+from civia.chat import conversations, stops
+from civia.chat.gateway import CallResult, call_context
 from civia.chat.models import Conversation, Message, MessageStatus
 from civia.db.engine import affected, session_scope
 from civia.privacy.routing import describe
@@ -199,10 +199,11 @@ def regenerate(request: Request, db: Db, user: CurrentUser, conversation_id: int
 def stop(
     request: Request, db: Db, user: CurrentUser, conversation_id: int, message_id: int
 ) -> Response:
-    _owned(db, user, conversation_id)
-    event = request.app.state.stop_events.get(message_id)
-    if event is not None:
-        event.set()
+    conv = _owned(db, user, conversation_id)
+    answer = db.get(Message, message_id)
+    if answer is None or answer.conversation_id != conv.id or answer.role != "assistant":
+        raise HTTPException(404, "Cette réponse n'existe pas.")
+    stops.request_stop(db, answer.id, redis_url=request.app.state.settings.redis_url)
     return Response(status_code=204)
 
 
@@ -243,25 +244,23 @@ def stream(
         messages=prepared.messages if prepared else conversations.history(conv, spec, upto=answer),
         max_tokens=request.app.state.settings.max_tokens,
     )
-    ctx = CallContext(
-        tenant_id=user.tenant_id,
-        user_id=user.id,
-        service_id=user.service_id,
+    ctx = call_context(
+        user,
         source="web",
-        assistant_id=spec.id,
-        sensitivity=spec.sensitivity.value,
+        assistant=spec,
         conversation_id=conv.id,
         request_id=request.state.request_id,
     )
-    stop_event = asyncio.Event()
-    request.app.state.stop_events[answer.id] = stop_event
+    watch = stops.StopWatch(
+        request.app.state.sessions, answer.id, redis_url=request.app.state.settings.redis_url
+    )
 
     async def events() -> AsyncIterator[str]:
         result = CallResult()
         status, error = MessageStatus.STOPPED, ""
         try:
             async for chunk in gateway.stream(ctx, target, chat_request, result):
-                if stop_event.is_set():
+                if await watch.requested():
                     break
                 if chunk.text:
                     yield _sse("token", {"t": chunk.text})
@@ -270,7 +269,7 @@ def stream(
         except ProviderError as exc:
             status, error = MessageStatus.ERROR, f"{exc.message_fr} (réf. {ctx.request_id})"
         finally:
-            request.app.state.stop_events.pop(answer.id, None)
+            await asyncio.to_thread(watch.clear)
             _finish(request, answer.id, result.text, status, error, target.model)
         masked = describe(result.masked) if result.masked and result.outcome != "refused" else ""
         extra = {"html": md(result.text)}

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Depends, Request, Response
 
 from civia.assistants import access
 from civia.chat import conversations
+from civia.providers import registry
 from civia.providers.models import Provider
 from civia.web.deps import CurrentUser, Db
 from civia.web.render import render
@@ -18,13 +19,17 @@ CONFIRMATIONS = {"conversation-supprimee": "La conversation a été supprimée."
 
 @router.get("/", dependencies=[Depends(require_charter)])
 def home(request: Request, db: Db, user: CurrentUser, ok: str = "") -> Response:
-    providers = db.query(Provider).filter_by(tenant_id=user.tenant_id, enabled=True).all()
+    providers = (
+        db.query(Provider)
+        .filter_by(tenant_id=user.tenant_id, capability="chat", enabled=True)
+        .all()
+    )
     return render(
         request,
         "home.html",
         assistants=access.available(db, user),
         recent=conversations.list_for(db, user=user, limit=8),
-        only_local=all(p.kind == "local_llama" for p in providers),
+        only_local=all(registry.in_process("chat", p.kind) for p in providers),
         confirmation=CONFIRMATIONS.get(ok, ""),
     )
 

@@ -14,7 +14,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = "0013_security_data"
-down_revision = "0012_security_auth"
+down_revision = "0013_provider_capabilities"
 branch_labels = None
 depends_on = None
 
