@@ -98,8 +98,9 @@ class Output(_Strict):
     diff: bool = False  # show every change between `compare_with` and the result
     batch: bool = False
     # Deterministic post-processing by name (civia/assistants/postchecks.py): « letter » builds
-    # the salutation and closing formula and checks the body the model wrote.
-    checks: Literal["", "letter"] = ""
+    # the salutation and closing formula and checks the body the model wrote; « arrete » sets
+    # the visas from the agent's texts or the library and marks what the request did not say.
+    checks: Literal["", "letter", "arrete"] = ""
 
     @model_validator(mode="after")
     def _coherent(self) -> Output:
