@@ -10,12 +10,13 @@ AUTO = "selon le destinataire"
 CIVILITIES = ("Madame", "Monsieur", "Madame, Monsieur")
 KINDS = ("usager", "élu", "administration")
 # Defaults of the profile keys `formule_usager`, `formule_elu`, `formule_administration`;
-# « {appel} » is replaced by the salutation without its comma (« Madame la Directrice »).
+# « {appel} » is replaced by the salutation without its comma (« Madame la Directrice »). In
+# the first person plural, like the body the model writes (the collectivité speaks).
 DEFAULT_CLOSINGS = {
-    "usager": "Je vous prie d'agréer, {appel}, l'expression de mes salutations distinguées.",
-    "élu": "Je vous prie d'agréer, {appel}, l'expression de ma haute considération.",
+    "usager": "Nous vous prions d'agréer, {appel}, l'expression de nos salutations distinguées.",
+    "élu": "Nous vous prions d'agréer, {appel}, l'expression de notre haute considération.",
     "administration": (
-        "Je vous prie d'agréer, {appel}, l'assurance de ma considération distinguée."
+        "Nous vous prions d'agréer, {appel}, l'assurance de notre considération distinguée."
     ),
 }
 PROFILE_KEYS = {

@@ -62,6 +62,6 @@ def test_a_letter_to_an_elu_gets_the_elu_formula() -> None:
         {"paragraphes": ["La commune confirme sa participation de 12 000 euros."]}, values, {}
     )
     assert data["formule_politesse"] == (
-        "Je vous prie d'agréer, Monsieur le Président, l'expression de ma haute considération."
+        "Nous vous prions d'agréer, Monsieur le Président, l'expression de notre haute considération."
     )
     assert notes == []

@@ -32,7 +32,9 @@ def test_a_chosen_civility_wins_over_a_misleading_recipient() -> None:
 
 def test_closing_formula_per_kind_names_the_salutation() -> None:
     usager = salutation.closing("usager", "Madame,")
-    assert usager == "Je vous prie d'agréer, Madame, l'expression de mes salutations distinguées."
+    assert (
+        usager == "Nous vous prions d'agréer, Madame, l'expression de nos salutations distinguées."
+    )
     assert "haute considération" in salutation.closing("élu", "Monsieur le Maire,")
     assert ", Monsieur le Maire," in salutation.closing("élu", "Monsieur le Maire,")
     assert "considération distinguée" in salutation.closing("administration", "Madame,")

@@ -33,7 +33,7 @@ def test_an_admin_sets_the_formula_to_elus(client: TestClient, personas: Persona
         assert tenant is not None
         formules = assistant_context(db, tenant)["formules"]
     assert formules["élu"] == ELU
-    assert formules["usager"].startswith("Je vous prie d'agréer, {appel}")  # the default
+    assert formules["usager"].startswith("Nous vous prions d'agréer, {appel}")  # the default
     page = page_text(client.get("/admin/courriers"))
     assert "Veuillez agréer, Madame, l'assurance de mon profond respect." in page
 
