@@ -6,11 +6,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from civia.assistants import arretes, letters
+from civia.assistants import arretes, faq, letters
 from civia.assistants.spec import AssistantSpec
 
 Check = Callable[[dict[str, Any], dict[str, str], dict[str, Any]], tuple[dict[str, Any], list[str]]]
-CHECKS: dict[str, Check] = {"letter": letters.finish, "arrete": arretes.finish}
+CHECKS: dict[str, Check] = {
+    "letter": letters.finish,
+    "arrete": arretes.finish,
+    "faq": faq.finish,
+}
 
 
 def apply(

@@ -99,8 +99,9 @@ class Output(_Strict):
     batch: bool = False
     # Deterministic post-processing by name (civia/assistants/postchecks.py): « letter » builds
     # the salutation and closing formula and checks the body the model wrote; « arrete » sets
-    # the visas from the agent's texts or the library and marks what the request did not say.
-    checks: Literal["", "letter", "arrete"] = ""
+    # the visas from the agent's texts or the library and marks what the request did not say;
+    # « faq » turns each source into a verbatim sentence of the text (or a numbered extract).
+    checks: Literal["", "letter", "arrete", "faq"] = ""
 
     @model_validator(mode="after")
     def _coherent(self) -> Output:
