@@ -42,6 +42,7 @@ def assistant_context(db: Session, tenant: Tenant) -> dict[str, Any]:
         "services": "; ".join(services),
         "service_list": list(services),
         "formules": closings_of(profile),  # closing formula per kind of recipient (courrier)
+        "routage": profile.get("routage") or {},  # service → « mot, mot » (tri des demandes)
     }
 
 

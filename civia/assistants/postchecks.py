@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from civia.assistants import arretes, faq, letters
+from civia.assistants import arretes, faq, letters, triage
 from civia.assistants.spec import AssistantSpec
 
 Check = Callable[[dict[str, Any], dict[str, str], dict[str, Any]], tuple[dict[str, Any], list[str]]]
@@ -14,6 +14,7 @@ CHECKS: dict[str, Check] = {
     "letter": letters.finish,
     "arrete": arretes.finish,
     "faq": faq.finish,
+    "triage": triage.finish,
 }
 
 

@@ -100,8 +100,9 @@ class Output(_Strict):
     # Deterministic post-processing by name (civia/assistants/postchecks.py): « letter » builds
     # the salutation and closing formula and checks the body the model wrote; « arrete » sets
     # the visas from the agent's texts or the library and marks what the request did not say;
-    # « faq » turns each source into a verbatim sentence of the text (or a numbered extract).
-    checks: Literal["", "letter", "arrete", "faq"] = ""
+    # « faq » turns each source into a verbatim sentence of the text (or a numbered extract);
+    # « triage » checks the service against the collectivité's routing rules.
+    checks: Literal["", "letter", "arrete", "faq", "triage"] = ""
 
     @model_validator(mode="after")
     def _coherent(self) -> Output:
