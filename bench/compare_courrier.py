@@ -1,0 +1,136 @@
+"""Courrier before/after: two --dump files of bench_assistants.py (`--only courrier`), rescored
+with today's checks (no model call) on the inputs both runs reached, side by side.
+
+The secretary's checklist (bench_assistants.check_courrier, on the letter as rendered): right
+salutation, one closing formula, no salutation or closing formula in the body, not written as
+the recipient, every fact of the request present, no repeated sentence, no number/date/year of
+the model's that the request does not contain left unmarked.
+
+Usage: python bench/compare_courrier.py [BEFORE.jsonl AFTER.jsonl] [--heldout] [--print]
+(default: the dumps kept in bench/results/, written to bench/results/courrier.md)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench import bench_assistants as ba  # noqa: E402
+from bench.common import table, write_results  # noqa: E402
+from civia.assistants.runner import RunResult  # noqa: E402
+
+CHECKLIST = {
+    "wrong salutation": "right salutation",
+    "closing formula not exactly once": "one closing formula",
+    "salutation repeated in the body": "no salutation in the body",
+    "politeness formula also in the body": "no closing formula in the body",
+    "written as the recipient": "the collectivité's voice (no unmarked recipient's voice)",
+    "fact of the request missing": "every fact of the request present",
+    "repetition (an item or sentence repeated)": "no repeated sentence or paragraph",
+    "invented number": "no unmarked number absent from the request",
+    "invented date": "no unmarked date absent from the request",
+    "invented year": "no unmarked year absent from the request",
+}
+INFO = {
+    "item marked [à vérifier] for the agent": "runs with an item marked « [à vérifier] »",
+    "sentence marked for review (recipient's voice)": "runs with a sentence marked « [à revoir] »",
+}
+
+
+def load(path: Path) -> tuple[dict[int, dict[str, Any]], dict[str, Any]]:
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    runs = {r["index"]: r for r in rows if r.get("assistant") == "courrier"}
+    info = next((r["run"] for r in rows if "run" in r), {})
+    return runs, info
+
+
+def outcome(row: dict[str, Any]) -> ba.Outcome:
+    raw = ba.INPUTS["courrier"][row["index"]]
+    o = ba.Outcome(
+        "courrier",
+        row["index"],
+        row["values"],
+        {k: v for k, v in raw.items() if k.startswith("_")},
+        ok=row["ok"],
+        latency_s=row["latency_s"],
+        calls=[ba.Call(**c) for c in row["calls"]],
+    )
+    if o.ok:
+        o.result = RunResult(row["markdown"], row["data"], o.calls[-1].text, row["attempts"])
+        ba.assess(o, ba.builtins()["courrier"])
+    return o
+
+
+def column(outs: list[ba.Outcome]) -> list[str]:
+    ok = [o for o in outs if o.ok]
+    passing = [o for o in ok if not any(o.flags.get(k) for k in CHECKLIST)]
+    cells = [f"{len(ok)}/{len(outs)}"]
+    cells += [f"{sum(not o.flags.get(k) for o in ok)}/{len(ok)}" for k in CHECKLIST]
+    cells.append(f"**{len(passing)}/{len(ok)}**")
+    cells += [f"{sum(bool(o.flags.get(k)) for o in ok)}/{len(ok)}" for k in INFO]
+    cells.append(f"{statistics.median(o.latency_s for o in outs):.0f} s")
+    cells.append(f"{statistics.median(o.completion_tokens for o in outs):.0f}")
+    cells.append(f"{statistics.median(o.prompt_tokens for o in outs):.0f}")
+    return cells
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    results = ROOT / "bench" / "results"
+    parser.add_argument("before", type=Path, nargs="?", default=results / "courrier-before.jsonl")
+    parser.add_argument("after", type=Path, nargs="?", default=results / "courrier-after.jsonl")
+    parser.add_argument("--heldout", action="store_true")
+    parser.add_argument("--print", action="store_true", help="print instead of writing")
+    args = parser.parse_args()
+    if args.heldout:
+        ba.INPUTS.update(ba.HELDOUT)
+    before, info_b = load(args.before)
+    after, info_a = load(args.after)
+    common = sorted(set(before) & set(after))
+    b = [outcome(before[i]) for i in common]
+    a = [outcome(after[i]) for i in common]
+    labels = ["runs that produced a letter"]
+    labels += [f"{v}" for v in CHECKLIST.values()]
+    labels.append("**whole checklist passed**")
+    labels += list(INFO.values())
+    labels += ["latency p50 (whole run)", "completion tokens p50", "prompt tokens p50"]
+    rows = [[label, x, y] for label, x, y in zip(labels, column(b), column(a), strict=True)]
+    lines = [
+        "# Courrier: before / after (the secretary's checklist)",
+        "",
+        f"Inputs: the {len(common)} {'held-out' if args.heldout else 'dev'} requests both runs "
+        f"reached (indices {', '.join(str(i + 1) for i in common)}). Model "
+        f"`{info_a.get('model', '?')}`; before: code `{info_b.get('code', '?')}`, after: "
+        f"`{info_a.get('code', '?')}`. Load of the shared machine at start/end: before "
+        f"{info_b.get('load_start', '?')} / {info_b.get('load_end', '?')}, after "
+        f"{info_a.get('load_start', '?')} / {info_a.get('load_end', '?')} (latencies include "
+        "the other work on the 2 cores). Rescored now with the same checks for both "
+        "(`python bench/compare_courrier.py`, from the dumps kept in bench/results/).",
+        "",
+        table(["check (runs passing)", "before", "after"], rows),
+    ]
+    notes_after = [o for o in a if o.ok]
+    examples = [
+        f"- input {o.index + 1} ({o.values['destinataire'][:40]}): "
+        + "; ".join(k for k in CHECKLIST if o.flags.get(k))
+        for o in notes_after
+        if any(o.flags.get(k) for k in CHECKLIST)
+    ]
+    if examples:
+        lines += ["", "What still fails after (per run):", "", *examples]
+    markdown = "\n".join(lines)
+    if args.print:
+        print(markdown)
+    else:
+        write_results("courrier-heldout" if args.heldout else "courrier", markdown)
+
+
+if __name__ == "__main__":
+    main()
