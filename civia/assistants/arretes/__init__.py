@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from civia.assistants import facts
 from civia.assistants.arretes import visas
-from civia.assistants.letters import facts
 
 REQUEST_FIELDS = ("objet", "motifs", "mesures")
 SOURCE_FIELDS = ("objet", "textes", "motifs", "mesures", "beneficiaire")

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from civia.assistants.letters import body, facts, salutation
+from civia.assistants import facts
+from civia.assistants.letters import body, salutation
 
 SOURCE_FIELDS = ("destinataire", "objet", "faits", "reference", "signataire")
 

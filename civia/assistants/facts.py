@@ -1,6 +1,6 @@
-"""What the letter says against what the agent gave: numbers, dates and amounts the request
-does not contain are marked in the draft (never silently kept), and facts of the request the
-body does not carry are listed for the agent."""
+"""What a draft says against what the agent gave (letters, arrêtés): numbers, dates and amounts
+the request does not contain are marked in the draft (never silently kept), and facts of the
+request the draft does not carry are listed for the agent."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Numbers, dates and amounts absent from the request are marked; missing facts are listed."""
 
-from civia.assistants.letters import facts
+from civia.assistants import facts
 
 REQUEST = (
     "Terrasse de 20 m² accordée du 1er avril au 30 septembre. Redevance : 1 200 euros. "
