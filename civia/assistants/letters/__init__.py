@@ -22,7 +22,11 @@ def finish(
     closings = context.get("formules") if isinstance(context.get("formules"), dict) else None
     formule = salutation.closing(values.get("public", "usager"), appel, closings)
 
-    cleaned = body.clean([str(p) for p in data.get("paragraphes") or []])
+    signatures = [str(context.get(k) or "") for k in ("collectivite", "signataire", "autorite")] + [
+        values.get("signataire", ""),
+        f"commune de {context.get('city') or ''}".strip(),
+    ]
+    cleaned = body.clean([str(p) for p in data.get("paragraphes") or []], signatures)
     notes = list(cleaned.notes)
     said = [values.get(k, "") for k in SOURCE_FIELDS]
     said += [v for v in context.values() if isinstance(v, str)]

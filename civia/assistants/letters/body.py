@@ -67,7 +67,17 @@ def _near_copy(words: list[str], seen: list[set[str]]) -> bool:
     return any(len(mine & other) >= 0.8 * len(mine) for other in seen)
 
 
-def clean(paragraphs: list[str]) -> Cleaned:
+def _is_signature(text: str, signatures: list[str]) -> bool:
+    """A short line that only names the sender (« La commune de Démoville », « Le Maire »)."""
+    key = _key(text)
+    if not key or len(key.split()) > 8:
+        return False
+    names = {_key(s) for s in signatures if s.strip()} | {"le maire", "la mairie"}
+    return any(key in (n, f"la {n}", f"le {n}") for n in names if n)
+
+
+def clean(paragraphs: list[str], signatures: list[str] | tuple[str, ...] = ()) -> Cleaned:
+    """`signatures`: how the sender may sign (the collectivité's name, the signatory)."""
     out = Cleaned([])
     removed: dict[str, int] = {}
 
@@ -92,7 +102,7 @@ def clean(paragraphs: list[str]) -> Cleaned:
             if CLOSING.search(sentence):
                 drop("formule de politesse retirée du corps")
                 continue
-            if FRAME.match(sentence):
+            if FRAME.match(sentence) or _is_signature(sentence, list(signatures)):
                 drop("ligne d'objet, de références ou de signature retirée du corps")
                 continue
             if SELF_INTRO.search(sentence):

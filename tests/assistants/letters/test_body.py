@@ -74,3 +74,14 @@ def test_a_body_left_empty_keeps_the_model_text_flagged() -> None:
     cleaned = body.clean([FORMULA])
     assert cleaned.paragraphs == [FORMULA]
     assert cleaned.notes[-1] == "Le corps n'a pas pu être nettoyé : relisez-le entièrement."
+
+
+def test_a_signature_line_in_the_body_is_removed() -> None:
+    cleaned = body.clean(
+        ["La terrasse est refusée.", "La commune de Démoville", "Le Maire"],
+        signatures=["Commune de Démoville", "Le Maire, Jean Exemple"],
+    )
+    assert cleaned.paragraphs == ["La terrasse est refusée."]
+    # a sentence that only starts with the sender's name is the body, not a signature
+    kept = "Le Maire vous remercie."
+    assert body.clean([kept], signatures=["Le Maire"]).paragraphs == [kept]
