@@ -125,10 +125,11 @@ def main() -> None:
         f"Inputs: the {len(common)} {'held-out' if args.heldout else 'dev'} requests both runs "
         f"reached (indices {', '.join(str(i + 1) for i in common)}). Model "
         f"`{info_a.get('model', '?')}`; before: code `{info_b.get('code', '?')}`, after: "
-        f"`{info_a.get('code', '?')}`. Load of the shared machine at start/end: before "
-        f"{info_b.get('load_start', '?')} / {info_b.get('load_end', '?')}, after "
-        f"{info_a.get('load_start', '?')} / {info_a.get('load_end', '?')} (latencies include "
-        "the other work on the 2 cores). Rescored now with the same checks for both "
+        f"`{info_a.get('code', '?')}`. Load average (1/5/15 min) of the shared machine: before "
+        f"{info_b.get('load_start', '?')} at start, {info_b.get('load_end', '?')} at end; after "
+        f"{info_a.get('load_start', '?')} at start, {info_a.get('load_end', '?')} at end "
+        "(latencies include the other work on the 2 cores: compare tokens, not seconds). "
+        "Rescored now with the same checks for both "
         "(`python bench/compare_courrier.py`, from the dumps kept in bench/results/)"
         + (
             "."
@@ -148,6 +149,38 @@ def main() -> None:
     ]
     if examples:
         lines += ["", "What still fails after (per run):", "", *examples]
+    ok_b, ok_a = [o for o in b if o.ok], [o for o in a if o.ok]
+
+    def passed(outs: list[ba.Outcome]) -> int:
+        return sum(not any(o.flags.get(k) for k in CHECKLIST) for o in outs)
+
+    def median_tokens(outs: list[ba.Outcome]) -> float:
+        return statistics.median(o.completion_tokens for o in outs) if outs else 0.0
+
+    tb, ta = median_tokens(b), median_tokens(a)
+    facts = sum(bool(o.flags.get("fact of the request missing")) for o in ok_a)
+    lines += [
+        "",
+        f"Whole checklist: {passed(ok_b)}/{len(ok_b)} letters before, {passed(ok_a)}/{len(ok_a)} "
+        f"after. The model now writes {ta:.0f} tokens (median) instead of {tb:.0f} "
+        f"({(ta - tb) / tb * 100:+.0f} %): the salutation and the closing formula are no longer "
+        "generated. "
+        + (
+            f"What remains is the model's: {facts} letter(s) leave out a fact of the request; "
+            "the app lists them above the draft (« Fait peut-être absent du courrier »)."
+            if facts
+            else "No letter leaves out a fact of the request."
+        ),
+    ]
+    heldout = ROOT / "bench" / "results" / "courrier-heldout.md"
+    if not args.heldout and not heldout.exists():
+        lines += [
+            "",
+            "Held-out requests (`bench/data/heldout_courrier.py`, 20 letters never used to tune "
+            "the prompt or the checks): not run yet "
+            "(`bench_assistants.py --only courrier --heldout --dump …`, then "
+            "`compare_courrier.py BEFORE AFTER --heldout`).",
+        ]
     markdown = "\n".join(lines)
     if args.print:
         print(markdown)
