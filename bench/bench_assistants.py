@@ -18,6 +18,7 @@ Writes bench/results/assistants.md (only for a full run: both parts, no --only).
 Usage: python bench/bench_assistants.py [--runs N] [--only ID ...] [--part both]
        [--correction-limit N] [--variants builtin,strict,fewshot,delimited] [--dump FILE.jsonl]
        [--deadline-min M] [--first-input K] [--reverse]   # time box; split over 2 processes
+       [--heldout]   # the held-out inputs (bench/data/heldout_*.py), never used for tuning
        python bench/bench_assistants.py --rescore FILE.jsonl   # re-check a dump, no model
 """
 
@@ -44,6 +45,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.assistants_extraction import section as extraction_section  # noqa: E402
 from bench.common import Machine, p50, percentile, table, write_results  # noqa: E402
+from bench.data.heldout_courrier import COURRIER as HELDOUT_COURRIER  # noqa: E402
 from bench.data.more_inputs import MORE  # noqa: E402
 from civia.assistants.catalogue import builtins  # noqa: E402
 from civia.assistants.inputs import validate_inputs  # noqa: E402
@@ -635,6 +637,8 @@ INPUTS: dict[str, list[dict[str, Any]]] = {
 
 for _aid, _more in MORE.items():  # 20 varied inputs per assistant in all
     INPUTS[_aid].extend(_more)
+# Written after the dev inputs and never used for tuning; `--heldout` runs them instead.
+HELDOUT: dict[str, list[dict[str, Any]]] = {"courrier": HELDOUT_COURRIER}
 
 # --- the gateway, in memory ------------------------------------------------------------------
 
@@ -859,20 +863,88 @@ def breaks_table(cells: list[str]) -> bool:
     return any("\n" in c or "|" in c for c in cells)
 
 
+# The salutation a secretary expects for each dev recipient (written by hand, not computed).
+COURRIER_APPEL: dict[str, set[str]] = {
+    "Madame Claire Martin": {"Madame,"},
+    "Monsieur Karim Benali": {"Monsieur,"},
+    "Association Les Amis du Vieux Moulin": {"Madame, Monsieur,"},
+    "Monsieur Gérard Leroy": {"Monsieur,"},
+    "Madame la Directrice": {"Madame la Directrice,", "Madame,"},
+    "Monsieur et Madame Petit": {"Madame, Monsieur,"},
+    "SARL Bâtir Plus": {"Madame, Monsieur,"},
+    "Madame Sophie Bernard": {"Madame,"},
+    "Monsieur Paul Girard": {"Monsieur,"},
+    "Club de football": {"Madame, Monsieur,"},
+    "Madame Aline Roux": {"Madame,"},
+    "Monsieur le Président du SIVOM": {"Monsieur le Président,", "Monsieur,"},
+    "Madame Lucie Fontaine": {"Madame,"},
+    "Entreprise Élec Services": {"Madame, Monsieur,"},
+    "Monsieur Marc Dubois": {"Monsieur,"},
+    "Madame Yasmine Haddad": {"Madame,"},
+    "Monsieur Thierry Lambert": {"Monsieur,"},
+    "Association Solidarité": {"Madame, Monsieur,"},
+    "Madame Nicole Perrin": {"Madame,"},
+    "Monsieur Hugo Martin": {"Monsieur,"},
+}
+CLOSING_WORDS = re.compile(
+    r"agréer|agréez|salutations|haute considération|considération distinguée|cordialement|"
+    r"sentiments (?:les )?(?:meilleurs|distingués|dévoués|respectueux)",
+    re.I,
+)
+RECIPIENT_VOICE = re.compile(
+    r"\bje suis (?:m\.|mme|madame|monsieur|la gérante|le gérant|propriétaire)|\bje m'appelle|"
+    r"\b(?:ma|mon) (?:demande|dossier|terrasse|café|propriété|terrain|signalement)\b|"
+    r"\bj'ai (?:déposé|sollicité|signalé)",
+    re.I,
+)
+MARKED = re.compile(r"\s*\[à (?:vérifier|revoir)[^\]]*\]")
+STEM_STOP = {"votre", "notre", "cette", "avant", "après", "depuis", "pendant", "sans", "pour"}
+
+
+def _stems(text: str) -> set[str]:
+    plain = unicodedata.normalize("NFKD", text.lower()).encode("ascii", "ignore").decode()
+    return {w[:6] for w in re.findall(r"[a-z]{5,}", plain) if w not in STEM_STOP}
+
+
+def courrier_missing_facts(faits: str, letter: str) -> list[str]:
+    """Facts (sentences of the request) whose numbers are not all in the letter, or of which
+    fewer than half the words of 5+ letters appear in it (by their first 6 letters)."""
+    said_numbers = {n.replace(",", ".") for n in NUMBER.findall(_norm_digits(letter))}
+    said = _stems(letter)
+    out = []
+    for fact in re.split(r"(?<=[.;])\s+", faits):
+        if len(fact.split()) < 2:
+            continue
+        numbers = {n.replace(",", ".") for n in NUMBER.findall(_norm_digits(fact))}
+        stems = _stems(fact)
+        if numbers - said_numbers or (stems and len(stems & said) < 0.5 * len(stems)):
+            out.append(fact)
+    return out
+
+
 def check_courrier(o: Outcome, data: dict[str, Any]) -> dict[str, bool]:
+    """The secretary's checklist on the letter as rendered (the Markdown the agent reads)."""
     paras = data.get("paragraphes", [])
     body = " ".join(paras)
+    letter = o.result.markdown if o.result else ""
     greeting = re.compile(r"\s*(bonjour|madame|monsieur|mesdames|messieurs|cher|chère)\b", re.I)
+    expected = o.expect.get("_appel") or next(
+        (v for k, v in COURRIER_APPEL.items() if o.values["destinataire"].startswith(k)), set()
+    )
+    closings = [s for s in re.split(r"(?<=[.!?])\s+|\n+", letter) if CLOSING_WORDS.search(s)]
     return {
-        "appel is not a salutation": not greeting.match(data.get("appel", "")),
-        "salutation repeated in the body": bool(paras) and bool(greeting.match(paras[0])),
-        "politeness formula also in the body": _has(
-            body, "agréer", "salutations", "sentiments", "cordialement"
-        ),
+        "wrong salutation": bool(expected) and data.get("appel", "").strip() not in expected,
+        "closing formula not exactly once": len(closings) != 1,
+        "salutation repeated in the body": any(greeting.match(p) for p in paras),
+        "politeness formula also in the body": bool(CLOSING_WORDS.search(body)),
+        "written as the recipient": bool(RECIPIENT_VOICE.search(MARKED.sub("", body))),
+        "sentence marked for review (recipient's voice)": "[à revoir" in body,
+        "fact of the request missing": bool(courrier_missing_facts(o.values["faits"], letter)),
+        "item marked [à vérifier] for the agent": "[à vérifier]" in body,
         "politeness formula longer than 40 words": len(data.get("formule_politesse", "").split())
         > 40,
         "signature or 'Objet' in the body": _has(body, "objet :", "le maire,", "signature"),
-        "[placeholder] left": any("[" in x for x in strings_of(data)),
+        "[placeholder] left": any("[" in MARKED.sub("", x) for x in strings_of(data)),
     }
 
 
@@ -1134,6 +1206,8 @@ def assess(o: Outcome, spec: AssistantSpec) -> None:
         return
     data = o.result.data
     output = "\n".join(strings_of(data)) if data is not None else o.result.raw
+    # an item the draft marks « [à vérifier] » is shown to the agent, not silently kept
+    output = re.sub(r"[^\s\[\]]+(?:\s[^\s\[\]]+)?\s\[à vérifier\]", "", output)
     source = source_text(o.values) + "\n" + spec.instructions
     if o.assistant == "traduction":
         source += "\n" + re.sub(r"(?<=\d),(?=\d{3})", "", o.values["texte"])  # 10,000 → 10000
@@ -1958,7 +2032,14 @@ def main() -> None:
         default=[],
         help="rebuild the report from a --dump file (repeatable), without the model",
     )
+    parser.add_argument(
+        "--heldout",
+        action="store_true",
+        help="use the held-out inputs (bench/data/heldout_*.py) instead of the dev ones",
+    )
     args = parser.parse_args()
+    if args.heldout:
+        INPUTS.update(HELDOUT)
     if args.rescore:
         rescore([Path(p) for p in args.rescore], args.write)
     else:

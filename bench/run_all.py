@@ -19,6 +19,8 @@ SECTIONS = {
     "bench_local_model.py": "local_model",
     "bench_gateway.py": "gateway",
     "bench_assistants.py": "assistants",
+    "compare_courrier.py": "courrier",
+    "bench_postchecks.py": "postchecks",
     "bench_retrieval.py": "retrieval",
     "bench_documents_chat.py": "documents-chat",
     "bench_acts.py": "acts",

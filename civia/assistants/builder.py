@@ -584,7 +584,7 @@ SCALARS = (
     "id", "name", "description", "category", "icon", "instructions", "prompt",
     "time_saved_minutes", "max_tokens", "temperature", "repeat_penalty", "transparency",
     "sharing", "output.kind", "output.json_schema", "output.template", "output.compare_with",
-    "output.letterhead", "output.diff", "output.batch", "base_version",
+    "output.letterhead", "output.diff", "output.batch", "output.checks", "base_version",
 )  # fmt: skip
 ROW = ("name", "label", "kind", "required", "help", "placeholder", "default", "choices",
        "max_length", "collection_id")  # fmt: skip
@@ -640,7 +640,7 @@ def state_from_spec(spec: AssistantSpec, *, sharing: str, base_version: int = 0)
         "output.template": out.template, "output.compare_with": out.compare_with,
         "output.letterhead": "true" if out.letterhead else "",
         "output.diff": "true" if out.diff else "", "base_version": str(base_version),
-        "output.batch": "true" if out.batch else "",
+        "output.batch": "true" if out.batch else "", "output.checks": out.checks,
     }  # fmt: skip
     rows = [
         {
@@ -694,6 +694,7 @@ def from_form(state: FormState) -> tuple[AssistantSpec, Sharing]:
         "diff": v["output.diff"] == "true",
         "batch": v["output.batch"] == "true",
         "compare_with": v["output.compare_with"].strip(),
+        "checks": v["output.checks"].strip(),
     }
     if output["kind"] == "structured":
         output["template"] = v["output.template"]

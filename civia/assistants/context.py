@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from civia.accounts.models import Service, Tenant
 from civia.assistants.document import Letterhead
+from civia.assistants.letters.salutation import DEFAULT_CLOSINGS, closings_of
 
 PROFILE_FIELDS = {  # key → (French label, help)
     "city": ("Commune / ville", "Ex. : Démoville (utilisé dans « Fait à … »)"),
@@ -20,6 +21,12 @@ PROFILE_FIELDS = {  # key → (French label, help)
     "autorite": ("Autorité qui signe les arrêtés", "Le Maire de la commune de Démoville"),
     "signataire": ("Signataire par défaut", "Le Maire, Prénom Nom"),
     "primary_colour": ("Couleur principale (hexadécimal)", "000091"),
+    "formule_usager": ("Formule de politesse aux usagers", DEFAULT_CLOSINGS["usager"]),
+    "formule_elu": ("Formule de politesse aux élus", DEFAULT_CLOSINGS["élu"]),
+    "formule_administration": (
+        "Formule de politesse aux administrations",
+        DEFAULT_CLOSINGS["administration"],
+    ),
 }
 
 
@@ -34,6 +41,8 @@ def assistant_context(db: Session, tenant: Tenant) -> dict[str, Any]:
         "signataire": profile.get("signataire", ""),
         "services": "; ".join(services),
         "service_list": list(services),
+        "formules": closings_of(profile),  # closing formula per kind of recipient (courrier)
+        "routage": profile.get("routage") or {},  # service → « mot, mot » (tri des demandes)
     }
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
-from civia.assistants import grounded
+from civia.assistants import grounded, postchecks
 from civia.assistants import schema as schemas
 from civia.assistants.spec import JINJA, AssistantSpec
 from civia.chat.gateway import CallContext, CallResult, Gateway, Resolved
@@ -50,10 +50,11 @@ class RunResult:
     usage: dict[str, int] = field(default_factory=dict)
     truncated: bool = False  # a text answer cut by max_tokens
     finish_reason: str = "stop"
+    notes: list[str] = field(default_factory=list)  # what the spec's post-checks found
 
     @property
     def warning(self) -> str:
-        return TRUNCATED_FR if self.truncated else ""
+        return " ".join([TRUNCATED_FR] * self.truncated + self.notes)
 
 
 def effective_schema(
@@ -168,6 +169,7 @@ async def run(
             break
         data, problem = schema_errors(spec, call.text, schema)
         if data is not None:
+            data, result.notes = postchecks.apply(spec, data, values, context)
             result.data = data
             result.markdown = render_markdown(spec, data, values, context, sources=sources)
             break

@@ -97,6 +97,12 @@ class Output(_Strict):
     compare_with: str = ""  # a field shown beside the result (before/after)
     diff: bool = False  # show every change between `compare_with` and the result
     batch: bool = False
+    # Deterministic post-processing by name (civia/assistants/postchecks.py): « letter » builds
+    # the salutation and closing formula and checks the body the model wrote; « arrete » sets
+    # the visas from the agent's texts or the library and marks what the request did not say;
+    # « faq » turns each source into a verbatim sentence of the text (or a numbered extract);
+    # « triage » checks the service against the collectivité's routing rules.
+    checks: Literal["", "letter", "arrete", "faq", "triage"] = ""
 
     @model_validator(mode="after")
     def _coherent(self) -> Output:
@@ -112,6 +118,8 @@ class Output(_Strict):
                 JINJA.parse(self.template)
             except TemplateSyntaxError as exc:
                 raise ValueError(f"gabarit invalide (ligne {exc.lineno}) : {exc.message}") from None
+        if self.checks and self.kind != "structured":
+            raise ValueError("les vérifications (`checks`) demandent une sortie structurée")
         if self.batch and self.kind != "structured":
             raise ValueError("le mode par lot (`batch`) demande une sortie structurée")
         unknown = set(self.formats) - set(FORMATS)

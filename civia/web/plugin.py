@@ -32,6 +32,7 @@ def register_routes(settings: Settings) -> list[Route]:
         governance,
         home,
         jobs,
+        letters,
         meetings,
         meetings_forms,
         password,
@@ -49,6 +50,7 @@ def register_routes(settings: Settings) -> list[Route]:
         Route(tokens.router, order=24),
         Route(password.router, order=24),
         Route(admin.router, order=25),
+        Route(letters.router, order=25),
         Route(jobs.router, order=26),
         Route(documents.router, order=27),
         Route(doc_admin.router, order=28),
@@ -81,4 +83,5 @@ def register_menu_links() -> list[MenuLink]:
         MenuLink("Utilisateurs", "/admin/utilisateurs", roles=ADMINS, order=910),
         MenuLink("Services", "/admin/services", roles=ADMINS, order=920),
         MenuLink("Modèles", "/admin/fournisseurs", roles=ADMINS, order=930),
+        MenuLink("Formules des courriers", "/admin/courriers", roles=ADMINS, order=940),
     ]

@@ -19,7 +19,14 @@ CASES = {
             "faits": "Dossier reçu le 3 mars. Il manque le justificatif de domicile.",
             "ton": "cordial",
         },
-        lambda md: "Inscription à la cantine" in md and "Madame Claire Martin" in md,
+        # the secretary's first checks: her salutation, one closing formula, no « Monsieur »
+        lambda md: (
+            "Inscription à la cantine" in md
+            and "Madame Claire Martin" in md
+            and "\nMadame,\n" in md
+            and md.count("agréer") == 1
+            and "Monsieur" not in md
+        ),
     ),
     "reponse-usager": (
         {"courriel": "Bonjour, à quelle heure ouvre la mairie le samedi ? Merci. Paul"},

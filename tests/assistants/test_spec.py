@@ -4,7 +4,7 @@ import pytest
 from pydantic import ValidationError
 
 from civia.assistants.catalogue import builtins
-from civia.assistants.spec import AssistantSpec, from_import
+from civia.assistants.spec import AssistantSpec, Output, from_import
 
 BASE = {
     "id": "mon-assistant",
@@ -55,3 +55,11 @@ def test_import_cannot_set_privileged_fields() -> None:
     spec = from_import({**BASE, "sensitivity": "public", "status": "published", "sharing": "tenant"},
                        status="draft", sharing="service", sensitivity="personal")  # fmt: skip
     assert (spec.status, spec.sharing, spec.sensitivity) == ("draft", "service", "personal")
+
+
+def test_post_checks_need_a_structured_output() -> None:
+    assert Output(kind="structured", json_schema={"type": "object"}, template="x", checks="letter")
+    with pytest.raises(ValidationError, match="sortie structurée"):
+        Output(kind="text", checks="letter")
+    with pytest.raises(ValidationError):
+        Output(kind="structured", json_schema={"type": "object"}, template="x", checks="exec")

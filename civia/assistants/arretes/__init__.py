@@ -1,0 +1,50 @@
+"""The arrêté's visas and checks. The model writes the title, the considérants and the
+provisions; the visas come from the agent's texts and the library (never from the model), and
+any number, date or duration absent from the request is marked « [à vérifier] »."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from civia.assistants import facts
+from civia.assistants.arretes import visas
+
+REQUEST_FIELDS = ("objet", "motifs", "mesures")
+SOURCE_FIELDS = ("objet", "textes", "motifs", "mesures", "beneficiaire")
+
+
+def finish(
+    data: dict[str, Any], values: dict[str, str], context: dict[str, Any]
+) -> tuple[dict[str, Any], list[str]]:
+    request = "\n".join(values.get(k, "") for k in REQUEST_FIELDS)
+    textes = values.get("textes", "")
+    chosen, others = visas.visas_for(textes, request)
+    notes = []
+    if not visas.from_texts(textes) and chosen != [visas.TO_COMPLETE]:
+        notes.append("Visas repris de la bibliothèque de références : vérifiez qu'ils conviennent.")
+    if others:
+        listed = " ; ".join(f"« {v} »" for v in others)
+        notes.append(f"Visas possibles, d'après la bibliothèque de références : {listed}.")
+    if chosen == [visas.TO_COMPLETE]:
+        notes.append("Aucun texte à viser : complétez le visa marqué [visa à compléter].")
+    said = [values.get(k, "") for k in SOURCE_FIELDS]
+    said += [v for v in context.values() if isinstance(v, str)]
+    source = facts.Source("\n".join(said))
+    unsupported: list[str] = []
+
+    def mark(text: str) -> str:
+        marked, found = facts.mark_unsupported(str(text), source)
+        unsupported.extend(found)
+        return marked
+
+    out = {
+        **data,
+        "visas": chosen,
+        "titre": mark(data.get("titre", "")),
+        "considerants": [mark(c) for c in data.get("considerants") or []],
+        "dispositions": [mark(d) for d in data.get("dispositions") or []],
+    }
+    if unsupported:
+        listed = ", ".join(f"« {u} »" for u in dict.fromkeys(unsupported))
+        notes.append(f"Absent de votre demande, marqué [à vérifier] dans l'arrêté : {listed}.")
+    return out, notes

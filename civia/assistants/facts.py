@@ -1,0 +1,110 @@
+"""What a draft says against what the agent gave (letters, arrêtés): numbers, dates and amounts
+the request does not contain are marked in the draft (never silently kept), and facts of the
+request the draft does not carry are listed for the agent."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+MARK = " [à vérifier]"
+MONTHS = "janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre"
+WRITTEN = {
+    "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8, "neuf": 9,
+    "dix": 10, "onze": 11, "douze": 12, "quinze": 15, "vingt": 20, "trente": 30,
+    "quarante": 40, "cinquante": 50, "soixante": 60, "cent": 100, "mille": 1000,
+}  # fmt: skip
+UNITS = (
+    r"(?:jours?|semaines?|mois|ans|années?|heures?|minutes?|euros?|places?|mètres?|"
+    r"familles?|personnes?|enfants?|agents?|classes?|lots?|exemplaires?)"
+)
+NUMBER = r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
+ITEM = re.compile(
+    rf"(?P<date>\b(?:\d{{1,2}}|1er)\s+(?:{MONTHS})\b)"
+    rf"|(?P<number>(?<![\w/-])(?:{NUMBER})(?!\w))"
+    rf"|(?P<month>\b(?:{MONTHS})\b)"
+    rf"|(?P<written>\b(?:{'|'.join(WRITTEN)})\s+{UNITS}\b)",
+    re.I,
+)
+
+
+def _num(text: str) -> str:
+    text = re.sub(r"[ \u00a0\u202f]", "", text).replace(",", ".")
+    return text.rstrip("0").rstrip(".") if "." in text else text.lstrip("0") or "0"
+
+
+def _day(text: str) -> str:
+    return "1" if text.lower() == "1er" else _num(text)
+
+
+class Source:
+    """The numbers, day-month dates and months of what the agent typed (and the profile)."""
+
+    def __init__(self, text: str) -> None:
+        low = text.lower()
+        self.dates = {
+            (_day(m.group(1)), m.group(2).lower())
+            for m in re.finditer(rf"\b(\d{{1,2}}|1er)\s+({MONTHS})\b", low)
+        }
+        self.numbers = {_num(n) for n in re.findall(NUMBER, low)}
+        self.numbers |= {d for d, _ in self.dates}
+        self.numbers |= {str(v) for w, v in WRITTEN.items() if re.search(rf"\b{w}\b", low)}
+        self.months = set(re.findall(rf"\b(?:{MONTHS})\b", low))
+
+    def supports(self, match: re.Match[str]) -> bool:
+        text = match.group().lower()
+        if match.group("date"):
+            day, month = text.split()[0], text.split()[-1]
+            return (_day(day), month) in self.dates
+        if match.group("number"):
+            return _num(text) in self.numbers
+        if match.group("month"):
+            return text in self.months
+        return str(WRITTEN[text.split()[0]]) in self.numbers
+
+
+def mark_unsupported(paragraph: str, source: Source) -> tuple[str, list[str]]:
+    """The paragraph with « [à vérifier] » after each item the request does not contain."""
+    found: list[str] = []
+    out, last = [], 0
+    for m in ITEM.finditer(paragraph):
+        if source.supports(m) or paragraph.startswith(MARK, m.end()):
+            continue
+        found.append(m.group())
+        out += [paragraph[last : m.end()], MARK]
+        last = m.end()
+    return "".join(out) + paragraph[last:], found
+
+
+STOP = {
+    "votre", "notre", "cette", "celui", "celle", "leurs", "avant", "après", "depuis", "pendant",
+    "entre", "comme", "aussi", "ainsi", "alors", "encore", "toute", "toutes", "autre", "autres",
+    "faire", "sera", "seront", "peut", "pourra", "doivent", "doit", "dans", "pour", "avec",
+    "sans", "sous", "sont", "était", "demander", "rappeler", "indiquer", "préciser",
+}  # fmt: skip
+
+
+def _stems(text: str) -> set[str]:
+    plain = unicodedata.normalize("NFKD", text.lower()).encode("ascii", "ignore").decode()
+    return {w[:6] for w in re.findall(r"[a-z]{5,}", plain) if w not in STOP}
+
+
+def facts_of(faits: str) -> list[str]:
+    """The agent's facts: one per line, sentence or « ; » item."""
+    parts = re.split(r"\n+|(?<=[.!?;])\s+(?=\S)", faits)
+    return [p.strip(" -•\t") for p in parts if len(re.findall(r"\w+", p)) >= 2]
+
+
+def missing_facts(faits: str, letter: str) -> list[str]:
+    """Facts whose numbers or dates are absent from the letter, or of which fewer than
+    two thirds of the meaningful words appear in it."""
+    said = Source(letter)
+    said_stems = _stems(letter)
+    missing = []
+    for fact in facts_of(faits):
+        items = [m for m in ITEM.finditer(fact) if not m.group("month")]
+        stems = _stems(fact)
+        covered = len(stems & said_stems) / len(stems) if stems else 1.0
+        if any(not said.supports(m) for m in items) or covered < 2 / 3:
+            missing.append(fact)
+    return missing

@@ -1,0 +1,58 @@
+"""The FAQ's sources, selected rather than retyped: a numbered extract of a collection
+(« [2] ») is kept for the template to link; any other source becomes the sentence of the
+agent's text that best supports the answer, copied verbatim, or « [source à vérifier] »."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+TO_CHECK = "[source à vérifier]"
+EXTRACT = re.compile(r"^\s*\[\d+\](?:\s*[,;]?\s*\[\d+\])*\s*$")
+SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
+MIN_SHARE = 0.5  # of the answer's (or the model's source's) words found in the sentence
+
+
+def _words(text: str) -> set[str]:
+    plain = unicodedata.normalize("NFKD", text.lower()).encode("ascii", "ignore").decode()
+    return {w for w in re.findall(r"[a-z0-9]+", plain) if len(w) >= 4 or w.isdigit()}
+
+
+def sentences(text: str) -> list[str]:
+    return [s.strip(" -•\t") for s in SENTENCE.split(text) if len(_words(s)) >= 2]
+
+
+def select(text: str, answer: str, hint: str) -> str | None:
+    """The sentence of `text` that best covers the answer's and the model's source's words, if
+    it holds at least half of the words of one of them."""
+    answer_words, hint_words = _words(answer), _words(hint)
+    best, best_score = None, 0.0
+    for sentence in sentences(text):
+        words = _words(sentence)
+        support = len(words & answer_words) / len(answer_words) if answer_words else 0.0
+        pointed = len(words & hint_words) / len(hint_words) if hint_words else 0.0
+        if max(support, pointed) >= MIN_SHARE and support + pointed > best_score:
+            best, best_score = sentence, support + pointed
+    return best
+
+
+def finish(
+    data: dict[str, Any], values: dict[str, str], context: dict[str, Any]
+) -> tuple[dict[str, Any], list[str]]:
+    text = values.get("texte", "")
+    questions, unsupported = [], 0
+    for item in data.get("questions") or []:
+        source = str(item.get("source", ""))
+        if not EXTRACT.match(source):
+            found = select(text, str(item.get("reponse", "")), source) if text else None
+            source = f"« {found.replace('|', '/')} »" if found else TO_CHECK
+            unsupported += found is None
+        questions.append({**item, "source": source})
+    notes = []
+    if unsupported:
+        notes.append(
+            f"{unsupported} réponse(s) sans passage du texte qui la justifie : source marquée "
+            f"{TO_CHECK}, vérifiez la réponse."
+        )
+    return {**data, "questions": questions}, notes

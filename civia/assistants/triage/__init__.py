@@ -1,0 +1,74 @@
+"""Triage checked against the collectivité's routing rules (data): the words of the request
+that point to a service. The model's service is kept; when the rules point elsewhere, or
+nowhere, the result says « à vérifier » and why."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+AGREES = "conforme aux règles de routage"
+
+
+@lru_cache
+def default_rules() -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
+    data = yaml.safe_load((Path(__file__).parent / "rules.yaml").read_text(encoding="utf-8"))
+    return tuple((tuple(r["services"]), tuple(r["mots"])) for r in data)
+
+
+def _plain(text: str) -> str:
+    return unicodedata.normalize("NFKD", text.lower()).encode("ascii", "ignore").decode()
+
+
+def _stems(text: str) -> str:
+    return " " + " ".join(w[:6] for w in re.findall(r"[a-z0-9]+", _plain(text))) + " "
+
+
+def rules_for(services: list[str], custom: dict[str, Any] | None = None) -> dict[str, list[str]]:
+    """Words per service of this collectivité: the defaults whose rule names one of its
+    services, then its own (`routage` in its profile: service → « mot, mot »)."""
+    by_plain = {_plain(s).strip(): s for s in services}
+    out: dict[str, list[str]] = {s: [] for s in services}
+    for names, words in default_rules():
+        target = next((by_plain[_plain(n)] for n in names if _plain(n) in by_plain), None)
+        if target is not None:
+            out[target] += words
+    for service, words in (custom or {}).items():
+        if service in out and isinstance(words, str):
+            out[service] += [w.strip() for w in words.split(",") if w.strip()]
+    return out
+
+
+def scores(request: str, rules: dict[str, list[str]]) -> dict[str, int]:
+    """How many of each service's words the request contains."""
+    text = _stems(request)
+    return {s: sum(_stems(w) in text for w in ws if _stems(w).strip()) for s, ws in rules.items()}
+
+
+def check(service: str, request: str, rules: dict[str, list[str]]) -> str:
+    found = scores(request, rules)
+    best = max(found.values(), default=0)
+    if best == 0:
+        return "à vérifier : aucune règle de routage ne reconnaît cette demande"
+    if found.get(service, 0) == best:
+        return AGREES
+    leaders = [s for s, n in found.items() if n == best]
+    return "à vérifier : les règles de routage désignent " + " ou ".join(
+        f"« {s} »" for s in leaders
+    )
+
+
+def finish(
+    data: dict[str, Any], values: dict[str, str], context: dict[str, Any]
+) -> tuple[dict[str, Any], list[str]]:
+    services = [str(s) for s in context.get("service_list") or []]
+    custom = context.get("routage") if isinstance(context.get("routage"), dict) else None
+    rules = rules_for(services, custom)
+    verdict = check(str(data.get("service", "")), values.get("demande", ""), rules)
+    notes = [] if verdict == AGREES else [f"Service {verdict}."]
+    return {**data, "controle": verdict}, notes

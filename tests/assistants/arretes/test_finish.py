@@ -1,0 +1,56 @@
+"""The arrêté completed after the model: visas set, dates and durations not asked marked."""
+
+from civia.assistants.arretes import finish
+from civia.assistants.catalogue import get
+from civia.assistants.inputs import validate_inputs
+from civia.assistants.runner import render_markdown
+
+CONTEXT = {"autorite": "Le Maire de Démoville", "city": "Démoville", "signataire": "Le Maire"}
+
+
+def test_model_visas_are_replaced_and_invented_dates_marked() -> None:
+    spec = get("arrete")
+    assert spec is not None and "visas" not in spec.output.json_schema["properties"]  # type: ignore[index]
+    values = validate_inputs(
+        spec,
+        {
+            "objet": "Fermeture du parc des Tilleuls",
+            "motifs": "Alerte météo vents violents",
+            "mesures": "Parc fermé au public du 12 au 13 février",
+        },
+    )
+    model = {
+        "titre": "Arrêté portant fermeture du parc des Tilleuls",
+        "visas": ["Vu l'alerte du 12 février 2023"],  # what the model used to write
+        "considerants": ["Considérant que des vents violents sont annoncés"],
+        "dispositions": [
+            "Le parc est fermé au public du 12 au 13 février 2023, pendant 48 heures."
+        ],
+    }
+    data, notes = finish(model, values, CONTEXT)
+    assert data["visas"] and all(v.startswith("Vu le code") for v in data["visas"])
+    assert "Vu l'alerte" not in str(data)
+    assert data["dispositions"] == [
+        "Le parc est fermé au public du 12 au 13 février 2023 [à vérifier], pendant 48 "
+        "[à vérifier] heures."
+    ]
+    assert (
+        notes[0] == "Visas repris de la bibliothèque de références : vérifiez qu'ils conviennent."
+    )
+    assert "« 2023 », « 48 »" in notes[-1]
+    markdown = render_markdown(spec, data, values, CONTEXT)
+    assert (
+        "Vu le code général des collectivités territoriales" in markdown and "## ARRÊTE" in markdown
+    )
+
+
+def test_no_text_and_no_reference_found_leaves_a_visa_to_complete() -> None:
+    spec = get("arrete")
+    assert spec is not None
+    values = validate_inputs(
+        spec,
+        {"objet": "Feux de jardin", "motifs": "Fumées", "mesures": "Feux interdits en été"},
+    )
+    data, notes = finish({"titre": "Arrêté", "considerants": [], "dispositions": []}, values, {})
+    assert data["visas"] == ["Vu [visa à compléter]"]
+    assert notes == ["Aucun texte à viser : complétez le visa marqué [visa à compléter]."]
