@@ -15,6 +15,7 @@ from fastapi import Depends, FastAPI, HTTPException, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from civia.auth.ratelimit import LoginLimiter
 from civia.chat.gateway import Gateway
@@ -187,12 +188,15 @@ def _install_handlers(app: FastAPI) -> None:
         return render(request, "error.html", status_code=403, message=message)
 
     @app.exception_handler(HTTPException)
-    async def http_error(request: Request, exc: HTTPException) -> Response:
+    @app.exception_handler(StarletteHTTPException)  # routing errors (404, 405, unreadable body)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         message = exc.detail if isinstance(exc.detail, str) else "Erreur."
         if exc.status_code == 404 and message == "Not Found":
             message = "Cette page n'existe pas ou vous n'y avez pas accès."
         if exc.status_code == 405:
             message = "Méthode non autorisée."
+        if message == "There was an error parsing the body":  # FastAPI: not JSON, not UTF-8
+            message = "Le corps de la requête est illisible (JSON en UTF-8 attendu)."
         if _wants_json(request) or request.headers.get("hx-request"):
             return JSONResponse(
                 {"detail": message}, status_code=exc.status_code, headers=exc.headers
