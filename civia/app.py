@@ -164,6 +164,8 @@ def _install_handlers(app: FastAPI) -> None:
             message = "Cette page n'existe pas ou vous n'y avez pas accès."
         if exc.status_code == 405:
             message = "Méthode non autorisée."
+        if message == "There was an error parsing the body":  # FastAPI: not JSON, not UTF-8
+            message = "Le corps de la requête est illisible (JSON en UTF-8 attendu)."
         if _wants_json(request) or request.headers.get("hx-request"):
             return JSONResponse(
                 {"detail": message}, status_code=exc.status_code, headers=exc.headers

@@ -124,6 +124,12 @@ class Settings(BaseSettings):
         True, description="OCR scanned PDF pages without a text layer (Debian tesseract-ocr-fra)"
     )
     ocr_dpi: int = Field(300, ge=72, le=600, description="Resolution scanned pages are read at")
+    ingest_stall_s: float = Field(
+        120.0,
+        gt=0,
+        description="A document parser that reports no progress this long is stopped and the "
+        "document fails with a French reason (a hostile file never blocks the ingestion queue)",
+    )
     acts_max_csv_mb: float = Field(
         50.0, gt=0, description="Largest SCDL CSV file of acts accepted for import, in MB"
     )

@@ -90,6 +90,40 @@ def _provider_error(exc: ProviderError, request_id: str) -> ApiError:
     return ApiError(502, f"{exc.message_fr} (réf. {request_id})", "provider_error")
 
 
+class ApiErrorBody(BaseModel):
+    message: str
+    type: str
+    code: int
+
+
+class ApiErrorOut(BaseModel):
+    """Errors of the API, in OpenAI's shape (messages in French)."""
+
+    error: ApiErrorBody
+
+
+class ValidationOut(BaseModel):
+    """A request that does not match the schema (the fields named in French)."""
+
+    detail: str
+
+
+def _errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    described = {
+        401: "Jeton d'API absent, invalide ou révoqué",
+        403: "Charte non acceptée, formation requise ou assistant suspendu",
+        404: "Modèle ou assistant inconnu",
+        413: "Messages trop longs",
+        502: "Le fournisseur du modèle n'a pas répondu",
+    }
+    out: dict[int | str, dict[str, Any]] = {
+        status: {"model": ApiErrorOut, "description": described[status]} for status in statuses
+    }
+    out[400] = {"model": ValidationOut, "description": "Corps illisible (pas du JSON en UTF-8)"}
+    out[422] = {"model": ValidationOut, "description": "Requête invalide"}
+    return out
+
+
 class InMessage(BaseModel):
     """`content` is a string, or OpenAI content parts: `text` parts, and `file` parts
     (`{"file": {"filename": …, "file_data": "data:…;base64,…"}}`) for assistants with a file
@@ -124,7 +158,7 @@ class CompletionIn(BaseModel):
     stream_options: StreamOptions | None = None
 
 
-@router.get("/models")
+@router.get("/models", responses=_errors(401, 403))
 def list_models(request: Request, db: Db, user: ApiUser) -> dict[str, Any]:
     gateway = request.app.state.gateway
     seen: dict[str, str] = {}
@@ -138,7 +172,17 @@ def list_models(request: Request, db: Db, user: ApiUser) -> dict[str, Any]:
     return {"object": "list", "data": data}
 
 
-@router.post("/chat/completions", response_model=None)
+@router.post(
+    "/chat/completions",
+    response_model=None,
+    responses={
+        200: {
+            "description": "La réponse, ou un flux SSE de morceaux quand `stream` est vrai",
+            "content": {"application/json": {}, "text/event-stream": {}},
+        },
+        **_errors(401, 403, 404, 413, 502),
+    },
+)
 async def chat_completions(request: Request, db: Db, user: ApiUser, body: CompletionIn) -> Response:
     settings = request.app.state.settings
     messages = [ChatMessage(m.role, m.text) for m in body.messages]

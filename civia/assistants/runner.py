@@ -8,6 +8,7 @@ French message if it still fails.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -15,7 +16,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
-from civia.assistants import grounded, postchecks
+from civia.assistants import grounded, postchecks, templating
 from civia.assistants import schema as schemas
 from civia.assistants.spec import JINJA, AssistantSpec
 from civia.chat.gateway import CallContext, CallResult, Gateway, Resolved
@@ -87,8 +88,8 @@ def build_messages(
 ) -> list[ChatMessage]:
     schema = effective_schema(spec, values, context)
     if spec.prompt:
-        user = JINJA.from_string(spec.prompt).render(
-            **values, context=context, sources=sources or []
+        user = templating.render(
+            JINJA, spec.prompt, **values, context=context, sources=sources or []
         )
     else:
         user = values.get("message", "")
@@ -121,8 +122,9 @@ def render_markdown(
     sources: list[dict[str, Any]] | None = None,
 ) -> str:
     found = sources or []
-    template = JINJA.from_string(spec.output.template)
-    rendered = template.render(
+    rendered = templating.render(
+        JINJA,
+        spec.output.template,
         **data,
         inputs=values,
         context=context,
@@ -145,7 +147,8 @@ async def run(
     sources: list[dict[str, Any]] | None = None,
 ) -> AsyncIterator[ChatChunk | RunResult]:
     """Yield text chunks while generating, then the final RunResult (always last)."""
-    messages = build_messages(spec, values, context, sources=sources)
+    # Templates are written by référents: rendered with limits, in a thread (see templating).
+    messages = await asyncio.to_thread(build_messages, spec, values, context, sources=sources)
     result = RunResult()
     schema = effective_schema(spec, values, context)
     for attempt in (1, 2):
@@ -171,7 +174,9 @@ async def run(
         if data is not None:
             data, result.notes = postchecks.apply(spec, data, values, context)
             result.data = data
-            result.markdown = render_markdown(spec, data, values, context, sources=sources)
+            result.markdown = await asyncio.to_thread(
+                render_markdown, spec, data, values, context, sources=sources
+            )
             break
         if attempt == 2:
             raise StructuredOutputError(f"structured output still invalid: {problem}")

@@ -11,12 +11,13 @@ from enum import StrEnum
 from typing import Any, Literal
 
 from jinja2 import TemplateSyntaxError
-from jinja2.sandbox import SandboxedEnvironment
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-JINJA = SandboxedEnvironment(autoescape=False, trim_blocks=True, lstrip_blocks=True)
+from civia.assistants.templating import LimitedSandbox
+
+JINJA = LimitedSandbox(autoescape=False, trim_blocks=True, lstrip_blocks=True)
 # Besides its own fields, a prompt or template may use `context` (the collectivité: name, city,
 # autorite, signataire, services) and a template also `inputs` (the form values).
 FORMATS = ("docx", "odt", "pptx", "xlsx", "csv", "pdf", "html")

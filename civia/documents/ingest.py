@@ -41,6 +41,9 @@ class IngestSettings:
     embed_batch: int = 64
     # Prefix every passage with its document title when indexing (off for diagnostics).
     index_title: bool = True
+    # Background analysis: the parser (a child process) is stopped after this long without
+    # progress (`civia.documents.isolated`).
+    stall_s: float = 120.0
 
 
 def read_limited(stream: IO[bytes], filename: str, max_bytes: int) -> bytes:

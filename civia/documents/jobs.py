@@ -30,6 +30,7 @@ def ingest_settings(settings: Settings) -> IngestSettings:
         max_bytes=int(settings.max_upload_mb * 1_000_000),
         ocr=settings.ocr_enabled,
         ocr_dpi=settings.ocr_dpi,
+        stall_s=settings.ingest_stall_s,
     )
 
 

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from civia.accounts.models import User
 from civia.db.base import utcnow
 from civia.db.engine import session_scope
-from civia.documents import storage
+from civia.documents import isolated, storage
 from civia.documents.chunking import ChunkDraft, chunk_blocks
 from civia.documents.dense import bump_version
 from civia.documents.embedding import Embedder
@@ -63,8 +63,16 @@ class Source:
     uploaded_by: int | None = None
 
 
-def ingest_settings(*, max_bytes: int, ocr: bool, ocr_dpi: int) -> IngestSettings:
-    return IngestSettings(limits=Limits(max_bytes=max_bytes, ocr=ocr, ocr_dpi=ocr_dpi))
+def ingest_settings(
+    *, max_bytes: int, ocr: bool, ocr_dpi: int, stall_s: float = 120.0
+) -> IngestSettings:
+    return IngestSettings(
+        limits=Limits(max_bytes=max_bytes, ocr=ocr, ocr_dpi=ocr_dpi), stall_s=stall_s
+    )
+
+
+# The parser run in a child process (`isolated`); tests point it at a parser that hangs.
+EXTRACTOR = extract
 
 
 def mark(sessions: sessionmaker[Session], document_id: int, status: str, error: str = "") -> None:
@@ -111,8 +119,15 @@ def analyse(
         progress(0.02 + READ_SHARE * done / max(total, 1), f"Lecture des pages ({done}/{total})")
 
     try:
-        extracted = extract(
-            data, source.filename, mime=source.mime or None, limits=settings.limits, progress=pages
+        extracted = isolated.run(
+            EXTRACTOR,
+            data,
+            source.filename,
+            filename=source.filename,
+            stall_s=settings.stall_s,
+            progress=pages,
+            mime=source.mime or None,
+            limits=settings.limits,
         )
     except DocumentError as exc:
         mark(sessions, document_id, DocumentStatus.ERROR.value, exc.message_fr)

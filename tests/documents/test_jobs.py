@@ -165,3 +165,29 @@ def test_progress_goes_through_real_steps_and_a_missing_file_is_reported(setup: 
     with setup.sessions() as db:
         job = db.get(Job, other_job)
         assert job is not None and job.status == "failed" and job.error == FILE_MISSING_FR
+
+
+def test_a_hung_parser_is_stopped_and_the_queue_moves_on(
+    setup: Setup, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from civia.documents import pipeline
+    from tests.documents import hanging_parser
+
+    hung_id, _ = _upload(setup, "piege.pdf", make_pdf([[TEXT[:900]]]))
+    crashed_id, _ = _upload(setup, "crash.pdf", make_pdf([[TEXT[:800]]]))
+    next_id, _ = _upload(setup, "suivant.txt", (TEXT * 2).encode())
+    settings = setup.settings.model_copy(update={"ingest_stall_s": 1.5})
+    worker = Worker(setup.sessions, settings, {})
+    monkeypatch.setattr(pipeline, "EXTRACTOR", hanging_parser.extract)
+    assert worker.run_once("ingestion")
+    monkeypatch.setattr(pipeline, "EXTRACTOR", hanging_parser.crash)
+    assert worker.run_once("ingestion")
+    monkeypatch.undo()
+    assert worker.run_once("ingestion")
+    hung, chunks = _state(setup, hung_id)
+    assert hung.status == "error" and chunks == 0
+    assert "s'est bloquée (plus de 2 s sans avancer)" in hung.error
+    crashed, _ = _state(setup, crashed_id)
+    assert crashed.status == "error" and "s'est interrompue" in crashed.error
+    following, chunks = _state(setup, next_id)
+    assert following.status == "ready" and chunks > 0  # the queue was not blocked
