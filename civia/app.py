@@ -42,7 +42,13 @@ def create_app(
     settings = settings or get_settings()
     plugins = plugins or plugin_loader.plugin_manager()
     app = FastAPI(
-        title="Civia", version="0.1.0", docs_url="/api/docs", redoc_url=None, lifespan=_lifespan
+        title="Civia",
+        version="0.1.0",
+        # Served by civia.api.schema behind authentication; no docs page (Swagger UI is a CDN).
+        openapi_url=None,
+        docs_url=None,
+        redoc_url=None,
+        lifespan=_lifespan,
     )
     engine = make_engine(settings.db_url)
     app.state.settings = settings
@@ -96,6 +102,9 @@ def create_app(
 
     storage.sweep_incoming(settings.data_dir)  # partial uploads left by a stopped server
     app.include_router(openai_api.router)
+    from civia.api import schema
+
+    app.include_router(schema.router)
     for route in registries.routes:
         app.include_router(route.router, dependencies=gate if route.gated else None)
     governance.install(app)
