@@ -34,6 +34,8 @@ CSP = (
     "connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
 )
 
+HSTS = "max-age=31536000; includeSubDomains"
+
 
 def create_app(
     settings: Settings | None = None, plugins: pluggy.PluginManager | None = None
@@ -173,6 +175,8 @@ def _install_handlers(app: FastAPI) -> None:
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "same-origin"
         response.headers["X-Frame-Options"] = "DENY"
+        if request.app.state.settings.secure_cookies:  # served over HTTPS: browsers keep to it
+            response.headers["Strict-Transport-Security"] = HSTS
         return response
 
     from civia.api.openai import ApiError, error_response
