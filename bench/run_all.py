@@ -26,6 +26,7 @@ SECTIONS = {
     "bench_meetings.py": "meetings",
     "bench_pii.py": "pii",
     "bench_erasure.py": "erasure",
+    "bench_security.py": "security",
 }
 # Scripts run in several steps (each step's arguments); the others run once without arguments.
 STEPS = {
