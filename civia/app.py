@@ -210,6 +210,8 @@ def _install_handlers(app: FastAPI) -> None:
             message = "Cette page n'existe pas ou vous n'y avez pas accès."
         if exc.status_code == 405:
             message = "Méthode non autorisée."
+        if request.url.path.startswith("/v1/"):  # the OpenAI error shape, as ApiError gives
+            return error_response(exc.status_code, message, "invalid_request_error")
         if _wants_json(request) or request.headers.get("hx-request"):
             return JSONResponse(
                 {"detail": message}, status_code=exc.status_code, headers=exc.headers
