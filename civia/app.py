@@ -40,6 +40,8 @@ CSP = (
     "connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
 )
 
+HSTS = "max-age=31536000; includeSubDomains"
+
 
 def create_app(
     settings: Settings | None = None, plugins: pluggy.PluginManager | None = None
@@ -48,7 +50,13 @@ def create_app(
     settings = settings or get_settings()
     plugins = plugins or plugin_loader.plugin_manager()
     app = FastAPI(
-        title="Civia", version="0.1.0", docs_url="/api/docs", redoc_url=None, lifespan=_lifespan
+        title="Civia",
+        version="0.1.0",
+        # Served by civia.api.schema behind authentication; no docs page (Swagger UI is a CDN).
+        openapi_url=None,
+        docs_url=None,
+        redoc_url=None,
+        lifespan=_lifespan,
     )
     engine = make_engine(settings.db_url)
     app.state.settings = settings
@@ -129,6 +137,8 @@ def _install_handlers(app: FastAPI) -> None:
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "same-origin"
         response.headers["X-Frame-Options"] = "DENY"
+        if request.app.state.settings.secure_cookies:  # served over HTTPS: browsers keep to it
+            response.headers["Strict-Transport-Security"] = HSTS
         return response
 
     app.add_exception_handler(CharterRequired, charter_required)

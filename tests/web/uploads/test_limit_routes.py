@@ -72,7 +72,7 @@ def test_the_api_takes_a_base64_file_but_not_more(
     assert resp.status_code == 404  # parsed, then refused for the unknown assistant
     part["file"]["file_data"] = "QUJD" * 1_000_000  # a 3 MB file: 4 MB of base64
     resp = client.post("/v1/chat/completions", json=body, headers=auth)
-    assert resp.status_code == 413 and "1 Mo par fichier" in resp.json()["detail"]
+    assert resp.status_code == 413 and "1 Mo par fichier" in resp.json()["error"]["message"]
 
 
 def test_the_transcript_save_is_bounded(client: TestClient) -> None:
