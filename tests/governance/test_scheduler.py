@@ -24,7 +24,7 @@ def test_sweep_once_deletes_old_conversations(client, personas: Personas) -> Non
         )
         db.add_all([old, new])
         db.commit()
-    report = sweep_once(sessions)
+    report = sweep_once(sessions, client.app.state.registries.governance)
     assert report["demoville"].get("conversations") == 1
     with sessions() as db:
         assert [c.title for c in db.scalars(select(Conversation))] == ["récente"]
