@@ -20,7 +20,7 @@ from civia.db.engine import make_engine, make_sessionmaker, session_scope
 from civia.db.migrate import upgrade
 from civia.governance import dsr
 from civia.settings import get_settings
-from tests.conftest import Personas
+from tests.conftest import Personas, governance_hooks
 from tests.governance.conftest import user
 
 
@@ -129,7 +129,9 @@ def _legacy_entry(db: Session, chain: int, seq: int, prev: str, actor: int, logi
     return entry.hash
 
 
-def test_erasure_leaves_no_login_in_the_chain(db: Session, people: Personas) -> None:
+def test_erasure_leaves_no_login_in_the_chain(
+    db: Session, people: Personas, tmp_path: Path
+) -> None:
     tid, agent = people.tenant.id, user(db, "agent")
     # Two entries written before the key (plain SHA-256, the login inside), then keyed ones.
     prev = _legacy_entry(db, tid, 1, GENESIS, agent.id, "agent")
@@ -141,7 +143,7 @@ def test_erasure_leaves_no_login_in_the_chain(db: Session, people: Personas) -> 
     audit.record(db, tenant_id=tid, actor=agent, action="charter.accepted")
     db.commit()
     assert audit.verify(db) == []
-    dsr.erase_user(db, dpo=user(db, "dpo"), person=agent)
+    dsr.erase_user(db, dpo=user(db, "dpo"), person=agent, hooks=governance_hooks(tmp_path))
     db.commit()
     assert audit.verify(db) == []  # legacy entries keep verifying, redacted under the key
     rows = _chain(db, tid)

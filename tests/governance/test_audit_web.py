@@ -62,7 +62,7 @@ def test_journal_csv_is_filtered_and_audited(client: TestClient, personas: Perso
     assert resp.headers["content-type"].startswith("text/csv")
     assert "journal-audit-demoville.csv" in resp.headers["content-disposition"]
     lines = resp.text.strip().splitlines()
-    assert lines[0].startswith("seq,") and len(lines) == 2 and "resultat:4" in lines[1]
+    assert lines[0].startswith("\ufeffseq;") and len(lines) == 2 and "resultat:4" in lines[1]
     page = page_text(client.get("/gouvernance/journal", params={"action": "audit.exported"}))
     assert "Journal exporté" in page and "comite" in page
 

@@ -23,11 +23,12 @@ def test_marks_exported_then_erased(client: TestClient, personas: Personas) -> N
             )
         answers = {q.id: 1 for d in builtin().dimensions for q in d.questions}
         diagnostics.create(db, user=pilot, grid=builtin(), title="Diagnostic", answers=answers)
-        exported = dsr.export_user(db, pilot)
+        hooks = client.app.state.registries.governance  # type: ignore[attr-defined]
+        exported = dsr.export_user(db, pilot, hooks=hooks)
         assert exported["notes_du_portefeuille"] == [
             {"cas_candidat": "Courriels récurrents", "impact": 4, "facilite": 3, "acceptabilite": 5}
         ]
-        counts = dsr.erase_user(db, dpo=dpo, person=pilot)
+        counts = dsr.erase_user(db, dpo=dpo, person=pilot, hooks=hooks)
         assert counts["notes_du_portefeuille"] == 1
         remaining = db.scalars(select(CandidateScore)).all()
         assert [m.user_id for m in remaining] == [admin.id]  # others' marks stay

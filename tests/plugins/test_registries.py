@@ -18,7 +18,7 @@ from civia.settings import Settings
 
 STORES = {"conversations", "runs", "prompts", "incidents", "comments", "jobs", "documents",
           "document_chats", "meetings"}  # fmt: skip
-SECTIONS = {"documents", "reunions", "fichiers_des_resultats_d_assistants"}
+SECTIONS = {"documents", "reunions", "fichiers_des_resultats_d_assistants", "notes_du_portefeuille"}
 KINDS = {"assistants.document", "assistants.batch", "documents.ingest", "documents.reindex",
          "governance.reembed", "acts.import_scdl", "acts.embed", "meetings.transcribe",
          "meetings.minutes"}  # fmt: skip
@@ -29,7 +29,7 @@ def assert_complete(registries: Registries) -> None:
     assert set(hooks.text_stores) == STORES
     assert set(hooks.purgers) == {"audio", "transcripts", "documents"}
     assert set(hooks.exporters) == SECTIONS
-    assert set(hooks.erasers) == {"documents", "reunions"}
+    assert set(hooks.erasers) == {"documents", "reunions", "notes_du_portefeuille"}
     assert set(registries.job_kinds) == KINDS
     assert registries.resumable() <= KINDS
 

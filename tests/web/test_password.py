@@ -69,7 +69,7 @@ def test_a_change_ends_other_sessions_and_tokens_and_is_audited(
     login(TestClient(client.app), "agent", NEW)
     with session_scope(client.app.state.sessions) as db:  # type: ignore[attr-defined]
         entry = db.scalar(select(AuditEntry).where(AuditEntry.action == "user.password_changed"))
-        assert entry is not None and entry.actor_login == "agent"
+        assert entry is not None and entry.actor_id == personas["agent"].id  # pseudonymous
         assert entry.details == {"tokens_revoked": 1}
         assert NEW not in str(entry.details) and PASSWORD not in str(entry.details)
 
