@@ -45,7 +45,9 @@ def main() -> None:
     from civia.app import create_app
     from civia.audit.models import AuditEntry
     from civia.chat.gateway import CallContext
-    from civia.db import registry  # noqa: F401  (all tables)
+    from civia.plugins.tables import metadata
+
+    metadata()  # all tables
     from civia.db.base import Base
     from civia.db.engine import make_engine, make_sessionmaker, session_scope
     from civia.governance import charter

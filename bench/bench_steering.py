@@ -32,7 +32,9 @@ PG_URL = os.environ.get(
 
 def _world(url: str, users: int) -> tuple[object, int, int, list[tuple[int, int]]]:
     from civia.accounts.models import Service, Tenant, User
-    from civia.db import registry  # noqa: F401  (all tables)
+    from civia.plugins.tables import metadata
+
+    metadata()  # all tables
     from civia.db.base import Base
     from civia.db.engine import make_engine, make_sessionmaker, session_scope
     from civia.providers.models import Provider

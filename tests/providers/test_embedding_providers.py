@@ -15,7 +15,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from civia.accounts.models import Tenant, User
-from civia.db import registry as _registry  # noqa: F401 - every table
 from civia.db.base import Base
 from civia.db.engine import make_engine, make_sessionmaker
 from civia.documents import storage
