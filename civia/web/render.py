@@ -12,9 +12,15 @@ from fastapi.templating import Jinja2Templates
 
 from civia.accounts.models import ROLE_LABELS, Role
 from civia.dates import date_fr, datetime_fr
+from civia.providers.model_files import MODEL_ID
 from civia.providers.models import HOSTING_LABELS, HostingClass
 
 CORE = Path(__file__).parent / "templates"
+
+
+def is_bundled_model(name: str) -> bool:
+    """Whether a text came from the small model shipped with Civia (it invents facts)."""
+    return name == MODEL_ID
 
 
 def templates_for(folders: Sequence[Path] = ()) -> Jinja2Templates:
@@ -26,6 +32,7 @@ def templates_for(folders: Sequence[Path] = ()) -> Jinja2Templates:
         Role=Role,
         HostingClass=HostingClass,
         date_fr=date_fr,
+        is_bundled_model=is_bundled_model,
         datetime_fr=datetime_fr,
     )
     return found

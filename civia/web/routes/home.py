@@ -29,9 +29,16 @@ def home(request: Request, db: Db, user: CurrentUser, ok: str = "") -> Response:
         "home.html",
         assistants=access.available(db, user),
         recent=conversations.list_for(db, user=user, limit=8),
-        only_local=all(registry.in_process("chat", p.kind) for p in providers),
+        # Answers come from the default provider: warn while it is the bundled model, whatever
+        # other provider is enabled (one without a key may answer nothing).
+        only_local=_default_is_bundled(providers),
         confirmation=CONFIRMATIONS.get(ok, ""),
     )
+
+
+def _default_is_bundled(providers: list[Provider]) -> bool:
+    default = next((p for p in providers if p.is_default), providers[0] if providers else None)
+    return default is None or registry.in_process("chat", default.kind)
 
 
 @router.get("/sante")
