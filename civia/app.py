@@ -24,7 +24,7 @@ from civia.chat.recovery import recover_interrupted
 from civia.db.engine import make_engine, make_sessionmaker
 from civia.plugins import loader as plugin_loader
 from civia.settings import Settings, get_settings
-from civia.web.deps import CsrfFailed, LoginRequired
+from civia.web.deps import CsrfFailed, LoginRequired, OperatorOnly
 from civia.web.redirects import safe_next
 from civia.web.render import render, templates_for
 
@@ -190,6 +190,15 @@ def _install_handlers(app: FastAPI) -> None:
     @app.exception_handler(CsrfFailed)
     async def csrf_failed(request: Request, _exc: CsrfFailed) -> Response:
         message = "Le formulaire a expiré ou ne vient pas de Civia. Rechargez la page et réessayez."
+        if _wants_json(request) or request.headers.get("hx-request"):
+            return JSONResponse({"detail": message}, status_code=403)
+        return render(request, "error.html", status_code=403, message=message)
+
+    @app.exception_handler(OperatorOnly)
+    async def operator_only(request: Request, _exc: OperatorOnly) -> Response:
+        if request.url.path == "/" and request.method == "GET":
+            return RedirectResponse("/plateforme", status_code=303)
+        message = "Les opérateurs de la plateforme n'accèdent pas aux contenus des collectivités."
         if _wants_json(request) or request.headers.get("hx-request"):
             return JSONResponse({"detail": message}, status_code=403)
         return render(request, "error.html", status_code=403, message=message)

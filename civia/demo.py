@@ -86,4 +86,7 @@ def load(db: Session, data_dir: Path | None = None) -> Tenant:
     from civia.planning import demo as planning_demo
 
     planning_demo.load(db, tenant)  # diagnostics, survey and portfolio (synthetic)
+    from civia.tenants import demo as tenants_demo
+
+    tenants_demo.load(db)  # a second collectivité and the platform operator
     return tenant

@@ -12,7 +12,7 @@ from civia.settings import Settings
 
 # Built-in areas, in menu and mounting order. Third-party plugins come from the `civia` entry
 # point group (see tests/plugins/example).
-DEFAULT_PLUGINS: tuple[str, ...] = ("civia.planning.plugin",)
+DEFAULT_PLUGINS: tuple[str, ...] = ("civia.planning.plugin", "civia.tenants.plugin")
 
 
 def plugin_manager() -> pluggy.PluginManager:

@@ -21,6 +21,14 @@ from civia.web.render import render
 router = APIRouter()
 log = logging.getLogger("civia.auth")
 BAD_LOGIN = "Identifiant ou mot de passe incorrect."
+SUSPENDED = (
+    "Votre collectivité est suspendue sur cette plateforme : la connexion est impossible. "
+    "Contactez votre centre de gestion."
+)
+PASSWORDS_OFF = (
+    "La connexion par mot de passe est désactivée pour votre collectivité : "
+    "utilisez l'authentification unique."
+)
 THROTTLED = "Trop de tentatives de connexion. Patientez une minute avant de réessayer."
 
 
@@ -83,6 +91,11 @@ def login(
         log.info("login failed user_id=%s ip=%s", user.id if user else None, ip)
         audit.record(db, tenant_id=tenant_id, actor=None, action="login.failure", target=target)
         return fail(BAD_LOGIN, 401)
+    # Told only after a right password, so these messages reveal nothing to a guesser.
+    if user.tenant.status != "active":
+        return fail(SUSPENDED, 403)
+    if not user.tenant.local_passwords:
+        return fail(PASSWORDS_OFF, 403)
     token, _ = open_session(db, user, hours=settings.session_hours)
     audit.record(db, tenant_id=user.tenant_id, actor=user, action="login.success")
     response = RedirectResponse(safe_next(suivant), status_code=303)

@@ -1,0 +1,40 @@
+"""Shared services as a plugin: the operator's pages and commands, SSO, quotas."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from civia.plugins.hookspecs import hookimpl
+from civia.plugins.registries import Route
+from civia.settings import Settings
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+@hookimpl
+def register_models() -> list[ModuleType]:
+    from civia.tenants import models
+
+    return [models]
+
+
+@hookimpl
+def register_routes(settings: Settings) -> list[Route]:
+    from civia.tenants.routes import platform
+
+    # Not behind the charter gate: operators belong to no collectivité and sign no charter.
+    return [Route(platform.router, gated=False)]
+
+
+@hookimpl
+def register_template_folders() -> list[Path]:
+    return [TEMPLATES]
+
+
+@hookimpl
+def register_commands() -> list[Any]:
+    from civia.tenants.cli import platform_group
+
+    return [platform_group]

@@ -1,0 +1,128 @@
+"""The platform operator's pages: collectivités, their status and admins, consumption figures."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request, Response
+from fastapi.responses import RedirectResponse
+
+from civia.accounts import AccountError
+from civia.dates import date_fr
+from civia.db.base import utcnow
+from civia.db.models import User
+from civia.tenants import platform
+from civia.web.deps import CurrentUser, Db
+from civia.web.render import render
+
+router = APIRouter(prefix="/plateforme")
+NOT_OPERATOR = "Cette page est réservée aux opérateurs de la plateforme."
+DONE = {
+    "active": "La collectivité est réactivée.",
+    "suspended": "La collectivité est suspendue : ses utilisateurs ne peuvent plus se connecter.",
+    "archived": "La collectivité est archivée.",
+}
+
+
+def require_operator(user: CurrentUser) -> User:
+    if not platform.is_operator(user):
+        raise HTTPException(403, NOT_OPERATOR)
+    return user
+
+
+Operator = Annotated[User, Depends(require_operator)]
+
+
+def _back(message: str) -> Response:
+    return RedirectResponse(f"/plateforme?ok={quote(message)}", status_code=303)
+
+
+def _page(request: Request, db: Db, ok: str = "", error: str = "", status: int = 200) -> Response:
+    return render(
+        request,
+        "tenants/platform.html",
+        status_code=status,
+        rows=platform.consumption(db),
+        statuses=platform.STATUSES,
+        today=date_fr(utcnow().date()),
+        ok=ok,
+        error=error,
+    )
+
+
+@router.get("")
+def index(request: Request, db: Db, operator: Operator, ok: str = "") -> Response:
+    return _page(request, db, ok=ok)
+
+
+@router.post("/collectivites")
+def create(
+    request: Request,
+    db: Db,
+    operator: Operator,
+    slug: Annotated[str, Form(max_length=63)],
+    name: Annotated[str, Form(max_length=200)],
+) -> Response:
+    try:
+        tenant = platform.create_collectivite(db, slug=slug, name=name, actor=operator)
+    except AccountError as exc:
+        return _page(request, db, error=str(exc), status=422)
+    return _back(f"Collectivité « {tenant.name} » créée.")
+
+
+@router.post("/collectivites/{slug}/statut")
+def change_status(
+    request: Request,
+    db: Db,
+    operator: Operator,
+    slug: str,
+    status: Annotated[str, Form(max_length=20)],
+) -> Response:
+    try:
+        tenant = platform.get_collectivite(db, slug)
+        platform.set_status(db, tenant, status, actor=operator)
+    except AccountError as exc:
+        return _page(request, db, error=str(exc), status=422)
+    return _back(DONE[status])
+
+
+@router.post("/collectivites/{slug}/administrateur")
+def appoint(
+    request: Request,
+    db: Db,
+    operator: Operator,
+    slug: str,
+    login: Annotated[str, Form(max_length=100)],
+    password: Annotated[str, Form(max_length=1000)] = "",
+    display_name: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    try:
+        tenant = platform.get_collectivite(db, slug)
+        user = platform.appoint_admin(
+            db,
+            tenant=tenant,
+            login=login,
+            password=password,
+            display_name=display_name,
+            actor=operator,
+        )
+    except AccountError as exc:
+        return _page(request, db, error=str(exc), status=422)
+    return _back(f"{user.login} administre désormais « {tenant.name} ».")
+
+
+@router.post("/collectivites/{slug}/siret")
+def sirets(
+    request: Request,
+    db: Db,
+    operator: Operator,
+    slug: str,
+    sirets: Annotated[str, Form(max_length=5000)] = "",
+) -> Response:
+    try:
+        tenant = platform.get_collectivite(db, slug)
+        platform.set_sirets(db, tenant, sirets.replace(",", "\n").splitlines(), actor=operator)
+    except AccountError as exc:
+        return _page(request, db, error=str(exc), status=422)
+    return _back(f"SIRET de « {tenant.name} » enregistrés.")
