@@ -92,3 +92,14 @@ def operator(login: str, display_name: str, password: str) -> None:
     with _db() as db:
         platform.create_operator(db, login=login, password=password, display_name=display_name)
     click.echo(f"Operator {login} created.")
+
+
+@platform_group.command("passwords")
+@click.argument("slug")
+@click.argument("state", type=click.Choice(["on", "off"]))
+def passwords(slug: str, state: str) -> None:
+    """Allow or forbid local passwords (off: single sign-on only)."""
+    with _db() as db:
+        tenant = platform.get_collectivite(db, slug)
+        tenant.local_passwords = state == "on"
+    click.echo(f"Local passwords of {slug}: {state}.")

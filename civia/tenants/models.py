@@ -54,3 +54,16 @@ class Quota(Base, Timestamped):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     requests_per_minute: Mapped[int | None] = mapped_column(Integer)
     tokens_per_day: Mapped[int | None] = mapped_column(Integer)
+
+
+class SsoPending(Base, Timestamped):
+    """A login started at a provider: deleted when its answer comes back, so a replayed answer
+    finds nothing."""
+
+    __tablename__ = "sso_pending"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    state: Mapped[str] = mapped_column(String(64), unique=True)
+    provider_id: Mapped[int] = mapped_column(ForeignKey("sso_providers.id", ondelete="CASCADE"))
+    nonce: Mapped[str] = mapped_column(String(64))
+    code_verifier: Mapped[str] = mapped_column(String(128))
+    next_path: Mapped[str] = mapped_column(String(500), default="/")

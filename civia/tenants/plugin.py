@@ -22,10 +22,11 @@ def register_models() -> list[ModuleType]:
 
 @hookimpl
 def register_routes(settings: Settings) -> list[Route]:
-    from civia.tenants.routes import platform
+    from civia.tenants.routes import platform, sso
 
-    # Not behind the charter gate: operators belong to no collectivité and sign no charter.
-    return [Route(platform.router, gated=False)]
+    # Not behind the charter gate: operators belong to no collectivité and sign no charter;
+    # single sign-on happens before any session.
+    return [Route(platform.router, gated=False), Route(sso.router, gated=False)]
 
 
 @hookimpl
@@ -36,5 +37,6 @@ def register_template_folders() -> list[Path]:
 @hookimpl
 def register_commands() -> list[Any]:
     from civia.tenants.cli import platform_group
+    from civia.tenants.cli_sso import sso_group
 
-    return [platform_group]
+    return [platform_group, sso_group]

@@ -33,9 +33,17 @@ THROTTLED = "Trop de tentatives de connexion. Patientez une minute avant de rée
 
 
 @router.get("/connexion")
-def login_page(request: Request, suivant: str = "/") -> Response:
+def login_page(request: Request, db: Db, suivant: str = "/") -> Response:
+    from civia.tenants import sso
+
     token = request.cookies.get(LOGIN_CSRF_COOKIE) or new_secret()
-    response = render(request, "login.html", login_csrf=token, suivant=safe_next(suivant))
+    response = render(
+        request,
+        "login.html",
+        login_csrf=token,
+        suivant=safe_next(suivant),
+        sso_providers=sso.providers(db),
+    )
     response.set_cookie(
         LOGIN_CSRF_COOKIE,
         token,
@@ -122,6 +130,11 @@ def logout(request: Request, db: Db, csrf_token: Annotated[str, Form()] = "") ->
         if found and not same(csrf_token, found[1].csrf_token):
             raise CsrfFailed
         close_session(db, token)
-    response = RedirectResponse("/connexion", status_code=303)
+    from civia.tenants.routes import sso
+
+    # Signed in through a provider: end the session there too (RP-initiated logout).
+    response = RedirectResponse(sso.logout_target(request, db) or "/connexion", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
+    response.delete_cookie(sso.PROVIDER_COOKIE)
+    response.delete_cookie(sso.HINT_COOKIE)
     return response

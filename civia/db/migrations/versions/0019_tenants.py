@@ -2,7 +2,7 @@
 
 Revision ID: 0019_tenants
 Revises: 0016_planning
-Create Date: 2026-12-06 09:19:56.707729
+Create Date: 2026-12-06 09:30:41.937652
 """
 
 from alembic import op
@@ -32,6 +32,18 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_sso_providers_tenant_id_tenants'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_sso_providers')),
     sa.UniqueConstraint('name', name=op.f('uq_sso_providers_name'))
+    )
+    op.create_table('sso_pending',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('state', sa.String(length=64), nullable=False),
+    sa.Column('provider_id', sa.Integer(), nullable=False),
+    sa.Column('nonce', sa.String(length=64), nullable=False),
+    sa.Column('code_verifier', sa.String(length=128), nullable=False),
+    sa.Column('next_path', sa.String(length=500), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['provider_id'], ['sso_providers.id'], name=op.f('fk_sso_pending_provider_id_sso_providers'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_sso_pending')),
+    sa.UniqueConstraint('state', name=op.f('uq_sso_pending_state'))
     )
     op.create_table('quotas',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -90,5 +102,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_quotas_tenant_id'))
 
     op.drop_table('quotas')
+    op.drop_table('sso_pending')
     op.drop_table('sso_providers')
     # ### end Alembic commands ###
