@@ -174,7 +174,7 @@ def _install_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(ApiError)
     async def api_error(_request: Request, exc: ApiError) -> Response:
-        return error_response(exc.status, exc.message, exc.kind)
+        return error_response(exc.status, exc.message, exc.kind, exc.headers)
 
     @app.exception_handler(LoginRequired)
     async def login_required(request: Request, _exc: LoginRequired) -> Response:
@@ -216,7 +216,9 @@ def _install_handlers(app: FastAPI) -> None:
             return JSONResponse(
                 {"detail": message}, status_code=exc.status_code, headers=exc.headers
             )
-        return render(request, "error.html", status_code=exc.status_code, message=message)
+        page = render(request, "error.html", status_code=exc.status_code, message=message)
+        page.headers.update(exc.headers or {})  # Retry-After of a 429
+        return page
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:

@@ -48,12 +48,22 @@ LIMIT = Limit(
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, message: str, kind: str = "invalid_request_error") -> None:
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        kind: str = "invalid_request_error",
+        headers: dict[str, str] | None = None,
+    ) -> None:
         self.status, self.message, self.kind = status, message, kind
+        self.headers = headers
 
 
-def error_response(status: int, message: str, kind: str) -> JSONResponse:
-    return JSONResponse({"error": {"message": message, "type": kind, "code": status}}, status)
+def error_response(
+    status: int, message: str, kind: str, headers: dict[str, str] | None = None
+) -> JSONResponse:
+    body = {"error": {"message": message, "type": kind, "code": status}}
+    return JSONResponse(body, status, headers=headers)
 
 
 def api_user(request: Request, db: Db) -> User:
@@ -85,6 +95,11 @@ def _allow(db: Db, user: User, assistant_id: str) -> None:
 
 
 def _provider_error(exc: ProviderError, request_id: str) -> ApiError:
+    from civia.tenants.quotas import QuotaExceeded
+
+    if isinstance(exc, QuotaExceeded):
+        headers = {"Retry-After": str(exc.retry_after)}
+        return ApiError(429, exc.message_fr, "rate_limit_error", headers)
     if isinstance(exc, Blocked):
         return ApiError(403, exc.message_fr, "permission_error")
     return ApiError(502, f"{exc.message_fr} (réf. {request_id})", "provider_error")

@@ -101,6 +101,9 @@ class Gateway:
     def __init__(self, settings: Settings, sessions: sessionmaker[Session]) -> None:
         self.settings = settings
         self.sessions = sessions
+        from civia.tenants.quotas import Keeper
+
+        self.quotas = Keeper(settings)  # requests and tokens per collectivité, service, user
 
     def models(self, db: Session, tenant_id: int) -> list[tuple[Provider, str]]:
         """Every (provider, model id) a tenant may call, default provider first."""
@@ -221,6 +224,7 @@ class Gateway:
                 )
             except guards.AssistantBlocked as exc:
                 raise Blocked(exc.reason, exc.message) from None
+            self.quotas.admit(db, user)  # QuotaExceeded: HTTP 429 for the callers
 
     def _record(
         self,
@@ -230,6 +234,12 @@ class Gateway:
         start: float,
         first: float | None,
     ) -> None:
+        self.quotas.consume(
+            tenant_id=ctx.tenant_id,
+            service_id=ctx.service_id,
+            user_id=ctx.user_id,
+            tokens=sum(result.usage.get(k, 0) for k in ("prompt_tokens", "completion_tokens")),
+        )
         with session_scope(self.sessions) as db:
             db.add(
                 UsageEvent(

@@ -37,6 +37,7 @@ def register_template_folders() -> list[Path]:
 @hookimpl
 def register_commands() -> list[Any]:
     from civia.tenants.cli import platform_group
+    from civia.tenants.cli_quotas import quotas_group
     from civia.tenants.cli_sso import sso_group
 
-    return [platform_group, sso_group]
+    return [platform_group, sso_group, quotas_group]

@@ -19,6 +19,7 @@ from civia.db.engine import affected, session_scope
 from civia.db.models import Conversation, Message, MessageStatus, User
 from civia.privacy.routing import describe
 from civia.providers.base import ChatRequest, ProviderError
+from civia.tenants.gate import check_quota
 from civia.web import grounded
 from civia.web.deps import CurrentUser, Db, allow_assistant
 from civia.web.markdown import render as md
@@ -136,6 +137,7 @@ def create(
     document_id: Annotated[int | None, Form()] = None,
 ) -> Response:
     _allowed(db, user, _assistant(db, user, assistant))
+    check_quota(request, db, user)
     content = _checked_content(request, content)
     conv = conversations.create(db, user=user, assistant_id=assistant)
     conv.model = model
@@ -170,6 +172,7 @@ def send(
     content: Annotated[str, Form()],
 ) -> Response:
     conv = _owned(db, user, conversation_id)
+    check_quota(request, db, user)
     content = _checked_content(request, content)
     if any(m.status in (MessageStatus.PENDING, "streaming") for m in conv.messages):
         raise HTTPException(409, "Une réponse est déjà en cours : attendez-la ou arrêtez-la.")
