@@ -45,7 +45,7 @@ def _setup(tmp: Path) -> tuple[Settings, object]:
         tenant = Tenant(slug="bench", name="Bench")
         db.add(tenant)
         db.flush()
-        db.add(User(tenant_id=tenant.id, login="u", display_name="u", password_hash="x"))
+        db.add(User(tenant_id=tenant.id, login="u", display_name="u", password_hash="x"))  # noqa: S106
         db.flush()
         quotas.set_quota(db, tenant=tenant, requests_per_minute=LIMIT)
     return settings, sessions
@@ -88,7 +88,7 @@ def oidc_login_ms(runs: int = 20) -> list[float]:
     from civia.app import create_app
 
     os.environ["AUTHLIB_INSECURE_TRANSPORT"] = "1"
-    os.environ["BENCH_SSO_SECRET"] = "s"
+    os.environ["BENCH_SSO_SECRET"] = "s"  # noqa: S105
     server = werkzeug.serving.make_server("127.0.0.1", 0, mock_app(), threaded=True)
     thread = threading.Thread(target=server.serve_forever)
     thread.start()
@@ -104,7 +104,7 @@ def oidc_login_ms(runs: int = 20) -> list[float]:
                 label="KC",
                 issuer=issuer,
                 client_id="civia",
-                client_secret_env="BENCH_SSO_SECRET",
+                client_secret_env="BENCH_SSO_SECRET",  # noqa: S106
                 tenant=tenant,
             )
         client = TestClient(create_app(settings))
