@@ -7,7 +7,7 @@ from types import ModuleType
 from typing import Any
 
 from civia.plugins.hookspecs import hookimpl
-from civia.plugins.registries import Route
+from civia.plugins.registries import MenuLink, Route
 from civia.settings import Settings
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -22,16 +22,25 @@ def register_models() -> list[ModuleType]:
 
 @hookimpl
 def register_routes(settings: Settings) -> list[Route]:
-    from civia.tenants.routes import platform, sso
+    from civia.tenants.routes import platform, quotas_admin, sso
 
     # Not behind the charter gate: operators belong to no collectivité and sign no charter;
     # single sign-on happens before any session.
-    return [Route(platform.router, gated=False), Route(sso.router, gated=False)]
+    return [
+        Route(platform.router, gated=False),
+        Route(sso.router, gated=False),
+        Route(quotas_admin.router),
+    ]
 
 
 @hookimpl
 def register_template_folders() -> list[Path]:
     return [TEMPLATES]
+
+
+@hookimpl
+def register_menu_links() -> list[MenuLink]:
+    return [MenuLink("Quotas", "/admin/quotas", roles=frozenset({"admin"}))]
 
 
 @hookimpl

@@ -182,3 +182,44 @@ def test_cli_set_list_clear(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
         )
     finally:
         get_settings.cache_clear()
+
+
+def test_admin_sets_quotas_within_the_envelope(client: TestClient, personas: Personas) -> None:
+    sessions = client.app.state.sessions  # type: ignore[attr-defined]
+    with session_scope(sessions) as db:
+        tenant = db.get(Tenant, personas.tenant.id)
+        assert tenant is not None
+        quotas.set_quota(db, tenant=tenant, requests_per_minute=30, tokens_per_day=1000)
+    client.app.state.gateway.quotas.consume(  # type: ignore[attr-defined]
+        tenant_id=personas.tenant.id, service_id=None, user_id=personas["bob"].id, tokens=123
+    )
+    csrf = login(client, "admin")
+    bob, carol = f"u{personas['bob'].id}", f"u{personas['carol'].id}"
+    over = client.post(
+        "/admin/quotas", data={"scope": bob, "requests_per_minute": "31", "csrf_token": csrf}
+    )
+    assert over.status_code == 422 and "Au plus 30 requêtes par minute" in over.text
+    foreign = client.post(
+        "/admin/quotas", data={"scope": carol, "requests_per_minute": "5", "csrf_token": csrf}
+    )
+    assert foreign.status_code == 422 and "Autreville" not in foreign.text
+    saved = client.post(
+        "/admin/quotas",
+        data={
+            "scope": bob,
+            "requests_per_minute": "10",
+            "tokens_per_day": "500",
+            "csrf_token": csrf,
+        },
+    )
+    assert saved.status_code == 200 and "Quota enregistré" in saved.text
+    assert re.search(
+        r"Utilisateur bob</th>\s*<td>10</td>\s*<td>500</td>\s*<td>123</td>", saved.text
+    )
+    assert client.get("/").text.count('href="/admin/quotas"') == 1  # in the admin's menu
+    other = TestClient(client.app)
+    login(other, "olivia")
+    assert "Utilisateur bob" not in other.get("/admin/quotas").text
+    agent = TestClient(client.app)
+    login(agent, "agent")
+    assert agent.get("/admin/quotas").status_code == 403
