@@ -105,6 +105,15 @@ def _provider_error(exc: ProviderError, request_id: str) -> ApiError:
     return ApiError(502, f"{exc.message_fr} (réf. {request_id})", "provider_error")
 
 
+def _quota_first(request: Request, db: Db, user: User) -> None:
+    from civia.tenants.quotas import QuotaExceeded
+
+    try:
+        request.app.state.gateway.quotas.peek(db, user)
+    except QuotaExceeded as exc:
+        raise _provider_error(exc, request.state.request_id) from None
+
+
 class InMessage(BaseModel):
     """`content` is a string, or OpenAI content parts: `text` parts, and `file` parts
     (`{"file": {"filename": …, "file_data": "data:…;base64,…"}}`) for assistants with a file
@@ -195,6 +204,7 @@ async def chat_completions(request: Request, db: Db, user: ApiUser, body: Comple
     )
     name = body.model or target.model
     if body.stream:
+        _quota_first(request, db, user)  # once streaming, a refusal can no longer be a 429
         include_usage = bool(body.stream_options and body.stream_options.include_usage)
         return StreamingResponse(
             _stream(request, ctx, target, chat_request, name, include_usage),

@@ -119,6 +119,12 @@ def test_429_in_ui_and_api(client: TestClient, personas: Personas) -> None:
     assert int(api.headers["retry-after"]) >= 1
     assert api.json()["error"]["type"] == "rate_limit_error"
     assert "jetons par jour" in api.json()["error"]["message"]
+    streamed = client.post(
+        "/v1/chat/completions",
+        json={**body, "stream": True},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert streamed.status_code == 429 and int(streamed.headers["retry-after"]) >= 1
 
 
 def test_cli_set_list_clear(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
