@@ -101,5 +101,5 @@ def passwords(slug: str, state: str) -> None:
     """Allow or forbid local passwords (off: single sign-on only)."""
     with _db() as db:
         tenant = platform.get_collectivite(db, slug)
-        tenant.local_passwords = state == "on"
+        platform.set_local_passwords(db, tenant, state == "on", actor=None)
     click.echo(f"Local passwords of {slug}: {state}.")

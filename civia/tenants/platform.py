@@ -102,6 +102,12 @@ def set_sirets(db: Session, tenant: Tenant, sirets: list[str], *, actor: User | 
     _audit(db, actor, tenant, "tenant.sirets")
 
 
+def set_local_passwords(db: Session, tenant: Tenant, enabled: bool, *, actor: User | None) -> None:
+    """Off: the collectivité's users sign in through single sign-on only."""
+    tenant.local_passwords = enabled
+    _audit(db, actor, tenant, "tenant.passwords_on" if enabled else "tenant.passwords_off")
+
+
 def appoint_admin(
     db: Session,
     *,

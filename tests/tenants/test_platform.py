@@ -116,6 +116,16 @@ def test_operator_creates_appoints_suspends(client: TestClient, personas: Person
     )
     assert sirets.status_code == 422 and "SIRET invalide" in sirets.text
 
+    off = client.post(
+        "/plateforme/collectivites/bourg/mots-de-passe",
+        data={"enabled": "non", "csrf_token": token},
+    )
+    assert "désactivés" in off.text
+    assert _login_form(TestClient(client.app), "chef-bourg", PASSWORD).status_code == 403  # type: ignore[attr-defined]
+    client.post(
+        "/plateforme/collectivites/bourg/mots-de-passe",
+        data={"enabled": "oui", "csrf_token": token},
+    )
     admin = TestClient(client.app)
     login(admin, "chef-bourg")
     assert admin.get("/admin/utilisateurs").status_code == 200

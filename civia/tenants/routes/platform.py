@@ -126,3 +126,20 @@ def sirets(
     except AccountError as exc:
         return _page(request, db, error=str(exc), status=422)
     return _back(f"SIRET de « {tenant.name} » enregistrés.")
+
+
+@router.post("/collectivites/{slug}/mots-de-passe")
+def local_passwords(
+    request: Request,
+    db: Db,
+    operator: Operator,
+    slug: str,
+    enabled: Annotated[str, Form(max_length=5)],
+) -> Response:
+    try:
+        tenant = platform.get_collectivite(db, slug)
+    except AccountError as exc:
+        return _page(request, db, error=str(exc), status=422)
+    platform.set_local_passwords(db, tenant, enabled == "oui", actor=operator)
+    state = "autorisés" if tenant.local_passwords else "désactivés (authentification unique seule)"
+    return _back(f"Mots de passe locaux de « {tenant.name} » : {state}.")
