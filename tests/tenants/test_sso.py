@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import json
 import threading
+import time
 from collections.abc import Iterator
 from urllib.parse import parse_qs, urlparse
 
@@ -180,8 +181,8 @@ def test_siret_maps_tenant_and_unknown_is_refused(
         assert db.scalar(select(User).where(User.login == "x")) is None
 
 
-def test_wrong_issuer_and_nonce_refused(
-    client: TestClient, personas: Personas, issuer: str
+def test_wrong_issuer_nonce_and_expired_token_refused(
+    client: TestClient, personas: Personas, issuer: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Metadata naming another issuer than the declared one (mix-up): refused before leaving.
     _provider(client, issuer, "melange", iss=issuer + "/", tenant_slug="demoville")
@@ -200,6 +201,11 @@ def test_wrong_issuer_and_nonce_refused(
         assert oidc.verify_id_token(provider, meta, raw, payload["nonce"])["sub"] == "kc-9"
         with pytest.raises(SsoError):
             oidc.verify_id_token(provider, meta, raw, "another-nonce")
+        later = time.time() + 2 * 3600  # the provider's tokens live one hour
+        with monkeypatch.context() as m:
+            m.setattr(time, "time", lambda: later)
+            with pytest.raises(SsoError):
+                oidc.verify_id_token(provider, meta, raw, payload["nonce"])
         provider.issuer = "https://idp.ailleurs.example"
         with pytest.raises(SsoError):
             oidc.verify_id_token(provider, meta, raw, payload["nonce"])
