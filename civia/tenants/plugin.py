@@ -22,12 +22,13 @@ def register_models() -> list[ModuleType]:
 
 @hookimpl
 def register_routes(settings: Settings) -> list[Route]:
-    from civia.tenants.routes import platform, quotas_admin, sso
+    from civia.tenants.routes import platform, quotas_admin, sso, sso_admin
 
     # Not behind the charter gate: operators belong to no collectivité and sign no charter;
     # single sign-on happens before any session.
     return [
         Route(platform.router, gated=False),
+        Route(sso_admin.router, gated=False),
         Route(sso.router, gated=False),
         Route(quotas_admin.router),
     ]

@@ -197,3 +197,35 @@ def test_cli_lifecycle(tmp_path, monkeypatch) -> None:  # type: ignore[no-untype
         engine.dispose()
     finally:
         get_settings.cache_clear()
+
+
+def test_operator_declares_sso_providers(client: TestClient, personas: Personas) -> None:
+    _operator(client)
+    _login_form(client, "ops", OPERATOR_PASSWORD)
+    page = client.get("/plateforme/sso")
+    assert page.status_code == 200
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert token
+    form = {
+        "name": "proconnect",
+        "label": "ProConnect",
+        "client_id": "civia",
+        "csrf_token": token.group(1),
+        "claims": "siret=siret\nlogin=email",
+        "roles": "",
+        "client_secret_env": "PROCONNECT_SECRET",
+    }
+    bad = client.post("/plateforme/sso", data={**form, "issuer": "http://idp.example"})
+    assert bad.status_code == 422 and "https://" in bad.text
+    wrong = client.post(
+        "/plateforme/sso", data={**form, "issuer": "https://idp.example", "claims": "couleur=x"}
+    )
+    assert wrong.status_code == 422 and "inconnus : couleur" in wrong.text
+    made = client.post("/plateforme/sso", data={**form, "issuer": "https://idp.example"})
+    assert made.status_code == 200 and "siret = siret" in made.text
+    assert "Se connecter avec ProConnect" in TestClient(client.app).get("/connexion").text
+    gone = client.post("/plateforme/sso/proconnect/retirer", data={"csrf_token": token.group(1)})
+    assert "Fournisseur retiré" in gone.text
+    admin = TestClient(client.app)
+    login(admin, "admin")
+    assert admin.get("/plateforme/sso").status_code == 403
