@@ -229,3 +229,23 @@ def test_operator_declares_sso_providers(client: TestClient, personas: Personas)
     admin = TestClient(client.app)
     login(admin, "admin")
     assert admin.get("/plateforme/sso").status_code == 403
+
+
+def test_demo_second_collectivite_and_operator(client: TestClient, personas: Personas) -> None:
+    from civia.tenants import demo
+
+    with session_scope(client.app.state.sessions) as db:  # type: ignore[attr-defined]
+        demo.load(db)
+        demo.load(db)  # idempotent
+        from civia.governance import charter
+
+        admin_b = db.scalar(select(User).where(User.login == "admin-b"))
+        assert admin_b is not None
+        charter.accept(db, admin_b, version=1)
+    assert _login_form(client, "operateur", "operateur-demo-civia").status_code == 303  # type: ignore[attr-defined]
+    assert "Commune de Bourg-Témoin" in client.get("/plateforme").text
+    admin = TestClient(client.app)
+    assert _login_form(admin, "admin-b", "admin-b-demo-civia").status_code == 303  # type: ignore[attr-defined]
+    users = admin.get("/admin/utilisateurs", follow_redirects=True)
+    assert "agent-b" in users.text
+    assert "Démoville" not in users.text and "bob" not in users.text
