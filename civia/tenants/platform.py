@@ -17,6 +17,7 @@ from civia.accounts import AccountError, create_user
 from civia.db.base import utcnow
 from civia.db.models import Role, Tenant, UsageEvent, User, WebSession
 from civia.governance import audit
+from civia.tenants.models import Quota
 
 PLATFORM_SLUG = "plateforme"
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
@@ -177,3 +178,9 @@ def _audit(db: Session, actor: User | None, tenant: Tenant, action: str, target:
         action=action,
         target=target or f"tenant:{tenant.id}",
     )
+
+
+def envelopes(db: Session) -> dict[int, Quota]:
+    """Each collectivité's own quota (the envelope of its services and users), by tenant id."""
+    rows = db.scalars(select(Quota).where(Quota.service_id.is_(None), Quota.user_id.is_(None)))
+    return {row.tenant_id: row for row in rows}

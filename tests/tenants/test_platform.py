@@ -116,6 +116,12 @@ def test_operator_creates_appoints_suspends(client: TestClient, personas: Person
     )
     assert sirets.status_code == 422 and "SIRET invalide" in sirets.text
 
+    quota = client.post(
+        "/plateforme/collectivites/bourg/quota",
+        data={"requests_per_minute": "40", "tokens_per_day": "", "csrf_token": token},
+    )
+    assert "Quota de « Commune de Bourg » enregistré" in quota.text
+    assert 'name="requests_per_minute" type="number" min="1" value="40"' in quota.text
     off = client.post(
         "/plateforme/collectivites/bourg/mots-de-passe",
         data={"enabled": "non", "csrf_token": token},

@@ -12,7 +12,7 @@ from civia.accounts import AccountError
 from civia.dates import date_fr
 from civia.db.base import utcnow
 from civia.db.models import User
-from civia.tenants import platform
+from civia.tenants import platform, quotas
 from civia.web.deps import CurrentUser, Db
 from civia.web.render import render
 
@@ -44,6 +44,7 @@ def _page(request: Request, db: Db, ok: str = "", error: str = "", status: int =
         "tenants/platform.html",
         status_code=status,
         rows=platform.consumption(db),
+        envelopes=platform.envelopes(db),
         statuses=platform.STATUSES,
         today=date_fr(utcnow().date()),
         ok=ok,
@@ -143,3 +144,29 @@ def local_passwords(
     platform.set_local_passwords(db, tenant, enabled == "oui", actor=operator)
     state = "autorisés" if tenant.local_passwords else "désactivés (authentification unique seule)"
     return _back(f"Mots de passe locaux de « {tenant.name} » : {state}.")
+
+
+@router.post("/collectivites/{slug}/quota")
+def tenant_quota(
+    request: Request,
+    db: Db,
+    operator: Operator,
+    slug: str,
+    requests_per_minute: Annotated[int | None, Form()] = None,
+    tokens_per_day: Annotated[int | None, Form()] = None,
+) -> Response:
+    """The collectivité's envelope; its admin sets its services' and users' quotas below it."""
+    try:
+        tenant = platform.get_collectivite(db, slug)
+        if requests_per_minute is None and tokens_per_day is None:
+            quotas.clear_quota(db, tenant=tenant)
+            return _back(f"Quota de « {tenant.name} » retiré.")
+        quotas.set_quota(
+            db,
+            tenant=tenant,
+            requests_per_minute=requests_per_minute,
+            tokens_per_day=tokens_per_day,
+        )
+    except AccountError as exc:
+        return _page(request, db, error=str(exc), status=422)
+    return _back(f"Quota de « {tenant.name} » enregistré.")
