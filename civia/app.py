@@ -27,7 +27,7 @@ from civia.governance.scheduler import run_periodically, run_task
 from civia.jobs.worker import Worker
 from civia.plugins import loader as plugin_loader
 from civia.settings import Settings, get_settings
-from civia.web.deps import CsrfFailed, LoginRequired
+from civia.web.deps import CsrfFailed, LoginRequired, OperatorOnly
 from civia.web.redirects import safe_next
 from civia.web.render import render, templates_for
 from civia.web.routes.gov_gate import CharterRequired, charter_required, require_charter
@@ -145,7 +145,7 @@ def _install_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(ApiError)
     async def api_error(_request: Request, exc: ApiError) -> Response:
-        return error_response(exc.status, exc.message, exc.kind)
+        return error_response(exc.status, exc.message, exc.kind, exc.headers)
 
     @app.exception_handler(LoginRequired)
     async def login_required(request: Request, _exc: LoginRequired) -> Response:
@@ -165,6 +165,15 @@ def _install_handlers(app: FastAPI) -> None:
             return JSONResponse({"detail": message}, status_code=403)
         return render(request, "error.html", status_code=403, message=message)
 
+    @app.exception_handler(OperatorOnly)
+    async def operator_only(request: Request, _exc: OperatorOnly) -> Response:
+        if request.url.path == "/" and request.method == "GET":
+            return RedirectResponse("/plateforme", status_code=303)
+        message = "Les opérateurs de la plateforme n'accèdent pas aux contenus des collectivités."
+        if _wants_json(request) or request.headers.get("hx-request"):
+            return JSONResponse({"detail": message}, status_code=403)
+        return render(request, "error.html", status_code=403, message=message)
+
     # Starlette's own exception (unknown URLs, wrong methods, static files) is the base class of
     # FastAPI's: handling it covers both, so no raw English JSON reaches a browser.
     @app.exception_handler(StarletteHTTPException)
@@ -180,7 +189,9 @@ def _install_handlers(app: FastAPI) -> None:
             return JSONResponse(
                 {"detail": message}, status_code=exc.status_code, headers=exc.headers
             )
-        return render(request, "error.html", status_code=exc.status_code, message=message)
+        page = render(request, "error.html", status_code=exc.status_code, message=message)
+        page.headers.update(exc.headers or {})  # Retry-After of a 429
+        return page
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:

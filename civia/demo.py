@@ -94,4 +94,7 @@ def load(db: Session, data_dir: Path | None = None) -> Tenant:
 
     mailbox_demo.load(db, tenant, services[1])  # Population et citoyenneté
     db.flush()
+    from civia.tenants import demo as tenants_demo
+
+    tenants_demo.load(db)  # a second collectivité and the platform operator
     return tenant

@@ -62,7 +62,9 @@ def authenticate(db: Session, token: str) -> User | None:
     if row is None or row.revoked_at is not None or expired(row):
         return None
     user = db.get(User, row.user_id)
-    if user is None or not user.active:
+    if user is None or not user.active or user.tenant.status != "active":
+        return None
+    if user.tenant.kind == "platform":  # operators see figures, never a model's content
         return None
     row.last_used_at = utcnow()
     return user

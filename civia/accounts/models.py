@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, String
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, String, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from civia.db.base import Base, Timestamped
@@ -41,6 +41,14 @@ class Tenant(Base, Timestamped):
     # Letterhead and identity used by documents: city, address, phone, email, autorite,
     # signataire, formule, primary_colour (hex), logo_png_b64. Edited by admins.
     profile: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, server_default="{}")
+    # Shared services (civia.tenants): "collectivite" or the operators' own "platform" tenant;
+    # active | suspended | archived; SIRETs for SSO; local passwords may be switched off.
+    kind: Mapped[str] = mapped_column(
+        String(20), default="collectivite", server_default="collectivite"
+    )
+    status: Mapped[str] = mapped_column(String(20), default="active", server_default="active")
+    sirets: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    local_passwords: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
 class Service(Base, Timestamped):

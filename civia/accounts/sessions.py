@@ -35,7 +35,7 @@ def resolve_session(db: Session, token: str, *, hours: float) -> tuple[User, Web
         db.delete(ws)
         return None
     user = db.get(User, ws.user_id)
-    if user is None or not user.active:
+    if user is None or not user.active or user.tenant.status != "active":
         return None
     # Slide the expiry at most once a minute to keep writes rare.
     if _aware(ws.expires_at) - now < timedelta(hours=hours) - timedelta(minutes=1):

@@ -48,12 +48,22 @@ LIMIT = Limit(
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, message: str, kind: str = "invalid_request_error") -> None:
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        kind: str = "invalid_request_error",
+        headers: dict[str, str] | None = None,
+    ) -> None:
         self.status, self.message, self.kind = status, message, kind
+        self.headers = headers
 
 
-def error_response(status: int, message: str, kind: str) -> JSONResponse:
-    return JSONResponse({"error": {"message": message, "type": kind, "code": status}}, status)
+def error_response(
+    status: int, message: str, kind: str, headers: dict[str, str] | None = None
+) -> JSONResponse:
+    body = {"error": {"message": message, "type": kind, "code": status}}
+    return JSONResponse(body, status, headers=headers)
 
 
 def api_user(request: Request, db: Db) -> User:
@@ -85,6 +95,11 @@ def _allow(db: Db, user: User, assistant_id: str) -> None:
 
 
 def _provider_error(exc: ProviderError, request_id: str) -> ApiError:
+    from civia.usage.quotas import QuotaExceeded
+
+    if isinstance(exc, QuotaExceeded):
+        headers = {"Retry-After": str(exc.retry_after)}
+        return ApiError(429, exc.message_fr, "rate_limit_error", headers)
     if isinstance(exc, Blocked):
         return ApiError(403, exc.message_fr, "permission_error")
     return ApiError(502, f"{exc.message_fr} (réf. {request_id})", "provider_error")
@@ -122,6 +137,15 @@ def _errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
     out[400] = {"model": ValidationOut, "description": "Corps illisible (pas du JSON en UTF-8)"}
     out[422] = {"model": ValidationOut, "description": "Requête invalide"}
     return out
+
+
+def _quota_first(request: Request, db: Db, user: User) -> None:
+    from civia.usage.quotas import QuotaExceeded
+
+    try:
+        request.app.state.gateway.quotas.peek(db, user)
+    except QuotaExceeded as exc:
+        raise _provider_error(exc, request.state.request_id) from None
 
 
 class InMessage(BaseModel):
@@ -216,6 +240,7 @@ async def chat_completions(request: Request, db: Db, user: ApiUser, body: Comple
     ctx = call_context(user, source="api", assistant=chat_spec, request_id=request.state.request_id)
     name = body.model or target.model
     if body.stream:
+        _quota_first(request, db, user)  # once streaming, a refusal can no longer be a 429
         include_usage = bool(body.stream_options and body.stream_options.include_usage)
         return StreamingResponse(
             _stream(request, ctx, target, chat_request, name, include_usage),

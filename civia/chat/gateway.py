@@ -25,6 +25,7 @@ from civia.providers.models import HOSTING_LABELS, HostingClass, Provider
 from civia.settings import Settings
 from civia.usage import ledger
 from civia.usage.models import UsageEvent
+from civia.usage.quotas import Keeper
 
 log = logging.getLogger("civia.gateway")
 
@@ -125,6 +126,7 @@ class Gateway:
         self.settings = settings
         self.sessions = sessions
         self.guards = tuple(guards)
+        self.quotas = Keeper(settings)  # requests and tokens per collectivité, service, user
 
     def models(self, db: Session, tenant_id: int) -> list[tuple[Provider, str]]:
         """Every (provider, model id) a tenant may call, default provider first."""
@@ -245,6 +247,7 @@ class Gateway:
                     check(db, user, ctx.assistant_id, ctx.source)
             except GuardRefused as exc:
                 raise Blocked(exc.reason, exc.message) from None
+            self.quotas.admit(db, user)  # QuotaExceeded: HTTP 429 for the callers
 
     def _record(
         self,
@@ -254,6 +257,12 @@ class Gateway:
         start: float,
         first: float | None,
     ) -> None:
+        self.quotas.consume(
+            tenant_id=ctx.tenant_id,
+            service_id=ctx.service_id,
+            user_id=ctx.user_id,
+            tokens=sum(result.usage.get(k, 0) for k in ("prompt_tokens", "completion_tokens")),
+        )
         with session_scope(self.sessions) as db:
             event = UsageEvent(
                 request_id=ctx.request_id,

@@ -30,4 +30,7 @@ def load() -> None:
         "Commune de Démoville is ready. Logins: agent, referent, comite, dpo, pilotage, admin"
         " (and comite-elu, comite-personnel);"
     )
+    click.echo(
+        "Commune de Bourg-Témoin: agent-b, admin-b; platform operator: operateur (/plateforme)."
+    )
     click.echo("password: <login>-demo-civia (e.g. agent-demo-civia).")

@@ -40,7 +40,8 @@ COLUMNS = (
 
 
 def tenant_by_slug(db: Session, slug: str) -> Tenant | None:
-    return db.scalar(select(Tenant).where(Tenant.slug == slug))
+    # The operators' own tenant is no collectivité: it has no public register.
+    return db.scalar(select(Tenant).where(Tenant.slug == slug, Tenant.kind != "platform"))
 
 
 def published(db: Session, tenant_id: int) -> list[UseCase]:

@@ -104,3 +104,16 @@ Index(
     UsageEvent.service_id,
     UsageEvent.user_id,
 )
+
+
+class Quota(Base, Timestamped):
+    """Limits of a collectivité, or of one of its services or users (the narrowest applies
+    together with the wider ones)."""
+
+    __tablename__ = "quotas"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), index=True)
+    service_id: Mapped[int | None] = mapped_column(ForeignKey("services.id", ondelete="CASCADE"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    requests_per_minute: Mapped[int | None] = mapped_column(Integer)
+    tokens_per_day: Mapped[int | None] = mapped_column(Integer)

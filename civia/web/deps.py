@@ -29,11 +29,15 @@ class Viewer:
     role: str
     service_name: str
     tenant_name: str
+    operator: bool = False  # a platform operator (civia.tenants): figures, never content
 
     @classmethod
     def of(cls, user: User) -> Viewer:
         service = user.service.name if user.service else ""
-        return cls(user.id, user.login, user.display_name, user.role, service, user.tenant.name)
+        operator = user.tenant.kind == "platform"
+        return cls(
+            user.id, user.login, user.display_name, user.role, service, user.tenant.name, operator
+        )
 
 
 class LoginRequired(Exception):
@@ -42,6 +46,13 @@ class LoginRequired(Exception):
 
 class CsrfFailed(Exception):
     pass
+
+
+class OperatorOnly(Exception):
+    """A platform operator asked for a collectivité's page: they only see /plateforme."""
+
+
+OPERATOR_PATHS = ("/plateforme", "/deconnexion")
 
 
 def get_db(request: Request) -> Iterator[Session]:
@@ -70,6 +81,10 @@ def current_session(request: Request, db: Db) -> tuple[User, WebSession]:
         raise LoginRequired
     request.state.user = Viewer.of(found[0])
     request.state.csrf = found[1].csrf_token
+    # One place for every session-based route (gated, streamed uploads, plugins): an operator
+    # never reaches a collectivité's content.
+    if request.state.user.operator and not request.url.path.startswith(OPERATOR_PATHS):
+        raise OperatorOnly
     return found
 
 

@@ -36,6 +36,7 @@ def register_routes(settings: Settings) -> list[Route]:
         meetings,
         meetings_forms,
         password,
+        platform,
         tokens,
     )
 
@@ -60,6 +61,12 @@ def register_routes(settings: Settings) -> list[Route]:
         # Streamed uploads check session, charter and CSRF themselves (before writing to disk).
         Route(doc_upload.router, gated=False, body_limit=doc_upload.LIMIT, order=40),
         Route(meetings_forms.router, gated=False, body_limit=meetings_forms.LIMIT, order=41),
+        # Shared services: not behind the charter gate (operators belong to no collectivité and
+        # sign no charter; single sign-on happens before any session).
+        Route(platform.platform.router, gated=False, order=70),
+        Route(platform.sso_admin.router, gated=False, order=71),
+        Route(platform.sso.router, gated=False, order=72),
+        Route(platform.quotas_admin.router, order=73),
         # Governance pages gate themselves (`allow`): some stay open before the charter.
         Route(governance.router, gated=False, body_limit=gov_fria.LIMIT, order=60),
     ]

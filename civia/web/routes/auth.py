@@ -21,13 +21,29 @@ from civia.web.render import render
 router = APIRouter()
 log = logging.getLogger("civia.accounts")
 BAD_LOGIN = "Identifiant ou mot de passe incorrect."
+SUSPENDED = (
+    "Votre collectivité est suspendue sur cette plateforme : la connexion est impossible. "
+    "Contactez votre centre de gestion."
+)
+PASSWORDS_OFF = (
+    "La connexion par mot de passe est désactivée pour votre collectivité : "
+    "utilisez l'authentification unique."
+)
 THROTTLED = "Trop de tentatives de connexion. Patientez une minute avant de réessayer."
 
 
 @router.get("/connexion")
-def login_page(request: Request, suivant: str = "/") -> Response:
+def login_page(request: Request, db: Db, suivant: str = "/") -> Response:
+    from civia.tenants import sso
+
     token = request.cookies.get(LOGIN_CSRF_COOKIE) or new_secret()
-    response = render(request, "login.html", login_csrf=token, suivant=safe_next(suivant))
+    response = render(
+        request,
+        "login.html",
+        login_csrf=token,
+        suivant=safe_next(suivant),
+        sso_providers=sso.providers(db),
+    )
     response.set_cookie(
         LOGIN_CSRF_COOKIE,
         token,
@@ -83,6 +99,11 @@ def login(
         log.info("login failed user_id=%s ip=%s", user.id if user else None, ip)
         audit.record(db, tenant_id=tenant_id, actor=None, action="login.failure", target=target)
         return fail(BAD_LOGIN, 401)
+    # Told only after a right password, so these messages reveal nothing to a guesser.
+    if user.tenant.status != "active":
+        return fail(SUSPENDED, 403)
+    if not user.tenant.local_passwords:
+        return fail(PASSWORDS_OFF, 403)
     token, _ = open_session(db, user, hours=settings.session_hours)
     audit.record(db, tenant_id=user.tenant_id, actor=user, action="login.success")
     response = RedirectResponse(safe_next(suivant), status_code=303)
@@ -107,6 +128,11 @@ def logout(request: Request, db: Db, csrf_token: Annotated[str, Form()] = "") ->
         if found and not same(csrf_token, found[1].csrf_token):
             raise CsrfFailed
         close_session(db, token)
-    response = RedirectResponse("/connexion", status_code=303)
+    from civia.web.routes.platform import sso
+
+    # Signed in through a provider: end the session there too (RP-initiated logout).
+    response = RedirectResponse(sso.logout_target(request, db) or "/connexion", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
+    response.delete_cookie(sso.PROVIDER_COOKIE)
+    response.delete_cookie(sso.HINT_COOKIE)
     return response

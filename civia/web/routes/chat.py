@@ -23,6 +23,7 @@ from civia.providers.base import ChatRequest, ProviderError
 from civia.web import grounded
 from civia.web.deps import CurrentUser, Db, allow_assistant
 from civia.web.markdown import render as md
+from civia.web.quota_gate import check_quota
 from civia.web.render import render
 from civia.web.sse import event as _sse
 
@@ -137,6 +138,7 @@ def create(
     document_id: Annotated[int | None, Form()] = None,
 ) -> Response:
     _allowed(db, user, _assistant(db, user, assistant))
+    check_quota(request, db, user)
     content = _checked_content(request, content)
     conv = conversations.create(db, user=user, assistant_id=assistant)
     conv.model = model
@@ -171,6 +173,7 @@ def send(
     content: Annotated[str, Form()],
 ) -> Response:
     conv = _owned(db, user, conversation_id)
+    check_quota(request, db, user)
     content = _checked_content(request, content)
     if any(m.status in (MessageStatus.PENDING, "streaming") for m in conv.messages):
         raise HTTPException(409, "Une réponse est déjà en cours : attendez-la ou arrêtez-la.")

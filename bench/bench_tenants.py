@@ -1,0 +1,152 @@
+"""Shared services figures: quota overshoot under concurrency (memory and Redis) and the time of
+a single sign-on login against a real OpenID provider on 127.0.0.1.
+
+    .venv/bin/python bench/bench_tenants.py
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import urlparse
+
+import httpx
+import werkzeug.serving
+from limits.storage import MemoryStorage, RedisStorage
+from sqlalchemy import select
+
+from civia.accounts.models import Tenant, User
+from civia.db import registry  # noqa: F401  (every model on Base.metadata)
+from civia.db.base import Base
+from civia.db.engine import make_engine, make_sessionmaker, session_scope
+from civia.settings import Settings
+from civia.tenants import quotas, sso
+from civia.usage.quotas import Keeper, QuotaExceeded
+
+LIMIT, THREADS, ATTEMPTS = 100, 8, 50  # 400 attempts against 100 requests per minute
+
+
+def _setup(tmp: Path) -> tuple[Settings, object]:
+    settings = Settings(
+        data_dir=tmp,
+        database_url=f"sqlite:///{tmp / 'b.db'}",
+        retention_sweep_hours=0,
+        jobs_in_process=False,
+    )
+    engine = make_engine(settings.db_url)
+    Base.metadata.create_all(engine)
+    sessions = make_sessionmaker(engine)
+    with session_scope(sessions) as db:
+        tenant = Tenant(slug="bench", name="Bench")
+        db.add(tenant)
+        db.flush()
+        db.add(User(tenant_id=tenant.id, login="u", display_name="u", password_hash="x"))  # noqa: S106
+        db.flush()
+        quotas.set_quota(db, tenant=tenant, requests_per_minute=LIMIT)
+    return settings, sessions
+
+
+def overshoot(settings: Settings, sessions, store) -> tuple[int, float]:  # type: ignore[no-untyped-def]
+    keepers = [Keeper(settings, store), Keeper(settings, store)]  # two "processes"
+    admitted = 0
+    lock = threading.Lock()
+    barrier = threading.Barrier(THREADS)
+
+    def worker(n: int) -> None:
+        nonlocal admitted
+        keeper = keepers[n % 2]
+        with session_scope(sessions) as db:
+            user = db.scalar(select(User).where(User.login == "u"))
+            barrier.wait()
+            for _ in range(ATTEMPTS):
+                try:
+                    keeper.admit(db, user)  # type: ignore[arg-type]
+                except QuotaExceeded:
+                    continue
+                with lock:
+                    admitted += 1
+
+    start = time.perf_counter()
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(THREADS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - start
+    return admitted, elapsed * 1000 / (THREADS * ATTEMPTS)
+
+
+def oidc_login_ms(runs: int = 20) -> list[float]:
+    from fastapi.testclient import TestClient
+    from oidc_provider_mock import app as mock_app
+
+    from civia.app import create_app
+
+    os.environ["AUTHLIB_INSECURE_TRANSPORT"] = "1"
+    os.environ["BENCH_SSO_SECRET"] = "s"  # noqa: S105
+    server = werkzeug.serving.make_server("127.0.0.1", 0, mock_app(), threaded=True)
+    thread = threading.Thread(target=server.serve_forever)
+    thread.start()
+    issuer = f"http://127.0.0.1:{server.server_port}"
+    times = []
+    with tempfile.TemporaryDirectory() as tmp:
+        settings, sessions = _setup(Path(tmp))
+        with session_scope(sessions) as db:  # type: ignore[arg-type]
+            tenant = db.scalar(select(Tenant))
+            sso.add_provider(
+                db,
+                name="kc",
+                label="KC",
+                issuer=issuer,
+                client_id="civia",
+                client_secret_env="BENCH_SSO_SECRET",  # noqa: S106
+                tenant=tenant,
+            )
+        client = TestClient(create_app(settings))
+        for n in range(runs + 1):
+            httpx.put(f"{issuer}/users/s{n}", json={"preferred_username": f"agent{n}"})
+            start = time.perf_counter()
+            leave = client.get("/sso/kc/connexion", follow_redirects=False)
+            consent = httpx.post(leave.headers["location"], data={"sub": f"s{n}"})
+            back = urlparse(consent.headers["location"])
+            done = client.get(f"{back.path}?{back.query}", follow_redirects=False)
+            assert done.status_code == 303 and "civia_session" in done.cookies
+            if n:  # the first login also fetches discovery and keys
+                times.append((time.perf_counter() - start) * 1000)
+            client.cookies.clear()
+    server.shutdown()
+    thread.join()
+    return times
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        settings, sessions = _setup(Path(tmp))
+        for name, store in (
+            ("memory", MemoryStorage()),
+            (
+                "redis",
+                RedisStorage(
+                    "redis://127.0.0.1:6379/0", key_prefix=f"civia-bench-{uuid.uuid4().hex[:8]}"
+                ),
+            ),
+        ):
+            admitted, per_call = overshoot(settings, sessions, store)
+            print(
+                f"{name}: {admitted} admitted for a limit of {LIMIT} "
+                f"({(admitted - LIMIT) / LIMIT:+.1%}), {per_call:.2f} ms per check"
+            )
+    times = oidc_login_ms()
+    print(
+        f"oidc login: median {statistics.median(times):.0f} ms, "
+        f"max {max(times):.0f} ms over {len(times)} logins"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Shared services: the platform operator, collectivités' lifecycle, single sign-on, quotas."""

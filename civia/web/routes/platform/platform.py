@@ -1,0 +1,173 @@
+"""The platform operator's pages: collectivités, their status and admins, consumption figures."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request, Response
+from fastapi.responses import RedirectResponse
+
+from civia.accounts.manage import AccountError
+from civia.accounts.models import User
+from civia.dates import date_fr
+from civia.db.base import utcnow
+from civia.tenants import platform
+from civia.usage import quotas
+from civia.web.deps import CurrentUser, Db
+from civia.web.render import render
+
+router = APIRouter(prefix="/plateforme")
+NOT_OPERATOR = "Cette page est réservée aux opérateurs de la plateforme."
+DONE = {
+    "active": "La collectivité est réactivée.",
+    "suspended": "La collectivité est suspendue : ses utilisateurs ne peuvent plus se connecter.",
+    "archived": "La collectivité est archivée.",
+}
+
+
+def require_operator(user: CurrentUser) -> User:
+    if not platform.is_operator(user):
+        raise HTTPException(403, NOT_OPERATOR)
+    return user
+
+
+Operator = Annotated[User, Depends(require_operator)]
+
+
+def _back(message: str) -> Response:
+    return RedirectResponse(f"/plateforme?ok={quote(message)}", status_code=303)
+
+
+def _page(request: Request, db: Db, ok: str = "", error: str = "", status: int = 200) -> Response:
+    return render(
+        request,
+        "tenants/platform.html",
+        status_code=status,
+        rows=platform.consumption(db),
+        envelopes=platform.envelopes(db),
+        statuses=platform.STATUSES,
+        today=date_fr(utcnow().date()),
+        ok=ok,
+        error=error,
+    )
+
+
+@router.get("")
+def index(request: Request, db: Db, operator: Operator, ok: str = "") -> Response:
+    return _page(request, db, ok=ok)
+
+
+@router.post("/collectivites")
+def create(
+    request: Request,
+    db: Db,
+    operator: Operator,
+    slug: Annotated[str, Form(max_length=63)],
+    name: Annotated[str, Form(max_length=200)],
+) -> Response:
+    try:
+        tenant = platform.create_collectivite(db, slug=slug, name=name, actor=operator)
+    except AccountError as exc:
+        return _page(request, db, error=str(exc), status=422)
+    return _back(f"Collectivité « {tenant.name} » créée.")
+
+
+@router.post("/collectivites/{slug}/statut")
+def change_status(
+    request: Request,
+    db: Db,
+    operator: Operator,
+    slug: str,
+    status: Annotated[str, Form(max_length=20)],
+) -> Response:
+    try:
+        tenant = platform.get_collectivite(db, slug)
+        platform.set_status(db, tenant, status, actor=operator)
+    except AccountError as exc:
+        return _page(request, db, error=str(exc), status=422)
+    return _back(DONE[status])
+
+
+@router.post("/collectivites/{slug}/administrateur")
+def appoint(
+    request: Request,
+    db: Db,
+    operator: Operator,
+    slug: str,
+    login: Annotated[str, Form(max_length=100)],
+    password: Annotated[str, Form(max_length=1000)] = "",
+    display_name: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    try:
+        tenant = platform.get_collectivite(db, slug)
+        user = platform.appoint_admin(
+            db,
+            tenant=tenant,
+            login=login,
+            password=password,
+            display_name=display_name,
+            actor=operator,
+        )
+    except AccountError as exc:
+        return _page(request, db, error=str(exc), status=422)
+    return _back(f"{user.login} administre désormais « {tenant.name} ».")
+
+
+@router.post("/collectivites/{slug}/siret")
+def sirets(
+    request: Request,
+    db: Db,
+    operator: Operator,
+    slug: str,
+    sirets: Annotated[str, Form(max_length=5000)] = "",
+) -> Response:
+    try:
+        tenant = platform.get_collectivite(db, slug)
+        platform.set_sirets(db, tenant, sirets.replace(",", "\n").splitlines(), actor=operator)
+    except AccountError as exc:
+        return _page(request, db, error=str(exc), status=422)
+    return _back(f"SIRET de « {tenant.name} » enregistrés.")
+
+
+@router.post("/collectivites/{slug}/mots-de-passe")
+def local_passwords(
+    request: Request,
+    db: Db,
+    operator: Operator,
+    slug: str,
+    enabled: Annotated[str, Form(max_length=5)],
+) -> Response:
+    try:
+        tenant = platform.get_collectivite(db, slug)
+    except AccountError as exc:
+        return _page(request, db, error=str(exc), status=422)
+    platform.set_local_passwords(db, tenant, enabled == "oui", actor=operator)
+    state = "autorisés" if tenant.local_passwords else "désactivés (authentification unique seule)"
+    return _back(f"Mots de passe locaux de « {tenant.name} » : {state}.")
+
+
+@router.post("/collectivites/{slug}/quota")
+def tenant_quota(
+    request: Request,
+    db: Db,
+    operator: Operator,
+    slug: str,
+    requests_per_minute: Annotated[int | None, Form()] = None,
+    tokens_per_day: Annotated[int | None, Form()] = None,
+) -> Response:
+    """The collectivité's envelope; its admin sets its services' and users' quotas below it."""
+    try:
+        tenant = platform.get_collectivite(db, slug)
+        if requests_per_minute is None and tokens_per_day is None:
+            quotas.clear_quota(db, tenant=tenant)
+            return _back(f"Quota de « {tenant.name} » retiré.")
+        quotas.set_quota(
+            db,
+            tenant=tenant,
+            requests_per_minute=requests_per_minute,
+            tokens_per_day=tokens_per_day,
+        )
+    except AccountError as exc:
+        return _page(request, db, error=str(exc), status=422)
+    return _back(f"Quota de « {tenant.name} » enregistré.")
