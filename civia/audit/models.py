@@ -26,7 +26,7 @@ class AuditHead(Base):
     base_seq: Mapped[int] = mapped_column(Integer, default=0)
     base_hash: Mapped[str] = mapped_column(String(64), default=GENESIS)
     # Entries from this seq on are HMAC-keyed (version 2); earlier ones are legacy SHA-256
-    # entries written before the key existed (migration 0013_security_data).
+    # entries written before the key existed (migration 0014_security_data).
     keyed_from: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     # HMAC over every field above: a base moved (purge) or a head rolled back without the key
     # is detected.

@@ -1,6 +1,6 @@
 """steering: ledger of model calls (cost, footprint), provider rates, settings
 
-Revision ID: 0015_steering
+Revision ID: 0016_steering
 Revises: 0011_trust
 Create Date: 2026-12-06 08:38:03.548621
 """
@@ -9,8 +9,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = "0015_steering"
-down_revision = "0016_planning"
+revision = "0016_steering"
+down_revision = "0015_planning"
 branch_labels = None
 depends_on = None
 

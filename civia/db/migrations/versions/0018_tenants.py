@@ -1,6 +1,6 @@
 """tenants: platform operator, collectivité lifecycle, SSO, quotas
 
-Revision ID: 0019_tenants
+Revision ID: 0018_tenants
 Revises: 0016_planning
 Create Date: 2026-12-06 09:30:41.937652
 """
@@ -9,8 +9,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0019_tenants'
-down_revision = '0018_citizens'
+revision = "0018_tenants"
+down_revision = "0017_citizens"
 branch_labels = None
 depends_on = None
 

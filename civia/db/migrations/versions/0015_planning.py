@@ -1,6 +1,6 @@
 """planning: maturity diagnostics, anonymous agent surveys, use-case portfolio
 
-Revision ID: 0016_planning
+Revision ID: 0015_planning
 Revises: 0011_trust
 Create Date: 2026-12-06 08:39:09.472693
 """
@@ -9,8 +9,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0016_planning'
-down_revision = '0013_security_data'
+revision = "0015_planning"
+down_revision = "0014_security_data"
 branch_labels = None
 depends_on = None
 

@@ -1,6 +1,6 @@
 """citizens: shared mailboxes and the citizens messages fetched from them
 
-Revision ID: 0018_citizens
+Revision ID: 0017_citizens
 Revises: 0011_trust
 Create Date: 2026-12-06 08:40:10.213672
 """
@@ -9,8 +9,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0018_citizens'
-down_revision = '0015_steering'
+revision = "0017_citizens"
+down_revision = "0016_steering"
 branch_labels = None
 depends_on = None
 

@@ -5,7 +5,7 @@ head is marked keyed from its next entry and signed with the audit key, read fro
 environment like the application does (CIVIA_AUDIT_KEY, or derived from CIVIA_SECRET_KEY): run
 the migration with the same environment as the server.
 
-Revision ID: 0013_security_data
+Revision ID: 0014_security_data
 Revises: 0011_trust
 Create Date: 2026-12-06 08:45:00
 """
@@ -13,7 +13,7 @@ Create Date: 2026-12-06 08:45:00
 from alembic import op
 import sqlalchemy as sa
 
-revision = "0013_security_data"
+revision = "0014_security_data"
 down_revision = "0013_provider_capabilities"
 branch_labels = None
 depends_on = None
