@@ -28,10 +28,10 @@ def installed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]
     monkeypatch.syspath_prepend(str(EXAMPLE))
     monkeypatch.syspath_prepend(str(dist.parent))
     registry.plugin_manager.cache_clear()
-    registry.provider_kinds.cache_clear()
+    registry.all_kinds.cache_clear()
     yield
     registry.plugin_manager.cache_clear()
-    registry.provider_kinds.cache_clear()
+    registry.all_kinds.cache_clear()
 
 
 def test_an_installed_plugin_adds_a_provider_kind_and_a_page(
@@ -54,7 +54,7 @@ def test_an_installed_plugin_adds_a_provider_kind_and_a_page(
 
 
 def test_without_the_package_neither_exists(settings: Settings, password_hash: str) -> None:
-    registry.provider_kinds.cache_clear()
+    registry.all_kinds.cache_clear()
     assert "albert" not in registry.provider_kinds()
     client, _ = build_app(settings, password_hash)
     with client:
