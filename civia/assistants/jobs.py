@@ -1,8 +1,11 @@
-"""Background runs: a document worked through part by part, a CSV of requests row by row.
+"""Background runs: a document worked through part by part, a CSV of requests row by row, and
+the single generation of any other form assistant (its text saved on the run as it comes).
 
-They use their own queue, "assistants": a 60-page translation takes the model for a long
-while and must not hold back the indexing of documents (queue "ingestion") nor transcriptions.
-Both resume after a restart from the last part or row saved on the run (a checkpoint).
+Documents and batches use their own queue, "assistants": a 60-page translation takes the model
+for a long while and must not hold back the indexing of documents (queue "ingestion") nor
+transcriptions; they resume after a restart from the last part or row saved on the run (a
+checkpoint). Single generations use the queue "redaction", so a letter never waits behind a
+long document; one handed back at a restart starts again from the beginning.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from civia.jobs.worker import UNEXPECTED_FR, JobCancelled, JobContext, JobError,
 from civia.providers.base import ProviderError
 
 QUEUE = "assistants"
+STREAM_QUEUE = "redaction"  # one model call each: not held behind a 60-page translation
 DOCUMENT, BATCH, STREAM = "assistants.document", "assistants.batch", "assistants.stream"
 GONE_FR = "Ce résultat n'existe plus."
 CANCELLED_FR = "Génération annulée à votre demande."
@@ -67,7 +71,7 @@ def _setup(ctx: JobContext, db: Session, user: User, spec: AssistantSpec) -> dic
             "target": target}  # fmt: skip
 
 
-@register(STREAM, queue=QUEUE, label="Rédaction par un assistant")
+@register(STREAM, queue=STREAM_QUEUE, label="Rédaction par un assistant")
 def process_stream(ctx: JobContext) -> dict[str, Any]:
     """One model call, its text saved on the run as it comes: the result page shows it live
     and the run ends whatever the browser does. Restarted from scratch after a worker restart."""

@@ -101,7 +101,8 @@ def enqueue(
 ) -> None:
     """Give a pending run its background job (by default the single streamed model call)."""
     job = queue.enqueue(
-        db, tenant_id=run.tenant_id, user_id=run.user_id, kind=kind, queue=jobs.QUEUE,
+        db, tenant_id=run.tenant_id, user_id=run.user_id, kind=kind,
+        queue=jobs.STREAM_QUEUE if kind == jobs.STREAM else jobs.QUEUE,
         payload=payload or {"run_id": run.id}, message="En attente du modèle",
     )  # fmt: skip
     run.job_id = job.id

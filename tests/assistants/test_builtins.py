@@ -117,7 +117,7 @@ def test_builtin_produces_a_draft(
     )
     assert resp.status_code == 303, resp.text
     run_url = resp.headers["location"]
-    assert Worker(client.app.state.sessions, client.app.state.settings, {}).run_once("assistants")  # type: ignore[attr-defined]
+    assert Worker(client.app.state.sessions, client.app.state.settings, {}).run_once("redaction")  # type: ignore[attr-defined]
     final = events(client.get(f"{run_url}/flux").text)[-1]
     assert final[0] == "done" and final[1]["status"] == "draft", final
     with client.app.state.sessions() as db:  # type: ignore[attr-defined]

@@ -34,7 +34,7 @@ def _submit(client: TestClient, headers: dict[str, str]) -> tuple[str, int]:
 
 def _work(client: TestClient) -> bool:
     app = client.app
-    return Worker(app.state.sessions, app.state.settings, {}).run_once("assistants")  # type: ignore[attr-defined]
+    return Worker(app.state.sessions, app.state.settings, {}).run_once("redaction")  # type: ignore[attr-defined]
 
 
 def _row(client: TestClient, run_id: int) -> tuple[str, str, str, Job | None]:
@@ -62,6 +62,7 @@ def test_a_model_failure_says_why_and_retry_brings_the_inputs_back(
         assert _work(client)
     status, _, error, job = _row(client, run_id)
     assert status == "error" and job is not None and job.status == "failed"
+    assert job.queue == "redaction"  # not behind the long documents of "assistants"
     assert error and "réf." in error and error.split(" (réf.")[0] == job.error.split(" (réf.")[0]
     final = events(client.get(f"{url}/flux").text)[-1]
     assert final[0] == "done" and final[1]["status"] == "error" and final[1]["error"] == error
