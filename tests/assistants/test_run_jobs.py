@@ -16,8 +16,9 @@ from civia.assistants.models import AssistantRun
 from civia.jobs.models import Job
 from civia.jobs.worker import Worker
 from civia.providers.models import Provider
+from civia.settings import Settings
 from tests.chat.helpers import events
-from tests.conftest import Personas, login_as, page_text
+from tests.conftest import Personas, build_app, login_as, page_text
 from tests.servers import garbage_server
 
 TEXT = "La mairie sera fermée le lundi 4 mai pour inventaire. Merci de votre compréhension."
@@ -167,3 +168,25 @@ def test_a_run_ends_when_nobody_follows_it(client: TestClient, personas: Persona
     )
     final = events(client.get(f"{url}/flux").text)[-1]
     assert final[0] == "done" and final[1]["status"] == "draft" and final[1]["draft"] == draft
+
+
+def test_the_web_app_worker_runs_it_with_nobody_on_the_page(
+    settings: Settings, password_hash: str
+) -> None:
+    """Embedded profile: the web process's own worker takes the run; no page is ever opened."""
+    client, personas = build_app(settings.model_copy(update={"jobs_in_process": True}),
+                                 password_hash)  # fmt: skip
+    with garbage_server() as base, client:
+        with client.app.state.sessions() as db:  # type: ignore[attr-defined]
+            db.execute(update(Provider).where(Provider.tenant_id == personas.tenant.id)
+                       .values(enabled=False))  # fmt: skip
+            db.add(Provider(tenant_id=personas.tenant.id, name="Serveur cassé", kind="openai_compat",
+                            base_url=base, models=["casse"], is_default=True))  # fmt: skip
+            db.commit()
+        _, run_id = _submit(client, login_as(client, "agent"))
+        deadline = time.monotonic() + 20
+        while _row(client, run_id)[0] in ("pending", "streaming") and time.monotonic() < deadline:
+            time.sleep(0.2)
+        status, _, error, job = _row(client, run_id)
+    client.app.state.engine.dispose()  # type: ignore[attr-defined]
+    assert status == "error" and error and job is not None and job.status == "failed"
