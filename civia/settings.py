@@ -82,9 +82,10 @@ class Settings(BaseSettings):
         True, description="Run background jobs in the web process (off when `civia worker` runs)"
     )
     job_queues: str = Field(
-        "ingestion=1,transcription=1,assistants=1",
+        "ingestion=1,transcription=1,assistants=1,redaction=2",
         description="Worker threads per job queue, e.g. ingestion=1,transcription=1,assistants=1 "
-        "(assistants: documents and CSV batches worked through by an assistant)",
+        "(assistants: documents and CSV batches worked through by an assistant; redaction: "
+        "the single generation of a form assistant, so a letter never waits for a long document)",
     )
     assistant_upload_max_mb: int = Field(
         30, ge=1, le=500, description="Largest file an assistant's form accepts (MB)"

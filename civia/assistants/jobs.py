@@ -1,13 +1,17 @@
-"""Background runs: a document worked through part by part, a CSV of requests row by row.
+"""Background runs: a document worked through part by part, a CSV of requests row by row, and
+the single generation of any other form assistant (its text saved on the run as it comes).
 
-They use their own queue, "assistants": a 60-page translation takes the model for a long
-while and must not hold back the indexing of documents (queue "ingestion") nor transcriptions.
-Both resume after a restart from the last part or row saved on the run (a checkpoint).
+Documents and batches use their own queue, "assistants": a 60-page translation takes the model
+for a long while and must not hold back the indexing of documents (queue "ingestion") nor
+transcriptions; they resume after a restart from the last part or row saved on the run (a
+checkpoint). Single generations use the queue "redaction", so a letter never waits behind a
+long document; one handed back at a restart starts again from the beginning.
 """
 
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -18,17 +22,21 @@ from civia.assistants import builder, files
 from civia.assistants.context import assistant_context
 from civia.assistants.models import AssistantRun
 from civia.assistants.prepare import prompt_values
-from civia.assistants.runner import TRUNCATED_FR, run_to_end
+from civia.assistants.runner import TRUNCATED_FR, RunResult, run, run_to_end
 from civia.assistants.spec import AssistantSpec, FieldKind
 from civia.chat.gateway import Gateway, call_context
 from civia.db.base import utcnow
 from civia.jobs.registry import register
-from civia.jobs.worker import JobCancelled, JobContext, JobError
+from civia.jobs.worker import UNEXPECTED_FR, JobCancelled, JobContext, JobError, WorkerStopping
 from civia.providers.base import ProviderError
 
 QUEUE = "assistants"
-DOCUMENT, BATCH = "assistants.document", "assistants.batch"
+STREAM_QUEUE = "redaction"  # one model call each: not held behind a 60-page translation
+DOCUMENT, BATCH, STREAM = "assistants.document", "assistants.batch", "assistants.stream"
 GONE_FR = "Ce résultat n'existe plus."
+CANCELLED_FR = "Génération annulée à votre demande."
+INTERRUPTED_FR = "Génération interrompue : le texte ci-dessous est incomplet, relisez-le avec soin."
+SAVE_EVERY_S = 0.5  # the partial text reaches the row (and the result page) this often
 
 
 def _load(db: Session, run_id: int) -> tuple[AssistantRun, User, AssistantSpec]:
@@ -61,6 +69,85 @@ def _setup(ctx: JobContext, db: Session, user: User, spec: AssistantSpec) -> dic
     call = call_context(user, source="web", assistant=spec)
     return {"gateway": gateway, "context": assistant_context(db, user.tenant), "ctx": call,
             "target": target}  # fmt: skip
+
+
+@register(STREAM, queue=STREAM_QUEUE, label="Rédaction par un assistant")
+def process_stream(ctx: JobContext) -> dict[str, Any]:
+    """One model call, its text saved on the run as it comes: the result page shows it live
+    and the run ends whatever the browser does. Restarted from scratch after a worker restart."""
+    run_id = int(ctx.payload["run_id"])
+    with ctx.sessions() as db:
+        try:
+            row, user, spec = _load(db, run_id)
+            setup = _setup(ctx, db, user, spec)
+        except JobError as exc:
+            db.rollback()
+            _save(ctx, run_id, status="error", error=exc.message_fr)
+            raise
+        values = prompt_values(spec, row.inputs, row.attachments or {})
+        sources = (row.attachments or {}).get("sources") or []
+        db.commit()
+    _save(ctx, run_id, status="streaming", model=setup["target"].model, draft="", error="")
+    try:
+        outcome = asyncio.run(_generate(ctx, run_id, spec, values, sources, setup))
+    except ProviderError as exc:
+        message = f"{exc.message_fr} (réf. {setup['ctx'].request_id})"
+        _save(ctx, run_id, status="error", error=message)
+        raise JobError(message) from None
+    except JobCancelled:
+        text = _partial(ctx, run_id)
+        if text.strip():
+            _save(ctx, run_id, status="draft", draft=text, warning=INTERRUPTED_FR)
+        else:
+            _save(ctx, run_id, status="error", error=CANCELLED_FR)
+        raise
+    except WorkerStopping:  # handed back to the queue: the next worker starts again
+        _save(ctx, run_id, status="pending", draft="")
+        raise
+    except Exception:
+        _save(ctx, run_id, status="error", error=UNEXPECTED_FR)
+        raise
+    with ctx.sessions() as db:
+        ended = db.get(AssistantRun, run_id)
+        if ended is not None:
+            ended.status, ended.error = "draft", ""
+            ended.draft, ended.raw_output, ended.data = outcome.markdown, outcome.raw, outcome.data
+            ended.attempts = outcome.attempts
+            ended.warning = " ".join(w for w in (ended.warning, outcome.warning) if w)
+            ended.updated_at = utcnow()
+            db.commit()
+    return {"url": f"/resultats/{run_id}"}
+
+
+def _partial(ctx: JobContext, run_id: int) -> str:
+    with ctx.sessions() as db:
+        row = db.get(AssistantRun, run_id)
+        return row.draft if row is not None else ""
+
+
+async def _generate(
+    ctx: JobContext,
+    run_id: int,
+    spec: AssistantSpec,
+    values: dict[str, str],
+    sources: list[dict[str, Any]],
+    setup: dict[str, Any],
+) -> RunResult:
+    text, chunks, last = "", 0, time.monotonic()
+    budget = max(1, min(spec.max_tokens, ctx.settings.max_tokens or spec.max_tokens))
+    async for item in run(spec, values, sources=sources, **setup):
+        if isinstance(item, RunResult):
+            return item
+        if not item.text:
+            continue
+        text, chunks = text + item.text, chunks + 1
+        if time.monotonic() - last >= SAVE_EVERY_S:
+            last = time.monotonic()
+            await asyncio.to_thread(_save, ctx, run_id, draft=text)
+            await asyncio.to_thread(
+                ctx.progress, min(0.95, chunks / budget), f"{len(text)} caractères rédigés"
+            )
+    raise JobError(UNEXPECTED_FR)  # `run` always ends with its RunResult
 
 
 @register(DOCUMENT, queue=QUEUE, label="Traitement d'un document par un assistant")

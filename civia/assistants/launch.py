@@ -69,8 +69,8 @@ async def start(
     gateway: Gateway,
     max_bytes: int,
 ) -> AssistantRun:
-    """Save the run (web): tables are found at once, a document goes to a background job,
-    anything else streams from the result page."""
+    """Save the run (web): tables are found at once; anything else goes to a background job
+    (a document part by part, the others in one call whose text the result page follows)."""
     launch = await _prepare(db, user=user, spec=spec, raw=raw, uploads=uploads,
                             gateway=gateway, max_bytes=max_bytes)  # fmt: skip
     prepared = launch.prepared
@@ -79,15 +79,33 @@ async def start(
         created.data = _tables(prepared)
         created.status = "draft"
         created.draft = extraction.markdown(created)
-    elif prepared.mode == "document":
-        name = next(a["filename"] for a in prepared.attachments.values() if a.get("kind") == "file")
-        job = queue.enqueue(
-            db, tenant_id=user.tenant_id, user_id=user.id, kind=jobs.DOCUMENT, queue=jobs.QUEUE,
-            payload={"run_id": created.id, "name": name}, message="En attente du modèle",
-        )  # fmt: skip
-        created.job_id = job.id
+    else:  # a model call: a background job, so the run ends whatever the browser does
+        payload: dict[str, Any] = {"run_id": created.id}
+        kind = jobs.STREAM
+        if prepared.mode == "document":
+            kind = jobs.DOCUMENT
+            payload["name"] = next(
+                a["filename"] for a in prepared.attachments.values() if a.get("kind") == "file"
+            )
+        enqueue(db, created, kind=kind, payload=payload)
     db.flush()
     return created
+
+
+def enqueue(
+    db: Session,
+    run: AssistantRun,
+    *,
+    kind: str = jobs.STREAM,
+    payload: dict[str, Any] | None = None,
+) -> None:
+    """Give a pending run its background job (by default the single streamed model call)."""
+    job = queue.enqueue(
+        db, tenant_id=run.tenant_id, user_id=run.user_id, kind=kind,
+        queue=jobs.STREAM_QUEUE if kind == jobs.STREAM else jobs.QUEUE,
+        payload=payload or {"run_id": run.id}, message="En attente du modèle",
+    )  # fmt: skip
+    run.job_id = job.id
 
 
 async def complete(

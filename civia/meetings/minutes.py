@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from civia.accounts.models import User
-from civia.assistants import runs
+from civia.assistants import launch, runs
 from civia.assistants.access import find
 from civia.assistants.models import AssistantRun
 from civia.assistants.spec import AssistantSpec
@@ -131,6 +131,7 @@ def create_run(db: Session, *, user: User, meeting: Meeting, notes: str) -> Assi
         raise JobError("L'assistant « Compte rendu de réunion » n'est pas disponible.")
     raw = {"titre": meeting.title[:200], "date": meeting.meeting_date, "notes": notes}
     run = runs.create(db, user=user, spec=spec, raw=raw)
+    launch.enqueue(db, run)
     meeting.minutes_run_id = run.id
     return run
 

@@ -6,6 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from civia.assistants.models import AssistantRun
+from civia.jobs.worker import Worker
 from tests.chat.helpers import events
 from tests.conftest import Personas, login_as
 
@@ -116,6 +117,7 @@ def test_builtin_produces_a_draft(
     )
     assert resp.status_code == 303, resp.text
     run_url = resp.headers["location"]
+    assert Worker(client.app.state.sessions, client.app.state.settings, {}).run_once("redaction")  # type: ignore[attr-defined]
     final = events(client.get(f"{run_url}/flux").text)[-1]
     assert final[0] == "done" and final[1]["status"] == "draft", final
     with client.app.state.sessions() as db:  # type: ignore[attr-defined]

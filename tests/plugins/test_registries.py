@@ -19,7 +19,7 @@ from civia.settings import Settings
 STORES = {"conversations", "runs", "prompts", "incidents", "comments", "jobs", "documents",
           "document_chats", "meetings"}  # fmt: skip
 SECTIONS = {"documents", "reunions", "fichiers_des_resultats_d_assistants", "notes_du_portefeuille"}
-KINDS = {"assistants.document", "assistants.batch", "documents.ingest", "documents.reindex",
+KINDS = {"assistants.document", "assistants.batch", "assistants.stream", "documents.ingest", "documents.reindex",
          "governance.reembed", "acts.import_scdl", "acts.embed", "meetings.transcribe",
          "meetings.minutes"}  # fmt: skip
 

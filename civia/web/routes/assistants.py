@@ -2,28 +2,28 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Request, Response
 from fastapi.responses import RedirectResponse, StreamingResponse
-from sqlalchemy import update
+from sqlalchemy.orm import Session, sessionmaker
 
 from civia.accounts.models import User
 from civia.assistants import access, builder, files, grounded, runs
 from civia.assistants import launch as assistant_launch
 from civia.assistants.context import assistant_context
 from civia.assistants.inputs import InputError
+from civia.assistants.jobs import CANCELLED_FR, GONE_FR
+from civia.assistants.jobs import STREAM as STREAM_JOB
 from civia.assistants.models import AssistantRun
-from civia.assistants.prepare import prompt_values
 from civia.assistants.renderers import render as render_file
-from civia.assistants.runner import RunResult, run
 from civia.assistants.spec import AssistantSpec, FieldKind
 from civia.audit import journal as audit
-from civia.chat.gateway import call_context
-from civia.db.engine import affected, session_scope
+from civia.db.engine import session_scope
 from civia.jobs import queue
-from civia.jobs.models import Job
+from civia.jobs.models import FINISHED, Job, JobStatus
 from civia.providers.base import ProviderError
 from civia.web.deps import CurrentUser, Db, allow_assistant
 from civia.web.markdown import render as md
@@ -32,6 +32,13 @@ from civia.web.routes import assistant_launch as launch
 from civia.web.sse import event as _sse
 
 router = APIRouter()
+ACTIVE = ("pending", "streaming")
+POLL_S = 0.5
+FAILED_FR = (
+    "La génération s'est interrompue sans réponse du modèle. Vos saisies sont conservées : "
+    "réessayez dans un instant."
+)
+FILES_AGAIN_FR = "Les fichiers ne sont pas conservés : ajoutez-les à nouveau avant d'envoyer."
 
 
 def _spec(db: Db, user: User, assistant_id: str) -> AssistantSpec:
@@ -63,12 +70,14 @@ def form_page(
     errors: dict[str, str] | None = None,
     status_code: int = 200,
     batch_errors: dict[str, str] | None = None,
+    notice: str = "",
 ) -> Response:
     return render(
         request,
         "assistants/form.html",
         status_code=status_code,
         spec=spec,
+        notice=notice,
         values=values or {},
         errors=errors or {},
         batch_errors=batch_errors or {},
@@ -80,12 +89,32 @@ def form_page(
 
 
 @router.get("/assistants/{assistant_id}")
-def form(request: Request, db: Db, user: CurrentUser, assistant_id: str) -> Response:
+def form(
+    request: Request, db: Db, user: CurrentUser, assistant_id: str, reprendre: int | None = None
+) -> Response:
+    """The form; `reprendre` (one of the user's own runs) fills it with that run's inputs."""
     spec = _spec(db, user, assistant_id)
     _allowed(db, user, spec)
     if spec.is_chat:
         return RedirectResponse(f"/conversations/nouvelle?assistant={spec.id}", status_code=303)
-    return form_page(request, db, user, spec)
+    if reprendre is None:
+        return form_page(request, db, user, spec)
+    earlier = _run(db, user, reprendre)
+    if earlier.assistant_id != spec.id:
+        raise HTTPException(404, "Ce résultat n'existe pas.")
+    values, notice = retry_values(spec, earlier)
+    return form_page(request, db, user, spec, values=values, notice=notice)
+
+
+def retry_values(spec: AssistantSpec, earlier: AssistantRun) -> tuple[dict[str, str], str]:
+    """The inputs of an earlier run, as the form shows them, and what the user must redo: files
+    are not kept (only their names), so they are asked for again."""
+    files_named = [f.name for f in spec.fields_of(FieldKind.FILE) if earlier.inputs.get(f.name)]
+    values = {k: str(v) for k, v in (earlier.inputs or {}).items() if v is not None}
+    notice = "Vos saisies précédentes sont reprises ci-dessous."
+    if files_named or earlier.inputs.get("lot"):
+        notice += " " + FILES_AGAIN_FR
+    return values, notice
 
 
 @router.post("/assistants/{assistant_id}")
@@ -119,6 +148,7 @@ def history(request: Request, db: Db, user: CurrentUser) -> Response:
 def result(request: Request, db: Db, user: CurrentUser, run_id: int, ok: str = "") -> Response:
     found = _run(db, user, run_id)
     spec = _spec(db, user, found.assistant_id)
+    settle(db, found)
     text = found.final_text or found.draft
     compare = found.inputs.get(spec.output.compare_with, "") if spec.output.compare_with else ""
     job = db.get(Job, found.job_id) if found.job_id else None
@@ -130,6 +160,7 @@ def result(request: Request, db: Db, user: CurrentUser, run_id: int, ok: str = "
         md=md,
         ok=ok,
         job=job,
+        live=job is not None and job.kind == STREAM_JOB and found.status in ACTIVE,
         d=queue.describe(job) | {"url": f"/resultats/{found.id}"} if job else {},
         job_label=spec.name,
         batch=launch.batch_view(spec, found, assistant_context(db, user.tenant)["service_list"]),
@@ -141,82 +172,57 @@ def result(request: Request, db: Db, user: CurrentUser, run_id: int, ok: str = "
 
 @router.get("/resultats/{run_id}/flux")
 def stream(request: Request, db: Db, user: CurrentUser, run_id: int) -> Response:
+    """The run's text as it is written by its job (read from the database every half second),
+    then `done`. Leaving the page stops only this stream, never the run."""
     found = _run(db, user, run_id)
-    spec = _spec(db, user, found.assistant_id)
-    _allowed(db, user, spec)
-    claimed = found.job_id is None and affected(  # a background job computes the others
-        db.execute(
-            update(AssistantRun)
-            .where(AssistantRun.id == found.id, AssistantRun.status == "pending")
-            .values(status="streaming")
-        )
-    )
-    db.commit()
-    if not claimed:
-        return StreamingResponse(
-            _done(found.status, found.draft, found.error), media_type="text/event-stream"
-        )
-    gateway = request.app.state.gateway
-    context = assistant_context(db, user.tenant)
-    ctx = call_context(user, source="web", assistant=spec, request_id=request.state.request_id)
-    try:
-        target = gateway.resolve(db, user.tenant_id)
-    except ProviderError as exc:
-        _finish(request, found.id, status="error", error=exc.message_fr)
-        return StreamingResponse(_done("error", "", exc.message_fr), media_type="text/event-stream")
-    values = prompt_values(spec, found.inputs, found.attachments or {})
-    sources = (found.attachments or {}).get("sources") or []
+    _allowed(db, user, _spec(db, user, found.assistant_id))
+    sessions = request.app.state.sessions
 
     async def events() -> AsyncIterator[str]:
-        status, error, draft = "error", "", ""
-        outcome: RunResult | None = None
-        try:
-            async for item in run(
-                spec, values, context=context, gateway=gateway, ctx=ctx, target=target,
-                sources=sources,
-            ):  # fmt: skip
-                if isinstance(item, RunResult):
-                    outcome = item
-                elif item.text:
-                    yield _sse("token", {"t": item.text})
-            assert outcome is not None
-            status, draft = "draft", outcome.markdown
-        except ProviderError as exc:
-            error = f"{exc.message_fr} (réf. {ctx.request_id})"
-        finally:
-            _finish(
-                request, found.id, status=status, error=error, outcome=outcome, model=target.model
-            )
-        yield _sse("done", {"status": status, "html": md(draft), "draft": draft, "error": error})
+        sent = 0
+        while True:
+            status, draft, error = await asyncio.to_thread(_poll, sessions, run_id)
+            if status in ACTIVE:
+                if len(draft) > sent:
+                    yield _sse("token", {"t": draft[sent:]})
+                    sent = len(draft)
+            else:
+                yield _sse(
+                    "done", {"status": status, "html": md(draft), "draft": draft, "error": error}
+                )
+                return
+            if await request.is_disconnected():
+                return
+            await asyncio.sleep(POLL_S)
 
     return StreamingResponse(
         events(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"}
     )
 
 
-def _finish(
-    request: Request,
-    run_id: int,
-    *,
-    status: str,
-    error: str = "",
-    outcome: RunResult | None = None,
-    model: str = "",
-) -> None:
-    with session_scope(request.app.state.sessions) as db:
+def _poll(sessions: sessionmaker[Session], run_id: int) -> tuple[str, str, str]:
+    with session_scope(sessions) as db:
         row = db.get(AssistantRun, run_id)
         if row is None:
-            return
-        row.status, row.error, row.model = status, error, model
-        if outcome is not None:
-            row.draft, row.raw_output, row.data = outcome.markdown, outcome.raw, outcome.data
-            row.attempts = outcome.attempts
-            row.warning = " ".join(w for w in (row.warning, outcome.warning) if w)
+            return "error", "", GONE_FR
+        settle(db, row)
+        return row.status, row.draft or "", row.error or ""
 
 
-async def _done(status: str, draft: str, error: str) -> AsyncIterator[str]:
-    status = "busy" if status in ("streaming", "pending") else status
-    yield _sse("done", {"status": status, "html": md(draft), "draft": draft, "error": error})
+def settle(db: Session, row: AssistantRun) -> None:
+    """A run still 'in progress' whose job ended without saying so (a crash, a sweep of a dead
+    worker) becomes a failure with a French reason."""
+    if row.status not in ACTIVE:
+        if row.status == "error" and not row.error:
+            row.error = FAILED_FR
+        return
+    job = db.get(Job, row.job_id) if row.job_id else None
+    if job is None or job.status in FINISHED:
+        row.status = "error"
+        reason = job.error if job is not None else ""
+        if job is not None and job.status == JobStatus.CANCELLED.value:
+            reason = CANCELLED_FR
+        row.error = reason or FAILED_FR
 
 
 def _back(run_id: int, message: str) -> Response:

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from starlette.datastructures import UploadFile
 
 from civia.accounts.models import Role, Service, User
-from civia.assistants import access, builder, grounded, prompts, runs
+from civia.assistants import access, builder, grounded, launch, prompts, runs
 from civia.assistants.builder import BuilderError, Conflict, FormState
 from civia.assistants.catalogue import builtins
 from civia.assistants.inputs import InputError
@@ -291,6 +291,7 @@ async def try_draft(request: Request, db: Db, user: Builder, slug: str) -> Respo
             raise InputError({"": "Ajoutez au moins un champ au formulaire pour l'essayer ici."})
         found = runs.create(db, user=user, spec=spec, raw=raw)
         found.time_saved_minutes = 0  # a trial saves no one any time: keep it out of the stats
+        launch.enqueue(db, found)
     except InputError as exc:
         return _editor(
             request,

@@ -234,7 +234,7 @@ function readableDraft(partial) {
   });
   source.onerror = () => {
     source.close();
-    status.textContent = "Connexion perdue : rechargez la page.";
+    status.textContent = "Connexion perdue : la génération continue sur le serveur ; rechargez la page pour la suivre.";
   };
 })();
 
