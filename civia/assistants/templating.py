@@ -128,7 +128,7 @@ class LimitedSandbox(SandboxedEnvironment):
 _WIDE_SPEC = re.compile(r"\{[^{}]*:[^{}]*\d{6,}")
 
 
-def render(env: SandboxedEnvironment, source: str, **variables: Any) -> str:
+def render(env: SandboxedEnvironment, source: str, /, **variables: Any) -> str:
     """Render within the limits (time from now, output size)."""
     token = _deadline.set(time.monotonic() + MAX_SECONDS)
     try:
@@ -148,6 +148,6 @@ def render(env: SandboxedEnvironment, source: str, **variables: Any) -> str:
         _deadline.reset(token)
 
 
-async def render_async(env: SandboxedEnvironment, source: str, **variables: Any) -> str:
+async def render_async(env: SandboxedEnvironment, source: str, /, **variables: Any) -> str:
     """`render` in a worker thread: a slow template never blocks the event loop."""
     return await asyncio.to_thread(render, env, source, **variables)

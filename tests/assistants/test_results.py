@@ -28,12 +28,13 @@ def draft_run(client: TestClient, personas: Personas) -> int:
 
 def test_form_errors_keep_what_was_typed(client: TestClient, personas: Personas) -> None:
     headers = login_as(client, "agent")
-    data = {"objet": "Travaux rue Haute", "textes": "", "individuel": "peut-être"}
+    data = {"objet": "Travaux rue Haute", "motifs": "", "individuel": "peut-être"}
     resp = client.post("/assistants/arrete", data=data, headers=headers)
     assert resp.status_code == 422
     text = page_text(resp)
     assert (
-        "« Textes à viser » est obligatoire." in text and "Choisissez une valeur proposée" in text
+        "« Motifs (pourquoi) » est obligatoire." in text
+        and "Choisissez une valeur proposée" in text
     )
     assert 'value="Travaux rue Haute"' in text
     with client.app.state.sessions() as db:  # type: ignore[attr-defined]
