@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from civia.accounts.models import User
@@ -156,4 +156,18 @@ def governance_items(data_dir: Path) -> list[Purger | RightsSection]:
     def erase(db: Session, user: User) -> int:
         return erase_documents(db, user, data_dir=data_dir)
 
-    return [Purger("documents", purge), RightsSection("documents", export_documents, erase)]
+    def count(db: Session, user: User) -> int:
+        owned = select(Collection.id).where(
+            Collection.scope == Scope.PERSONAL.value, Collection.owner_user_id == user.id
+        )
+        return (
+            db.scalar(
+                select(func.count()).select_from(Document).where(Document.collection_id.in_(owned))
+            )
+            or 0
+        )
+
+    return [
+        Purger("documents", purge),
+        RightsSection("documents", export_documents, erase, count=("Documents personnels", count)),
+    ]

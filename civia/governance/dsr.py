@@ -183,8 +183,9 @@ def export_user(db: Session, user: User, *, hooks: Governance) -> dict[str, Any]
     return data
 
 
-def summary(db: Session, user: User) -> dict[str, int]:
-    """What an erasure would touch, for the DPO's confirmation page."""
+def summary(db: Session, user: User, hooks: Governance | None = None) -> dict[str, int]:
+    """What an erasure would touch, for the DPO's confirmation page (the areas' own counts,
+    documents and meetings among them, with `hooks`)."""
 
     def count(column: Any) -> int:
         return db.scalar(select(func.count()).where(column == user.id)) or 0
@@ -196,7 +197,7 @@ def summary(db: Session, user: User) -> dict[str, int]:
         "Jetons d'API": count(ApiToken.user_id),
         "Événements d'utilisation (anonymisés)": count(UsageEvent.user_id),
         "Signalements (anonymisés)": count(Incident.reporter_id),
-    }
+    } | {label: counter(db, user) for label, counter in (hooks.counters if hooks else {}).items()}
 
 
 def erase_user(db: Session, *, dpo: User, person: User, hooks: Governance) -> dict[str, int]:

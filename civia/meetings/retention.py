@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from civia.accounts.models import User
@@ -75,6 +75,10 @@ def export_meetings(db: Session, user: User) -> list[dict[str, Any]]:
     return out
 
 
+def count_meetings(db: Session, user: User) -> int:
+    return db.scalar(select(func.count()).where(Meeting.user_id == user.id)) or 0
+
+
 def erase_meetings(db: Session, user: User) -> int:
     """The user's meetings go (recordings, transcripts, condensed parts); on others' meetings,
     nobody needs to know they reviewed them."""
@@ -94,5 +98,7 @@ def governance_items() -> list[Purger | RightsSection]:
     return [
         Purger("audio", purge_audio),
         Purger("transcripts", purge_transcripts),
-        RightsSection("reunions", export_meetings, erase_meetings),
+        RightsSection(
+            "reunions", export_meetings, erase_meetings, count=("Réunions", count_meetings)
+        ),
     ]

@@ -100,6 +100,8 @@ class RightsSection:
     name: str
     export: Callable[[Session, Any], Any] | None = None
     erase: Callable[[Session, Any], int] | None = None
+    # What the erasure would remove, for the DPO's confirmation page: (French label, counter).
+    count: tuple[str, Callable[[Session, Any], int]] | None = None
 
 
 @dataclass
@@ -111,6 +113,7 @@ class Governance:
     exporters: dict[str, Callable[[Session, Any], Any]] = field(default_factory=dict)
     erasers: dict[str, Callable[[Session, Any], int]] = field(default_factory=dict)
     text_stores: dict[str, TextStore] = field(default_factory=dict)
+    counters: dict[str, Callable[[Session, Any], int]] = field(default_factory=dict)
 
     def add(self, item: Purger | RightsSection | TextStore) -> None:
         if isinstance(item, Purger):
@@ -120,6 +123,9 @@ class Governance:
                 self.exporters[item.name] = item.export
             if item.erase is not None:
                 self.erasers[item.name] = item.erase
+            if item.count is not None:
+                label, counter = item.count
+                self.counters[label] = counter
         elif isinstance(item, TextStore):
             self.text_stores[item.name] = item
         else:

@@ -142,6 +142,8 @@ def test_dpo_erases_with_confirmation(client: TestClient, personas: Personas) ->
     headers = sign_in(client, "dpo")
     page = text_of(client.get("/gouvernance/droits", params={"login": "agent"}))
     assert "Agent (agent)" in page and "Conversations 1" in page
+    # Documents and meetings are erased too: the counts say so before the DPO confirms.
+    assert "Documents personnels 0" in page and "Réunions 0" in page
     assert "Aucun compte « carol »" in text_of(client.get("/gouvernance/droits?login=carol"))
     path = f"/gouvernance/droits/{agent_id}/effacer"
     resp = client.post(path, data={"confirmation": "bob"}, headers=headers)

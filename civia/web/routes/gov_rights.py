@@ -28,7 +28,7 @@ def my_data(request: Request, db: Db, user: Anyone) -> Response:
     return render(
         request,
         "governance/my_data.html",
-        counts=dsr.summary(db, user),
+        counts=dsr.summary(db, user, request.app.state.registries.governance),
         settings=retention.settings_for(db, user.tenant_id),
         kinds=retention.KINDS,
     )
@@ -137,7 +137,7 @@ def rights(request: Request, db: Db, user: Dpo, login: str = "", ok: str = "") -
         "governance/rights.html",
         login=login,
         person=person,
-        counts=dsr.summary(db, person) if person else {},
+        counts=(dsr.summary(db, person, request.app.state.registries.governance) if person else {}),
         ok=ok,
     )
 
