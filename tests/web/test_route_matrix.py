@@ -17,24 +17,33 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pytest
 from fastapi.routing import iter_route_contexts
 from fastapi.testclient import TestClient
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from civia.accounts.models import ApiToken, User
 from civia.accounts.tokens import new_api_token
+from civia.assistants.models import AssistantRun, SavedPrompt
 from civia.chat.models import Conversation, Message
 from civia.db.base import utcnow
 from civia.db.engine import session_scope
-from civia.documents.models import Collection, Scope
+from civia.documents.models import Collection, Document, Scope
 from civia.governance import incidents, usecases
 from civia.governance.usecases import Card
+from civia.jobs.models import Job
 from civia.meetings.models import Meeting, MeetingStatus
+from civia.planning import diagnostics
+from civia.planning import grid as diagnostic_grid
+from civia.planning.models import Candidate, Survey
 from civia.providers.models import Provider
 from civia.settings import Settings
+from civia.steering import reviews
+from civia.steering.models import Review
 from tests.conftest import PASSWORD, Personas, build_app, login
 
 ROLES = ("agent", "referent", "comite", "dpo", "pilotage", "admin")
@@ -154,7 +163,7 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("GET", "/documents/{document_id:int}"): "ANY_USER",
     ("GET", "/documents/{document_id:int}/original"): "ANY_USER",
     ("POST", "/documents/{document_id:int}/supprimer"): "ANY_USER",
-    ("POST", "/documents/{document_id:int}/relancer"): "ANY_USER",
+    ("POST", "/documents/{document_id:int}/relancer"): "BUILDERS",
     # meetings
     ("GET", "/reunions"): "ANY_USER",
     ("POST", "/reunions"): "ANY_USER",
@@ -278,6 +287,10 @@ FORMS: dict[tuple[str, str], dict[str, str] | str] = {
     ("POST", "/gouvernance/cas-usage/{case_id}/transition"): {"action": "suspend", "note": "Essai"},
     ("POST", "/gouvernance/cas-usage/{case_id}/vote"): {"choice": "approve"},
     ("POST", "/gouvernance/cas-usage/{case_id}/commentaire"): {"body": "Vu."},
+    ("POST", "/resultats/{run_id}/brouillon"): {"text": "Texte relu."},
+    ("POST", "/resultats/{run_id}/valider"): {"text": "Texte relu."},
+    ("POST", "/resultats/{run_id}/avis"): {"rating": "useful"},
+    ("POST", "/pilotage/portefeuille/{candidate_id:int}/placer"): {"circle": "1"},
 }
 
 # Routes that would reach the model (or the network) for an allowed persona: only the refusal
@@ -369,7 +382,9 @@ def _seed(client: TestClient, personas: Personas) -> tuple[dict[str, str], str]:
         incident = incidents.report(db, reporter=agent, kind="other", description="À vérifier.")
         db.flush()
         provider_id = db.scalar(select(Provider.id).where(Provider.tenant_id == agent.tenant_id))
+        more = _seed_more(db, agent, collection.id)
         params = {
+            **more,
             "conversation_id": str(conversation.id),
             "message_id": str(answer.id),
             "collection_id": str(collection.id),
@@ -383,6 +398,55 @@ def _seed(client: TestClient, personas: Personas) -> tuple[dict[str, str], str]:
     return params, secret
 
 
+def _seed_more(db: Session, agent: User, collection_id: int) -> dict[str, str]:
+    """The agent's job, assistant result, saved prompt and document; a survey, diagnostic,
+    portfolio candidate and review of Démoville."""
+    tenant_id = agent.tenant_id
+    job = Job(
+        tenant_id=tenant_id, user_id=agent.id, kind="ingest", queue="documents", status="done"
+    )
+    run = AssistantRun(
+        tenant_id=tenant_id, user_id=agent.id, assistant_id="faq", status="draft", draft="Texte."
+    )
+    prompt = SavedPrompt(tenant_id=tenant_id, user_id=agent.id, title="Modèle", body="Bonjour")
+    document = Document(
+        tenant_id=tenant_id,
+        collection_id=collection_id,
+        uploaded_by_id=agent.id,
+        title="Note",
+        sha256="0" * 64,
+        status="ready",
+    )
+    survey = Survey(tenant_id=tenant_id, title="Enquête", token="jeton-enquete-matrice")
+    grid = diagnostic_grid.builtin()
+    answers = {q.id: q.options[0].value for d in grid.dimensions for q in d.questions}
+    diagnostic = diagnostics.create(db, user=agent, grid=grid, title="Diagnostic", answers=answers)
+    candidate = Candidate(tenant_id=tenant_id, title="Courriers")
+    launch = date(2026, 10, 1)
+    figures = reviews.figures(db, tenant_id, None, 30, launch)
+    verdict = reviews.verdict(30, figures)
+    review = Review(
+        tenant_id=tenant_id,
+        milestone=30,
+        launch_date=launch,
+        figures=figures,
+        recommendation=verdict.recommendation,
+        reasons=verdict.reasons,
+    )
+    db.add_all([job, run, prompt, document, survey, candidate, review])
+    db.flush()
+    return {
+        "job_id": str(job.id),
+        "run_id": str(run.id),
+        "prompt_id": str(prompt.id),
+        "document_id": str(document.id),
+        "survey_id": str(survey.id),
+        "diagnostic_id": str(diagnostic.id),
+        "candidate_id": str(candidate.id),
+        "review_id": str(review.id),
+    }
+
+
 # Values for the parameters no object is seeded for: they name nothing (404), or a public item.
 DEFAULTS = {
     "assistant_id": "faq",
@@ -392,16 +456,8 @@ DEFAULTS = {
     "kind": "aipd",
     "version": "1",
     "token": "jeton-inconnu",
-    "run_id": "999999",
-    "prompt_id": "999999",
-    "job_id": "999999",
-    "document_id": "999999",
     "import_id": "999999",
     "act_id": "999999",
-    "diagnostic_id": "999999",
-    "candidate_id": "999999",
-    "survey_id": "999999",
-    "review_id": "999999",
     "mailbox_id": "999999",
 }
 
