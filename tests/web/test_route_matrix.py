@@ -19,8 +19,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
+from fastapi import FastAPI
 from fastapi.routing import iter_route_contexts
 from fastapi.testclient import TestClient
 from sqlalchemy import select
@@ -315,6 +317,12 @@ SESSION_CHANGING = {("POST", "/deconnexion"), ("POST", "/gouvernance/charte")}
 # Requested last: they delete the seeded objects the other routes use.
 DESTRUCTIVE = ("/supprimer", "/effacer", "/revoquer")
 
+# Parameters naming objects private to the agent (their conversation, meeting, token, job,
+# result, personal prompt): any other persona of the same collectivité gets 403/404 there, but
+# the admins of the collectivité, who also follow its jobs.
+OWNED = {"conversation_id", "message_id", "meeting_id", "token_id", "job_id", "run_id", "prompt_id"}
+ALSO_SEEN_BY = {"job_id": "admin"}
+OWNER = "agent"
 OTHER_TENANT = ("carol", "olivia")
 COOKIE_PERSONAS = (*ROLES, "bob", *OTHER_TENANT)
 ROLE_OF = {**{r: r for r in ROLES}, "bob": "agent", "carol": "agent", "olivia": "admin"}
@@ -331,11 +339,13 @@ class World:
 
 
 def app_routes(client: TestClient) -> set[tuple[str, str]]:
-    found = set()
-    for route in iter_route_contexts(client.app.routes):
+    """(method, path) of every route, included routers flattened (HEAD apart)."""
+    app: FastAPI = client.app  # type: ignore[assignment]
+    found: set[tuple[str, str]] = set()
+    for route in iter_route_contexts(app.routes):
         for method in getattr(route, "methods", None) or ():
             if method != "HEAD":
-                found.add((method, route.path))
+                found.add((method, str(route.path)))
     return found
 
 
@@ -501,9 +511,9 @@ def fill(path: str, params: dict[str, str]) -> tuple[str, set[str]]:
     return re.sub(r"{(\w+)(?::\w+)?}", lambda m: params[m.group(1)], path), names
 
 
-def _request(  # type: ignore[no-untyped-def]
+def _request(
     world: World, persona: str, method: str, url: str, form: dict[str, str] | str | None
-):
+) -> Any:  # the TestClient response
     client = world.clients[persona]
     headers: dict[str, str] = {}
     data: dict[str, str] | None = None
@@ -518,12 +528,18 @@ def _request(  # type: ignore[no-untyped-def]
         if form == "files":
             files = [("files", ("note.txt", b"Texte.", "text/plain"))]
             return client.post(url, data=data, files=files, headers=headers, follow_redirects=False)
-        data.update(form or {})
+        if isinstance(form, dict):
+            data.update(form)
     return client.request(method, url, data=data, headers=headers, follow_redirects=False)
 
 
 def _verdict(
-    persona: str, policy: frozenset[str] | str, status: int, location: str, cross_tenant: bool
+    persona: str,
+    policy: frozenset[str] | str,
+    status: int,
+    location: str,
+    cross_tenant: bool,
+    owned: frozenset[str] | set[str] = frozenset(),
 ) -> str | None:
     """Why the status breaks the policy, or None."""
     if status >= 500:
@@ -541,6 +557,9 @@ def _verdict(
         return None if status in (401, 403) else "session cookie accepted by the API"
     if persona in OTHER_TENANT and cross_tenant:
         return None if status in (403, 404) else "other collectivité reached Démoville's object"
+    others = {ALSO_SEEN_BY.get(name) for name in owned}
+    if owned and persona != OWNER and not (persona in ROLES and persona in others):
+        return None if status in (403, 404) else "another user reached the agent's own object"
     assert isinstance(policy, frozenset)
     if ROLE_OF[persona] in policy:
         return "allowed role refused (403)" if status == 403 else None
@@ -588,7 +607,12 @@ def test_route_matrix(world: World) -> None:
             resp = _request(world, persona, method, url, FORMS.get((method, path)))
             checked += 1
             why = _verdict(
-                persona, policy, resp.status_code, resp.headers.get("location", ""), cross_tenant
+                persona,
+                policy,
+                resp.status_code,
+                resp.headers.get("location", ""),
+                cross_tenant,
+                owned=names & OWNED,
             )
             if why:
                 failures.append(f"{method} {url} as {persona}: {resp.status_code} ({why})")
