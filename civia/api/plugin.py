@@ -11,6 +11,10 @@ from civia.settings import Settings
 
 @hookimpl
 def register_routes(settings: Settings) -> list[Route]:
-    from civia.api import openai
+    from civia.api import openai, schema
 
-    return [Route(openai.router, gated=False, body_limit=openai.LIMIT, order=50)]
+    return [
+        Route(openai.router, gated=False, body_limit=openai.LIMIT, order=50),
+        # The OpenAPI schema, behind a token or a session (checked by the route itself).
+        Route(schema.router, gated=False, order=50),
+    ]
