@@ -91,7 +91,8 @@ def set_status(db: Session, tenant: Tenant, status: str, *, actor: User | None) 
     if status != "active":
         users = select(User.id).where(User.tenant_id == tenant.id)
         db.execute(delete(WebSession).where(WebSession.user_id.in_(users)))
-    _audit(db, actor, tenant, f"tenant.{status}")
+    actions = {"active": "tenant.active", "suspended": "tenant.suspended"}
+    _audit(db, actor, tenant, actions.get(status, "tenant.archived"))
 
 
 def set_sirets(db: Session, tenant: Tenant, sirets: list[str], *, actor: User | None) -> None:

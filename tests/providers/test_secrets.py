@@ -67,8 +67,8 @@ def test_operator_allow_list_is_offered_and_accepted_per_collectivite(
     monkeypatch.setattr(settings, "provider_key_files", "/etc/civia/albert.key")
     headers = login_as(client, "admin")
     page = BeautifulSoup(client.get("/admin/fournisseurs").text, "html.parser")
-    envs = {o["value"] for o in page.select("#env-new option")}
-    files = {o["value"] for o in page.select("#file-new option")}
+    envs = {o["value"] for o in page.select("#env-new-chat option")}
+    files = {o["value"] for o in page.select("#file-new-chat option")}
     assert envs == {"", "ALBERT_KEY"}  # autreville's key is not offered to Démoville
     assert files == {"", "/etc/civia/albert.key"}
     assert page.select("input[name=api_key_env]") == []
