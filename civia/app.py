@@ -186,7 +186,8 @@ def _install_handlers(app: FastAPI) -> None:
         if message == "There was an error parsing the body":  # FastAPI: not JSON, not UTF-8
             message = "Le corps de la requête est illisible (JSON en UTF-8 attendu)."
         elif request.url.path.startswith("/v1/"):  # the OpenAI error shape, as ApiError gives
-            return error_response(exc.status_code, message, "invalid_request_error", exc.headers)
+            headers = dict(exc.headers or {})
+            return error_response(exc.status_code, message, "invalid_request_error", headers)
         if _wants_json(request) or request.headers.get("hx-request"):
             return JSONResponse(
                 {"detail": message}, status_code=exc.status_code, headers=exc.headers
