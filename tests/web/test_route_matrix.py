@@ -72,10 +72,28 @@ POLICIES: dict[str, frozenset[str] | str] = {
     # the card's author (référent) and admins edit it; the comité may also attach the FRIA
     "CASE_WRITERS": frozenset({"referent", "admin"}),
     "FRIA_WRITERS": frozenset({"referent", "comite", "admin"}),
+    # the platform operator (no collectivité's persona is one): everyone here is refused
+    "OPERATOR": frozenset({"operateur"}),
 }
 
 # Every route of the app: (method, path) -> policy name.
 EXPECTED: dict[tuple[str, str], str] = {
+    # Shared services: the operator's pages, single sign-on, a collectivité's quotas.
+    ("GET", "/plateforme"): "OPERATOR",
+    ("GET", "/plateforme/sso"): "OPERATOR",
+    ("POST", "/plateforme/sso"): "OPERATOR",
+    ("POST", "/plateforme/sso/{name}/retirer"): "OPERATOR",
+    ("POST", "/plateforme/collectivites"): "OPERATOR",
+    ("POST", "/plateforme/collectivites/{slug}/administrateur"): "OPERATOR",
+    ("POST", "/plateforme/collectivites/{slug}/mots-de-passe"): "OPERATOR",
+    ("POST", "/plateforme/collectivites/{slug}/quota"): "OPERATOR",
+    ("POST", "/plateforme/collectivites/{slug}/siret"): "OPERATOR",
+    ("POST", "/plateforme/collectivites/{slug}/statut"): "OPERATOR",
+    ("GET", "/sso/{name}/connexion"): "PUBLIC",
+    ("GET", "/sso/{name}/retour"): "PUBLIC",
+    ("GET", "/admin/quotas"): "ADMIN",
+    ("POST", "/admin/quotas"): "ADMIN",
+    ("POST", "/admin/quotas/retirer"): "ADMIN",
     # accounts, home
     ("GET", "/connexion"): "PUBLIC",
     ("POST", "/connexion"): "PUBLIC",
@@ -471,6 +489,7 @@ DEFAULTS = {
     "import_id": "999999",
     "act_id": "999999",
     "mailbox_id": "999999",
+    "name": "fournisseur-inconnu",
 }
 
 
