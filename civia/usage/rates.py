@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import Any
+from weakref import WeakKeyDictionary
 
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from civia.providers.models import Provider
@@ -38,8 +40,10 @@ class TenantRates:
     server_power_w: float = 100.0
 
 
-_rates: dict[int, tuple[float, Rate]] = {}
-_tenants: dict[int, tuple[float, TenantRates]] = {}
+# Short-lived caches, one per database engine (one per app): two apps in one process, or two
+# test databases whose rows share ids, never read each other's rates.
+_rates: WeakKeyDictionary[Engine, dict[int, tuple[float, Rate]]] = WeakKeyDictionary()
+_tenants: WeakKeyDictionary[Engine, dict[int, tuple[float, TenantRates]]] = WeakKeyDictionary()
 
 
 def clear() -> None:
@@ -47,10 +51,17 @@ def clear() -> None:
     _tenants.clear()
 
 
+def _cache(caches: WeakKeyDictionary[Engine, dict[int, Any]], db: Session) -> dict[int, Any]:
+    bind = db.get_bind()
+    engine = bind if isinstance(bind, Engine) else bind.engine
+    return caches.setdefault(engine, {})
+
+
 def provider_rate(db: Session, provider_id: int | None) -> Rate:
     if provider_id is None:
         return Rate(provider_kind="local_llama")  # embeddings and speech run here
-    hit = _rates.get(provider_id)
+    cache = _cache(_rates, db)
+    hit = cache.get(provider_id)
     if hit and hit[0] > time.monotonic():
         return hit[1]
     kind = db.scalar(select(Provider.kind).where(Provider.id == provider_id)) or ""
@@ -66,12 +77,13 @@ def provider_rate(db: Session, provider_id: int | None) -> Rate:
             zone=row.zone or DEFAULT_ZONE,
             ecologits_provider=row.ecologits_provider,
         )
-    _rates[provider_id] = (time.monotonic() + TTL_S, rate)
+    cache[provider_id] = (time.monotonic() + TTL_S, rate)
     return rate
 
 
 def tenant_rates(db: Session, tenant_id: int) -> TenantRates:
-    hit = _tenants.get(tenant_id)
+    cache = _cache(_tenants, db)
+    hit = cache.get(tenant_id)
     if hit and hit[0] > time.monotonic():
         return hit[1]
     row = db.get(SteeringSettings, tenant_id)
@@ -80,7 +92,7 @@ def tenant_rates(db: Session, tenant_id: int) -> TenantRates:
         if row is not None
         else TenantRates()
     )
-    _tenants[tenant_id] = (time.monotonic() + TTL_S, found)
+    cache[tenant_id] = (time.monotonic() + TTL_S, found)
     return found
 
 

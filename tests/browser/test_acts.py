@@ -18,9 +18,8 @@ def test_import_search_similar_then_draft(page, civia_server: str) -> None:
     page.get_by_label("Fichier CSV").set_input_files(str(DATA / SAINT_AUBIN))
     page.get_by_role("button", name="Importer le fichier").click()
     expect(page.get_by_role("heading", name=f"Import du fichier « {SAINT_AUBIN} »")).to_be_visible()
-    # The progress bar polls the job; when it is done it offers the report.
-    page.get_by_role("link", name="Voir le résultat").click(timeout=120_000)
-    expect(page.get_by_role("row", name="Actes créés 17")).to_be_visible()
+    # The progress bar polls the job; when it is done the page reloads with the report.
+    expect(page.get_by_role("row", name="Actes créés 17")).to_be_visible(timeout=120_000)
     expect(page.get_by_role("cell", name="VOTE_POUR « vingt et un »", exact=False)).to_be_visible()
 
     page.get_by_role("link", name="Actes", exact=True).click()

@@ -249,7 +249,8 @@ def test_dpo_audit_retention_exports_and_erasures(browser: Any, civia_server: st
         expect(rows.first).to_contain_text("Cas d'usage : changement d'état")
         with dpo.expect_download() as download:
             dpo.get_by_role("link", name="Exporter en CSV").click()
-        exported = list(csv.DictReader(io.StringIO(download.value.path().read_text("utf-8"))))
+        text = download.value.path().read_text("utf-8-sig")  # French Excel: BOM and `;`
+        exported = list(csv.DictReader(io.StringIO(text), delimiter=";"))
         assert exported and {r["action"] for r in exported} == {"usecase.transition"}
         dpo.get_by_role("link", name="Vérifier l'intégrité du journal").click()
         expect(dpo.get_by_role("status")).to_contain_text("la chaîne d'empreintes est intacte")

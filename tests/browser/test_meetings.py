@@ -26,10 +26,10 @@ def test_recording_to_validated_minutes(page, civia_server: str) -> None:
     page.get_by_role("button", name="Déposer et transcrire").click()
     page.wait_for_url("**/reunions/*")
     expect(page.locator("progress").first).to_be_visible()
-    expect(page.get_by_role("link", name="Voir le résultat")).to_be_visible(timeout=180_000)
-    page.get_by_role("link", name="Voir le résultat").click()
-
-    expect(page.get_by_role("heading", name="Transcription à relire")).to_be_visible()
+    # When the transcription ends, the page switches to the editor by itself.
+    expect(page.get_by_role("heading", name="Transcription à relire")).to_be_visible(
+        timeout=180_000
+    )
     expect(page.locator("audio#lecteur")).to_be_visible()
     text = page.get_by_label("Texte du segment 1", exact=False)
     assert "piste" in text.input_value()

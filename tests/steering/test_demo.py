@@ -55,5 +55,6 @@ def test_demo_activity_is_apart_and_removable(
         assert db.scalar(select(func.count(UsageEvent.id))) == 0
         synthetic = select(func.count(User.id)).where(User.login.startswith(SYNTHETIC_LOGIN_PREFIX))
         assert db.scalar(synthetic) == 0
-        assert db.scalar(select(func.count(User.id))) == 6  # the demo's own users stay
+        own = select(func.count(User.id)).where(User.tenant_id == tenant_id)
+        assert db.scalar(own) == 6  # the demo's own users stay
         assert not has_synthetic(db, tenant_id)

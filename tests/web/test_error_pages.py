@@ -27,6 +27,7 @@ def test_a_wrong_method_is_explained_in_french(client: TestClient) -> None:
 
 
 def test_the_api_answers_json_in_french(client: TestClient) -> None:
-    resp = client.get("/v1/inconnu")
+    resp = client.get("/v1/inconnu")  # in the OpenAI error shape, as every /v1 error
     assert resp.status_code == 404
-    assert resp.json() == {"detail": "Cette page n'existe pas ou vous n'y avez pas accès."}
+    error = resp.json()["error"]
+    assert error["message"] == "Cette page n'existe pas ou vous n'y avez pas accès."
