@@ -287,7 +287,7 @@ def test_dpo_audit_retention_exports_and_erasures(browser: Any, civia_server: st
     with public.expect_download() as download:
         public.get_by_role("link", name="Registre au format CSV").click()
     header = download.value.path().read_text("utf-8").lstrip("\ufeff").splitlines()[0]
-    assert header.startswith("identifiant,titre,finalite,classe_de_risque")
+    assert header.startswith("identifiant;titre;finalite;classe_de_risque")  # French Excel
     response = public.request.get(f"{base}/transparence/demoville.json")
     register = response.json()
     assert response.ok and register["contact_pour_contester"].endswith("dpo@demoville.example")
