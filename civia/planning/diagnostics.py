@@ -3,31 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from civia.accounts.models import User
 from civia.audit import journal as audit
+from civia.dates import date_fr
 from civia.planning import scoring
 from civia.planning.charts import Series
 from civia.planning.grid import Grid, GridError, builtin, load_text, parse
 from civia.planning.models import Diagnostic, PlanningGrid
 
-MONTHS = (
-    "janvier", "février", "mars", "avril", "mai", "juin",
-    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
-)  # fmt: skip
-
-
 LEVEL_LABELS = {"faible": "Faible", "moyenne": "Moyenne", "elevee": "Élevée"}
-
-
-def french_date(moment: datetime) -> str:
-    """« 4 décembre 2026 »."""
-    day = "1er" if moment.day == 1 else str(moment.day)
-    return f"{day} {MONTHS[moment.month - 1]} {moment.year}"
 
 
 def grids(db: Session, tenant_id: int) -> dict[str, Grid]:
@@ -125,7 +113,7 @@ def series(rows: list[Diagnostic], grid: Grid) -> list[Series]:
     """Radar series of diagnostics made with the same dimensions as `grid` (oldest first)."""
     ids = [d.id for d in grid.dimensions]
     return [
-        Series(f"{row.title} ({french_date(row.created_at)})", [row.scores[i] for i in ids])
+        Series(f"{row.title} ({date_fr(row.created_at)})", [row.scores[i] for i in ids])
         for row in rows
         if list(row.scores) == ids
     ]

@@ -11,6 +11,7 @@ from civia.assistants.document import (
     Table,
 )
 from civia.assistants.renderers import render
+from civia.dates import date_fr
 from civia.planning import diagnostics
 from civia.planning.models import Diagnostic
 
@@ -26,7 +27,7 @@ def document(
 ) -> OfficialDocument:
     grid = diagnostics.grid_of(row)
     result = diagnostics.result_of(row)
-    when = diagnostics.french_date(row.created_at)
+    when = date_fr(row.created_at)
     blocks: list = [
         Paragraph(text=f"{collectivite} — diagnostic du {when}, grille « {grid.title} »."),
         Heading(text="Résultat", level=2),
@@ -38,7 +39,7 @@ def document(
     ]
     header = ["Dimension", when]
     previous = [e for e in earlier if list(e.scores) == list(row.scores)]
-    header += [diagnostics.french_date(e.created_at) for e in previous]
+    header += [date_fr(e.created_at) for e in previous]
     rows = [
         [d.label, f"{row.scores[d.id]:.0f}"] + [f"{e.scores[d.id]:.0f}" for e in previous]
         for d in grid.dimensions

@@ -16,11 +16,12 @@ from sqlalchemy.orm import Session
 
 from civia.accounts.models import Role, Service, User
 from civia.assistants.renderers.to_pdf import find_font
+from civia.dates import date_fr
 from civia.db.base import utcnow
 from civia.steering import reviews
 from civia.steering.models import Review
 from civia.usage import rates
-from civia.usage.equivalents import date_fr, number_fr
+from civia.usage.equivalents import number_fr
 from civia.web.deps import Db, require_role
 from civia.web.render import render
 

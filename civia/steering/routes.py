@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from civia.accounts.models import Role, Service, User
 from civia.assistants import access
+from civia.dates import date_fr
 from civia.steering import dashboard
 from civia.steering.filters import MIN_GROUP, PERIODS, Filters, has_synthetic, period
 from civia.usage import equivalents, rates
@@ -80,9 +81,9 @@ def page(
         debut=debut, fin=fin, service=service, synthetic=f.synthetic,
         has_synthetic=has_synthetic(db, user.tenant_id), MIN_GROUP=MIN_GROUP,
         targets=dashboard.targets(db, user.tenant_id),
-        since_fr=equivalents.date_fr(f.since.date()),
-        until_fr=equivalents.date_fr(f.until.date()),
-        n=equivalents.number_fr, date_fr=equivalents.date_fr, mass=equivalents.mass_fr,
+        since_fr=date_fr(f.since.date()),
+        until_fr=date_fr(f.until.date()),
+        n=equivalents.number_fr, date_fr=date_fr, mass=equivalents.mass_fr,
         energy=equivalents.energy_fr, total_fr=equivalents.total_fr,
     )  # fmt: skip
 

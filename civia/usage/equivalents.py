@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
-MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-          "octobre", "novembre", "décembre")  # fmt: skip
-
 # ADEME Base Empreinte: an average petrol car, 0.193 kgCO2e per km (direct + upstream).
 CAR_KGCO2E_PER_KM = 0.193
 LED_W = 10.0  # a 10 W LED bulb
@@ -77,9 +72,3 @@ def total_fr(kwh: float, kgco2e: float) -> str:
         f"{energy_fr(kwh)} et {mass_fr(kgco2e)} CO₂e : autant que {car_fr(kgco2e)} "
         f"ou {number_fr(charges, 0)} recharge(s) de smartphone."
     )
-
-
-def date_fr(value: date) -> str:
-    """« 1er mars 2026 »."""
-    day = "1er" if value.day == 1 else str(value.day)
-    return f"{day} {MONTHS[value.month - 1]} {value.year}"

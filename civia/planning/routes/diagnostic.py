@@ -6,6 +6,7 @@ from fastapi import APIRouter, HTTPException, Request, Response, UploadFile
 from fastapi.responses import RedirectResponse
 from starlette.datastructures import FormData
 
+from civia.dates import date_fr
 from civia.db.base import utcnow
 from civia.planning import charts, diagnostics, exports, scoring
 from civia.planning.grid import Grid, GridError, builtin
@@ -53,7 +54,6 @@ def index(request: Request, db: Db, user: Planner, ok: str = "", error: str = ""
         legend=charts.legend(series),
         swatch=charts.swatch,
         grids=diagnostics.grids(db, user.tenant_id),
-        french_date=diagnostics.french_date,
         LEVEL_LABELS=diagnostics.LEVEL_LABELS,
         ok=ok,
         error=error,
@@ -85,7 +85,7 @@ def _form(
 @router.get("/nouveau")
 def new(request: Request, db: Db, user: Planner, grille: str = "") -> Response:
     grid = _grid(db, user, grille)
-    return _form(request, grid, title=f"Diagnostic du {diagnostics.french_date(utcnow())}")
+    return _form(request, grid, title=f"Diagnostic du {date_fr(utcnow())}")
 
 
 def _answers(form: FormData) -> dict[str, int]:
@@ -175,7 +175,6 @@ def show(
         radar=charts.radar("Maturité par dimension", [d.label for d in grid.dimensions], series),
         legend=charts.legend(series),
         swatch=charts.swatch,
-        french_date=diagnostics.french_date,
         formats=exports.FORMATS,
     )
 

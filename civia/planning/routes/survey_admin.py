@@ -7,7 +7,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Form, HTTPException, Request, Response
 from fastapi.responses import RedirectResponse
 
-from civia.planning import diagnostics, survey
+from civia.planning import survey
 from civia.planning.models import Survey
 from civia.planning.routes.common import Planner
 from civia.web.deps import Db
@@ -33,7 +33,6 @@ def index(request: Request, db: Db, user: Planner, ok: str = "", error: str = ""
         "planning/surveys.html",
         rows=rows,
         counts={r.id: survey.count(db, r) for r in rows},
-        french_date=diagnostics.french_date,
         ok=ok,
         error=error,
     )
@@ -60,7 +59,6 @@ def show(request: Request, db: Db, user: Planner, survey_id: int, ok: str = "") 
         results=survey.results(db, row),
         agents=survey.agents(db, user.tenant_id),
         MIN_GROUP=survey.MIN_GROUP,
-        french_date=diagnostics.french_date,
         ok=ok,
         error="",
     )
