@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from jinja2.sandbox import SandboxedEnvironment
+from jinja2.utils import Namespace
 
 from civia.providers.base import ProviderError
 
@@ -81,6 +82,17 @@ def _guarded(func: Callable[..., Any]) -> Callable[..., Any]:
     return call
 
 
+class _LimitedNamespace(Namespace):
+    """`{% set ns.s = ns.s ~ ns.s %}` in a loop doubles a string at each step: the value stored
+    in a namespace is bounded like the output, so the doubling stops before it eats the memory."""
+
+    def __setitem__(self, name: str, value: Any) -> None:
+        _tick()
+        if isinstance(value, str | list | tuple) and len(value) > MAX_OUTPUT:
+            raise TemplateLimitError("namespace value too long")
+        super().__setitem__(name, value)
+
+
 class LimitedSandbox(SandboxedEnvironment):
     intercepted_binops = frozenset({"*", "**"})
 
@@ -88,6 +100,7 @@ class LimitedSandbox(SandboxedEnvironment):
         super().__init__(**options)
         self.filters = {name: _guarded(f) for name, f in self.filters.items()}
         self.globals["range"] = _limited_range
+        self.globals["namespace"] = _LimitedNamespace
         self.globals.pop("lipsum", None)
 
     def call_binop(self, context: Any, op: str, left: Any, right: Any) -> Any:
