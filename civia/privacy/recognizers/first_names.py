@@ -45,7 +45,17 @@ Rosário Catarina Francisco Giovanni Giuseppe Marco Elena Ioana Mihai Andrei Agn
 Piotr Anh Linh Minh Thi Duc Huong Ngoc Wei Ming Erwann Goulven Tanguy Soizic Nolwenn Maïwenn
 Killian Kylian Loane Lou Nina Noa Rose-Marie Anne-Marie Anne-Sophie Marie-Laure
 Marie-Hélène Marie-Paule Jean-Louis Jean-Jacques Jean-Yves Paul-Henri
+Georges Edmond Gustave Alphonse Ernest Honoré Aristide Hector Anatole Eugène Gaston Raoul
+Marcelin Léonce Ferdinand Jean-Michel Anne-Laure Marie-José Kévin Cédric Jennifer Mickael
+Jordan Anthony Steven Loïc Gwendal Nadège Huguette Josiane Régine Zahra
 """
 
 FIRST_NAMES: frozenset[str] = frozenset(_NAMES.split())
 FIRST_NAMES_LOWER: frozenset[str] = frozenset(n.lower() for n in FIRST_NAMES)
+# Lower-case first names that are also common words ("une pierre", "bleu marine", "le
+# manuel", "elle se marie"): a person only when spaCy reads them as proper nouns.
+_AMBIGUOUS = """pierre rose marine blanche ange jade ambre capucine olivier marguerite manuel romain
+    clément angélique maxime line lou duc thi anh minh wei ming paule aude marc jean guy
+    victoria ana anna axel noa lila léo sacha rosa salomé christian constant désiré aimé
+    prosper modeste juste honoré océane grégoire"""
+AMBIGUOUS_LOWER: frozenset[str] = frozenset(_AMBIGUOUS.split())

@@ -45,6 +45,19 @@ PLACE_WORDS = {
     "centre", "résidence", "hôpital", "clinique", "maison", "espace", "parc", "pont",
     "mairie", "commune", "ville", "rcs", "cours", "lotissement", "cité", "ehpad", "crèche",
     "groupe", "scolaire", "quartier", "gare", "église", "musée", "théâtre", "piscine",
+    "conservatoire", "halle", "rond-point", "foyer", "passage", "jardin", "jardins",
+    "cimetière", "route", "voie", "sentier", "parvis", "esplanade", "promenade", "hameau",
+    "institut", "université", "faculté", "complexe", "boulodrome", "auditorium", "cinéma",
+    "carrefour", "port", "station", "arrêt", "lycées", "écoles", "rues", "collèges",
+}  # fmt: skip
+# Words between a place word and the person it is named after ("centre social louise
+# michel", "rond-point du général leclerc", "école élémentaire jean zay").
+PLACE_QUALIFIERS = {
+    "social", "sociale", "polyvalent", "polyvalente", "élémentaire", "maternelle", "primaire",
+    "municipal", "municipale", "sportif", "sportive", "culturel", "culturelle", "omnisports",
+    "intercommunal", "intercommunale", "rural", "associatif", "public", "publique",
+    "général", "président", "maréchal", "docteur", "abbé", "commandant", "colonel",
+    "professeur", "aéré", "scolaire", "des", "fêtes", "nautique", "aquatique", "santé",
 }  # fmt: skip
 ACRONYMS = {
     "CAF", "CCAS", "CIAS", "RSA", "APL", "MDPH", "CPAM", "EHPAD", "PMI", "ASE", "RH", "DGS",

@@ -19,14 +19,21 @@ from collections.abc import Iterator
 
 from presidio_analyzer import LocalRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
+from spacy.lang.fr.stop_words import STOP_WORDS
 
 from civia.privacy.recognizers.base import LANGUAGE
-from civia.privacy.recognizers.first_names import FIRST_NAMES, FIRST_NAMES_LOWER
+from civia.privacy.recognizers.first_names import (
+    AMBIGUOUS_LOWER,
+    FIRST_NAMES,
+    FIRST_NAMES_LOWER,
+)
+from civia.privacy.recognizers.lexicon import frequency, is_common
 from civia.privacy.recognizers.person_words import (
     ACRONYMS,
     GREETINGS,
     NAME_PARTICLES,
     NOT_NAMES,
+    PLACE_QUALIFIERS,
     PLACE_WORDS,
     PROMPT_VERBS,
     TITLES,
@@ -70,9 +77,14 @@ _NEXT_FIRST_NAME = re.compile(rf"[ \u00a0](?P<name>{_CAP})(?![\w'’\-])")
 _CAP_WORD = re.compile(rf"(?<![\w'’\-.@]){_CAP}(?![\w'’@])")
 _SURNAME_WORD = re.compile(rf"[ \u00a0](?:{_CAP}|{_CAPS})(?![\w'’@])")
 _LOWER_CUE = re.compile(
-    r"(?i:\bje[ \u00a0]suis|\bje[ \u00a0]m['’]appelle|\bmoi[ \u00a0]c['’]est|\bmadame|\bmonsieur"
-    r"|\bmme|\bmlle|\bm\.)[ \u00a0]+(?P<value>[a-zß-ÿ'’\-]+(?:[ \u00a0][a-zß-ÿ'’\-]+){0,2})"
+    r"(?i:\bje[ \u00a0]suis|\bje[ \u00a0]m['’ ]?appelle|\bmoi[ \u00a0]c['’]est"
+    r"|\bje[ \u00a0]soussignée?"
+    r"|(?P<title>\bmadame|\bmonsieur|\bmme|\bmlle|\bmr|\bm\.))"
+    r"[ \u00a0]+(?P<value>[a-zß-ÿ'’\-]+(?:[ \u00a0][a-zß-ÿ'’\-]+){0,2})"
 )
+# spaCy tags that never start or continue a lower-case name ("mon voisin gérard laisse…").
+_NOT_NAME_POS = {"VERB", "AUX", "ADV", "PRON", "DET", "ADP", "CCONJ", "SCONJ", "NUM", "PUNCT"}
+_FILED = re.compile(r"\b(?i:dossier|famille)[ \u00a0]+(?P<value>[a-zß-ÿ][a-zß-ÿ'’\-]{2,})\b")
 _FAMILY = re.compile(rf"\b(?i:famille)[ \u00a0]+(?P<value>{_CAPS}|{_CAP}(?:[ \u00a0]{_CAP})?)\b")
 _SEGMENT = re.compile(r"[^\n:;()«»|–—/]+")
 _EDGE_PUNCT = ",.;:!?()[]«»\"'’ \u00a0"
@@ -92,15 +104,17 @@ def _placed(text: str, start: int) -> bool:
         return True
     if before.rstrip()[-1:] in tuple(",;:.!?()"):
         return False  # "l'école, Enzo arrive…": punctuation separates the place from the name
-    words = re.findall(r"[\w'’]+", before.lower())[-3:]
+    words = re.findall(r"[\w'’\-]+", before.lower())[-5:]
     words = [re.sub(r"^[ldjs]['’]", "", w) for w in words]
-    if words and words[-1] in PLACE_WORDS:
-        return True
-    # "école jean moulin": a first name right after the place word opens the place's name
-    if len(words) >= 2 and words[-2] in PLACE_WORDS and words[-1] in FIRST_NAMES_LOWER:
-        return True
-    # "Mairie de Saint-Martin", "avenue du Général"
-    return len(words) >= 2 and words[-1] in {"de", "du", "des"} and words[-2] in PLACE_WORDS
+    # Walk back over what may sit between a place word and the name: first names, particles,
+    # qualifiers ("école jean moulin", "centre social louise michel", "impasse antoine de
+    # saint-exupéry", "rond-point du général leclerc", "salle polyvalente jacques prévert").
+    for word in reversed(words):
+        if word in PLACE_WORDS or word in {"saint", "sainte", "st", "ste"}:
+            return True
+        if not (word in FIRST_NAMES_LOWER or word in NAME_PARTICLES or word in PLACE_QUALIFIERS):
+            return False
+    return False
 
 
 def _drop_common_lead(text: str, span: tuple[int, int], tokens: object) -> tuple[int, int]:
@@ -121,6 +135,13 @@ def _drop_common_lead(text: str, span: tuple[int, int], tokens: object) -> tuple
             continue
         break
     return start, end
+
+
+def _pos_by_offset(artifacts: NlpArtifacts | None) -> dict[int, str]:
+    """spaCy's part-of-speech of each token, by its start offset."""
+    if artifacts is None:
+        return {}
+    return {token.idx: token.pos_ for token in artifacts.tokens}
 
 
 def _line_start(text: str, index: int) -> bool:
@@ -190,8 +211,10 @@ class FrenchPersonRecognizer(LocalRecognizer):
             self._form_fields(text),
             self._caps_pairs(text),
             self._first_names(text),
-            self._lower_case(text),
+            self._lower_case(text, nlp_artifacts),
+            self._lower_first_names(text, nlp_artifacts),
             self._families(text),
+            self._filed(text),
         ]
         results = []
         for finder in finders:
@@ -290,18 +313,77 @@ class FrenchPersonRecognizer(LocalRecognizer):
             yield match.start(), end, 0.7
 
     @staticmethod
-    def _lower_case(text: str) -> Iterator[tuple[int, int, float]]:
+    def _lower_case(text: str, artifacts: NlpArtifacts | None) -> Iterator[tuple[int, int, float]]:
+        """After "je suis", "je m'appelle", "je soussignée": a name holding a known first name;
+        after a title ("madame dupuis", "mr lopez", "monsieur da silva"): words that are
+        first names or not common French words."""
         for match in _LOWER_CUE.finditer(text):
+            titled = match.group("title") is not None
             words = list(re.finditer(r"\S+", match.group("value")))
-            kept = []
-            for word in words:
+            base = match.start("value")
+            kept: list[re.Match[str]] = []
+            for i, word in enumerate(words):
                 token = word.group()
-                if token in _STOP_LOWER or re.match(r"[a-z]['’]", token):
+                following = words[i + 1].group() if i + 1 < len(words) else ""
+                if token in NAME_PARTICLES and following and not is_common(following):
+                    kept.append(word)  # "da silva", "el amrani"
+                    continue
+                if token in _STOP_LOWER or token in STOP_WORDS or re.match(r"[a-z]['’]", token):
+                    break
+                if _norm(token) in NOT_NAMES:
+                    break
+                if titled and is_common(token) and token not in FIRST_NAMES_LOWER:
                     break
                 kept.append(word)
-            if kept and any(w.group() in FIRST_NAMES_LOWER for w in kept):
-                base = match.start("value")
+            while kept and kept[-1].group() in NAME_PARTICLES:
+                kept.pop()
+            if not kept:
+                continue
+            if titled or any(w.group() in FIRST_NAMES_LOWER for w in kept):
                 yield base + kept[0].start(), base + kept[-1].end(), 0.6
+
+    @staticmethod
+    def _filed(text: str) -> Iterator[tuple[int, int, float]]:
+        """ "dossier garcia", "famille traoré": a lower-case word that is no French word."""
+        for match in _FILED.finditer(text):
+            word = match.group("value")
+            if word not in STOP_WORDS and frequency(word) == 0 and word not in NOT_NAMES:
+                yield match.start("value"), match.end("value"), 0.6
+
+    @staticmethod
+    def _lower_first_names(
+        text: str, artifacts: NlpArtifacts | None
+    ) -> Iterator[tuple[int, int, float]]:
+        """A known first name written in lower case ("mon fils nathan", "merci nicole",
+        "alors euh fatoumata kowalski nous dit"), with the surname that follows it. First names
+        that are also common words (pierre, rose, marine…) count only when spaCy reads them as
+        proper nouns."""
+        if artifacts is None:
+            return
+        tokens = list(artifacts.tokens)
+        for i, token in enumerate(tokens):
+            word = token.text
+            if not word.islower() or word not in FIRST_NAMES_LOWER:
+                continue
+            if word in AMBIGUOUS_LOWER and token.pos_ != "PROPN":
+                continue
+            if i and tokens[i - 1].text.lower() in {"se", "me", "te", "s'", "s’"}:
+                continue  # "elle se marie"
+            end = token.idx + len(word)
+            for nxt in tokens[i + 1 : i + 4]:
+                gap = text[end : nxt.idx]
+                if gap.strip() or "\n" in gap or not nxt.text.isalpha() or not nxt.text.islower():
+                    break
+                if nxt.text in STOP_WORDS and nxt.text not in NAME_PARTICLES:
+                    break
+                if _norm(nxt.text) in NOT_NAMES:
+                    break
+                if frequency(nxt.text) and nxt.pos_ in _NOT_NAME_POS - {"ADP", "DET"}:
+                    break  # a common word read as a verb, adverb… ("gérard laisse")
+                if nxt.text in NAME_PARTICLES:
+                    continue  # kept only if a name word follows ("fatima zahra el amrani")
+                end = nxt.idx + len(nxt.text)
+            yield token.idx, end, 0.6
 
     @staticmethod
     def _families(text: str) -> Iterator[tuple[int, int, float]]:
