@@ -15,6 +15,7 @@ from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
 from civia.privacy.entities import ENTITY_TYPES, Entity, EntityType
 from civia.privacy.errors import PiiEngineUnavailable
 from civia.privacy.recognizers import LANGUAGE, french_recognizers
+from civia.privacy.recognizers.lexicon import frequency
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +53,7 @@ def _build_analyzer() -> AnalyzerEngine:
         ),
     )
     nlp_engine.load()
+    frequency("a")  # loads the French word list now rather than at the first lower-case name
     registry = RecognizerRegistry(recognizers=french_recognizers(), supported_languages=[LANGUAGE])
     return AnalyzerEngine(registry=registry, nlp_engine=nlp_engine, supported_languages=[LANGUAGE])
 

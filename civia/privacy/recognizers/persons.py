@@ -84,6 +84,9 @@ _LOWER_CUE = re.compile(
 )
 # spaCy tags that never start or continue a lower-case name ("mon voisin gérard laisse…").
 _NOT_NAME_POS = {"VERB", "AUX", "ADV", "PRON", "DET", "ADP", "CCONJ", "SCONJ", "NUM", "PUNCT"}
+_LOWER_WORD = re.compile(r"(?<![\w'’\-@.])[a-zß-öø-ÿ]+(?:-[a-zß-öø-ÿ]+)?(?![\w'’@\-])")
+_NEXT_LOWER_WORD = re.compile(r"[ \u00a0]+(?P<word>[a-zß-öø-ÿ]+(?:-[a-zß-öø-ÿ]+)?)(?![\w'’@\-])")
+_REFLEXIVE = re.compile(r"\b[smt]e\s+$|\b[smt]['’]$")
 _FILED = re.compile(r"\b(?i:dossier|famille)[ \u00a0]+(?P<value>[a-zß-ÿ][a-zß-ÿ'’\-]{2,})\b")
 _FAMILY = re.compile(rf"\b(?i:famille)[ \u00a0]+(?P<value>{_CAPS}|{_CAP}(?:[ \u00a0]{_CAP})?)\b")
 _SEGMENT = re.compile(r"[^\n:;()«»|–—/]+")
@@ -137,11 +140,10 @@ def _drop_common_lead(text: str, span: tuple[int, int], tokens: object) -> tuple
     return start, end
 
 
-def _pos_by_offset(artifacts: NlpArtifacts | None) -> dict[int, str]:
-    """spaCy's part-of-speech of each token, by its start offset."""
-    if artifacts is None:
-        return {}
-    return {token.idx: token.pos_ for token in artifacts.tokens}
+def _pos(doc: object, start: int, end: int) -> str:
+    """spaCy's part of speech of the word at ``text[start:end]`` ("" when not one token)."""
+    span = doc.char_span(start, end)  # type: ignore[attr-defined]
+    return str(span[0].pos_) if span is not None and len(span) == 1 else ""
 
 
 def _line_start(text: str, index: int) -> bool:
@@ -360,30 +362,33 @@ class FrenchPersonRecognizer(LocalRecognizer):
         proper nouns."""
         if artifacts is None:
             return
-        tokens = list(artifacts.tokens)
-        for i, token in enumerate(tokens):
-            word = token.text
-            if not word.islower() or word not in FIRST_NAMES_LOWER:
+        doc = artifacts.tokens
+        for match in _LOWER_WORD.finditer(text):
+            word = match.group()
+            if word not in FIRST_NAMES_LOWER:
                 continue
-            if word in AMBIGUOUS_LOWER and token.pos_ != "PROPN":
+            if word in AMBIGUOUS_LOWER and _pos(doc, match.start(), match.end()) != "PROPN":
                 continue
-            if i and tokens[i - 1].text.lower() in {"se", "me", "te", "s'", "s’"}:
+            if _REFLEXIVE.search(text, max(0, match.start() - 4), match.start()):
                 continue  # "elle se marie"
-            end = token.idx + len(word)
-            for nxt in tokens[i + 1 : i + 4]:
-                gap = text[end : nxt.idx]
-                if gap.strip() or "\n" in gap or not nxt.text.isalpha() or not nxt.text.islower():
+            end = match.end()
+            pending = end  # a particle is kept only when a name word follows it
+            for _ in range(3):
+                nxt = _NEXT_LOWER_WORD.match(text, pending)
+                if nxt is None:
                     break
-                if nxt.text in STOP_WORDS and nxt.text not in NAME_PARTICLES:
+                following = nxt.group("word")
+                if following in NAME_PARTICLES:
+                    pending = nxt.end()
+                    continue
+                if following in STOP_WORDS or _norm(following) in NOT_NAMES:
                     break
-                if _norm(nxt.text) in NOT_NAMES:
-                    break
-                if frequency(nxt.text) and nxt.pos_ in _NOT_NAME_POS - {"ADP", "DET"}:
+                if frequency(following) and (
+                    _pos(doc, nxt.start("word"), nxt.end()) in _NOT_NAME_POS - {"ADP", "DET"}
+                ):
                     break  # a common word read as a verb, adverb… ("gérard laisse")
-                if nxt.text in NAME_PARTICLES:
-                    continue  # kept only if a name word follows ("fatima zahra el amrani")
-                end = nxt.idx + len(nxt.text)
-            yield token.idx, end, 0.6
+                end = pending = nxt.end()
+            yield match.start(), end, 0.6
 
     @staticmethod
     def _families(text: str) -> Iterator[tuple[int, int, float]]:
