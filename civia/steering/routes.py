@@ -18,11 +18,10 @@ from civia.dates import date_fr
 from civia.steering import dashboard
 from civia.steering.filters import MIN_GROUP, PERIODS, Filters, has_synthetic, period
 from civia.usage import equivalents, rates
-from civia.web.deps import Db, require_role
+from civia.web.deps import Db, SteeringUser
 from civia.web.render import render
 
 router = APIRouter(prefix="/pilotage")
-Pilot = Annotated[User, Depends(require_role(Role.PILOTAGE, Role.ADMIN))]
 
 
 def _date(value: str, name: str) -> date | None:
@@ -68,7 +67,7 @@ def _labels(db: Session, user: User) -> dict[str, str]:
 
 @router.get("", response_class=HTMLResponse)
 def page(
-    request: Request, db: Db, user: Pilot, periode: str = "30", debut: str = "", fin: str = "",
+    request: Request, db: Db, user: SteeringUser, periode: str = "30", debut: str = "", fin: str = "",
     service: str = "", donnees: str = "",
 ) -> Response:  # fmt: skip
     f = _filters(db, user, periode, debut, fin, service, donnees)
@@ -99,7 +98,7 @@ CSV_COLUMNS = (
 
 @router.get("/export.csv")
 def export(
-    db: Db, user: Pilot, periode: str = "30", debut: str = "", fin: str = "",
+    db: Db, user: SteeringUser, periode: str = "30", debut: str = "", fin: str = "",
     service: str = "", donnees: str = "",
 ) -> Response:  # fmt: skip
     f = _filters(db, user, periode, debut, fin, service, donnees)
@@ -133,7 +132,7 @@ def _cell(value: float) -> str:
 
 
 @router.post("/cibles")
-async def save_targets(request: Request, db: Db, user: Pilot) -> Response:
+async def save_targets(request: Request, db: Db, user: SteeringUser) -> Response:
     """Targeted agents per service: `cible_<service id>` fields, empty = the accounts."""
     form = await request.form()
     services = db.scalars(select(Service.id).where(Service.tenant_id == user.tenant_id)).all()

@@ -20,11 +20,10 @@ from civia.assistants.spec import FieldKind, Sensitivity
 from civia.audit import journal as audit
 from civia.governance.models import UseCase
 from civia.governance.usecase_terms import PUBLIC_STATUSES
-from civia.web.deps import AdminUser, CurrentUser, Db, require_role
+from civia.web.deps import AdminUser, BuilderUser, CurrentUser, Db
 from civia.web.render import render
 
 router = APIRouter()
-Builder = Annotated[User, Depends(require_role(Role.REFERENT, Role.ADMIN))]
 Text = Annotated[str, Form()]
 
 LABELS: dict[str, Any] = {
@@ -163,7 +162,7 @@ def _editor(
 
 
 @router.get("/atelier")
-def index(request: Request, db: Db, user: Builder, ok: str = "") -> Response:
+def index(request: Request, db: Db, user: BuilderUser, ok: str = "") -> Response:
     services = db.execute(
         select(Service.id, Service.name).where(Service.tenant_id == user.tenant_id)
     )
@@ -180,7 +179,7 @@ def index(request: Request, db: Db, user: Builder, ok: str = "") -> Response:
 
 
 @router.get("/atelier/nouveau")
-def new(request: Request, db: Db, user: Builder, depuis: str = "") -> Response:
+def new(request: Request, db: Db, user: BuilderUser, depuis: str = "") -> Response:
     state = builder.default_state()
     if depuis:
         source = builder.find_for_owner(db, user, depuis)
@@ -193,7 +192,7 @@ def new(request: Request, db: Db, user: Builder, depuis: str = "") -> Response:
 
 
 @router.post("/atelier/nouveau")
-async def create(request: Request, db: Db, user: Builder) -> Response:
+async def create(request: Request, db: Db, user: BuilderUser) -> Response:
     state, action = await _read(request)
     if action == "add_field":
         return _editor(request, db, user, row=None, state=state)
@@ -206,12 +205,12 @@ async def create(request: Request, db: Db, user: Builder) -> Response:
 
 
 @router.get("/atelier/importer")
-def import_page(request: Request, user: Builder) -> Response:
+def import_page(request: Request, user: BuilderUser) -> Response:
     return render(request, "builder/import.html", errors={}, slug="", where=builder.where_label)
 
 
 @router.post("/atelier/importer")
-async def import_file(request: Request, db: Db, user: Builder) -> Response:
+async def import_file(request: Request, db: Db, user: BuilderUser) -> Response:
     form = await request.form()
     upload, slug = form.get("fichier"), str(form.get("slug") or "")[:63]
     try:
@@ -232,7 +231,7 @@ async def import_file(request: Request, db: Db, user: Builder) -> Response:
 
 
 @router.get("/atelier/export/{assistant_id}")
-def export(db: Db, user: Builder, assistant_id: str) -> Response:
+def export(db: Db, user: BuilderUser, assistant_id: str) -> Response:
     spec = builder.find_for_owner(db, user, assistant_id)
     if spec is None:
         raise HTTPException(404, "Cet assistant n'existe pas ou n'est pas disponible.")
@@ -245,7 +244,7 @@ def export(db: Db, user: Builder, assistant_id: str) -> Response:
 
 
 @router.get("/atelier/{slug}")
-def edit(request: Request, db: Db, user: Builder, slug: str, ok: str = "") -> Response:
+def edit(request: Request, db: Db, user: BuilderUser, slug: str, ok: str = "") -> Response:
     row = _definition(db, user, slug)
     state = builder.state_from_spec(
         access.definition_spec(row), sharing=row.sharing, base_version=row.version
@@ -254,7 +253,7 @@ def edit(request: Request, db: Db, user: Builder, slug: str, ok: str = "") -> Re
 
 
 @router.post("/atelier/{slug}")
-async def update(request: Request, db: Db, user: Builder, slug: str) -> Response:
+async def update(request: Request, db: Db, user: BuilderUser, slug: str) -> Response:
     row = _definition(db, user, slug)
     state, action = await _read(request)
     state.values["id"] = row.slug
@@ -279,7 +278,7 @@ async def update(request: Request, db: Db, user: Builder, slug: str) -> Response
 
 
 @router.post("/atelier/{slug}/essayer")
-async def try_draft(request: Request, db: Db, user: Builder, slug: str) -> Response:
+async def try_draft(request: Request, db: Db, user: BuilderUser, slug: str) -> Response:
     """The test pane: a run of the saved version, shown by the usual result page."""
     row = _definition(db, user, slug)
     spec = access.definition_spec(row)
@@ -307,7 +306,7 @@ async def try_draft(request: Request, db: Db, user: Builder, slug: str) -> Respo
 
 
 @router.post("/atelier/{slug}/soumettre")
-def submit(db: Db, user: Builder, slug: str) -> Response:
+def submit(db: Db, user: BuilderUser, slug: str) -> Response:
     row = _definition(db, user, slug)
     try:
         builder.submit(row=row)
@@ -380,7 +379,7 @@ def suspend(db: Db, admin: AdminUser, slug: str, suivant: Text = "") -> Response
 def history(
     request: Request,
     db: Db,
-    user: Builder,
+    user: BuilderUser,
     slug: str,
     a: int | None = None,
     b: int | None = None,
@@ -409,7 +408,7 @@ def history(
 
 
 @router.post("/atelier/{slug}/versions/{number}/restaurer")
-def restore(db: Db, user: Builder, slug: str, number: int) -> Response:
+def restore(db: Db, user: BuilderUser, slug: str, number: int) -> Response:
     row = _definition(db, user, slug)
     try:
         builder.rollback(db, user=user, row=row, number=number)
