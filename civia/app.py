@@ -103,7 +103,7 @@ def _check_policies(route: Route) -> None:
         policies = [d for d in _dependencies(found.dependant) if policy_of(d.call) is not None]
         if len(policies) != 1:
             raise PolicyMissing(
-                f"{sorted(found.methods)} {found.path}: {len(policies)} policies "
+                f"{sorted(found.methods or ())} {found.path}: {len(policies)} policies "
                 "(declare exactly one of civia.web.deps, e.g. CurrentUser or AdminUser)"
             )
 

@@ -9,19 +9,18 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import AsyncIterator
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from civia.accounts import api_tokens
 from civia.accounts.models import User
 from civia.assistants import access, api_files, launch
 from civia.assistants.inputs import InputError
 from civia.assistants.spec import AssistantSpec, FieldKind
 from civia.chat.gateway import Blocked, CallContext, CallResult, Resolved, call_context
-from civia.governance import charter, guards
+from civia.governance import guards
 from civia.providers.base import ChatMessage, ChatRequest, ProviderError
 from civia.settings import Settings
 from civia.web.deps import ApiUser, Db

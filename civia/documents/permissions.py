@@ -6,7 +6,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from civia.accounts import roles
-from civia.accounts.models import Role, User
+from civia.accounts.models import User
 from civia.documents.models import Collection, Scope
 
 

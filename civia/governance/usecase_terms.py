@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from civia.accounts.models import Role
-
 
 class RiskClass(StrEnum):
     MINIMAL = "minimal"

@@ -89,23 +89,24 @@ class Step:
     editors_only: bool = False  # the case's author, a référent of its service or an admin
 
 
-S = CaseStatus
+S, R = CaseStatus, roles
 NOT_SUSPENDED = tuple(state for state in S if state is not S.SUSPENDED)
 # fmt: off
 STEPS = {s.action: s for s in (
-    Step("submit", "Soumettre au comité", EDITABLE, S.SUBMITTED, roles.CASE_EDITORS, editors_only=True),
-    Step("review", "Ouvrir l'examen", (S.SUBMITTED,), S.IN_REVIEW, roles.COMITE, independent=True),
-    Step("approve", "Approuver", (S.IN_REVIEW,), S.APPROVED, roles.COMITE, independent=True),
+    Step("submit", "Soumettre au comité", EDITABLE, S.SUBMITTED, R.CASE_EDITORS, editors_only=True),
+    Step("review", "Ouvrir l'examen", (S.SUBMITTED,), S.IN_REVIEW, R.COMITE, independent=True),
+    Step("approve", "Approuver", (S.IN_REVIEW,), S.APPROVED, R.COMITE, independent=True),
     Step("request_changes", "Demander des modifications", (S.IN_REVIEW,), S.CHANGES_REQUESTED,
-         roles.COMITE, independent=True, note_required=True),
-    Step("reject", "Refuser", (S.IN_REVIEW,), S.REJECTED, roles.COMITE, independent=True,
+         R.COMITE, independent=True, note_required=True),
+    Step("reject", "Refuser", (S.IN_REVIEW,), S.REJECTED, R.COMITE, independent=True,
          note_required=True),
-    Step("pilot", "Lancer le pilote", (S.APPROVED,), S.PILOT, roles.DECIDERS),
-    Step("generalise", "Généraliser", (S.PILOT,), S.GENERALISED, roles.DECIDERS),
-    Step("suspend", "Suspendre immédiatement", NOT_SUSPENDED, S.SUSPENDED, roles.AUDITORS,
+    Step("pilot", "Lancer le pilote", (S.APPROVED,), S.PILOT, R.DECIDERS),
+    Step("generalise", "Généraliser", (S.PILOT,), S.GENERALISED, R.DECIDERS),
+    Step("suspend", "Suspendre immédiatement", NOT_SUSPENDED, S.SUSPENDED, R.AUDITORS,
          note_required=True),
-    Step("reopen", "Lever la suspension (nouvel examen)", (S.SUSPENDED,), S.IN_REVIEW, roles.COMITE),
-    Step("rework", "Reprendre le dossier", (S.REJECTED,), S.DRAFT, roles.CASE_EDITORS, editors_only=True),
+    Step("reopen", "Lever la suspension (nouvel examen)", (S.SUSPENDED,), S.IN_REVIEW, R.COMITE),
+    Step("rework", "Reprendre le dossier", (S.REJECTED,), S.DRAFT, R.CASE_EDITORS,
+         editors_only=True),
 )}
 # fmt: on
 

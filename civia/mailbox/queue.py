@@ -10,7 +10,7 @@ from sqlalchemy import case, or_, select
 from sqlalchemy.orm import Session
 
 from civia.accounts import roles
-from civia.accounts.models import Role, Service, User
+from civia.accounts.models import Service, User
 from civia.documents.acts.text import date_fr
 from civia.mailbox.models import MailMessage, MessageStatus
 

@@ -39,11 +39,7 @@ def register_template_folders() -> list[Path]:
 
 @hookimpl
 def register_menu_links() -> list[MenuLink]:
-    return [
-        MenuLink(
-            "Diagnostic et plan", "/pilotage/diagnostic", roles=roles.STEERING
-        )
-    ]
+    return [MenuLink("Diagnostic et plan", "/pilotage/diagnostic", roles=roles.STEERING)]
 
 
 @hookimpl

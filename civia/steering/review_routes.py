@@ -8,13 +8,13 @@ from datetime import date
 from typing import Annotated, Any
 
 from docx import Document as DocxDocument
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from fpdf import FPDF
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from civia.accounts.models import Role, Service, User
+from civia.accounts.models import Service, User
 from civia.assistants.renderers.to_pdf import find_font
 from civia.dates import date_fr
 from civia.db.base import utcnow

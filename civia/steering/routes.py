@@ -5,14 +5,13 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from civia.accounts.models import Role, Service, User
+from civia.accounts.models import Service, User
 from civia.assistants import access
 from civia.dates import date_fr
 from civia.steering import dashboard
@@ -67,8 +66,8 @@ def _labels(db: Session, user: User) -> dict[str, str]:
 
 @router.get("", response_class=HTMLResponse)
 def page(
-    request: Request, db: Db, user: SteeringUser, periode: str = "30", debut: str = "", fin: str = "",
-    service: str = "", donnees: str = "",
+    request: Request, db: Db, user: SteeringUser, periode: str = "30", debut: str = "",
+    fin: str = "", service: str = "", donnees: str = "",
 ) -> Response:  # fmt: skip
     f = _filters(db, user, periode, debut, fin, service, donnees)
     board = dashboard.build(db, f, _labels(db, user))

@@ -11,6 +11,7 @@ from civia.plugins.hookspecs import hookimpl
 from civia.plugins.registries import MenuLink, Route
 from civia.settings import Settings
 
+
 @hookimpl
 def register_routes(settings: Settings) -> list[Route]:
     from civia.web.routes import (

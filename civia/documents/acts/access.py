@@ -15,7 +15,7 @@ from sqlalchemy import delete, or_, select, true
 from sqlalchemy.orm import Session
 
 from civia.accounts import roles
-from civia.accounts.models import Role, Tenant, User
+from civia.accounts.models import Tenant, User
 from civia.documents.acts.models import Act, ActCorpus, ActShare
 
 

@@ -11,7 +11,6 @@ from sqlalchemy import select
 
 from civia.accounts import roles
 from civia.accounts.models import Service, User
-from civia.governance import usecases
 from civia.planning import charts, drafts, pooling, portfolio, survey
 from civia.planning.models import Candidate
 from civia.web.deps import Db, SteeringUser

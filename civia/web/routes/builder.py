@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request, Response
+from fastapi import APIRouter, Form, HTTPException, Request, Response
 from fastapi.responses import RedirectResponse
 from sqlalchemy import select
 from starlette.datastructures import UploadFile
 
-from civia.accounts.models import Role, Service, User
+from civia.accounts import roles
+from civia.accounts.models import Service, User
 from civia.assistants import access, builder, grounded, launch, prompts, runs
 from civia.assistants.builder import BuilderError, Conflict, FormState
 from civia.assistants.catalogue import builtins
@@ -155,7 +156,7 @@ def _editor(
         ok=FLASH.get(ok, ""),
         tested=tested or {},
         test_errors=test_errors or {},
-        is_admin=user.role == Role.ADMIN.value,
+        is_admin=user.role in roles.ADMINS,
         collections=grounded.readable(db, user),
         **LABELS,
     )
@@ -172,7 +173,7 @@ def index(request: Request, db: Db, user: BuilderUser, ok: str = "") -> Response
         rows=builder.listed(db, user=user),
         services={id_: name for id_, name in services},
         builtins=sorted(builtins().values(), key=lambda s: s.name),
-        is_admin=user.role == Role.ADMIN.value,
+        is_admin=user.role in roles.ADMINS,
         ok=FLASH.get(ok, ""),
         **LABELS,
     )

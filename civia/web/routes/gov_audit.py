@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Request, Response
 from fastapi.responses import StreamingResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from civia.accounts.models import Role, User
+from civia.accounts.models import User
 from civia.audit import journal as audit
 from civia.db.engine import session_scope
 from civia.web.deps import AuditorUser, Db

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request, Response
+from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import RedirectResponse
 
-from civia.accounts.models import Role, User
+from civia.accounts.models import User
 from civia.governance import charter
 from civia.web.deps import AdminBeforeCharter, Db, UserBeforeCharter
 from civia.web.markdown import render as md

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request, Response
+from fastapi import APIRouter, Form, Request, Response
 
-from civia.accounts.models import Role, User
 from civia.governance import citizen_access, citizen_erasure
 from civia.governance.citizen_erasure import SubjectError
 from civia.privacy.mentions import Subject

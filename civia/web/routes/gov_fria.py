@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, HTTPException, Request, Response
+from fastapi import APIRouter, HTTPException, Request, Response
 from starlette.datastructures import UploadFile
 
-from civia.accounts.models import User
 from civia.audit import journal as audit
-from civia.governance import fria, usecases
+from civia.governance import fria
 from civia.web.deps import CaseEditor, CaseViewer, Db
 from civia.web.routes.gov_gate import back
 from civia.web.routes.gov_review import case_page

@@ -9,6 +9,7 @@ from urllib.parse import quote
 from fastapi import HTTPException, Response
 from fastapi.responses import RedirectResponse
 
+
 def day(value: str, *, end: bool = False) -> datetime | None:
     """A date field (AAAA-MM-JJ) as a UTC bound; `end` gives the next midnight (exclusive)."""
     if not value:

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request, Response
+from fastapi import APIRouter, Form, HTTPException, Request, Response
 
-from civia.accounts.models import Role, User
+from civia.accounts.models import User
 from civia.governance import incidents
 from civia.governance.incidents import IncidentError
 from civia.governance.models import Incident

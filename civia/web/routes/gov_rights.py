@@ -6,10 +6,10 @@ from __future__ import annotations
 import json
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request, Response
+from fastapi import APIRouter, Form, HTTPException, Request, Response
 from sqlalchemy import select
 
-from civia.accounts.models import Role, User
+from civia.accounts.models import User
 from civia.audit import journal as audit
 from civia.governance import dsr, retention
 from civia.web.deps import Db, DpoUser, KeeperUser, UserBeforeCharter

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from fastapi import APIRouter, Request, Response
 
-from fastapi import APIRouter, Depends, Request, Response
-
-from civia.accounts.models import Role, User
+from civia.accounts.models import User
 from civia.governance import acculturation, charter
 from civia.web.deps import Db, SteeringUser, UserBeforeCharter
 from civia.web.markdown import render as md

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request, Response
+from fastapi import APIRouter, HTTPException, Request, Response
 from sqlalchemy import select
 from starlette.datastructures import FormData
 
@@ -50,7 +50,9 @@ def _services(db: Db, user: User) -> list[Service]:
 
 
 @router.get("")
-def register(request: Request, db: Db, user: CaseViewer, statut: str = "", ok: str = "") -> Response:
+def register(
+    request: Request, db: Db, user: CaseViewer, statut: str = "", ok: str = ""
+) -> Response:
     cases = usecases.for_tenant(db, user.tenant_id, statut)
     services = {s.id: s.name for s in _services(db, user)}
     return render(

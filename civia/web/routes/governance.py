@@ -6,11 +6,8 @@ public transparency, retention and rights); this one adds the hub page at /gouve
 
 from __future__ import annotations
 
-from typing import Annotated
+from fastapi import APIRouter, Request, Response
 
-from fastapi import APIRouter, Depends, FastAPI, Request, Response
-
-from civia.accounts.models import User
 from civia.governance import acculturation, charter
 from civia.web.deps import Db, UserBeforeCharter
 from civia.web.render import render
@@ -55,4 +52,3 @@ def hub(request: Request, db: Db, user: UserBeforeCharter) -> Response:
         trained=acculturation.completed(db, user),
         slug=user.tenant.slug,
     )
-

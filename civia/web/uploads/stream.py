@@ -16,13 +16,13 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Annotated, Any
+from typing import IO, Any
 
-from fastapi import Depends, Request
+from fastapi import Request
 from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
-from civia.accounts.models import User, WebSession
+from civia.accounts.models import WebSession
 from civia.accounts.tokens import same
 from civia.web.errors import CsrfFailed
 from civia.web.uploads.limit import UploadRefused

@@ -5,16 +5,15 @@ from __future__ import annotations
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request, Response
+from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import RedirectResponse
 
 from civia.accounts.manage import AccountError
-from civia.accounts.models import User
 from civia.dates import date_fr
 from civia.db.base import utcnow
 from civia.tenants import platform
 from civia.usage import quotas
-from civia.web.deps import CurrentUser, Db, OperatorUser
+from civia.web.deps import Db, OperatorUser
 from civia.web.render import render
 
 router = APIRouter(prefix="/plateforme")
