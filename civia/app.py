@@ -16,7 +16,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.dependencies.models import Dependant
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
-from fastapi.routing import APIRoute
+from fastapi.routing import iter_route_contexts
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -97,10 +97,11 @@ class PolicyMissing(RuntimeError):
 def _check_policies(route: Route) -> None:
     """Every route of a gated router (the default, for plugins too) declares its policy: one
     of the `Annotated` users of `civia.web.deps`. A route that forgot it stops the start-up."""
-    for found in route.router.routes:
-        if not isinstance(found, APIRoute):
+    for found in iter_route_contexts(route.router.routes):  # included routers flattened
+        dependant: Dependant | None = getattr(found, "dependant", None)
+        if dependant is None:  # not an API route (a mount)
             continue
-        policies = [d for d in _dependencies(found.dependant) if policy_of(d.call) is not None]
+        policies = {d.call for d in _dependencies(dependant) if policy_of(d.call) is not None}
         if len(policies) != 1:
             raise PolicyMissing(
                 f"{sorted(found.methods or ())} {found.path}: {len(policies)} policies "
