@@ -6,31 +6,34 @@ import asyncio
 import contextlib
 import logging
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import quote
 
 import pluggy
-from fastapi import Depends, FastAPI, Request, Response
+from fastapi import FastAPI, Request, Response
+from fastapi.dependencies.models import Dependant
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.routing import iter_route_contexts
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from civia.accounts.ratelimit import LoginLimiter
-from civia.api.openai import ApiError, error_response
+from civia.api.openai import error_response
 from civia.chat.gateway import Gateway
 from civia.chat.recovery import recover_interrupted
 from civia.db.engine import make_engine, make_sessionmaker
 from civia.governance.scheduler import run_periodically, run_task
 from civia.jobs.worker import Worker
 from civia.plugins import loader as plugin_loader
+from civia.plugins.registries import Route
 from civia.settings import Settings, get_settings
-from civia.web.deps import CsrfFailed, LoginRequired, OperatorOnly
+from civia.web.deps import policy_of
+from civia.web.errors import ApiError, CharterRequired, CsrfFailed, LoginRequired, OperatorOnly
 from civia.web.redirects import safe_next
 from civia.web.render import render, templates_for
-from civia.web.routes.gov_gate import CharterRequired, charter_required, require_charter
 from civia.web.uploads.limit import DEFAULT, BodyLimit
 
 log = logging.getLogger("civia")
@@ -41,6 +44,7 @@ CSP = (
 )
 
 HSTS = "max-age=31536000; includeSubDomains"
+CHARTER_FIRST = "Acceptez la charte d'utilisation de l'IA avant d'utiliser Civia."
 
 
 def create_app(
@@ -71,9 +75,10 @@ def create_app(
     app.state.registries = registries
     app.state.gateway = Gateway(settings, app.state.sessions, registries.call_guards)
     app.state.templates = templates_for(registries.template_folders)
-    gate = [Depends(require_charter)]
     for route in registries.routes:
-        app.include_router(route.router, dependencies=gate if route.gated else None)
+        if route.gated:
+            _check_policies(route)
+        app.include_router(route.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     limits = [route.body_limit for route in registries.routes if route.body_limit]
     app.add_middleware(BodyLimit, limits=limits, default=DEFAULT)
@@ -83,6 +88,31 @@ def create_app(
     plugins.hook.startup(settings=settings)
     _install_handlers(app)
     return app
+
+
+class PolicyMissing(RuntimeError):
+    """A route of a gated router declares no policy of `civia.web.deps`."""
+
+
+def _check_policies(route: Route) -> None:
+    """Every route of a gated router (the default, for plugins too) declares its policy: one
+    of the `Annotated` users of `civia.web.deps`. A route that forgot it stops the start-up."""
+    for found in iter_route_contexts(route.router.routes):  # included routers flattened
+        dependant: Dependant | None = getattr(found, "dependant", None)
+        if dependant is None:  # not an API route (a mount)
+            continue
+        policies = {d.call for d in _dependencies(dependant) if policy_of(d.call) is not None}
+        if len(policies) != 1:
+            raise PolicyMissing(
+                f"{sorted(found.methods or ())} {found.path}: {len(policies)} policies "
+                "(declare exactly one of civia.web.deps, e.g. CurrentUser or AdminUser)"
+            )
+
+
+def _dependencies(dependant: Dependant) -> Iterator[Dependant]:
+    for sub in dependant.dependencies:
+        yield sub
+        yield from _dependencies(sub)
 
 
 @asynccontextmanager
@@ -141,7 +171,16 @@ def _install_handlers(app: FastAPI) -> None:
             response.headers["Strict-Transport-Security"] = HSTS
         return response
 
-    app.add_exception_handler(CharterRequired, charter_required)
+    @app.exception_handler(CharterRequired)
+    async def charter_required(request: Request, exc: CharterRequired) -> Response:
+        """A newcomer is sent to accept the charter (API and htmx callers get a JSON 403)."""
+        target = exc.path if request.method == "GET" else "/"
+        location = f"/charte?suivant={quote(safe_next(target))}"
+        if _wants_json(request) or request.headers.get("hx-request"):
+            return JSONResponse(
+                {"detail": CHARTER_FIRST}, status_code=403, headers={"HX-Redirect": location}
+            )
+        return RedirectResponse(location, status_code=303)
 
     @app.exception_handler(ApiError)
     async def api_error(_request: Request, exc: ApiError) -> Response:

@@ -3,32 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, String, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from civia.accounts.roles import ROLE_LABELS, Role
 from civia.db.base import Base, Timestamped
 
-
-class Role(StrEnum):
-    AGENT = "agent"
-    REFERENT = "referent"
-    COMITE = "comite"
-    DPO = "dpo"
-    PILOTAGE = "pilotage"
-    ADMIN = "admin"
-
-
-ROLE_LABELS = {
-    Role.AGENT: "Agent",
-    Role.REFERENT: "Référent IA",
-    Role.COMITE: "Comité d'éthique",
-    Role.DPO: "Délégué à la protection des données",
-    Role.PILOTAGE: "Pilotage (DGS, élus)",
-    Role.ADMIN: "Administrateur",
-}
+__all__ = ["ROLE_LABELS", "ApiToken", "Role", "Service", "Tenant", "User", "WebSession"]
 
 
 class Tenant(Base, Timestamped):

@@ -9,22 +9,22 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import AsyncIterator
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from civia.accounts import api_tokens
 from civia.accounts.models import User
 from civia.assistants import access, api_files, launch
 from civia.assistants.inputs import InputError
 from civia.assistants.spec import AssistantSpec, FieldKind
 from civia.chat.gateway import Blocked, CallContext, CallResult, Resolved, call_context
-from civia.governance import charter, guards
+from civia.governance import guards
 from civia.providers.base import ChatMessage, ChatRequest, ProviderError
 from civia.settings import Settings
-from civia.web.deps import Db
+from civia.web.deps import ApiUser, Db
+from civia.web.errors import ApiError
 from civia.web.uploads.limit import Limit
 
 router = APIRouter(prefix="/v1", tags=["OpenAI-compatible"])
@@ -47,43 +47,11 @@ LIMIT = Limit(
 )
 
 
-class ApiError(Exception):
-    def __init__(
-        self,
-        status: int,
-        message: str,
-        kind: str = "invalid_request_error",
-        headers: dict[str, str] | None = None,
-    ) -> None:
-        self.status, self.message, self.kind = status, message, kind
-        self.headers = headers
-
-
 def error_response(
     status: int, message: str, kind: str, headers: dict[str, str] | None = None
 ) -> JSONResponse:
     body = {"error": {"message": message, "type": kind, "code": status}}
     return JSONResponse(body, status, headers=headers)
-
-
-def api_user(request: Request, db: Db) -> User:
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    user = api_tokens.authenticate(db, token.strip()) if scheme.lower() == "bearer" else None
-    if user is None:
-        message = "Jeton d'API absent, invalide, expiré ou révoqué."
-        raise ApiError(401, message, "authentication_error")
-    db.commit()  # keep last_used_at
-    if charter.needs_acceptance(db, user):
-        raise ApiError(
-            403,
-            "Acceptez la charte d'utilisation de l'IA dans Civia (/charte) avant d'utiliser l'API.",
-            "permission_error",
-        )
-    return user
-
-
-ApiUser = Annotated[User, Depends(api_user)]
 
 
 def _allow(db: Db, user: User, assistant_id: str) -> None:

@@ -14,7 +14,7 @@ def register_routes(settings: Settings) -> list[Route]:
     from civia.api import openai, schema
 
     return [
-        Route(openai.router, gated=False, body_limit=openai.LIMIT, order=50),
-        # The OpenAPI schema, behind a token or a session (checked by the route itself).
-        Route(schema.router, gated=False, order=50),
+        Route(openai.router, body_limit=openai.LIMIT, order=50),  # policy `ApiUser`
+        # The OpenAPI schema, behind a token or a session (policy `UserOrApi`).
+        Route(schema.router, order=50),
     ]

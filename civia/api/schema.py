@@ -10,17 +10,12 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from civia.api.openai import api_user
-from civia.web.deps import Db, current_session
+from civia.web.deps import UserOrApi
 
 router = APIRouter()
 
 
 @router.get("/openapi.json", include_in_schema=False)
-def openapi(request: Request, db: Db) -> JSONResponse:
-    if request.headers.get("authorization"):
-        api_user(request, db)  # a bad token is a 401, never a fallback to the cookie
-    else:
-        current_session(request, db)
+def openapi(request: Request, user: UserOrApi) -> JSONResponse:
     schema: dict[str, Any] = request.app.openapi()
     return JSONResponse(schema, headers={"Cache-Control": "private, no-store"})

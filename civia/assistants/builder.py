@@ -25,6 +25,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from civia.accounts import roles
 from civia.accounts.models import Role, User
 from civia.assistants import access
 from civia.assistants.catalogue import builtins
@@ -174,7 +175,7 @@ def validate(data: dict[str, Any]) -> AssistantSpec:
 
 
 def can_build(user: User) -> bool:
-    return user.role in (Role.REFERENT.value, Role.ADMIN.value)
+    return user.role in roles.BUILDERS
 
 
 def can_edit(user: User, row: AssistantDefinition) -> bool:

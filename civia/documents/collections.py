@@ -19,6 +19,7 @@ from pathlib import Path
 from sqlalchemy import delete, event, func, select
 from sqlalchemy.orm import Session
 
+from civia.accounts import roles
 from civia.accounts.models import Role, User
 from civia.documents import storage
 from civia.documents.dense import bump_version
@@ -27,8 +28,6 @@ from civia.documents.permissions import can_write, readable_collection_ids
 from civia.documents.pipeline import CANCELLED_FR  # late: pipeline imports the extractors
 from civia.jobs import queue
 from civia.jobs.models import Job
-
-MANAGERS = (Role.REFERENT.value, Role.ADMIN.value)
 
 
 class CollectionError(Exception):
@@ -65,7 +64,7 @@ def readable_document(db: Session, user: User, document_id: int) -> Document:
 
 def creatable_scopes(user: User) -> list[Scope]:
     scopes = [Scope.PERSONAL]
-    if user.role in MANAGERS:
+    if user.role in roles.BUILDERS:
         if user.service_id is not None:
             scopes.append(Scope.SERVICE)
         scopes.append(Scope.TENANT)
@@ -81,7 +80,7 @@ def can_manage(user: User, collection: Collection) -> bool:
         if user.role == Role.ADMIN.value:
             return True
         return user.role == Role.REFERENT.value and collection.service_id == user.service_id
-    return user.role in MANAGERS
+    return user.role in roles.BUILDERS
 
 
 def can_delete_document(user: User, document: Document) -> bool:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from civia.accounts.models import Role, User
+from civia.accounts import roles
+from civia.accounts.models import User
 from civia.documents.models import Collection, Scope
 
 
@@ -36,4 +37,4 @@ def can_write(user: User, collection: Collection) -> bool:
         return collection.owner_user_id == user.id
     if collection.scope == Scope.SERVICE.value:
         return collection.service_id is not None and collection.service_id == user.service_id
-    return user.role in (Role.ADMIN.value, Role.REFERENT.value)
+    return user.role in roles.BUILDERS

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from civia.accounts import roles
 from civia.accounts.models import Role, Service, User
 from civia.assistants.catalogue import builtins
 from civia.assistants.models import AssistantDefinition
@@ -17,7 +18,6 @@ from civia.governance.models import UseCase
 from civia.governance.usecase_terms import (
     DATA_CATEGORIES,
     EDITABLE,
-    EDITORS,
     MIN_FRIA_CHARS,
     SENSITIVE_CATEGORIES,
     CaseStatus,
@@ -134,7 +134,7 @@ def _target(case: UseCase) -> str:
 
 
 def create(db: Session, *, actor: User, card: Card) -> UseCase:
-    if actor.role_enum not in EDITORS:
+    if actor.role not in roles.CASE_EDITORS:
         raise WorkflowError(
             "Seuls les référents, le comité, le DPO et les administrateurs créent des fiches.",
             "role",

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from civia.accounts.models import Role
-
 
 class RiskClass(StrEnum):
     MINIMAL = "minimal"
@@ -73,9 +71,6 @@ DATA_CATEGORIES = {
 }
 SENSITIVE_CATEGORIES = {"nir", "health", "sensitive_other", "offences"}
 VOTES = {"approve": "Favorable", "reject": "Défavorable", "changes": "Modifications demandées"}
-EDITORS = frozenset({Role.REFERENT, Role.COMITE, Role.DPO, Role.ADMIN})
-VIEWERS = EDITORS | {Role.PILOTAGE}
-SUSPENDERS = frozenset({Role.COMITE, Role.DPO, Role.ADMIN})
 MIN_FRIA_CHARS = 20
 
 

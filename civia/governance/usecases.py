@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from civia.accounts import roles
 from civia.accounts.models import Role, User
 from civia.audit import journal as audit
 from civia.audit.journal import Identity
@@ -50,15 +51,12 @@ from civia.governance.usecase_review import (
 from civia.governance.usecase_terms import (
     DATA_CATEGORIES,
     EDITABLE,
-    EDITORS,
     MIN_FRIA_CHARS,
     PUBLIC_STATUSES,
     RISK_HELP,
     RISK_LABELS,
     SENSITIVE_CATEGORIES,
     STATUS_LABELS,
-    SUSPENDERS,
-    VIEWERS,
     VOTES,
     CaseStatus,
     RiskClass,
@@ -68,9 +66,9 @@ from civia.governance.usecase_terms import (
 # The cards and the words too, so callers need only this module.
 # fmt: off
 __all__ = [
-    "DATA_CATEGORIES", "EDITABLE", "EDITORS", "MIN_FRIA_CHARS", "PUBLIC_STATUSES",
+    "DATA_CATEGORIES", "EDITABLE", "MIN_FRIA_CHARS", "PUBLIC_STATUSES",
     "RISK_HELP", "RISK_LABELS", "SENSITIVE_CATEGORIES", "STATUS_LABELS", "STEPS",
-    "SUSPENDERS", "VIEWERS", "VOTES", "Card", "CardError", "CaseStatus", "RiskClass", "Step",
+    "VOTES", "Card", "CardError", "CaseStatus", "RiskClass", "Step",
     "WorkflowError", "assistant_choices", "authored_by", "available_steps", "can_edit", "comment",
     "comments", "counts", "create", "for_tenant", "get", "history", "is_suspended",
     "missing_for_submission", "overseer_names", "record_refusal", "requires_training",
@@ -91,24 +89,24 @@ class Step:
     editors_only: bool = False  # the case's author, a référent of its service or an admin
 
 
-S, R = CaseStatus, Role
-COMITE, MANAGERS = frozenset({R.COMITE}), frozenset({R.COMITE, R.ADMIN})
+S, R = CaseStatus, roles
 NOT_SUSPENDED = tuple(state for state in S if state is not S.SUSPENDED)
 # fmt: off
 STEPS = {s.action: s for s in (
-    Step("submit", "Soumettre au comité", EDITABLE, S.SUBMITTED, EDITORS, editors_only=True),
-    Step("review", "Ouvrir l'examen", (S.SUBMITTED,), S.IN_REVIEW, COMITE, independent=True),
-    Step("approve", "Approuver", (S.IN_REVIEW,), S.APPROVED, COMITE, independent=True),
+    Step("submit", "Soumettre au comité", EDITABLE, S.SUBMITTED, R.CASE_EDITORS, editors_only=True),
+    Step("review", "Ouvrir l'examen", (S.SUBMITTED,), S.IN_REVIEW, R.COMITE, independent=True),
+    Step("approve", "Approuver", (S.IN_REVIEW,), S.APPROVED, R.COMITE, independent=True),
     Step("request_changes", "Demander des modifications", (S.IN_REVIEW,), S.CHANGES_REQUESTED,
-         COMITE, independent=True, note_required=True),
-    Step("reject", "Refuser", (S.IN_REVIEW,), S.REJECTED, COMITE, independent=True,
+         R.COMITE, independent=True, note_required=True),
+    Step("reject", "Refuser", (S.IN_REVIEW,), S.REJECTED, R.COMITE, independent=True,
          note_required=True),
-    Step("pilot", "Lancer le pilote", (S.APPROVED,), S.PILOT, MANAGERS),
-    Step("generalise", "Généraliser", (S.PILOT,), S.GENERALISED, MANAGERS),
-    Step("suspend", "Suspendre immédiatement", NOT_SUSPENDED, S.SUSPENDED, SUSPENDERS,
+    Step("pilot", "Lancer le pilote", (S.APPROVED,), S.PILOT, R.DECIDERS),
+    Step("generalise", "Généraliser", (S.PILOT,), S.GENERALISED, R.DECIDERS),
+    Step("suspend", "Suspendre immédiatement", NOT_SUSPENDED, S.SUSPENDED, R.AUDITORS,
          note_required=True),
-    Step("reopen", "Lever la suspension (nouvel examen)", (S.SUSPENDED,), S.IN_REVIEW, COMITE),
-    Step("rework", "Reprendre le dossier", (S.REJECTED,), S.DRAFT, EDITORS, editors_only=True),
+    Step("reopen", "Lever la suspension (nouvel examen)", (S.SUSPENDED,), S.IN_REVIEW, R.COMITE),
+    Step("rework", "Reprendre le dossier", (S.REJECTED,), S.DRAFT, R.CASE_EDITORS,
+         editors_only=True),
 )}
 # fmt: on
 

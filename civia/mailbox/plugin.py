@@ -7,6 +7,7 @@ from types import ModuleType
 
 import click
 
+from civia.accounts import roles
 from civia.plugins.hookspecs import hookimpl
 from civia.plugins.registries import MenuLink, PeriodicTask, Route
 from civia.settings import Settings
@@ -37,7 +38,7 @@ def register_template_folders() -> list[Path]:
 def register_menu_links() -> list[MenuLink]:
     return [
         MenuLink("Courriels", "/courriels", order=60),
-        MenuLink("Boîtes partagées", "/admin/courriels", roles=frozenset({"admin"}), order=200),
+        MenuLink("Boîtes partagées", "/admin/courriels", roles=roles.ADMINS, order=200),
     ]
 
 

@@ -9,12 +9,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import case, or_, select
 from sqlalchemy.orm import Session
 
-from civia.accounts.models import Role, Service, User
+from civia.accounts import roles
+from civia.accounts.models import Service, User
 from civia.documents.acts.text import date_fr
 from civia.mailbox.models import MailMessage, MessageStatus
 
 PARIS = ZoneInfo("Europe/Paris")
-SEE_ALL = {Role.ADMIN.value, Role.REFERENT.value}
 ORDER = {
     MessageStatus.TO_REVIEW: 0,
     MessageStatus.FAILED: 1,
@@ -26,7 +26,7 @@ ORDER = {
 
 
 def sees_all(user: User) -> bool:
-    return user.role in SEE_ALL
+    return user.role in roles.BUILDERS
 
 
 def services(db: Session, user: User) -> list[Service]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from types import ModuleType
 
+from civia.accounts import roles
 from civia.plugins.hookspecs import hookimpl
 from civia.plugins.registries import MenuLink, RightsSection, Route
 from civia.settings import Settings
@@ -38,11 +39,7 @@ def register_template_folders() -> list[Path]:
 
 @hookimpl
 def register_menu_links() -> list[MenuLink]:
-    return [
-        MenuLink(
-            "Diagnostic et plan", "/pilotage/diagnostic", roles=frozenset({"pilotage", "admin"})
-        )
-    ]
+    return [MenuLink("Diagnostic et plan", "/pilotage/diagnostic", roles=roles.STEERING)]
 
 
 @hookimpl

@@ -4,7 +4,7 @@ collects the answers of every plugin into one `Registries` per app."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
@@ -73,6 +73,14 @@ def register_governance(settings: Settings) -> Iterable[Purger | RightsSection |
 @hookspec
 def register_call_guards() -> Iterable[CallGuard]:
     """Checks run before every model call (the comité's kill switch, quotas…)."""
+
+
+@hookspec
+def register_provider_kinds(register: Callable[..., None]) -> None:
+    """Call `register(kind, factory, capability=..., label=..., in_process=...)` once per kind of
+    provider: `capability` is "chat" (the factory returns a ChatModel), "embeddings" (an
+    Embedder) or "transcription" (a Transcriber); `factory(config, settings)` builds it from a
+    provider row (see `civia.providers.registry`)."""
 
 
 @hookspec

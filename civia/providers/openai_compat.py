@@ -24,7 +24,6 @@ from civia.providers.base import (
     ProviderTimeout,
     ProviderUnavailable,
 )
-from civia.providers.hookspecs import hookimpl
 from civia.providers.registry import ProviderConfig
 from civia.settings import Settings
 
@@ -211,6 +210,5 @@ def _translate(exc: httpx.HTTPError) -> ProviderError:
     return ProviderError(f"http error: {type(exc).__name__}: {exc}")
 
 
-@hookimpl
 def register_provider_kinds(register: Callable[..., None]) -> None:
     register(KIND, OpenAICompatible, capability="chat", label="Serveur compatible OpenAI")

@@ -19,7 +19,6 @@ import numpy as np
 
 from civia.providers import secrets
 from civia.providers.base import EmbedKind, ProviderError
-from civia.providers.hookspecs import hookimpl
 from civia.providers.openai_compat import resolve_api_key
 from civia.providers.registry import ProviderConfig
 from civia.settings import Settings
@@ -116,7 +115,6 @@ def _vector(value: object) -> np.ndarray:
     raise TypeError("embedding is neither a list nor base64")
 
 
-@hookimpl
 def register_provider_kinds(register: Callable[..., None]) -> None:
     register(
         KIND,

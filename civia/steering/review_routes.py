@@ -8,13 +8,13 @@ from datetime import date
 from typing import Annotated, Any
 
 from docx import Document as DocxDocument
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from fpdf import FPDF
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from civia.accounts.models import Role, Service, User
+from civia.accounts.models import Service, User
 from civia.assistants.renderers.to_pdf import find_font
 from civia.dates import date_fr
 from civia.db.base import utcnow
@@ -22,11 +22,10 @@ from civia.steering import reviews
 from civia.steering.models import Review
 from civia.usage import rates
 from civia.usage.equivalents import number_fr
-from civia.web.deps import Db, require_role
+from civia.web.deps import Db, SteeringUser
 from civia.web.render import render
 
 router = APIRouter(prefix="/pilotage/revues")
-Pilot = Annotated[User, Depends(require_role(Role.PILOTAGE, Role.ADMIN))]
 MENTION = (
     "Document produit avec Civia. Les chiffres sont calculés à partir du journal des appels et "
     "des résultats validés, la recommandation par les règles énoncées ; le commentaire est "
@@ -58,7 +57,7 @@ def _context(db: Session, review: Review) -> dict[str, Any]:
 
 
 @router.get("")
-def index(request: Request, db: Db, user: Pilot) -> Response:
+def index(request: Request, db: Db, user: SteeringUser) -> Response:
     found = db.scalars(
         select(Review).where(Review.tenant_id == user.tenant_id).order_by(Review.id.desc())
     ).all()
@@ -72,7 +71,7 @@ def index(request: Request, db: Db, user: Pilot) -> Response:
 
 @router.post("")
 def create(
-    request: Request, db: Db, user: Pilot,
+    request: Request, db: Db, user: SteeringUser,
     milestone: Annotated[int, Form()], launch: Annotated[str, Form(max_length=10)],
     service: Annotated[str, Form(max_length=12)] = "",
 ) -> Response:  # fmt: skip
@@ -105,14 +104,14 @@ def create(
 
 
 @router.get("/{review_id}")
-def show(request: Request, db: Db, user: Pilot, review_id: int) -> Response:
+def show(request: Request, db: Db, user: SteeringUser, review_id: int) -> Response:
     review = _own(db, user, review_id)
     return render(request, "steering/review.html", **_context(db, review))
 
 
 @router.post("/{review_id}")
 def save(
-    request: Request, db: Db, user: Pilot, review_id: int,
+    request: Request, db: Db, user: SteeringUser, review_id: int,
     narrative: Annotated[str, Form(max_length=20_000)] = "",
     action: Annotated[str, Form(max_length=10)] = "save",
 ) -> Response:  # fmt: skip
@@ -165,7 +164,7 @@ def _download(data: bytes, name: str, media: str) -> Response:
 
 
 @router.get("/{review_id}/revue.docx")
-def docx(db: Db, user: Pilot, review_id: int) -> Response:
+def docx(db: Db, user: SteeringUser, review_id: int) -> Response:
     review = _own(db, user, review_id)
     doc = DocxDocument()
     doc.core_properties.keywords = "Civia; pilotage; revue"
@@ -192,7 +191,7 @@ def docx(db: Db, user: Pilot, review_id: int) -> Response:
 
 
 @router.get("/{review_id}/revue.pdf")
-def pdf(db: Db, user: Pilot, review_id: int) -> Response:
+def pdf(db: Db, user: SteeringUser, review_id: int) -> Response:
     review = _own(db, user, review_id)
     doc = FPDF(format="A4")
     font = find_font()

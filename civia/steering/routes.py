@@ -5,24 +5,22 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from civia.accounts.models import Role, Service, User
+from civia.accounts.models import Service, User
 from civia.assistants import access
 from civia.dates import date_fr
 from civia.steering import dashboard
 from civia.steering.filters import MIN_GROUP, PERIODS, Filters, has_synthetic, period
 from civia.usage import equivalents, rates
-from civia.web.deps import Db, require_role
+from civia.web.deps import Db, SteeringUser
 from civia.web.render import render
 
 router = APIRouter(prefix="/pilotage")
-Pilot = Annotated[User, Depends(require_role(Role.PILOTAGE, Role.ADMIN))]
 
 
 def _date(value: str, name: str) -> date | None:
@@ -68,8 +66,8 @@ def _labels(db: Session, user: User) -> dict[str, str]:
 
 @router.get("", response_class=HTMLResponse)
 def page(
-    request: Request, db: Db, user: Pilot, periode: str = "30", debut: str = "", fin: str = "",
-    service: str = "", donnees: str = "",
+    request: Request, db: Db, user: SteeringUser, periode: str = "30", debut: str = "",
+    fin: str = "", service: str = "", donnees: str = "",
 ) -> Response:  # fmt: skip
     f = _filters(db, user, periode, debut, fin, service, donnees)
     board = dashboard.build(db, f, _labels(db, user))
@@ -99,7 +97,7 @@ CSV_COLUMNS = (
 
 @router.get("/export.csv")
 def export(
-    db: Db, user: Pilot, periode: str = "30", debut: str = "", fin: str = "",
+    db: Db, user: SteeringUser, periode: str = "30", debut: str = "", fin: str = "",
     service: str = "", donnees: str = "",
 ) -> Response:  # fmt: skip
     f = _filters(db, user, periode, debut, fin, service, donnees)
@@ -133,7 +131,7 @@ def _cell(value: float) -> str:
 
 
 @router.post("/cibles")
-async def save_targets(request: Request, db: Db, user: Pilot) -> Response:
+async def save_targets(request: Request, db: Db, user: SteeringUser) -> Response:
     """Targeted agents per service: `cible_<service id>` fields, empty = the accounts."""
     form = await request.form()
     services = db.scalars(select(Service.id).where(Service.tenant_id == user.tenant_id)).all()

@@ -7,6 +7,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from civia.accounts import roles
 from civia.plugins.hookspecs import hookimpl
 from civia.plugins.registries import MenuLink
 
@@ -27,7 +28,7 @@ def register_template_folders() -> list[Path]:
 
 @hookimpl
 def register_menu_links() -> list[MenuLink]:
-    return [MenuLink("Quotas", "/admin/quotas", roles=frozenset({"admin"}))]
+    return [MenuLink("Quotas", "/admin/quotas", roles=roles.ADMINS)]
 
 
 @hookimpl

@@ -6,12 +6,10 @@ plugin is loaded: `civia --help` stays fast."""
 
 from __future__ import annotations
 
+from civia.accounts import roles
 from civia.plugins.hookspecs import hookimpl
 from civia.plugins.registries import MenuLink, Route
 from civia.settings import Settings
-
-EDITORS = frozenset({"referent", "admin"})
-ADMINS = frozenset({"admin"})
 
 
 @hookimpl
@@ -41,8 +39,8 @@ def register_routes(settings: Settings) -> list[Route]:
     )
 
     return [
+        # gated=False: routers holding public routes (login, /sante, transparency, sign-on).
         Route(auth.router, gated=False, order=10),
-        # Its "/" carries the charter gate itself (/sante stays open).
         Route(home.router, gated=False, order=11),
         Route(chat.router, order=20),
         Route(assistant_launch.router, body_limit=assistant_launch.LIMIT, order=21),
@@ -58,16 +56,15 @@ def register_routes(settings: Settings) -> list[Route]:
         Route(meetings.router, body_limit=meetings_forms.TRANSCRIPT_LIMIT, order=29),
         Route(acts_admin.router, body_limit=acts_admin.LIMIT, order=30),  # /actes/importer…
         Route(acts.router, order=31),  # …before /actes/{act_id}
-        # Streamed uploads check session, charter and CSRF themselves (before writing to disk).
-        Route(doc_upload.router, gated=False, body_limit=doc_upload.LIMIT, order=40),
-        Route(meetings_forms.router, gated=False, body_limit=meetings_forms.LIMIT, order=41),
-        # Shared services: not behind the charter gate (operators belong to no collectivité and
-        # sign no charter; single sign-on happens before any session).
-        Route(platform.platform.router, gated=False, order=70),
-        Route(platform.sso_admin.router, gated=False, order=71),
+        # Streamed uploads (policy `FormSession`) check CSRF before writing to disk.
+        Route(doc_upload.router, body_limit=doc_upload.LIMIT, order=40),
+        Route(meetings_forms.router, body_limit=meetings_forms.LIMIT, order=41),
+        # Shared services: the operators' pages, then single sign-on (before any session).
+        Route(platform.platform.router, order=70),
+        Route(platform.sso_admin.router, order=71),
         Route(platform.sso.router, gated=False, order=72),
         Route(platform.quotas_admin.router, order=73),
-        # Governance pages gate themselves (`allow`): some stay open before the charter.
+        # Governance also holds the public transparency pages (gated=False).
         Route(governance.router, gated=False, body_limit=gov_fria.LIMIT, order=60),
     ]
 
@@ -82,13 +79,13 @@ def register_menu_links() -> list[MenuLink]:
         MenuLink("Réunions", "/reunions", order=50),
         MenuLink("Bibliothèque de prompts", "/prompts", order=60),
         MenuLink("Actes", "/actes", order=70),
-        MenuLink("Atelier", "/atelier", roles=EDITORS, order=80),
+        MenuLink("Atelier", "/atelier", roles=roles.BUILDERS, order=80),
         MenuLink("Gouvernance", "/gouvernance", order=90),
         # Links of other plugins come here (default order 100).
         MenuLink("Jetons d'API", "/compte/jetons", order=900),
         MenuLink("Mot de passe", "/compte/mot-de-passe", order=905),
-        MenuLink("Utilisateurs", "/admin/utilisateurs", roles=ADMINS, order=910),
-        MenuLink("Services", "/admin/services", roles=ADMINS, order=920),
-        MenuLink("Modèles", "/admin/fournisseurs", roles=ADMINS, order=930),
-        MenuLink("Formules des courriers", "/admin/courriers", roles=ADMINS, order=940),
+        MenuLink("Utilisateurs", "/admin/utilisateurs", roles=roles.ADMINS, order=910),
+        MenuLink("Services", "/admin/services", roles=roles.ADMINS, order=920),
+        MenuLink("Modèles", "/admin/fournisseurs", roles=roles.ADMINS, order=930),
+        MenuLink("Formules des courriers", "/admin/courriers", roles=roles.ADMINS, order=940),
     ]

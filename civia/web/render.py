@@ -10,7 +10,8 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from civia.accounts.models import ROLE_LABELS, Role
+from civia.accounts import roles
+from civia.accounts.roles import ROLE_LABELS, Role
 from civia.dates import date_fr, datetime_fr
 from civia.providers.model_files import MODEL_ID
 from civia.providers.models import HOSTING_LABELS, HostingClass
@@ -30,6 +31,7 @@ def templates_for(folders: Sequence[Path] = ()) -> Jinja2Templates:
         ROLE_LABELS=ROLE_LABELS,
         HOSTING_LABELS=HOSTING_LABELS,
         Role=Role,
+        roles=roles,  # the named role sets: `user.role in roles.AUDITORS`
         HostingClass=HostingClass,
         date_fr=date_fr,
         is_bundled_model=is_bundled_model,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from fastapi import Depends
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -12,7 +11,7 @@ from civia.audit.models import AuditEntry
 from civia.db.engine import session_scope
 from civia.governance import charter
 from civia.governance.models import CharterAcceptance, CharterVersion
-from civia.web.routes.governance import require_charter
+from civia.web.deps import CurrentUser
 from tests.conftest import Personas, page_text
 from tests.governance.conftest import session, sign_in, text_of, user
 
@@ -61,9 +60,9 @@ def test_publish_validation(db: Session, people: Personas) -> None:
 def test_page_accept_and_gate(client: TestClient, personas: Personas) -> None:
     app = client.app
 
-    # The exact wiring for the rest of Civia: a router (or route) dependency.
-    @app.get("/essai-protege", dependencies=[Depends(require_charter)])  # type: ignore[attr-defined]
-    def protected() -> dict[str, str]:
+    # The exact wiring for the rest of Civia: the route's policy.
+    @app.get("/essai-protege")  # type: ignore[attr-defined]
+    def protected(user: CurrentUser) -> dict[str, str]:
         return {"ok": "oui"}
 
     headers = sign_in(client, "admin")

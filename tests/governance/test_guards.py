@@ -10,12 +10,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from civia.accounts import api_tokens
-from civia.api.openai import ApiError, ApiUser
 from civia.audit.models import AuditEntry
 from civia.db.engine import session_scope
 from civia.governance import acculturation, usecases
 from civia.governance.guards import SUSPENDED, TRAINING, AssistantBlocked, check_assistant
-from civia.web.deps import Db
+from civia.web.deps import ApiUser, Db
+from civia.web.errors import ApiError
 from tests.conftest import Personas
 from tests.governance.conftest import session, user
 from tests.governance.test_usecases import full_card

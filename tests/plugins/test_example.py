@@ -27,10 +27,8 @@ def installed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]
     (dist / "entry_points.txt").write_text("[civia]\nexemple = civia_exemple\n")
     monkeypatch.syspath_prepend(str(EXAMPLE))
     monkeypatch.syspath_prepend(str(dist.parent))
-    registry.plugin_manager.cache_clear()
     registry.all_kinds.cache_clear()
     yield
-    registry.plugin_manager.cache_clear()
     registry.all_kinds.cache_clear()
 
 

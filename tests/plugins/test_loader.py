@@ -13,12 +13,14 @@ from civia.plugins.hookspecs import hookimpl
 from civia.plugins.loader import plugin_manager
 from civia.plugins.registries import MenuLink, Route
 from civia.settings import Settings
+from civia.web.deps import CurrentUser
 from civia.web.render import render
 from tests.conftest import build_app, login
 
 
 class Greeter:
-    """A plugin defined in the test: one gated page, its template folder, an admin menu link."""
+    """A plugin defined in the test: one page (its policy: any user who accepted the charter),
+    its template folder, an admin menu link."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
@@ -28,7 +30,7 @@ class Greeter:
         router = APIRouter()
 
         @router.get("/bonjour")
-        def hello(request: Request):  # type: ignore[no-untyped-def]
+        def hello(request: Request, user: CurrentUser):  # type: ignore[no-untyped-def]
             return render(request, "bonjour.html")
 
         return [Route(router)]

@@ -14,10 +14,9 @@ from dataclasses import dataclass
 from sqlalchemy import delete, or_, select, true
 from sqlalchemy.orm import Session
 
-from civia.accounts.models import Role, Tenant, User
+from civia.accounts import roles
+from civia.accounts.models import Tenant, User
 from civia.documents.acts.models import Act, ActCorpus, ActShare
-
-MANAGERS = (Role.REFERENT, Role.ADMIN)
 
 
 @dataclass(frozen=True)
@@ -63,7 +62,7 @@ def readable_act(session: Session, user: User, act_id: int) -> Act | None:
 
 
 def can_manage(user: User, act: Act | None = None) -> bool:
-    if user.role_enum not in MANAGERS:
+    if user.role not in roles.BUILDERS:
         return False
     return act is None or act.tenant_id == user.tenant_id
 

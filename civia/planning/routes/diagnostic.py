@@ -11,8 +11,7 @@ from civia.db.base import utcnow
 from civia.planning import charts, diagnostics, exports, scoring
 from civia.planning.grid import Grid, GridError, builtin
 from civia.planning.models import Diagnostic
-from civia.planning.routes.common import Planner
-from civia.web.deps import Db
+from civia.web.deps import Db, SteeringUser
 from civia.web.render import render
 from civia.web.routes.gov_gate import back
 
@@ -20,14 +19,14 @@ router = APIRouter(prefix="/pilotage/diagnostic")
 PAGE = "/pilotage/diagnostic"
 
 
-def _grid(db: Db, user: Planner, slug: str) -> Grid:
+def _grid(db: Db, user: SteeringUser, slug: str) -> Grid:
     found = diagnostics.grids(db, user.tenant_id).get(slug or builtin().slug)
     if found is None:
         raise HTTPException(404, "Grille de diagnostic introuvable.")
     return found
 
 
-def _row(db: Db, user: Planner, diagnostic_id: int) -> Diagnostic:
+def _row(db: Db, user: SteeringUser, diagnostic_id: int) -> Diagnostic:
     row = diagnostics.get(db, user.tenant_id, diagnostic_id)
     if row is None:
         raise HTTPException(404, "Diagnostic introuvable.")
@@ -35,7 +34,7 @@ def _row(db: Db, user: Planner, diagnostic_id: int) -> Diagnostic:
 
 
 @router.get("")
-def index(request: Request, db: Db, user: Planner, ok: str = "", error: str = "") -> Response:
+def index(request: Request, db: Db, user: SteeringUser, ok: str = "", error: str = "") -> Response:
     rows = diagnostics.listed(db, user.tenant_id)
     latest = rows[-1] if rows else None
     grid = diagnostics.grid_of(latest) if latest else builtin()
@@ -83,7 +82,7 @@ def _form(
 
 
 @router.get("/nouveau")
-def new(request: Request, db: Db, user: Planner, grille: str = "") -> Response:
+def new(request: Request, db: Db, user: SteeringUser, grille: str = "") -> Response:
     grid = _grid(db, user, grille)
     return _form(request, grid, title=f"Diagnostic du {date_fr(utcnow())}")
 
@@ -97,7 +96,7 @@ def _answers(form: FormData) -> dict[str, int]:
 
 
 @router.post("")
-async def create(request: Request, db: Db, user: Planner) -> Response:
+async def create(request: Request, db: Db, user: SteeringUser) -> Response:
     form = await request.form()
     grid = _grid(db, user, str(form.get("grille", "")))
     title = str(form.get("title", ""))
@@ -118,7 +117,7 @@ async def create(request: Request, db: Db, user: Planner) -> Response:
 
 
 @router.get("/grilles/{slug}.yaml")
-def export_grid(db: Db, user: Planner, slug: str) -> Response:
+def export_grid(db: Db, user: SteeringUser, slug: str) -> Response:
     grid = _grid(db, user, slug)
     return Response(
         grid.as_yaml(),
@@ -128,7 +127,7 @@ def export_grid(db: Db, user: Planner, slug: str) -> Response:
 
 
 @router.post("/grilles")
-async def import_grid(db: Db, user: Planner, fichier: UploadFile) -> Response:
+async def import_grid(db: Db, user: SteeringUser, fichier: UploadFile) -> Response:
     try:
         grid = diagnostics.import_grid(db, user=user, text=await fichier.read(256 * 1024))
     except GridError as exc:
@@ -147,7 +146,7 @@ def _q(text: str) -> str:
 
 @router.get("/{diagnostic_id:int}")
 def show(
-    request: Request, db: Db, user: Planner, diagnostic_id: int, comparer: int = 0
+    request: Request, db: Db, user: SteeringUser, diagnostic_id: int, comparer: int = 0
 ) -> Response:
     row = _row(db, user, diagnostic_id)
     grid = diagnostics.grid_of(row)
@@ -180,7 +179,7 @@ def show(
 
 
 @router.get("/{diagnostic_id:int}/export.{fmt}")
-def export(db: Db, user: Planner, diagnostic_id: int, fmt: str) -> Response:
+def export(db: Db, user: SteeringUser, diagnostic_id: int, fmt: str) -> Response:
     if fmt not in exports.FORMATS:
         raise HTTPException(404, "Format d'export inconnu : choisissez DOCX ou PDF.")
     row = _row(db, user, diagnostic_id)

@@ -9,12 +9,11 @@ from fastapi import APIRouter, Form, HTTPException, Request, Response, UploadFil
 from fastapi.responses import RedirectResponse
 from sqlalchemy import select
 
+from civia.accounts import roles
 from civia.accounts.models import Service, User
-from civia.governance import usecases
 from civia.planning import charts, drafts, pooling, portfolio, survey
 from civia.planning.models import Candidate
-from civia.planning.routes.common import Planner
-from civia.web.deps import Db
+from civia.web.deps import Db, SteeringUser
 from civia.web.render import render
 from civia.web.routes.gov_gate import back
 
@@ -25,7 +24,7 @@ Text = Annotated[str, Form()]
 
 def can_draft(user: User) -> bool:
     """Creating a register card is the editors' right (governance); pilotage proposes."""
-    return user.role_enum in usecases.EDITORS
+    return user.role in roles.CASE_EDITORS
 
 
 def _services(db: Db, user: User) -> dict[int, str]:
@@ -33,7 +32,7 @@ def _services(db: Db, user: User) -> dict[int, str]:
     return {s.id: s.name for s in sorted(rows, key=lambda s: s.name)}
 
 
-def _row(db: Db, user: Planner, candidate_id: int) -> Candidate:
+def _row(db: Db, user: SteeringUser, candidate_id: int) -> Candidate:
     row = portfolio.get(db, user.tenant_id, candidate_id)
     if row is None:
         raise HTTPException(404, "Cas candidat introuvable.")
@@ -49,7 +48,7 @@ def _service_id(value: str) -> int | None:
 
 
 @router.get("")
-def index(request: Request, db: Db, user: Planner, ok: str = "", error: str = "") -> Response:
+def index(request: Request, db: Db, user: SteeringUser, ok: str = "", error: str = "") -> Response:
     items = portfolio.scored(db, user.tenant_id, user.id)
     services = _services(db, user)
     rated = [s for s in items if s.scorers]
@@ -79,7 +78,7 @@ def index(request: Request, db: Db, user: Planner, ok: str = "", error: str = ""
 @router.post("")
 def create(
     db: Db,
-    user: Planner,
+    user: SteeringUser,
     title: Text = "",
     description: Text = "",
     service_id: Text = "",
@@ -102,7 +101,7 @@ def create(
 
 
 @router.get("/export.yaml")
-def export(db: Db, user: Planner) -> Response:
+def export(db: Db, user: SteeringUser) -> Response:
     try:
         text = pooling.export(db, tenant_id=user.tenant_id, collectivite=user.tenant.name)
     except pooling.PoolingError as exc:
@@ -115,7 +114,7 @@ def export(db: Db, user: Planner) -> Response:
 
 
 @router.post("/importer")
-async def import_file(db: Db, user: Planner, fichier: UploadFile) -> Response:
+async def import_file(db: Db, user: SteeringUser, fichier: UploadFile) -> Response:
     try:
         added = pooling.import_cases(db, user=user, text=await fichier.read(256 * 1024))
     except (pooling.PoolingError, portfolio.PortfolioError) as exc:
@@ -126,7 +125,7 @@ async def import_file(db: Db, user: Planner, fichier: UploadFile) -> Response:
 
 @router.post("/depuis-enquete")
 def from_survey(
-    db: Db, user: Planner, survey_id: Annotated[int, Form()], irritant: Text = ""
+    db: Db, user: SteeringUser, survey_id: Annotated[int, Form()], irritant: Text = ""
 ) -> Response:
     found = survey.get(db, user.tenant_id, survey_id)
     if found is None:
@@ -160,7 +159,7 @@ def from_survey(
 
 @router.get("/{candidate_id:int}")
 def show(
-    request: Request, db: Db, user: Planner, candidate_id: int, ok: str = "", error: str = ""
+    request: Request, db: Db, user: SteeringUser, candidate_id: int, ok: str = "", error: str = ""
 ) -> Response:
     row = _row(db, user, candidate_id)
     item = next(s for s in portfolio.scored(db, user.tenant_id, user.id) if s.case.id == row.id)
@@ -181,7 +180,7 @@ def show(
 
 
 @router.post("/{candidate_id:int}/noter")
-async def rate(request: Request, db: Db, user: Planner, candidate_id: int) -> Response:
+async def rate(request: Request, db: Db, user: SteeringUser, candidate_id: int) -> Response:
     row = _row(db, user, candidate_id)
     form = await request.form()
     try:
@@ -196,7 +195,7 @@ async def rate(request: Request, db: Db, user: Planner, candidate_id: int) -> Re
 @router.post("/{candidate_id:int}/placer")
 def place(
     db: Db,
-    user: Planner,
+    user: SteeringUser,
     candidate_id: int,
     circle: Annotated[int, Form()],
     service_id: Text = "",
@@ -213,7 +212,7 @@ def place(
 
 
 @router.post("/{candidate_id:int}/brouillon")
-def draft(db: Db, user: Planner, candidate_id: int) -> Response:
+def draft(db: Db, user: SteeringUser, candidate_id: int) -> Response:
     row = _row(db, user, candidate_id)
     if not can_draft(user):
         raise HTTPException(
@@ -230,7 +229,7 @@ def draft(db: Db, user: Planner, candidate_id: int) -> Response:
 
 
 @router.post("/{candidate_id:int}/supprimer")
-def remove(db: Db, user: Planner, candidate_id: int) -> Response:
+def remove(db: Db, user: SteeringUser, candidate_id: int) -> Response:
     row = _row(db, user, candidate_id)
     try:
         portfolio.remove(db, user=user, case=row)

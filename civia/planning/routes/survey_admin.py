@@ -9,8 +9,7 @@ from fastapi.responses import RedirectResponse
 
 from civia.planning import survey
 from civia.planning.models import Survey
-from civia.planning.routes.common import Planner
-from civia.web.deps import Db
+from civia.web.deps import Db, SteeringUser
 from civia.web.render import render
 from civia.web.routes.gov_gate import back
 
@@ -18,7 +17,7 @@ router = APIRouter(prefix="/pilotage/enquetes")
 PAGE = "/pilotage/enquetes"
 
 
-def _row(db: Db, user: Planner, survey_id: int) -> Survey:
+def _row(db: Db, user: SteeringUser, survey_id: int) -> Survey:
     row = survey.get(db, user.tenant_id, survey_id)
     if row is None:
         raise HTTPException(404, "Enquête introuvable.")
@@ -26,7 +25,7 @@ def _row(db: Db, user: Planner, survey_id: int) -> Survey:
 
 
 @router.get("")
-def index(request: Request, db: Db, user: Planner, ok: str = "", error: str = "") -> Response:
+def index(request: Request, db: Db, user: SteeringUser, ok: str = "", error: str = "") -> Response:
     rows = survey.listed(db, user.tenant_id)
     return render(
         request,
@@ -39,7 +38,7 @@ def index(request: Request, db: Db, user: Planner, ok: str = "", error: str = ""
 
 
 @router.post("")
-def create(db: Db, user: Planner, title: str = Form("")) -> Response:
+def create(db: Db, user: SteeringUser, title: str = Form("")) -> Response:
     try:
         row = survey.open_survey(db, user=user, title=title)
     except survey.SurveyError as exc:
@@ -48,7 +47,7 @@ def create(db: Db, user: Planner, title: str = Form("")) -> Response:
 
 
 @router.get("/{survey_id:int}")
-def show(request: Request, db: Db, user: Planner, survey_id: int, ok: str = "") -> Response:
+def show(request: Request, db: Db, user: SteeringUser, survey_id: int, ok: str = "") -> Response:
     row = _row(db, user, survey_id)
     return render(
         request,
@@ -65,7 +64,7 @@ def show(request: Request, db: Db, user: Planner, survey_id: int, ok: str = "") 
 
 
 @router.post("/{survey_id:int}/clore")
-def close(db: Db, user: Planner, survey_id: int) -> Response:
+def close(db: Db, user: SteeringUser, survey_id: int) -> Response:
     row = _row(db, user, survey_id)
     if row.status == "open":
         survey.close(db, user=user, survey=row)

@@ -3,16 +3,15 @@ and the sharing of the collectivité's acts with others."""
 
 from __future__ import annotations
 
-from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, HTTPException, Request, Response
+from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import RedirectResponse
 from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from civia.accounts.models import Role, User
+from civia.accounts.models import User
 from civia.audit import journal as audit
 from civia.documents.acts import access
 from civia.documents.acts.forms import (
@@ -37,13 +36,11 @@ from civia.documents.errors import DocumentError, FileTooLargeError, Unsupported
 from civia.documents.ingest import read_limited
 from civia.jobs import queue
 from civia.jobs.models import Job
-from civia.web.deps import Db, require_role
+from civia.web.deps import AdminUser, BuilderUser, Db
 from civia.web.render import render
 from civia.web.uploads.limit import Limit
 
 router = APIRouter(prefix="/actes")
-Manager = Annotated[User, Depends(require_role(*access.MANAGERS))]
-Admin = Annotated[User, Depends(require_role(Role.ADMIN))]
 FORM_OVERHEAD = 1_000_000  # the other fields of a multipart form
 NOT_FOUND = "Cet import n'existe pas."
 
@@ -90,7 +87,7 @@ def _page(
 
 
 @router.get("/importer")
-def import_page(request: Request, db: Db, user: Manager) -> Response:
+def import_page(request: Request, db: Db, user: BuilderUser) -> Response:
     return _page(request, db, user, values={"coll_name": user.tenant.name})
 
 
@@ -101,7 +98,7 @@ async def _upload(request: Request, field: str) -> UploadFile | None:
 
 
 @router.post("/importer/scdl")
-async def import_scdl(request: Request, db: Db, user: Manager) -> Response:
+async def import_scdl(request: Request, db: Db, user: BuilderUser) -> Response:
     upload = await _upload(request, "fichier")
     if upload is None:
         return _page(request, db, user, status=422, csv_error="Choisissez un fichier CSV.")
@@ -133,7 +130,7 @@ async def import_scdl(request: Request, db: Db, user: Manager) -> Response:
 
 
 @router.post("/importer/acte")
-async def import_act(request: Request, db: Db, user: Manager) -> Response:
+async def import_act(request: Request, db: Db, user: BuilderUser) -> Response:
     form = await request.form()
     values = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
     upload = await _upload(request, "fichier")
@@ -177,7 +174,7 @@ async def import_act(request: Request, db: Db, user: Manager) -> Response:
 
 
 @router.get("/imports/{import_id}")
-def import_report(request: Request, db: Db, user: Manager, import_id: int) -> Response:
+def import_report(request: Request, db: Db, user: BuilderUser, import_id: int) -> Response:
     row = db.get(ActImport, import_id)
     if row is None or row.tenant_id != user.tenant_id:
         raise HTTPException(404, NOT_FOUND)
@@ -199,7 +196,7 @@ def import_report(request: Request, db: Db, user: Manager, import_id: int) -> Re
 
 
 @router.post("/{act_id}/supprimer")
-def delete(db: Db, user: Manager, act_id: int) -> Response:
+def delete(db: Db, user: BuilderUser, act_id: int) -> Response:
     act = access.readable_act(db, user, act_id)
     if act is None or not access.can_manage(user, act):
         raise HTTPException(404, "Cet acte n'existe pas ou vous n'y avez pas accès.")
@@ -210,12 +207,12 @@ def delete(db: Db, user: Manager, act_id: int) -> Response:
 
 
 @router.get("/partage")
-def sharing_page(request: Request, db: Db, user: Admin) -> Response:
+def sharing_page(request: Request, db: Db, user: AdminUser) -> Response:
     return render(request, "acts/share.html", sharing=access.sharing_of(db, user.tenant_id), ok="")
 
 
 @router.post("/partage")
-async def sharing_save(request: Request, db: Db, user: Admin) -> Response:
+async def sharing_save(request: Request, db: Db, user: AdminUser) -> Response:
     form = await request.form()
     readers = {int(str(v)) for v in form.getlist("lecteurs") if str(v).isdigit()}
     sharing = access.set_sharing(

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request, Response
+from fastapi import APIRouter, Form, HTTPException, Request, Response
 from fastapi.responses import RedirectResponse
 from sqlalchemy import select
 from starlette.datastructures import UploadFile
 
-from civia.accounts.models import Role, Service, User
+from civia.accounts import roles
+from civia.accounts.models import Service, User
 from civia.assistants import access, builder, grounded, launch, prompts, runs
 from civia.assistants.builder import BuilderError, Conflict, FormState
 from civia.assistants.catalogue import builtins
@@ -20,11 +21,10 @@ from civia.assistants.spec import FieldKind, Sensitivity
 from civia.audit import journal as audit
 from civia.governance.models import UseCase
 from civia.governance.usecase_terms import PUBLIC_STATUSES
-from civia.web.deps import AdminUser, CurrentUser, Db, require_role
+from civia.web.deps import AdminUser, BuilderUser, CurrentUser, Db
 from civia.web.render import render
 
 router = APIRouter()
-Builder = Annotated[User, Depends(require_role(Role.REFERENT, Role.ADMIN))]
 Text = Annotated[str, Form()]
 
 LABELS: dict[str, Any] = {
@@ -156,14 +156,14 @@ def _editor(
         ok=FLASH.get(ok, ""),
         tested=tested or {},
         test_errors=test_errors or {},
-        is_admin=user.role == Role.ADMIN.value,
+        is_admin=user.role in roles.ADMINS,
         collections=grounded.readable(db, user),
         **LABELS,
     )
 
 
 @router.get("/atelier")
-def index(request: Request, db: Db, user: Builder, ok: str = "") -> Response:
+def index(request: Request, db: Db, user: BuilderUser, ok: str = "") -> Response:
     services = db.execute(
         select(Service.id, Service.name).where(Service.tenant_id == user.tenant_id)
     )
@@ -173,14 +173,14 @@ def index(request: Request, db: Db, user: Builder, ok: str = "") -> Response:
         rows=builder.listed(db, user=user),
         services={id_: name for id_, name in services},
         builtins=sorted(builtins().values(), key=lambda s: s.name),
-        is_admin=user.role == Role.ADMIN.value,
+        is_admin=user.role in roles.ADMINS,
         ok=FLASH.get(ok, ""),
         **LABELS,
     )
 
 
 @router.get("/atelier/nouveau")
-def new(request: Request, db: Db, user: Builder, depuis: str = "") -> Response:
+def new(request: Request, db: Db, user: BuilderUser, depuis: str = "") -> Response:
     state = builder.default_state()
     if depuis:
         source = builder.find_for_owner(db, user, depuis)
@@ -193,7 +193,7 @@ def new(request: Request, db: Db, user: Builder, depuis: str = "") -> Response:
 
 
 @router.post("/atelier/nouveau")
-async def create(request: Request, db: Db, user: Builder) -> Response:
+async def create(request: Request, db: Db, user: BuilderUser) -> Response:
     state, action = await _read(request)
     if action == "add_field":
         return _editor(request, db, user, row=None, state=state)
@@ -206,12 +206,12 @@ async def create(request: Request, db: Db, user: Builder) -> Response:
 
 
 @router.get("/atelier/importer")
-def import_page(request: Request, user: Builder) -> Response:
+def import_page(request: Request, user: BuilderUser) -> Response:
     return render(request, "builder/import.html", errors={}, slug="", where=builder.where_label)
 
 
 @router.post("/atelier/importer")
-async def import_file(request: Request, db: Db, user: Builder) -> Response:
+async def import_file(request: Request, db: Db, user: BuilderUser) -> Response:
     form = await request.form()
     upload, slug = form.get("fichier"), str(form.get("slug") or "")[:63]
     try:
@@ -232,7 +232,7 @@ async def import_file(request: Request, db: Db, user: Builder) -> Response:
 
 
 @router.get("/atelier/export/{assistant_id}")
-def export(db: Db, user: Builder, assistant_id: str) -> Response:
+def export(db: Db, user: BuilderUser, assistant_id: str) -> Response:
     spec = builder.find_for_owner(db, user, assistant_id)
     if spec is None:
         raise HTTPException(404, "Cet assistant n'existe pas ou n'est pas disponible.")
@@ -245,7 +245,7 @@ def export(db: Db, user: Builder, assistant_id: str) -> Response:
 
 
 @router.get("/atelier/{slug}")
-def edit(request: Request, db: Db, user: Builder, slug: str, ok: str = "") -> Response:
+def edit(request: Request, db: Db, user: BuilderUser, slug: str, ok: str = "") -> Response:
     row = _definition(db, user, slug)
     state = builder.state_from_spec(
         access.definition_spec(row), sharing=row.sharing, base_version=row.version
@@ -254,7 +254,7 @@ def edit(request: Request, db: Db, user: Builder, slug: str, ok: str = "") -> Re
 
 
 @router.post("/atelier/{slug}")
-async def update(request: Request, db: Db, user: Builder, slug: str) -> Response:
+async def update(request: Request, db: Db, user: BuilderUser, slug: str) -> Response:
     row = _definition(db, user, slug)
     state, action = await _read(request)
     state.values["id"] = row.slug
@@ -279,7 +279,7 @@ async def update(request: Request, db: Db, user: Builder, slug: str) -> Response
 
 
 @router.post("/atelier/{slug}/essayer")
-async def try_draft(request: Request, db: Db, user: Builder, slug: str) -> Response:
+async def try_draft(request: Request, db: Db, user: BuilderUser, slug: str) -> Response:
     """The test pane: a run of the saved version, shown by the usual result page."""
     row = _definition(db, user, slug)
     spec = access.definition_spec(row)
@@ -307,7 +307,7 @@ async def try_draft(request: Request, db: Db, user: Builder, slug: str) -> Respo
 
 
 @router.post("/atelier/{slug}/soumettre")
-def submit(db: Db, user: Builder, slug: str) -> Response:
+def submit(db: Db, user: BuilderUser, slug: str) -> Response:
     row = _definition(db, user, slug)
     try:
         builder.submit(row=row)
@@ -380,7 +380,7 @@ def suspend(db: Db, admin: AdminUser, slug: str, suivant: Text = "") -> Response
 def history(
     request: Request,
     db: Db,
-    user: Builder,
+    user: BuilderUser,
     slug: str,
     a: int | None = None,
     b: int | None = None,
@@ -409,7 +409,7 @@ def history(
 
 
 @router.post("/atelier/{slug}/versions/{number}/restaurer")
-def restore(db: Db, user: Builder, slug: str, number: int) -> Response:
+def restore(db: Db, user: BuilderUser, slug: str, number: int) -> Response:
     row = _definition(db, user, slug)
     try:
         builder.rollback(db, user=user, row=row, number=number)

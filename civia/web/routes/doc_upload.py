@@ -23,9 +23,10 @@ from civia.documents.extract import accepted_name
 from civia.documents.ingest import register
 from civia.documents.jobs import enqueue_analysis
 from civia.settings import Settings
+from civia.web.deps import FormSession
 from civia.web.render import render
 from civia.web.uploads.limit import Limit
-from civia.web.uploads.stream import File, FormSession, Receiver, csrf
+from civia.web.uploads.stream import File, Receiver, csrf
 
 router = APIRouter(prefix="/documents")
 SLACK = 1_000_000  # multipart headers and form fields around the files

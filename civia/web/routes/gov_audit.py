@@ -4,22 +4,20 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Request, Response
 from fastapi.responses import StreamingResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from civia.accounts.models import Role, User
+from civia.accounts.models import User
 from civia.audit import journal as audit
 from civia.db.engine import session_scope
-from civia.web.deps import Db
+from civia.web.deps import AuditorUser, Db
 from civia.web.render import render
-from civia.web.routes.gov_gate import allow, day
+from civia.web.routes.gov_gate import day
 
 router = APIRouter()
-Auditor = Annotated[User, Depends(allow(Role.DPO, Role.ADMIN, Role.COMITE))]
 
 
 def _filters(action: str, login: str, du: str, au: str) -> audit.Filters:
@@ -32,7 +30,7 @@ def _filters(action: str, login: str, du: str, au: str) -> audit.Filters:
 def journal(
     request: Request,
     db: Db,
-    user: Auditor,
+    user: AuditorUser,
     action: str = "",
     login: str = "",
     du: str = "",
@@ -60,7 +58,7 @@ def journal(
 def journal_csv(
     request: Request,
     db: Db,
-    user: Auditor,
+    user: AuditorUser,
     action: str = "",
     login: str = "",
     du: str = "",

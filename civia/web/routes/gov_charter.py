@@ -4,24 +4,22 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request, Response
+from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import RedirectResponse
 
-from civia.accounts.models import Role, User
+from civia.accounts.models import User
 from civia.governance import charter
-from civia.web.deps import Db
+from civia.web.deps import AdminBeforeCharter, Db, UserBeforeCharter
 from civia.web.markdown import render as md
 from civia.web.redirects import safe_next
 from civia.web.render import render
-from civia.web.routes.gov_gate import allow, back
+from civia.web.routes.gov_gate import back
 
 router = APIRouter()
-Anyone = Annotated[User, Depends(allow(charter=False))]
-Admin = Annotated[User, Depends(allow(Role.ADMIN, charter=False))]
 
 
 @router.get("/charte")
-def read(request: Request, db: Db, user: Anyone, suivant: str = "/") -> Response:
+def read(request: Request, db: Db, user: UserBeforeCharter, suivant: str = "/") -> Response:
     return _page(request, db, user, suivant=suivant)
 
 
@@ -46,7 +44,7 @@ def _page(
 def accept(
     request: Request,
     db: Db,
-    user: Anyone,
+    user: UserBeforeCharter,
     version: Annotated[int, Form()],
     suivant: Annotated[str, Form(max_length=500)] = "/",
 ) -> Response:
@@ -58,7 +56,7 @@ def accept(
 
 
 @router.get("/gouvernance/charte")
-def edit(request: Request, db: Db, user: Admin, ok: str = "") -> Response:
+def edit(request: Request, db: Db, user: AdminBeforeCharter, ok: str = "") -> Response:
     return _edit(request, db, user, ok=ok)
 
 
@@ -94,7 +92,7 @@ def _edit(
 def publish(
     request: Request,
     db: Db,
-    user: Admin,
+    user: AdminBeforeCharter,
     title: Annotated[str, Form(max_length=200)],
     body: Annotated[str, Form(max_length=charter.MAX_BODY)],
 ) -> Response:

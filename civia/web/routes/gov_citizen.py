@@ -6,18 +6,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request, Response
+from fastapi import APIRouter, Form, Request, Response
 
-from civia.accounts.models import Role, User
 from civia.governance import citizen_access, citizen_erasure
 from civia.governance.citizen_erasure import SubjectError
 from civia.privacy.mentions import Subject
-from civia.web.deps import Db
+from civia.web.deps import Db, DpoUser
 from civia.web.render import render
-from civia.web.routes.gov_gate import allow
 
 router = APIRouter(prefix="/gouvernance/droits/personne-citee")
-Dpo = Annotated[User, Depends(allow(Role.DPO))]
 Short = Annotated[str, Form(max_length=200)]
 TEMPLATE = "governance/citizen.html"
 CIVILITIES = {"": "Non précisée", "madame": "Madame", "monsieur": "Monsieur"}
@@ -45,7 +42,7 @@ def _page(request: Request, subject: Subject | None = None, **context: object) -
 
 
 @router.get("")
-def form(request: Request, user: Dpo) -> Response:
+def form(request: Request, user: DpoUser) -> Response:
     return _page(request)
 
 
@@ -53,7 +50,7 @@ def form(request: Request, user: Dpo) -> Response:
 def search(
     request: Request,
     db: Db,
-    user: Dpo,
+    user: DpoUser,
     nom: Short = "",
     prenoms: Short = "",
     civilite: Annotated[str, Form(max_length=20)] = "",
@@ -72,7 +69,7 @@ def search(
 
 
 @router.post("/effacer")
-async def erase(request: Request, db: Db, user: Dpo) -> Response:
+async def erase(request: Request, db: Db, user: DpoUser) -> Response:
     form = await request.form()
 
     def field(name: str, limit: int = 200) -> str:
@@ -105,7 +102,7 @@ async def erase(request: Request, db: Db, user: Dpo) -> Response:
 
 
 @router.post("/acces")
-async def access(request: Request, db: Db, user: Dpo) -> Response:
+async def access(request: Request, db: Db, user: DpoUser) -> Response:
     """Everything Civia holds about the person, as a DOCX the DPO reviews (Art. 15)."""
     form = await request.form()
 

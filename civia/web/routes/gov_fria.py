@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, HTTPException, Request, Response
+from fastapi import APIRouter, HTTPException, Request, Response
 from starlette.datastructures import UploadFile
 
-from civia.accounts.models import User
 from civia.audit import journal as audit
-from civia.governance import fria, usecases
-from civia.web.deps import Db
-from civia.web.routes.gov_gate import allow, back
+from civia.governance import fria
+from civia.web.deps import CaseEditor, CaseViewer, Db
+from civia.web.routes.gov_gate import back
 from civia.web.routes.gov_review import case_page
 from civia.web.routes.gov_usecases import case_of
 from civia.web.uploads.limit import Limit
 
 router = APIRouter(prefix="/gouvernance/cas-usage")
-Viewer = Annotated[User, Depends(allow(*usecases.VIEWERS))]
-Editor = Annotated[User, Depends(allow(*usecases.EDITORS))]
 FORM_OVERHEAD = 64 * 1024  # the multipart envelope and the other fields of the form
 LIMIT = Limit(
     r"/gouvernance/cas-usage/\d+/analyse-impact$",
@@ -32,7 +28,7 @@ LIMIT = Limit(
 
 
 @router.post("/{case_id}/analyse-impact")
-async def upload(request: Request, db: Db, user: Editor, case_id: int) -> Response:
+async def upload(request: Request, db: Db, user: CaseEditor, case_id: int) -> Response:
     case = case_of(db, user, case_id)
     settings = request.app.state.settings
     form = await request.form()
@@ -61,7 +57,7 @@ async def upload(request: Request, db: Db, user: Editor, case_id: int) -> Respon
 
 
 @router.get("/{case_id}/analyse-impact/{version}")
-def download(request: Request, db: Db, user: Viewer, case_id: int, version: int) -> Response:
+def download(request: Request, db: Db, user: CaseViewer, case_id: int, version: int) -> Response:
     case = case_of(db, user, case_id)
     row = fria.get_version(db, case, version)
     if row is None:

@@ -5,20 +5,17 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request, Response
+from fastapi import APIRouter, Form, HTTPException, Request, Response
 
-from civia.accounts.models import Role, User
+from civia.accounts.models import User
 from civia.governance import incidents
 from civia.governance.incidents import IncidentError
 from civia.governance.models import Incident
-from civia.web.deps import Db
+from civia.web.deps import AuditorUser, ComiteUser, CurrentUser, Db
 from civia.web.render import render
-from civia.web.routes.gov_gate import allow, back
+from civia.web.routes.gov_gate import back
 
 router = APIRouter()
-Anyone = Annotated[User, Depends(allow())]
-Reader = Annotated[User, Depends(allow(Role.COMITE, Role.DPO, Role.ADMIN))]
-Member = Annotated[User, Depends(allow(Role.COMITE))]
 LABELS: dict[str, Any] = {
     "KIND_LABELS": incidents.KIND_LABELS,
     "STATUS_LABELS": incidents.STATUS_LABELS,
@@ -31,7 +28,7 @@ LABELS: dict[str, Any] = {
 def new(
     request: Request,
     db: Db,
-    user: Anyone,
+    user: CurrentUser,
     resultat: int | None = None,
     conversation: int | None = None,
     ok: str = "",
@@ -69,7 +66,7 @@ def _form(
 def create(
     request: Request,
     db: Db,
-    user: Anyone,
+    user: CurrentUser,
     kind: Annotated[str, Form(max_length=20)] = "",
     description: Annotated[str, Form(max_length=5000)] = "",
     run_id: Annotated[int | None, Form()] = None,
@@ -107,7 +104,7 @@ def create(
 
 @router.get("/gouvernance/incidents")
 def triage_list(
-    request: Request, db: Db, user: Reader, statut: str = "", type: str = ""
+    request: Request, db: Db, user: AuditorUser, statut: str = "", type: str = ""
 ) -> Response:
     counts = incidents.counts(db, user.tenant_id)
     return render(
@@ -130,7 +127,7 @@ def _incident(db: Db, user: User, incident_id: int) -> Incident:
 
 
 @router.get("/gouvernance/incidents/{incident_id}")
-def detail(request: Request, db: Db, user: Reader, incident_id: int, ok: str = "") -> Response:
+def detail(request: Request, db: Db, user: AuditorUser, incident_id: int, ok: str = "") -> Response:
     return _detail(request, db, _incident(db, user, incident_id), ok=ok)
 
 
@@ -154,7 +151,7 @@ def _detail(
 def update(
     request: Request,
     db: Db,
-    user: Member,
+    user: ComiteUser,
     incident_id: int,
     status: Annotated[str, Form(max_length=20)],
     resolution: Annotated[str, Form(max_length=5000)] = "",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request, Response
+from fastapi import APIRouter, Form, HTTPException, Request, Response
 
 from civia.accounts.models import Role, User
 from civia.assistants.renderers import render as render_file
@@ -12,22 +12,18 @@ from civia.audit import journal as audit
 from civia.governance import dpo_docs, fria, usecases
 from civia.governance.models import UseCase
 from civia.governance.usecases import WorkflowError
-from civia.web.deps import Db
+from civia.web.deps import AuditorUser, CaseViewer, CurrentUser, Db
 from civia.web.render import render
-from civia.web.routes.gov_gate import allow, back
+from civia.web.routes.gov_gate import back
 from civia.web.routes.gov_usecases import LABELS, case_of, refuse
 
 router = APIRouter(prefix="/gouvernance")
-Viewer = Annotated[User, Depends(allow(*usecases.VIEWERS))]
-Anyone = Annotated[User, Depends(allow())]
-Suspender = Annotated[User, Depends(allow(*usecases.SUSPENDERS))]
-DocReader = Annotated[User, Depends(allow(Role.DPO, Role.COMITE, Role.ADMIN))]
 Note = Annotated[str, Form(max_length=5000)]
 DOC_FORMATS = ("docx", "odt")
 
 
 @router.get("/cas-usage/{case_id}")
-def detail(request: Request, db: Db, user: Viewer, case_id: int, ok: str = "") -> Response:
+def detail(request: Request, db: Db, user: CaseViewer, case_id: int, ok: str = "") -> Response:
     return case_page(request, db, user, case_of(db, user, case_id), ok=ok)
 
 
@@ -86,7 +82,7 @@ def case_page(
 def transition(
     request: Request,
     db: Db,
-    user: Viewer,
+    user: CaseViewer,
     case_id: int,
     action: Annotated[str, Form(max_length=30)],
     note: Note = "",
@@ -104,7 +100,7 @@ def transition(
 def vote(
     request: Request,
     db: Db,
-    user: Anyone,  # any role: a forged vote is refused by usecases.vote *and* audited
+    user: CurrentUser,  # any role: a forged vote is refused by usecases.vote *and* audited
     case_id: int,
     choice: Annotated[str, Form(max_length=20)],
     comment: Note = "",
@@ -121,7 +117,7 @@ def vote(
 def comment(
     request: Request,
     db: Db,
-    user: Viewer,
+    user: CaseViewer,
     case_id: int,
     body: Note,
 ) -> Response:
@@ -135,7 +131,7 @@ def comment(
 
 
 @router.get("/cas-usage/{case_id}/{kind}.{fmt}")
-def document(db: Db, user: DocReader, case_id: int, kind: str, fmt: str) -> Response:
+def document(db: Db, user: AuditorUser, case_id: int, kind: str, fmt: str) -> Response:
 
     case = case_of(db, user, case_id)
     if kind not in dpo_docs.KINDS or fmt not in DOC_FORMATS:
@@ -160,7 +156,7 @@ def document(db: Db, user: DocReader, case_id: int, kind: str, fmt: str) -> Resp
 def suspend(
     request: Request,
     db: Db,
-    user: Suspender,
+    user: AuditorUser,
     assistant_id: Annotated[str, Form(max_length=100)],
     reason: Note,
 ) -> Response:

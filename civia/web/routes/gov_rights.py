@@ -6,25 +6,22 @@ from __future__ import annotations
 import json
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request, Response
+from fastapi import APIRouter, Form, HTTPException, Request, Response
 from sqlalchemy import select
 
-from civia.accounts.models import Role, User
+from civia.accounts.models import User
 from civia.audit import journal as audit
 from civia.governance import dsr, retention
-from civia.web.deps import Db
+from civia.web.deps import Db, DpoUser, KeeperUser, UserBeforeCharter
 from civia.web.render import render
-from civia.web.routes.gov_gate import allow, back
+from civia.web.routes.gov_gate import back
 
 router = APIRouter()
-Anyone = Annotated[User, Depends(allow(charter=False))]
-Dpo = Annotated[User, Depends(allow(Role.DPO))]
-Keeper = Annotated[User, Depends(allow(Role.DPO, Role.ADMIN))]
 Days = Annotated[str, Form(max_length=10)]
 
 
 @router.get("/compte/mes-donnees")
-def my_data(request: Request, db: Db, user: Anyone) -> Response:
+def my_data(request: Request, db: Db, user: UserBeforeCharter) -> Response:
     return render(
         request,
         "governance/my_data.html",
@@ -35,7 +32,7 @@ def my_data(request: Request, db: Db, user: Anyone) -> Response:
 
 
 @router.get("/compte/mes-donnees.json")
-def my_data_json(request: Request, db: Db, user: Anyone) -> Response:
+def my_data_json(request: Request, db: Db, user: UserBeforeCharter) -> Response:
     data = dsr.export_user(db, user, hooks=request.app.state.registries.governance)
     audit.record(
         db, tenant_id=user.tenant_id, actor=user, action="dsr.export", target=f"user:{user.id}"
@@ -50,7 +47,7 @@ def my_data_json(request: Request, db: Db, user: Anyone) -> Response:
 
 
 @router.get("/gouvernance/parametres")
-def settings_page(request: Request, db: Db, user: Keeper, ok: str = "") -> Response:
+def settings_page(request: Request, db: Db, user: KeeperUser, ok: str = "") -> Response:
     return _settings(request, db, user, ok=ok)
 
 
@@ -90,7 +87,7 @@ def _days(value: str) -> int | None:
 def save_settings(
     request: Request,
     db: Db,
-    user: Keeper,
+    user: KeeperUser,
     conversations_days: Days = "",
     runs_days: Days = "",
     audio_days: Days = "",
@@ -124,7 +121,7 @@ def _person(db: Db, dpo: User, user_id: int) -> User:
 
 
 @router.get("/gouvernance/droits")
-def rights(request: Request, db: Db, user: Dpo, login: str = "", ok: str = "") -> Response:
+def rights(request: Request, db: Db, user: DpoUser, login: str = "", ok: str = "") -> Response:
     person = None
     if login.strip():
         person = db.scalar(
@@ -146,7 +143,7 @@ def rights(request: Request, db: Db, user: Dpo, login: str = "", ok: str = "") -
 def erase(
     request: Request,
     db: Db,
-    user: Dpo,
+    user: DpoUser,
     user_id: int,
     confirmation: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:

@@ -2,24 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from fastapi import APIRouter, Request, Response
 
-from fastapi import APIRouter, Depends, Request, Response
-
-from civia.accounts.models import Role, User
+from civia.accounts.models import User
 from civia.governance import acculturation, charter
-from civia.web.deps import Db
+from civia.web.deps import Db, SteeringUser, UserBeforeCharter
 from civia.web.markdown import render as md
 from civia.web.render import render
-from civia.web.routes.gov_gate import allow
 
 router = APIRouter()
-Anyone = Annotated[User, Depends(allow(charter=False))]
-Follower = Annotated[User, Depends(allow(Role.ADMIN, Role.PILOTAGE))]
 
 
 @router.get("/formation")
-def course(request: Request, db: Db, user: Anyone) -> Response:
+def course(request: Request, db: Db, user: UserBeforeCharter) -> Response:
     return _page(request, db, user)
 
 
@@ -43,7 +38,7 @@ def _page(
 
 
 @router.post("/formation")
-async def answer(request: Request, db: Db, user: Anyone) -> Response:
+async def answer(request: Request, db: Db, user: UserBeforeCharter) -> Response:
     form = await request.form()
     answers = {q.id: str(form.get(q.id) or "")[:5] for q in acculturation.QUESTIONS}
     result = acculturation.submit(db, user, answers)
@@ -51,7 +46,7 @@ async def answer(request: Request, db: Db, user: Anyone) -> Response:
 
 
 @router.get("/gouvernance/formation")
-def follow_up(request: Request, db: Db, user: Follower) -> Response:
+def follow_up(request: Request, db: Db, user: SteeringUser) -> Response:
     rates = acculturation.rates_by_service(db, user.tenant_id)
     accepted, total = charter.acceptance_counts(db, user.tenant_id)
     return render(

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request, Response
+from fastapi import APIRouter, HTTPException, Request, Response
 from sqlalchemy import select
 from starlette.datastructures import FormData
 
@@ -12,13 +12,11 @@ from civia.accounts.models import Service, User
 from civia.governance import usecases
 from civia.governance.models import UseCase
 from civia.governance.usecases import Card, CardError, WorkflowError
-from civia.web.deps import Db
+from civia.web.deps import CaseEditor, CaseViewer, Db
 from civia.web.render import render
-from civia.web.routes.gov_gate import allow, back
+from civia.web.routes.gov_gate import back
 
 router = APIRouter(prefix="/gouvernance/cas-usage")
-Viewer = Annotated[User, Depends(allow(*usecases.VIEWERS))]
-Editor = Annotated[User, Depends(allow(*usecases.EDITORS))]
 LABELS: dict[str, Any] = {
     "usecases": usecases,
     "STATUS_LABELS": usecases.STATUS_LABELS,
@@ -52,7 +50,9 @@ def _services(db: Db, user: User) -> list[Service]:
 
 
 @router.get("")
-def register(request: Request, db: Db, user: Viewer, statut: str = "", ok: str = "") -> Response:
+def register(
+    request: Request, db: Db, user: CaseViewer, statut: str = "", ok: str = ""
+) -> Response:
     cases = usecases.for_tenant(db, user.tenant_id, statut)
     services = {s.id: s.name for s in _services(db, user)}
     return render(
@@ -91,7 +91,7 @@ def _form(
 
 
 @router.get("/nouveau")
-def new(request: Request, db: Db, user: Editor, assistant: str = "") -> Response:
+def new(request: Request, db: Db, user: CaseEditor, assistant: str = "") -> Response:
     card = Card(assistant_id=assistant, title="", owner_service_id=user.service_id)
     return _form(request, db, user, card=card)
 
@@ -135,7 +135,7 @@ def card_from(form: FormData) -> Card:
 
 
 @router.post("")
-async def create(request: Request, db: Db, user: Editor) -> Response:
+async def create(request: Request, db: Db, user: CaseEditor) -> Response:
     form = await request.form()
     try:
         card = card_from(form)
@@ -163,13 +163,13 @@ def _draft(form: FormData) -> Card:
 
 
 @router.get("/{case_id}/modifier")
-def edit(request: Request, db: Db, user: Editor, case_id: int) -> Response:
+def edit(request: Request, db: Db, user: CaseEditor, case_id: int) -> Response:
     case = case_of(db, user, case_id)
     return _form(request, db, user, card=Card.of(case), case=case)
 
 
 @router.post("/{case_id}/modifier")
-async def save(request: Request, db: Db, user: Editor, case_id: int) -> Response:
+async def save(request: Request, db: Db, user: CaseEditor, case_id: int) -> Response:
     case = case_of(db, user, case_id)
     form = await request.form()
     try:

@@ -1,4 +1,4 @@
-"""Governance pages, gathered in one router: `install(app)` adds it and the charter redirect.
+"""Governance pages, gathered in one router.
 
 The gov_* modules each hold one area (audit, charter and training, use cases, incidents,
 public transparency, retention and rights); this one adds the hub page at /gouvernance.
@@ -6,13 +6,10 @@ public transparency, retention and rights); this one adds the hub page at /gouve
 
 from __future__ import annotations
 
-from typing import Annotated
+from fastapi import APIRouter, Request, Response
 
-from fastapi import APIRouter, Depends, FastAPI, Request, Response
-
-from civia.accounts.models import User
 from civia.governance import acculturation, charter
-from civia.web.deps import Db
+from civia.web.deps import Db, UserBeforeCharter
 from civia.web.render import render
 from civia.web.routes import (
     gov_audit,
@@ -26,9 +23,8 @@ from civia.web.routes import (
     gov_training,
     gov_usecases,
 )
-from civia.web.routes.gov_gate import CharterRequired, allow, charter_required, require_charter
 
-__all__ = ["CharterRequired", "install", "require_charter", "router"]
+__all__ = ["router"]
 
 router = APIRouter()
 _MODULES = (
@@ -48,7 +44,7 @@ for _module in _MODULES:
 
 
 @router.get("/gouvernance")
-def hub(request: Request, db: Db, user: Annotated[User, Depends(allow(charter=False))]) -> Response:
+def hub(request: Request, db: Db, user: UserBeforeCharter) -> Response:
     return render(
         request,
         "governance/hub.html",
@@ -56,8 +52,3 @@ def hub(request: Request, db: Db, user: Annotated[User, Depends(allow(charter=Fa
         trained=acculturation.completed(db, user),
         slug=user.tenant.slug,
     )
-
-
-def install(app: FastAPI) -> None:
-    app.include_router(router)
-    app.add_exception_handler(CharterRequired, charter_required)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Request, Response
 
 from civia.assistants import access
 from civia.chat import conversations
@@ -10,14 +10,13 @@ from civia.providers import registry
 from civia.providers.models import Provider
 from civia.web.deps import CurrentUser, Db
 from civia.web.render import render
-from civia.web.routes.gov_gate import require_charter
 
 router = APIRouter()
 # Confirmations shown after an action that comes back to the home page (`?ok=<key>`).
 CONFIRMATIONS = {"conversation-supprimee": "La conversation a été supprimée."}
 
 
-@router.get("/", dependencies=[Depends(require_charter)])
+@router.get("/")
 def home(request: Request, db: Db, user: CurrentUser, ok: str = "") -> Response:
     providers = (
         db.query(Provider)

@@ -1,8 +1,8 @@
 """The two meeting routes that read big request bodies themselves: the recording upload
 (streamed to disk with its size limit, see civia/web/uploads/stream.py) and the transcript save
-(thousands of fields for a long meeting). Both run outside the usual `CurrentUser`
-dependency, which would parse the whole form first with Starlette's default limits; they check
-the session, the charter and the CSRF token here instead."""
+(thousands of fields for a long meeting). Their policy is `FormSession` (civia.web.deps): the
+usual CSRF check would parse the whole form first with Starlette's default limits, so they check
+the CSRF token here instead."""
 
 from __future__ import annotations
 
@@ -18,10 +18,10 @@ from civia.meetings import editing, meetings, minutes
 from civia.providers.audio import probe_audio
 from civia.providers.speech import TranscriptionError
 from civia.settings import Settings
-from civia.web.deps import CsrfFailed, Db
+from civia.web.deps import CsrfFailed, Db, FormSession
 from civia.web.routes.meetings import editor_page, index_page, owned
 from civia.web.uploads.limit import Limit, UploadRefused
-from civia.web.uploads.stream import FormSession, Receiver, csrf
+from civia.web.uploads.stream import Receiver, csrf
 
 router = APIRouter()
 MAX_FORM_FIELDS = 40_000

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request, Response
+from fastapi import APIRouter, Form, Request, Response
 
-from civia.accounts.models import User, WebSession
 from civia.accounts.password_change import PasswordChangeError, change_own_password
-from civia.web.deps import CurrentUser, Db, current_session
+from civia.web.deps import CurrentUser, CurrentWebSession, Db
 from civia.web.render import render
 
 router = APIRouter(prefix="/compte/mot-de-passe")
 Secret = Annotated[str, Form(max_length=1000)]
-Session = Annotated[tuple[User, WebSession], Depends(current_session)]
 THROTTLED = "Trop d'essais du mot de passe actuel. Patientez une minute avant de réessayer."
 
 
@@ -27,7 +25,7 @@ def change(
     request: Request,
     db: Db,
     user: CurrentUser,
-    found: Session,
+    web_session: CurrentWebSession,
     current: Secret,
     new: Secret,
     confirmation: Secret,
@@ -39,7 +37,7 @@ def change(
     try:
         revoked = change_own_password(
             db, user=user, current=current, new=new, confirmation=confirmation,
-            keep_session=found[1].id,
+            keep_session=web_session.id,
         )  # fmt: skip
     except PasswordChangeError as exc:
         if exc.field == "current":  # a stolen session must not guess the password freely

@@ -16,33 +16,19 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Annotated, Any
+from typing import IO, Any
 
-from fastapi import Depends, Request
+from fastapi import Request
 from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
-from civia.accounts.models import User, WebSession
+from civia.accounts.models import WebSession
 from civia.accounts.tokens import same
-from civia.web.deps import CsrfFailed, Db, current_session
-from civia.web.routes.gov_gate import CharterRequired, needs_acceptance
+from civia.web.errors import CsrfFailed
 from civia.web.uploads.limit import UploadRefused
 
 MAX_FIELD_BYTES = 10_000
 MAX_EXTRA_PARTS = 50  # text fields, and files past the limit, before the request is refused
-
-
-def _session(
-    request: Request, db: Db, found: Annotated[tuple[User, WebSession], Depends(current_session)]
-) -> tuple[User, WebSession]:
-    if needs_acceptance(db, found[0]):
-        raise CharterRequired(request.url.path)
-    return found
-
-
-# For routes that stream their body: mounted without the router-wide gate, whose CSRF check
-# would parse the whole form first, they check the session, the charter and (`csrf`) the token.
-FormSession = Annotated[tuple[User, WebSession], Depends(_session)]
 
 
 def csrf(request: Request, web_session: WebSession) -> Callable[[dict[str, str]], None]:

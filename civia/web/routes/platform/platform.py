@@ -5,34 +5,23 @@ from __future__ import annotations
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request, Response
+from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import RedirectResponse
 
 from civia.accounts.manage import AccountError
-from civia.accounts.models import User
 from civia.dates import date_fr
 from civia.db.base import utcnow
 from civia.tenants import platform
 from civia.usage import quotas
-from civia.web.deps import CurrentUser, Db
+from civia.web.deps import Db, OperatorUser
 from civia.web.render import render
 
 router = APIRouter(prefix="/plateforme")
-NOT_OPERATOR = "Cette page est réservée aux opérateurs de la plateforme."
 DONE = {
     "active": "La collectivité est réactivée.",
     "suspended": "La collectivité est suspendue : ses utilisateurs ne peuvent plus se connecter.",
     "archived": "La collectivité est archivée.",
 }
-
-
-def require_operator(user: CurrentUser) -> User:
-    if not platform.is_operator(user):
-        raise HTTPException(403, NOT_OPERATOR)
-    return user
-
-
-Operator = Annotated[User, Depends(require_operator)]
 
 
 def _back(message: str) -> Response:
@@ -54,7 +43,7 @@ def _page(request: Request, db: Db, ok: str = "", error: str = "", status: int =
 
 
 @router.get("")
-def index(request: Request, db: Db, operator: Operator, ok: str = "") -> Response:
+def index(request: Request, db: Db, operator: OperatorUser, ok: str = "") -> Response:
     return _page(request, db, ok=ok)
 
 
@@ -62,7 +51,7 @@ def index(request: Request, db: Db, operator: Operator, ok: str = "") -> Respons
 def create(
     request: Request,
     db: Db,
-    operator: Operator,
+    operator: OperatorUser,
     slug: Annotated[str, Form(max_length=63)],
     name: Annotated[str, Form(max_length=200)],
 ) -> Response:
@@ -77,7 +66,7 @@ def create(
 def change_status(
     request: Request,
     db: Db,
-    operator: Operator,
+    operator: OperatorUser,
     slug: str,
     status: Annotated[str, Form(max_length=20)],
 ) -> Response:
@@ -93,7 +82,7 @@ def change_status(
 def appoint(
     request: Request,
     db: Db,
-    operator: Operator,
+    operator: OperatorUser,
     slug: str,
     login: Annotated[str, Form(max_length=100)],
     password: Annotated[str, Form(max_length=1000)] = "",
@@ -118,7 +107,7 @@ def appoint(
 def sirets(
     request: Request,
     db: Db,
-    operator: Operator,
+    operator: OperatorUser,
     slug: str,
     sirets: Annotated[str, Form(max_length=5000)] = "",
 ) -> Response:
@@ -134,7 +123,7 @@ def sirets(
 def local_passwords(
     request: Request,
     db: Db,
-    operator: Operator,
+    operator: OperatorUser,
     slug: str,
     enabled: Annotated[str, Form(max_length=5)],
 ) -> Response:
@@ -151,7 +140,7 @@ def local_passwords(
 def tenant_quota(
     request: Request,
     db: Db,
-    operator: Operator,
+    operator: OperatorUser,
     slug: str,
     requests_per_minute: Annotated[int | None, Form()] = None,
     tokens_per_day: Annotated[int | None, Form()] = None,

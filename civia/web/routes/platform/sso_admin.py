@@ -10,9 +10,8 @@ from fastapi.responses import RedirectResponse
 
 from civia.accounts.manage import AccountError
 from civia.tenants import platform, sso
-from civia.web.deps import Db
+from civia.web.deps import Db, OperatorUser
 from civia.web.render import render
-from civia.web.routes.platform.platform import Operator
 
 router = APIRouter(prefix="/plateforme/sso")
 
@@ -44,7 +43,7 @@ def _page(request: Request, db: Db, ok: str = "", error: str = "", status: int =
 
 
 @router.get("")
-def index(request: Request, db: Db, operator: Operator, ok: str = "") -> Response:
+def index(request: Request, db: Db, operator: OperatorUser, ok: str = "") -> Response:
     return _page(request, db, ok=ok)
 
 
@@ -52,7 +51,7 @@ def index(request: Request, db: Db, operator: Operator, ok: str = "") -> Respons
 def add(
     request: Request,
     db: Db,
-    operator: Operator,
+    operator: OperatorUser,
     name: Annotated[str, Form(max_length=63)],
     label: Annotated[str, Form(max_length=200)],
     issuer: Annotated[str, Form(max_length=500)],
@@ -82,7 +81,7 @@ def add(
 
 
 @router.post("/{name}/retirer")
-def remove(request: Request, db: Db, operator: Operator, name: str) -> Response:
+def remove(request: Request, db: Db, operator: OperatorUser, name: str) -> Response:
     provider = sso.get_provider(db, name)
     if provider is None:
         return _page(request, db, error="Fournisseur inconnu.", status=404)
