@@ -264,6 +264,7 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("GET", "/pilotage/portefeuille/export.yaml"): "STEERING",
     ("POST", "/pilotage/portefeuille/importer"): "STEERING",
     ("POST", "/pilotage/portefeuille/depuis-enquete"): "STEERING",
+    ("POST", "/pilotage/portefeuille/depuis-atelier"): "STEERING",
     ("GET", "/pilotage/portefeuille/{candidate_id:int}"): "STEERING",
     ("POST", "/pilotage/portefeuille/{candidate_id:int}/noter"): "STEERING",
     ("POST", "/pilotage/portefeuille/{candidate_id:int}/placer"): "STEERING",
@@ -273,6 +274,8 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("POST", "/pilotage/enquetes"): "STEERING",
     ("GET", "/pilotage/enquetes/{survey_id:int}"): "STEERING",
     ("POST", "/pilotage/enquetes/{survey_id:int}/clore"): "STEERING",
+    ("POST", "/pilotage/enquetes/{survey_id:int}/regroupements"): "STEERING",
+    ("POST", "/pilotage/enquetes/{survey_id:int}/regroupements/{theme_id:int}"): "STEERING",
     ("GET", "/enquete/{token}"): "PUBLIC",
     ("POST", "/enquete/{token}"): "PUBLIC",
     # steering
