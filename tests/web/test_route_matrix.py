@@ -41,7 +41,7 @@ from civia.jobs.models import Job
 from civia.meetings.models import Meeting, MeetingStatus
 from civia.planning import diagnostics
 from civia.planning import grid as diagnostic_grid
-from civia.planning.models import Candidate, Survey
+from civia.planning.models import Candidate, Survey, SurveyTheme
 from civia.providers.models import Provider
 from civia.settings import Settings
 from civia.steering import reviews
@@ -316,6 +316,10 @@ FORMS: dict[tuple[str, str], dict[str, str] | str] = {
     ("POST", "/resultats/{run_id}/valider"): {"text": "Texte relu."},
     ("POST", "/resultats/{run_id}/avis"): {"rating": "useful"},
     ("POST", "/pilotage/portefeuille/{candidate_id:int}/placer"): {"circle": "1"},
+    ("POST", "/pilotage/enquetes/{survey_id:int}/regroupements"): {"method": "mots-cles"},
+    ("POST", "/pilotage/enquetes/{survey_id:int}/regroupements/{theme_id:int}"): {
+        "action": "discard"
+    },
 }
 
 # Routes that would reach the model (or the network) for an allowed persona: only the refusal
@@ -468,7 +472,13 @@ def _seed_more(db: Session, agent: User, collection_id: int) -> dict[str, str]:
     )
     db.add_all([job, run, prompt, document, survey, candidate, review])
     db.flush()
+    theme = SurveyTheme(
+        survey_id=survey.id, tenant_id=tenant_id, title="Courriels", size=5, method="mots-cles"
+    )
+    db.add(theme)
+    db.flush()
     return {
+        "theme_id": str(theme.id),
         "job_id": str(job.id),
         "run_id": str(run.id),
         "prompt_id": str(prompt.id),
