@@ -70,6 +70,34 @@ class DailyUsage(Base):
 Index("ix_steering_daily_tenant_day", DailyUsage.tenant_id, DailyUsage.day)
 
 
+class DailyUser(Base):
+    """Who called, per day × service × assistant × model (demo apart), with their number of
+    calls and the first and last call's time: distinct users over any period are counted from
+    these rows (a few thousand a day) instead of every call. Rebuilt with `DailyUsage`."""
+
+    __tablename__ = "steering_daily_users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"))
+    day: Mapped[date] = mapped_column(Date)
+    demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    service_id: Mapped[int | None] = mapped_column(Integer)
+    assistant_id: Mapped[str] = mapped_column(String(100), default="")
+    model_key: Mapped[str] = mapped_column(String(310), default="")
+    user_id: Mapped[int | None] = mapped_column(Integer)
+    calls: Mapped[int] = mapped_column(Integer, default=0)
+    first_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+Index(
+    "ix_steering_daily_users_tenant_day",
+    DailyUser.tenant_id,
+    DailyUser.demo,
+    DailyUser.day,
+    DailyUser.service_id,
+    DailyUser.user_id,
+)
+
+
 class RollupState(Base):
     """Up to which day (excluded) a collectivité's calls are summed in `steering_daily`."""
 
