@@ -8,18 +8,18 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import func, literal_column, select, union_all
+from sqlalchemy import func, insert, literal_column, select, union_all
 from sqlalchemy.orm import Session
 
 from civia.steering.filters import Filters, events
-from civia.steering.models import DailyUser, RollupState
+from civia.steering.models import DailyActive, DailyUser, RollupState
 from civia.usage.models import UsageEvent
 
 TICK = timedelta(microseconds=1)
 MODEL_KEY = UsageEvent.provider_name + " · " + UsageEvent.model
 KEYS: dict[str | None, tuple[Any, Any]] = {  # by → (summed column, live column)
     None: (literal_column("0"), literal_column("0")),
-    "service": (DailyUser.service_id, UsageEvent.service_id),
+    "service": (DailyActive.service_id, UsageEvent.service_id),
     "assistant": (DailyUser.assistant_id, UsageEvent.assistant_id),
     "model": (DailyUser.model_key, MODEL_KEY),
 }
@@ -45,16 +45,19 @@ def split(
 
 
 def _summed(f: Filters, days: tuple[date, date], by: str | None) -> Any:
+    """Per assistant or model: the wide roll-up; otherwise the narrow one (one row per agent
+    and day)."""
+    table: Any = DailyUser if by in ("assistant", "model") else DailyActive
     conds = [
-        DailyUser.tenant_id == f.tenant_id,
-        DailyUser.demo.is_(f.synthetic),
-        DailyUser.day >= days[0],
-        DailyUser.day < days[1],
+        table.tenant_id == f.tenant_id,
+        table.demo.is_(f.synthetic),
+        table.day >= days[0],
+        table.day < days[1],
     ]
     if f.service_id is not None:
-        conds.append(DailyUser.service_id == f.service_id)
+        conds.append(table.service_id == f.service_id)
     return select(
-        KEYS[by][0].label("key"), DailyUser.user_id.label("user_id"), DailyUser.calls.label("n")
+        KEYS[by][0].label("key"), table.user_id.label("user_id"), table.calls.label("n")
     ).where(*conds)
 
 
@@ -89,14 +92,14 @@ def first_use(db: Session, f: Filters) -> dict[int | None, datetime]:
     """Each service's first call up to `f.until`, whatever `f.since`."""
     state = db.get(RollupState, f.tenant_id)
     summed_until = min(state.until_day, f.until.date()) if state is not None else None
-    conds = [DailyUser.tenant_id == f.tenant_id, DailyUser.demo.is_(f.synthetic)]
+    conds = [DailyActive.tenant_id == f.tenant_id, DailyActive.demo.is_(f.synthetic)]
     if f.service_id is not None:
-        conds.append(DailyUser.service_id == f.service_id)
+        conds.append(DailyActive.service_id == f.service_id)
     parts = []
     if summed_until is not None:
         parts.append(
-            select(DailyUser.service_id.label("key"), DailyUser.first_at.label("at")).where(
-                *conds, DailyUser.day < summed_until
+            select(DailyActive.service_id.label("key"), DailyActive.first_at.label("at")).where(
+                *conds, DailyActive.day < summed_until
             )
         )
     live_since = (
@@ -120,36 +123,28 @@ def first_use(db: Session, f: Filters) -> dict[int | None, datetime]:
 
 
 def rebuild_day(db: Session, f: Filters, day: date) -> None:
-    """The rows of `day` (already deleted by the caller) from the calls."""
-    stmt = (
-        select(
-            UsageEvent.service_id,
-            UsageEvent.assistant_id,
-            MODEL_KEY,
-            UsageEvent.user_id,
-            func.count(UsageEvent.id),
-            func.min(UsageEvent.created_at),
-        )
-        .where(events(f))
-        .group_by(
-            UsageEvent.service_id,
-            UsageEvent.assistant_id,
-            UsageEvent.provider_name,
-            UsageEvent.model,
-            UsageEvent.user_id,
-        )
-    )
-    db.add_all(
-        DailyUser(
-            tenant_id=f.tenant_id,
-            day=day,
-            demo=f.synthetic,
-            service_id=service_id,
-            assistant_id=assistant_id or "",
-            model_key=model_key or "",
-            user_id=user_id,
-            calls=calls,
-            first_at=first_at,
-        )
-        for service_id, assistant_id, model_key, user_id, calls, first_at in db.execute(stmt).all()
-    )
+    """The rows of `day` (already deleted by the caller) from the calls `f` selects."""
+    base = {"tenant_id": f.tenant_id, "day": day, "demo": f.synthetic}
+    wide = [
+        base | {"service_id": s, "assistant_id": a or "", "model_key": m or "", "user_id": u,
+                "calls": n}
+        for s, a, m, u, n in db.execute(
+            select(UsageEvent.service_id, UsageEvent.assistant_id, MODEL_KEY,
+                   UsageEvent.user_id, func.count(UsageEvent.id))
+            .where(events(f))
+            .group_by(UsageEvent.service_id, UsageEvent.assistant_id, UsageEvent.provider_name,
+                      UsageEvent.model, UsageEvent.user_id)
+        ).all()
+    ]  # fmt: skip
+    narrow = [
+        base | {"service_id": s, "user_id": u, "calls": n, "first_at": at}
+        for s, u, n, at in db.execute(
+            select(UsageEvent.service_id, UsageEvent.user_id, func.count(UsageEvent.id),
+                   func.min(UsageEvent.created_at))
+            .where(events(f)).group_by(UsageEvent.service_id, UsageEvent.user_id)
+        ).all()
+    ]  # fmt: skip
+    if wide:
+        db.execute(insert(DailyUser), wide)
+    if narrow:
+        db.execute(insert(DailyActive), narrow)

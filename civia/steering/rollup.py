@@ -15,7 +15,7 @@ from civia.db.engine import session_scope
 from civia.settings import Settings
 from civia.steering import metrics, people
 from civia.steering.filters import Filters
-from civia.steering.models import DailyUsage, DailyUser, RollupState
+from civia.steering.models import DailyActive, DailyUsage, DailyUser, RollupState
 from civia.usage.models import UsageEvent
 
 REDO_DAYS = 2
@@ -41,7 +41,7 @@ def rebuild(db: Session, tenant_id: int, *, today: date | None = None) -> int:
         start = state.until_day - timedelta(days=REDO_DAYS)
     day, written = start, 0
     while day < today:
-        for table in (DailyUsage, DailyUser):
+        for table in (DailyUsage, DailyUser, DailyActive):
             db.execute(delete(table).where(table.tenant_id == tenant_id, table.day == day))
         for demo in (False, True):
             f = Filters(tenant_id, _midnight(day), _midnight(day + timedelta(days=1)) - TICK,

@@ -111,7 +111,7 @@ def test_diagnose_survey_and_plan_as_pilotage(browser: Any, civia_server: str) -
         expect(page.get_by_role("status").first).to_contain_text(
             "« Réponses aux courriels des usagers » : Expérimentation sécurisée."
         )
-        circle = page.locator("section", has=page.locator("#circle-1"))
+        circle = page.locator("section[aria-labelledby='circle-1']")
         expect(circle).to_contain_text("Réponses aux courriels des usagers")
         matrix = page.locator("svg[aria-labelledby='matrix-t matrix-d']")
         expect(matrix).to_contain_text("Réponses aux courriels des usagers : facilité 4.0")

@@ -56,18 +56,33 @@ def upgrade() -> None:
         sa.Column("model_key", sa.String(length=310), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=True),
         sa.Column("calls", sa.Integer(), nullable=False),
-        sa.Column("first_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["tenant_id"], ["tenants.id"], name=op.f("fk_steering_daily_users_tenant_id_tenants"), ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_steering_daily_users")),
     )
-    op.create_index("ix_steering_daily_users_tenant_day", "steering_daily_users", ["tenant_id", "demo", "day", "service_id", "user_id"], unique=False)
+    op.create_index("ix_steering_daily_users_cover", "steering_daily_users", ["tenant_id", "demo", "day", "service_id", "assistant_id", "model_key", "user_id", "calls"], unique=False)
+    op.create_table(
+        "steering_daily_active",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("tenant_id", sa.Integer(), nullable=False),
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("demo", sa.Boolean(), nullable=False),
+        sa.Column("service_id", sa.Integer(), nullable=True),
+        sa.Column("user_id", sa.Integer(), nullable=True),
+        sa.Column("calls", sa.Integer(), nullable=False),
+        sa.Column("first_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["tenant_id"], ["tenants.id"], name=op.f("fk_steering_daily_active_tenant_id_tenants"), ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_steering_daily_active")),
+    )
+    op.create_index("ix_steering_daily_active_cover", "steering_daily_active", ["tenant_id", "demo", "day", "service_id", "user_id", "calls", "first_at"], unique=False)
     # Distinct users now come from steering_daily_users: rebuild the roll-ups from the start.
     op.execute("DELETE FROM steering_rollup_state")
     op.execute("DELETE FROM steering_daily")
 
 
 def downgrade() -> None:
-    op.drop_index("ix_steering_daily_users_tenant_day", table_name="steering_daily_users")
+    op.drop_index("ix_steering_daily_active_cover", table_name="steering_daily_active")
+    op.drop_table("steering_daily_active")
+    op.drop_index("ix_steering_daily_users_cover", table_name="steering_daily_users")
     op.drop_table("steering_daily_users")
     with op.batch_alter_table("planning_survey_themes", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_planning_survey_themes_tenant_id"))
