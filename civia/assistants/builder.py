@@ -271,9 +271,12 @@ def create(
     spec: AssistantSpec,
     sharing: Sharing = Sharing.SERVICE,
     note: str = "Création",
+    service_id: int | None = None,
 ) -> AssistantDefinition:
-    """A new draft of the user's service, version 1."""
-    if user.service_id is None and user.role != Role.ADMIN.value:
+    """A new draft of the user's service (or of `service_id`, for a draft proposed to a
+    service from the portfolio), version 1."""
+    owner = service_id if service_id is not None else user.service_id
+    if owner is None and user.role != Role.ADMIN.value:
         raise BuilderError.one(
             "Votre compte n'est rattaché à aucun service : "
             "demandez à un administrateur de le faire."
@@ -283,7 +286,7 @@ def create(
     row = AssistantDefinition(
         tenant_id=user.tenant_id,
         slug=spec.id,
-        owner_service_id=user.service_id,
+        owner_service_id=owner,
         created_by=user.id,
         spec=_stored(spec),
         version=1,

@@ -92,6 +92,7 @@ ACTIONS = {
     "incident.reported": "Incident signalé",
     "incident.updated": "Incident mis à jour",
     "usecase.created": "Cas d'usage créé",
+    "usecase.proposed": "Fiche de cas d'usage proposée en brouillon par le pilotage",
     "usecase.updated": "Fiche de cas d'usage modifiée",
     "usecase.transition": "Cas d'usage : changement d'état",
     "usecase.voted": "Vote du comité",
@@ -112,6 +113,8 @@ ACTIONS = {
     "planning.candidate_saved": "Cas d'usage candidat enregistré",
     "planning.candidate_drafted": "Brouillon d'assistant créé depuis le portefeuille",
     "planning.candidate_removed": "Cas candidat retiré du portefeuille",
+    "planning.themes_proposed": "Regroupements des réponses libres proposés",
+    "planning.theme_decided": "Regroupement de réponses libres retenu ou écarté",
     "steering.rates": "Prix et empreinte d'un fournisseur modifiés",
     "steering.settings": "Réglages de coût et d'empreinte modifiés",
 }

@@ -88,6 +88,9 @@ class UseCase(Base, Timestamped):
     suspended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     suspension_reason: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Where the case was born in Civia (e.g. a portfolio case): a local path and its label.
+    origin_url: Mapped[str] = mapped_column(String(300), default="")
+    origin_label: Mapped[str] = mapped_column(String(200), default="")
 
 
 class FriaFile(Base, Timestamped):

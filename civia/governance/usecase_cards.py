@@ -26,6 +26,9 @@ from civia.governance.usecase_terms import (
 )
 from civia.providers.models import HostingClass
 
+# Pilotage proposes draft cards from its portfolio (`create(..., origin=...)`), nothing more.
+PROPOSERS = frozenset({Role.PILOTAGE})
+
 
 @dataclass
 class Card:
@@ -133,13 +136,21 @@ def _target(case: UseCase) -> str:
     return f"usecase:{case.id}"
 
 
-def create(db: Session, *, actor: User, card: Card) -> UseCase:
-    if actor.role not in roles.CASE_EDITORS:
+def create(
+    db: Session, *, actor: User, card: Card, origin: tuple[str, str] | None = None
+) -> UseCase:
+    """A draft card. `origin` (a page of Civia: path, label) is where the case comes from; with
+    it, pilotage may create the draft too (from its portfolio): the comité still reviews it,
+    and only an editor submits it."""
+    allowed = roles.CASE_EDITORS | (PROPOSERS if origin else frozenset())
+    if actor.role_enum not in allowed:
         raise WorkflowError(
             "Seuls les référents, le comité, le DPO et les administrateurs créent des fiches.",
             "role",
             403,
         )
+    if origin and not (origin[0].startswith("/") and not origin[0].startswith("//")):
+        raise WorkflowError("Origine invalide.", "invalid", 422)
     errors = _check(db, actor.tenant_id, card)
     exists = db.scalar(
         select(UseCase.id).where(
@@ -151,6 +162,8 @@ def create(db: Session, *, actor: User, card: Card) -> UseCase:
     if errors:
         raise CardError(errors)
     case = UseCase(tenant_id=actor.tenant_id, created_by=actor.id, status=CaseStatus.DRAFT.value)
+    if origin:
+        case.origin_url, case.origin_label = origin[0][:300], origin[1][:200]
     _apply(case, card)
     db.add(case)
     db.flush()
@@ -158,9 +171,10 @@ def create(db: Session, *, actor: User, card: Card) -> UseCase:
         db,
         tenant_id=actor.tenant_id,
         actor=actor,
-        action="usecase.created",
+        action="usecase.proposed" if actor.role_enum in PROPOSERS else "usecase.created",
         target=_target(case),
-        details={"assistant_id": case.assistant_id, "risk_class": case.risk_class},
+        details={"assistant_id": case.assistant_id, "risk_class": case.risk_class}
+        | ({"origin": case.origin_url} if origin else {}),
     )
     return case
 
@@ -174,7 +188,9 @@ def _apply(case: UseCase, card: Card) -> None:
 
 
 def can_edit(user: User, case: UseCase) -> bool:
-    if user.tenant_id != case.tenant_id:
+    """The card's author, a référent of its service or an admin; a card pilotage proposed is
+    completed by an editor (pilotage cannot edit or submit it)."""
+    if user.tenant_id != case.tenant_id or user.role_enum not in roles.CASE_EDITORS:
         return False
     return (
         user.role_enum is Role.ADMIN

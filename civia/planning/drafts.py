@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from civia.accounts.models import User
+from civia.accounts.models import Role, User
 from civia.assistants import builder
 from civia.assistants.models import AssistantDefinition
 from civia.assistants.renderers import slugify
@@ -44,23 +44,42 @@ def _free_slug(db: Session, tenant_id: int, title: str) -> str:
 
 
 def create(db: Session, *, user: User, case: Candidate) -> tuple[str, int]:
-    """The assistant's slug and the card's id. Refused when the case already has them."""
-    if case.use_case_id is not None or case.assistant_slug:
+    """The assistant's slug and the card's id. Refused when the case already has its card.
+    A case that came from the Atelier already has its assistant: only the card is created.
+
+    Pilotage may do this (the register's card is then a draft *proposed* by pilotage, which an
+    editor completes and submits, and the comité reviews); the assistant draft belongs to the
+    case's service, whose référent builds it in the Atelier."""
+    if case.use_case_id is not None:
         raise DraftError("Ce cas a déjà son brouillon d'assistant et sa fiche.")
-    slug = _free_slug(db, user.tenant_id, case.title)
-    spec = AssistantSpec(
-        id=slug,
-        name=case.title[:80],
-        description=(case.description or case.title)[:400],
-        category="Portefeuille",
-        instructions=INSTRUCTIONS.format(title=case.title, description=case.description)[:8000],
-    )
-    try:
-        definition = builder.create(db, user=user, spec=spec, note="Créé depuis le portefeuille")
-    except builder.BuilderError as exc:
-        raise DraftError(" ".join(exc.errors.values())) from None
-    if case.service_id is not None:
-        definition.owner_service_id = case.service_id
+    if user.role_enum is Role.PILOTAGE and case.service_id is None:
+        raise DraftError(
+            "Choisissez d'abord le service concerné par ce cas (« Cercle, service et "
+            "risque ») : son référent construira l'assistant dans l'Atelier."
+        )
+    if case.assistant_slug:
+        slug = case.assistant_slug
+        if slug not in usecases.assistant_choices(db, user.tenant_id):
+            raise DraftError(f"L'assistant « {slug} » n'existe plus dans l'Atelier.")
+    else:
+        slug = _free_slug(db, user.tenant_id, case.title)
+        spec = AssistantSpec(
+            id=slug,
+            name=case.title[:80],
+            description=(case.description or case.title)[:400],
+            category="Portefeuille",
+            instructions=INSTRUCTIONS.format(title=case.title, description=case.description)[:8000],
+        )
+        try:
+            builder.create(
+                db,
+                user=user,
+                spec=spec,
+                note=f"Créé depuis le portefeuille (cas n° {case.id})",
+                service_id=case.service_id,
+            )
+        except builder.BuilderError as exc:
+            raise DraftError(" ".join(exc.errors.values())) from None
     circle = CIRCLES[case.circle]
     card = usecases.Card(
         assistant_id=slug,
@@ -72,8 +91,9 @@ def create(db: Session, *, user: User, case: Candidate) -> tuple[str, int]:
         owner_service_id=case.service_id,
         risk_notes=f"Risque estimé par le pilotage : {RISKS[case.risk].lower()}.",
     )
+    origin = (f"/pilotage/portefeuille/{case.id}", f"Portefeuille de cas d'usage, cas n° {case.id}")
     try:
-        row = usecases.create(db, actor=user, card=card)
+        row = usecases.create(db, actor=user, card=card, origin=origin)
     except usecases.CardError as exc:
         raise DraftError(" ".join(exc.errors.values())) from None
     except usecases.WorkflowError as exc:
@@ -85,6 +105,6 @@ def create(db: Session, *, user: User, case: Candidate) -> tuple[str, int]:
         actor=user,
         action="planning.candidate_drafted",
         target=f"candidate:{case.id}",
-        details={"assistant_id": slug, "use_case_id": row.id},
+        details={"assistant_id": slug, "use_case_id": row.id, "role": user.role},
     )
     return slug, row.id

@@ -83,6 +83,27 @@ class SurveyAnswer(Base):
     wishes: Mapped[str] = mapped_column(Text, default="")
 
 
+class SurveyTheme(Base, Timestamped):
+    """A group of free-text answers proposed as a candidate use case (by shared keywords or
+    by the local model), then accepted, renamed or discarded by pilotage. Stored only for
+    groups of `survey.MIN_GROUP` answers or more; the examples are already masked texts."""
+
+    __tablename__ = "planning_survey_themes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(
+        ForeignKey("planning_surveys.id", ondelete="CASCADE"), index=True
+    )
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    size: Mapped[int] = mapped_column(Integer)  # answers in the group, counted by Civia
+    examples: Mapped[list[str]] = mapped_column(JSON, default=list)
+    method: Mapped[str] = mapped_column(String(20))  # themes.METHODS
+    status: Mapped[str] = mapped_column(String(20), default="proposed")  # themes.STATUSES
+    candidate_id: Mapped[int | None] = mapped_column(
+        ForeignKey("planning_candidates.id", ondelete="SET NULL")
+    )
+
+
 class Candidate(Base, Timestamped):
     """A candidate use case of the portfolio, placed (or not yet) in one of the three circles."""
 

@@ -7,7 +7,7 @@ from types import ModuleType
 
 from civia.accounts import roles
 from civia.plugins.hookspecs import hookimpl
-from civia.plugins.registries import MenuLink, RightsSection, Route
+from civia.plugins.registries import JobKind, MenuLink, RightsSection, Route
 from civia.settings import Settings
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -30,6 +30,14 @@ def register_routes(settings: Settings) -> list[Route]:
         Route(survey_admin.router),
         Route(survey_public.router, gated=False),  # answered without an account
     ]
+
+
+@hookimpl
+def register_job_kinds() -> list[JobKind]:
+    from civia.jobs.registry import kinds_in
+    from civia.planning import jobs
+
+    return kinds_in(jobs)
 
 
 @hookimpl

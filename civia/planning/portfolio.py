@@ -6,12 +6,16 @@ from __future__ import annotations
 
 import statistics
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from civia.accounts.models import Service, User
+from civia.assistants.models import AssistantDefinition
+from civia.assistants.spec import Status
 from civia.audit import journal as audit
+from civia.governance.models import UseCase
 from civia.planning.models import Candidate, CandidateScore
 
 SOURCES = {
@@ -176,8 +180,9 @@ def place(
 
 
 def remove(db: Session, *, user: User, case: Candidate) -> None:
-    """A case not turned into an assistant yet leaves the portfolio with its marks."""
-    if case.use_case_id is not None or case.assistant_slug:
+    """A case without a register card leaves the portfolio with its marks (an assistant the
+    case came from stays in the Atelier)."""
+    if case.use_case_id is not None:
         raise PortfolioError(
             {"": "Ce cas a déjà son assistant et sa fiche au registre : il reste au portefeuille."}
         )
@@ -288,3 +293,73 @@ def warnings(items: list[Scored], services: dict[int, str]) -> list[str]:
             "sécurisée avant d'étendre."
         )
     return found
+
+
+@dataclass(frozen=True)
+class AtelierRequest:
+    """An assistant a service is building in the Atelier, not yet published nor on the
+    register: a need the agents expressed, candidate for the portfolio."""
+
+    slug: str
+    name: str
+    description: str
+    service_id: int | None
+    status_label: str
+    created: datetime
+
+
+ATELIER_STATUSES = {Status.DRAFT.value: "brouillon", Status.IN_REVIEW.value: "publication demandée"}
+
+
+def atelier_requests(db: Session, tenant_id: int) -> list[AtelierRequest]:
+    """The Atelier's drafts and publication requests not yet in the portfolio nor on the
+    register, oldest first."""
+    in_portfolio = select(Candidate.assistant_slug).where(
+        Candidate.tenant_id == tenant_id, Candidate.assistant_slug != ""
+    )
+    on_register = select(UseCase.assistant_id).where(UseCase.tenant_id == tenant_id)
+    rows = db.scalars(
+        select(AssistantDefinition)
+        .where(
+            AssistantDefinition.tenant_id == tenant_id,
+            AssistantDefinition.status.in_(ATELIER_STATUSES),
+            AssistantDefinition.slug.not_in(in_portfolio),
+            AssistantDefinition.slug.not_in(on_register),
+        )
+        .order_by(AssistantDefinition.created_at, AssistantDefinition.id)
+    )
+    return [
+        AtelierRequest(
+            slug=row.slug,
+            name=str((row.spec or {}).get("name") or row.slug)[:200],
+            description=str((row.spec or {}).get("description") or "")[:2000],
+            service_id=row.owner_service_id,
+            status_label=ATELIER_STATUSES[row.status],
+            created=row.created_at,
+        )
+        for row in rows
+    ]
+
+
+def from_atelier(db: Session, *, user: User, slug: str) -> Candidate:
+    """The Atelier request `slug` as a candidate case (its assistant already exists)."""
+    found = next((r for r in atelier_requests(db, user.tenant_id) if r.slug == slug), None)
+    if found is None:
+        raise PortfolioError(
+            {"slug": "Cette demande de l'Atelier n'existe pas ou est déjà au portefeuille."}
+        )
+    title = found.name if len(found.name.strip()) >= 3 else f"Assistant {found.slug}"
+    row = create(
+        db,
+        user=user,
+        title=title,
+        description=(
+            f"{found.description}\n\nAssistant « {found.slug} » construit dans l'Atelier "
+            f"({found.status_label})."
+        ).strip(),
+        service_id=found.service_id,
+        source="atelier",
+    )
+    row.assistant_slug = found.slug
+    db.flush()
+    return row

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from civia.accounts.models import Service, User
 from civia.assistants.models import AssistantRun
+from civia.steering import people
 from civia.steering.filters import MIN_GROUP, Filters, accounts, event_source, events, runs
 from civia.usage.models import LedgerEntry, UsageEvent
 
@@ -97,21 +98,17 @@ def _rollup(groups: Groups, index: int | None) -> dict[Any, dict[str, float]]:
     return out
 
 
-def _users(db: Session, f: Filters, *columns: Any) -> dict[Any, float]:
-    """Distinct users per key (no join: answered from the covering index when it can)."""
-    key = columns[0] if len(columns) == 1 else MODEL_KEY
-    stmt = (
-        select(key, func.count(func.distinct(UsageEvent.user_id)))
-        .where(events(f))
-        .group_by(*columns)
-    )
-    return {k: float(n) for k, n in db.execute(stmt).all()}
+def _users(db: Session, f: Filters, by: str) -> dict[Any, float]:
+    """Distinct users per key over the period (from the daily roll-ups, edges live)."""
+    return {
+        k: float(users) for k, (users, _calls) in people.count(db, f, f.since, f.until, by).items()
+    }
 
 
 def _usage_rows(db: Session, f: Filters, groups: Groups | None, index: int,
-                *columns: Any) -> dict[Any, Row]:  # fmt: skip
+                by: str) -> dict[Any, Row]:  # fmt: skip
     groups = usage_groups(db, f) if groups is None else groups
-    users = _users(db, f, *columns)
+    users = _users(db, f, by)
     rows = {}
     for key, fig in _rollup(groups, index).items():
         rows[key] = Row(key, "", fig | {"users": users.get(key, 0.0)})
@@ -136,15 +133,13 @@ def _figures(row: Any) -> dict[str, float]:
 
 
 def active_users(db: Session, f: Filters, days: int) -> int:
-    cond = events(f, since=f.until - timedelta(days=days))
-    stmt = select(func.count(func.distinct(UsageEvent.user_id)))
-    return int(db.scalar(stmt.where(cond)) or 0)
+    return people.total(db, f, f.until - timedelta(days=days), f.until)[0]
 
 
 def totals(db: Session, f: Filters, groups: Groups | None = None) -> dict[str, float]:
     groups = usage_groups(db, f) if groups is None else groups
     usage = _rollup(groups, None).get(None) or _rollup([(None, None, None, {})], None)[None]
-    users = db.scalar(select(func.count(func.distinct(UsageEvent.user_id))).where(events(f)))
+    users = people.total(db, f, f.since, f.until)[0]
     runs_row = db.execute(select(*_run_columns()).where(runs(f))).one()
     out = usage | {"users": float(users or 0)} | _figures(runs_row)
     out["hours_saved"] = out["minutes_saved"] / 60
@@ -187,7 +182,7 @@ def by_service(db: Session, f: Filters, groups: Groups | None = None) -> list[Ro
             .group_by(User.service_id)
         ).all()
     )
-    usage = _usage_rows(db, f, groups, 0, UsageEvent.service_id)
+    usage = _usage_rows(db, f, groups, 0, "service")
     runs_rows = db.execute(
         select(AssistantRun.service_id.label("key"), *_run_columns())
         .where(runs(f)).group_by(AssistantRun.service_id)
@@ -206,7 +201,7 @@ def by_assistant(
     db: Session, f: Filters, labels: dict[str, str] | None = None, groups: Groups | None = None
 ) -> list[Row]:
     labels = labels or {}
-    usage = _usage_rows(db, f, groups, 1, UsageEvent.assistant_id)
+    usage = _usage_rows(db, f, groups, 1, "assistant")
     runs_rows = db.execute(
         select(AssistantRun.assistant_id.label("key"), *_run_columns(),
                func.count(func.distinct(AssistantRun.user_id)).label("run_users"))
@@ -223,7 +218,7 @@ def by_assistant(
 
 
 def by_model(db: Session, f: Filters, groups: Groups | None = None) -> list[Row]:
-    usage = _usage_rows(db, f, groups, 2, UsageEvent.provider_name, UsageEvent.model)
+    usage = _usage_rows(db, f, groups, 2, "model")
     rows = _merge(usage, [], str)
     out = _finish(rows)
     for row in out:
@@ -238,9 +233,6 @@ def weekly(db: Session, f: Filters, weeks: int = 13) -> list[dict[str, Any]]:
     for i in range(span, 0, -1):
         until = f.until - timedelta(days=7 * (i - 1))
         since = until - timedelta(days=7)
-        stmt = select(
-            func.count(UsageEvent.id), func.count(func.distinct(UsageEvent.user_id))
-        ).where(events(f, since=since, until=until))
-        calls, users = db.execute(stmt).one()
+        users, calls = people.total(db, f, since, until)
         out.append({"since": since, "until": until, "calls": int(calls), "users": int(users)})
     return out

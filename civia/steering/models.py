@@ -70,6 +70,65 @@ class DailyUsage(Base):
 Index("ix_steering_daily_tenant_day", DailyUsage.tenant_id, DailyUsage.day)
 
 
+class DailyUser(Base):
+    """Who called, per day × service × assistant × model (demo apart), and how often: distinct
+    users per assistant or model over any period are counted from these rows instead of every
+    call. Rebuilt with `DailyUsage`."""
+
+    __tablename__ = "steering_daily_users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"))
+    day: Mapped[date] = mapped_column(Date)
+    demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    service_id: Mapped[int | None] = mapped_column(Integer)
+    assistant_id: Mapped[str] = mapped_column(String(100), default="")
+    model_key: Mapped[str] = mapped_column(String(310), default="")
+    user_id: Mapped[int | None] = mapped_column(Integer)
+    calls: Mapped[int] = mapped_column(Integer, default=0)
+
+
+# Covering: the counts read the index alone.
+Index(
+    "ix_steering_daily_users_cover",
+    DailyUser.tenant_id,
+    DailyUser.demo,
+    DailyUser.day,
+    DailyUser.service_id,
+    DailyUser.assistant_id,
+    DailyUser.model_key,
+    DailyUser.user_id,
+    DailyUser.calls,
+)
+
+
+class DailyActive(Base):
+    """Who called, per day × service (demo apart), how often and when first: active users and
+    calls over any window, and each service's first use, are counted from these rows (about
+    one per agent and day) instead of every call. Rebuilt with `DailyUsage`."""
+
+    __tablename__ = "steering_daily_active"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"))
+    day: Mapped[date] = mapped_column(Date)
+    demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    service_id: Mapped[int | None] = mapped_column(Integer)
+    user_id: Mapped[int | None] = mapped_column(Integer)
+    calls: Mapped[int] = mapped_column(Integer, default=0)
+    first_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+Index(
+    "ix_steering_daily_active_cover",
+    DailyActive.tenant_id,
+    DailyActive.demo,
+    DailyActive.day,
+    DailyActive.service_id,
+    DailyActive.user_id,
+    DailyActive.calls,
+    DailyActive.first_at,
+)
+
+
 class RollupState(Base):
     """Up to which day (excluded) a collectivité's calls are summed in `steering_daily`."""
 

@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from civia.accounts.models import Tenant
 from civia.db.engine import session_scope
 from civia.settings import Settings
-from civia.steering import metrics
+from civia.steering import metrics, people
 from civia.steering.filters import Filters
-from civia.steering.models import DailyUsage, RollupState
+from civia.steering.models import DailyActive, DailyUsage, DailyUser, RollupState
 from civia.usage.models import UsageEvent
 
 REDO_DAYS = 2
@@ -41,8 +41,8 @@ def rebuild(db: Session, tenant_id: int, *, today: date | None = None) -> int:
         start = state.until_day - timedelta(days=REDO_DAYS)
     day, written = start, 0
     while day < today:
-        db.execute(delete(DailyUsage).where(DailyUsage.tenant_id == tenant_id,
-                                            DailyUsage.day == day))  # fmt: skip
+        for table in (DailyUsage, DailyUser, DailyActive):
+            db.execute(delete(table).where(table.tenant_id == tenant_id, table.day == day))
         for demo in (False, True):
             f = Filters(tenant_id, _midnight(day), _midnight(day + timedelta(days=1)) - TICK,
                         synthetic=demo)  # fmt: skip
@@ -50,6 +50,7 @@ def rebuild(db: Session, tenant_id: int, *, today: date | None = None) -> int:
                 db.add(DailyUsage(tenant_id=tenant_id, day=day, demo=demo, service_id=service_id,
                                   assistant_id=assistant_id or "", model_key=model_key or "",
                                   **sums))  # fmt: skip
+            people.rebuild_day(db, f, day)
         written += 1
         day += timedelta(days=1)
     state.until_day = max(state.until_day, today)

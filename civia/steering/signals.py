@@ -3,18 +3,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from civia.assistants.models import AssistantRun
-from civia.steering.filters import Filters, events, runs
+from civia.steering import people
+from civia.steering.filters import Filters, runs
 from civia.steering.metrics import NOT_USEFUL, USEFUL
 from civia.usage.equivalents import number_fr
-from civia.usage.models import UsageEvent
 
 ADOPTION_ALARM = 0.30  # below 30 % of targeted agents active after a month: the field's alarm
 
@@ -33,39 +33,23 @@ def _grouped(db: Session, stmt: Any) -> Grouped:
     return {key: float(value or 0) for key, value in db.execute(stmt).all()}
 
 
-def _window(f: Filters, since_days: int, until_days: int) -> Any:
-    return events(
-        f,
-        since=f.until - timedelta(days=since_days),
-        until=f.until - timedelta(days=until_days),
-    )
-
-
 def _measures(db: Session, f: Filters) -> dict[str, Grouped]:
-    """Each measure the rules read, for every service at once (one query per measure)."""
-    service = UsageEvent.service_id
-    users = func.count(func.distinct(UsageEvent.user_id))
-    calls = func.count(UsageEvent.id)
-    since_ever = replace(f, since=datetime(2000, 1, 1, tzinfo=UTC))
-    first = {
-        key: value
-        for key, value in db.execute(
-            select(service, func.min(UsageEvent.created_at)).where(events(since_ever))
-            .group_by(service)
-        ).all()
-    }  # fmt: skip
+    """Each measure the rules read, for every service at once (one query per window, from the
+    daily roll-ups with the edges live)."""
     out: dict[str, Grouped] = {"age": {}}
-    for key, value in first.items():
-        if value is not None:
-            moment = value if value.tzinfo else value.replace(tzinfo=f.until.tzinfo)
-            out["age"][key] = (f.until - moment).total_seconds() / 86400
-    for name, expr, since_days, until_days in (
-        ("active30", users, 30, 0), ("active7", users, 7, 0), ("previous7", users, 14, 7),
-        ("last7", calls, 7, 0), ("before", calls, 28, 7), ("last14", calls, 14, 0),
+    for key, moment in people.first_use(db, f).items():
+        out["age"][key] = (f.until - moment).total_seconds() / 86400
+    windows = {}
+    for since_days, until_days in ((30, 0), (7, 0), (14, 7), (28, 7), (14, 0)):
+        windows[since_days, until_days] = people.count(
+            db, f, f.until - timedelta(days=since_days), f.until - timedelta(days=until_days),
+            "service",
+        )  # fmt: skip
+    for name, window, which in (
+        ("active30", (30, 0), 0), ("active7", (7, 0), 0), ("previous7", (14, 7), 0),
+        ("last7", (7, 0), 1), ("before", (28, 7), 1), ("last14", (14, 0), 1),
     ):  # fmt: skip
-        out[name] = _grouped(
-            db, select(service, expr).where(_window(f, since_days, until_days)).group_by(service)
-        )
+        out[name] = {key: float(pair[which]) for key, pair in windows[window].items()}
     recent = runs(f, since=f.until - timedelta(days=30))
     rated = db.execute(
         select(AssistantRun.service_id, func.coalesce(func.sum(USEFUL), 0),

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from civia.assistants.models import AssistantDefinition
+from civia.audit.models import AuditEntry
 from civia.governance.models import UseCase
 from civia.planning import portfolio
 from civia.planning.models import Candidate
@@ -128,9 +129,7 @@ def test_matrix_placement_and_one_click_draft(client: TestClient, personas: Pers
     circle_1 = soup.find(id="circle-1").parent
     assert "Comptes rendus de réunion" in circle_1.text
     page = client.get(case_url)
-    assert 'action="' + case_url + '/brouillon"' not in page.text  # pilotage: no button
-    assert client.post(f"{case_url}/brouillon", data={"csrf_token": csrf}).status_code == 403
-    csrf = login(client, "admin")
+    assert 'action="' + case_url + '/brouillon"' in page.text  # pilotage creates the draft
     done = client.post(f"{case_url}/brouillon", data={"csrf_token": csrf})
     assert "Brouillon d'assistant « comptes-rendus-de-reunion » et fiche n°" in page_text(done)
     with _db(client) as db:
@@ -141,7 +140,32 @@ def test_matrix_placement_and_one_click_draft(client: TestClient, personas: Pers
         assert definition.status == "draft" and definition.tenant_id == personas.tenant.id
         assert definition.owner_service_id == personas.service_a.id
         assert card.status == "draft" and f"cas n° {case.id}" in card.purpose
+        assert card.created_by == personas["pilotage"].id
+        assert card.origin_url == case_url
+        proposed = db.scalars(
+            select(AuditEntry).where(AuditEntry.action == "usecase.proposed")
+        ).one()
+        assert proposed.target == f"usecase:{card.id}"
+        assert proposed.details["origin"] == case_url
     assert f'href="/gouvernance/cas-usage/{card.id}"' in done.text
+    # The card links back to the case; pilotage reads it but neither edits nor submits it.
+    shown = client.get(f"/gouvernance/cas-usage/{card.id}")
+    origin = f'<a href="{case_url}">Portefeuille de cas d\'usage, cas n° {case.id}</a>'
+    assert origin in page_text(shown)
+    assert "Modifier la fiche" not in shown.text and "Soumettre au comité" not in shown.text
+    edit = client.post(
+        f"/gouvernance/cas-usage/{card.id}/modifier", data={"csrf_token": csrf, "title": "X"}
+    )
+    assert edit.status_code == 403
+    submit = client.post(
+        f"/gouvernance/cas-usage/{card.id}/transition",
+        data={"csrf_token": csrf, "action": "submit"},
+    )
+    assert submit.status_code == 403
+    with _db(client) as db:
+        assert db.get(UseCase, card.id).status == "draft"
+    csrf = login(client, "admin")  # an editor completes it (here: sees the edit button)
+    assert "Modifier la fiche" in client.get(f"/gouvernance/cas-usage/{card.id}").text
     again = client.post(f"{case_url}/brouillon", data={"csrf_token": csrf})
     assert "déjà son brouillon" in page_text(again)
     kept = client.post(f"{case_url}/supprimer", data={"csrf_token": csrf})
@@ -227,3 +251,74 @@ def test_a_portfolio_is_shared_without_marks_or_services(
             )
             == 1
         )
+
+
+def test_pilotage_needs_a_service_for_the_draft(client: TestClient, personas: Personas) -> None:
+    csrf = login(client, "pilotage")
+    made = client.post("/pilotage/portefeuille", data={"csrf_token": csrf, "title": "Sans service"})
+    refused = client.post(f"{made.url.path}/brouillon", data={"csrf_token": csrf})
+    assert "Choisissez d'abord le service concerné par ce cas" in page_text(refused)
+    with _db(client) as db:
+        assert db.scalars(select(UseCase)).all() == []
+        assert db.scalars(select(AssistantDefinition)).all() == []
+    csrf = login(client, "olivia")  # another collectivité's admin
+    assert client.post(f"{made.url.path}/brouillon", data={"csrf_token": csrf}).status_code == 404
+
+
+def test_atelier_requests_become_candidates(client: TestClient, personas: Personas) -> None:
+    from civia.assistants import builder
+    from civia.assistants.spec import AssistantSpec
+
+    with _db(client) as db:
+        referent = db.merge(personas["referent"])
+        for slug, name in (("tri-courrier", "Tri du courrier entrant"), ("menus", "Menus")):
+            spec = AssistantSpec(
+                id=slug,
+                name=name,
+                description=f"{name} du service.",
+                category="Service",
+                instructions="Aide les agents du service.",
+            )
+            builder.create(db, user=referent, spec=spec)
+        carol = db.merge(personas["olivia"])
+        spec = AssistantSpec(
+            id="ailleurs",
+            name="Autre commune",
+            description="Un assistant d'une autre commune.",
+            category="Service",
+            instructions="Aide les agents du service.",
+        )
+        builder.create(db, user=carol, spec=spec)
+        db.commit()
+    csrf = login(client, "pilotage")
+    page = client.get("/pilotage/portefeuille")
+    listed = page_text(page)
+    assert "Tri du courrier entrant" in listed and "Menus" in listed
+    assert "Autre commune" not in listed
+    added = client.post(
+        "/pilotage/portefeuille/depuis-atelier", data={"csrf_token": csrf, "slug": "tri-courrier"}
+    )
+    assert "Cas candidat ajouté depuis l'Atelier." in page_text(added)
+    case_url = added.url.path
+    assert "Demande à l'Atelier" in page_text(added)
+    again = client.post(
+        "/pilotage/portefeuille/depuis-atelier", data={"csrf_token": csrf, "slug": "tri-courrier"}
+    )
+    assert "n'existe pas ou est déjà au portefeuille" in page_text(again)
+    other = client.post(
+        "/pilotage/portefeuille/depuis-atelier", data={"csrf_token": csrf, "slug": "ailleurs"}
+    )
+    assert "n'existe pas ou est déjà au portefeuille" in page_text(other)
+    soup = BeautifulSoup(client.get("/pilotage/portefeuille").text, "html.parser")
+    atelier = soup.find(id="atelier-h").parent
+    assert "Menus" in atelier.text and "Tri du courrier" not in atelier.text
+    done = client.post(f"{case_url}/brouillon", data={"csrf_token": csrf})
+    assert "Brouillon d'assistant « tri-courrier » et fiche n°" in page_text(done)
+    with _db(client) as db:
+        case = db.scalars(select(Candidate)).one()
+        assert case.source == "atelier" and case.service_id == personas.service_a.id
+        card = db.get(UseCase, case.use_case_id)
+        assert card.assistant_id == "tri-courrier" and card.status == "draft"
+        assert db.scalars(  # no second assistant: the Atelier's one gets the card
+            select(AssistantDefinition.slug).order_by(AssistantDefinition.slug)
+        ).all() == ["ailleurs", "menus", "tri-courrier"]

@@ -19,12 +19,16 @@ from tests.steering.helpers import NOW, call
 
 SERVICE_A = ("agent", "referent", "comite", "dpo", "pilotage", "admin")
 KEYS = ("calls", "prompt_tokens", "completion_tokens", "cost_eur", "energy_kwh", "gwp_min",
-        "failures", "active_users_30d")  # fmt: skip
+        "failures", "active_users_7d", "active_users_30d", "active_users_90d", "users")  # fmt: skip
 
 
 def _figures(db, tenant_id, **kw):  # type: ignore[no-untyped-def]
     board = dashboard.build(db, period(tenant_id, now=NOW, **kw))
     rows = {r.label: r.figures for r in board.models + board.services + board.assistants}
+    rows |= {f"S{i}": {"calls": w["calls"], "users": w["users"]} for i, w in enumerate(board.weeks)}
+    rows |= {
+        f"signals {name}": {s.title: 1.0 for s in found} for name, found in board.signals.items()
+    }
     return {k: board.totals[k] for k in KEYS}, rows
 
 

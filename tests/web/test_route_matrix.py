@@ -41,7 +41,7 @@ from civia.jobs.models import Job
 from civia.meetings.models import Meeting, MeetingStatus
 from civia.planning import diagnostics
 from civia.planning import grid as diagnostic_grid
-from civia.planning.models import Candidate, Survey
+from civia.planning.models import Candidate, Survey, SurveyTheme
 from civia.providers.models import Provider
 from civia.settings import Settings
 from civia.steering import reviews
@@ -264,6 +264,7 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("GET", "/pilotage/portefeuille/export.yaml"): "STEERING",
     ("POST", "/pilotage/portefeuille/importer"): "STEERING",
     ("POST", "/pilotage/portefeuille/depuis-enquete"): "STEERING",
+    ("POST", "/pilotage/portefeuille/depuis-atelier"): "STEERING",
     ("GET", "/pilotage/portefeuille/{candidate_id:int}"): "STEERING",
     ("POST", "/pilotage/portefeuille/{candidate_id:int}/noter"): "STEERING",
     ("POST", "/pilotage/portefeuille/{candidate_id:int}/placer"): "STEERING",
@@ -273,6 +274,8 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("POST", "/pilotage/enquetes"): "STEERING",
     ("GET", "/pilotage/enquetes/{survey_id:int}"): "STEERING",
     ("POST", "/pilotage/enquetes/{survey_id:int}/clore"): "STEERING",
+    ("POST", "/pilotage/enquetes/{survey_id:int}/regroupements"): "STEERING",
+    ("POST", "/pilotage/enquetes/{survey_id:int}/regroupements/{theme_id:int}"): "STEERING",
     ("GET", "/enquete/{token}"): "PUBLIC",
     ("POST", "/enquete/{token}"): "PUBLIC",
     # steering
@@ -313,6 +316,10 @@ FORMS: dict[tuple[str, str], dict[str, str] | str] = {
     ("POST", "/resultats/{run_id}/valider"): {"text": "Texte relu."},
     ("POST", "/resultats/{run_id}/avis"): {"rating": "useful"},
     ("POST", "/pilotage/portefeuille/{candidate_id:int}/placer"): {"circle": "1"},
+    ("POST", "/pilotage/enquetes/{survey_id:int}/regroupements"): {"method": "mots-cles"},
+    ("POST", "/pilotage/enquetes/{survey_id:int}/regroupements/{theme_id:int}"): {
+        "action": "discard"
+    },
 }
 
 # Routes that would reach the model (or the network) for an allowed persona: only the refusal
@@ -465,7 +472,13 @@ def _seed_more(db: Session, agent: User, collection_id: int) -> dict[str, str]:
     )
     db.add_all([job, run, prompt, document, survey, candidate, review])
     db.flush()
+    theme = SurveyTheme(
+        survey_id=survey.id, tenant_id=tenant_id, title="Courriels", size=5, method="mots-cles"
+    )
+    db.add(theme)
+    db.flush()
     return {
+        "theme_id": str(theme.id),
         "job_id": str(job.id),
         "run_id": str(run.id),
         "prompt_id": str(prompt.id),

@@ -22,11 +22,6 @@ PAGE = "/pilotage/portefeuille"
 Text = Annotated[str, Form()]
 
 
-def can_draft(user: User) -> bool:
-    """Creating a register card is the editors' right (governance); pilotage proposes."""
-    return user.role in roles.CASE_EDITORS
-
-
 def _services(db: Db, user: User) -> dict[int, str]:
     rows = db.scalars(select(Service).where(Service.tenant_id == user.tenant_id))
     return {s.id: s.name for s in sorted(rows, key=lambda s: s.name)}
@@ -70,6 +65,7 @@ def index(request: Request, db: Db, user: SteeringUser, ok: str = "", error: str
         services=services,
         RISKS=portfolio.RISKS,
         SOURCES=portfolio.SOURCES,
+        requests=portfolio.atelier_requests(db, user.tenant_id),
         ok=ok,
         error=error,
     )
@@ -157,6 +153,15 @@ def from_survey(
     return back(f"{PAGE}/{row.id}", "Cas candidat ajouté depuis l'enquête.")
 
 
+@router.post("/depuis-atelier")
+def from_atelier(db: Db, user: SteeringUser, slug: Text = "") -> Response:
+    try:
+        row = portfolio.from_atelier(db, user=user, slug=slug.strip())
+    except portfolio.PortfolioError as exc:
+        return _fail(PAGE, exc)
+    return back(f"{PAGE}/{row.id}", "Cas candidat ajouté depuis l'Atelier.")
+
+
 @router.get("/{candidate_id:int}")
 def show(
     request: Request, db: Db, user: SteeringUser, candidate_id: int, ok: str = "", error: str = ""
@@ -173,7 +178,6 @@ def show(
         CRITERIA=portfolio.CRITERIA,
         RISKS=portfolio.RISKS,
         SOURCES=portfolio.SOURCES,
-        can_draft=can_draft(user),
         ok=ok,
         error=error,
     )
@@ -214,10 +218,6 @@ def place(
 @router.post("/{candidate_id:int}/brouillon")
 def draft(db: Db, user: SteeringUser, candidate_id: int) -> Response:
     row = _row(db, user, candidate_id)
-    if not can_draft(user):
-        raise HTTPException(
-            403, "Seuls les administrateurs créent le brouillon et sa fiche depuis le portefeuille."
-        )
     try:
         slug, card_id = drafts.create(db, user=user, case=row)
     except drafts.DraftError as exc:
