@@ -19,7 +19,8 @@ from civia.assistants.models import AssistantDefinition
 from civia.assistants.spec import FieldKind, Sensitivity
 from civia.audit import journal as audit
 from civia.governance.models import UseCase
-from civia.governance.usecase_terms import PUBLIC_STATUSES
+from civia.governance import standing
+from civia.governance.usecase_terms import PUBLIC_STATUSES, STATUS_LABELS, CaseStatus
 from civia.web.deps import AdminUser, CurrentUser, Db, require_role
 from civia.web.render import render
 
@@ -158,8 +159,18 @@ def _editor(
         test_errors=test_errors or {},
         is_admin=user.role == Role.ADMIN.value,
         collections=grounded.readable(db, user),
+        **_card(db, user, row),
         **LABELS,
     )
+
+
+def _card(db: Db, user: User, row: AssistantDefinition | None) -> dict[str, object]:
+    """The assistant's card in the use-case register, linked from its page (and back)."""
+    if row is None:
+        return {"card": None}
+    case, public = standing.card_of(db, user.tenant_id, row.slug)
+    label = STATUS_LABELS[CaseStatus(case.status)] if case is not None else ""
+    return {"card": case, "card_public": public, "card_status": label}
 
 
 @router.get("/atelier")
