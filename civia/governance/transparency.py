@@ -14,10 +14,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from civia.accounts.models import Tenant
-from civia.db.base import utcnow
 from civia.assistants.catalogue import builtins
 from civia.assistants.models import AssistantDefinition
 from civia.assistants.spec import Status
+from civia.db.base import utcnow
 from civia.governance import retention, standing
 from civia.governance.models import UseCase
 from civia.governance.usecases import (

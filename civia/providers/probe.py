@@ -66,8 +66,7 @@ def probe(config: ProviderConfig, settings: Settings) -> Probe:
     if resp.status_code == 404:
         return Probe(
             False,
-            f"Adresse introuvable (HTTP 404 sur {url}) : l'URL de base se termine-t-elle "
-            "par /v1 ?",
+            f"Adresse introuvable (HTTP 404 sur {url}) : l'URL de base se termine-t-elle par /v1 ?",
             latency_ms=latency,
         )
     if resp.status_code >= 400:

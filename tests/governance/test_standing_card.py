@@ -70,7 +70,9 @@ def test_builtins_are_marked_until_the_comite_approves_their_standing_card(
     assert "pas encore examinés par le comité d'éthique" in public
     assert "Courrier" in public and "Aucun usage de l'IA approuvé" in public
     data = client.get("/transparence/demoville.json").json()
-    assert data["cas_d_usage"] == [] and len(data["assistants_non_examines_par_le_comite"]) == len(builtins())
+    assert data["cas_d_usage"] == [] and len(data["assistants_non_examines_par_le_comite"]) == len(
+        builtins()
+    )
 
     case_id = _approve_standing_card(client, personas)
 

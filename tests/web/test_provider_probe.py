@@ -36,7 +36,10 @@ def test_a_real_server_answers_with_its_models_and_nothing_is_saved(
     headers = login_as(client, "admin")
     status, text, html = _test(client, headers, base_url=server, models="qwen-local")
     assert status == 200
-    assert "Connexion vérifiée — Connexion réussie en" in text and "Modèles servis : qwen-local" in text
+    assert (
+        "Connexion vérifiée — Connexion réussie en" in text
+        and "Modèles servis : qwen-local" in text
+    )
     assert "Rien n'a été enregistré par ce test" in text
     assert f'value="{server}"' in html and 'value="Serveur du SIG"' in html  # as typed
     with client.app.state.sessions() as db:  # type: ignore[attr-defined]

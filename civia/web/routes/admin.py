@@ -222,9 +222,7 @@ def test_provider(
     except store.ProviderConfigError as exc:
         result = probe.Probe(False, str(exc))
     target = str(provider_id) if provider_id is not None else f"new-{capability}"
-    return _providers_page(
-        request, db, admin, probe=result, probe_target=target, typed=typed
-    )
+    return _providers_page(request, db, admin, probe=result, probe_target=target, typed=typed)
 
 
 @router.post("/fournisseurs")

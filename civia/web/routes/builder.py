@@ -18,8 +18,8 @@ from civia.assistants.inputs import InputError
 from civia.assistants.models import AssistantDefinition
 from civia.assistants.spec import FieldKind, Sensitivity
 from civia.audit import journal as audit
-from civia.governance.models import UseCase
 from civia.governance import standing
+from civia.governance.models import UseCase
 from civia.governance.usecase_terms import PUBLIC_STATUSES, STATUS_LABELS, CaseStatus
 from civia.web.deps import AdminUser, CurrentUser, Db, require_role
 from civia.web.render import render
