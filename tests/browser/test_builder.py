@@ -54,7 +54,8 @@ def test_referent_builds_tries_submits_and_the_comite_approves(browser, civia_se
         click(member, "Voter")
         click(member, "Approuver")
         expect(member.get_by_role("status")).to_contain_text("Approuvé")
-        expect(member.get_by_role("link", name="Correction état civil")).to_be_visible()
+        covered = member.locator("section", has=member.locator("#sous-fiche"))
+        expect(covered).to_contain_text("Correction état civil")  # the card names its assistant
 
     with signed_in(browser, base, "admin") as admin:
         admin.goto(f"{base}/atelier/correction-etat-civil")
