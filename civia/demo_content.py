@@ -1,6 +1,7 @@
 """The demo's content, so every page shows something on the first run: a comité of three
 (élu, DGS, agents' representative, so a card can be approved by two members), a FAQ collection
-queued for analysis, and a few acts. Everything is fictitious and says so."""
+queued for analysis, a few acts, and the built-ins' standing card approved by the comité.
+Everything is fictitious and says so."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from civia.accounts import manage as accounts
 from civia.accounts.models import Role, Tenant, User
+from civia.db.base import utcnow
 from civia.documents import storage
 from civia.documents.acts.jobs import enqueue_embedding
 from civia.documents.acts.models import ActKind
@@ -20,6 +22,10 @@ from civia.documents.acts.store import corpus_for, upsert_many
 from civia.documents.ingest import register, sha256
 from civia.documents.jobs import enqueue_analysis
 from civia.documents.models import Collection, Scope
+from civia.governance import standing
+from civia.governance.models import UseCase, UseCaseVote
+from civia.governance.usecase_terms import CaseStatus, RiskClass
+from civia.providers.models import HostingClass
 
 # Extra comité members: login → display name. Password: `<login>-demo-civia`.
 COMITE = {"comite-elu": "Élise Élue (comité)", "comite-personnel": "Paul Représentant (comité)"}
@@ -113,6 +119,46 @@ def load(db: Session, tenant: Tenant, *, admin: User, data_dir: Path, service_id
             )
     _faq(db, tenant, admin=admin, data_dir=data_dir)
     _acts(db, tenant, admin=admin)
+    _standing_card(db, tenant, service_id=service_id)
+
+
+def _standing_card(db: Session, tenant: Tenant, *, service_id: int) -> None:
+    """The built-ins' standing card, approved by two comité members (the comité decides once)."""
+    if standing.card(db, tenant.id) is not None:
+        return
+    members = {
+        u.login: u
+        for u in db.scalars(select(User).where(User.tenant_id == tenant.id, User.role == "comite"))
+    }
+    author, voters = members.get(Role.COMITE.value), [members.get(login) for login in COMITE]
+    now = utcnow()
+    case = UseCase(
+        tenant_id=tenant.id,
+        assistant_id=standing.BUILTINS_ID,
+        title="Assistants intégrés de Civia",
+        purpose="Aider les agents à rédiger, corriger, reformuler, traduire et résumer : "
+        "courriers, réponses aux usagers, arrêtés, comptes rendus, FAQ, publications.",
+        owner_service_id=service_id,
+        users_description="Tous les agents de la commune, après acceptation de la charte.",
+        data_categories=["identification"],
+        hosting_class=HostingClass.LOCAL.value,
+        human_oversight="L'agent relit, corrige et valide chaque brouillon ; Civia n'envoie et "
+        "ne publie rien.",
+        expected_benefit="Du temps de rédaction rendu aux agents pour l'accueil des habitants.",
+        risk_class=RiskClass.TRANSPARENCY.value,
+        status=CaseStatus.APPROVED.value,
+        created_by=author.id if author else None,
+        submitted_by=author.id if author else None,
+        submitted_at=now,
+        decided_by=voters[0].id if voters[0] else None,
+        decided_at=now,
+        decision_note="Approuvé pour toute la commune (démonstration).",
+    )
+    db.add(case)
+    db.flush()
+    for voter in voters:
+        if voter is not None:
+            db.add(UseCaseVote(use_case_id=case.id, round=1, voter_id=voter.id, choice="approve"))
 
 
 def _faq(db: Session, tenant: Tenant, *, admin: User, data_dir: Path) -> None:

@@ -26,6 +26,7 @@ from typing import Any
 from jinja2.sandbox import SandboxedEnvironment
 from jinja2.utils import Namespace
 
+from civia.dates import date_fr
 from civia.providers.base import ProviderError
 
 MAX_SECONDS = 2.0
@@ -99,6 +100,7 @@ class LimitedSandbox(SandboxedEnvironment):
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
         self.filters = {name: _guarded(f) for name, f in self.filters.items()}
+        self.filters["date_fr"] = _guarded(date_fr)  # « 4 décembre 2026 » from a date field
         self.globals["range"] = _limited_range
         self.globals["namespace"] = _LimitedNamespace
         self.globals.pop("lipsum", None)

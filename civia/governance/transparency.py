@@ -1,6 +1,8 @@
-"""The public register (CRPA L312-1-3, AI Act Art. 50): approved, piloted and generalised use
-cases of a collectivité, as a page and as open data (JSON, CSV). Nothing personal is published:
-no names of agents or overseers, no comments, no votes."""
+"""The public register (CRPA L312-1-3, AI Act Art. 50): what is actually in use in a
+collectivité — its published assistants and the built-ins it offers, each with the approved,
+piloted or generalised card it runs under, and the built-ins still offered without one — as a
+page and as open data (JSON, CSV). Nothing personal is published: no names of agents or
+overseers, no comments, no votes."""
 
 from __future__ import annotations
 
@@ -12,8 +14,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from civia.accounts.models import Tenant
+from civia.assistants.catalogue import builtins
+from civia.assistants.models import AssistantDefinition
+from civia.assistants.spec import Status
 from civia.db.base import utcnow
-from civia.governance import retention
+from civia.governance import retention, standing
 from civia.governance.models import UseCase
 from civia.governance.usecases import (
     PUBLIC_STATUSES,
@@ -36,6 +41,7 @@ COLUMNS = (
     "hebergement_du_modele_code",
     "statut",
     "depuis",
+    "assistants",
 )
 
 
@@ -51,6 +57,35 @@ def published(db: Session, tenant_id: int) -> list[UseCase]:
     return list(db.scalars(stmt.order_by(UseCase.title)))
 
 
+def in_use(db: Session, tenant_id: int) -> list[tuple[UseCase, list[str]]]:
+    """Each public card with the names of the assistants actually in use under it; a card
+    under which nothing runs (an assistant not yet published) is left out."""
+    covered: dict[int, list[str]] = {}
+    for item in standing.coverage(db, tenant_id).values():
+        if item.approved and item.case is not None:
+            covered.setdefault(item.case.id, []).append(item.spec.name)
+    own = db.execute(
+        select(AssistantDefinition.slug, AssistantDefinition.spec).where(
+            AssistantDefinition.tenant_id == tenant_id,
+            AssistantDefinition.status == Status.PUBLISHED.value,
+        )
+    )
+    names = {slug: str((spec or {}).get("name") or slug) for slug, spec in own}
+    out = []
+    for case in published(db, tenant_id):
+        if case.assistant_id in names:
+            out.append((case, [names[case.assistant_id]]))
+        elif covered.get(case.id):
+            out.append((case, sorted(covered[case.id])))
+    return out
+
+
+def unreviewed(db: Session, tenant_id: int) -> list[str]:
+    """The built-ins offered to agents although no approved card covers them (said publicly)."""
+    found = standing.unreviewed(db, tenant_id)
+    return sorted(spec.name for spec in builtins().values() if spec.id in found)
+
+
 def contact(db: Session, tenant: Tenant) -> str:
     """Who a citizen writes to, to challenge an AI-assisted answer."""
     chosen = retention.settings_for(db, tenant.id).contact
@@ -60,7 +95,7 @@ def contact(db: Session, tenant: Tenant) -> str:
 
 def rows(db: Session, tenant: Tenant) -> list[dict[str, str]]:
     out = []
-    for case in published(db, tenant.id):
+    for case, assistants in in_use(db, tenant.id):
         hosting = HostingClass(case.hosting_class)
         out.append(
             {
@@ -74,6 +109,7 @@ def rows(db: Session, tenant: Tenant) -> list[dict[str, str]]:
                 "hebergement_du_modele_code": hosting.value,
                 "statut": STATUS_LABELS[CaseStatus(case.status)],
                 "depuis": case.decided_at.date().isoformat() if case.decided_at else "",
+                "assistants": ", ".join(assistants),
             }
         )
     return out
@@ -90,6 +126,7 @@ def as_json(db: Session, tenant: Tenant) -> dict[str, Any]:
             "Règlement (UE) 2024/1689 sur l'intelligence artificielle, art. 50",
         ],
         "cas_d_usage": rows(db, tenant),
+        "assistants_non_examines_par_le_comite": unreviewed(db, tenant.id),
     }
 
 

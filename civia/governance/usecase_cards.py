@@ -15,6 +15,7 @@ from civia.assistants.models import AssistantDefinition
 from civia.audit import journal as audit
 from civia.db.base import utcnow
 from civia.governance.models import UseCase
+from civia.governance.standing import BUILTINS_ID, BUILTINS_NAME
 from civia.governance.usecase_terms import (
     DATA_CATEGORIES,
     EDITABLE,
@@ -62,9 +63,10 @@ class CardError(ValueError):
 
 
 def assistant_choices(db: Session, tenant_id: int) -> dict[str, str]:
-    """Built-in assistants and the collectivité's own ones: id → name."""
-
-    choices = {spec.id: spec.name for spec in builtins().values()}
+    """The built-ins' standing card, the built-in assistants and the collectivité's own ones:
+    id → name."""
+    choices = {BUILTINS_ID: BUILTINS_NAME}
+    choices.update((spec.id, spec.name) for spec in builtins().values())
     rows = db.execute(
         select(AssistantDefinition.slug, AssistantDefinition.spec).where(
             AssistantDefinition.tenant_id == tenant_id

@@ -22,7 +22,7 @@ from civia.accounts.models import Role, User
 from civia.audit import journal as audit
 from civia.audit.journal import Identity
 from civia.db.base import utcnow
-from civia.governance import fria
+from civia.governance import fria, standing
 from civia.governance.models import UseCase
 from civia.governance.usecase_cards import (
     Card,
@@ -292,11 +292,15 @@ def suspend_assistant(
 
 
 def is_suspended(db: Session, tenant_id: int, assistant_id: str) -> bool:
-    """Call before any assistant run (web and API): True blocks the run at once."""
+    """Call before any assistant run (web and API): True blocks the run at once. A built-in
+    stops with its own card or with the built-ins' standing card."""
+    ids = [assistant_id]
+    if standing.is_builtin(assistant_id):
+        ids.append(standing.BUILTINS_ID)
     found = db.scalar(
         select(UseCase.id).where(
             UseCase.tenant_id == tenant_id,
-            UseCase.assistant_id == assistant_id,
+            UseCase.assistant_id.in_(ids),
             UseCase.status == CaseStatus.SUSPENDED.value,
         )
     )

@@ -190,3 +190,27 @@ def test_the_web_app_worker_runs_it_with_nobody_on_the_page(
         status, _, error, job = _row(client, run_id)
     client.app.state.engine.dispose()  # type: ignore[attr-defined]
     assert status == "error" and error and job is not None and job.status == "failed"
+
+
+def test_minutes_being_written_read_as_text_even_without_javascript(
+    client: TestClient, personas: Personas
+) -> None:
+    with client.app.state.sessions() as db:  # type: ignore[attr-defined]
+        run = AssistantRun(
+            tenant_id=personas.tenant.id, user_id=personas["agent"].id,
+            service_id=personas.service_a.id, assistant_id="compte-rendu",
+            inputs={"titre": "Conseil d'école", "notes": "Mme Lenoir : budget voté."},
+            status="streaming",
+            draft='{"participants": ["Mme Lenoir"], "ordre_du_jour": ["Budget"], "synthese": "Le bud',
+        )  # fmt: skip
+        db.add(run)
+        db.flush()
+        launch.enqueue(db, run)
+        db.commit()
+        run_id = run.id
+    login_as(client, "agent")
+    page = page_text(client.get(f"/resultats/{run_id}"))
+    assert '<pre id="run-live" class="live">Mme Lenoir\n\nBudget\n\nLe bud</pre>' in page
+    assert '"participants"' not in page and "{" not in page.split('id="run-live"')[1][:80]
+    # Without JavaScript the page reloads itself until the draft is there.
+    assert '<noscript><meta http-equiv="refresh" content="5"></noscript>' in page

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import docx
 import pytest
 
 from tests.governance import fria_files
@@ -271,6 +272,13 @@ def test_dpo_audit_retention_exports_and_erasures(browser: Any, civia_server: st
         click(dpo, "Rechercher")
         expect(dpo.get_by_role("heading", name="1 passage(s) trouvé(s)")).to_be_visible()
         expect(dpo.locator("table")).to_contain_text("[M… J… D…]")
+        with dpo.expect_download() as download:  # her access request (GDPR Art. 15) first
+            dpo.get_by_role("button", name="Préparer la réponse à une demande d'accès").click()
+        assert download.value.suggested_filename == "demande-d-acces.docx"
+        answer = docx.Document(str(download.value.path()))
+        text = "\n".join(p.text for p in answer.paragraphs)
+        assert "Réponse à une demande d'accès (RGPD, article 15)" in text
+        assert "Jeanne Dupont, 12 rue des Lilas" in text  # the incident's text, as written
         click(dpo, "Effacer les passages cochés")
         expect(dpo.get_by_role("status")).to_contain_text("2 mention(s) remplacée(s)")
 

@@ -87,6 +87,7 @@ def test_demo_content_is_there_on_the_first_run(cli: CliRunner, tmp_path: Path) 
     from civia.db.engine import make_engine, make_sessionmaker
     from civia.documents.acts.models import Act
     from civia.documents.models import Collection, Document
+    from civia.governance.models import UseCaseVote
     from civia.jobs.models import Job
 
     run(cli, "demo", "load")
@@ -104,4 +105,12 @@ def test_demo_content_is_there_on_the_first_run(cli: CliRunner, tmp_path: Path) 
         stored = tmp_path / "documents"
         assert any(p.read_bytes().startswith(b"# Foire") for p in stored.rglob("*") if p.is_file())
         assert document.status == "pending"
+        from civia.governance import standing  # the built-ins' card, approved by two members
+
+        card = standing.card(db, faq.tenant_id)
+        assert card is not None and card.status == "approved"
+        assert standing.unreviewed(db, faq.tenant_id) == set()
+        votes = select(UseCaseVote.voter_id).where(UseCaseVote.use_case_id == card.id)
+        voters = set(db.scalars(votes))
+        assert len(voters) == 2 and card.created_by is not None and card.created_by not in voters
     engine.dispose()

@@ -163,6 +163,7 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("POST", "/admin/services"): "ADMIN",
     ("GET", "/admin/fournisseurs"): "ADMIN",
     ("POST", "/admin/fournisseurs"): "ADMIN",
+    ("POST", "/admin/fournisseurs/tester"): "ADMIN",
     ("POST", "/admin/politique-donnees"): "ADMIN",
     ("GET", "/admin/courriers"): "ADMIN",
     ("POST", "/admin/courriers"): "ADMIN",

@@ -38,3 +38,22 @@ def test_a_key_being_written_is_not_shown() -> None:
 
 def test_plain_text_streams_as_is() -> None:
     assert _readable("Bonjour,\nvoici") == "Bonjour,\nvoici"
+
+
+@pytest.mark.parametrize(
+    "partial",
+    [
+        '{"titre": "Compte rendu", "points": ["Budget \\"2026\\" voté", "Trav',
+        '{"titre": "Conseil", "decis',
+        '{"points": ["un", "de',
+        '{"titre": "Conseil", "decisions"',
+        '{"actions": [{"qui": "M. Martin", "quoi": "Devis\\nvoirie", "echeance": "à défi',
+        "Bonjour,\nvoici",
+        "",
+    ],
+)
+def test_the_server_reads_a_streaming_draft_as_the_browser_does(partial: str) -> None:
+    """The page rendered by the server (and read without JavaScript) shows the same text."""
+    from civia.web.markdown import readable_draft
+
+    assert readable_draft(partial) == _readable(partial)

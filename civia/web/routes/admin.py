@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Request, Response
@@ -13,7 +14,7 @@ from civia.accounts.models import Service, Tenant, User
 from civia.audit import journal as audit
 from civia.documents import jobs as doc_jobs
 from civia.privacy.routing import LEVEL_LABELS, LEVELS, POLICIES
-from civia.providers import registry, resolve, secrets, store
+from civia.providers import probe, registry, resolve, secrets, store
 from civia.providers.models import Provider
 from civia.web.deps import AdminUser, Db
 from civia.web.render import render
@@ -149,7 +150,7 @@ def providers_page(request: Request, db: Db, admin: AdminUser, ok: str = "") -> 
 
 
 def _providers_page(
-    request: Request, db: Db, admin: User, ok: str = "", error: str = ""
+    request: Request, db: Db, admin: User, ok: str = "", error: str = "", **tested: object
 ) -> Response:
     tenant = db.get(Tenant, admin.tenant_id)
     assert tenant is not None
@@ -168,7 +169,60 @@ def _providers_page(
         policy=(tenant.profile or {}).get("pii_policy", "pseudonymise"),
         ok=ok,
         error=error,
+        **tested,
     )
+
+
+@router.post("/fournisseurs/tester")
+def test_provider(
+    request: Request,
+    db: Db,
+    admin: AdminUser,
+    name: Text,
+    kind: Text,
+    hosting_class: Text,
+    provider_id: Annotated[int | None, Form()] = None,
+    base_url: Text = "",
+    api_key_env: Text = "",
+    api_key_file: Text = "",
+    models: Annotated[str, Form(max_length=5000)] = "",
+    enabled: Annotated[bool, Form()] = False,
+    is_default: Annotated[bool, Form()] = False,
+    clearance: Text = "",
+    capability: Text = "chat",
+) -> Response:
+    """« Tester la connexion »: call the provider with what the form holds, save nothing, and
+    show the form again as typed with the result beside it."""
+    if provider_id is not None:
+        found = db.get(Provider, provider_id)
+        if found is None or found.tenant_id != admin.tenant_id:
+            raise HTTPException(404, "Fournisseur introuvable.")
+    tenant = db.get(Tenant, admin.tenant_id)
+    assert tenant is not None
+    settings = request.app.state.settings
+    typed = SimpleNamespace(
+        id=provider_id, name=name.strip(), kind=kind, base_url=base_url.strip(),
+        api_key_env=api_key_env.strip(), api_key_file=api_key_file.strip(),
+        models=store.parse_models(models), hosting_class=hosting_class, clearance=clearance,
+        enabled=enabled, is_default=is_default,
+    )  # fmt: skip
+    try:
+        store.validate(
+            name=typed.name, kind=kind, base_url=typed.base_url, capability=capability,
+            api_key_env=typed.api_key_env, api_key_file=typed.api_key_file,
+            hosting_class=hosting_class, models=typed.models, clearance=clearance,
+            settings=settings, tenant_slug=tenant.slug,
+        )  # fmt: skip
+        config = registry.ProviderConfig(
+            id=provider_id, name=typed.name, kind=kind, base_url=typed.base_url,
+            api_key_env=typed.api_key_env, api_key_file=typed.api_key_file,
+            models=tuple(typed.models), capability=capability, tenant=tenant.slug,
+        )  # fmt: skip
+        result = probe.probe(config, settings)
+    except store.ProviderConfigError as exc:
+        result = probe.Probe(False, str(exc))
+    target = str(provider_id) if provider_id is not None else f"new-{capability}"
+    return _providers_page(request, db, admin, probe=result, probe_target=target, typed=typed)
 
 
 @router.post("/fournisseurs")

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Form, HTTPException, Request, Response
 from fastapi.responses import RedirectResponse, StreamingResponse
 from sqlalchemy.orm import Session, sessionmaker
 
-from civia.accounts.models import User
+from civia.accounts.models import Tenant, User
 from civia.assistants import access, builder, files, grounded, runs
 from civia.assistants import launch as assistant_launch
 from civia.assistants.context import assistant_context
@@ -22,10 +22,13 @@ from civia.assistants.renderers import render as render_file
 from civia.assistants.spec import AssistantSpec, FieldKind
 from civia.audit import journal as audit
 from civia.db.engine import session_scope
+from civia.governance import standing
+from civia.governance.usecase_terms import VIEWERS
 from civia.jobs import queue
 from civia.jobs.models import FINISHED, Job, JobStatus
 from civia.providers.base import ProviderError
 from civia.web.deps import CurrentUser, Db, allow_assistant
+from civia.web.markdown import readable_draft
 from civia.web.markdown import render as md
 from civia.web.render import render
 from civia.web.routes import assistant_launch as launch
@@ -85,7 +88,21 @@ def form_page(
         accept=files.ACCEPT,
         accept_fr=files.ACCEPT_FR,
         max_mb=request.app.state.settings.assistant_upload_max_mb,
+        register=register_note(db, user, spec.id),
     )
+
+
+def register_note(db: Db, user: User, assistant_id: str) -> dict[str, object]:
+    """The use-case card an assistant runs under, linked from its page (to the card for those
+    who read the register, to the public page for the others)."""
+    case, approved = standing.card_of(db, user.tenant_id, assistant_id)
+    tenant = db.get(Tenant, user.tenant_id)
+    href = (
+        f"/gouvernance/cas-usage/{case.id}"
+        if case is not None and user.role_enum in VIEWERS
+        else f"/transparence/{tenant.slug if tenant else ''}"
+    )
+    return {"case": case, "approved": approved, "href": href}
 
 
 @router.get("/assistants/{assistant_id}")
@@ -158,6 +175,7 @@ def result(request: Request, db: Db, user: CurrentUser, run_id: int, ok: str = "
         run=found,
         spec=spec,
         md=md,
+        readable=readable_draft,
         ok=ok,
         job=job,
         live=job is not None and job.kind == STREAM_JOB and found.status in ACTIVE,

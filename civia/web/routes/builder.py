@@ -19,8 +19,9 @@ from civia.assistants.inputs import InputError
 from civia.assistants.models import AssistantDefinition
 from civia.assistants.spec import FieldKind, Sensitivity
 from civia.audit import journal as audit
+from civia.governance import standing
 from civia.governance.models import UseCase
-from civia.governance.usecase_terms import PUBLIC_STATUSES
+from civia.governance.usecase_terms import PUBLIC_STATUSES, STATUS_LABELS, CaseStatus
 from civia.web.deps import AdminUser, BuilderUser, CurrentUser, Db
 from civia.web.render import render
 
@@ -158,8 +159,18 @@ def _editor(
         test_errors=test_errors or {},
         is_admin=user.role in roles.ADMINS,
         collections=grounded.readable(db, user),
+        **_card(db, user, row),
         **LABELS,
     )
+
+
+def _card(db: Db, user: User, row: AssistantDefinition | None) -> dict[str, object]:
+    """The assistant's card in the use-case register, linked from its page (and back)."""
+    if row is None:
+        return {"card": None}
+    case, public = standing.card_of(db, user.tenant_id, row.slug)
+    label = STATUS_LABELS[CaseStatus(case.status)] if case is not None else ""
+    return {"card": case, "card_public": public, "card_status": label}
 
 
 @router.get("/atelier")

@@ -45,4 +45,5 @@ def page(request: Request, db: Db, slug: str) -> Response:
         tenant=tenant,
         rows=transparency.rows(db, tenant),
         contact=transparency.contact(db, tenant),
+        unreviewed=transparency.unreviewed(db, tenant.id),
     )

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Form, HTTPException, Request, Response
 from civia.accounts.models import Role, User
 from civia.assistants.renderers import render as render_file
 from civia.audit import journal as audit
-from civia.governance import dpo_docs, fria, usecases
+from civia.governance import dpo_docs, fria, standing, usecases
 from civia.governance.models import UseCase
 from civia.governance.usecases import WorkflowError
 from civia.web.deps import AuditorUser, CaseViewer, CurrentUser, Db
@@ -69,6 +69,7 @@ def case_page(
         missing=usecases.missing_for_submission(case),
         overseers=usecases.overseer_names(case),
         assistants=usecases.assistant_choices(db, user.tenant_id),
+        under=_under(db, user, case),
         actions=audit.ACTIONS,
         VOTES=usecases.VOTES,
         doc_kinds=dpo_docs.KINDS,
@@ -76,6 +77,27 @@ def case_page(
         ok=ok,
         **LABELS,
     )
+
+
+def _under(db: Db, user: User, case: UseCase) -> list[dict[str, str]]:
+    """The assistants this card covers, each linked to its page (the card's other side)."""
+    builder_roles = (Role.REFERENT, Role.ADMIN)
+    if case.assistant_id != standing.BUILTINS_ID:
+        if standing.is_builtin(case.assistant_id):
+            href = f"/assistants/{case.assistant_id}"
+        else:
+            href = f"/atelier/{case.assistant_id}" if user.role_enum in builder_roles else ""
+        names = usecases.assistant_choices(db, user.tenant_id)
+        return [{"name": names.get(case.assistant_id, case.assistant_id), "href": href, "note": ""}]
+    out = []
+    for item in standing.coverage(db, case.tenant_id).values():
+        note = ""
+        if item.suspended:
+            note = "suspendu"
+        elif item.case is not None and item.case.id != case.id:
+            note = f"sous sa propre fiche : {item.case.title}"
+        out.append({"name": item.spec.name, "href": f"/assistants/{item.spec.id}", "note": note})
+    return out
 
 
 @router.post("/cas-usage/{case_id}/transition")

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request, Response
 
 from civia.assistants import access
 from civia.chat import conversations
+from civia.governance import standing
 from civia.providers import registry
 from civia.providers.models import Provider
 from civia.web.deps import CurrentUser, Db
@@ -27,6 +28,7 @@ def home(request: Request, db: Db, user: CurrentUser, ok: str = "") -> Response:
         request,
         "home.html",
         assistants=access.available(db, user),
+        unreviewed=standing.unreviewed(db, user.tenant_id),
         recent=conversations.list_for(db, user=user, limit=8),
         # Answers come from the default provider: warn while it is the bundled model, whatever
         # other provider is enabled (one without a key may answer nothing).
