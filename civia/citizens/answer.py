@@ -168,7 +168,7 @@ async def _ask_model(
             target = await asyncio.to_thread(gateway.resolve, db, asked.tenant_id)
         request = ChatRequest(
             messages=messages(asked.tenant_name, grounding, grounding.query),
-            max_tokens=MAX_TOKENS,
+            max_tokens=min(MAX_TOKENS, gateway.settings.max_tokens),
             temperature=0.1,
             repeat_penalty=1.1,
         )
