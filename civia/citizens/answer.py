@@ -25,8 +25,8 @@ from civia.providers.base import ChatMessage, ChatRequest, ProviderError
 
 log = logging.getLogger("civia.citizens")
 MAX_CHARS = 1000
-MAX_TOKENS = 220
-PROMPT_CHARS = 3000
+MAX_TOKENS = 160
+PROMPT_CHARS = 2000  # ~600 tokens of extracts: prompt evaluation dominates on 2 cores
 SOURCE = "citoyens"  # usage events of the public assistant (no user, no service)
 
 NOT_FOUND_TEXT = (

@@ -16,7 +16,7 @@ from civia.documents.grounding import Grounding, Relevance, Source
 from civia.documents.lexical import query_terms
 from civia.documents.search import Hit, search
 
-TOP_K = 4
+TOP_K = 3
 # The documents' chat threshold (bench/results/documents-chat.md), kept for the public:
 # a passage close in meaning (cosine ≥ 0.83) or holding 60 % of the question's terms.
 RELEVANCE = Relevance()
