@@ -241,7 +241,8 @@ def main() -> None:
         machine.markdown(),
         "",
     ]
-    write_results("citizens", "\n".join(header + parts))
+    name = "citizens-load" if args.skip_quality else "citizens-quality" if args.skip_load else ""
+    write_results(name or "citizens", "\n".join(header + parts))
 
 
 if __name__ == "__main__":

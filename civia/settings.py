@@ -176,6 +176,12 @@ class Settings(BaseSettings):
     citizen_tenant_rate_limit: str = Field(
         "120/minute", description="Questions allowed per collectivité to its public assistant"
     )
+    citizen_model_waiting: int = Field(
+        3,
+        ge=1,
+        description="Public assistant visitors who may wait for the model at once (per "
+        "process); the next ones get the best published passages quoted, without the model",
+    )
 
     @model_validator(mode="before")
     @classmethod

@@ -37,6 +37,14 @@ SUSPENDED_TEXT = (
     "L'assistant est momentanément indisponible. Un agent peut vous répondre : utilisez "
     "« Écrire à un agent »."
 )
+BUSY_TEXT = (
+    "L'assistant est très sollicité en ce moment : voici, sans rédaction par l'IA, les passages "
+    "des informations publiées qui correspondent le mieux à votre question [1]."
+)
+FAILED_TEXT = (
+    "L'assistant n'a pas pu répondre cette fois-ci. Réessayez dans un moment, ou utilisez "
+    "« Écrire à un agent »."
+)
 SYSTEM = (
     "Tu es l'assistant public du site de {name}, un programme d'intelligence artificielle. "
     "Tu réponds aux questions des habitants sur les démarches et services de la collectivité, "
@@ -176,11 +184,7 @@ async def _ask_model(
             pass
     except ProviderError as exc:
         log.warning("public assistant: model call failed (%s)", exc.outcome)
-        return Reply(
-            Outcome.ERROR,
-            f"{exc.message_fr} Un agent peut aussi vous répondre : utilisez « Écrire à un agent ».",
-            "modele",
-        )
+        return Reply(Outcome.ERROR, FAILED_TEXT, "modele")
     text = result.text.strip()
     if not text or says_not_found(text):
         return Reply(Outcome.NOT_FOUND, NOT_FOUND_TEXT.format(name=asked.tenant_name))
@@ -208,12 +212,39 @@ def _store(
     return row
 
 
+class Slots:
+    """How many visitors of this process wait for the model. The local model writes one
+    answer at a time: past `size` waiting visitors, the next ones get the passages at once
+    rather than wait minutes (and time out)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.taken = 0  # only changed on the event loop's thread
+
+    def take(self) -> bool:
+        if self.taken >= self.size:
+            return False
+        self.taken += 1
+        return True
+
+    def give_back(self) -> None:
+        self.taken -= 1
+
+
+def extracts(slug: str, grounding: Grounding) -> Reply:
+    """The best passage (with the others as further sources), quoted: cited, not written."""
+    first = grounding.sources[:1]
+    sources = sources_of(slug, "[1]", Grounding(grounding.query, first))
+    return Reply(Outcome.EXTRACTS, BUSY_TEXT, sources=sources)
+
+
 async def respond(
     *,
     sessions: sessionmaker[Session],
     gateway: Gateway,
     embedder_for: Any,
     asked: Asked,
+    slots: Slots | None = None,
 ) -> PublicExchange:
     """Answer `asked` and store the exchange (masked). Raises `PiiEngineUnavailable` when the
     personal data cannot be masked: nothing is searched, sent or stored then."""
@@ -224,8 +255,14 @@ async def respond(
             return _prepare(db, asked, embedder_for)
 
     masked, reply, grounding = await asyncio.to_thread(prepare)
-    if reply is None:
-        reply = await _ask_model(gateway, sessions, asked, grounding)
+    if reply is None and slots is not None and not slots.take():
+        reply = extracts(asked.slug, grounding)
+    elif reply is None:
+        try:
+            reply = await _ask_model(gateway, sessions, asked, grounding)
+        finally:
+            if slots is not None:
+                slots.give_back()
     reply.masked = masked.counts
     elapsed = (time.monotonic() - start) * 1000
 

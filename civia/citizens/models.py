@@ -27,6 +27,7 @@ from civia.db.base import Base, Timestamped, utcnow
 class Outcome:
     ANSWERED = "repondu"  # grounded answer with its sources
     NOT_FOUND = "ne_sait_pas"  # nothing in the published documents: « je ne sais pas »
+    EXTRACTS = "extraits"  # the model was busy: the best published passages, quoted
     REFUSED = "refuse"  # out of the assistant's role (individual decision, legal advice, hate)
     ERROR = "erreur"  # the model failed: a French message, the path to a human
 

@@ -29,6 +29,7 @@ BASE_CSP = (
 )
 OUTCOME_LABELS = {
     Outcome.ANSWERED: "Réponse à partir des documents publiés",
+    Outcome.EXTRACTS: "Passages des documents publiés, cités sans rédaction par l'IA",
     Outcome.NOT_FOUND: "Pas de réponse dans les documents publiés",
     Outcome.REFUSED: "Demande hors du rôle de l'assistant",
     Outcome.ERROR: "Réponse impossible",

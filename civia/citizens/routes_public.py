@@ -38,6 +38,13 @@ def limiter(request: Request) -> VisitorLimiter:
     return state.citizen_limiter
 
 
+def slots(request: Request) -> answer.Slots:
+    state = request.app.state
+    if getattr(state, "citizen_slots", None) is None:
+        state.citizen_slots = answer.Slots(state.settings.citizen_model_waiting)
+    return state.citizen_slots
+
+
 def address(request: Request) -> str:
     return request.client.host if request.client else "?"
 
@@ -143,6 +150,7 @@ async def ask(
             gateway=request.app.state.gateway,
             embedder_for=embedder_for,
             asked=asked,
+            slots=slots(request),
         )
     except PiiEngineUnavailable:
         return refuse(503, PII_DOWN_FR)

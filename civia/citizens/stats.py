@@ -19,6 +19,7 @@ from civia.db.base import utcnow
 PARIS = ZoneInfo("Europe/Paris")
 COLUMN_OF_OUTCOME = {
     Outcome.ANSWERED: "answered",
+    Outcome.EXTRACTS: "answered",
     Outcome.NOT_FOUND: "not_found",
     Outcome.REFUSED: "refused",
     Outcome.ERROR: "errors",

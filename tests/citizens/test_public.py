@@ -9,7 +9,7 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from civia.citizens import retrieval
+from civia.citizens import answer, retrieval
 from civia.citizens.models import CitizenDay, Outcome, PublicAssistant, PublicExchange
 from civia.db.engine import session_scope
 from civia.mailbox.intake import WEB_UIDVALIDITY
@@ -229,3 +229,14 @@ def test_a_closed_assistant_is_not_found(citizens: Citizens) -> None:
                  f"/citoyens/demoville/sources/{citizens.guide_document}"):  # fmt: skip
         assert citizens.client.get(path).status_code == 404
     assert ask(citizens, "Horaires ?").status_code == 404
+
+
+def test_when_the_model_is_busy_the_best_passage_is_quoted_at_once(citizens: Citizens) -> None:
+    citizens.client.app.state.citizen_slots = answer.Slots(0)  # type: ignore[attr-defined]
+    resp = ask(citizens, "Quels sont les horaires de la déchetterie ?", **HX)
+    [row] = exchanges(citizens)
+    assert row.outcome == Outcome.EXTRACTS and model_calls(citizens) == 0
+    [source] = row.sources
+    assert source["cited"] and "route des Prés" in source["quote"]
+    assert source["url"].startswith(f"/citoyens/demoville/sources/{citizens.guide_document}#")
+    assert "très sollicité" in page_text(resp) and 'class="cite"' in resp.text
