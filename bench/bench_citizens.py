@@ -204,12 +204,29 @@ def load(base: str, folder: Path, visitors: int) -> str:
     ])  # fmt: skip
 
 
+def combine() -> None:
+    """citizens.md from the two parts run separately (citizens-quality.md, citizens-load.md),
+    each keeping the description of the machine during its own run."""
+    from bench.common import RESULTS
+
+    quality_text = (RESULTS / "citizens-quality.md").read_text("utf-8").strip()
+    load_lines = (RESULTS / "citizens-load.md").read_text("utf-8").strip().splitlines()
+    load_lines[0] = "## Latency run (run separately, on the same data)"
+    load_lines = [("#" + line) if line.startswith("## Latency with") else line
+                  for line in load_lines]  # fmt: skip
+    write_results("citizens", quality_text + "\n\n" + "\n".join(load_lines))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--visitors", type=int, default=20)
     parser.add_argument("--skip-quality", action="store_true")
     parser.add_argument("--skip-load", action="store_true")
+    parser.add_argument("--combine", action="store_true", help="join the two parts' results")
     args = parser.parse_args()
+    if args.combine:
+        combine()
+        return
     machine = Machine()
     with tempfile.TemporaryDirectory(prefix="bench-citizens-") as tmp:
         folder = Path(tmp)
