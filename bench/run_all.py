@@ -30,6 +30,7 @@ SECTIONS = {
     "bench_erasure.py": "erasure",
     "bench_steering.py": "steering",
     "bench_mailbox.py": "mailbox",
+    "bench_citizens.py": "citizens",
     "bench_auth.py": "auth",
 }
 # Scripts run in several steps (each step's arguments); the others run once without arguments.

@@ -163,10 +163,13 @@ def _install_handlers(app: FastAPI) -> None:
         request.state.request_id = uuid.uuid4().hex[:16]
         response = await call_next(request)
         response.headers["X-Request-ID"] = request.state.request_id
-        response.headers.setdefault("Content-Security-Policy", CSP)
+        csp = response.headers.setdefault("Content-Security-Policy", CSP)
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "same-origin"
-        response.headers["X-Frame-Options"] = "DENY"
+        # A page that names who may frame it (the public assistant's embeddable page) keeps
+        # that list; every other page may be framed by nobody.
+        if "frame-ancestors 'none'" in csp or "frame-ancestors" not in csp:
+            response.headers["X-Frame-Options"] = "DENY"
         if request.app.state.settings.secure_cookies:  # served over HTTPS: browsers keep to it
             response.headers["Strict-Transport-Security"] = HSTS
         return response

@@ -94,6 +94,12 @@ def load(db: Session, data_dir: Path | None = None) -> Tenant:
 
     mailbox_demo.load(db, tenant, services[1])  # Population et citoyenneté
     db.flush()
+    if data_dir is not None:
+        from civia.citizens import demo as citizens_demo  # public assistant on the FAQ
+
+        admin = db.scalar(select(User).where(User.login == Role.ADMIN.value))
+        assert admin is not None
+        citizens_demo.load(db, tenant, admin=admin, data_dir=data_dir)
     from civia.tenants import demo as tenants_demo
 
     tenants_demo.load(db)  # a second collectivité and the platform operator

@@ -168,6 +168,20 @@ class Settings(BaseSettings):
     mailbox_max_message_mb: float = Field(
         10.0, gt=0, description="Largest email fetched whole; bigger ones are listed, not read"
     )
+    citizen_rate_limit: str = Field(
+        "8/minute",
+        description="Questions (and messages to an agent) allowed per visitor of the public "
+        "assistant, counted on a daily HMAC of the address (never stored)",
+    )
+    citizen_tenant_rate_limit: str = Field(
+        "120/minute", description="Questions allowed per collectivité to its public assistant"
+    )
+    citizen_model_waiting: int = Field(
+        3,
+        ge=1,
+        description="Public assistant visitors who may wait for the model at once (per "
+        "process); the next ones get the best published passages quoted, without the model",
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -181,7 +195,13 @@ class Settings(BaseSettings):
                     data[name] = Path(path).read_text(encoding="utf-8").strip()
         return data
 
-    @field_validator("login_rate_limit", "login_account_rate_limit", "api_rate_limit")
+    @field_validator(
+        "login_rate_limit",
+        "login_account_rate_limit",
+        "api_rate_limit",
+        "citizen_rate_limit",
+        "citizen_tenant_rate_limit",
+    )
     @classmethod
     def _valid_rate(cls, value: str) -> str:
         from limits import parse

@@ -117,6 +117,9 @@ ACTIONS = {
     "planning.theme_decided": "Regroupement de réponses libres retenu ou écarté",
     "steering.rates": "Prix et empreinte d'un fournisseur modifiés",
     "steering.settings": "Réglages de coût et d'empreinte modifiés",
+    "citizens.settings": "Réglages de l'assistant public modifiés",
+    "citizens.to_agent": "Message d'un habitant transmis à un service (assistant public)",
+    "citizens.purged": "Échanges de l'assistant public purgés",
 }
 
 

@@ -33,6 +33,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "civia.planning.plugin",
     "civia.steering.plugin",
     "civia.mailbox.plugin",
+    "civia.citizens.plugin",
     "civia.tenants.plugin",
 )
 

@@ -298,6 +298,17 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("GET", "/courriels/{message_id}"): "ANY_USER",
     ("POST", "/courriels/{message_id}"): "ANY_USER",
     ("POST", "/courriels/{message_id}/reanalyser"): "ANY_USER",
+    # public assistant (citizens)
+    ("GET", "/citoyens/{slug}"): "PUBLIC",
+    ("GET", "/citoyens/{slug}/theme.css"): "PUBLIC",
+    ("POST", "/citoyens/{slug}/questions"): "PUBLIC",
+    ("POST", "/citoyens/{slug}/reponses/{token}/avis"): "PUBLIC",
+    ("GET", "/citoyens/{slug}/agent"): "PUBLIC",
+    ("POST", "/citoyens/{slug}/agent"): "PUBLIC",
+    ("GET", "/citoyens/{slug}/sources/{document_id}"): "PUBLIC",
+    ("GET", "/admin/assistant-citoyen"): "BUILDERS",
+    ("POST", "/admin/assistant-citoyen"): "BUILDERS",
+    ("GET", "/pilotage/citoyens"): "STEERING",
 }
 
 # Bodies that pass validation, so the request reaches the route's own checks (the route's

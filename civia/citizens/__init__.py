@@ -1,0 +1,1 @@
+"""The public assistant of a collectivité's website (`/citoyens/<collectivité>`)."""

@@ -1,0 +1,67 @@
+"""Search in the published collections only, for nobody in particular: the tenant and the
+published collections are the filters, inside each ranker (`civia.documents.search`). A
+passage counts only above the relevance threshold; below it, the assistant says it does not
+know rather than ask a model to make something up."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy.orm import Session
+
+from civia.documents.analysis import terms
+from civia.documents.embedding import Embedder
+from civia.documents.errors import EmptyQueryError
+from civia.documents.grounding import Grounding, Relevance, Source
+from civia.documents.lexical import query_terms
+from civia.documents.search import Hit, search
+
+TOP_K = 3
+# The documents' chat threshold (bench/results/documents-chat.md), kept for the public:
+# a passage close in meaning (cosine ≥ 0.83) or holding 60 % of the question's terms.
+RELEVANCE = Relevance()
+
+
+def _source(number: int, hit: Hit, wanted: set[str]) -> Source:
+    found = set(terms(f"{hit.title} {hit.heading} {hit.text}"))
+    return Source(
+        number=number,
+        document_id=hit.document_id,
+        chunk_id=hit.chunk_id,
+        ordinal=hit.ordinal,
+        title=hit.title or hit.filename,
+        heading=hit.heading,
+        page=hit.page,
+        page_end=hit.page_end,
+        text=hit.text,
+        dense_score=hit.dense_score,
+        coverage=len(wanted & found) / len(wanted) if wanted else 0.0,
+    )
+
+
+def ground(
+    db: Session,
+    *,
+    tenant_id: int,
+    collection_ids: Sequence[int],
+    question: str,
+    embedder: Embedder | None,
+    relevance: Relevance = RELEVANCE,
+) -> Grounding:
+    """The passages of the published collections that support an answer (possibly none)."""
+    if not collection_ids:
+        return Grounding(question)
+    try:
+        hits = search(
+            db,
+            question,
+            collection_ids=list(collection_ids),
+            tenant_id=tenant_id,
+            embedder=embedder,
+            top_k=TOP_K,
+        )
+    except EmptyQueryError:
+        return Grounding(question)
+    wanted = set(query_terms(question))
+    grounding = Grounding(question, [_source(n, h, wanted) for n, h in enumerate(hits, start=1)])
+    return grounding.relevant_only(relevance)
