@@ -35,7 +35,8 @@ def claim(
     result = db.execute(
         update(PeriodicRun)
         .where(PeriodicRun.name == name, PeriodicRun.next_run_at <= now)
-        .values(next_run_at=following, holder=holder[:120], last_started_at=now)
+        .values(next_run_at=following, holder=holder[:120], last_started_at=now),
+        execution_options={"synchronize_session": False},
     )
     if affected(result) == 1:
         db.commit()

@@ -76,16 +76,12 @@ def erase_agent(db: Session, user: User) -> int:
     """The replies stay (they were placed in the mailbox's Drafts); who validated them, or
     connected a mailbox, is forgotten."""
     changed = affected(
-        db.execute(
-            update(MailMessage).where(_validated_by(user)).values(validated_by=None),
-            execution_options={"synchronize_session": False},
-        )
+        db.execute(update(MailMessage).where(_validated_by(user)).values(validated_by=None))
     )
     db.execute(
         update(Mailbox)
         .where(Mailbox.connected_by == user.id, Mailbox.tenant_id == user.tenant_id)
-        .values(connected_by=None),
-        execution_options={"synchronize_session": False},
+        .values(connected_by=None)
     )
     return changed
 

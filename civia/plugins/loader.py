@@ -34,6 +34,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "civia.steering.plugin",
     "civia.mailbox.plugin",
     "civia.tenants.plugin",
+    "civia.posters.plugin",
 )
 
 

@@ -19,6 +19,7 @@ from civia.mailbox.models import Mailbox, MailMessage, MessageStatus
 from civia.plugins.registries import Governance
 from civia.privacy.mentions import Subject
 from tests.conftest import Personas, make_personas
+from tests.governance.conftest import user
 
 JEANNE = Subject(last_name="Martin", first_names="Jeanne")
 
@@ -40,22 +41,23 @@ def world(db_url: str, password_hash: str) -> Iterator[tuple[Session, Personas]]
 
 
 def _message(db: Session, box: Mailbox, uid: int, days_old: float, **values: object) -> int:
+    fields: dict[str, object] = {
+        "subject": "Demande d'acte de naissance", "sender": "jeanne.martin@exemple.fr",
+        "sender_name": "Jeanne Martin",
+        "body": "Bonjour, je suis Jeanne Martin et je souhaite une copie de mon acte.",
+        "draft": "Madame Martin, vous pouvez demander votre acte en ligne.",
+        "status": MessageStatus.TO_REVIEW, "created_at": utcnow() - timedelta(days=days_old),
+    }  # fmt: skip
     message = MailMessage(
-        tenant_id=box.tenant_id, mailbox_id=box.id, uidvalidity=1, uid=uid,
-        subject="Demande d'acte de naissance", sender="jeanne.martin@exemple.fr",
-        sender_name="Jeanne Martin",
-        body="Bonjour, je suis Jeanne Martin et je souhaite une copie de mon acte.",
-        draft="Madame Martin, vous pouvez demander votre acte en ligne.",
-        status=MessageStatus.TO_REVIEW, created_at=utcnow() - timedelta(days=days_old),
-        **values,
-    )  # fmt: skip
+        tenant_id=box.tenant_id, mailbox_id=box.id, uidvalidity=1, uid=uid, **(fields | values)
+    )
     db.add(message)
     db.flush()
     return message.id
 
 
 def _boxes(db: Session, people: Personas) -> tuple[Mailbox, Mailbox]:
-    ours = Mailbox(tenant_id=people.tenant.id, key="accueil", connected_by=people["admin"].id)
+    ours = Mailbox(tenant_id=people.tenant.id, key="accueil", connected_by=user(db, "admin").id)
     theirs = Mailbox(tenant_id=people.other_tenant.id, key="autreville")
     db.add_all([ours, theirs])
     db.flush()
@@ -86,22 +88,22 @@ def test_the_agent_export_and_erasure_cover_the_replies_they_validated(
 ) -> None:
     db, people = world
     ours, _ = _boxes(db, people)
-    agent = people["agent"]
+    agent = user(db, "agent")
     mine = _message(db, ours, 1, 1, validated_by=agent.id, validated_at=utcnow(),
                     status=MessageStatus.FILED)  # fmt: skip
-    _message(db, ours, 2, 1, validated_by=people["bob"].id, validated_at=utcnow())
+    _message(db, ours, 2, 1, validated_by=user(db, "bob").id, validated_at=utcnow())
     exported = dsr.export_user(db, agent, hooks=hooks)["courriels_valides"]
     assert [item["courriel"] for item in exported] == [mine]
     assert exported[0]["reponse_validee"].startswith("Madame Martin")
     assert dsr.summary(db, agent, hooks)["Réponses à des courriels validées"] == 1
-    counts = dsr.erase_user(db, dpo=people["dpo"], person=agent, hooks=hooks)
+    counts = dsr.erase_user(db, dpo=user(db, "dpo"), person=agent, hooks=hooks)
     assert counts["courriels_valides"] == 1
     row = db.get(MailMessage, mine)
     assert row is not None and row.validated_by is None and row.draft  # the reply stays
     assert db.scalar(select(MailMessage.validated_by).where(MailMessage.uid == 2)) == (
-        people["bob"].id
+        user(db, "bob").id
     )
-    counts = dsr.erase_user(db, dpo=people["dpo"], person=people["admin"], hooks=hooks)
+    counts = dsr.erase_user(db, dpo=user(db, "dpo"), person=user(db, "admin"), hooks=hooks)
     assert db.get(Mailbox, ours.id).connected_by is None  # type: ignore[union-attr]
 
 
@@ -112,11 +114,11 @@ def test_a_citizen_who_wrote_is_found_and_erased_in_their_tenant_only(
     ours, theirs = _boxes(db, people)
     mine = _message(db, ours, 1, 1)
     other = _message(db, theirs, 1, 1)
-    found = citizen_erasure.search(db, dpo=people["dpo"], subject=JEANNE, hooks=hooks)
+    found = citizen_erasure.search(db, dpo=user(db, "dpo"), subject=JEANNE, hooks=hooks)
     refs = [f.ref for f in found.items if f.ref.startswith("mailbox|")]
     assert {ref.split(":")[-1] for ref in refs} >= {"sender_name", "body", "draft"}
     assert all(f":{mine}:" in ref for ref in refs)
-    counts = citizen_erasure.erase(db, dpo=people["dpo"], subject=JEANNE, refs=refs, hooks=hooks)
+    counts = citizen_erasure.erase(db, dpo=user(db, "dpo"), subject=JEANNE, refs=refs, hooks=hooks)
     assert counts["mailbox"] >= 3
     row = db.get(MailMessage, mine)
     assert row is not None and "Martin" not in row.body + row.draft + row.sender_name
