@@ -94,6 +94,10 @@ def load(db: Session, data_dir: Path | None = None) -> Tenant:
 
     mailbox_demo.load(db, tenant, services[1])  # Population et citoyenneté
     db.flush()
+    from civia.posters import demo as posters_demo
+
+    posters_demo.load(db, tenant)  # one event, its poster texts written by the local model
+    db.flush()
     from civia.tenants import demo as tenants_demo
 
     tenants_demo.load(db)  # a second collectivité and the platform operator

@@ -9,6 +9,7 @@ smallest size readable.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
@@ -117,12 +118,25 @@ def _break_word(measure: Measure, word: str, width: float, size: float, bold: bo
     return [*pieces, current] if current else pieces
 
 
-def wrap(measure: Measure, text: str, width: float, size: float, bold: bool) -> list[str]:
-    """Lines of `text` no wider than `width` (its own line breaks kept)."""
+# French typography: no line starts with « ! ? : ; » nor ends with «.
+_GLUE_BEFORE = re.compile(r" +([!?:;»])")
+_GLUE_AFTER = re.compile(r"(«) +")
+
+
+def _words(paragraph: str) -> list[str]:
+    paragraph = _GLUE_AFTER.sub("\\1\u00a0", _GLUE_BEFORE.sub("\u00a0\\1", paragraph))
+    return [word for word in re.split(r"[ \t]+", paragraph.strip()) if word]
+
+
+def wrap(
+    measure: Measure, text: str, width: float, size: float, bold: bool, *, split_words: bool = True
+) -> list[str] | None:
+    """Lines of `text` no wider than `width` (its own line breaks kept). A word wider than
+    `width` is broken between letters, or None is returned without `split_words`."""
     lines: list[str] = []
     for paragraph in text.split("\n"):
         current = ""
-        for word in paragraph.split():
+        for word in _words(paragraph):
             candidate = f"{current} {word}" if current else word
             if measure(candidate, size, bold) <= width:
                 current = candidate
@@ -131,6 +145,8 @@ def wrap(measure: Measure, text: str, width: float, size: float, bold: bool) -> 
                 lines.append(current)
             if measure(word, size, bold) <= width:
                 current = word
+            elif not split_words:
+                return None
             else:
                 *whole, current = _break_word(measure, word, width, size, bold)
                 lines.extend(whole)
@@ -142,14 +158,21 @@ def wrap(measure: Measure, text: str, width: float, size: float, bold: bool) -> 
 def fit(
     measure: Measure, text: str, width: float, height: float, size: float, bold: bool = False
 ) -> Fitted:
-    """The largest size up to `size` at which `text`, wrapped, fits the box."""
+    """The largest size up to `size` at which `text`, wrapped, fits the box: words are kept
+    whole down to a twelfth of `size`; only then is a word too long for the box broken."""
     floor = size / 12
-    while True:
-        lines = wrap(measure, text, width, size, bold)
-        fitted = Fitted(lines, size)
-        if fitted.height <= height or size <= floor:
-            return fitted
-        size *= 0.93
+    for split_words in (False, True):
+        current = size
+        while True:
+            lines = wrap(measure, text, width, current, bold, split_words=split_words)
+            if lines is not None:
+                fitted = Fitted(lines, current)
+                if fitted.height <= height or (split_words and current <= floor):
+                    return fitted
+            if current <= floor:
+                break
+            current *= 0.93
+    raise AssertionError("unreachable: the second pass always returns")
 
 
 def draw_text(

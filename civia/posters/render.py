@@ -205,8 +205,8 @@ class PngCanvas:
         from PIL import Image, ImageDraw
 
         self.width, self.height = fmt.width, fmt.height
-        self.image = Image.new("RGB", (int(fmt.width), int(fmt.height)), (255, 255, 255))
-        self.draw = ImageDraw.Draw(self.image)
+        self.picture = Image.new("RGB", (int(fmt.width), int(fmt.height)), (255, 255, 255))
+        self.draw = ImageDraw.Draw(self.picture)
         self._fonts: dict[tuple[int, bool], Any] = {}
 
     def _font(self, size: float, bold: bool) -> Any:
@@ -232,7 +232,7 @@ class PngCanvas:
                        fill=colour, anchor="ls")  # fmt: skip
 
     def _paste(self, picture: Any, x: float, y: float) -> None:
-        self.image.paste(picture, (round(x), round(y)), picture)
+        self.picture.paste(picture, (round(x), round(y)), picture)
 
     def image(self, png: bytes, x: float, y: float, w: float, h: float) -> None:
         from PIL import Image
@@ -277,7 +277,7 @@ def to_png(poster: Poster, brand: Brand, fmt: Format, credits: Credits) -> bytes
     for key, value in texts.items():
         info.add_itxt(key, value, lang="fr")
     out = io.BytesIO()
-    canvas.image.save(out, format="PNG", pnginfo=info, optimize=True)
+    canvas.picture.save(out, format="PNG", pnginfo=info, optimize=True)
     return out.getvalue()
 
 
