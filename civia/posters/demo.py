@@ -1,6 +1,7 @@
-"""Demo data: one event of the fictitious commune, given to the « Affiche et visuel » assistant.
-Its texts are written by the local model in the background when the demo first runs (like the
-demo mailbox's messages), then the agent lays out the poster and the visuals."""
+"""Demo data: one event of the fictitious commune, with poster texts written by hand for the
+demo (no model is called when the demo loads: the run says so, and its files do not claim an
+AI's help). The agent lays out the poster and the visuals, or runs the assistant again on the
+same facts to see the local model write them."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from civia.accounts.models import Role, Tenant, User
-from civia.assistants import launch, runs
+from civia.assistants import runs
 from civia.assistants.catalogue import get as builtin
 from civia.assistants.models import AssistantRun
 
@@ -21,10 +22,25 @@ EVENT = {
     "public": "Tout public",
     "pratique": "Entrée libre. Inscription des groupes à l'accueil de la mairie avant le 5 juin.",
 }
+TEXTS = {
+    "titre": "Fête de la musique",
+    "accroche": "Groupes amateurs, chorale des écoles : toute la commune en musique !",
+    "infos": [
+        "Samedi 20 juin 2026, de 18 h à minuit",
+        "Place de la Mairie, Démoville",
+        "Tout public, entrée libre",
+        "Groupes : inscription à l'accueil de la mairie avant le 5 juin",
+    ],
+    "pictogramme": "musique",
+}
+NOTICE = (
+    "Exemple de démonstration : ces textes ont été écrits à la main, sans IA. Relancez "
+    "l'assistant « Affiche et visuel » avec les mêmes informations pour les faire rédiger."
+)
 
 
 def load(db: Session, tenant: Tenant) -> None:
-    """Idempotent: nothing is added once the agent has a poster run."""
+    """Idempotent: nothing is added once the agent has a poster result."""
     agent = db.scalar(
         select(User).where(User.tenant_id == tenant.id, User.login == Role.AGENT.value)
     )
@@ -38,4 +54,10 @@ def load(db: Session, tenant: Tenant) -> None:
     ):
         return
     run = runs.create(db, user=agent, spec=spec, raw=EVENT)
-    launch.enqueue(db, run)
+    run.data = dict(TEXTS)
+    run.draft = "\n".join(
+        [f"# {TEXTS['titre']}", "", f"*{TEXTS['accroche']}*", "",
+         *(f"- {line}" for line in TEXTS["infos"])]
+    )  # fmt: skip
+    run.status = "draft"
+    run.warning = NOTICE  # `model` stays empty: no model wrote these texts

@@ -244,9 +244,11 @@ def identity(
           colour=colour, middle=True)  # fmt: skip
 
 
-def mention(canvas: Canvas, box: tuple[float, float, float, float], colour: RGB) -> None:
+def mention(
+    canvas: Canvas, text: str, box: tuple[float, float, float, float], colour: RGB
+) -> None:
     x, y, w, h = box
-    block(canvas, MENTION, (x, y, w, h), h * 0.8, colour=colour, middle=True)
+    block(canvas, text, (x, y, w, h), h * 0.8, colour=colour, middle=True)
 
 
 def practical(
@@ -266,7 +268,7 @@ def practical(
 # --- the layouts --------------------------------------------------------------------------------
 
 
-def _banner(canvas: Canvas, poster: Poster, brand: Brand, picto: Pictogram) -> None:
+def _banner(canvas: Canvas, poster: Poster, brand: Brand, picto: Pictogram, note: str) -> None:
     """A coloured band with the identity and the pictogram, then the texts on white."""
     W, H = canvas.width, canvas.height
     unit = min(W, H)
@@ -294,10 +296,10 @@ def _banner(canvas: Canvas, poster: Poster, brand: Brand, picto: Pictogram) -> N
     canvas.rect(m, y, inner, box_h, tint(colour, 0.88))
     practical(canvas, poster.lines, (m * 1.5, y + m * 0.3, inner - m, box_h - m * 0.6),
               unit * 0.05, colour=BLACK)  # fmt: skip
-    mention(canvas, (m, H - foot, inner, foot * 0.7), GREY)
+    mention(canvas, note, (m, H - foot, inner, foot * 0.7), GREY)
 
 
-def _full(canvas: Canvas, poster: Poster, brand: Brand, picto: Pictogram) -> None:
+def _full(canvas: Canvas, poster: Poster, brand: Brand, picto: Pictogram, note: str) -> None:
     """Everything centred on the brand colour; the identity on a white strip at the foot."""
     W, H = canvas.width, canvas.height
     unit = min(W, H)
@@ -323,10 +325,10 @@ def _full(canvas: Canvas, poster: Poster, brand: Brand, picto: Pictogram) -> Non
               colour=on, align="center")  # fmt: skip
     identity(canvas, brand, (m, H - strip + strip * 0.18, inner, strip * 0.42),
              colour=ink_on_white(colour), on_colour=False)  # fmt: skip
-    mention(canvas, (m, H - strip * 0.3, inner, strip * 0.22), GREY)
+    mention(canvas, note, (m, H - strip * 0.3, inner, strip * 0.22), GREY)
 
 
-def _column(canvas: Canvas, poster: Poster, brand: Brand, picto: Pictogram) -> None:
+def _column(canvas: Canvas, poster: Poster, brand: Brand, picto: Pictogram, note: str) -> None:
     """A coloured column with the pictogram and the identity; the texts beside it."""
     W, H = canvas.width, canvas.height
     unit = min(W, H)
@@ -360,11 +362,15 @@ def _column(canvas: Canvas, poster: Poster, brand: Brand, picto: Pictogram) -> N
               colour=BLACK) + m * 0.5  # fmt: skip
     practical(canvas, poster.lines, (x, y, inner, H - foot - m * 0.6 - y), unit * 0.045,
               colour=BLACK)  # fmt: skip
-    mention(canvas, (x, H - foot, inner, foot * 0.7), GREY)
+    mention(canvas, note, (x, H - foot, inner, foot * 0.7), GREY)
 
 
 DRAW = {"bandeau": _banner, "plein": _full, "colonne": _column}
 
 
-def draw(canvas: Canvas, poster: Poster, brand: Brand, picto: Pictogram) -> None:
-    DRAW[poster.layout](canvas, poster, brand, picto)
+def draw(
+    canvas: Canvas, poster: Poster, brand: Brand, picto: Pictogram, note: str = MENTION
+) -> None:
+    """Draw `poster` with its layout; `note` is the small line at its foot (the mention of the
+    AI's help)."""
+    DRAW[poster.layout](canvas, poster, brand, picto, note)

@@ -59,6 +59,11 @@ class Credits:
     model: str
     author: str
     made_at: datetime
+    ai_assisted: bool = True  # False for the demo's hand-written texts
+
+    @property
+    def note(self) -> str:
+        return MENTION if self.ai_assisted else ""
 
 
 class UnknownFormat(ValueError):
@@ -151,9 +156,13 @@ class PdfCanvas:
         self.pdf.image(io.BytesIO(svg.encode()), x=x, y=y, w=size, h=size)
 
 
+def keywords(credits: Credits) -> list[str]:
+    return KEYWORDS if credits.ai_assisted else ["Civia", "affiche"]
+
+
 def _xmp(poster: Poster, credits: Credits, properties: dict[str, str]) -> str:
     attrs = " ".join(f"{name}={quoteattr(value)}" for name, value in properties.items())
-    keywords = "".join(f"<rdf:li>{escape(k)}</rdf:li>" for k in KEYWORDS)
+    words = "".join(f"<rdf:li>{escape(k)}</rdf:li>" for k in keywords(credits))
     return (
         '<x:xmpmeta xmlns:x="adobe:ns:meta/">'
         '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
@@ -164,7 +173,7 @@ def _xmp(poster: Poster, credits: Credits, properties: dict[str, str]) -> str:
         f"<dc:creator><rdf:Seq><rdf:li>{escape(credits.author)}</rdf:li></rdf:Seq></dc:creator>"
         f'<dc:description><rdf:Alt><rdf:li xml:lang="x-default">{escape(poster.alt_text)}'
         "</rdf:li></rdf:Alt></dc:description>"
-        f"<dc:subject><rdf:Bag>{keywords}</rdf:Bag></dc:subject>"
+        f"<dc:subject><rdf:Bag>{words}</rdf:Bag></dc:subject>"
         "<dc:language><rdf:Bag><rdf:li>fr-FR</rdf:li></rdf:Bag></dc:language>"
         "</rdf:Description></rdf:RDF></x:xmpmeta>"
     )
@@ -174,7 +183,7 @@ def provenance(credits: Credits) -> dict[str, str]:
     """The `civia:*` properties every poster file carries."""
     made = credits.made_at.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="seconds")
     return {
-        "civia:ai_assisted": "true",
+        "civia:ai_assisted": "true" if credits.ai_assisted else "false",
         "civia:assistant_id": credits.assistant_id,
         "civia:assistant_name": credits.assistant_name,
         "civia:model": credits.model,
@@ -184,12 +193,13 @@ def provenance(credits: Credits) -> dict[str, str]:
 
 def to_pdf(poster: Poster, brand: Brand, fmt: Format, credits: Credits) -> bytes:
     canvas = PdfCanvas(fmt)
-    draw(canvas, poster, brand, pictogram(poster.pictogram))
+    draw(canvas, poster, brand, pictogram(poster.pictogram), credits.note)
     pdf = canvas.pdf
     pdf.set_title(poster.title)
     pdf.set_author(credits.author)
-    pdf.set_subject(f"Affiche assistée par IA — assistant « {credits.assistant_name} »")
-    pdf.set_keywords(", ".join(KEYWORDS))
+    made_with = "assistée par IA" if credits.ai_assisted else "réalisée avec Civia"
+    pdf.set_subject(f"Affiche {made_with} — assistant « {credits.assistant_name} »")
+    pdf.set_keywords(", ".join(keywords(credits)))
     pdf.set_creator("Civia")
     pdf.set_lang("fr-FR")
     pdf.set_creation_date(credits.made_at)
@@ -263,7 +273,7 @@ def to_png(poster: Poster, brand: Brand, fmt: Format, credits: Credits) -> bytes
     from PIL.PngImagePlugin import PngInfo
 
     canvas = PngCanvas(fmt)
-    draw(canvas, poster, brand, pictogram(poster.pictogram))
+    draw(canvas, poster, brand, pictogram(poster.pictogram), credits.note)
     info = PngInfo()
     texts = {
         "Title": poster.title,
@@ -271,7 +281,7 @@ def to_png(poster: Poster, brand: Brand, fmt: Format, credits: Credits) -> bytes
         "Author": credits.author,
         "Software": "Civia",
         "Creation Time": credits.made_at.astimezone(UTC).isoformat(timespec="seconds"),
-        "Comment": MENTION,
+        "Comment": credits.note or "Textes rédigés sans IA.",
         **provenance(credits),
     }
     for key, value in texts.items():

@@ -61,6 +61,7 @@ def _credits(run: AssistantRun, user: User) -> out.Credits:
         model=run.model,
         author=user.display_name,
         made_at=utcnow(),
+        ai_assisted=bool(run.model),  # the demo's hand-written texts name no model
     )
 
 

@@ -235,3 +235,13 @@ def test_every_pictogram_is_installed_and_offered_to_the_model() -> None:
         assert picto.path.is_file(), picto.path  # copied from npm by scripts/install.sh
         assert picto.svg("ff0000").startswith("<svg ") and "#ff0000" in picto.svg("ff0000")
     assert (picto.path.parent / "LICENSE").read_text().startswith("MIT License")
+
+
+def test_hand_written_texts_do_not_claim_an_ais_help() -> None:
+    """The demo's texts were written by hand: no mention, metadata saying so."""
+    human = replace(CREDITS, model="", ai_assisted=False)
+    image = Image.open(io.BytesIO(export(POSTER, BRAND, "carre", human)[0]))
+    assert image.text["civia:ai_assisted"] == "false"  # type: ignore[attr-defined]
+    reader = PdfReader(io.BytesIO(export(POSTER, BRAND, "a4", human)[0]))
+    assert "intelligence artificielle" not in reader.pages[0].extract_text()
+    assert "IA" not in (reader.metadata.subject or "")  # type: ignore[union-attr]
