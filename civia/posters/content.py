@@ -139,9 +139,10 @@ def from_model(data: dict[str, Any], brand: Brand) -> Poster:
     return Poster(**{**poster.__dict__, "alt_text": describe(poster, brand)})
 
 
-def from_form(values: dict[str, str], brand: Brand) -> Poster:
+def from_form(values: dict[str, str], brand: Brand, previous: Poster | None = None) -> Poster:
     """The poster as the agent edited it; raises PosterError with a French message per field.
-    An empty alternative text is written again from the texts."""
+    The alternative text is written again from the texts when it is empty, or when it is the
+    one Civia wrote for the `previous` texts (the agent did not write their own)."""
     errors: dict[str, str] = {}
     title = _one_line(values.get("titre", ""))
     tagline = _one_line(values.get("accroche", ""))
@@ -170,6 +171,6 @@ def from_form(values: dict[str, str], brand: Brand) -> Poster:
     if errors:
         raise PosterError(errors)
     poster = Poster(title, tagline, lines, pictogram, layout, alt)
-    if not alt:
+    if not alt or (previous is not None and alt == describe(previous, brand)):
         poster = Poster(title, tagline, lines, pictogram, layout, describe(poster, brand))
     return poster

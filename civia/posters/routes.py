@@ -118,7 +118,7 @@ def save(
     if exporter and exporter not in out.FORMATS:
         raise HTTPException(404, "Ce format n'est pas proposé.")
     try:
-        poster = from_form(values, brand)
+        poster = from_form(values, brand, previous=from_model(found.data or {}, brand))
     except PosterError as exc:
         typed = Poster(
             titre, accroche, infos.splitlines(), pictogramme, mise_en_page, texte_alternatif

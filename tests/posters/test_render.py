@@ -191,6 +191,14 @@ def test_the_alternative_text_says_every_word_of_the_image() -> None:
     kept = from_form({"titre": "T", "pictogramme": "musique", "mise_en_page": "plein",
                       "texte_alternatif": "Mon texte"}, BRAND)  # fmt: skip
     assert kept.alt_text == "Mon texte"
+    # Civia's own text follows the edits; the agent's own is kept.
+    values = {"titre": "Fête 2026", "pictogramme": "fete", "mise_en_page": "plein",
+              "texte_alternatif": poster.alt_text}  # fmt: skip
+    edited = from_form(values, BRAND, previous=poster)
+    assert edited.alt_text.startswith("Affiche de Commune de Démoville : « Fête 2026 ».")
+    assert from_form({**values, "texte_alternatif": "Mon texte"}, BRAND, poster).alt_text == (
+        "Mon texte"
+    )
 
 
 def test_the_models_proposal_is_cleaned_and_the_agents_edit_wins() -> None:
