@@ -36,4 +36,3 @@ async def run_periodically(
         except Exception:  # a failed sweep must not stop the next ones; it is logged
             log.exception("retention sweep failed")
         await asyncio.sleep(every_hours * 3600)
-

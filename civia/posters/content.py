@@ -153,7 +153,9 @@ def from_form(values: dict[str, str], brand: Brand, previous: Poster | None = No
     if not title:
         errors["titre"] = "Le titre est obligatoire."
     elif len(title) > MAX_TITLE:
-        errors["titre"] = f"Le titre dépasse {MAX_TITLE} caractères ({len(title)}) : raccourcissez-le."
+        errors["titre"] = (
+            f"Le titre dépasse {MAX_TITLE} caractères ({len(title)}) : raccourcissez-le."
+        )
     if len(tagline) > MAX_TAGLINE:
         errors["accroche"] = (
             f"L'accroche dépasse {MAX_TAGLINE} caractères ({len(tagline)}) : raccourcissez-la."

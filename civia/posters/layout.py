@@ -244,9 +244,7 @@ def identity(
           colour=colour, middle=True)  # fmt: skip
 
 
-def mention(
-    canvas: Canvas, text: str, box: tuple[float, float, float, float], colour: RGB
-) -> None:
+def mention(canvas: Canvas, text: str, box: tuple[float, float, float, float], colour: RGB) -> None:
     x, y, w, h = box
     block(canvas, text, (x, y, w, h), h * 0.8, colour=colour, middle=True)
 

@@ -99,6 +99,12 @@ def fonts() -> Fonts:
     return Fonts(str(found.regular), str(found.bold), frozenset(set.intersection(*maps)))
 
 
+def _known(char: str, coverage: frozenset[int] | None) -> bool:
+    if coverage is not None:
+        return ord(char) in coverage
+    return ord(char) < 256 and unicodedata.category(char)[0] != "C"
+
+
 def drawable(text: str) -> str:
     """`text` reduced to what the font draws (odd spaces become plain ones)."""
     coverage = fonts().coverage
@@ -106,9 +112,7 @@ def drawable(text: str) -> str:
     for char in unicodedata.normalize("NFC", text):
         if unicodedata.category(char) == "Zs":
             out.append(" ")
-        elif coverage is not None and ord(char) in coverage:
-            out.append(char)
-        elif coverage is None and ord(char) < 256 and unicodedata.category(char)[0] != "C":
+        elif _known(char, coverage):
             out.append(char)
     return "".join(out)
 
@@ -263,9 +267,7 @@ def rasterise(svg: str, pixels: int) -> bytes:
     """The SVG as a `pixels`-wide square PNG (resvg)."""
     import resvg_py
 
-    png = resvg_py.svg_to_bytes(
-        svg_string=svg, width=pixels, height=pixels, skip_system_fonts=True
-    )
+    png = resvg_py.svg_to_bytes(svg_string=svg, width=pixels, height=pixels, skip_system_fonts=True)
     return bytes(png)
 
 

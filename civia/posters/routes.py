@@ -85,8 +85,13 @@ def _page(
         layouts=LAYOUTS,
         pictograms=catalogue(),
         formats=out.FORMATS,
-        limits={"titre": MAX_TITLE, "accroche": MAX_TAGLINE, "ligne": MAX_LINE,
-                "lignes": MAX_LINES, "alt": MAX_ALT},  # fmt: skip
+        limits={
+            "titre": MAX_TITLE,
+            "accroche": MAX_TAGLINE,
+            "ligne": MAX_LINE,
+            "lignes": MAX_LINES,
+            "alt": MAX_ALT,
+        },
     )
 
 

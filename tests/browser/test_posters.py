@@ -18,7 +18,9 @@ def test_demo_event_poster_and_square_visual(page, civia_server: str) -> None:
     page.goto(f"{civia_server}/resultats")
     page.get_by_role("link", name="Affiche et visuel", exact=False).first.click()
     page.get_by_role("link", name="Mettre en page l'affiche et les visuels").click()
-    expect(page.get_by_role("heading", name="Mettre en page l'affiche et les visuels")).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="Mettre en page l'affiche et les visuels")
+    ).to_be_visible()
     expect(page.get_by_text("écrits à la main, sans IA")).to_be_visible()
     page.get_by_label("Titre", exact=False).fill("Fête de la musique 2026")
     page.get_by_label("Pictogramme").select_option(label="Fête, festivité")
@@ -27,7 +29,9 @@ def test_demo_event_poster_and_square_visual(page, civia_server: str) -> None:
     expect(page.get_by_text("Affiche enregistrée.")).to_be_visible()
     preview = page.get_by_role("img", name="Affiche de Commune de Démoville", exact=False)
     expect(preview).to_be_visible()
-    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=preview.element_handle())
+    page.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=preview.element_handle()
+    )
     assert preview.evaluate("img => img.naturalWidth") == 420  # the preview is drawn
 
     with page.expect_download() as info:

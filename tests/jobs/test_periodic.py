@@ -39,7 +39,7 @@ def test_concurrent_claims_of_one_period_give_one_winner(world: JobWorld) -> Non
         wins: list[str] = []
         start = threading.Barrier(6)
 
-        def contender(name: str, now=now, wins=wins, start=start) -> None:  # noqa: ANN001
+        def contender(name: str, now=now, wins=wins, start=start) -> None:
             start.wait()
             with world.sessions() as db:
                 if periodic.claim(db, "race", 600, name, now):

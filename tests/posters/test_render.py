@@ -114,7 +114,9 @@ class Recording(PngCanvas):
         super().__init__(*args)  # type: ignore[arg-type]
         self.drawn: list[tuple[float, float, str, float, bool]] = []
 
-    def text(self, x: float, top: float, text: str, size: float, bold: bool, colour: object) -> None:
+    def text(
+        self, x: float, top: float, text: str, size: float, bold: bool, colour: object
+    ) -> None:
         self.drawn.append((x, top, text, size, bold))
         super().text(x, top, text, size, bold, colour)  # type: ignore[arg-type]
 
@@ -122,7 +124,7 @@ class Recording(PngCanvas):
 LONG = Poster(
     title="Journée de la biodiversité : Anticonstitutionnellementextraordinairementlongmotsansespace",
     tagline=("Une journée entière pour découvrir les mares, les haies et les oiseaux " * 3)[:MAX_TAGLINE],
-    lines=[("Ligne pratique très détaillée numéro %d avec beaucoup de mots " % i * 3)[:MAX_LINE]
+    lines=[(f"Ligne pratique très détaillée numéro {i} avec beaucoup de mots " * 3)[:MAX_LINE]
            for i in range(MAX_LINES)],
     pictogram="nature",
     layout="bandeau",

@@ -127,7 +127,7 @@ def test_the_local_model_writes_the_poster_texts_of_the_demo_event(
     assert Worker(app.state.sessions, app.state.settings, {}).run_once("redaction")  # type: ignore[attr-defined]
     with app.state.sessions() as db:  # type: ignore[attr-defined]
         run = db.get(AssistantRun, run_id)
-        assert run is not None and run.status == "draft", (run and run.error)
+        assert run is not None and run.status == "draft", run and run.error
         data = run.data or {}
     assert data["titre"].strip() and 2 <= len(data["infos"]) <= 5
     assert data["pictogramme"] in catalogue()
