@@ -25,7 +25,7 @@ from civia.api.openai import error_response
 from civia.chat.gateway import Gateway
 from civia.chat.recovery import recover_interrupted
 from civia.db.engine import make_engine, make_sessionmaker
-from civia.governance.scheduler import run_periodically, run_task
+from civia.governance.scheduler import run_periodically
 from civia.jobs.worker import Worker
 from civia.plugins import loader as plugin_loader
 from civia.plugins.registries import Route
@@ -127,26 +127,21 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         if hours
         else None
     )
-    periodic = (
-        [
-            asyncio.create_task(run_task(periodic_task, app.state.sessions, settings))
-            for periodic_task in registries.periodic_tasks
-        ]
-        if settings.jobs_in_process
-        else []
+    # The plugins' periodic tasks run with the in-process worker (each period once across
+    # replicas); with `civia worker` processes, they run there.
+    worker = Worker(
+        app.state.sessions, settings, settings.queues, registries=registries, periodic=True
     )
-    worker = Worker(app.state.sessions, settings, settings.queues, registries=registries)
     if settings.jobs_in_process:
         await asyncio.to_thread(worker.start)
     app.state.worker = worker
     yield
     if settings.jobs_in_process:
         await asyncio.to_thread(worker.stop)
-    for running in [task, *periodic]:
-        if running is not None:
-            running.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await running
+    if task is not None:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
 
 
 def _wants_json(request: Request) -> bool:

@@ -100,6 +100,10 @@ def load(db: Session, data_dir: Path | None = None) -> Tenant:
         admin = db.scalar(select(User).where(User.login == Role.ADMIN.value))
         assert admin is not None
         citizens_demo.load(db, tenant, admin=admin, data_dir=data_dir)
+    from civia.posters import demo as posters_demo
+
+    posters_demo.load(db, tenant)  # one event, its poster texts written by the local model
+    db.flush()
     from civia.tenants import demo as tenants_demo
 
     tenants_demo.load(db)  # a second collectivité and the platform operator

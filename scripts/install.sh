@@ -60,3 +60,9 @@ echo "==> front-end libraries (npm)"
 npm ci --no-audit --no-fund --loglevel=error
 mkdir -p civia/web/static/vendor
 cp node_modules/htmx.org/dist/htmx.min.js civia/web/static/vendor/
+# Pictograms of the posters (civia/posters/pictograms.tsv): Tabler Icons, MIT, outline SVGs.
+mkdir -p civia/web/static/vendor/pictos
+grep -v '^#' civia/posters/pictograms.tsv | cut -f2 | while read -r icon; do
+  cp "node_modules/@tabler/icons/icons/outline/$icon.svg" civia/web/static/vendor/pictos/
+done
+cp node_modules/@tabler/icons/LICENSE civia/web/static/vendor/pictos/LICENSE

@@ -12,7 +12,8 @@ import click
     help="name=threads list, e.g. transcription=1; default: CIVIA_JOB_QUEUES.",
 )
 def worker(queues: str) -> None:
-    """Run job workers until interrupted (set CIVIA_JOBS_IN_PROCESS=false on the web app)."""
+    """Run job workers and the plugins' periodic tasks until interrupted (set
+    CIVIA_JOBS_IN_PROCESS=false on the web app)."""
     import logging
     import signal
     import threading
@@ -29,7 +30,10 @@ def worker(queues: str) -> None:
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
     engine = make_engine(settings.db_url)
-    running = Worker(make_sessionmaker(engine), settings, wanted)
+    # A worker process has nothing else to start: its periodic tasks may run at once.
+    running = Worker(
+        make_sessionmaker(engine), settings, wanted, periodic=True, periodic_delay_s=1.0
+    )
     done = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: done.set())
     running.start()

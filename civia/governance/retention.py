@@ -29,7 +29,7 @@ from civia.plugins.registries import Governance
 MAX_DAYS = 3650
 KINDS = {  # setting → French label
     "conversations_days": "Conversations",
-    "runs_days": "Résultats d'assistants et transcriptions de réunions",
+    "runs_days": "Résultats d'assistants, transcriptions de réunions et courriels reçus",
     "audio_days": "Enregistrements audio",
     "documents_days": "Documents déposés",
 }
@@ -161,7 +161,7 @@ def _sweep_tenant(
 ) -> dict[str, int]:
     settings = settings_for(db, tenant_id)
     counts = {"conversations": 0, "runs": 0, "audio": 0, "documents": 0, "audit": 0}
-    counts["transcripts"] = 0
+    counts["transcripts"] = counts["mail"] = 0
     jobs_cutoff = now - timedelta(days=settings.runs_days or JOBS_DEFAULT_DAYS)
     counts["jobs"] = _purge_jobs(db, tenant_id, jobs_cutoff)
     if settings.conversations_days is not None:
@@ -170,8 +170,9 @@ def _sweep_tenant(
     if settings.runs_days is not None:
         cutoff = now - timedelta(days=settings.runs_days)
         counts["runs"] += _delete_older(db, AssistantRun, tenant_id, cutoff)
-        if "transcripts" in purgers:
-            counts["transcripts"] = purgers["transcripts"](db, tenant_id, cutoff)
+        for kind in ("transcripts", "mail"):
+            if kind in purgers:
+                counts[kind] = purgers[kind](db, tenant_id, cutoff)
     # An assistant's own period (use-case card) can only shorten what is kept of its data.
     overrides = db.execute(
         select(UseCase.assistant_id, UseCase.retention_days).where(

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from civia.db.engine import session_scope
 from civia.governance import retention
-from civia.plugins.registries import Governance, PeriodicTask
+from civia.plugins.registries import Governance
 
 log = logging.getLogger("civia.retention")
 FIRST_DELAY_S = 60.0
@@ -36,14 +36,3 @@ async def run_periodically(
         except Exception:  # a failed sweep must not stop the next ones; it is logged
             log.exception("retention sweep failed")
         await asyncio.sleep(every_hours * 3600)
-
-
-async def run_task(task: PeriodicTask, sessions: sessionmaker[Session], settings: object) -> None:
-    """Run a plugin's periodic task forever in the embedded profile; failures are logged."""
-    await asyncio.sleep(min(FIRST_DELAY_S, task.every_seconds))
-    while True:
-        try:
-            await asyncio.to_thread(task.run, sessions, settings)  # type: ignore[arg-type]
-        except Exception:
-            log.exception("periodic task %s failed", task.name)
-        await asyncio.sleep(task.every_seconds)

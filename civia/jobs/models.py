@@ -54,3 +54,15 @@ class Job(Base, Timestamped):
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class PeriodicRun(Base):
+    """When each plugin periodic task may run next, shared by every process (web replicas,
+    `civia worker`s): the one that moves `next_run_at` forward runs the task (see
+    `civia.jobs.periodic.claim`), so a period's run happens once across replicas."""
+
+    __tablename__ = "periodic_runs"
+    name: Mapped[str] = mapped_column(String(80), primary_key=True)
+    next_run_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    holder: Mapped[str] = mapped_column(String(120), default="")
+    last_started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from civia.db.engine import session_scope
 from civia.jobs import queue
 from civia.jobs.models import JobStatus
+from civia.jobs.periodic import PeriodicRunner
 from civia.plugins import loader
 from civia.plugins.registries import Registries
 from civia.settings import Settings
@@ -110,9 +111,13 @@ class Worker:
         *,
         poll_s: float = 2.0,
         registries: Registries | None = None,
+        periodic: bool = False,
+        periodic_delay_s: float = 60.0,
     ) -> None:
         """`registries`: the job kinds and governance hooks of the app this worker serves
-        (default: those of the built-in and installed plugins)."""
+        (default: those of the built-in and installed plugins). `periodic`: also run the
+        plugins' periodic tasks (each period once across every process, see `jobs.periodic`),
+        the first check `periodic_delay_s` after the start."""
         self.sessions = sessions
         self.settings = settings
         self.registries = registries or loader.load(settings)
@@ -122,6 +127,13 @@ class Worker:
         self._threads: list[threading.Thread] = []
         self._running: dict[int, JobContext] = {}
         self._lock = threading.Lock()
+        self.periodic = PeriodicRunner(
+            sessions,
+            settings,
+            list(self.registries.periodic_tasks) if periodic else [],
+            worker_name("periodic"),
+            first_delay_s=periodic_delay_s,
+        )
 
     # -- life cycle ------------------------------------------------------------------------------
     def start(self) -> None:
@@ -139,12 +151,14 @@ class Worker:
         beat = threading.Thread(target=self._beat_loop, name="jobs-heartbeat", daemon=True)
         beat.start()
         self._threads.append(beat)
+        self.periodic.start()
 
     def stop(self, timeout: float = 5.0) -> None:
         """Ask running jobs to stop at their next check (they go back to the queue), then wait
         a little for the threads. A job that does not stop in time is resumed by the next
         start's sweep."""
         self._stop.set()
+        self.periodic.stop(timeout)
         for name in self.queues:
             queue.wakeup(name).set()
         with self._lock:

@@ -9,7 +9,14 @@ import click
 
 from civia.accounts import roles
 from civia.plugins.hookspecs import hookimpl
-from civia.plugins.registries import MenuLink, PeriodicTask, Route
+from civia.plugins.registries import (
+    MenuLink,
+    PeriodicTask,
+    Purger,
+    RightsSection,
+    Route,
+    TextStore,
+)
 from civia.settings import Settings
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -59,3 +66,10 @@ def register_commands() -> list[click.Command]:
     from civia.mailbox.cli import mailbox
 
     return [mailbox]
+
+
+@hookimpl
+def register_governance(settings: Settings) -> list[Purger | RightsSection | TextStore]:
+    from civia.mailbox import governance
+
+    return governance.governance_items()

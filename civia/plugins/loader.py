@@ -35,6 +35,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "civia.mailbox.plugin",
     "civia.citizens.plugin",
     "civia.tenants.plugin",
+    "civia.posters.plugin",
 )
 
 

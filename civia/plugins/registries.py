@@ -77,14 +77,14 @@ class TextStore:
     redactor: Callable[..., int]
 
 
-RETENTION_KINDS = ("audio", "documents", "transcripts")
+RETENTION_KINDS = ("audio", "documents", "transcripts", "mail")
 
 
 @dataclass(frozen=True)
 class Purger:
     """Retention: delete a tenant's items older than a cutoff, `run(db, tenant_id, cutoff)` →
-    count. `kind`: "audio" and "documents" follow their own period, "transcripts" the
-    assistant results' one."""
+    count. `kind`: "audio" and "documents" follow their own period, "transcripts" and "mail"
+    (the shared mailbox's messages and drafts) the assistant results' one."""
 
     kind: str
     run: Callable[[Session, int, datetime], int]

@@ -36,7 +36,7 @@ def _ask(client: TestClient, token: str, assistant: str, content: object, **extr
 def test_every_form_assistant_is_listed(client: TestClient, personas: Personas) -> None:
     data = client.get("/v1/models", headers=_auth(_token(client, "agent"))).json()["data"]
     ids = {m["id"] for m in data}
-    assert {f"assistant:{a}" for a in builtins()} <= ids and len(builtins()) == 14  # 13 + chat
+    assert {f"assistant:{a}" for a in builtins()} <= ids and len(builtins()) == 15  # 14 + chat
 
 
 def test_tables_from_a_pdf_sent_as_a_file_part(client: TestClient, personas: Personas) -> None:

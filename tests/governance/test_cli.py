@@ -153,4 +153,4 @@ def test_sweep_loads_every_areas_purgers(
 
     monkeypatch.setattr(retention, "sweep", spy)
     assert invoke(runner, "retention", "sweep").exit_code == 0
-    assert seen == [{"audio", "transcripts", "documents"}]
+    assert seen == [{"audio", "transcripts", "documents", "mail"}]

@@ -17,8 +17,9 @@ from civia.plugins.tables import metadata
 from civia.settings import Settings
 
 STORES = {"conversations", "runs", "prompts", "incidents", "comments", "jobs", "documents",
-          "document_chats", "meetings"}  # fmt: skip
-SECTIONS = {"documents", "reunions", "fichiers_des_resultats_d_assistants", "notes_du_portefeuille"}
+          "document_chats", "meetings", "mailbox"}  # fmt: skip
+SECTIONS = {"documents", "reunions", "fichiers_des_resultats_d_assistants", "notes_du_portefeuille",
+            "courriels_valides"}  # fmt: skip
 KINDS = {"assistants.document", "assistants.batch", "assistants.stream", "documents.ingest", "documents.reindex",
          "governance.reembed", "acts.import_scdl", "acts.embed", "meetings.transcribe",
          "meetings.minutes"}  # fmt: skip
@@ -27,9 +28,10 @@ KINDS = {"assistants.document", "assistants.batch", "assistants.stream", "docume
 def assert_complete(registries: Registries) -> None:
     hooks = registries.governance
     assert set(hooks.text_stores) == STORES
-    assert set(hooks.purgers) == {"audio", "transcripts", "documents"}
+    assert set(hooks.purgers) == {"audio", "transcripts", "documents", "mail"}
     assert set(hooks.exporters) == SECTIONS
-    assert set(hooks.erasers) == {"documents", "reunions", "notes_du_portefeuille"}
+    assert set(hooks.erasers) == {
+        "documents", "reunions", "notes_du_portefeuille", "courriels_valides"}  # fmt: skip
     assert set(registries.job_kinds) == KINDS
     assert registries.resumable() <= KINDS
 
@@ -87,6 +89,6 @@ def test_two_apps_in_one_process_share_nothing(tmp_path: Path) -> None:
     assert ra.job_kinds is not rb.job_kinds and ra.routes is not rb.routes
     ra.governance.purgers.clear()  # what one app changes, the other does not see
     ra.job_kinds.clear()
-    assert set(rb.governance.purgers) == {"audio", "transcripts", "documents"}
+    assert set(rb.governance.purgers) == {"audio", "transcripts", "documents", "mail"}
     assert_complete(rb)
     assert app_a.state.templates is not app_b.state.templates

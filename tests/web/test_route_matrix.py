@@ -133,6 +133,10 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("POST", "/resultats/{run_id}/valider"): "ANY_USER",
     ("POST", "/resultats/{run_id}/avis"): "ANY_USER",
     ("GET", "/resultats/{run_id}/export/{fmt}"): "ANY_USER",
+    # posters laid out from an « Affiche et visuel » result (the owner's)
+    ("GET", "/affiches/{run_id}"): "ANY_USER",
+    ("POST", "/affiches/{run_id}"): "ANY_USER",
+    ("GET", "/affiches/{run_id}/apercu/{fmt}"): "ANY_USER",
     # assistant builder and prompts
     ("GET", "/atelier"): "BUILDERS",
     ("GET", "/atelier/nouveau"): "BUILDERS",
