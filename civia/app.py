@@ -23,6 +23,7 @@ from civia.api.openai import ApiError, error_response
 from civia.chat.gateway import Gateway
 from civia.chat.recovery import recover_interrupted
 from civia.db.engine import make_engine, make_sessionmaker
+from civia.documents import vector_store
 from civia.governance.scheduler import run_periodically, run_task
 from civia.jobs.worker import Worker
 from civia.plugins import loader as plugin_loader
@@ -59,6 +60,7 @@ def create_app(
         lifespan=_lifespan,
     )
     engine = make_engine(settings.db_url)
+    vector_store.configure(engine, settings)
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = make_sessionmaker(engine)

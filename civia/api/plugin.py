@@ -11,10 +11,11 @@ from civia.settings import Settings
 
 @hookimpl
 def register_routes(settings: Settings) -> list[Route]:
-    from civia.api import openai, schema
+    from civia.api import media, openai, schema
 
     return [
         Route(openai.router, gated=False, body_limit=openai.LIMIT, order=50),
+        Route(media.router, gated=False, body_limit=media.AUDIO_LIMIT, order=50),
         # The OpenAPI schema, behind a token or a session (checked by the route itself).
         Route(schema.router, gated=False, order=50),
     ]

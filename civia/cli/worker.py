@@ -19,6 +19,7 @@ def worker(queues: str) -> None:
 
     # Deferred: `civia --help` loads neither the app, the database nor the models.
     from civia.db.engine import make_engine, make_sessionmaker
+    from civia.documents import vector_store
     from civia.jobs.worker import Worker
     from civia.settings import get_settings, parse_queues
 
@@ -29,6 +30,7 @@ def worker(queues: str) -> None:
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
     engine = make_engine(settings.db_url)
+    vector_store.configure(engine, settings)
     running = Worker(make_sessionmaker(engine), settings, wanted)
     done = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: done.set())
