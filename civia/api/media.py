@@ -85,7 +85,9 @@ def _texts(body: EmbeddingsIn, max_chars: int) -> list[str]:
     if not raw:
         raise ApiError(422, "Aucun texte à vectoriser : « input » est vide.")
     if not all(isinstance(item, str) for item in raw):
-        raise ApiError(422, "Civia vectorise du texte : les listes de jetons ne sont pas acceptées.")
+        raise ApiError(
+            422, "Civia vectorise du texte : les listes de jetons ne sont pas acceptées."
+        )
     texts = [str(item) for item in raw]
     if len(texts) > MAX_INPUTS:
         raise ApiError(422, f"Trop de textes en une requête ({len(texts)} ; {MAX_INPUTS} au plus).")

@@ -117,4 +117,3 @@ def store_for(engine: Engine) -> VectorStore:
     from civia.settings import get_settings
 
     return configure(engine, get_settings())
-

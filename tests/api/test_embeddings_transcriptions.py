@@ -41,7 +41,9 @@ class Served:
     def events(self) -> list[tuple[UsageEvent, LedgerEntry]]:
         with self.app.state.sessions() as db:  # type: ignore[attr-defined]
             rows = db.execute(
-                select(UsageEvent, LedgerEntry).order_by(UsageEvent.id).join(LedgerEntry, LedgerEntry.usage_event_id == UsageEvent.id)
+                select(UsageEvent, LedgerEntry)
+                .order_by(UsageEvent.id)
+                .join(LedgerEntry, LedgerEntry.usage_event_id == UsageEvent.id)
             ).all()
             return [(r[0], r[1]) for r in rows]
 
@@ -77,7 +79,10 @@ def test_embeddings_with_the_openai_client(served: Served, tmp_path: Path) -> No
     answer = served.client("agent").embeddings.create(model=local.name, input=texts)
     # The client asks for base64 by default and decodes it; ask for floats too.
     floats = served.client("agent").embeddings.create(
-        model=local.name, input=texts[0], encoding_format="float", extra_body={"input_type": "query"}
+        model=local.name,
+        input=texts[0],
+        encoding_format="float",
+        extra_body={"input_type": "query"},
     )
     vectors = np.array([d.embedding for d in answer.data], dtype=np.float32)
     assert vectors.shape == (2, local.dim) and answer.model == local.name

@@ -96,7 +96,11 @@ def test_same_answers_as_memory_and_nothing_crosses_tenants_or_embedders(
     chunk = session.scalar(select(Chunk).where(Chunk.collection_id == world.commune.id))
     assert chunk is not None
     version = bump_version(session, world.tenant.id)
-    chunk.embedding, chunk.embedding_model, chunk.vector_version = to_bytes(query), OTHER_MODEL, version
+    chunk.embedding, chunk.embedding_model, chunk.vector_version = (
+        to_bytes(query),
+        OTHER_MODEL,
+        version,
+    )
     session.commit()
     assert chunk.id not in {m.chunk_id for m in _search(world, query, embedder.name, allowed)}
     theirs = _search(world, query, OTHER_MODEL, allowed)
@@ -105,7 +109,12 @@ def test_same_answers_as_memory_and_nothing_crosses_tenants_or_embedders(
 
 def _copied(session: Session, **where: int) -> int:
     clause = " AND ".join(f"{k} = :{k}" for k in where) or "TRUE"
-    return int(session.execute(text(f"SELECT count(*) FROM doc_chunk_vectors WHERE {clause}"), where).scalar_one())
+    return int(
+        session.execute(
+            text(f"SELECT count(*) FROM doc_chunk_vectors WHERE {clause}"),  # noqa: S608
+            where,
+        ).scalar_one()
+    )
 
 
 def test_erasure_and_redaction_reach_the_copy_in_the_same_transaction(
@@ -147,28 +156,41 @@ def test_a_large_tenant_is_searched_through_its_hnsw_index(pg_world: World) -> N
     session.execute(
         insert(Chunk),
         [
-            {"tenant_id": world.tenant.id, "collection_id": world.commune.id,
-             "document_id": big.id, "ordinal": i, "text": f"passage {i}", "search_text": "",
-             "embedding": to_bytes(v), "embedding_model": "synthetic/384",
-             "vector_version": version}
+            {
+                "tenant_id": world.tenant.id,
+                "collection_id": world.commune.id,
+                "document_id": big.id,
+                "ordinal": i,
+                "text": f"passage {i}",
+                "search_text": "",
+                "embedding": to_bytes(v),
+                "embedding_model": "synthetic/384",
+                "vector_version": version,
+            }
             for i, v in enumerate(vectors)
-        ],  # fmt: skip
+        ],
     )
     session.commit()
-    ids = list(session.scalars(select(Chunk.id).where(Chunk.document_id == big.id).order_by(Chunk.ordinal)))
+    ids = list(
+        session.scalars(select(Chunk.id).where(Chunk.document_id == big.id).order_by(Chunk.ordinal))
+    )
     allowed = [world.commune.id, world.urbanisme.id]
     found = _search(world, vectors[1234], "synthetic/384", allowed, limit=5)
     assert found[0].chunk_id == ids[1234] and found[0].score > 0.99 and len(found) == 5
-    assert session.scalar(
-        text("SELECT count(*) FROM pg_indexes WHERE indexname = :n"), {"n": index_name("synthetic/384")}
-    ) == 1
+    assert (
+        session.scalar(
+            text("SELECT count(*) FROM pg_indexes WHERE indexname = :n"),
+            {"n": index_name("synthetic/384")},
+        )
+        == 1
+    )
     session.execute(text("ANALYZE doc_chunk_vectors"))
     session.execute(text("SET LOCAL enable_seqscan = off"))
     literal = "[" + ",".join(f"{x:.6f}" for x in vectors[0]) + "]"
     plan = "\n".join(
         session.scalars(
             text(
-                "EXPLAIN SELECT chunk_id FROM doc_chunk_vectors WHERE model = 'synthetic/384' "
+                "EXPLAIN SELECT chunk_id FROM doc_chunk_vectors WHERE model = 'synthetic/384' "  # noqa: S608
                 f"AND tenant_id = {world.tenant.id} ORDER BY (embedding::vector(384)) <#> "
                 f"'{literal}'::vector(384) LIMIT 5"
             )
@@ -192,7 +214,9 @@ def test_the_setting_refuses_a_database_without_pgvector(tmp_path, postgres_ok: 
 
         debian = make_engine(PG_URL)
         with debian.connect() as conn:
-            has = conn.execute(text("SELECT 1 FROM pg_available_extensions WHERE name = 'vector'")).first()
+            has = conn.execute(
+                text("SELECT 1 FROM pg_available_extensions WHERE name = 'vector'")
+            ).first()
         if has is None:
             with pytest.raises(PgVectorUnavailable, match="pgvector"):
                 vector_store.configure(debian, settings)
