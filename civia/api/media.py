@@ -52,6 +52,11 @@ def _responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     out = _errors(*statuses)
     # Fields checked by the schema answer {"detail"}; texts checked by the route, OpenAI's shape.
     out[422] = {"model": ApiErrorOut | ValidationOut, "description": "Requête invalide"}
+    out[400] = {
+        "model": ApiErrorOut | ValidationOut,
+        "description": "Corps illisible (JSON ou formulaire multipart mal formé)",
+    }
+    out[429] = {"model": ApiErrorOut, "description": "Quota ou débit de la collectivité dépassé"}
     return out
 
 
@@ -66,34 +71,26 @@ AUDIO_LIMIT = Limit(
 )
 
 
+Text = Annotated[str, Field(min_length=1)]
+
+
 class EmbeddingsIn(BaseModel):
     """`input`: a text or a list of texts (token arrays are not accepted). `input_type`
     (Civia's extension, as Cohere's or Voyage's): `query` for a search query, `passage` (the
-    default) for a text to be found; the embedded E5 model prefixes them differently."""
+    default) for a text to be found; the embedded E5 model prefixes them differently.
+    `dimensions` is not offered: vectors have the model's dimension."""
 
     model_config = ConfigDict(extra="ignore")
     model: str = ""
-    input: str | list[str] | list[int] | list[list[int]]
+    input: Text | Annotated[list[Text], Field(min_length=1, max_length=MAX_INPUTS)]
     encoding_format: Literal["float", "base64"] = "float"
-    dimensions: int | None = Field(None, ge=1)
     input_type: Literal["query", "passage"] = "passage"
     user: str | None = None
 
 
 def _texts(body: EmbeddingsIn, max_chars: int) -> list[str]:
-    raw = [body.input] if isinstance(body.input, str) else list(body.input)
-    if not raw:
-        raise ApiError(422, "Aucun texte à vectoriser : « input » est vide.")
-    if not all(isinstance(item, str) for item in raw):
-        raise ApiError(
-            422, "Civia vectorise du texte : les listes de jetons ne sont pas acceptées."
-        )
-    texts = [str(item) for item in raw]
-    if len(texts) > MAX_INPUTS:
-        raise ApiError(422, f"Trop de textes en une requête ({len(texts)} ; {MAX_INPUTS} au plus).")
+    texts = [body.input] if isinstance(body.input, str) else list(body.input)
     for index, text in enumerate(texts):
-        if not text.strip():
-            raise ApiError(422, f"Le texte n° {index + 1} est vide.")
         if len(text) > max_chars:
             raise ApiError(
                 413, f"Le texte n° {index + 1} est trop long ({len(text)} caractères ; "
@@ -157,11 +154,6 @@ def embeddings(request: Request, db: Db, user: ApiUser, body: EmbeddingsIn) -> d
             f"celui de votre collectivité est « {embedder.name} ».",
             "not_found_error",
         )
-    if body.dimensions is not None and embedder.dim and body.dimensions != embedder.dim:
-        raise ApiError(
-            422, f"Ce modèle produit des vecteurs de {embedder.dim} dimensions, pas "
-            f"{body.dimensions}.",
-        )  # fmt: skip
     provider = _provider_name(db, user.tenant_id, "embeddings")
     ctx = _admit(request, user, EMBEDDINGS)
     tokens = sum(math.ceil(len(t) / 4) for t in texts)  # estimated, as for documents

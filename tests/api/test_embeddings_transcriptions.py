@@ -98,7 +98,7 @@ def test_embeddings_with_the_openai_client(served: Served, tmp_path: Path) -> No
     with pytest.raises(openai.NotFoundError) as missing:
         served.client("agent").embeddings.create(model="text-embedding-3-small", input="x")
     assert local.name in missing.value.message  # says which model the collectivité has
-    with pytest.raises(openai.UnprocessableEntityError, match="jetons"):
+    with pytest.raises(openai.UnprocessableEntityError):  # token arrays: text only
         served.client("agent").embeddings.create(model=local.name, input=[[12, 7]])
     assert len(served.events()) == 2  # refused requests are not model calls
 
