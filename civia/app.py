@@ -25,7 +25,8 @@ from civia.api.openai import error_response
 from civia.chat.gateway import Gateway
 from civia.chat.recovery import recover_interrupted
 from civia.db.engine import make_engine, make_sessionmaker
-from civia.governance.scheduler import run_periodically
+from civia.documents import vector_store
+from civia.governance.scheduler import run_periodically, run_task
 from civia.jobs.worker import Worker
 from civia.plugins import loader as plugin_loader
 from civia.plugins.registries import Route
@@ -63,6 +64,7 @@ def create_app(
         lifespan=_lifespan,
     )
     engine = make_engine(settings.db_url)
+    vector_store.configure(engine, settings)
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = make_sessionmaker(engine)

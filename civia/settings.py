@@ -6,7 +6,7 @@ import os
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -29,6 +29,15 @@ class Settings(BaseSettings):
     data_dir: Path = Field(Path("var"), description="Where the SQLite database and files live")
     database_url: str = Field("", description="SQLAlchemy URL; default SQLite in data_dir")
     redis_url: str = Field("", description="Redis URL for shared rate limits (optional)")
+    vector_store: Literal["memory", "pgvector"] = Field(
+        "memory",
+        description="Where search vectors are searched: memory (each process holds its tenants' "
+        "vectors; embedded profile) or pgvector (inside PostgreSQL with the pgvector extension; "
+        "at-scale profile)",
+    )
+    pgvector_ef_search: int = Field(
+        200, ge=10, le=1000, description="pgvector HNSW candidates per search (recall vs speed)"
+    )
     cookie_secure: bool | None = Field(
         None, description="Secure cookies; default True outside demo"
     )

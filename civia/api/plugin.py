@@ -11,10 +11,11 @@ from civia.settings import Settings
 
 @hookimpl
 def register_routes(settings: Settings) -> list[Route]:
-    from civia.api import openai, schema
+    from civia.api import media, openai, schema
 
     return [
         Route(openai.router, body_limit=openai.LIMIT, order=50),  # policy `ApiUser`
+        Route(media.router, body_limit=media.AUDIO_LIMIT, order=50),  # policy `ApiUser`
         # The OpenAPI schema, behind a token or a session (policy `UserOrApi`).
         Route(schema.router, order=50),
     ]

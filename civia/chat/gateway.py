@@ -237,6 +237,11 @@ class Gateway:
                 await _close(chunks)
             self._record(ctx, target, result, start, first)
 
+    def admit(self, ctx: CallContext) -> None:
+        """The guards and quotas of a call that streams no chat (API embeddings and
+        transcriptions): raises `Blocked` or `QuotaExceeded` as `stream` would."""
+        self._allow(ctx)
+
     def _allow(self, ctx: CallContext) -> None:
         with session_scope(self.sessions) as db:
             user = db.get(User, ctx.user_id)

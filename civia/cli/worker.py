@@ -20,6 +20,7 @@ def worker(queues: str) -> None:
 
     # Deferred: `civia --help` loads neither the app, the database nor the models.
     from civia.db.engine import make_engine, make_sessionmaker
+    from civia.documents import vector_store
     from civia.jobs.worker import Worker
     from civia.settings import get_settings, parse_queues
 
@@ -30,6 +31,7 @@ def worker(queues: str) -> None:
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
     engine = make_engine(settings.db_url)
+    vector_store.configure(engine, settings)
     # A worker process has nothing else to start: its periodic tasks may run at once.
     running = Worker(
         make_sessionmaker(engine), settings, wanted, periodic=True, periodic_delay_s=1.0

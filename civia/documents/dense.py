@@ -1,4 +1,6 @@
-"""Dense (vector) search with numpy over the vectors stored in `doc_chunks.embedding`.
+"""Dense (vector) search: `dense_search` asks the engine's vector store
+(`civia.documents.vector_store`); the in-memory store, numpy over the vectors stored in
+`doc_chunks.embedding`, is below.
 
 Each process keeps, per database engine, tenant and embedder, a float32 matrix of the tenant's
 vectors computed by that embedder (`Chunk.embedding_model`): vectors of two embedders live in
@@ -24,6 +26,7 @@ from civia.db.base import utcnow
 from civia.documents.embedding import from_bytes
 from civia.documents.matches import Match
 from civia.documents.models import Chunk, SearchIndexState
+from civia.documents.vector_store import store_for
 
 
 @dataclass
@@ -87,8 +90,7 @@ def bump_version(session: Session, tenant_id: int, *, purge: bool = False) -> in
 
 def tenant_vectors(session: Session, tenant_id: int, model: str) -> TenantVectors:
     """The up-to-date matrix of a tenant's vectors made by `model` (loaded or extended)."""
-    bind = session.get_bind()
-    engine = bind if isinstance(bind, Engine) else bind.engine
+    engine = _engine(session)
     row = session.execute(
         select(SearchIndexState.version, SearchIndexState.purge_version).where(
             SearchIndexState.tenant_id == tenant_id
@@ -133,7 +135,34 @@ def dense_search(
     limit: int = 100,
 ) -> list[Match]:
     """Chunks by cosine similarity, best first, among the allowed chunks whose vectors were made
-    by `model` (the embedder of `query_vector`)."""
+    by `model` (the embedder of `query_vector`), from the store configured for the engine."""
+    return store_for(_engine(session)).search(
+        session,
+        query_vector,
+        model=model,
+        tenant_ids=tenant_ids,
+        collection_ids=collection_ids,
+        document_ids=document_ids,
+        limit=limit,
+    )
+
+
+def _engine(session: Session) -> Engine:
+    bind = session.get_bind()
+    return bind if isinstance(bind, Engine) else bind.engine
+
+
+def memory_search(
+    session: Session,
+    query_vector: np.ndarray,
+    *,
+    model: str,
+    tenant_ids: Sequence[int],
+    collection_ids: Sequence[int],
+    document_ids: Sequence[int] | None = None,
+    limit: int = 100,
+) -> list[Match]:
+    """The in-memory store's search: numpy over the process's matrix of each tenant."""
     results: list[Match] = []
     query = np.asarray(query_vector, dtype=np.float32).reshape(-1)
     for tenant_id in tenant_ids:

@@ -151,18 +151,21 @@ def record_call(
     tokens: int = 0,
     outcome: str = "ok",
     extra: dict[str, Any] | None = None,
+    source: str | None = None,
+    request_id: str | None = None,
 ) -> Figures:
     """A call that does not go through the chat gateway (embedding batches, transcription): its
-    `UsageEvent` and ledger row, footprint from the measured time."""
+    `UsageEvent` and ledger row, footprint from the measured time. `source` defaults to `kind`
+    (a background job); the API passes "api"."""
     event = UsageEvent(
-        request_id=uuid.uuid4().hex[:16],
+        request_id=request_id or uuid.uuid4().hex[:16],
         tenant_id=tenant_id,
         user_id=user_id,
         service_id=service_id,
         provider_id=None,
         provider_name=provider_name[:100],
         model=model[:200],
-        source=kind,
+        source=source or kind,
         assistant_id="",
         prompt_tokens=tokens,
         completion_tokens=0,

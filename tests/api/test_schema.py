@@ -31,6 +31,9 @@ def test_token_holders_and_logged_in_users_get_the_schema(
         token = api_tokens.create(db, user=user, name="t")[0]
     schema = client.get("/openapi.json", headers={"Authorization": f"Bearer {token}"}).json()
     assert "/v1/chat/completions" in schema["paths"]
+    assert "/v1/embeddings" in schema["paths"] and "/v1/audio/transcriptions" in schema["paths"]
+    form = schema["paths"]["/v1/audio/transcriptions"]["post"]["requestBody"]["content"]
+    assert "multipart/form-data" in form
     assert "/openapi.json" not in schema["paths"]
     login(client, "bob")
     assert client.get("/openapi.json").json()["info"]["title"] == "Civia"

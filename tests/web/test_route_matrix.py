@@ -214,6 +214,8 @@ EXPECTED: dict[tuple[str, str], str] = {
     # OpenAI-compatible API
     ("GET", "/v1/models"): "API",
     ("POST", "/v1/chat/completions"): "API",
+    ("POST", "/v1/embeddings"): "API",
+    ("POST", "/v1/audio/transcriptions"): "API",
     # governance
     ("GET", "/gouvernance"): "ANY_USER",
     ("GET", "/gouvernance/journal"): "AUDITORS",
