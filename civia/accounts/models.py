@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, String, true
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, String, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from civia.db.base import Base, Timestamped
@@ -49,6 +49,9 @@ class Tenant(Base, Timestamped):
     status: Mapped[str] = mapped_column(String(20), default="active", server_default="active")
     sirets: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     local_passwords: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # Pooling by consent: only collectivités that opted in see each other's names, offer and
+    # receive shared acts, assistants and grids (an admin's choice, off by default).
+    pooling: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class Service(Base, Timestamped):

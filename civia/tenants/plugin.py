@@ -27,7 +27,12 @@ def register_template_folders() -> list[Path]:
 
 @hookimpl
 def register_menu_links() -> list[MenuLink]:
-    return [MenuLink("Quotas", "/admin/quotas", roles=frozenset({"admin"}))]
+    admins = frozenset({"admin"})
+    return [
+        MenuLink("Quotas", "/admin/quotas", roles=admins),
+        MenuLink("Identité", "/admin/identite", roles=admins),
+        MenuLink("Mutualisation", "/admin/mutualisation", roles=admins),
+    ]
 
 
 @hookimpl

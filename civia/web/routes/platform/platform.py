@@ -155,11 +155,14 @@ def tenant_quota(
     slug: str,
     requests_per_minute: Annotated[int | None, Form()] = None,
     tokens_per_day: Annotated[int | None, Form()] = None,
+    budget_eur_month: Annotated[float | None, Form()] = None,
+    budget_kgco2eq_month: Annotated[float | None, Form()] = None,
 ) -> Response:
     """The collectivité's envelope; its admin sets its services' and users' quotas below it."""
+    values = (requests_per_minute, tokens_per_day, budget_eur_month, budget_kgco2eq_month)
     try:
         tenant = platform.get_collectivite(db, slug)
-        if requests_per_minute is None and tokens_per_day is None:
+        if all(v is None for v in values):
             quotas.clear_quota(db, tenant=tenant)
             return _back(f"Quota de « {tenant.name} » retiré.")
         quotas.set_quota(
@@ -167,6 +170,8 @@ def tenant_quota(
             tenant=tenant,
             requests_per_minute=requests_per_minute,
             tokens_per_day=tokens_per_day,
+            budget_eur_month=budget_eur_month,
+            budget_kgco2eq_month=budget_kgco2eq_month,
         )
     except AccountError as exc:
         return _page(request, db, error=str(exc), status=422)
