@@ -156,7 +156,9 @@ def sanitise_logo(data: bytes) -> bytes:
     except BrandingError:
         raise
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError):
-        raise BrandingError("Le logo est illisible ou endommagé : envoyez un PNG ou un JPEG.") from None
+        raise BrandingError(
+            "Le logo est illisible ou endommagé : envoyez un PNG ou un JPEG."
+        ) from None
     converted.thumbnail((LOGO_MAX_SIDE, LOGO_MAX_SIDE))
     out = io.BytesIO()
     converted.save(out, format="PNG", optimize=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import click
+from sqlalchemy import select
 
 from civia.cli.accounts import TENANT, _tenant
 from civia.cli.common import fail
@@ -10,7 +11,6 @@ from civia.db.engine import database
 from civia.documents import jobs as doc_jobs
 from civia.providers import registry, resolve, store
 from civia.providers.models import HostingClass, Provider, ProviderCredential
-from sqlalchemy import select
 from civia.settings import get_settings
 
 
@@ -83,7 +83,9 @@ def add(
                 select(ProviderCredential).where(ProviderCredential.name == credential)
             )
             if found is None:
-                fail(f"Unknown credential: {credential} (civia platform credentials list).")
+                raise click.ClickException(
+                    f"Unknown credential: {credential} (civia platform credentials list)."
+                )
             credential_id = found.id
         try:
             store.save(

@@ -72,7 +72,12 @@ def declare(
     tenant_slugs: list[str],
 ) -> ProviderCredential:
     """Create or replace the credential called `name` (operator only)."""
-    name, label, key_env, key_file = name.strip().lower(), label.strip(), key_env.strip(), key_file.strip()
+    name, label, key_env, key_file = (
+        name.strip().lower(),
+        label.strip(),
+        key_env.strip(),
+        key_file.strip(),
+    )
     if not NAME_RE.match(name):
         raise KeySourceRefused(
             "L'identifiant de la clé doit faire 2 à 64 caractères : minuscules, chiffres, -"
@@ -122,6 +127,4 @@ def all_credentials(db: Session) -> list[ProviderCredential]:
 
 def users_of(db: Session, credential: ProviderCredential) -> int:
     """How many providers use it (the operator sees counts, not the collectivités' settings)."""
-    return len(
-        db.scalars(select(Provider.id).where(Provider.credential_id == credential.id)).all()
-    )
+    return len(db.scalars(select(Provider.id).where(Provider.credential_id == credential.id)).all())

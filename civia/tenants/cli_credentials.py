@@ -31,7 +31,9 @@ def list_credentials() -> None:
 @click.option("--env", "key_env", default="", help="Environment variable holding the key")
 @click.option("--file", "key_file", default="", help="File holding the key")
 @click.option("--base-url", "base_urls", multiple=True, required=True, help="Repeatable")
-@click.option("--tenant", "tenants", multiple=True, help="Collectivité slug (repeatable; none: all)")
+@click.option(
+    "--tenant", "tenants", multiple=True, help="Collectivité slug (repeatable; none: all)"
+)
 def add(
     name: str,
     label: str,

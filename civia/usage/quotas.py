@@ -18,10 +18,9 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-
-from collections.abc import Callable
 
 from limits import RateLimitItemPerMinute
 from limits.storage import Storage
@@ -144,9 +143,7 @@ def month_spent(db: Session, scope: Scope, now: datetime | None = None) -> tuple
 
 
 def _budgeted(scope: Scope) -> bool:
-    return (
-        scope.quota.budget_eur_month is not None or scope.quota.budget_kgco2eq_month is not None
-    )
+    return scope.quota.budget_eur_month is not None or scope.quota.budget_kgco2eq_month is not None
 
 
 def _day_key(key: str, now: datetime) -> str:
