@@ -155,7 +155,9 @@ def sanitise_logo(data: bytes) -> bytes:
             converted = image.convert("RGBA")
     except BrandingError:
         raise
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+    except Image.DecompressionBombError:
+        raise BrandingError("Logo trop grand : 4096 × 4096 pixels au plus.") from None
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
         raise BrandingError(
             "Le logo est illisible ou endommagé : envoyez un PNG ou un JPEG."
         ) from None
