@@ -48,9 +48,15 @@ def _rows(db: Db, request: Request, admin: User) -> list[dict[str, object]]:
                 "value": value,
                 "eur": number_fr(eur, 2),
                 "kg": number_fr(kg, 3),
+                "budget_eur": _or_dash(q.budget_eur_month, 2),
+                "budget_kg": _or_dash(q.budget_kgco2eq_month, 3),
             }
         )
     return rows
+
+
+def _or_dash(value: float | None, digits: int) -> str:
+    return "—" if value is None else number_fr(value, digits)
 
 
 def _page(request: Request, db: Db, admin: User, ok: str = "", error: str = "") -> Response:
