@@ -89,6 +89,8 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("POST", "/plateforme/collectivites/{slug}/quota"): "OPERATOR",
     ("POST", "/plateforme/collectivites/{slug}/siret"): "OPERATOR",
     ("POST", "/plateforme/collectivites/{slug}/statut"): "OPERATOR",
+    ("GET", "/plateforme/collectivites/{slug}/releve/{month}.{fmt}"): "OPERATOR",
+    ("GET", "/admin/quotas/releve/{month}.{fmt}"): "ADMIN",
     ("GET", "/plateforme/cles"): "OPERATOR",
     ("POST", "/plateforme/cles"): "OPERATOR",
     ("POST", "/plateforme/cles/{name}/retirer"): "OPERATOR",

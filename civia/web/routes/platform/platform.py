@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated
 from urllib.parse import quote
 
@@ -9,10 +10,10 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request, Response
 from fastapi.responses import RedirectResponse
 
 from civia.accounts.manage import AccountError
-from civia.accounts.models import User
+from civia.accounts.models import Tenant, User
 from civia.dates import date_fr
 from civia.db.base import utcnow
-from civia.tenants import platform
+from civia.tenants import platform, statement
 from civia.usage import quotas
 from civia.web.deps import CurrentUser, Db
 from civia.web.render import render
@@ -35,6 +36,13 @@ def require_operator(user: CurrentUser) -> User:
 Operator = Annotated[User, Depends(require_operator)]
 
 
+def recent_months() -> list[tuple[str, str]]:
+    """This month and the previous one: (AAAA-MM, « décembre 2026 »)."""
+    today = utcnow().date()
+    previous = (today.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+    return [(m, statement.month_label(m)) for m in (today.strftime("%Y-%m"), previous)]
+
+
 def _back(message: str) -> Response:
     return RedirectResponse(f"/plateforme?ok={quote(message)}", status_code=303)
 
@@ -48,6 +56,7 @@ def _page(request: Request, db: Db, ok: str = "", error: str = "", status: int =
         envelopes=platform.envelopes(db),
         statuses=platform.STATUSES,
         today=date_fr(utcnow().date()),
+        months=recent_months(),
         ok=ok,
         error=error,
     )
@@ -176,3 +185,31 @@ def tenant_quota(
     except AccountError as exc:
         return _page(request, db, error=str(exc), status=422)
     return _back(f"Quota de « {tenant.name} » enregistré.")
+
+
+def statement_response(db: Db, tenant: Tenant, month: str, fmt: str, author: str) -> Response:
+    """The monthly statement as a download (CSV in the French convention, or PDF)."""
+    try:
+        statement.parse_month(month)
+    except statement.StatementError as exc:
+        raise HTTPException(404, str(exc)) from None
+    if fmt == "csv":
+        data, mime = statement.as_csv(db, tenant, month), "text/csv; charset=utf-8"
+    elif fmt == "pdf":
+        data, mime = statement.as_pdf(db, tenant, month, author=author), "application/pdf"
+    else:
+        raise HTTPException(404, "Format inconnu : choisissez CSV ou PDF.")
+    name = statement.filename(tenant, month, fmt)
+    return Response(
+        data, media_type=mime, headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )
+
+
+@router.get("/collectivites/{slug}/releve/{month}.{fmt}")
+def monthly_statement(db: Db, operator: Operator, slug: str, month: str, fmt: str) -> Response:
+    """Figures only, for re-billing: calls, tokens, €, kWh and kgCO2eq per service."""
+    try:
+        tenant = platform.get_collectivite(db, slug)
+    except AccountError as exc:
+        raise HTTPException(404, str(exc)) from None
+    return statement_response(db, tenant, month, fmt, operator.display_name or operator.login)

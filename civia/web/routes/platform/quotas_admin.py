@@ -17,6 +17,7 @@ from civia.usage.equivalents import number_fr
 from civia.usage.models import Quota
 from civia.web.deps import AdminUser, Db
 from civia.web.render import render
+from civia.web.routes.platform.platform import recent_months, statement_response
 
 router = APIRouter(prefix="/admin/quotas")
 
@@ -72,6 +73,7 @@ def _page(request: Request, db: Db, admin: User, ok: str = "", error: str = "") 
         rows=_rows(db, request, admin),
         services=services,
         users=users,
+        months=recent_months(),
         ok=ok,
         error=error,
     )
@@ -80,6 +82,12 @@ def _page(request: Request, db: Db, admin: User, ok: str = "", error: str = "") 
 @router.get("")
 def index(request: Request, db: Db, admin: AdminUser, ok: str = "") -> Response:
     return _page(request, db, admin, ok=ok)
+
+
+@router.get("/releve/{month}.{fmt}")
+def monthly_statement(db: Db, admin: AdminUser, month: str, fmt: str) -> Response:
+    """The collectivité's own monthly statement (the one its centre de gestion re-bills)."""
+    return statement_response(db, admin.tenant, month, fmt, admin.display_name or admin.login)
 
 
 def _scope(db: Db, admin: User, scope: str) -> tuple[Service | None, User | None]:
