@@ -152,16 +152,6 @@ class Settings(BaseSettings):
         description="Key of the audit chain's HMAC and checkpoints (default: derived from "
         "CIVIA_SECRET_KEY); keep it out of the database and its backups",
     )
-    provider_key_envs: str = Field(
-        "",
-        description="Environment variables an admin may name as a provider's API key, "
-        "comma-separated: NAME (every collectivité) or slug:NAME (one collectivité)",
-    )
-    provider_key_files: str = Field(
-        "",
-        description="Files an admin may name as a provider's API key, comma-separated: "
-        "/path (every collectivité) or slug:/path (one collectivité)",
-    )
     provider_allow_link_local: bool = Field(
         False,
         description="Allow provider base URLs on link-local or cloud metadata addresses "

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, String, true
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, String, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from civia.accounts.roles import ROLE_LABELS, Role
@@ -32,6 +32,9 @@ class Tenant(Base, Timestamped):
     status: Mapped[str] = mapped_column(String(20), default="active", server_default="active")
     sirets: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     local_passwords: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # Pooling by consent: only collectivités that opted in see each other's names, offer and
+    # receive shared acts, assistants and grids (an admin's choice, off by default).
+    pooling: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class Service(Base, Timestamped):

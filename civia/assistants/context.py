@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from civia.accounts.branding import branding_of
 from civia.accounts.models import Service, Tenant
 from civia.assistants.document import Letterhead
 from civia.assistants.letters.salutation import DEFAULT_CLOSINGS, closings_of
@@ -32,13 +31,14 @@ PROFILE_FIELDS = {  # key → (French label, help)
 
 def assistant_context(db: Session, tenant: Tenant) -> dict[str, Any]:
     profile = tenant.profile or {}
+    brand = branding_of(tenant)
     services = db.scalars(select(Service.name).where(Service.tenant_id == tenant.id)).all()
     return {
-        "collectivite": tenant.name,
-        "city": profile.get("city", ""),
-        "address": profile.get("address", ""),
-        "autorite": profile.get("autorite") or f"L'autorité territoriale de {tenant.name}",
-        "signataire": profile.get("signataire", ""),
+        "collectivite": brand.name,
+        "city": brand.city,
+        "address": brand.address,
+        "autorite": brand.authority or f"L'autorité territoriale de {brand.name}",
+        "signataire": brand.signatory,
         "services": "; ".join(services),
         "service_list": list(services),
         "formules": closings_of(profile),  # closing formula per kind of recipient (courrier)
@@ -47,19 +47,19 @@ def assistant_context(db: Session, tenant: Tenant) -> dict[str, Any]:
 
 
 def letterhead(tenant: Tenant, service: str = "") -> Letterhead:
-    profile = tenant.profile or {}
-    logo = None
-    if profile.get("logo_png_b64"):
-        try:
-            logo = base64.b64decode(profile["logo_png_b64"])
-        except (binascii.Error, ValueError):
-            logo = None
+    """The collectivité's header on every export, from its branding (`/admin/identite`)."""
+    brand = branding_of(tenant)
     return Letterhead(
-        collectivite=tenant.name,
-        address=profile.get("address", ""),
+        collectivite=brand.name,
+        address=brand.address,
         service=service,
-        phone=profile.get("phone", ""),
-        email=profile.get("email", ""),
-        city=profile.get("city", ""),
-        logo_png=logo,
+        phone=brand.phone,
+        email=brand.email,
+        city=brand.city,
+        logo_png=brand.logo_png,
+        extra=brand.letterhead_extra,
     )
+
+
+def primary_colour(tenant: Tenant) -> str:
+    return branding_of(tenant).primary_colour

@@ -60,6 +60,7 @@ class Letterhead(_Strict):
     email: str = ""
     logo_png: bytes | None = None
     city: str = ""
+    extra: str = ""  # the admin's complementary line (SIRET, website…)
 
 
 class Provenance(_Strict):

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from civia.accounts.models import Tenant, User
 from civia.assistants import batch, extraction
-from civia.assistants.context import letterhead
+from civia.assistants.context import letterhead, primary_colour
 from civia.assistants.document import Block, Heading, OfficialDocument, Provenance, Table
 from civia.assistants.inputs import validate_inputs
 from civia.assistants.markdown_blocks import to_blocks
@@ -126,7 +126,7 @@ def to_document(
             transparency=spec.transparency,
         ),
         letterhead=letterhead(tenant, service) if spec.output.letterhead else None,
-        primary_colour=(tenant.profile or {}).get("primary_colour", "000091"),
+        primary_colour=primary_colour(tenant),
     )
 
 

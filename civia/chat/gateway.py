@@ -25,7 +25,7 @@ from civia.providers.models import HOSTING_LABELS, HostingClass, Provider
 from civia.settings import Settings
 from civia.usage import ledger
 from civia.usage.models import UsageEvent
-from civia.usage.quotas import Keeper
+from civia.usage.quotas import Hold, Keeper, estimate
 
 log = logging.getLogger("civia.gateway")
 
@@ -175,8 +175,9 @@ class Gateway:
         """Stream from the provider with first-token and total timeouts; always records usage.
 
         Every call of a user passes the comité's guard here, whatever route or job made it."""
+        hold: Hold | None = None
         if ctx.user_id is not None:
-            await asyncio.to_thread(self._allow, ctx)
+            hold = await asyncio.to_thread(self._allow, ctx, target, request)
         request.model = target.model
         if request.seed is None:
             request.seed = self.settings.model_seed
@@ -235,24 +236,49 @@ class Gateway:
         finally:
             if chunks is not None:
                 await _close(chunks)
-            self._record(ctx, target, result, start, first)
+            try:
+                self._record(ctx, target, result, start, first)
+            finally:
+                self.quotas.release(hold)  # after the ledger row is committed
 
     def admit(self, ctx: CallContext) -> None:
         """The guards and quotas of a call that streams no chat (API embeddings and
-        transcriptions): raises `Blocked` or `QuotaExceeded` as `stream` would."""
-        self._allow(ctx)
-
-    def _allow(self, ctx: CallContext) -> None:
+        transcriptions): raises `Blocked` or `QuotaExceeded` as `stream` would. No reserve is
+        held: a budget is checked against what was spent, and the call's cost is recorded after
+        it."""
         with session_scope(self.sessions) as db:
-            user = db.get(User, ctx.user_id)
-            if user is None or user.tenant_id != ctx.tenant_id:
-                raise Blocked(f"user {ctx.user_id} unknown in tenant {ctx.tenant_id}")
-            try:
-                for check in self.guards:
-                    check(db, user, ctx.assistant_id, ctx.source)
-            except GuardRefused as exc:
-                raise Blocked(exc.reason, exc.message) from None
-            self.quotas.admit(db, user)  # QuotaExceeded: HTTP 429 for the callers
+            user = self._guard(db, ctx)
+            self.quotas.release(self.quotas.admit(db, user))
+
+    def _guard(self, db: Session, ctx: CallContext) -> User:
+        user = db.get(User, ctx.user_id)
+        if user is None or user.tenant_id != ctx.tenant_id:
+            raise Blocked(f"user {ctx.user_id} unknown in tenant {ctx.tenant_id}")
+        try:
+            for check in self.guards:
+                check(db, user, ctx.assistant_id, ctx.source)
+        except GuardRefused as exc:
+            raise Blocked(exc.reason, exc.message) from None
+        return user
+
+    def _allow(self, ctx: CallContext, target: Resolved, request: ChatRequest) -> Hold | None:
+        with session_scope(self.sessions) as db:
+            user = self._guard(db, ctx)
+            # QuotaExceeded: HTTP 429 for the callers; budgets hold the call's upper bound.
+            return self.quotas.admit(
+                db,
+                user,
+                reserve=lambda: estimate(
+                    db,
+                    tenant_id=ctx.tenant_id,
+                    provider_id=target.provider_id,
+                    model=target.model,
+                    # Doubled: pseudonymisation may lengthen the text (« [PERSONNE_1] »).
+                    prompt_bytes=2 * sum(len(m.content.encode()) + 8 for m in request.messages),
+                    max_tokens=request.max_tokens,
+                    timeout_s=self.settings.provider_timeout_s,
+                ),
+            )
 
     def _record(
         self,

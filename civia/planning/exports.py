@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from civia.accounts.models import Tenant
+from civia.assistants.context import letterhead, primary_colour
 from civia.assistants.document import (
     Bullets,
     Heading,
@@ -23,7 +25,12 @@ MENTION = (
 
 
 def document(
-    row: Diagnostic, *, collectivite: str, author: str, earlier: list[Diagnostic]
+    row: Diagnostic,
+    *,
+    collectivite: str,
+    author: str,
+    earlier: list[Diagnostic],
+    tenant: Tenant | None = None,
 ) -> OfficialDocument:
     grid = diagnostics.grid_of(row)
     result = diagnostics.result_of(row)
@@ -70,6 +77,8 @@ def document(
             validated_at=row.created_at,
             transparency=MENTION,
         ),
+        letterhead=letterhead(tenant) if tenant is not None else None,
+        primary_colour=primary_colour(tenant) if tenant is not None else "000091",
     )
 
 

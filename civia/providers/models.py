@@ -25,9 +25,26 @@ HOSTING_LABELS = {
 }
 
 
+class ProviderCredential(Base, Timestamped):
+    """A key source declared by the platform operator: where the server reads an API key (an
+    environment variable or a file), the base URLs it may be sent to, and the collectivités
+    allowed to use it. An admin picks a credential by its label; the variable or file is never
+    shown to them nor typed by them."""
+
+    __tablename__ = "provider_credentials"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    label: Mapped[str] = mapped_column(String(200))
+    key_env: Mapped[str] = mapped_column(String(100), default="")
+    key_file: Mapped[str] = mapped_column(String(500), default="")
+    base_urls: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Slugs of the collectivités allowed; empty: every collectivité of the platform.
+    tenant_slugs: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+
 class Provider(Base, Timestamped):
-    """A model provider configured by an admin. API keys are never stored, only where to read
-    them (an environment variable or a file)."""
+    """A model provider configured by an admin. API keys are never stored: the provider names
+    one of the operator's credentials (`ProviderCredential`)."""
 
     __tablename__ = "providers"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -35,8 +52,9 @@ class Provider(Base, Timestamped):
     name: Mapped[str] = mapped_column(String(100))
     kind: Mapped[str] = mapped_column(String(40))
     base_url: Mapped[str] = mapped_column(String(500), default="")
-    api_key_env: Mapped[str] = mapped_column(String(100), default="")
-    api_key_file: Mapped[str] = mapped_column(String(500), default="")
+    credential_id: Mapped[int | None] = mapped_column(
+        ForeignKey("provider_credentials.id", ondelete="SET NULL")
+    )
     hosting_class: Mapped[str] = mapped_column(String(20), default=HostingClass.LOCAL.value)
     # Highest data sensitivity it may receive (public < internal < personal < sensitive);
     # "" = the default of its hosting class (civia.privacy.routing.DEFAULT_CLEARANCE).

@@ -31,16 +31,12 @@ KIND = "openai_compat"
 
 
 def resolve_api_key(config: ProviderConfig, settings: Settings) -> str:
-    """The key, if the operator still allows its source for this collectivité."""
-    try:
-        secrets.check_key_source(
-            settings, config.tenant, env=config.api_key_env, file=config.api_key_file
-        )
-    except secrets.KeySourceRefused as exc:
+    """The key, if the operator's credential still allows this collectivité and URL."""
+    if config.key_refused:
         raise ProviderError(
-            f"key source of provider {config.name!r} not allowed by the operator",
-            str(exc),
-        ) from None
+            f"credential of provider {config.name!r} not allowed by the operator",
+            config.key_refused,
+        )
     if config.api_key_env:
         return os.environ.get(config.api_key_env, "")
     if config.api_key_file:

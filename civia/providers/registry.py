@@ -37,7 +37,9 @@ class ProviderConfig:
     api_key_file: str = ""
     models: tuple[str, ...] = field(default_factory=tuple)
     timeout_s: float | None = None
-    tenant: str = ""  # the collectivité's slug: the operator's key allow-list is per tenant
+    tenant: str = ""  # the collectivité's slug
+    # Set when the operator's credential no longer allows this collectivité or URL (French).
+    key_refused: str = ""
     capability: str = "chat"
 
 

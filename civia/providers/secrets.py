@@ -1,14 +1,7 @@
-"""What a collectivité's admin may point a provider at: only key sources and addresses the
-operator allowed.
-
-A provider's API key is read from an environment variable or a file of the Civia server and
-sent as a bearer token to the provider's base URL. Both are chosen in the admin UI, so without
-limits a tenant admin could name `CIVIA_DATABASE_URL` or `/etc/shadow` and a server of their
-own, and receive the secret. The operator therefore declares the allowed variables and files
-(`CIVIA_PROVIDER_KEY_ENVS`, `CIVIA_PROVIDER_KEY_FILES`, optionally per collectivité), and base
-URLs that resolve to link-local or cloud metadata addresses are refused unless
-`CIVIA_PROVIDER_ALLOW_LINK_LOCAL` is set. Checked when a provider is saved and again before
-every call (rows saved before the rule, DNS answers that change).
+"""Where a provider's key may be sent: base URLs resolving to link-local or cloud metadata
+addresses are refused unless `CIVIA_PROVIDER_ALLOW_LINK_LOCAL` is set. Checked when a provider
+is saved and again before every call (DNS answers change). Which keys exist, and for which
+collectivités and URLs, is the operator's declaration (`civia.providers.credentials`).
 """
 
 from __future__ import annotations
@@ -32,42 +25,7 @@ METADATA_HOSTS = frozenset({"metadata", "metadata.google.internal", "metadata.go
 
 
 class KeySourceRefused(ValueError):
-    """French message for the admin."""
-
-
-def _entries(raw: str, tenant_slug: str) -> list[str]:
-    """`NAME, slug:NAME, /path, slug:/path` → the values allowed for this collectivité."""
-    out: list[str] = []
-    for item in filter(None, (part.strip() for part in raw.split(","))):
-        scope, sep, value = item.partition(":")
-        if sep and not item.startswith("/"):
-            if scope.strip() == tenant_slug and value.strip():
-                out.append(value.strip())
-        else:
-            out.append(item)
-    return out
-
-
-def allowed_envs(settings: Settings, tenant_slug: str) -> list[str]:
-    return _entries(settings.provider_key_envs, tenant_slug)
-
-
-def allowed_files(settings: Settings, tenant_slug: str) -> list[str]:
-    return _entries(settings.provider_key_files, tenant_slug)
-
-
-def check_key_source(settings: Settings, tenant_slug: str, *, env: str, file: str) -> None:
-    if env and env not in allowed_envs(settings, tenant_slug):
-        raise KeySourceRefused(
-            f"La variable d'environnement {env} n'est pas autorisée pour les clés de "
-            "fournisseur : demandez à l'exploitant du serveur de l'ajouter à "
-            "CIVIA_PROVIDER_KEY_ENVS."
-        )
-    if file and file not in allowed_files(settings, tenant_slug):
-        raise KeySourceRefused(
-            f"Le fichier {file} n'est pas autorisé pour les clés de fournisseur : demandez "
-            "à l'exploitant du serveur de l'ajouter à CIVIA_PROVIDER_KEY_FILES."
-        )
+    """French message for the admin or the operator."""
 
 
 def _forbidden(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:

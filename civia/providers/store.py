@@ -10,11 +10,9 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, object_session
 
 from civia.accounts.models import Tenant
-from civia.providers import registry, secrets
-from civia.providers.models import HostingClass, Provider
+from civia.providers import credentials, registry, secrets
+from civia.providers.models import HostingClass, Provider, ProviderCredential
 from civia.settings import Settings
-
-ENV_RE = re.compile(r"^[A-Z_][A-Z0-9_]{0,99}$")
 
 
 class ProviderConfigError(ValueError):
@@ -27,8 +25,7 @@ def validate(
     kind: str,
     base_url: str,
     capability: str = "chat",
-    api_key_env: str,
-    api_key_file: str,
+    credential: ProviderCredential | None,
     hosting_class: str,
     models: list[str],
     clearance: str = "",
@@ -54,16 +51,9 @@ def validate(
             )
         if not models:
             raise ProviderConfigError("Indiquez au moins un modèle servi par ce fournisseur.")
-    if api_key_env and not ENV_RE.match(api_key_env):
-        raise ProviderConfigError(
-            "Le nom de variable d'environnement doit être en MAJUSCULES (ex. ALBERT_API_KEY)."
-        )
-    if api_key_env and api_key_file:
-        raise ProviderConfigError(
-            "Choisissez une variable d'environnement OU un fichier, pas les deux."
-        )
     try:
-        secrets.check_key_source(settings, tenant_slug, env=api_key_env, file=api_key_file)
+        if credential is not None:
+            credentials.check(credential, tenant_slug, base_url)
         if kind != "local_llama":
             secrets.check_base_url(settings, base_url, resolve=False)
     except secrets.KeySourceRefused as exc:
@@ -84,15 +74,23 @@ def save(db: Session, provider: Provider, *, settings: Settings, **fields: objec
         "kind": provider.kind or "",
         "capability": provider.capability or "chat",
         "base_url": provider.base_url or "",
-        "api_key_env": provider.api_key_env or "",
-        "api_key_file": provider.api_key_file or "",
+        "credential_id": provider.credential_id,
         "hosting_class": provider.hosting_class or HostingClass.LOCAL.value,
         "models": list(provider.models or []),
         "clearance": provider.clearance or "",
     }
     merged.update({k: v for k, v in fields.items() if k in merged})
     tenant = db.get(Tenant, provider.tenant_id)
-    validate(**merged, settings=settings, tenant_slug=tenant.slug if tenant else "")
+    credential_id = merged.pop("credential_id")
+    credential = db.get(ProviderCredential, credential_id) if credential_id else None
+    if credential_id and credential is None:
+        raise ProviderConfigError("Clé d'accès inconnue : choisissez-en une dans la liste.")
+    validate(
+        **merged,
+        credential=credential,
+        settings=settings,
+        tenant_slug=tenant.slug if tenant else "",
+    )
     for key, value in fields.items():
         setattr(provider, key, value)
     if provider.id is None:
@@ -133,22 +131,31 @@ def default_for(db: Session, tenant_id: int, capability: str) -> Provider | None
 
 
 def config_of(row: Provider) -> registry.ProviderConfig:
+    """The call's configuration; the key source comes from the operator's credential, checked
+    again now (a credential withdrawn from this collectivité or URL refuses the call)."""
+    db = object_session(row)
+    tenant = db.get(Tenant, row.tenant_id) if db is not None else None
+    slug = tenant.slug if tenant else ""
+    env = file = refused = ""
+    if row.credential_id is not None:
+        credential = db.get(ProviderCredential, row.credential_id) if db is not None else None
+        try:
+            credentials.check(credential, slug, row.base_url)
+        except secrets.KeySourceRefused as exc:
+            refused = str(exc)
+        else:
+            assert credential is not None
+            env, file = credential.key_env, credential.key_file
     return registry.ProviderConfig(
         id=row.id,
         name=row.name,
         kind=row.kind,
         base_url=row.base_url,
-        api_key_env=row.api_key_env,
-        api_key_file=row.api_key_file,
+        api_key_env=env,
+        api_key_file=file,
         models=tuple(row.models or ()),
         timeout_s=row.timeout_s,
         capability=row.capability or "chat",
-        tenant=_tenant_slug(row),
+        tenant=slug,
+        key_refused=refused,
     )
-
-
-def _tenant_slug(row: Provider) -> str:
-    """The collectivité's slug: the operator's key allow-list is per tenant."""
-    db = object_session(row)
-    tenant = db.get(Tenant, row.tenant_id) if db is not None else None
-    return tenant.slug if tenant else ""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from civia.tenants import platform
+from civia.tenants.cli_credentials import credentials_group
 from civia.tenants.clidb import database as _db
 
 
@@ -103,3 +104,6 @@ def passwords(slug: str, state: str) -> None:
         tenant = platform.get_collectivite(db, slug)
         platform.set_local_passwords(db, tenant, state == "on", actor=None)
     click.echo(f"Local passwords of {slug}: {state}.")
+
+
+platform_group.add_command(credentials_group)

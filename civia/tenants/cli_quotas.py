@@ -38,17 +38,25 @@ def _target(
 
 @click.group("quotas")
 def quotas_group() -> None:
-    """Requests per minute and tokens per day (HTTP 429 over a limit)."""
+    """Requests per minute, tokens per day, monthly budgets (HTTP 429 over a limit)."""
 
 
 @quotas_group.command("set")
 @TENANT
 @SERVICE
 @USER
-@click.option("--requests-per-minute", type=int, required=True)
+@click.option("--requests-per-minute", type=int, default=None)
 @click.option("--tokens-per-day", type=int, default=None)
+@click.option("--budget-eur", type=float, default=None, help="Monthly budget in euros")
+@click.option("--budget-kgco2eq", type=float, default=None, help="Monthly budget in kgCO2eq")
 def set_command(
-    tenant: str, service_name: str, login: str, requests_per_minute: int, tokens_per_day: int | None
+    tenant: str,
+    service_name: str,
+    login: str,
+    requests_per_minute: int | None,
+    tokens_per_day: int | None,
+    budget_eur: float | None,
+    budget_kgco2eq: float | None,
 ) -> None:
     with database() as db:
         t, service, user = _target(db, tenant, service_name, login)
@@ -59,8 +67,13 @@ def set_command(
             user=user,
             requests_per_minute=requests_per_minute,
             tokens_per_day=tokens_per_day,
+            budget_eur_month=budget_eur,
+            budget_kgco2eq_month=budget_kgco2eq,
         )
-    click.echo(f"Quota set: {requests_per_minute}/min, {tokens_per_day or '-'} tokens/day.")
+    click.echo(
+        f"Quota set: {requests_per_minute or '-'}/min, {tokens_per_day or '-'} tokens/day, "
+        f"{budget_eur or '-'} €/month, {budget_kgco2eq or '-'} kgCO2eq/month."
+    )
 
 
 @quotas_group.command("clear")
@@ -90,4 +103,7 @@ def list_command(tenant: str) -> None:
                 if row.service_id
                 else "tenant"
             )
-            click.echo(f"{scope}\trpm={row.requests_per_minute}\ttokens/day={row.tokens_per_day}")
+            click.echo(
+                f"{scope}\trpm={row.requests_per_minute}\ttokens/day={row.tokens_per_day}"
+                f"\teur/month={row.budget_eur_month}\tkgco2eq/month={row.budget_kgco2eq_month}"
+            )

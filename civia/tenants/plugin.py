@@ -28,7 +28,11 @@ def register_template_folders() -> list[Path]:
 
 @hookimpl
 def register_menu_links() -> list[MenuLink]:
-    return [MenuLink("Quotas", "/admin/quotas", roles=roles.ADMINS)]
+    return [
+        MenuLink("Quotas", "/admin/quotas", roles=roles.ADMINS),
+        MenuLink("Identité", "/admin/identite", roles=roles.ADMINS),
+        MenuLink("Mutualisation", "/admin/mutualisation", roles=roles.ADMINS),
+    ]
 
 
 @hookimpl

@@ -4,19 +4,28 @@ window) and tokens per UTC day, counted with `limits` in this process's memory, 
 
 The gateway calls `admit` before every model call (it consumes a request) and `consume` after
 it (the tokens used); web routes may `peek` first to answer 429 before anything is written.
+
+Monthly budgets in € and kgCO2eq (UTC calendar month) are read from the pilotage ledger, so
+they survive restarts. Concurrent calls cannot overshoot them: `admit` first adds the call's
+*reserve* (an upper bound of its cost and footprint: prompt bytes as tokens, `max_tokens` out,
+the provider timeout as its duration) to a shared counter of calls in flight, then checks
+spent + in flight against the budget, and refuses (taking the reserve back) when over; the
+gateway calls `release` only once the call's ledger row is committed. Between the commit and
+the release a call counts twice, never zero times.
 """
 
 from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from limits import RateLimitItemPerMinute
 from limits.storage import Storage
 from limits.strategies import MovingWindowRateLimiter
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from civia.accounts.limiter_storage import storage_for
@@ -24,7 +33,8 @@ from civia.accounts.manage import AccountError
 from civia.accounts.models import Service, Tenant, User
 from civia.providers.base import ProviderError
 from civia.settings import Settings
-from civia.usage.models import Quota
+from civia.usage import ledger
+from civia.usage.models import LedgerEntry, Quota, UsageEvent
 
 SCOPE_FR = {"tenant": "de votre collectivité", "service": "de votre service", "user": "personnel"}
 
@@ -42,6 +52,8 @@ class QuotaExceeded(ProviderError):
 
 
 def _wait_fr(seconds: int) -> str:
+    if seconds >= 2 * 86400:
+        return f"{math.ceil(seconds / 86400)} jours"
     if seconds < 60:
         return f"{seconds} seconde{'s' if seconds > 1 else ''}"
     if seconds < 3600:
@@ -82,6 +94,58 @@ def scopes(db: Session, user: User) -> list[Scope]:
     return sorted(found, key=lambda s: order[s.kind])
 
 
+@dataclass(frozen=True)
+class Reserve:
+    """Upper bound of one call's cost (micro-euros) and footprint (milligrams CO2eq)."""
+
+    micro_eur: int
+    mg_co2: int
+
+
+@dataclass
+class Hold:
+    """What an admitted call holds on budgets until its ledger row is committed."""
+
+    keys: list[tuple[str, int, int]]
+
+
+def _month_start(now: datetime) -> datetime:
+    return now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+
+
+def _until_next_month(now: datetime) -> int:
+    start = _month_start(now)
+    following = (start + timedelta(days=32)).replace(day=1)
+    return max(1, math.ceil((following - now).total_seconds()))
+
+
+def month_spent(db: Session, scope: Scope, now: datetime | None = None) -> tuple[float, float]:
+    """(€, kgCO2eq upper bound) of the scope's calls this UTC month, from the ledger."""
+    now = now or datetime.now(UTC)
+    query = select(
+        func.coalesce(func.sum(LedgerEntry.cost_eur), 0.0),
+        func.coalesce(func.sum(LedgerEntry.gwp_kgco2eq_max), 0.0),
+    ).where(
+        LedgerEntry.tenant_id == scope.quota.tenant_id,
+        LedgerEntry.synthetic.is_(False),
+        LedgerEntry.created_at >= _month_start(now),
+    )
+    if scope.kind == "service":
+        query = query.join(UsageEvent, UsageEvent.id == LedgerEntry.usage_event_id).where(
+            UsageEvent.service_id == scope.quota.service_id
+        )
+    elif scope.kind == "user":
+        query = query.join(UsageEvent, UsageEvent.id == LedgerEntry.usage_event_id).where(
+            UsageEvent.user_id == scope.quota.user_id
+        )
+    eur, kg = db.execute(query).one()
+    return float(eur or 0.0), float(kg or 0.0)
+
+
+def _budgeted(scope: Scope) -> bool:
+    return scope.quota.budget_eur_month is not None or scope.quota.budget_kgco2eq_month is not None
+
+
 def _day_key(key: str, now: datetime) -> str:
     return f"civia/tokens/{key}/{now:%Y%m%d}"
 
@@ -112,6 +176,17 @@ class Keeper:
         now = datetime.now(UTC)
         for scope in scopes(db, user):
             self._check_tokens(scope, now)
+            if _budgeted(scope):
+                eur, kg = month_spent(db, scope, now)
+                quota = scope.quota
+                if quota.budget_eur_month is not None and eur >= quota.budget_eur_month:
+                    raise QuotaExceeded(
+                        scope.kind, "budget mensuel en euros", _until_next_month(now)
+                    )
+                if quota.budget_kgco2eq_month is not None and kg >= quota.budget_kgco2eq_month:
+                    raise QuotaExceeded(
+                        scope.kind, "budget carbone mensuel", _until_next_month(now)
+                    )
             rpm = scope.quota.requests_per_minute
             if rpm is not None:
                 item = RateLimitItemPerMinute(rpm)
@@ -120,9 +195,15 @@ class Keeper:
                         scope.kind, "requêtes par minute", self._retry(item, scope.key)
                     )
 
-    def admit(self, db: Session, user: User) -> None:
+    def admit(
+        self,
+        db: Session,
+        user: User,
+        reserve: Callable[[], Reserve] | None = None,
+    ) -> Hold | None:
         """Consume one request in every scope, or raise `QuotaExceeded` (the moving window is
-        atomic per scope, so concurrent calls cannot all pass)."""
+        atomic per scope, so concurrent calls cannot all pass). With budgets, hold the call's
+        `reserve()` until `release` (a call without a reserve holds nothing)."""
         now = datetime.now(UTC)
         applied = scopes(db, user)
         for scope in applied:
@@ -134,6 +215,47 @@ class Keeper:
             item = RateLimitItemPerMinute(rpm)
             if not self.window.hit(item, "civia-rpm", scope.key):
                 raise QuotaExceeded(scope.kind, "requêtes par minute", self._retry(item, scope.key))
+        budgeted = [s for s in applied if _budgeted(s)]
+        if not budgeted:
+            return None
+        amount = reserve() if reserve is not None else Reserve(0, 0)
+        hold = Hold([])
+        try:
+            for scope in budgeted:
+                self._hold(db, scope, amount, hold, now)
+        except QuotaExceeded:
+            self.release(hold)
+            raise
+        return hold
+
+    def _hold(self, db: Session, scope: Scope, amount: Reserve, hold: Hold, now: datetime) -> None:
+        eur_key, co2_key = f"civia/hold-eur/{scope.key}", f"civia/hold-co2/{scope.key}"
+        expiry = 3600  # a crashed process's holds fade after an hour
+        # Hold first, then read: a concurrent call sees this one either in flight or spent.
+        held_eur = self.storage.incr(eur_key, expiry=expiry, amount=amount.micro_eur)
+        held_co2 = self.storage.incr(co2_key, expiry=expiry, amount=amount.mg_co2)
+        hold.keys.append((scope.key, amount.micro_eur, amount.mg_co2))
+        spent_eur, spent_kg = month_spent(db, scope, now)
+        quota = scope.quota
+        if quota.budget_eur_month is not None and (
+            spent_eur * 1_000_000 + held_eur > quota.budget_eur_month * 1_000_000
+            or spent_eur >= quota.budget_eur_month
+        ):
+            raise QuotaExceeded(scope.kind, "budget mensuel en euros", _until_next_month(now))
+        if quota.budget_kgco2eq_month is not None and (
+            spent_kg * 1_000_000 + held_co2 > quota.budget_kgco2eq_month * 1_000_000
+            or spent_kg >= quota.budget_kgco2eq_month
+        ):
+            raise QuotaExceeded(scope.kind, "budget carbone mensuel", _until_next_month(now))
+
+    def release(self, hold: Hold | None) -> None:
+        """Give back what an admitted call held, once its ledger row is committed."""
+        if hold is None:
+            return
+        for key, micro_eur, mg_co2 in hold.keys:
+            self.storage.incr(f"civia/hold-eur/{key}", expiry=3600, amount=-micro_eur)
+            self.storage.incr(f"civia/hold-co2/{key}", expiry=3600, amount=-mg_co2)
+        hold.keys.clear()
 
     def consume(
         self, *, tenant_id: int, service_id: int | None, user_id: int | None, tokens: int
@@ -160,10 +282,15 @@ def set_quota(
     user: User | None = None,
     requests_per_minute: int | None = None,
     tokens_per_day: int | None = None,
+    budget_eur_month: float | None = None,
+    budget_kgco2eq_month: float | None = None,
 ) -> Quota:
     for value in (requests_per_minute, tokens_per_day):
         if value is not None and value < 1:
             raise AccountError("Une limite doit être un entier positif.")
+    for amount in (budget_eur_month, budget_kgco2eq_month):
+        if amount is not None and not (0 < amount < 1e9):
+            raise AccountError("Un budget doit être un nombre positif.")
     if user is not None and user.tenant_id != tenant.id:
         raise AccountError("Cet utilisateur n'appartient pas à cette collectivité.")
     if service is not None and service.tenant_id != tenant.id:
@@ -177,6 +304,7 @@ def set_quota(
         )
         db.add(row)
     row.requests_per_minute, row.tokens_per_day = requests_per_minute, tokens_per_day
+    row.budget_eur_month, row.budget_kgco2eq_month = budget_eur_month, budget_kgco2eq_month
     db.flush()
     return row
 
@@ -200,3 +328,35 @@ def _find(db: Session, tenant: Tenant, service: Service | None, user: User | Non
             Quota.user_id == user.id if user else Quota.user_id.is_(None),
         )
     )
+
+
+def estimate(
+    db: Session,
+    *,
+    tenant_id: int,
+    provider_id: int | None,
+    model: str,
+    prompt_bytes: int,
+    max_tokens: int,
+    timeout_s: float,
+) -> Reserve:
+    """An upper bound of a call's cost and footprint, priced by the ledger itself: a token is at
+    least one byte of the prompt, the answer stops at `max_tokens`, and the gateway cuts the
+    call at `timeout_s` (the duration the footprint grows with)."""
+    event = UsageEvent(
+        request_id="estimate",
+        tenant_id=tenant_id,
+        provider_id=provider_id,
+        provider_name="",
+        model=model,
+        source="estimate",
+        prompt_tokens=prompt_bytes,
+        completion_tokens=max_tokens,
+        latency_ms=timeout_s * 1000,
+        outcome="ok",
+    )
+    cost, found, pricing = ledger.compute(db, event)
+    if found is not None and pricing.get("method") == "energy x price":
+        cost = max(cost, found.kwh[1] * ledger.tenant_rates(db, tenant_id).eur_per_kwh)
+    kg = found.kgco2eq[1] if found is not None else 0.0
+    return Reserve(math.ceil(cost * 1_000_000), math.ceil(kg * 1_000_000))

@@ -64,6 +64,9 @@ def register_routes(settings: Settings) -> list[Route]:
         Route(platform.sso_admin.router, order=71),
         Route(platform.sso.router, gated=False, order=72),
         Route(platform.quotas_admin.router, order=73),
+        Route(platform.credentials.router, order=74),
+        Route(platform.branding_admin.router, order=75),
+        Route(platform.pooling_admin.router, order=76),
         # Governance also holds the public transparency pages (gated=False).
         Route(governance.router, gated=False, body_limit=gov_fria.LIMIT, order=60),
     ]

@@ -50,7 +50,6 @@ def test_tokens_create_prints_token_once(cli: CliRunner) -> None:
 
 
 def test_users_services_and_providers(cli: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("CIVIA_PROVIDER_KEY_ENVS", "ALBERT_API_KEY")
     get_settings.cache_clear()
     run(cli, "demo", "load")
     run(cli, "services", "create", "Finances")
@@ -68,9 +67,12 @@ def test_users_services_and_providers(cli: CliRunner, monkeypatch: pytest.Monkey
     )
     run(cli, "users", "set-role", "marie", "comite")
     assert "marie\tcomite\tFinances" in run(cli, "users", "list")
+    run(cli, "platform", "credentials", "add", "albert", "--label", "Albert", "--env",
+        "ALBERT_API_KEY", "--base-url", "https://albert.example/v1", "--tenant", "demoville")  # fmt: skip
+    assert "env:ALBERT_API_KEY" in run(cli, "platform", "credentials", "list")
     run(cli, "providers", "add", "--name", "Albert", "--base-url", "https://albert.example/v1",
-        "--api-key-env", "ALBERT_API_KEY", "--model", "albert-large", "--hosting-class", "fr_sovereign")  # fmt: skip
-    assert "env:ALBERT_API_KEY" in run(cli, "providers", "list")
+        "--credential", "albert", "--model", "albert-large", "--hosting-class", "fr_sovereign")  # fmt: skip
+    assert "credential:albert" in run(cli, "providers", "list")
 
 
 def test_bad_input_gives_clear_error(cli: CliRunner) -> None:

@@ -15,9 +15,8 @@ from civia.db.engine import session_scope
 from civia.tenants import platform
 from tests.conftest import Personas
 
-# Acts sharing lists every collectivité of the platform as a target (issue 15, « pooling by
-# consent », not built yet): the names leak there, nothing else.
-KNOWN_NAME_LEAKS = {"/actes/partage"}
+# Acts sharing lists only the collectivités that opted in to pooling: no name leaks anywhere.
+KNOWN_NAME_LEAKS: set[str] = set()
 SECRET = "Budget confidentiel de la crèche"
 # Pages that need no session at all (login, health, public transparency, anonymous survey,
 # single sign-on) or are the operator's own.

@@ -11,6 +11,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
+from civia.accounts.models import Tenant
+from civia.db.engine import session_scope
 from civia.documents.acts.models import Act, ActImport
 from civia.governance import usecases
 from civia.jobs.models import Job
@@ -273,6 +275,14 @@ def test_delete_and_share(imported: TestClient, personas: Personas) -> None:
     client = imported
     act_id = _act_id(client, "D2024-05")
     headers = login_as(client, "admin")
+    page = client.get("/actes/partage")
+    assert "Autreville" not in page.text and "ne participe pas" in page_text(page)
+    client.post("/admin/mutualisation", data={"pooling": "oui"}, headers=headers)
+    assert "Autreville" not in client.get("/actes/partage").text  # Autreville did not opt in
+    with session_scope(client.app.state.sessions) as db:  # type: ignore[attr-defined]
+        other = db.get(Tenant, personas.other_tenant.id)
+        assert other is not None
+        other.pooling = True
     shared = client.post(
         "/actes/partage", data={"lecteurs": str(personas.other_tenant.id)}, headers=headers
     )

@@ -5,6 +5,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from civia.accounts.models import User
+from civia.db.engine import session_scope
+from civia.providers import credentials
 from civia.providers.models import Provider
 from tests.conftest import Personas, login, login_as, page_text
 
@@ -74,7 +76,15 @@ def test_provider_key_is_never_displayed(
     client: TestClient, personas: Personas, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("ALBERT_API_KEY", "sk-very-secret-value")
-    monkeypatch.setattr(client.app.state.settings, "provider_key_envs", "ALBERT_API_KEY")  # type: ignore[attr-defined]
+    with session_scope(client.app.state.sessions) as db:  # type: ignore[attr-defined]
+        cid = credentials.declare(
+            db,
+            name="albert",
+            label="Albert",
+            key_env="ALBERT_API_KEY",
+            base_urls=["https://albert.example/v1"],
+            tenant_slugs=[],
+        ).id
     headers = login_as(client, "admin")
     resp = client.post(
         "/admin/fournisseurs",
@@ -82,7 +92,7 @@ def test_provider_key_is_never_displayed(
             "name": "Albert",
             "kind": "openai_compat",
             "base_url": "https://albert.example/v1",
-            "api_key_env": "ALBERT_API_KEY",
+            "credential_id": str(cid),
             "models": "albert-large\nalbert-small",
             "hosting_class": "fr_sovereign",
             "enabled": "true",
@@ -103,7 +113,6 @@ def test_provider_key_is_never_displayed(
     [
         ({"base_url": "ftp://x", "models": "m"}, "URL de base"),
         ({"base_url": "http://x/v1", "models": ""}, "au moins un modèle"),
-        ({"base_url": "http://x/v1", "models": "m", "api_key_env": "lower-case"}, "MAJUSCULES"),
         ({"base_url": "http://x/v1", "models": "m", "hosting_class": "mars"}, "hébergement"),
     ],
 )

@@ -142,7 +142,12 @@ def letterhead_lines(doc: OfficialDocument) -> list[str]:
     if head is None:
         return []
     contact = " · ".join(one_line(x) for x in (head.phone, head.email) if x.strip())
-    lines = [one_line(head.service), *clean(head.address).splitlines(), contact]
+    lines = [
+        one_line(head.service),
+        *clean(head.address).splitlines(),
+        contact,
+        one_line(head.extra),
+    ]
     return [line.strip() for line in lines if line.strip()]
 
 

@@ -27,10 +27,20 @@ class Scope:
     collection_ids: tuple[int, ...]
 
 
+def pooling_on(session: Session, tenant_id: int) -> bool:
+    """Whether the collectivité opted in to pooling (its admin's choice, off by default)."""
+    return bool(session.scalar(select(Tenant.pooling).where(Tenant.id == tenant_id)))
+
+
 def readable_tenant_ids(session: Session, user: User) -> list[int]:
-    """The user's own tenant first, then the tenants sharing their acts with it."""
+    """The user's own tenant first, then the tenants sharing their acts with it. Nothing is
+    received unless both collectivités opted in to pooling: no one can push acts into the
+    search of a collectivité that did not choose to."""
+    if not pooling_on(session, user.tenant_id):
+        return [user.tenant_id]
     shared = session.execute(
         select(ActCorpus.tenant_id)
+        .join(Tenant, Tenant.id == ActCorpus.tenant_id)
         .outerjoin(
             ActShare,
             (ActShare.owner_tenant_id == ActCorpus.tenant_id)
@@ -38,6 +48,7 @@ def readable_tenant_ids(session: Session, user: User) -> list[int]:
         )
         .where(
             ActCorpus.tenant_id != user.tenant_id,
+            Tenant.pooling.is_(True),
             or_(ActCorpus.shared_with_all.is_(True), ActShare.id.is_not(None)),
         )
         .order_by(ActCorpus.tenant_id)
@@ -71,7 +82,10 @@ def can_manage(user: User, act: Act | None = None) -> bool:
 class Sharing:
     shared_with_all: bool
     reader_ids: frozenset[int]
-    others: list[tuple[int, str]]  # every other tenant of the deployment (id, name)
+    # The other collectivités that opted in to pooling (id, name); empty while this one has not:
+    # no collectivité sees the names of those that did not choose to pool.
+    others: list[tuple[int, str]]
+    pooling: bool = False
 
 
 def sharing_of(session: Session, tenant_id: int) -> Sharing:
@@ -79,13 +93,17 @@ def sharing_of(session: Session, tenant_id: int) -> Sharing:
     readers = session.execute(
         select(ActShare.reader_tenant_id).where(ActShare.owner_tenant_id == tenant_id)
     ).scalars()
+    pooling = pooling_on(session, tenant_id)
     others = session.execute(
-        select(Tenant.id, Tenant.name).where(Tenant.id != tenant_id).order_by(Tenant.name)
+        select(Tenant.id, Tenant.name)
+        .where(Tenant.id != tenant_id, Tenant.pooling.is_(True), Tenant.kind != "platform")
+        .order_by(Tenant.name)
     ).all()
     return Sharing(
         bool(corpus and corpus.shared_with_all),
         frozenset(readers),
-        [(int(i), str(n)) for i, n in others],
+        [(int(i), str(n)) for i, n in others] if pooling else [],
+        pooling,
     )
 
 
@@ -97,10 +115,18 @@ def set_sharing(
     reader_ids: set[int],
     by: User,
 ) -> Sharing:
-    """Replace the tenant's sharing. Unknown tenant ids are ignored."""
+    """Replace the tenant's sharing. Unknown tenant ids, and those of collectivités that did
+    not opt in to pooling, are ignored; nothing is shared while this one has not opted in."""
+    if not pooling_on(session, corpus.tenant_id):
+        shared_with_all, reader_ids = False, set()
     valid = set(
         session.execute(
-            select(Tenant.id).where(Tenant.id.in_(reader_ids), Tenant.id != corpus.tenant_id)
+            select(Tenant.id).where(
+                Tenant.id.in_(reader_ids),
+                Tenant.id != corpus.tenant_id,
+                Tenant.pooling.is_(True),
+                Tenant.kind != "platform",
+            )
         ).scalars()
     )
     corpus.shared_with_all = shared_with_all

@@ -6,6 +6,7 @@ from fastapi import APIRouter, HTTPException, Request, Response, UploadFile
 from fastapi.responses import RedirectResponse
 from starlette.datastructures import FormData
 
+from civia.accounts.branding import branding_of
 from civia.dates import date_fr
 from civia.db.base import utcnow
 from civia.planning import charts, diagnostics, exports, scoring
@@ -185,7 +186,12 @@ def export(db: Db, user: SteeringUser, diagnostic_id: int, fmt: str) -> Response
     row = _row(db, user, diagnostic_id)
     earlier = [r for r in diagnostics.listed(db, user.tenant_id) if r.created_at < row.created_at]
     data, mime, name = exports.export(
-        row, fmt, collectivite=user.tenant.name, author=user.display_name, earlier=earlier[-2:]
+        row,
+        fmt,
+        collectivite=branding_of(user.tenant).name,
+        author=user.display_name,
+        earlier=earlier[-2:],
+        tenant=user.tenant,
     )
     return Response(
         data, media_type=mime, headers={"Content-Disposition": f'attachment; filename="{name}"'}

@@ -14,7 +14,7 @@ from civia.accounts.models import Service, Tenant, User
 from civia.audit import journal as audit
 from civia.documents import jobs as doc_jobs
 from civia.privacy.routing import LEVEL_LABELS, LEVELS, POLICIES
-from civia.providers import probe, registry, resolve, secrets, store
+from civia.providers import credentials, probe, registry, resolve, secrets, store
 from civia.providers.models import Provider
 from civia.web.deps import AdminUser, Db
 from civia.web.render import render
@@ -159,8 +159,7 @@ def _providers_page(
         "admin/providers.html",
         422 if error else 200,
         providers=store.for_tenant(db, admin.tenant_id),
-        key_envs=secrets.allowed_envs(request.app.state.settings, tenant.slug),
-        key_files=secrets.allowed_files(request.app.state.settings, tenant.slug),
+        credentials=credentials.available(db, tenant.slug),
         capabilities=[
             (cap, registry.CAPABILITY_LABELS[cap], registry.provider_kinds(cap))
             for cap in registry.CAPABILITIES
@@ -235,8 +234,7 @@ def save_provider(
     hosting_class: Text,
     provider_id: Annotated[int | None, Form()] = None,
     base_url: Text = "",
-    api_key_env: Text = "",
-    api_key_file: Text = "",
+    credential_id: Text = "",
     models: Annotated[str, Form(max_length=5000)] = "",
     enabled: Annotated[bool, Form()] = False,
     is_default: Annotated[bool, Form()] = False,
@@ -260,8 +258,7 @@ def save_provider(
             kind=kind,
             capability=capability,
             base_url=base_url.strip(),
-            api_key_env=api_key_env.strip(),
-            api_key_file=api_key_file.strip(),
+            credential_id=int(credential_id) if credential_id.isdigit() else None,
             hosting_class=hosting_class,
             models=store.parse_models(models),
             enabled=enabled,

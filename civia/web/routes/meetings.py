@@ -142,6 +142,7 @@ def export(db: Db, user: CurrentUser, meeting_id: int, fmt: str) -> Response:
         fmt,
         author=user.display_name,
         reviewer=reviewer.display_name if reviewer else "",
+        tenant=user.tenant,
     )
     audit.record(
         db,

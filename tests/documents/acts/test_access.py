@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from civia.accounts.models import Tenant
 from civia.documents.acts.access import can_manage, readable_act, set_sharing, sharing_of
 from civia.documents.acts.models import Act
 from civia.documents.acts.search import search_acts
@@ -35,9 +36,19 @@ def test_acts_stay_in_the_importing_tenant_until_shared(acts_world: ActsWorld) -
         assert can_manage(acts_world.user(db, "referent"), act) and not can_manage(agent, act)
 
 
+def _opt_in(world: ActsWorld, *slugs: str, on: bool = True) -> None:
+    with world.sessions() as db:
+        for slug in slugs:
+            tenant = db.get(Tenant, world.tenants[slug])
+            assert tenant is not None
+            tenant.pooling = on
+        db.commit()
+
+
 def test_sharing_with_one_tenant_or_with_all(acts_world: ActsWorld) -> None:
     acts_world.import_file("demoville", SAINT_AUBIN)
     acts_world.import_file("cdg", BELLECOMBE)  # a centre de gestion with its members' acts
+    _opt_in(acts_world, "demoville", "autreville", "cdg")
     with acts_world.sessions() as db:
         referent = acts_world.user(db, "referent")
         set_sharing(
@@ -82,3 +93,34 @@ def test_sharing_with_one_tenant_or_with_all(acts_world: ActsWorld) -> None:
         )
         db.commit()
     assert "2024-001" not in _visible(acts_world, "carol")
+
+
+def test_nothing_crosses_without_both_opting_in(acts_world: ActsWorld) -> None:
+    """Pooling by consent: no collectivité sees the names of those that did not opt in, and no
+    collectivité can push its acts into the search of one that did not choose to."""
+    acts_world.import_file("demoville", SAINT_AUBIN)
+    with acts_world.sessions() as db:
+        sharing = sharing_of(db, acts_world.tenants["demoville"])
+        assert sharing.others == [] and not sharing.pooling  # not even the list of names
+    _opt_in(acts_world, "demoville")
+    with acts_world.sessions() as db:
+        assert sharing_of(db, acts_world.tenants["demoville"]).others == []  # alone so far
+        set_sharing(
+            db,
+            corpus=corpus_for(db, acts_world.tenants["demoville"]),
+            shared_with_all=True,
+            reader_ids={acts_world.tenants["autreville"]},
+            by=acts_world.user(db, "referent"),
+        )
+        db.commit()
+        # Autreville did not opt in: it is not a reader, and "all" reaches it not.
+        assert sharing_of(db, acts_world.tenants["demoville"]).reader_ids == frozenset()
+    assert "2024-001" not in _visible(acts_world, "carol")
+    _opt_in(acts_world, "autreville")
+    assert "2024-001" in _visible(acts_world, "carol")  # shared with all who opted in
+    with acts_world.sessions() as db:
+        names = {n for _, n in sharing_of(db, acts_world.tenants["autreville"]).others}
+        assert names == {"Commune de Démoville"}  # the centre de gestion did not opt in
+    _opt_in(acts_world, "autreville", on=False)  # opting out stops it at once
+    assert "2024-001" not in _visible(acts_world, "carol")
+    assert _visible(acts_world, "gina") == set()

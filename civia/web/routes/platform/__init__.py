@@ -1,3 +1,19 @@
-from civia.web.routes.platform import platform, quotas_admin, sso, sso_admin
+from civia.web.routes.platform import (
+    branding_admin,
+    credentials,
+    platform,
+    pooling_admin,
+    quotas_admin,
+    sso,
+    sso_admin,
+)
 
-__all__ = ["platform", "quotas_admin", "sso", "sso_admin"]
+__all__ = [
+    "branding_admin",
+    "credentials",
+    "platform",
+    "pooling_admin",
+    "quotas_admin",
+    "sso",
+    "sso_admin",
+]

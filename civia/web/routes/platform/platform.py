@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Form, Request, Response
+from fastapi import APIRouter, Form, HTTPException, Request, Response
 from fastapi.responses import RedirectResponse
 
 from civia.accounts.manage import AccountError
+from civia.accounts.models import Tenant, User
 from civia.dates import date_fr
 from civia.db.base import utcnow
-from civia.tenants import platform
+from civia.tenants import platform, statement
 from civia.usage import quotas
 from civia.web.deps import Db, OperatorUser
 from civia.web.render import render
@@ -22,6 +24,15 @@ DONE = {
     "suspended": "La collectivité est suspendue : ses utilisateurs ne peuvent plus se connecter.",
     "archived": "La collectivité est archivée.",
 }
+
+
+
+
+def recent_months() -> list[tuple[str, str]]:
+    """This month and the previous one: (AAAA-MM, « décembre 2026 »)."""
+    today = utcnow().date()
+    previous = (today.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+    return [(m, statement.month_label(m)) for m in (today.strftime("%Y-%m"), previous)]
 
 
 def _back(message: str) -> Response:
@@ -37,6 +48,7 @@ def _page(request: Request, db: Db, ok: str = "", error: str = "", status: int =
         envelopes=platform.envelopes(db),
         statuses=platform.STATUSES,
         today=date_fr(utcnow().date()),
+        months=recent_months(),
         ok=ok,
         error=error,
     )
@@ -144,11 +156,14 @@ def tenant_quota(
     slug: str,
     requests_per_minute: Annotated[int | None, Form()] = None,
     tokens_per_day: Annotated[int | None, Form()] = None,
+    budget_eur_month: Annotated[float | None, Form()] = None,
+    budget_kgco2eq_month: Annotated[float | None, Form()] = None,
 ) -> Response:
     """The collectivité's envelope; its admin sets its services' and users' quotas below it."""
+    values = (requests_per_minute, tokens_per_day, budget_eur_month, budget_kgco2eq_month)
     try:
         tenant = platform.get_collectivite(db, slug)
-        if requests_per_minute is None and tokens_per_day is None:
+        if all(v is None for v in values):
             quotas.clear_quota(db, tenant=tenant)
             return _back(f"Quota de « {tenant.name} » retiré.")
         quotas.set_quota(
@@ -156,7 +171,37 @@ def tenant_quota(
             tenant=tenant,
             requests_per_minute=requests_per_minute,
             tokens_per_day=tokens_per_day,
+            budget_eur_month=budget_eur_month,
+            budget_kgco2eq_month=budget_kgco2eq_month,
         )
     except AccountError as exc:
         return _page(request, db, error=str(exc), status=422)
     return _back(f"Quota de « {tenant.name} » enregistré.")
+
+
+def statement_response(db: Db, tenant: Tenant, month: str, fmt: str, author: str) -> Response:
+    """The monthly statement as a download (CSV in the French convention, or PDF)."""
+    try:
+        statement.parse_month(month)
+    except statement.StatementError as exc:
+        raise HTTPException(404, str(exc)) from None
+    if fmt == "csv":
+        data, mime = statement.as_csv(db, tenant, month), "text/csv; charset=utf-8"
+    elif fmt == "pdf":
+        data, mime = statement.as_pdf(db, tenant, month, author=author), "application/pdf"
+    else:
+        raise HTTPException(404, "Format inconnu : choisissez CSV ou PDF.")
+    name = statement.filename(tenant, month, fmt)
+    return Response(
+        data, media_type=mime, headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )
+
+
+@router.get("/collectivites/{slug}/releve/{month}.{fmt}")
+def monthly_statement(db: Db, operator: OperatorUser, slug: str, month: str, fmt: str) -> Response:
+    """Figures only, for re-billing: calls, tokens, €, kWh and kgCO2eq per service."""
+    try:
+        tenant = platform.get_collectivite(db, slug)
+    except AccountError as exc:
+        raise HTTPException(404, str(exc)) from None
+    return statement_response(db, tenant, month, fmt, operator.display_name or operator.login)

@@ -13,9 +13,11 @@ from sqlalchemy import select
 from civia.accounts.manage import AccountError
 from civia.accounts.models import Service, User
 from civia.usage import quotas
+from civia.usage.equivalents import number_fr
 from civia.usage.models import Quota
 from civia.web.deps import AdminUser, Db
 from civia.web.render import render
+from civia.web.routes.platform.platform import recent_months, statement_response
 
 router = APIRouter(prefix="/admin/quotas")
 
@@ -35,8 +37,27 @@ def _rows(db: Db, request: Request, admin: User) -> list[dict[str, object]]:
             value = key
         else:
             label, key, value = "Collectivité (fixé par la plateforme)", f"t{q.tenant_id}", ""
-        rows.append({"label": label, "quota": q, "used": keeper.used_today(key), "value": value})
+        scope = quotas.Scope(
+            "user" if q.user_id else "service" if q.service_id else "tenant", key, q
+        )
+        eur, kg = quotas.month_spent(db, scope)
+        rows.append(
+            {
+                "label": label,
+                "quota": q,
+                "used": keeper.used_today(key),
+                "value": value,
+                "eur": number_fr(eur, 2),
+                "kg": number_fr(kg, 3),
+                "budget_eur": _or_dash(q.budget_eur_month, 2),
+                "budget_kg": _or_dash(q.budget_kgco2eq_month, 3),
+            }
+        )
     return rows
+
+
+def _or_dash(value: float | None, digits: int) -> str:
+    return "—" if value is None else number_fr(value, digits)
 
 
 def _page(request: Request, db: Db, admin: User, ok: str = "", error: str = "") -> Response:
@@ -52,6 +73,7 @@ def _page(request: Request, db: Db, admin: User, ok: str = "", error: str = "") 
         rows=_rows(db, request, admin),
         services=services,
         users=users,
+        months=recent_months(),
         ok=ok,
         error=error,
     )
@@ -60,6 +82,12 @@ def _page(request: Request, db: Db, admin: User, ok: str = "", error: str = "") 
 @router.get("")
 def index(request: Request, db: Db, admin: AdminUser, ok: str = "") -> Response:
     return _page(request, db, admin, ok=ok)
+
+
+@router.get("/releve/{month}.{fmt}")
+def monthly_statement(db: Db, admin: AdminUser, month: str, fmt: str) -> Response:
+    """The collectivité's own monthly statement (the one its centre de gestion re-bills)."""
+    return statement_response(db, admin.tenant, month, fmt, admin.display_name or admin.login)
 
 
 def _scope(db: Db, admin: User, scope: str) -> tuple[Service | None, User | None]:
@@ -76,7 +104,14 @@ def _scope(db: Db, admin: User, scope: str) -> tuple[Service | None, User | None
     raise AccountError("Choisissez un service ou un utilisateur de votre collectivité.")
 
 
-def _envelope(db: Db, admin: User, rpm: int | None, tokens: int | None) -> None:
+def _envelope(
+    db: Db,
+    admin: User,
+    rpm: int | None,
+    tokens: int | None,
+    eur: float | None = None,
+    kg: float | None = None,
+) -> None:
     top = db.scalar(
         select(Quota).where(
             Quota.tenant_id == admin.tenant_id, Quota.service_id.is_(None), Quota.user_id.is_(None)
@@ -88,6 +123,16 @@ def _envelope(db: Db, admin: User, rpm: int | None, tokens: int | None) -> None:
         raise AccountError(
             f"Au plus {top.requests_per_minute} requêtes par minute : "
             "le quota de la collectivité, fixé par la plateforme."
+        )
+    if top.budget_eur_month and eur and eur > top.budget_eur_month:
+        raise AccountError(
+            f"Au plus {number_fr(top.budget_eur_month, 2)} € par mois : "
+            "le budget de la collectivité, fixé par la plateforme."
+        )
+    if top.budget_kgco2eq_month and kg and kg > top.budget_kgco2eq_month:
+        raise AccountError(
+            f"Au plus {number_fr(top.budget_kgco2eq_month, 3)} kgCO2eq par mois : "
+            "le budget carbone de la collectivité, fixé par la plateforme."
         )
     if top.tokens_per_day and tokens and tokens > top.tokens_per_day:
         raise AccountError(
@@ -104,10 +149,14 @@ def save(
     scope: Annotated[str, Form(max_length=20)],
     requests_per_minute: Annotated[int | None, Form()] = None,
     tokens_per_day: Annotated[int | None, Form()] = None,
+    budget_eur_month: Annotated[float | None, Form()] = None,
+    budget_kgco2eq_month: Annotated[float | None, Form()] = None,
 ) -> Response:
     try:
         service, user = _scope(db, admin, scope)
-        _envelope(db, admin, requests_per_minute, tokens_per_day)
+        _envelope(
+            db, admin, requests_per_minute, tokens_per_day, budget_eur_month, budget_kgco2eq_month
+        )
         quotas.set_quota(
             db,
             tenant=admin.tenant,
@@ -115,6 +164,8 @@ def save(
             user=user,
             requests_per_minute=requests_per_minute,
             tokens_per_day=tokens_per_day,
+            budget_eur_month=budget_eur_month,
+            budget_kgco2eq_month=budget_kgco2eq_month,
         )
     except AccountError as exc:
         return _page(request, db, admin, error=str(exc))
