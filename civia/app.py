@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -27,7 +26,9 @@ from civia.governance.scheduler import run_periodically, run_task
 from civia.jobs.worker import Worker
 from civia.plugins import loader as plugin_loader
 from civia.settings import Settings, get_settings
+from civia.telemetry import context
 from civia.web.deps import CsrfFailed, LoginRequired, OperatorOnly
+from civia.web.ids import ids_in_range
 from civia.web.redirects import safe_next
 from civia.web.render import render, templates_for
 from civia.web.routes.gov_gate import CharterRequired, charter_required, require_charter
@@ -57,6 +58,7 @@ def create_app(
         docs_url=None,
         redoc_url=None,
         lifespan=_lifespan,
+        dependencies=[Depends(ids_in_range)],  # huge ids: 404, not a database overflow
     )
     engine = make_engine(settings.db_url)
     app.state.settings = settings
@@ -80,6 +82,8 @@ def create_app(
     from civia.api.ratelimit import ApiRateLimit
 
     app.add_middleware(ApiRateLimit, settings=settings)  # outside BodyLimit: before any read
+    for middleware in registries.middleware:  # outside the limits: they see every refusal
+        app.add_middleware(middleware.cls, *middleware.args, **middleware.kwargs)
     plugins.hook.startup(settings=settings)
     _install_handlers(app)
     return app
@@ -130,8 +134,13 @@ def _install_handlers(app: FastAPI) -> None:
     async def request_id_and_headers(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
-        request.state.request_id = uuid.uuid4().hex[:16]
-        response = await call_next(request)
+        # nginx's `$request_id` when it sends one: the proxy's log and ours share it.
+        request.state.request_id = context.new_id(request.headers.get("x-request-id"))
+        token = context.request_id.set(request.state.request_id)
+        try:
+            response = await call_next(request)
+        finally:
+            context.request_id.reset(token)
         response.headers["X-Request-ID"] = request.state.request_id
         response.headers.setdefault("Content-Security-Policy", CSP)
         response.headers["X-Content-Type-Options"] = "nosniff"

@@ -24,6 +24,7 @@ from civia.accounts.manage import AccountError
 from civia.accounts.models import Service, Tenant, User
 from civia.providers.base import ProviderError
 from civia.settings import Settings
+from civia.telemetry import metrics
 from civia.usage.models import Quota
 
 SCOPE_FR = {"tenant": "de votre collectivité", "service": "de votre service", "user": "personnel"}
@@ -39,6 +40,7 @@ class QuotaExceeded(ProviderError):
         message = f"Quota {SCOPE_FR[scope]} atteint ({what}) : réessayez dans {wait}."
         super().__init__(f"quota {scope} {what}", message)
         self.retry_after = retry_after
+        metrics.quota_refusals.labels(scope).inc()  # raised once per refused call
 
 
 def _wait_fr(seconds: int) -> str:

@@ -13,6 +13,7 @@ from civia.accounts.models import Role, User
 from civia.audit import journal as audit
 from civia.governance import dsr, retention
 from civia.web.deps import Db
+from civia.web.json_schema import JSON_TAG, JsonDocument, responses
 from civia.web.render import render
 from civia.web.routes.gov_gate import allow, back
 
@@ -34,7 +35,7 @@ def my_data(request: Request, db: Db, user: Anyone) -> Response:
     )
 
 
-@router.get("/compte/mes-donnees.json")
+@router.get("/compte/mes-donnees.json", tags=[JSON_TAG], responses=responses(200, JsonDocument))
 def my_data_json(request: Request, db: Db, user: Anyone) -> Response:
     data = dsr.export_user(db, user, hooks=request.app.state.registries.governance)
     audit.record(
