@@ -33,6 +33,8 @@ from civia.plugins.registries import Route
 from civia.settings import Settings, get_settings
 from civia.web.deps import policy_of
 from civia.web.errors import ApiError, CharterRequired, CsrfFailed, LoginRequired, OperatorOnly
+from civia.telemetry import context
+from civia.web.ids import ids_in_range
 from civia.web.redirects import safe_next
 from civia.web.render import render, templates_for
 from civia.web.uploads.limit import DEFAULT, BodyLimit
@@ -62,6 +64,7 @@ def create_app(
         docs_url=None,
         redoc_url=None,
         lifespan=_lifespan,
+        dependencies=[Depends(ids_in_range)],  # huge ids: 404, not a database overflow
     )
     engine = make_engine(settings.db_url)
     vector_store.configure(engine, settings)
@@ -87,6 +90,8 @@ def create_app(
     from civia.api.ratelimit import ApiRateLimit
 
     app.add_middleware(ApiRateLimit, settings=settings)  # outside BodyLimit: before any read
+    for middleware in registries.middleware:  # outside the limits: they see every refusal
+        app.add_middleware(middleware.cls, *middleware.args, **middleware.kwargs)
     plugins.hook.startup(settings=settings)
     _install_handlers(app)
     return app
@@ -157,8 +162,13 @@ def _install_handlers(app: FastAPI) -> None:
     async def request_id_and_headers(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
-        request.state.request_id = uuid.uuid4().hex[:16]
-        response = await call_next(request)
+        # nginx's `$request_id` when it sends one: the proxy's log and ours share it.
+        request.state.request_id = context.new_id(request.headers.get("x-request-id"))
+        token = context.request_id.set(request.state.request_id)
+        try:
+            response = await call_next(request)
+        finally:
+            context.request_id.reset(token)
         response.headers["X-Request-ID"] = request.state.request_id
         csp = response.headers.setdefault("Content-Security-Policy", CSP)
         response.headers["X-Content-Type-Options"] = "nosniff"

@@ -182,13 +182,32 @@ class Settings(BaseSettings):
         "process); the next ones get the best published passages quoted, without the model",
     )
 
+    # Operations (civia/ops): probes, metrics, logs.
+    metrics_token: str = Field(
+        "",
+        description="Bearer token giving access to /metrics and to the details of /readyz "
+        "(also CIVIA_METRICS_TOKEN_FILE); empty: only the operator networks",
+    )
+    operator_networks: str = Field(
+        "",
+        description="Client networks allowed to read /metrics and the details of /readyz "
+        "without the token, comma-separated CIDRs (e.g. 10.0.5.0/24); empty: none. Behind a "
+        "proxy, the client address is the proxy's unless CIVIA_TRUSTED_PROXIES names it",
+    )
+    log_format: str = Field(
+        "text",
+        pattern="^(text|json)$",
+        description="Log lines of `civia serve` and `civia worker`: text, or json (one object "
+        "per line with the request id)",
+    )
+
     @model_validator(mode="before")
     @classmethod
     def _read_secret_files(cls, data: Any) -> Any:
-        """Support CIVIA_SECRET_KEY_FILE, CIVIA_DATABASE_URL_FILE and CIVIA_AUDIT_KEY_FILE
-        (Docker/systemd secrets)."""
+        """Support CIVIA_SECRET_KEY_FILE, CIVIA_DATABASE_URL_FILE, CIVIA_AUDIT_KEY_FILE and
+        CIVIA_METRICS_TOKEN_FILE (Docker/systemd secrets)."""
         if isinstance(data, dict):
-            for name in ("secret_key", "database_url", "audit_key"):
+            for name in ("secret_key", "database_url", "audit_key", "metrics_token"):
                 path = os.environ.get(f"CIVIA_{name.upper()}_FILE")
                 if path and name not in data:
                     data[name] = Path(path).read_text(encoding="utf-8").strip()
@@ -206,6 +225,15 @@ class Settings(BaseSettings):
         from limits import parse
 
         parse(value)
+        return value
+
+    @field_validator("operator_networks")
+    @classmethod
+    def _valid_networks(cls, value: str) -> str:
+        import ipaddress
+
+        for part in filter(None, (p.strip() for p in value.split(","))):
+            ipaddress.ip_network(part, strict=False)  # ValueError names the bad one
         return value
 
     @field_validator("job_queues")

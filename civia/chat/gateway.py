@@ -23,6 +23,7 @@ from civia.providers import registry, store
 from civia.providers.base import ChatChunk, ChatModel, ChatRequest, ProviderError, ProviderTimeout
 from civia.providers.models import HOSTING_LABELS, HostingClass, Provider
 from civia.settings import Settings
+from civia.telemetry import context
 from civia.usage import ledger
 from civia.usage.models import UsageEvent
 from civia.usage.quotas import Hold, Keeper, estimate
@@ -49,7 +50,8 @@ class CallContext:
     assistant_id: str = ""
     sensitivity: str = "internal"  # the assistant's declared data sensitivity
     conversation_id: int | None = None
-    request_id: str = field(default_factory=lambda: uuid.uuid4().hex[:16])
+    # The web request's id when there is one (logs of the call and of the request match).
+    request_id: str = field(default_factory=lambda: context.current() or uuid.uuid4().hex[:16])
 
 
 class AssistantRef(Protocol):

@@ -16,8 +16,6 @@ if TYPE_CHECKING:
 @click.option("--no-upgrade", is_flag=True, help="Do not apply database migrations first.")
 def serve(host: str, port: int, no_upgrade: bool) -> None:
     """Serve Civia (applies migrations first)."""
-    import logging
-
     import uvicorn
 
     # Deferred: `civia --help` loads neither the app, the database nor the models.
@@ -25,9 +23,10 @@ def serve(host: str, port: int, no_upgrade: bool) -> None:
     from civia.db.migrate import upgrade
     from civia.providers.local_llama import check_local_model
     from civia.settings import get_settings
+    from civia.telemetry import logs
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     settings = get_settings()
+    logs.configure(settings.log_format)
     if not no_upgrade:
         upgrade(settings.db_url)
     if settings.local_model_enabled:
@@ -47,6 +46,10 @@ def uvicorn_options(settings: Settings) -> dict[str, Any]:
     proxies = settings.trusted_proxies.strip()
     return {
         "log_level": "info",
+        # Our handlers (text or JSON, with the request id), not uvicorn's; in JSON the access
+        # line comes from civia.ops (route template, duration, no client address).
+        "log_config": None,
+        "access_log": settings.log_format != "json",
         "proxy_headers": bool(proxies),
         "forwarded_allow_ips": proxies or None,
     }

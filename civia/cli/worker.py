@@ -14,7 +14,6 @@ import click
 def worker(queues: str) -> None:
     """Run job workers and the plugins' periodic tasks until interrupted (set
     CIVIA_JOBS_IN_PROCESS=false on the web app)."""
-    import logging
     import signal
     import threading
 
@@ -23,9 +22,10 @@ def worker(queues: str) -> None:
     from civia.documents import vector_store
     from civia.jobs.worker import Worker
     from civia.settings import get_settings, parse_queues
+    from civia.telemetry import logs
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     settings = get_settings()
+    logs.configure(settings.log_format)
     try:
         wanted = parse_queues(queues) if queues else settings.queues
     except ValueError as exc:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from civia.db.base import utcnow
 from civia.db.engine import affected
 from civia.jobs.models import FINISHED, STATUS_LABELS, Job, JobStatus
+from civia.telemetry import context
 
 log = logging.getLogger("civia.jobs")
 
@@ -33,6 +34,9 @@ def wakeup(queue: str) -> threading.Event:
     return _wakeups[queue]
 
 
+REQUEST_ID_KEY = "_request_id"
+
+
 def enqueue(
     db: Session,
     *,
@@ -44,12 +48,15 @@ def enqueue(
     max_attempts: int = 2,
     message: str = "",
 ) -> Job:
+    payload = dict(payload or {})
+    if context.current():  # the request that queued it: its logs and the job's share the id
+        payload.setdefault(REQUEST_ID_KEY, context.current())
     job = Job(
         tenant_id=tenant_id,
         user_id=user_id,
         kind=kind,
         queue=queue,
-        payload=payload or {},
+        payload=payload,
         result={},
         max_attempts=max_attempts,
         message=message,

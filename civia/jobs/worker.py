@@ -26,6 +26,7 @@ from civia.jobs.periodic import PeriodicRunner
 from civia.plugins import loader
 from civia.plugins.registries import Registries
 from civia.settings import Settings
+from civia.telemetry import context, metrics
 
 log = logging.getLogger("civia.jobs")
 UNEXPECTED_FR = (
@@ -203,6 +204,16 @@ class Worker:
         return True
 
     def _execute(self, ctx: JobContext) -> None:
+        # The job's logs carry the id of the request that queued it (or the job's own).
+        token = context.request_id.set(
+            str(ctx.payload.get(queue.REQUEST_ID_KEY) or f"job-{ctx.job_id}")
+        )
+        try:
+            self._run(ctx)
+        finally:
+            context.request_id.reset(token)
+
+    def _run(self, ctx: JobContext) -> None:
         kind = self.registries.job_kinds.get(ctx.kind)
         with self._lock:
             self._running[ctx.job_id] = ctx
@@ -235,6 +246,9 @@ class Worker:
         with self.sessions() as db:
             queue.finish(db, ctx.job_id, status=status, result=result, error=error)
         elapsed = time.monotonic() - started
+        metrics.jobs_run.labels(ctx.kind, status.value).inc()
+        if status is JobStatus.FAILED:
+            metrics.errors.labels("job").inc()
         log.info("job %s (%s) %s in %.1fs", ctx.job_id, ctx.kind, status.value, elapsed)
 
     # -- liveness --------------------------------------------------------------------------------

@@ -84,5 +84,11 @@ def register_provider_kinds(register: Callable[..., None]) -> None:
 
 
 @hookspec
+def register_middleware(settings: Settings) -> Iterable[Any]:
+    """ASGI middleware wrapping the whole app (`starlette.middleware.Middleware`), outside the
+    body-size and rate limits (e.g. request metrics)."""
+
+
+@hookspec
 def startup(settings: Settings) -> None:
     """Called once when an app or a worker starts (sweep leftovers, register governance hooks)."""

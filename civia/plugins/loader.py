@@ -36,6 +36,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "civia.citizens.plugin",
     "civia.tenants.plugin",
     "civia.posters.plugin",
+    "civia.ops.plugin",
 )
 
 
@@ -66,6 +67,7 @@ def load(settings: Settings, pm: pluggy.PluginManager | None = None) -> Registri
         commands=_collect(hook.register_commands()),
         job_kinds={kind.name: kind for kind in _collect(hook.register_job_kinds())},
         call_guards=_collect(hook.register_call_guards()),
+        middleware=_collect(hook.register_middleware(settings=settings)),
     )
     governance = Governance()
     for item in _collect(hook.register_governance(settings=settings)):

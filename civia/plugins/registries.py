@@ -159,6 +159,7 @@ class Registries:
     job_kinds: dict[str, JobKind] = field(default_factory=dict)
     governance: Governance = field(default_factory=Governance)
     call_guards: list[CallGuard] = field(default_factory=list)
+    middleware: list[Any] = field(default_factory=list)
 
     def menu_for(self, role: str | None) -> list[MenuLink]:
         return [link for link in self.menu_links if link.visible_to(role)]

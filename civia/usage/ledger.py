@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from civia.telemetry import metrics
 from civia.usage import footprint
 from civia.usage.equivalents import answer_fr
 from civia.usage.models import LedgerEntry, UsageEvent
@@ -110,6 +111,8 @@ def record(
     an unknown footprint is stored as such, with the reason in its inputs."""
     if synthetic:
         event.source = "demo"  # the dashboard tells demo events apart by source, without a join
+    else:
+        _observe(event)
     try:
         cost, found, pricing = compute(db, event, kind)
     except Exception:  # a pricing or ecologits failure must never lose the call's record
@@ -136,6 +139,20 @@ def record(
         )
     )
     return Figures(cost, found.kwh if found else None, found.kgco2eq if found else None)
+
+
+def _observe(event: UsageEvent) -> None:
+    """The call in this process's Prometheus counters (summed over processes by /metrics)."""
+    source = event.source or "inconnu"
+    metrics.model_calls.labels(source, event.outcome).inc()
+    metrics.model_tokens.labels("prompt").inc(event.prompt_tokens or 0)
+    metrics.model_tokens.labels("completion").inc(event.completion_tokens or 0)
+    if event.latency_ms is not None:
+        metrics.model_latency.labels(source).observe(event.latency_ms / 1000)
+    if event.ttft_ms is not None:
+        metrics.time_to_first_token.labels(source).observe(event.ttft_ms / 1000)
+    if event.outcome in ("error", "timeout"):
+        metrics.errors.labels("model").inc()
 
 
 def record_call(

@@ -35,6 +35,8 @@ from civia.providers.base import ProviderError
 from civia.settings import Settings
 from civia.usage import ledger
 from civia.usage.models import LedgerEntry, Quota, UsageEvent
+from civia.telemetry import metrics
+from civia.usage.models import Quota
 
 SCOPE_FR = {"tenant": "de votre collectivité", "service": "de votre service", "user": "personnel"}
 
@@ -49,6 +51,7 @@ class QuotaExceeded(ProviderError):
         message = f"Quota {SCOPE_FR[scope]} atteint ({what}) : réessayez dans {wait}."
         super().__init__(f"quota {scope} {what}", message)
         self.retry_after = retry_after
+        metrics.quota_refusals.labels(scope).inc()  # raised once per refused call
 
 
 def _wait_fr(seconds: int) -> str:

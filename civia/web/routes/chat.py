@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections.abc import AsyncIterator
 from typing import Annotated
 
@@ -22,12 +23,20 @@ from civia.privacy.routing import describe
 from civia.providers.base import ChatRequest, ProviderError
 from civia.web import grounded
 from civia.web.deps import CurrentUser, Db, allow_assistant
+from civia.web.ids import MAX_FORM_ID
+from civia.web.json_schema import JSON_TAG, Regenerated, Sent, integer_only, responses
 from civia.web.markdown import render as md
 from civia.web.quota_gate import check_quota
 from civia.web.render import render
 from civia.web.sse import event as _sse
 
 router = APIRouter(prefix="/conversations")
+# A message needs one visible character: not a space for Python (`\x1c`-`\x1f`, `\x85`) nor
+# for the JSON-schema (ECMA) regex of the OpenAPI schema (`\ufeff`). `_checked_content` gives
+# the French message; the schema says the same to API clients and schemathesis.
+VISIBLE = r"[^\s\x1c-\x1f\x85\ufeff]"
+MessageText = Annotated[str, Form(json_schema_extra={"pattern": VISIBLE})]
+OptionalId = Annotated[int | None, Form(ge=0, le=MAX_FORM_ID, json_schema_extra=integer_only)]
 log = logging.getLogger("civia.chat")
 
 
@@ -52,7 +61,7 @@ def _owned(db: Db, user: User, conversation_id: int) -> Conversation:
 
 def _checked_content(request: Request, content: str) -> str:
     limit = request.app.state.settings.max_message_chars
-    if not content.strip():
+    if not re.search(VISIBLE, content):
         raise HTTPException(422, "Le message est vide.")
     if len(content) > limit:
         raise HTTPException(
@@ -126,16 +135,16 @@ def _new(
     )  # fmt: skip
 
 
-@router.post("")
+@router.post("", tags=[JSON_TAG], responses=responses(200, Sent, 404, 413, 429))
 def create(
     request: Request,
     db: Db,
     user: CurrentUser,
-    content: Annotated[str, Form()],
+    content: MessageText,
     assistant: Annotated[str, Form()] = "chat",
     model: Annotated[str, Form()] = "",
-    collection_id: Annotated[int | None, Form()] = None,
-    document_id: Annotated[int | None, Form()] = None,
+    collection_id: OptionalId = None,
+    document_id: OptionalId = None,
 ) -> Response:
     _allowed(db, user, _assistant(db, user, assistant))
     check_quota(request, db, user)
@@ -164,13 +173,17 @@ def page(request: Request, db: Db, user: CurrentUser, conversation_id: int) -> R
     )  # fmt: skip
 
 
-@router.post("/{conversation_id}/messages")
+@router.post(
+    "/{conversation_id}/messages",
+    tags=[JSON_TAG],
+    responses=responses(200, Sent, 404, 409, 413, 429),
+)
 def send(
     request: Request,
     db: Db,
     user: CurrentUser,
     conversation_id: int,
-    content: Annotated[str, Form()],
+    content: MessageText,
 ) -> Response:
     conv = _owned(db, user, conversation_id)
     check_quota(request, db, user)
@@ -181,7 +194,11 @@ def send(
     return _sent(request, conv, user_msg, answer)
 
 
-@router.post("/{conversation_id}/regenerer")
+@router.post(
+    "/{conversation_id}/regenerer",
+    tags=[JSON_TAG],
+    responses=responses(200, Regenerated, 404, 409),
+)
 def regenerate(request: Request, db: Db, user: CurrentUser, conversation_id: int) -> Response:
     conv = _owned(db, user, conversation_id)
     if any(m.status in (MessageStatus.PENDING, "streaming") for m in conv.messages):
@@ -198,7 +215,12 @@ def regenerate(request: Request, db: Db, user: CurrentUser, conversation_id: int
     )
 
 
-@router.post("/{conversation_id}/reponses/{message_id}/arret")
+@router.post(
+    "/{conversation_id}/reponses/{message_id}/arret",
+    status_code=204,
+    tags=[JSON_TAG],
+    responses=responses(204, None, 404),
+)
 def stop(
     request: Request, db: Db, user: CurrentUser, conversation_id: int, message_id: int
 ) -> Response:

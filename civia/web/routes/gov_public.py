@@ -8,6 +8,7 @@ from fastapi.responses import JSONResponse
 from civia.accounts.models import Tenant
 from civia.governance import transparency
 from civia.web.deps import Db
+from civia.web.json_schema import JSON_TAG, JsonDocument, responses
 from civia.web.render import render
 
 router = APIRouter(prefix="/transparence")
@@ -22,7 +23,9 @@ def _tenant(db: Db, slug: str) -> Tenant:
 
 
 # The .json and .csv routes come first: "{slug}" alone would also match "demoville.json".
-@router.get("/{slug}.json")
+@router.get(
+    "/{slug}.json", tags=[JSON_TAG], responses=responses(200, JsonDocument, 404, public=True)
+)
 def as_json(db: Db, slug: str) -> Response:
     return JSONResponse(transparency.as_json(db, _tenant(db, slug)), headers=OPEN_DATA)
 

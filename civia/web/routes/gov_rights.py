@@ -13,6 +13,7 @@ from civia.accounts.models import User
 from civia.audit import journal as audit
 from civia.governance import dsr, retention
 from civia.web.deps import Db, DpoUser, KeeperUser, UserBeforeCharter
+from civia.web.json_schema import JSON_TAG, JsonDocument, responses
 from civia.web.render import render
 from civia.web.routes.gov_gate import back
 
@@ -31,7 +32,7 @@ def my_data(request: Request, db: Db, user: UserBeforeCharter) -> Response:
     )
 
 
-@router.get("/compte/mes-donnees.json")
+@router.get("/compte/mes-donnees.json", tags=[JSON_TAG], responses=responses(200, JsonDocument))
 def my_data_json(request: Request, db: Db, user: UserBeforeCharter) -> Response:
     data = dsr.export_user(db, user, hooks=request.app.state.registries.governance)
     audit.record(

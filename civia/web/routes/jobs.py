@@ -12,6 +12,7 @@ from civia.accounts.models import Role, User
 from civia.jobs import queue
 from civia.jobs.models import Job
 from civia.web.deps import CurrentUser, Db
+from civia.web.json_schema import JSON_TAG, JobProgress, responses
 from civia.web.render import render
 
 router = APIRouter()
@@ -49,7 +50,9 @@ def index(request: Request, db: Db, user: CurrentUser) -> Response:
     )
 
 
-@router.get("/travaux/{job_id}")
+@router.get(
+    "/travaux/{job_id}", tags=[JSON_TAG], responses=responses(200, JobProgress, 404, html=True)
+)
 def show(request: Request, db: Db, user: CurrentUser, job_id: int) -> Response:
     job = visible_job(db, user, job_id)
     described = _described(job)

@@ -7,6 +7,7 @@ the CSRF token here instead."""
 from __future__ import annotations
 
 import asyncio
+import re
 
 from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse
@@ -19,6 +20,13 @@ from civia.providers.audio import probe_audio
 from civia.providers.speech import TranscriptionError
 from civia.settings import Settings
 from civia.web.deps import CsrfFailed, Db, FormSession
+from civia.web.json_schema import (
+    JSON_TAG,
+    TranscriptSaved,
+    Uploaded,
+    form_body,
+    responses,
+)
 from civia.web.routes.meetings import editor_page, index_page, owned
 from civia.web.uploads.limit import Limit, UploadRefused
 from civia.web.uploads.stream import Receiver, csrf
@@ -62,7 +70,38 @@ def _upload_error(
     return index_page(request, db, user, status_code=status, error=message, values=values)
 
 
-@router.post("/reunions")
+_TEXT = {"type": "string"}
+RECORDING_FORM = form_body(
+    {
+        "audio": {"type": "string", "format": "binary"},
+        "title": _TEXT,
+        "meeting_date": {"type": "string", "format": "date"},
+        "language": _TEXT,
+    },
+    ["audio"],
+    multipart=True,
+)
+# `t-<segment id>` (text) and `s-<segment id>` (speaker) fields, any number of them.
+TRANSCRIPT_FORM = form_body(
+    {
+        "version": {"type": "integer", "minimum": 0, "maximum": 999_999_999},
+        "action": _TEXT,
+        # empty unless the action is a split (the page always sends the field)
+        "split_at": {"type": "string", "pattern": "^[0-9]{0,9}$"},
+        "rename_from": _TEXT,
+        "rename_to": _TEXT,
+    },
+    ["version"],
+) | {"x-civia-edit-fields": "t-<id>, s-<id>"}
+
+
+@router.post(
+    "/reunions",
+    status_code=201,
+    tags=[JSON_TAG],
+    responses=responses(201, Uploaded, 400, 413, 415, 503),
+    openapi_extra=RECORDING_FORM,
+)
 async def upload_recording(request: Request, db: Db, found: FormSession) -> Response:
     user, web_session = found
     settings = request.app.state.settings
@@ -123,7 +162,12 @@ async def upload_recording(request: Request, db: Db, found: FormSession) -> Resp
     return RedirectResponse(url, status_code=303)
 
 
-@router.post("/reunions/{meeting_id}/transcription")
+@router.post(
+    "/reunions/{meeting_id}/transcription",
+    tags=[JSON_TAG],
+    responses=responses(200, TranscriptSaved, 400, 404, 409, 413),
+    openapi_extra=TRANSCRIPT_FORM,
+)
 async def save_transcript(
     request: Request, db: Db, found: FormSession, meeting_id: int
 ) -> Response:
@@ -141,8 +185,12 @@ async def save_transcript(
     values = {k: v for k, v in form.items() if isinstance(v, str)}
     edits = editing.parse_edits(values)
     action = values.get("action", "save")
-    version = int(values["version"]) if values.get("version", "").isdigit() else -1
-    split_at = int(values["split_at"]) if values.get("split_at", "").isdigit() else None
+    version = _number(values.get("version", ""))
+    if version is None:  # a page without its version cannot be checked for a conflict
+        raise HTTPException(422, "La version de la transcription manque : rechargez la page.")
+    split_at = _number(values.get("split_at", ""))
+    if split_at is None and values.get("split_at"):
+        raise HTTPException(422, "La position de la coupure est invalide : réessayez.")
     rename = (values.get("rename_from", ""), values.get("rename_to", ""))
     base = "save" if action in ("review", "minutes") else action
     try:
@@ -173,6 +221,15 @@ async def save_transcript(
     if _wants_json(request):
         return JSONResponse({"version": meeting.version, "message": message})
     return RedirectResponse(f"/reunions/{meeting.id}?ok={message}", status_code=303)
+
+
+_NUMBER = re.compile(r"[0-9]{1,9}")
+
+
+def _number(value: str) -> int | None:
+    """A form's whole number, or None: ASCII digits only (`"²".isdigit()` is true, and
+    `int("²")` fails)."""
+    return int(value) if _NUMBER.fullmatch(value) else None
 
 
 def _minutes(request: Request, db: Db, user: User, meeting: meetings.Meeting) -> Response:
