@@ -5,14 +5,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import quote
 
 import pluggy
-from fastapi import FastAPI, Request, Response
+from fastapi import Depends, FastAPI, Request, Response
 from fastapi.dependencies.models import Dependant
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
@@ -26,14 +25,14 @@ from civia.chat.gateway import Gateway
 from civia.chat.recovery import recover_interrupted
 from civia.db.engine import make_engine, make_sessionmaker
 from civia.documents import vector_store
-from civia.governance.scheduler import run_periodically, run_task
+from civia.governance.scheduler import run_periodically
 from civia.jobs.worker import Worker
 from civia.plugins import loader as plugin_loader
 from civia.plugins.registries import Route
 from civia.settings import Settings, get_settings
+from civia.telemetry import context
 from civia.web.deps import policy_of
 from civia.web.errors import ApiError, CharterRequired, CsrfFailed, LoginRequired, OperatorOnly
-from civia.telemetry import context
 from civia.web.ids import ids_in_range
 from civia.web.redirects import safe_next
 from civia.web.render import render, templates_for

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
 
-from civia.accounts.models import Role, User
+from civia.accounts.models import User
 from civia.citizens import config, stats
 from civia.mailbox import intake
-from civia.web.deps import Db, require_role
+from civia.web.deps import BuilderUser, Db, SteeringUser
 from civia.web.render import render
 
 router = APIRouter()
-Builder = Annotated[User, Depends(require_role(Role.ADMIN, Role.REFERENT))]
-Steering = Annotated[User, Depends(require_role(Role.PILOTAGE, Role.ADMIN))]
 PERIODS = (7, 30, 90)
 
 
@@ -45,7 +41,7 @@ def _page(
 
 
 @router.get("/admin/assistant-citoyen")
-def show(request: Request, db: Db, user: Builder, enregistre: str = "") -> Response:
+def show(request: Request, db: Db, user: BuilderUser, enregistre: str = "") -> Response:
     row = config.of(db, user.tenant_id)
     values = config.Values()
     if row is not None:
@@ -65,7 +61,7 @@ def _int(value: object, default: int | None) -> int | None:
 
 
 @router.post("/admin/assistant-citoyen")
-async def save(request: Request, db: Db, user: Builder) -> Response:
+async def save(request: Request, db: Db, user: BuilderUser) -> Response:
     form = await request.form()
     values = config.Values(
         enabled=form.get("enabled") == "oui",
@@ -85,7 +81,7 @@ async def save(request: Request, db: Db, user: Builder) -> Response:
 
 
 @router.get("/pilotage/citoyens")
-def figures(request: Request, db: Db, user: Steering, jours: int = 30) -> Response:
+def figures(request: Request, db: Db, user: SteeringUser, jours: int = 30) -> Response:
     days = jours if jours in PERIODS else 30
     return render(
         request,

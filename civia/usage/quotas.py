@@ -33,10 +33,9 @@ from civia.accounts.manage import AccountError
 from civia.accounts.models import Service, Tenant, User
 from civia.providers.base import ProviderError
 from civia.settings import Settings
+from civia.telemetry import metrics
 from civia.usage import ledger
 from civia.usage.models import LedgerEntry, Quota, UsageEvent
-from civia.telemetry import metrics
-from civia.usage.models import Quota
 
 SCOPE_FR = {"tenant": "de votre collectivité", "service": "de votre service", "user": "personnel"}
 

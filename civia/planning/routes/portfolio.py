@@ -9,7 +9,6 @@ from fastapi import APIRouter, Form, HTTPException, Request, Response, UploadFil
 from fastapi.responses import RedirectResponse
 from sqlalchemy import select
 
-from civia.accounts import roles
 from civia.accounts.models import Service, User
 from civia.planning import charts, drafts, pooling, portfolio, survey
 from civia.planning.models import Candidate

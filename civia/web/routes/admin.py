@@ -14,8 +14,8 @@ from civia.accounts.models import Service, Tenant, User
 from civia.audit import journal as audit
 from civia.documents import jobs as doc_jobs
 from civia.privacy.routing import LEVEL_LABELS, LEVELS, POLICIES
-from civia.providers import credentials, probe, registry, resolve, secrets, store
-from civia.providers.models import Provider
+from civia.providers import credentials, probe, registry, resolve, store
+from civia.providers.models import Provider, ProviderCredential
 from civia.web.deps import AdminUser, Db
 from civia.web.render import render
 
@@ -182,8 +182,7 @@ def test_provider(
     hosting_class: Text,
     provider_id: Annotated[int | None, Form()] = None,
     base_url: Text = "",
-    api_key_env: Text = "",
-    api_key_file: Text = "",
+    credential_id: Text = "",
     models: Annotated[str, Form(max_length=5000)] = "",
     enabled: Annotated[bool, Form()] = False,
     is_default: Annotated[bool, Form()] = False,
@@ -199,22 +198,27 @@ def test_provider(
     tenant = db.get(Tenant, admin.tenant_id)
     assert tenant is not None
     settings = request.app.state.settings
+    chosen = int(credential_id) if credential_id.isdigit() else None
+    credential = db.get(ProviderCredential, chosen) if chosen is not None else None
     typed = SimpleNamespace(
         id=provider_id, name=name.strip(), kind=kind, base_url=base_url.strip(),
-        api_key_env=api_key_env.strip(), api_key_file=api_key_file.strip(),
-        models=store.parse_models(models), hosting_class=hosting_class, clearance=clearance,
-        enabled=enabled, is_default=is_default,
+        credential_id=chosen, models=store.parse_models(models), hosting_class=hosting_class,
+        clearance=clearance, enabled=enabled, is_default=is_default,
     )  # fmt: skip
     try:
+        if chosen is not None and credential is None:
+            raise store.ProviderConfigError(
+                "Clé d'accès inconnue : choisissez-en une dans la liste."
+            )
         store.validate(
             name=typed.name, kind=kind, base_url=typed.base_url, capability=capability,
-            api_key_env=typed.api_key_env, api_key_file=typed.api_key_file,
-            hosting_class=hosting_class, models=typed.models, clearance=clearance,
-            settings=settings, tenant_slug=tenant.slug,
+            credential=credential, hosting_class=hosting_class, models=typed.models,
+            clearance=clearance, settings=settings, tenant_slug=tenant.slug,
         )  # fmt: skip
         config = registry.ProviderConfig(
             id=provider_id, name=typed.name, kind=kind, base_url=typed.base_url,
-            api_key_env=typed.api_key_env, api_key_file=typed.api_key_file,
+            api_key_env=credential.key_env if credential else "",
+            api_key_file=credential.key_file if credential else "",
             models=tuple(typed.models), capability=capability, tenant=tenant.slug,
         )  # fmt: skip
         result = probe.probe(config, settings)

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Form, HTTPException, Request, Response
 from fastapi.responses import RedirectResponse, StreamingResponse
 from sqlalchemy.orm import Session, sessionmaker
 
+from civia.accounts import roles
 from civia.accounts.models import Tenant, User
 from civia.assistants import access, builder, files, grounded, runs
 from civia.assistants import launch as assistant_launch
@@ -23,7 +24,6 @@ from civia.assistants.spec import AssistantSpec, FieldKind
 from civia.audit import journal as audit
 from civia.db.engine import session_scope
 from civia.governance import standing
-from civia.governance.usecase_terms import VIEWERS
 from civia.jobs import queue
 from civia.jobs.models import FINISHED, Job, JobStatus
 from civia.providers.base import ProviderError
@@ -99,7 +99,7 @@ def register_note(db: Db, user: User, assistant_id: str) -> dict[str, object]:
     tenant = db.get(Tenant, user.tenant_id)
     href = (
         f"/gouvernance/cas-usage/{case.id}"
-        if case is not None and user.role_enum in VIEWERS
+        if case is not None and user.role in roles.CASE_VIEWERS
         else f"/transparence/{tenant.slug if tenant else ''}"
     )
     return {"case": case, "approved": approved, "href": href}

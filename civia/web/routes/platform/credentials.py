@@ -16,7 +16,6 @@ from civia.tenants import platform
 from civia.web.deps import Db, OperatorUser
 from civia.web.render import render
 
-
 router = APIRouter(prefix="/plateforme/cles")
 
 

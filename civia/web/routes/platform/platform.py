@@ -10,7 +10,7 @@ from fastapi import APIRouter, Form, HTTPException, Request, Response
 from fastapi.responses import RedirectResponse
 
 from civia.accounts.manage import AccountError
-from civia.accounts.models import Tenant, User
+from civia.accounts.models import Tenant
 from civia.dates import date_fr
 from civia.db.base import utcnow
 from civia.tenants import platform, statement
@@ -24,8 +24,6 @@ DONE = {
     "suspended": "La collectivité est suspendue : ses utilisateurs ne peuvent plus se connecter.",
     "archived": "La collectivité est archivée.",
 }
-
-
 
 
 def recent_months() -> list[tuple[str, str]]:
