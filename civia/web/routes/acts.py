@@ -21,6 +21,7 @@ from civia.documents.errors import EmptyQueryError
 from civia.providers.resolve import embedder_for
 from civia.web.deps import CurrentUser, Db, allow_assistant
 from civia.web.render import render
+from civia.web.routes.assistants import form_page
 
 router = APIRouter(prefix="/actes")
 PER_PAGE = 20
@@ -122,6 +123,6 @@ async def draft(request: Request, db: Db, user: CurrentUser) -> Response:
         allow_assistant(db, user, spec.id)
         limits = {f.name: f.max_length for f in spec.fields}
         values = drafting.arrete_prefill(acts, limits)
-        return render(request, "assistants/form.html", spec=spec, values=values, errors={})
+        return form_page(request, db, user, spec, values=values)
     text = drafting.deliberation_request(acts, tenant_name=user.tenant.name)
     return render(request, "acts/draft.html", acts=acts, prefill=text, **HELPERS)
