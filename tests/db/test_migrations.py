@@ -36,3 +36,15 @@ def test_full_text_index_is_created_by_migrations(db_url: str) -> None:
             )
         assert found.scalar() is not None
     engine.dispose()
+
+
+def test_one_linear_chain_numbered_in_order() -> None:
+    """Branches merged in parallel each add a migration: they must end as one chain whose
+    file numbers follow the order of application (no second head)."""
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    assert len(script.get_heads()) == 1, script.get_heads()
+    chain = list(reversed(list(script.walk_revisions())))
+    numbers = [int(rev.module.__file__.rsplit("/", 1)[1][:4]) for rev in chain]
+    assert numbers == sorted(numbers) and len(set(numbers)) == len(numbers), numbers
