@@ -1,7 +1,7 @@
 """citizens: the public assistant (settings, short-lived exchanges, daily counts)
 
-Revision ID: 0019_public
-Revises: 0018_tenants
+Revision ID: 0021_public
+Revises: 0020_poster
 Create Date: 2026-12-06 11:45:00
 """
 
@@ -9,8 +9,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = "0019_public"
-down_revision = "0018_tenants"
+revision = "0021_public"
+down_revision = "0020_poster"
 branch_labels = None
 depends_on = None
 

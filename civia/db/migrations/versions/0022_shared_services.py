@@ -1,7 +1,7 @@
 """tenants: provider credentials declared by the operator, pooling consent, monthly budgets
 
-Revision ID: 0019_tenants
-Revises: 0018_tenants
+Revision ID: 0022_shared_services
+Revises: 0021_public
 Create Date: 2026-12-06 11:40:00
 
 Each provider's former key source (a variable or file named by the admin) becomes a credential
@@ -12,8 +12,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = "0019_tenants"
-down_revision = "0018_tenants"
+revision = "0022_shared_services"
+down_revision = "0021_public"
 branch_labels = None
 depends_on = None
 

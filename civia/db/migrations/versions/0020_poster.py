@@ -1,7 +1,7 @@
 """periodic_runs: plugin periodic tasks run once across replicas
 
-Revision ID: 0019_poster
-Revises: 0018_tenants
+Revision ID: 0020_poster
+Revises: 0019_plan
 Create Date: 2026-12-06 11:50:00
 """
 
@@ -9,8 +9,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = "0019_poster"
-down_revision = "0018_tenants"
+revision = "0020_poster"
+down_revision = "0019_plan"
 branch_labels = None
 depends_on = None
 
