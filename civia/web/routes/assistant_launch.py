@@ -13,7 +13,7 @@ from starlette.datastructures import FormData, UploadFile
 
 from civia.accounts.models import User
 from civia.assistants import batch as batches
-from civia.assistants import builder, extraction, files, jobs, runs
+from civia.assistants import extraction, files, jobs, runs
 from civia.assistants.context import assistant_context
 from civia.assistants.inputs import InputError
 from civia.assistants.models import AssistantRun
@@ -22,6 +22,7 @@ from civia.assistants.spec import AssistantSpec, FieldKind
 from civia.jobs import queue
 from civia.web.deps import CurrentUser, Db, allow_assistant
 from civia.web.render import render
+from civia.web.routes.assistant_access import run_or_404, spec_or_404
 from civia.web.uploads.limit import Limit
 
 router = APIRouter()
@@ -62,21 +63,15 @@ async def uploads(request: Request, spec: AssistantSpec, form: FormData) -> dict
 
 
 def _spec(db: Db, user: User, assistant_id: str) -> AssistantSpec:
-    spec = builder.find_for_owner(db, user, assistant_id)
-    if spec is None:
-        raise HTTPException(404, "Cet assistant n'existe pas ou n'est pas disponible.")
+    """The assistant, once the comité's kill switch and training requirements allow it."""
+    spec = spec_or_404(db, user, assistant_id)
     allow_assistant(db, user, spec.id)
     return spec
 
 
 def _run(db: Db, user: User, run_id: int) -> tuple[AssistantRun, AssistantSpec]:
-    found = runs.get_owned(db, user=user, run_id=run_id)
-    if found is None:
-        raise HTTPException(404, "Ce résultat n'existe pas.")
-    spec = builder.find_for_owner(db, user, found.assistant_id)
-    if spec is None:
-        raise HTTPException(404, "Cet assistant n'existe pas ou n'est pas disponible.")
-    return found, spec
+    found = run_or_404(db, user, run_id)
+    return found, spec_or_404(db, user, found.assistant_id)
 
 
 # --- Batch mode -------------------------------------------------------------------------------

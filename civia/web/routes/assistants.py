@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from civia.accounts import roles
 from civia.accounts.models import Tenant, User
-from civia.assistants import access, builder, files, grounded, runs
+from civia.assistants import access, files, grounded, runs
 from civia.assistants import launch as assistant_launch
 from civia.assistants.context import assistant_context
 from civia.assistants.inputs import InputError
@@ -32,6 +32,7 @@ from civia.web.markdown import readable_draft
 from civia.web.markdown import render as md
 from civia.web.render import render
 from civia.web.routes import assistant_launch as launch
+from civia.web.routes.assistant_access import run_or_404, spec_or_404
 from civia.web.sse import event as _sse
 
 router = APIRouter()
@@ -44,23 +45,9 @@ FAILED_FR = (
 FILES_AGAIN_FR = "Les fichiers ne sont pas conservés : ajoutez-les à nouveau avant d'envoyer."
 
 
-def _spec(db: Db, user: User, assistant_id: str) -> AssistantSpec:
-    spec = builder.find_for_owner(db, user, assistant_id)  # owners also try their drafts
-    if spec is None:
-        raise HTTPException(404, "Cet assistant n'existe pas ou n'est pas disponible.")
-    return spec
-
-
 def _allowed(db: Db, user: User, spec: AssistantSpec) -> None:
     """The comité's kill switch and training requirements apply before any use."""
     allow_assistant(db, user, spec.id)
-
-
-def _run(db: Db, user: User, run_id: int) -> AssistantRun:
-    found = runs.get_owned(db, user=user, run_id=run_id)
-    if found is None:
-        raise HTTPException(404, "Ce résultat n'existe pas.")
-    return found
 
 
 def form_page(
@@ -110,13 +97,13 @@ def form(
     request: Request, db: Db, user: CurrentUser, assistant_id: str, reprendre: int | None = None
 ) -> Response:
     """The form; `reprendre` (one of the user's own runs) fills it with that run's inputs."""
-    spec = _spec(db, user, assistant_id)
+    spec = spec_or_404(db, user, assistant_id)
     _allowed(db, user, spec)
     if spec.is_chat:
         return RedirectResponse(f"/conversations/nouvelle?assistant={spec.id}", status_code=303)
     if reprendre is None:
         return form_page(request, db, user, spec)
-    earlier = _run(db, user, reprendre)
+    earlier = run_or_404(db, user, reprendre)
     if earlier.assistant_id != spec.id:
         raise HTTPException(404, "Ce résultat n'existe pas.")
     values, notice = retry_values(spec, earlier)
@@ -136,7 +123,7 @@ def retry_values(spec: AssistantSpec, earlier: AssistantRun) -> tuple[dict[str, 
 
 @router.post("/assistants/{assistant_id}")
 async def submit(request: Request, db: Db, user: CurrentUser, assistant_id: str) -> Response:
-    spec = _spec(db, user, assistant_id)
+    spec = spec_or_404(db, user, assistant_id)
     _allowed(db, user, spec)
     submitted = await request.form()
     raw = {k: v for k, v in submitted.items() if isinstance(v, str)}
@@ -163,8 +150,8 @@ def history(request: Request, db: Db, user: CurrentUser) -> Response:
 
 @router.get("/resultats/{run_id}")
 def result(request: Request, db: Db, user: CurrentUser, run_id: int, ok: str = "") -> Response:
-    found = _run(db, user, run_id)
-    spec = _spec(db, user, found.assistant_id)
+    found = run_or_404(db, user, run_id)
+    spec = spec_or_404(db, user, found.assistant_id)
     settle(db, found)
     text = found.final_text or found.draft
     compare = found.inputs.get(spec.output.compare_with, "") if spec.output.compare_with else ""
@@ -192,8 +179,8 @@ def result(request: Request, db: Db, user: CurrentUser, run_id: int, ok: str = "
 def stream(request: Request, db: Db, user: CurrentUser, run_id: int) -> Response:
     """The run's text as it is written by its job (read from the database every half second),
     then `done`. Leaving the page stops only this stream, never the run."""
-    found = _run(db, user, run_id)
-    _allowed(db, user, _spec(db, user, found.assistant_id))
+    found = run_or_404(db, user, run_id)
+    _allowed(db, user, spec_or_404(db, user, found.assistant_id))
     sessions = request.app.state.sessions
 
     async def events() -> AsyncIterator[str]:
@@ -254,7 +241,7 @@ def save(
     run_id: int,
     text: Annotated[str, Form(max_length=runs.MAX_DRAFT_CHARS)],
 ) -> Response:
-    found = _run(db, user, run_id)
+    found = run_or_404(db, user, run_id)
     try:
         runs.save_draft(found, text)
     except runs.RunError as exc:
@@ -270,7 +257,7 @@ def validate(
     text: Annotated[str, Form(max_length=runs.MAX_DRAFT_CHARS)],
     minutes: Annotated[int | None, Form()] = None,
 ) -> Response:
-    found = _run(db, user, run_id)
+    found = run_or_404(db, user, run_id)
     try:
         runs.validate(found, user=user, text=text, minutes=minutes)
     except runs.RunError as exc:
@@ -286,7 +273,7 @@ def feedback(
     rating: Annotated[str, Form()],
     comment: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
-    found = _run(db, user, run_id)
+    found = run_or_404(db, user, run_id)
     try:
         runs.rate(found, rating=rating, comment=comment)
     except runs.RunError as exc:
@@ -297,8 +284,8 @@ def feedback(
 @router.get("/resultats/{run_id}/export/{fmt}")
 def export(db: Db, user: CurrentUser, run_id: int, fmt: str) -> Response:
 
-    found = _run(db, user, run_id)
-    spec = _spec(db, user, found.assistant_id)
+    found = run_or_404(db, user, run_id)
+    spec = spec_or_404(db, user, found.assistant_id)
     if fmt not in spec.output.formats:
         raise HTTPException(404, "Ce format n'est pas proposé pour cet assistant.")
     if not (found.final_text or found.draft):
