@@ -63,7 +63,7 @@ def test_metrics_add_up_the_processes(tmp_path: Path, password_hash: str) -> Non
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
-        )  # fmt: skip
+        )
         for port in ports
     ]
     try:
