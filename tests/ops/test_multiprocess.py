@@ -90,3 +90,38 @@ def test_metrics_add_up_the_processes(tmp_path: Path, password_hash: str) -> Non
     # A clean stop on SIGTERM: uvicorn finishes, then re-raises the signal it caught.
     assert "Finished server process" in logged
     assert all(proc.returncode in (0, -15) for proc in procs)
+
+
+def test_a_worker_serves_its_own_metrics(tmp_path: Path, password_hash: str) -> None:
+    """A `civia worker` alone on its machine: its job runs on its metrics port."""
+    from civia.jobs import queue
+
+    db_url = f"sqlite:///{tmp_path / 'civia.db'}"
+    engine = make_engine(db_url)
+    Base.metadata.create_all(engine)
+    with session_scope(make_sessionmaker(engine)) as db:
+        agent = make_personas(db, password_hash)["agent"]
+        queue.enqueue(db, tenant_id=agent.tenant_id, user_id=agent.id, kind="disparu",
+                      queue="documents")  # fmt: skip
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "CIVIA_DATA_DIR": str(tmp_path),
+           "CIVIA_DATABASE_URL": db_url, "CIVIA_LOCAL_MODEL_ENABLED": "false"}  # fmt: skip
+    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
+    port = free_port()
+    command = [sys.executable, "-m", "civia.cli", "worker", "--queues", "documents=1",
+               "--metrics-port", str(port)]  # fmt: skip
+    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline, found = time.monotonic() + 120, 0.0
+        while time.monotonic() < deadline and not found:
+            assert proc.poll() is None, proc.stderr.read().decode()[-2000:]  # type: ignore[union-attr]
+            try:
+                text = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=2).text
+                found = _value(text, "civia_job_runs_total", kind="disparu", outcome="failed")
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.3)
+        assert found == 1
+        assert _value(text, "civia_errors_total", where="job") == 1
+    finally:
+        proc.terminate()
+        proc.wait(30)
