@@ -194,6 +194,12 @@ class Settings(BaseSettings):
         "without the token, comma-separated CIDRs (e.g. 10.0.5.0/24); empty: none. Behind a "
         "proxy, the client address is the proxy's unless CIVIA_TRUSTED_PROXIES names it",
     )
+    shutdown_grace_s: int = Field(
+        20,
+        ge=1,
+        description="On SIGTERM, seconds `civia serve` lets answers being streamed finish "
+        "before closing them (jobs of the in-process worker go back to the queue)",
+    )
     log_format: str = Field(
         "text",
         pattern="^(text|json)$",

@@ -50,6 +50,8 @@ def uvicorn_options(settings: Settings) -> dict[str, Any]:
         # line comes from civia.ops (route template, duration, no client address).
         "log_config": None,
         "access_log": settings.log_format != "json",
+        # Stops accepting at once, lets streamed answers finish, bounded.
+        "timeout_graceful_shutdown": settings.shutdown_grace_s,
         "proxy_headers": bool(proxies),
         "forwarded_allow_ips": proxies or None,
     }

@@ -11,7 +11,19 @@ import click
     default="",
     help="name=threads list, e.g. transcription=1; default: CIVIA_JOB_QUEUES.",
 )
-def worker(queues: str) -> None:
+@click.option(
+    "--metrics-port",
+    type=int,
+    default=0,
+    help="Serve this worker's Prometheus metrics on this port (0: off).",
+)
+@click.option(
+    "--metrics-host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address of the metrics port (no login there: keep it on the operator's network).",
+)
+def worker(queues: str, metrics_port: int, metrics_host: str) -> None:
     """Run job workers and the plugins' periodic tasks until interrupted (set
     CIVIA_JOBS_IN_PROCESS=false on the web app)."""
     import signal
@@ -38,6 +50,10 @@ def worker(queues: str) -> None:
     )
     done = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: done.set())
+    if metrics_port:
+        from civia.ops.metrics import serve_worker_metrics
+
+        serve_worker_metrics(metrics_host, metrics_port)
     running.start()
     click.echo(f"worker running queues {wanted}; Ctrl-C to stop")
     try:

@@ -67,3 +67,16 @@ class _Process(Collector):
 
     def collect(self) -> Iterator[Metric]:
         yield from REGISTRY.collect()
+
+
+def serve_worker_metrics(host: str, port: int) -> None:
+    """A `civia worker` on a machine without a web process: its own counters (job runs, model
+    calls of its jobs) on a plain HTTP port for Prometheus, in a background thread."""
+    from prometheus_client import start_http_server
+
+    registry = CollectorRegistry()
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        MultiProcessCollector(registry)
+    else:
+        registry.register(_Process())
+    start_http_server(port, addr=host, registry=registry)

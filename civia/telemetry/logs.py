@@ -16,6 +16,7 @@ from civia.telemetry import context
 
 # Attributes every LogRecord has: the rest are the `extra=` of the call, kept as JSON fields.
 _STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "request_id"}
+_STANDARD.add("color_message")  # uvicorn's copy of the message with terminal colours
 
 
 class RequestIdFilter(logging.Filter):

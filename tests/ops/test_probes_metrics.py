@@ -195,3 +195,13 @@ def test_metrics_count_routes_jobs_model_calls_and_quotas(
     assert grew("civia_model_calls_total", source="embedding", outcome="ok") == 1
     assert grew("civia_model_tokens_total", direction="prompt") == 40
     assert grew("civia_model_call_duration_seconds_count", source="embedding") == 1
+
+
+def test_serve_options_for_logs_and_a_bounded_shutdown(tmp_path: Path) -> None:
+    from civia.cli.serve import uvicorn_options
+
+    text = uvicorn_options(_settings(tmp_path))
+    assert text["log_config"] is None and text["access_log"] is True  # uvicorn's access line
+    options = uvicorn_options(_settings(tmp_path, log_format="json", shutdown_grace_s=7))
+    assert options["access_log"] is False  # civia.access writes it, without the client
+    assert options["timeout_graceful_shutdown"] == 7
