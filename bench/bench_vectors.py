@@ -55,8 +55,14 @@ HNSW_M, HNSW_EF_CONSTRUCTION = 8, 32
 PROFILES = {
     "sqlite-memory": ("embedded: SQLite, memory store", "sqlite", "memory"),
     "pg-memory": ("at scale, before: PostgreSQL, memory store", "pg", "memory"),
-    "pg-pgvector": ("at scale, after: PostgreSQL + pgvector (HNSW)", "pg", "pgvector"),
+    "pg-pgvector": (
+        "at scale, after: PostgreSQL + pgvector (HNSW, ef_search 200)",
+        "pg",
+        "pgvector",
+    ),
+    "pg-pgvector-ef800": ("same, ef_search 800", "pg", "pgvector"),
 }
+EF_SEARCH = {"pg-pgvector": 200, "pg-pgvector-ef800": 800}
 
 
 def _vectors(start: int, count: int) -> np.ndarray:
@@ -252,7 +258,9 @@ def measure_one(profile: str) -> dict[str, Any]:
     if db == "pg":
         _server()
     engine = make_engine(f"sqlite:///{SQLITE}" if db == "sqlite" else _pg_url())
-    store = PgVectorStore() if store_name == "pgvector" else vector_store.MemoryVectorStore()
+    store: Any = vector_store.MemoryVectorStore()
+    if store_name == "pgvector":
+        store = PgVectorStore(ef_search=EF_SEARCH[profile])
     vector_store.use(engine, store)
     sessions = make_sessionmaker(engine)
     with sessions() as session:
@@ -292,6 +300,7 @@ def measure_one(profile: str) -> dict[str, Any]:
     result["rss_end_mib"] = round(rss_mb())
     result["peak_rss_mib"] = round(peak_rss_mb())
     if store_name == "pgvector":
+        result["ef_search"] = EF_SEARCH[profile]
         with engine.connect() as conn:
             sizes = conn.execute(
                 text(
@@ -318,14 +327,14 @@ def measure(profiles: list[str]) -> None:
         )
         results[profile] = _without_ids(json.loads(out.read_text()))
     truth_file = WORK / "pg-memory.json"
-    if (WORK / "pg-pgvector.json").exists() and truth_file.exists():
-        found, truth = (
-            json.loads((WORK / f).read_text()) for f in ("pg-pgvector.json", "pg-memory.json")
-        )
-        results["pg-pgvector"]["recall"] = " / ".join(
-            f"{_recall(found[c]['ids'], truth[c]['ids'], k):.3f}"
-            for c, k in (("all", 10), ("all", 100), ("one_collection", 10))
-        )
+    for name in EF_SEARCH:
+        if name in results and (WORK / f"{name}.json").exists() and truth_file.exists():
+            found = json.loads((WORK / f"{name}.json").read_text())
+            truth = json.loads(truth_file.read_text())
+            results[name]["recall"] = " / ".join(
+                f"{_recall(found[c]['ids'], truth[c]['ids'], k):.2f}"
+                for c, k in (("all", 1), ("all", 10), ("one_collection", 1))
+            )
     machine.finish()
     machines = results.setdefault("machines", {})
     machines[", ".join(profiles)] = machine.markdown()
@@ -355,7 +364,7 @@ def report() -> None:
         if profile not in results:
             continue
         r = results[profile]
-        recall = r.get("recall", "n/a") if profile == "pg-pgvector" else "exact"
+        recall = r.get("recall", "n/a") if profile in EF_SEARCH else "exact"
         rows.append(
             [
                 r["label"],
@@ -400,10 +409,20 @@ def report() -> None:
                 "one collection of 10 p50 / p95 ms",
                 "app process memory kept (matrix 1,465 MiB + allocator leftovers of the load)",
                 "app process peak RSS",
-                "recall@10 / @100 / @10 filtered",
+                "recall@1 / @10 / @1 one collection",
             ],
             rows,
         ),
+    ]
+    lines += [
+        "",
+        "Recall against the memory store's exact answers. @1 is whether the stored vector a "
+        "query was made from comes first (its true neighbour, cosine ≈ 0.86); @10 also counts "
+        "the next nine, which on random vectors are near-ties around cosine 0.2 — noise that no "
+        "approximate index reproduces, so @10 is low by construction here. With one collection "
+        "of ten the filters leave fewer rows than asked from the index scan and the exact scan "
+        "answers (recall 1). Random 384-dimension vectors are the worst case for HNSW; real "
+        "embeddings cluster, and were not measured at this scale.",
     ]
     built = prepared.get("pgvector")
     if built:
