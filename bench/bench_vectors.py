@@ -226,6 +226,91 @@ def build_index() -> None:
     engine.dispose()
 
 
+def params(count: int = 100_000) -> None:
+    """HNSW build parameters vs recall@1 and latency, on `count` of the same random vectors
+    (a smaller table: the 1M build with pgvector's defaults did not fit the session)."""
+    from sqlalchemy import create_engine, text
+
+    from civia.documents.pgvector_store import copy_payload
+
+    _server()
+    admin = create_engine(
+        f"postgresql+psycopg://postgres@/postgres?host={PG_DIR}", isolation_level="AUTOCOMMIT"
+    )
+    with admin.connect() as conn:
+        conn.execute(text("DROP DATABASE IF EXISTS civia_params WITH (FORCE)"))
+        conn.execute(text("CREATE DATABASE civia_params"))
+    admin.dispose()
+    engine = create_engine(f"postgresql+psycopg://postgres@/civia_params?host={PG_DIR}")
+    per_doc = 1000
+    matrix = np.concatenate(
+        [_vectors(n * per_doc, per_doc) for n in range(count // per_doc)]
+    ).astype(np.float32)
+    rng = np.random.default_rng(7)
+    picks = rng.integers(0, count, 50)
+    queries = matrix[picks] + rng.standard_normal((50, DIM)).astype(np.float32) * 0.03
+    queries /= np.linalg.norm(queries, axis=1, keepdims=True)
+    with engine.begin() as conn:
+        conn.execute(text("CREATE EXTENSION IF NOT EXISTS vector"))
+        conn.execute(
+            text(
+                "CREATE TABLE doc_chunk_vectors (chunk_id integer PRIMARY KEY, tenant_id integer,"
+                " collection_id integer, document_id integer, model varchar(100),"
+                " embedding vector)"
+            )
+        )
+        keys = np.stack([np.arange(count), np.zeros(count), np.zeros(count)], axis=1)
+        payload = copy_payload(1, MODEL, keys.astype(np.int64), matrix)
+        raw: Any = conn.connection.dbapi_connection
+        with (
+            raw.cursor() as cursor,
+            cursor.copy("COPY doc_chunk_vectors FROM STDIN WITH (FORMAT BINARY)") as copy,
+        ):
+            copy.write(payload)
+    out = []
+    for m, efc in ((8, 32), (16, 64)):
+        with engine.begin() as conn:
+            conn.execute(text("DROP INDEX IF EXISTS ix_params"))
+            began = time.monotonic()
+            conn.execute(
+                text(
+                    "CREATE INDEX ix_params ON doc_chunk_vectors USING hnsw "
+                    f"((embedding::vector({DIM})) vector_ip_ops) WITH (m = {m}, "
+                    f"ef_construction = {efc})"
+                )
+            )
+            build = time.monotonic() - began
+        for ef in (200, 800):
+            hits, times = 0, []
+            with engine.begin() as conn:
+                conn.execute(text(f"SET LOCAL hnsw.ef_search = {ef}"))
+                for q, pick in zip(queries, picks, strict=True):
+                    began = time.perf_counter()
+                    top = (
+                        conn.execute(
+                            text(
+                                f"SELECT chunk_id FROM doc_chunk_vectors ORDER BY "  # noqa: S608
+                                f"(embedding::vector({DIM})) <#> CAST(CAST(:q AS real[]) AS "
+                                f"vector({DIM})) LIMIT {LIMIT}"
+                            ),
+                            {"q": q.tolist()},
+                        )
+                        .scalars()
+                        .first()
+                    )
+                    times.append((time.perf_counter() - began) * 1000)
+                    hits += int(top == pick)
+            out.append(
+                {"m": m, "ef_construction": efc, "build_s": round(build, 1), "ef_search": ef,
+                 "recall_at_1": hits / len(picks), "p50_ms": round(percentile(times, 50), 1)}
+            )  # fmt: skip
+            print(out[-1], flush=True)
+    engine.dispose()
+    results = json.loads(RAW.read_text()) if RAW.exists() else {}
+    results["params"] = {"count": count, "rows": out}
+    RAW.write_text(json.dumps(results))
+
+
 def _queries(passages: int) -> tuple[np.ndarray, np.ndarray]:
     """Stored vectors plus noise; returns (queries, index of the stored vector each is near)."""
     rng = np.random.default_rng(2026)
@@ -441,12 +526,34 @@ def report() -> None:
             f"`doc_chunks` {after['pg_chunks_total_mib']} MiB; this memory is the database "
             "server's, shared by every app process and worker, instead of one copy per process.",
         ]
+    tried = results.get("params")
+    if tried:
+        lines += [
+            "",
+            f"HNSW parameters on {tried['count']:,} of the same vectors (`bench_vectors.py "
+            "params`; 50 queries, no filter, recall@1 as above):",
+            "",
+            table(
+                ["m", "ef_construction", "build", "ef_search", "recall@1", "p50 ms"],
+                [
+                    [
+                        r["m"],
+                        r["ef_construction"],
+                        f"{r['build_s']} s",
+                        r["ef_search"],
+                        f"{r['recall_at_1']:.2f}",
+                        r["p50_ms"],
+                    ]
+                    for r in tried["rows"]
+                ],
+            ),
+        ]
     write_results("vectors", "\n".join(lines))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("step", choices=["prepare", "index", "measure", "one", "report"])
+    parser.add_argument("step", choices=["prepare", "index", "measure", "one", "params", "report"])
     parser.add_argument("profile", nargs="?")
     parser.add_argument("--passages", type=int, default=1_000_000)
     parser.add_argument("--out")
@@ -454,6 +561,9 @@ def main() -> None:
     args = parser.parse_args()
     if args.step == "prepare":
         prepare(args.passages)
+    elif args.step == "params":
+        params()
+        report()
     elif args.step == "index":
         build_index()
     elif args.step == "measure":
