@@ -32,11 +32,13 @@ SECTIONS = {
     "bench_mailbox.py": "mailbox",
     "bench_citizens.py": "citizens",
     "bench_auth.py": "auth",
+    "bench_vectors.py": "vectors",
 }
 # Scripts run in several steps (each step's arguments); the others run once without arguments.
 STEPS = {
     "bench_documents_chat.py": [["calibrate"], ["answer"], ["ocr"], ["large"], ["report"]],
     "bench_acts.py": [["run"]],
+    "bench_vectors.py": [["prepare"], ["index"], ["measure"], ["params"]],
 }
 HEADER = """# Benchmarks
 

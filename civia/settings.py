@@ -38,6 +38,12 @@ class Settings(BaseSettings):
     pgvector_ef_search: int = Field(
         200, ge=10, le=1000, description="pgvector HNSW candidates per search (recall vs speed)"
     )
+    pgvector_hnsw_m: int = Field(
+        16, ge=4, le=64, description="pgvector HNSW links per vector (recall vs build time, size)"
+    )
+    pgvector_hnsw_ef_construction: int = Field(
+        64, ge=16, le=400, description="pgvector HNSW build candidates (recall vs build time)"
+    )
     cookie_secure: bool | None = Field(
         None, description="Secure cookies; default True outside demo"
     )

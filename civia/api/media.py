@@ -21,6 +21,7 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from civia.api.catalogue import provider_name
 from civia.api.openai import (
     ApiError,
     ApiErrorOut,
@@ -134,13 +135,6 @@ def _record(
         )  # fmt: skip
 
 
-def _provider_name(db: Db, tenant_id: int, capability: str) -> str:
-    from civia.providers import store
-
-    row = store.default_for(db, tenant_id, capability)
-    return row.name if row is not None else "embarqué"
-
-
 @router.post("/embeddings", responses=_responses(401, 403, 404, 413, 502))
 def embeddings(request: Request, db: Db, user: ApiUser, body: EmbeddingsIn) -> dict[str, Any]:
     """Vectors of texts from the collectivité's embedder (the one its search uses)."""
@@ -154,9 +148,13 @@ def embeddings(request: Request, db: Db, user: ApiUser, body: EmbeddingsIn) -> d
             f"celui de votre collectivité est « {embedder.name} ».",
             "not_found_error",
         )
-    provider = _provider_name(db, user.tenant_id, "embeddings")
+    provider = provider_name(db, user.tenant_id, "embeddings")
     ctx = _admit(request, user, EMBEDDINGS)
-    tokens = sum(math.ceil(len(t) / 4) for t in texts)  # estimated, as for documents
+    counter = getattr(embedder, "count_tokens", None)  # the embedded model counts exactly
+    if counter is not None:
+        tokens = sum(int(counter(t, kind=body.input_type)) for t in texts)
+    else:  # a server's count is not returned through the Embedder protocol: estimated
+        tokens = sum(math.ceil(len(t) / 4) for t in texts)
     began = time.monotonic()
     try:
         vectors = np.asarray(embedder.embed(texts, kind=body.input_type), dtype=np.float32)
@@ -167,7 +165,7 @@ def embeddings(request: Request, db: Db, user: ApiUser, body: EmbeddingsIn) -> d
     _record(
         request, ctx, kind=EMBEDDINGS, provider=provider, model=embedder.name,
         seconds=time.monotonic() - began, tokens=tokens,
-        extra={"inputs": len(texts), "tokens_estimated": True},
+        extra={"inputs": len(texts), "tokens_estimated": counter is None},
     )  # fmt: skip
     data = []
     for index, vector in enumerate(vectors):
@@ -222,7 +220,7 @@ def transcriptions(
             f"celui de votre collectivité est « {transcriber.name} ».",
             "not_found_error",
         )
-    provider = _provider_name(db, user.tenant_id, "transcription")
+    provider = provider_name(db, user.tenant_id, "transcription")
     folder = Path(settings.data_dir) / "tmp"
     folder.mkdir(parents=True, exist_ok=True)
     suffix = Path(file.filename or "audio").suffix[:10]

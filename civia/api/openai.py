@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from civia.accounts.models import User
+from civia.api.catalogue import models_of
 from civia.assistants import access, api_files, launch
 from civia.assistants.inputs import InputError
 from civia.assistants.spec import AssistantSpec, FieldKind
@@ -161,6 +162,7 @@ def list_models(request: Request, db: Db, user: ApiUser) -> dict[str, Any]:
         {"id": f"assistant:{a.id}", "object": "model", "created": 0, "owned_by": "civia"}
         for a in access.available(db, user)
     ]
+    data += models_of(db, user.tenant_id, request.app.state.settings)
     return {"object": "list", "data": data}
 
 

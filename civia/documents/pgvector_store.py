@@ -128,8 +128,9 @@ def index_name(model: str) -> str:
 class PgVectorStore:
     name = "pgvector"
 
-    def __init__(self, *, ef_search: int = 200) -> None:
+    def __init__(self, *, ef_search: int = 200, m: int = 16, ef_construction: int = 64) -> None:
         self.ef_search = ef_search
+        self.m, self.ef_construction = m, ef_construction
         self._ready: set[int] = set()
         self._lock = threading.Lock()
 
@@ -171,6 +172,7 @@ class PgVectorStore:
             text(
                 f"CREATE INDEX IF NOT EXISTS {index_name(model)} ON doc_chunk_vectors "
                 f"USING hnsw ((embedding::vector({int(dim)})) vector_ip_ops) "
+                f"WITH (m = {int(self.m)}, ef_construction = {int(self.ef_construction)}) "
                 f"WHERE model = {_literal(model)}"
             )
         )

