@@ -45,6 +45,8 @@ DECIDERS = frozenset({Role.COMITE, Role.ADMIN})
 # The register of use cases: who writes cards, and who reads them.
 CASE_EDITORS = frozenset({Role.REFERENT, Role.COMITE, Role.DPO, Role.ADMIN})
 CASE_VIEWERS = CASE_EDITORS | {Role.PILOTAGE}
+# Pilotage proposes draft cards from its portfolio; the editors take them further.
+CASE_PROPOSERS = frozenset({Role.PILOTAGE})
 
 # By name, for templates (`roles.AUDITORS`) and the route-policy test.
 SETS: dict[str, frozenset[Role]] = {
@@ -58,5 +60,6 @@ SETS: dict[str, frozenset[Role]] = {
     "AUDITORS": AUDITORS,
     "DECIDERS": DECIDERS,
     "CASE_EDITORS": CASE_EDITORS,
+    "CASE_PROPOSERS": CASE_PROPOSERS,
     "CASE_VIEWERS": CASE_VIEWERS,
 }

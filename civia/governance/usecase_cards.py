@@ -27,9 +27,6 @@ from civia.governance.usecase_terms import (
 )
 from civia.providers.models import HostingClass
 
-# Pilotage proposes draft cards from its portfolio (`create(..., origin=...)`), nothing more.
-PROPOSERS = frozenset({Role.PILOTAGE})
-
 
 @dataclass
 class Card:
@@ -144,7 +141,7 @@ def create(
     """A draft card. `origin` (a page of Civia: path, label) is where the case comes from; with
     it, pilotage may create the draft too (from its portfolio): the comité still reviews it,
     and only an editor submits it."""
-    allowed = roles.CASE_EDITORS | (PROPOSERS if origin else frozenset())
+    allowed = roles.CASE_EDITORS | (roles.CASE_PROPOSERS if origin else frozenset())
     if actor.role_enum not in allowed:
         raise WorkflowError(
             "Seuls les référents, le comité, le DPO et les administrateurs créent des fiches.",
@@ -173,7 +170,7 @@ def create(
         db,
         tenant_id=actor.tenant_id,
         actor=actor,
-        action="usecase.proposed" if actor.role_enum in PROPOSERS else "usecase.created",
+        action="usecase.proposed" if actor.role_enum in roles.CASE_PROPOSERS else "usecase.created",
         target=_target(case),
         details={"assistant_id": case.assistant_id, "risk_class": case.risk_class}
         | ({"origin": case.origin_url} if origin else {}),

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Request, Response
 
+from civia.accounts import roles
 from civia.accounts.models import Role, User
 from civia.assistants.renderers import render as render_file
 from civia.audit import journal as audit
@@ -81,12 +82,11 @@ def case_page(
 
 def _under(db: Db, user: User, case: UseCase) -> list[dict[str, str]]:
     """The assistants this card covers, each linked to its page (the card's other side)."""
-    builder_roles = (Role.REFERENT, Role.ADMIN)
     if case.assistant_id != standing.BUILTINS_ID:
         if standing.is_builtin(case.assistant_id):
             href = f"/assistants/{case.assistant_id}"
         else:
-            href = f"/atelier/{case.assistant_id}" if user.role_enum in builder_roles else ""
+            href = f"/atelier/{case.assistant_id}" if user.role_enum in roles.BUILDERS else ""
         names = usecases.assistant_choices(db, user.tenant_id)
         return [{"name": names.get(case.assistant_id, case.assistant_id), "href": href, "note": ""}]
     out = []
