@@ -21,9 +21,8 @@ from limits.storage import MemoryStorage, RedisStorage
 from sqlalchemy import select
 
 from civia.accounts.models import Tenant, User
-from civia.db import registry  # noqa: F401  (every model on Base.metadata)
-from civia.db.base import Base
 from civia.db.engine import make_engine, make_sessionmaker, session_scope
+from civia.plugins.tables import metadata
 from civia.settings import Settings
 from civia.tenants import sso
 from civia.usage import quotas
@@ -41,7 +40,7 @@ def _setup(tmp: Path) -> tuple[Settings, object]:
         jobs_in_process=False,
     )
     engine = make_engine(settings.db_url)
-    Base.metadata.create_all(engine)
+    metadata().create_all(engine)
     sessions = make_sessionmaker(engine)
     with session_scope(sessions) as db:
         tenant = Tenant(slug="bench", name="Bench")
