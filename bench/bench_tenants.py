@@ -1,5 +1,5 @@
-"""Shared services figures: quota overshoot under concurrency (memory and Redis) and the time of
-a single sign-on login against a real OpenID provider on 127.0.0.1.
+"""Shared services figures: quota and monthly budget overshoot under concurrency (memory and
+Redis) and the time of a single sign-on login against a real OpenID provider on 127.0.0.1.
 
     .venv/bin/python bench/bench_tenants.py
 """
@@ -21,12 +21,13 @@ from limits.storage import MemoryStorage, RedisStorage
 from sqlalchemy import select
 
 from civia.accounts.models import Tenant, User
-from civia.db import registry  # noqa: F401  (every model on Base.metadata)
-from civia.db.base import Base
 from civia.db.engine import make_engine, make_sessionmaker, session_scope
+from civia.plugins.tables import metadata
 from civia.settings import Settings
-from civia.tenants import quotas, sso
-from civia.usage.quotas import Keeper, QuotaExceeded
+from civia.tenants import sso
+from civia.usage import quotas
+from civia.usage.models import LedgerEntry, UsageEvent
+from civia.usage.quotas import Keeper, QuotaExceeded, Reserve
 
 LIMIT, THREADS, ATTEMPTS = 100, 8, 50  # 400 attempts against 100 requests per minute
 
@@ -39,7 +40,7 @@ def _setup(tmp: Path) -> tuple[Settings, object]:
         jobs_in_process=False,
     )
     engine = make_engine(settings.db_url)
-    Base.metadata.create_all(engine)
+    metadata().create_all(engine)
     sessions = make_sessionmaker(engine)
     with session_scope(sessions) as db:
         tenant = Tenant(slug="bench", name="Bench")
@@ -79,6 +80,71 @@ def overshoot(settings: Settings, sessions, store) -> tuple[int, float]:  # type
         t.join()
     elapsed = time.perf_counter() - start
     return admitted, elapsed * 1000 / (THREADS * ATTEMPTS)
+
+
+BUDGET_EUR, RESERVE_EUR, CALLS = 5.0, 0.2, 25  # 8 threads x 25 calls of up to 0.20 €
+
+
+def budget_overshoot(
+    settings: Settings, sessions, store, *, hold: bool
+) -> tuple[float, int, float]:  # type: ignore[no-untyped-def]
+    """8 threads over two keepers on one store: admit, write the call's ledger row (a random
+    cost up to the reserve), release. `hold=False` measures the same without holds (checking
+    only what the ledger already holds), to show what the holds prevent."""
+    import random
+
+    with session_scope(sessions) as db:
+        tenant = db.scalar(select(Tenant))
+        assert tenant is not None
+        db.query(LedgerEntry).delete()
+        db.query(UsageEvent).delete()
+        quotas.set_quota(db, tenant=tenant, budget_eur_month=BUDGET_EUR)
+        tenant_id = tenant.id
+    keepers = [Keeper(settings, store), Keeper(settings, store)]
+    admitted, checks = 0, []
+    lock = threading.Lock()
+    barrier = threading.Barrier(THREADS)
+    reserve = Reserve(int(RESERVE_EUR * 1_000_000) if hold else 0, 0)
+
+    def worker(n: int) -> None:
+        nonlocal admitted
+        rng, keeper = random.Random(n), keepers[n % 2]
+        barrier.wait()
+        for i in range(CALLS):
+            with session_scope(sessions) as db:
+                user = db.scalar(select(User).where(User.login == "u"))
+                start = time.perf_counter()
+                try:
+                    held = keeper.admit(db, user, lambda: reserve)  # type: ignore[arg-type]
+                except QuotaExceeded:
+                    continue
+                finally:
+                    with lock:
+                        checks.append((time.perf_counter() - start) * 1000)
+            time.sleep(0.005)  # the model call
+            with session_scope(sessions) as db:
+                event = UsageEvent(
+                    request_id=f"b{n}-{i}", tenant_id=tenant_id, provider_name="p", model="m",
+                    source="web", outcome="ok",
+                )  # fmt: skip
+                db.add(event)
+                db.add(LedgerEntry(event=event, tenant_id=tenant_id,
+                                   cost_eur=rng.uniform(0.01, RESERVE_EUR)))  # fmt: skip
+            keeper.release(held)
+            with lock:
+                admitted += 1
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(THREADS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    with session_scope(sessions) as db:
+        spent = sum(db.scalars(select(LedgerEntry.cost_eur)))
+    with session_scope(sessions) as db:  # leave the request-rate bench as it was
+        tenant = db.scalar(select(Tenant))
+        quotas.set_quota(db, tenant=tenant, requests_per_minute=LIMIT)  # type: ignore[arg-type]
+    return spent, admitted, statistics.median(checks)
 
 
 def oidc_login_ms(runs: int = 20) -> list[float]:
@@ -141,6 +207,13 @@ def main() -> None:
                 f"{name}: {admitted} admitted for a limit of {LIMIT} "
                 f"({(admitted - LIMIT) / LIMIT:+.1%}), {per_call:.2f} ms per check"
             )
+            for hold in (True, False):
+                spent, calls, check_ms = budget_overshoot(settings, sessions, store, hold=hold)
+                print(
+                    f"{name} budget {'with' if hold else 'WITHOUT'} holds: {spent:.2f} € spent "
+                    f"for {BUDGET_EUR:.2f} € ({(spent - BUDGET_EUR) / BUDGET_EUR:+.1%}), "
+                    f"{calls} calls, median admit {check_ms:.2f} ms"
+                )
     times = oidc_login_ms()
     print(
         f"oidc login: median {statistics.median(times):.0f} ms, "

@@ -47,6 +47,7 @@ def quotas_group() -> None:
 @USER
 @click.option("--requests-per-minute", type=int, default=None)
 @click.option("--tokens-per-day", type=int, default=None)
+@click.option("--tokens-per-minute", type=int, default=None)
 @click.option("--budget-eur", type=float, default=None, help="Monthly budget in euros")
 @click.option("--budget-kgco2eq", type=float, default=None, help="Monthly budget in kgCO2eq")
 def set_command(
@@ -57,6 +58,7 @@ def set_command(
     tokens_per_day: int | None,
     budget_eur: float | None,
     budget_kgco2eq: float | None,
+    tokens_per_minute: int | None,
 ) -> None:
     with database() as db:
         t, service, user = _target(db, tenant, service_name, login)
@@ -69,6 +71,7 @@ def set_command(
             tokens_per_day=tokens_per_day,
             budget_eur_month=budget_eur,
             budget_kgco2eq_month=budget_kgco2eq,
+            tokens_per_minute=tokens_per_minute,
         )
     click.echo(
         f"Quota set: {requests_per_minute or '-'}/min, {tokens_per_day or '-'} tokens/day, "

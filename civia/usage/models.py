@@ -117,6 +117,7 @@ class Quota(Base, Timestamped):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     requests_per_minute: Mapped[int | None] = mapped_column(Integer)
     tokens_per_day: Mapped[int | None] = mapped_column(Integer)
+    tokens_per_minute: Mapped[int | None] = mapped_column(Integer)
     # Monthly budgets (UTC calendar month), from the pilotage ledger: € and kgCO2eq (upper bound).
     budget_eur_month: Mapped[float | None] = mapped_column(Float)
     budget_kgco2eq_month: Mapped[float | None] = mapped_column(Float)

@@ -148,6 +148,10 @@ def _budgeted(scope: Scope) -> bool:
     return scope.quota.budget_eur_month is not None or scope.quota.budget_kgco2eq_month is not None
 
 
+def _minute_key(key: str, now: datetime) -> str:
+    return f"civia/tokens-min/{key}/{now:%Y%m%d%H%M}"
+
+
 def _day_key(key: str, now: datetime) -> str:
     return f"civia/tokens/{key}/{now:%Y%m%d}"
 
@@ -168,6 +172,9 @@ class Keeper:
         limit = scope.quota.tokens_per_day
         if limit is not None and self.storage.get(_day_key(scope.key, now)) >= limit:
             raise QuotaExceeded(scope.kind, "jetons par jour", _until_midnight(now))
+        per_minute = scope.quota.tokens_per_minute
+        if per_minute is not None and self.storage.get(_minute_key(scope.key, now)) >= per_minute:
+            raise QuotaExceeded(scope.kind, "jetons par minute", 60 - now.second)
 
     def _retry(self, item: RateLimitItemPerMinute, key: str) -> int:
         stats = self.window.get_window_stats(item, "civia-rpm", key)
@@ -271,6 +278,7 @@ class Keeper:
         keys += [f"u{user_id}"] if user_id is not None else []
         for key in keys:
             self.storage.incr(_day_key(key, now), expiry=_until_midnight(now) + 60, amount=tokens)
+            self.storage.incr(_minute_key(key, now), expiry=120, amount=tokens)
 
     def used_today(self, key: str) -> int:
         return int(self.storage.get(_day_key(key, datetime.now(UTC))))
@@ -286,8 +294,9 @@ def set_quota(
     tokens_per_day: int | None = None,
     budget_eur_month: float | None = None,
     budget_kgco2eq_month: float | None = None,
+    tokens_per_minute: int | None = None,
 ) -> Quota:
-    for value in (requests_per_minute, tokens_per_day):
+    for value in (requests_per_minute, tokens_per_day, tokens_per_minute):
         if value is not None and value < 1:
             raise AccountError("Une limite doit être un entier positif.")
     for amount in (budget_eur_month, budget_kgco2eq_month):
@@ -307,6 +316,7 @@ def set_quota(
         db.add(row)
     row.requests_per_minute, row.tokens_per_day = requests_per_minute, tokens_per_day
     row.budget_eur_month, row.budget_kgco2eq_month = budget_eur_month, budget_kgco2eq_month
+    row.tokens_per_minute = tokens_per_minute
     db.flush()
     return row
 

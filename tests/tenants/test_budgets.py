@@ -188,3 +188,19 @@ def test_budget_answers_429_through_the_gateway(client: TestClient, personas: Pe
     login_as(client, "admin")
     page = page_text(client.get("/admin/quotas"))
     assert "Budget mensuel (€)" in page and "<td>10</td>\n    <td>9</td>" in page
+
+
+def test_tokens_per_minute(client: TestClient, personas: Personas, settings: Settings) -> None:
+    keeper = Keeper(settings, MemoryStorage())
+    with session_scope(client.app.state.sessions) as db:  # type: ignore[attr-defined]
+        tenant = db.get(Tenant, personas.tenant.id)
+        assert tenant is not None
+        agent, bob = _user(db, "agent"), _user(db, "bob")
+        quotas.set_quota(db, tenant=tenant, user=agent, tokens_per_minute=100)
+        keeper.admit(db, agent)
+        keeper.consume(tenant_id=tenant.id, service_id=None, user_id=agent.id, tokens=120)
+        with pytest.raises(QuotaExceeded) as refused:
+            keeper.admit(db, agent)
+        assert "Quota personnel atteint (jetons par minute)" in refused.value.message_fr
+        assert 1 <= refused.value.retry_after <= 60
+        keeper.admit(db, bob)  # bob has no such limit

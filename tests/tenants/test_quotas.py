@@ -221,7 +221,8 @@ def test_admin_sets_quotas_within_the_envelope(client: TestClient, personas: Per
     )
     assert saved.status_code == 200 and "Quota enregistré" in saved.text
     assert re.search(
-        r"Utilisateur bob</th>\s*<td>10</td>\s*<td>500</td>\s*<td>123</td>", saved.text
+        r"Utilisateur bob</th>\s*<td>10</td>\s*<td>—</td>\s*<td>500</td>\s*<td>123</td>",
+        saved.text,
     )
     assert client.get("/").text.count('href="/admin/quotas"') == 1  # in the admin's menu
     other = TestClient(client.app)

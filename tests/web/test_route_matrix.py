@@ -537,6 +537,7 @@ DEFAULTS = {
     "act_id": "999999",
     "mailbox_id": "999999",
     "name": "fournisseur-inconnu",
+    "month": "2026-12",
 }
 
 

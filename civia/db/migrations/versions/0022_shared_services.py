@@ -52,6 +52,7 @@ def upgrade() -> None:
     with op.batch_alter_table("quotas", schema=None) as batch_op:
         batch_op.add_column(sa.Column("budget_eur_month", sa.Float(), nullable=True))
         batch_op.add_column(sa.Column("budget_kgco2eq_month", sa.Float(), nullable=True))
+        batch_op.add_column(sa.Column("tokens_per_minute", sa.Integer(), nullable=True))
 
 
 def _convert_key_sources() -> None:
@@ -101,6 +102,7 @@ def _convert_key_sources() -> None:
 
 def downgrade() -> None:
     with op.batch_alter_table("quotas", schema=None) as batch_op:
+        batch_op.drop_column("tokens_per_minute")
         batch_op.drop_column("budget_kgco2eq_month")
         batch_op.drop_column("budget_eur_month")
     with op.batch_alter_table("tenants", schema=None) as batch_op:

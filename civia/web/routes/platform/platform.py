@@ -156,9 +156,16 @@ def tenant_quota(
     tokens_per_day: Annotated[int | None, Form()] = None,
     budget_eur_month: Annotated[float | None, Form()] = None,
     budget_kgco2eq_month: Annotated[float | None, Form()] = None,
+    tokens_per_minute: Annotated[int | None, Form()] = None,
 ) -> Response:
     """The collectivité's envelope; its admin sets its services' and users' quotas below it."""
-    values = (requests_per_minute, tokens_per_day, budget_eur_month, budget_kgco2eq_month)
+    values = (
+        requests_per_minute,
+        tokens_per_day,
+        budget_eur_month,
+        budget_kgco2eq_month,
+        tokens_per_minute,
+    )
     try:
         tenant = platform.get_collectivite(db, slug)
         if all(v is None for v in values):
@@ -171,6 +178,7 @@ def tenant_quota(
             tokens_per_day=tokens_per_day,
             budget_eur_month=budget_eur_month,
             budget_kgco2eq_month=budget_kgco2eq_month,
+            tokens_per_minute=tokens_per_minute,
         )
     except AccountError as exc:
         return _page(request, db, error=str(exc), status=422)

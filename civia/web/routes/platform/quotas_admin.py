@@ -111,6 +111,7 @@ def _envelope(
     tokens: int | None,
     eur: float | None = None,
     kg: float | None = None,
+    tpm: int | None = None,
 ) -> None:
     top = db.scalar(
         select(Quota).where(
@@ -134,6 +135,11 @@ def _envelope(
             f"Au plus {number_fr(top.budget_kgco2eq_month, 3)} kgCO2eq par mois : "
             "le budget carbone de la collectivité, fixé par la plateforme."
         )
+    if top.tokens_per_minute and tpm and tpm > top.tokens_per_minute:
+        raise AccountError(
+            f"Au plus {top.tokens_per_minute} jetons par minute : "
+            "le quota de la collectivité, fixé par la plateforme."
+        )
     if top.tokens_per_day and tokens and tokens > top.tokens_per_day:
         raise AccountError(
             f"Au plus {top.tokens_per_day} jetons par jour : "
@@ -151,11 +157,18 @@ def save(
     tokens_per_day: Annotated[int | None, Form()] = None,
     budget_eur_month: Annotated[float | None, Form()] = None,
     budget_kgco2eq_month: Annotated[float | None, Form()] = None,
+    tokens_per_minute: Annotated[int | None, Form()] = None,
 ) -> Response:
     try:
         service, user = _scope(db, admin, scope)
         _envelope(
-            db, admin, requests_per_minute, tokens_per_day, budget_eur_month, budget_kgco2eq_month
+            db,
+            admin,
+            requests_per_minute,
+            tokens_per_day,
+            budget_eur_month,
+            budget_kgco2eq_month,
+            tokens_per_minute,
         )
         quotas.set_quota(
             db,
@@ -166,6 +179,7 @@ def save(
             tokens_per_day=tokens_per_day,
             budget_eur_month=budget_eur_month,
             budget_kgco2eq_month=budget_kgco2eq_month,
+            tokens_per_minute=tokens_per_minute,
         )
     except AccountError as exc:
         return _page(request, db, admin, error=str(exc))
