@@ -1,4 +1,4 @@
-"""0019_tenants: each key source an admin had named becomes an operator credential scoped to
+"""0022_shared_services: each key source an admin had named becomes an operator credential scoped to
 the collectivités and base URLs that used it, so no provider stops working."""
 
 from __future__ import annotations
