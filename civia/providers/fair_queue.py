@@ -155,7 +155,10 @@ class _Hold:
         self.queue.release(self.ticket)
 
 
+WAITING_PREFIX = "En file d'attente : "
+
+
 def waiting_fr(position: int) -> str:
     """« En file d'attente : 2 demandes avant la vôtre »."""
     plural = "s" if position > 1 else ""
-    return f"En file d'attente : {position} demande{plural} avant la vôtre"
+    return f"{WAITING_PREFIX}{position} demande{plural} avant la vôtre"

@@ -236,7 +236,13 @@ function readableDraft(partial) {
   live.hidden = false;
   let text = "";
   const source = new EventSource(root.dataset.stream);
+  // The local model is busy: the run waits its turn and says where it stands.
+  source.addEventListener("queued", (ev) => {
+    const label = JSON.parse(ev.data).label;
+    status.textContent = label || "Génération en cours…";
+  });
   source.addEventListener("token", (ev) => {
+    if (status.textContent.startsWith("En file d'attente")) status.textContent = "Génération en cours…";
     text += JSON.parse(ev.data).t;
     live.textContent = readableDraft(text);
   });
