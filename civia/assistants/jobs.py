@@ -29,6 +29,7 @@ from civia.db.base import utcnow
 from civia.jobs.registry import register
 from civia.jobs.worker import UNEXPECTED_FR, JobCancelled, JobContext, JobError, WorkerStopping
 from civia.providers.base import ProviderError
+from civia.providers.fair_queue import waiting_fr
 
 QUEUE = "assistants"
 STREAM_QUEUE = "redaction"  # one model call each: not held behind a 60-page translation
@@ -138,6 +139,8 @@ async def _generate(
     async for item in run(spec, values, sources=sources, **setup):
         if isinstance(item, RunResult):
             return item
+        if item.queued is not None and not text:  # the local model is busy: say where we wait
+            await asyncio.to_thread(ctx.progress, 0.0, waiting_fr(item.queued))
         if not item.text:
             continue
         text, chunks = text + item.text, chunks + 1

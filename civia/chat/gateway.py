@@ -181,6 +181,8 @@ class Gateway:
         if ctx.user_id is not None:
             hold = await asyncio.to_thread(self._allow, ctx, target, request)
         request.model = target.model
+        if not request.user:
+            request.user = f"{ctx.tenant_id}:{ctx.user_id or ''}"
         if request.seed is None:
             request.seed = self.settings.model_seed
         start = time.monotonic()

@@ -38,6 +38,9 @@ class ChatRequest:
     repeat_penalty: float | None = None
     frequency_penalty: float | None = None
     presence_penalty: float | None = None
+    # Who asks (an opaque key set by the gateway): the embedded model's fair queue serves
+    # users in turn. Never sent to a provider.
+    user: str = ""
 
 
 @dataclass
@@ -47,6 +50,9 @@ class ChatChunk:
     text: str = ""
     finish_reason: str | None = None
     usage: dict[str, int] = field(default_factory=dict)
+    # Set (with no text) while the request waits for a busy model: how many requests will be
+    # served before it. Streams show « En file d'attente : N demande(s) avant la vôtre ».
+    queued: int | None = None
 
 
 class ProviderError(Exception):

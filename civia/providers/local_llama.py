@@ -1,7 +1,8 @@
 """The embedded local model: llama-cpp-python over the bundled GGUF.
 
 The model is loaded once per process and shared. llama.cpp contexts are not re-entrant, so
-generations are serialised by a lock: concurrent requests wait their turn instead of crashing.
+generations take turns in a fair queue (`fair_queue.FairQueue`): concurrent requests wait,
+users served in turn, and a waiting request streams `ChatChunk(queued=n)` with its position.
 Generation runs in a worker thread that hands chunks to the event loop; cancelling the
 consumer sets a flag the worker checks between tokens, so "stop" frees the model at once.
 """
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from civia.providers.base import ChatChunk, ChatMessage, ChatRequest, ProviderError
+from civia.providers.fair_queue import FairQueue, Ticket
 from civia.providers.model_files import MODEL_ID, ensure_gguf
 from civia.providers.registry import ProviderConfig
 from civia.settings import Settings
@@ -24,7 +26,8 @@ from civia.settings import Settings
 KIND = "local_llama"
 _models: dict[tuple[str, int, int, int], Any] = {}
 _load_lock = threading.Lock()
-_generate_lock = threading.Lock()
+# One generation at a time per process, users served in turn.
+GENERATIONS = FairQueue()
 
 
 def load_llama(path: Path, *, n_ctx: int, n_threads: int, n_threads_batch: int) -> Any:
@@ -96,6 +99,7 @@ class LocalLlama:
         loop = asyncio.get_running_loop()
         queue: asyncio.Queue[ChatChunk | BaseException | None] = asyncio.Queue()
         cancelled = threading.Event()
+        ticket = GENERATIONS.enter(request.user)
 
         def put(item: ChatChunk | BaseException | None) -> None:
             # The consumer may be gone (stopped, disconnected) and its loop closed: drop quietly.
@@ -103,7 +107,7 @@ class LocalLlama:
                 loop.call_soon_threadsafe(queue.put_nowait, item)
 
         worker = threading.Thread(
-            target=self._generate, args=(request, put, cancelled), daemon=True
+            target=self._generate, args=(request, put, cancelled, ticket), daemon=True
         )
         worker.start()
         try:
@@ -116,14 +120,22 @@ class LocalLlama:
                 yield item
         finally:
             cancelled.set()
+            GENERATIONS.cancel(ticket)  # a request still waiting leaves the line at once
 
     def _generate(
         self,
         request: ChatRequest,
         put: Callable[[ChatChunk | BaseException | None], None],
         cancelled: threading.Event,
+        ticket: Ticket,
     ) -> None:
+        # Wait for the model (announcing the position), then hold it until `finally`.
+        if not GENERATIONS.wait(ticket, lambda n: put(ChatChunk(queued=n))):
+            put(None)  # left the line (stopped, client gone)
+            return
         try:
+            if cancelled.is_set():
+                return
             llm = self.llama()
             kwargs: dict[str, Any] = {
                 "messages": [{"role": m.role, "content": m.content} for m in request.messages],
@@ -142,27 +154,25 @@ class LocalLlama:
                     kwargs[name] = getattr(request, name)
             if request.json_schema is not None:
                 kwargs["response_format"] = {"type": "json_object", "schema": request.json_schema}
-            with _generate_lock:
-                if cancelled.is_set():
-                    return
-                completion = 0
-                finish: str | None = None
-                stream = llm.create_chat_completion(**kwargs)
-                try:
-                    for part in stream:
-                        if cancelled.is_set():
-                            finish = "stop_requested"
-                            break
-                        choice = part["choices"][0]
-                        text = choice.get("delta", {}).get("content") or ""
-                        if text:
-                            completion += 1
-                            put(ChatChunk(text=text))
-                        finish = choice.get("finish_reason") or finish
-                finally:
-                    with contextlib.suppress(Exception):
-                        stream.close()
-                prompt = max(int(llm.n_tokens) - completion, 0)
+            completion = 0
+            finish: str | None = None
+            stream = llm.create_chat_completion(**kwargs)
+            try:
+                for part in stream:
+                    if cancelled.is_set():
+                        finish = "stop_requested"
+                        break
+                    choice = part["choices"][0]
+                    text = choice.get("delta", {}).get("content") or ""
+                    if text:
+                        completion += 1
+                        put(ChatChunk(text=text))
+                    finish = choice.get("finish_reason") or finish
+            finally:
+                with contextlib.suppress(Exception):
+                    stream.close()
+            prompt = max(int(llm.n_tokens) - completion, 0)
+            GENERATIONS.release(ticket)  # the next in line may start while this one reports
             put(
                 ChatChunk(
                     finish_reason=finish or "stop",
@@ -174,6 +184,7 @@ class LocalLlama:
         except Exception as exc:
             put(ProviderError(f"local model failed: {exc!r}"))
         finally:
+            GENERATIONS.release(ticket)
             put(None)
 
 

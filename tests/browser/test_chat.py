@@ -56,3 +56,32 @@ def test_wrong_password_message(page, civia_server: str) -> None:
     page.get_by_label("Mot de passe").fill("mauvais")
     page.get_by_role("button", name="Se connecter").click()
     expect(page.get_by_role("alert")).to_have_text("Identifiant ou mot de passe incorrect.")
+
+
+def test_second_user_waits_in_line_and_sees_it(page, browser, civia_server: str) -> None:
+    """Two users ask at once: the second answer says « En file d'attente … » (a polite status)
+    while the model serves the first, then the notice gives way to the streamed answer."""
+    from playwright.sync_api import expect
+
+    other = browser.new_context(locale="fr-FR").new_page()
+    try:
+        for p, user in ((page, "agent"), (other, "referent")):
+            login(p, civia_server, user)
+            p.get_by_role("link", name="Utiliser Assistant généraliste").click()
+            p.get_by_label("Votre message").fill("Écris trois phrases sur la mairie.")
+        other.evaluate("""() => { window.__queued = [];
+          new MutationObserver(() => { const q = document.querySelector('.msg.assistant .queued');
+            if (q && q.getAttribute('role') === 'status') window.__queued.push(q.textContent); })
+          .observe(document.getElementById('messages'), {subtree: true, childList: true, characterData: true}); }""")
+        page.get_by_label("Votre message").press("Enter")
+        expect(page.locator("#stop")).to_be_visible()
+        other.get_by_label("Votre message").press("Enter")
+        for p in (page, other):
+            expect(p.get_by_text("Réponse terminée.")).to_be_attached(timeout=180_000)
+        assert "En file d'attente : 1 demande avant la vôtre" in other.evaluate(
+            "() => window.__queued"
+        )
+        expect(other.locator(".msg.assistant .queued")).to_have_count(0)  # gone once it answers
+        assert other.locator(".msg.assistant .body").last.inner_text().strip()
+    finally:
+        other.context.close()

@@ -33,11 +33,18 @@ async def test_concurrent_requests_queue_instead_of_crashing() -> None:
 
     model = LocalLlama("local", Settings())
 
+    waits: dict[str, list[int]] = {}
+
     async def ask(word: str) -> str:
         req = ChatRequest(
             [ChatMessage("user", f"Répète exactement : {word}")], max_tokens=6, temperature=0
         )
-        return "".join([c.text async for c in model.stream(req)])
+        chunks = [c async for c in model.stream(req)]
+        seen = [c.queued for c in chunks if c.queued is not None]
+        waits[word] = [n for i, n in enumerate(seen) if i == 0 or seen[i - 1] != n]
+        return "".join(c.text for c in chunks)
 
     answers = await asyncio.gather(ask("pomme"), ask("poire"), ask("prune"))
     assert all(a.strip() for a in answers)
+    # one at a time, in arrival order, each told how many are before it
+    assert waits == {"pomme": [], "poire": [1], "prune": [2, 1]}

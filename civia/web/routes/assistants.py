@@ -27,6 +27,7 @@ from civia.governance import standing
 from civia.jobs import queue
 from civia.jobs.models import FINISHED, Job, JobStatus
 from civia.providers.base import ProviderError
+from civia.providers.fair_queue import WAITING_PREFIX
 from civia.web.deps import CurrentUser, Db, allow_assistant
 from civia.web.markdown import readable_draft
 from civia.web.markdown import render as md
@@ -184,10 +185,13 @@ def stream(request: Request, db: Db, user: CurrentUser, run_id: int) -> Response
     sessions = request.app.state.sessions
 
     async def events() -> AsyncIterator[str]:
-        sent = 0
+        sent, waited = 0, ""
         while True:
-            status, draft, error = await asyncio.to_thread(_poll, sessions, run_id)
+            status, draft, error, waiting = await asyncio.to_thread(_poll, sessions, run_id)
             if status in ACTIVE:
+                if waiting != waited and not draft:  # the local model is busy: where it waits
+                    yield _sse("queued", {"label": waiting})
+                    waited = waiting
                 if len(draft) > sent:
                     yield _sse("token", {"t": draft[sent:]})
                     sent = len(draft)
@@ -205,13 +209,17 @@ def stream(request: Request, db: Db, user: CurrentUser, run_id: int) -> Response
     )
 
 
-def _poll(sessions: sessionmaker[Session], run_id: int) -> tuple[str, str, str]:
+def _poll(sessions: sessionmaker[Session], run_id: int) -> tuple[str, str, str, str]:
+    """The run's status, text so far, error, and its place in the local model's line (the
+    job's message « En file d'attente : … » while it waits, else "")."""
     with session_scope(sessions) as db:
         row = db.get(AssistantRun, run_id)
         if row is None:
-            return "error", "", GONE_FR
+            return "error", "", GONE_FR, ""
         settle(db, row)
-        return row.status, row.draft or "", row.error or ""
+        job = db.get(Job, row.job_id) if row.job_id else None
+        waiting = job.message if job and job.message.startswith(WAITING_PREFIX) else ""
+        return row.status, row.draft or "", row.error or "", waiting
 
 
 def settle(db: Session, row: AssistantRun) -> None:

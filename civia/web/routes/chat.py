@@ -21,6 +21,7 @@ from civia.chat.models import Conversation, Message, MessageStatus
 from civia.db.engine import affected, session_scope
 from civia.privacy.routing import describe
 from civia.providers.base import ChatRequest, ProviderError
+from civia.providers.fair_queue import waiting_fr
 from civia.web import grounded
 from civia.web.deps import CurrentUser, Db, allow_assistant
 from civia.web.ids import MAX_FORM_ID
@@ -287,6 +288,10 @@ def stream(
             async for chunk in gateway.stream(ctx, target, chat_request, result):
                 if await watch.requested():
                     break
+                if chunk.queued is not None:  # the local model is busy: say where we stand
+                    yield _sse(
+                        "queued", {"position": chunk.queued, "label": waiting_fr(chunk.queued)}
+                    )
                 if chunk.text:
                     yield _sse("token", {"t": chunk.text})
             else:

@@ -72,7 +72,19 @@ document.addEventListener("click", (e) => {
     busy(true);
     let text = "";
     source = new EventSource(url);
+    // The local model is busy: the answer waits its turn and says where it stands.
+    source.addEventListener("queued", (ev) => {
+      let wait = li.querySelector(".queued");
+      if (!wait) {
+        wait = document.createElement("p"); wait.className = "meta queued";
+        wait.setAttribute("role", "status"); wait.setAttribute("aria-live", "polite");
+        body.before(wait);
+      }
+      wait.textContent = JSON.parse(ev.data).label;
+    });
     source.addEventListener("token", (ev) => {
+      const wait = li.querySelector(".queued");
+      if (wait) wait.remove();
       text += JSON.parse(ev.data).t;
       body.textContent = text;  // plain text while streaming; sanitised HTML at the end
       li.scrollIntoView({ block: "end" });
@@ -101,6 +113,8 @@ document.addEventListener("click", (e) => {
 
   function finish(li, html, state, error) {
     if (source) { source.close(); source = null; }
+    const wait = li.querySelector(".queued");
+    if (wait) wait.remove();
     if (html !== null && html !== undefined) li.querySelector(".body").innerHTML = html;
     li.removeAttribute("aria-busy");
     if (state === "error") showError(error || "Le modèle n'a pas pu répondre.");
@@ -222,7 +236,13 @@ function readableDraft(partial) {
   live.hidden = false;
   let text = "";
   const source = new EventSource(root.dataset.stream);
+  // The local model is busy: the run waits its turn and says where it stands.
+  source.addEventListener("queued", (ev) => {
+    const label = JSON.parse(ev.data).label;
+    status.textContent = label || "Génération en cours…";
+  });
   source.addEventListener("token", (ev) => {
+    if (status.textContent.startsWith("En file d'attente")) status.textContent = "Génération en cours…";
     text += JSON.parse(ev.data).t;
     live.textContent = readableDraft(text);
   });
