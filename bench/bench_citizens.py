@@ -25,6 +25,7 @@ import os
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -185,13 +186,21 @@ def load(base: str, folder: Path, visitors: int) -> str:
     results, wall = asyncio.run(_load(base, visitors))
     seconds = [s for _, s in results]
     statuses = sorted({c for c, _ in results})
-    outcomes = [exchange(folder, f"charge-{n:02d}") for n in range(visitors)]
-    answered = sum(1 for r in outcomes if r is not None and r.outcome == "repondu")
+    rows = [exchange(folder, f"charge-{n:02d}") for n in range(visitors)]
+    outcomes = Counter(r.outcome if r is not None else "absent" for r in rows)
+    by_outcome = {o: [s for r, s in zip(rows, seconds, strict=True) if r and r.outcome == o]
+                  for o in outcomes}  # fmt: skip
+    detail = [[o, n, f"{p50(by_outcome[o]):.1f} s" if by_outcome.get(o) else "—"]
+              for o, n in sorted(outcomes.items())]  # fmt: skip
     return "\n".join([
         f"## Latency with {visitors} concurrent visitors (local model)",
         "",
         f"{visitors} visitors send {visitors} different supported questions at once "
-        f"(HTTP statuses: {statuses}; answered with sources: {answered}).",
+        f"(HTTP statuses: {statuses}). At most `CIVIA_CITIZEN_MODEL_WAITING` (3) visitors wait "
+        "for the model, which writes one answer at a time; the others get the best published "
+        "passage quoted at once (outcome `extraits`).",
+        "",
+        table(["Outcome", "Visitors", "p50 time"], detail),
         "",
         table(["Measure", "Value"], [
             ["time to the complete answer, p50", f"{p50(seconds):.1f} s"],
