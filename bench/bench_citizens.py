@@ -25,6 +25,7 @@ import os
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -105,12 +106,15 @@ def judge(q: dict[str, object], row: PublicExchange) -> tuple[bool, bool]:
     return row.outcome == "refuse" and row.category == q["category"], cited
 
 
-def quality(base: str, folder: Path) -> tuple[str, list[float]]:
+def quality(base: str, folder: Path, ids: set[str] | None = None) -> tuple[str, list[float]]:
     rows, seconds = [], []
     per_kind: dict[str, list[bool]] = {"answer": [], "not_found": [], "refused": []}
     cited_answers = []
     with httpx.Client(timeout=900) as client:
-        for q in QUESTIONS:
+        # Questions that need no model call first: a run stopped early still covers them.
+        for q in sorted(QUESTIONS, key=lambda q: q["expect"] == "answer"):
+            if ids is not None and q["id"] not in ids:
+                continue
             conversation = f"bench-{q['id']}"
             start = time.monotonic()
             resp = client.post(
@@ -185,13 +189,21 @@ def load(base: str, folder: Path, visitors: int) -> str:
     results, wall = asyncio.run(_load(base, visitors))
     seconds = [s for _, s in results]
     statuses = sorted({c for c, _ in results})
-    outcomes = [exchange(folder, f"charge-{n:02d}") for n in range(visitors)]
-    answered = sum(1 for r in outcomes if r is not None and r.outcome == "repondu")
+    rows = [exchange(folder, f"charge-{n:02d}") for n in range(visitors)]
+    outcomes = Counter(r.outcome if r is not None else "absent" for r in rows)
+    by_outcome = {o: [s for r, s in zip(rows, seconds, strict=True) if r and r.outcome == o]
+                  for o in outcomes}  # fmt: skip
+    detail = [[o, n, f"{p50(by_outcome[o]):.1f} s" if by_outcome.get(o) else "—"]
+              for o, n in sorted(outcomes.items())]  # fmt: skip
     return "\n".join([
         f"## Latency with {visitors} concurrent visitors (local model)",
         "",
         f"{visitors} visitors send {visitors} different supported questions at once "
-        f"(HTTP statuses: {statuses}; answered with sources: {answered}).",
+        f"(HTTP statuses: {statuses}). At most `CIVIA_CITIZEN_MODEL_WAITING` (3) visitors wait "
+        "for the model, which writes one answer at a time; the others get the best published "
+        "passage quoted at once (outcome `extraits`).",
+        "",
+        table(["Outcome", "Visitors", "p50 time"], detail),
         "",
         table(["Measure", "Value"], [
             ["time to the complete answer, p50", f"{p50(seconds):.1f} s"],
@@ -201,6 +213,45 @@ def load(base: str, folder: Path, visitors: int) -> str:
             ["all answered after", f"{wall:.1f} s"],
             ["throughput", f"{visitors / wall * 60:.1f} answers per minute"],
         ]),
+    ])  # fmt: skip
+
+
+def report_from(folder: Path) -> str:
+    """The quality section judged from the exchanges stored by a run that was stopped before
+    its end (the server's own time per exchange, `latency_ms`, stands for the client's)."""
+    per_kind: dict[str, list[bool]] = {"answer": [], "not_found": [], "refused": []}
+    rows, seconds, cited_answers = [], [], []
+    for q in QUESTIONS:
+        row = exchange(folder, f"bench-{q['id']}")
+        if row is None:
+            continue
+        ok, cited = judge(q, row)
+        per_kind[str(q["expect"])].append(ok)
+        if q["expect"] == "answer" and row.outcome == "repondu":
+            cited_answers.append(cited)
+        seconds.append(row.latency_ms / 1000)
+        outcome = row.outcome + (f" ({row.category})" if row.category else "")
+        short = " ".join(row.answer.split())[:110].replace("|", "/")
+        rows.append([q["id"], q["question"], q["expect"], outcome, "oui" if ok else "**non**",
+                     f"{row.latency_ms / 1000:.1f}", short])  # fmt: skip
+    done = len(rows)
+    total = sum(sum(v) for v in per_kind.values())
+    summary = table(
+        ["Attendu", "Questions", "Conformes"],
+        [[k, len(v), f"{sum(v)} ({sum(v) / len(v):.0%})"] for k, v in per_kind.items() if v]
+        + [["**total**", done, f"**{total} ({total / max(done, 1):.0%})**"]],
+    )
+    return "\n".join([
+        f"## Quality on the citizen questions (sequential; {done} of {len(QUESTIONS)} run)",
+        "",
+        summary,
+        "",
+        f"- Supported questions answered by the model: {len(cited_answers)} of "
+        f"{len(per_kind['answer'])} run; with an explicit citation [n]: {sum(cited_answers)}.",
+        f"- Server time per question: p50 {p50(seconds):.1f} s, p90 "
+        f"{percentile(seconds, 90):.1f} s, max {max(seconds):.1f} s.",
+        "",
+        table(["id", "Question", "Attendu", "Résultat", "Conforme", "s", "Réponse (début)"], rows),
     ])  # fmt: skip
 
 
@@ -223,9 +274,24 @@ def main() -> None:
     parser.add_argument("--skip-quality", action="store_true")
     parser.add_argument("--skip-load", action="store_true")
     parser.add_argument("--combine", action="store_true", help="join the two parts' results")
+    parser.add_argument("--report-from", type=Path, help="judge a stopped run's data folder")
+    parser.add_argument("--server", help="with --report-from and --ids: ask a running server")
+    parser.add_argument("--ids", default="", help="question ids, comma-separated")
     args = parser.parse_args()
     if args.combine:
         combine()
+        return
+    if args.server:  # more questions of the dev set against a running bench server
+        quality(args.server, args.report_from, set(args.ids.split(",")))
+        return
+    if args.report_from:
+        machine = Machine()
+        machine.finish()
+        header = ["# Public assistant (citizens): quality and latency", "",
+                  "Judged from the data folder of a run stopped before its end "
+                  "(`--report-from`); machine at the time of the report:", "",
+                  machine.markdown(), ""]  # fmt: skip
+        write_results("citizens-quality", "\n".join([*header, report_from(args.report_from)]))
         return
     machine = Machine()
     with tempfile.TemporaryDirectory(prefix="bench-citizens-") as tmp:

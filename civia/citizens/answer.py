@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import secrets
 import time
 from dataclasses import dataclass, field
@@ -49,8 +50,11 @@ SYSTEM = (
     "Tu es l'assistant public du site de {name}, un programme d'intelligence artificielle. "
     "Tu réponds aux questions des habitants sur les démarches et services de la collectivité, "
     "en vouvoyant, uniquement à partir des extraits fournis. Tu ne prends aucune décision "
-    "individuelle et tu ne donnes aucun conseil juridique. Les mentions entre crochets comme "
-    "[TELEPHONE] remplacent des données personnelles masquées : ne les répète pas."
+    "individuelle et tu ne donnes aucun conseil juridique."
+)
+MASKED_NOTE = (
+    " Les mentions entre crochets comme [TELEPHONE] remplacent des données personnelles "
+    "masquées : ne les répète pas."
 )
 
 
@@ -84,8 +88,6 @@ def source_url(slug: str, source: Source) -> str:
 
 
 def cited_numbers(text: str) -> set[int]:
-    import re
-
     return {int(n) for n in re.findall(r"\[(\d{1,2})\]", text)}
 
 
@@ -114,7 +116,8 @@ def sources_of(slug: str, text: str, grounding: Grounding) -> list[dict[str, Any
 
 
 def messages(name: str, grounding: Grounding, question: str) -> list[ChatMessage]:
-    system = f"{SYSTEM.format(name=name)}\n\n{grounding.instructions()}"
+    note = MASKED_NOTE if re.search(r"\[[A-Z]+\]", question) else ""
+    system = f"{SYSTEM.format(name=name)}{note}\n\n{grounding.instructions()}"
     user = (
         f"Extraits numérotés :\n\n{grounding.prompt_block(PROMPT_CHARS)}\n\n"
         f"Question : {question}\n\n{ANSWER_RULE}"
@@ -177,9 +180,7 @@ async def _ask_model(
         request = ChatRequest(
             messages=messages(asked.tenant_name, grounding, grounding.query),
             max_tokens=min(MAX_TOKENS, gateway.settings.max_tokens),
-            temperature=0.1,
-            repeat_penalty=1.1,
-        )
+        )  # the documents' chat settings (bench/results/documents-chat.md): no repeat penalty
         async for _ in gateway.stream(ctx, target, request, result):
             pass
     except ProviderError as exc:

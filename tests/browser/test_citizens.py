@@ -12,16 +12,16 @@ import pytest
 
 from tests.browser.test_chat import login
 
-pytestmark = [pytest.mark.browser, pytest.mark.model]
-# The demo mailbox's three messages are analysed by the model first: wait long enough.
+# On a loaded 2-core machine, the demo mailbox's analysis holds the model for minutes first.
+pytestmark = [pytest.mark.browser, pytest.mark.model, pytest.mark.timeout(1800)]
+# The demo mailbox's three messages are analysed by the model too (one call at a time).
 SERVER_ENV = {"CIVIA_MAX_TOKENS": "80", "CIVIA_MODEL_SEED": "1234",
-              "CIVIA_PROVIDER_FIRST_TOKEN_TIMEOUT_S": "900"}  # fmt: skip
+              "CIVIA_PROVIDER_FIRST_TOKEN_TIMEOUT_S": "900", "CIVIA_PROVIDER_TIMEOUT_S": "1200"}  # fmt: skip
 SUBJECT = "Déchetterie (essai du navigateur)"
 
 
 def wait_for_published_documents(data: Path, timeout_s: float = 900) -> None:
-    """The demo's FAQ and guide are analysed by the server's worker after `demo load`, and the
-    demo mailbox's messages by the model (which answers one call at a time)."""
+    """The demo's FAQ and guide are analysed by the server's worker after `demo load`."""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         with sqlite3.connect(data / "civia.db") as db:
@@ -29,10 +29,7 @@ def wait_for_published_documents(data: Path, timeout_s: float = 900) -> None:
                 "SELECT d.status FROM doc_documents d JOIN doc_collections c "
                 "ON c.id = d.collection_id WHERE c.name LIKE 'Guide pratique%'"
             ).fetchall()
-            waiting = db.execute(
-                "SELECT COUNT(*) FROM mail_messages WHERE status IN ('recu', 'analyse')"
-            ).fetchone()[0]
-        if rows and all(status == "ready" for (status,) in rows) and not waiting:
+        if rows and all(status == "ready" for (status,) in rows):
             return
         time.sleep(2)
     raise TimeoutError("the demo's public guide was not analysed in time")
@@ -53,7 +50,7 @@ def test_citizen_gets_a_cited_answer_then_writes_to_an_agent(
     page.keyboard.press("Tab")  # the send button, reached from the keyboard
     page.keyboard.press("Enter")
     answer = page.locator("#echanges .echange").first
-    expect(answer.locator(".sources")).to_be_visible(timeout=400_000)
+    expect(answer.locator(".sources")).to_be_visible(timeout=1_000_000)
     expect(answer).to_contain_text("intelligence artificielle")
     source = answer.locator(".sources a").first
     href = source.get_attribute("href") or ""

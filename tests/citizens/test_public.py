@@ -240,3 +240,26 @@ def test_when_the_model_is_busy_the_best_passage_is_quoted_at_once(citizens: Cit
     assert source["cited"] and "route des Prés" in source["quote"]
     assert source["url"].startswith(f"/citoyens/demoville/sources/{citizens.guide_document}#")
     assert "très sollicité" in page_text(resp) and 'class="cite"' in resp.text
+
+
+def test_the_comites_suspension_closes_the_assistant(citizens: Citizens) -> None:
+    from civia.governance.models import UseCase
+
+    with session_scope(citizens.client.app.state.sessions) as db:  # type: ignore[attr-defined]
+        db.add(UseCase(tenant_id=citizens.personas.tenant.id, assistant_id="assistant-citoyen",
+                       title="Assistant public", status="suspended"))  # fmt: skip
+    resp = ask(citizens, "Quels sont les horaires de la déchetterie ?", **HX)
+    assert "momentanément indisponible" in page_text(resp)
+    assert [r.category for r in exchanges(citizens)] == ["suspendu"] and model_calls(citizens) == 0
+
+
+def test_access_log_lines_of_public_pages_are_dropped() -> None:
+    from civia.citizens.logfilter import CitizenRequests
+
+    def record(path: str) -> logging.LogRecord:
+        args = ("203.0.113.7:5000", "POST", path, "1.1", 200)
+        return logging.LogRecord("uvicorn.access", 20, "", 0, '%s - "%s %s HTTP/%s" %d', args, None)
+
+    keep = CitizenRequests()
+    assert not keep.filter(record("/citoyens/demoville/questions"))
+    assert keep.filter(record("/documents"))
