@@ -103,7 +103,8 @@ def test_demo_content_is_there_on_the_first_run(cli: CliRunner, tmp_path: Path) 
         assert "démonstration" in faq.description
         assert db.scalar(select(func.count()).select_from(Act)) == 4
         kinds = sorted(db.scalars(select(Job.kind)))
-        assert kinds == ["acts.embed", "documents.ingest"], kinds
+        # The acts' vectors, the FAQ and the residents' guide of the public assistant.
+        assert kinds == ["acts.embed", "documents.ingest", "documents.ingest"], kinds
         stored = tmp_path / "documents"
         assert any(p.read_bytes().startswith(b"# Foire") for p in stored.rglob("*") if p.is_file())
         assert document.status == "pending"
