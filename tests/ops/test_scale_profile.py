@@ -80,8 +80,10 @@ def nginx_conf(prefix: Path, port: int, app_ports: list[int]) -> str:
         f"    {name}_temp_path {prefix}/{name}_temp;"
         for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
     )
+    # As root (CI), workers would drop to `nobody`, who cannot enter pytest's 0700 temp dirs.
+    user = "user root;\n" if os.geteuid() == 0 else ""
     return f"""daemon off;
-pid {prefix}/nginx.pid;
+{user}pid {prefix}/nginx.pid;
 error_log {prefix}/error.log info;
 worker_processes 1;
 events {{ worker_connections 64; }}
@@ -99,7 +101,7 @@ http {{
 
 
 def _wait(url: str, proc: subprocess.Popen[bytes], name: str, log: Path) -> None:
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + 240  # generous: 2 shared CPUs start three Python processes
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise AssertionError(f"{name} exited: {log.read_text(errors='replace')[-3000:]}")
@@ -109,7 +111,7 @@ def _wait(url: str, proc: subprocess.Popen[bytes], name: str, log: Path) -> None
         except httpx.HTTPError:
             pass
         time.sleep(0.3)
-    raise AssertionError(f"{name} did not start within 120 s")
+    raise AssertionError(f"{name} did not start within 240 s")
 
 
 def _login(client: httpx.Client, user: str) -> str:
