@@ -21,6 +21,7 @@ import sys
 import tempfile
 import time
 import uuid
+from datetime import UTC, datetime
 
 from bench_steering import PG_URL, fill
 from common import ROOT, Machine, p50, percentile, table, write_results
@@ -29,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 TIMER = """
 import json, sys, time
+from datetime import datetime
 sys.path.insert(0, {root!r})
 from civia.plugins.tables import metadata
 metadata()
@@ -40,7 +42,7 @@ times = []
 with sessions() as db:
     for i in range({runs} + 1):
         started = time.perf_counter()
-        board = dashboard.build(db, period({tenant}, days=30))
+        board = dashboard.build(db, period({tenant}, days=30, now=datetime.fromisoformat({now!r})))
         if i:
             times.append((time.perf_counter() - started) * 1000)
 print(json.dumps({{"times": times, "calls": board.totals["calls"],
@@ -48,8 +50,9 @@ print(json.dumps({{"times": times, "calls": board.totals["calls"],
 """
 
 
-def timed(root: str, url: str, tenant_id: int, runs: int) -> dict[str, object]:
-    code = TIMER.format(root=root, url=url, tenant=tenant_id, runs=runs)
+def timed(root: str, url: str, tenant_id: int, runs: int, now: str) -> dict[str, object]:
+    """Both versions see the same 30 days (`now` fixed), so their figures must agree."""
+    code = TIMER.format(root=root, url=url, tenant=tenant_id, runs=runs, now=now)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
@@ -63,10 +66,11 @@ def one(label: str, url: str, size: int, args: argparse.Namespace) -> list[objec
         rollup.rebuild(db, tenant_id)
         db.commit()
         rollup_s = time.perf_counter() - started
-    after = timed(str(ROOT), url, tenant_id, args.runs)
+    now = datetime.now(UTC).isoformat()
+    after = timed(str(ROOT), url, tenant_id, args.runs, now)
     row: list[object] = [label, f"{size:,}"]
     if args.before:
-        before = timed(args.before, url, tenant_id, args.runs)
+        before = timed(args.before, url, tenant_id, args.runs, now)
         assert before["calls"] == after["calls"] and before["users"] == after["users"], (
             before,
             after,
