@@ -118,7 +118,7 @@ def by_keywords(items: list[Item], min_group: int = MIN_GROUP) -> list[Group]:
     is the word and the one most often found beside it."""
     words = {id(item): _words(item.text) for item in items}
     left = list(items)
-    groups = []
+    groups: list[Group] = []
     while True:
         answers: dict[str, set[int]] = {}
         for item in left:

@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from civia.accounts.models import User
-from civia.steering import metrics, quality, signals
+from civia.steering import metrics, signals
+from civia.steering import quality as quality_block
 from civia.steering.filters import MIN_GROUP, Filters, accounts
 from civia.usage.models import SteeringSettings
 
@@ -32,8 +33,8 @@ class Dashboard:
     signals: dict[str, list[signals.Signal]]
     accounts: int
     targeted: int  # agents targeted by the deployment (set by pilotage), else the accounts
-    quality: list[quality.Quality] = field(default_factory=list)
-    quality_total: quality.Quality | None = None
+    quality: list[quality_block.Quality] = field(default_factory=list)
+    quality_total: quality_block.Quality | None = None
 
     def summary(self) -> dict[str, float]:
         return {key: self.totals.get(key, 0.0) for key in SUMMARY_KEYS}
@@ -84,8 +85,8 @@ def build(db: Session, f: Filters, assistant_labels: dict[str, str] | None = Non
         signals=found,
         accounts=_accounts(db, f),
         targeted=_targeted(db, f, declared),
-        quality=quality.by_service(db, f, services_shown),
-        quality_total=quality.total(db, f, totals),
+        quality=quality_block.by_service(db, f, services_shown),
+        quality_total=quality_block.total(db, f, totals),
     )
 
 
