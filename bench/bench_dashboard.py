@@ -93,14 +93,16 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--pg", action="store_true")
+    parser.add_argument("--no-sqlite", action="store_true", help="PostgreSQL only (with --pg)")
     parser.add_argument("--before", default="")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     machine = Machine()
     rows = []
     for size in sizes:
-        with tempfile.TemporaryDirectory() as tmp:
-            rows.append(one("SQLite", f"sqlite:///{tmp}/d.db", size, args))
+        if not args.no_sqlite:
+            with tempfile.TemporaryDirectory() as tmp:
+                rows.append(one("SQLite", f"sqlite:///{tmp}/d.db", size, args))
         if args.pg:
             from sqlalchemy import create_engine, text
 
