@@ -14,6 +14,8 @@ from typing import Any, Literal
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from civia.accounts.models import User
 from civia.api.catalogue import models_of
@@ -24,6 +26,8 @@ from civia.chat.gateway import Blocked, CallContext, CallResult, Resolved, call_
 from civia.governance import guards
 from civia.providers.base import ChatMessage, ChatRequest, ProviderError
 from civia.settings import Settings
+from civia.usage import ledger
+from civia.usage.models import LedgerEntry, UsageEvent
 from civia.web.deps import ApiUser, Db
 from civia.web.errors import ApiError
 from civia.web.uploads.limit import Limit
@@ -308,10 +312,37 @@ async def _form_assistant(
     name = f"assistant:{spec.id}"
     result = CallResult(text=outcome.markdown, usage=outcome.usage)
     result.finish_reason = outcome.finish_reason if outcome.truncated else "stop"
+    with request.app.state.sessions() as fresh:  # the ledger rows were committed by the gateway
+        result.figures = request_figures(fresh, user.tenant_id, ctx.request_id)
     if body.stream:
         return StreamingResponse(_replay(ctx, name, result), media_type="text/event-stream")
     extra = {"data": outcome.data, "warning": outcome.warning}
     return JSONResponse(_completion(ctx, name, result) | {"civia": extra})
+
+
+def request_figures(db: Session, tenant_id: int, request_id: str) -> ledger.Figures | None:
+    """The cost and footprint of every model call a request made (a form assistant may make
+    several: parts, a repair attempt), summed; None when no call has its ledger row."""
+    kwh_min, kwh_max = LedgerEntry.energy_kwh_min, LedgerEntry.energy_kwh_max
+    gwp_min, gwp_max = LedgerEntry.gwp_kgco2eq_min, LedgerEntry.gwp_kgco2eq_max
+    row = db.execute(
+        select(
+            func.count(LedgerEntry.id), func.count(kwh_min), func.count(gwp_min),
+            func.sum(LedgerEntry.cost_eur), func.sum(kwh_min), func.sum(kwh_max),
+            func.sum(gwp_min), func.sum(gwp_max),
+        )
+        .join(UsageEvent, UsageEvent.id == LedgerEntry.usage_event_id)
+        .where(UsageEvent.tenant_id == tenant_id, UsageEvent.request_id == request_id)
+    ).one()  # fmt: skip
+    entries, with_kwh, with_gwp, cost, k_lo, k_hi, g_lo, g_hi = row
+    if not entries:
+        return None
+    complete = with_kwh == entries and with_gwp == entries  # a partial sum would mislead
+    return ledger.Figures(
+        cost_eur=float(cost or 0.0),
+        kwh=(float(k_lo or 0.0), float(k_hi or 0.0)) if complete else None,
+        kgco2eq=(float(g_lo or 0.0), float(g_hi or 0.0)) if complete else None,
+    )
 
 
 def _completion(ctx: CallContext, name: str, result: CallResult) -> dict[str, Any]:
@@ -340,6 +371,11 @@ async def _replay(ctx: CallContext, name: str, result: CallResult) -> AsyncItera
     }
     ending = result.finish_reason
     for delta, finish in (({"role": "assistant", "content": result.text}, None), ({}, ending)):
-        payload = {**base, "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}
+        payload: dict[str, Any] = {
+            **base,
+            "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+        }
+        if finish:  # the last chunk carries the usage, cost and carbon, as in chat streams
+            payload["usage"] = _usage(result)
         yield f"data: {json.dumps(payload, ensure_ascii=False)}\n\n"
     yield "data: [DONE]\n\n"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, select
@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from civia.accounts.models import User
 from civia.steering import metrics, signals
+from civia.steering import quality as quality_block
 from civia.steering.filters import MIN_GROUP, Filters, accounts
 from civia.usage.models import SteeringSettings
 
@@ -32,6 +33,8 @@ class Dashboard:
     signals: dict[str, list[signals.Signal]]
     accounts: int
     targeted: int  # agents targeted by the deployment (set by pilotage), else the accounts
+    quality: list[quality_block.Quality] = field(default_factory=list)
+    quality_total: quality_block.Quality | None = None
 
     def summary(self) -> dict[str, float]:
         return {key: self.totals.get(key, 0.0) for key in SUMMARY_KEYS}
@@ -66,6 +69,10 @@ def build(db: Session, f: Filters, assistant_labels: dict[str, str] | None = Non
     }
     by_id = signals.for_services(db, f, shown) if shown else {}
     labels = {row.key: row.label for row in services}
+    if f.service_id is not None:  # the quality table shows the chosen service only
+        services_shown = [row for row in services if row.key == f.service_id]
+    else:
+        services_shown = services
     found = {labels[sid]: by_id[sid] for sid in sorted(by_id, key=lambda k: labels[k])}
     return Dashboard(
         filters=f,
@@ -78,6 +85,8 @@ def build(db: Session, f: Filters, assistant_labels: dict[str, str] | None = Non
         signals=found,
         accounts=_accounts(db, f),
         targeted=_targeted(db, f, declared),
+        quality=quality_block.by_service(db, f, services_shown),
+        quality_total=quality_block.total(db, f, totals),
     )
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import func, insert, literal_column, select, union_all
 from sqlalchemy.orm import Session
 
 from civia.steering.filters import Filters, events
-from civia.steering.models import DailyActive, DailyUser, RollupState
+from civia.steering.models import DailyActive, DailyUsage, DailyUser, RollupState
 from civia.usage.models import UsageEvent
 
 TICK = timedelta(microseconds=1)
@@ -88,37 +88,54 @@ def total(db: Session, f: Filters, since: datetime, until: datetime) -> tuple[in
     return count(db, f, since, until).get(0, (0, 0))
 
 
+def _aware(value: Any) -> datetime:
+    if isinstance(value, str):  # SQLite may return a computed datetime as text
+        value = datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
 def first_use(db: Session, f: Filters) -> dict[int | None, datetime]:
-    """Each service's first call up to `f.until`, whatever `f.since`."""
+    """Each service's first call up to `f.until`, whatever `f.since`: the first summed day of
+    each service (from the small `steering_daily`), then its first call that day; services
+    whose first call is not summed yet, live."""
     state = db.get(RollupState, f.tenant_id)
     summed_until = min(state.until_day, f.until.date()) if state is not None else None
-    conds = [DailyActive.tenant_id == f.tenant_id, DailyActive.demo.is_(f.synthetic)]
-    if f.service_id is not None:
-        conds.append(DailyActive.service_id == f.service_id)
-    parts = []
+    found: dict[int | None, datetime] = {}
     if summed_until is not None:
-        parts.append(
-            select(DailyActive.service_id.label("key"), DailyActive.first_at.label("at")).where(
-                *conds, DailyActive.day < summed_until
+        conds = [
+            DailyUsage.tenant_id == f.tenant_id,
+            DailyUsage.demo.is_(f.synthetic),
+            DailyUsage.day < summed_until,
+        ]
+        if f.service_id is not None:
+            conds.append(DailyUsage.service_id == f.service_id)
+        first_days = db.execute(
+            select(DailyUsage.service_id, func.min(DailyUsage.day))
+            .where(*conds)
+            .group_by(DailyUsage.service_id)
+        ).all()
+        for key, day in first_days:
+            at = db.scalar(
+                select(func.min(DailyActive.first_at)).where(
+                    DailyActive.tenant_id == f.tenant_id,
+                    DailyActive.demo.is_(f.synthetic),
+                    DailyActive.day == day,
+                    DailyActive.service_id.is_(None)
+                    if key is None
+                    else DailyActive.service_id == key,
+                )
             )
-        )
+            if at is not None:
+                found[key] = _aware(at)
     live_since = (
         midnight(summed_until) if summed_until is not None else datetime(2000, 1, 1, tzinfo=UTC)
     )
-    parts.append(
-        select(UsageEvent.service_id.label("key"), UsageEvent.created_at.label("at")).where(
-            events(f, since=live_since, until=f.until)
-        )
+    live = select(UsageEvent.service_id, func.min(UsageEvent.created_at)).where(
+        events(f, since=live_since, until=f.until)
     )
-    rows = union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
-    stmt = select(rows.c.key, func.min(rows.c.at)).group_by(rows.c.key)
-    found = {}
-    for key, value in db.execute(stmt).all():
-        if value is None:
-            continue
-        if isinstance(value, str):  # SQLite returns a union's min() as text
-            value = datetime.fromisoformat(value)
-        found[key] = value if value.tzinfo else value.replace(tzinfo=UTC)
+    for key, value in db.execute(live.group_by(UsageEvent.service_id)).all():
+        if value is not None and key not in found:
+            found[key] = _aware(value)
     return found
 
 

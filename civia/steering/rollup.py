@@ -76,18 +76,23 @@ def groups(db: Session, f: Filters) -> metrics.Groups:
     end = min(f.until.date(), state.until_day) if state is not None else first_full
     if end <= first_full:
         return metrics.raw_groups(db, f)
-    stmt = select(DailyUsage).where(
-        DailyUsage.tenant_id == f.tenant_id,
-        DailyUsage.day >= first_full,
-        DailyUsage.day < end,
-        DailyUsage.demo.is_(f.synthetic),
+    keys = (DailyUsage.service_id, DailyUsage.assistant_id, DailyUsage.model_key)
+    stmt = (
+        select(*keys, *(func.sum(getattr(DailyUsage, name)) for name in metrics.SUMS))
+        .where(
+            DailyUsage.tenant_id == f.tenant_id,
+            DailyUsage.day >= first_full,
+            DailyUsage.day < end,
+            DailyUsage.demo.is_(f.synthetic),
+        )
+        .group_by(*keys)
     )
     if f.service_id is not None:
         stmt = stmt.where(DailyUsage.service_id == f.service_id)
     out: metrics.Groups = [
-        (row.service_id, row.assistant_id, row.model_key,
-         {name: float(getattr(row, name)) for name in metrics.SUMS})
-        for row in db.scalars(stmt).all()
+        (row[0], row[1], row[2],
+         {name: float(v or 0) for name, v in zip(metrics.SUMS, row[3:], strict=True)})
+        for row in db.execute(stmt).all()
     ]  # fmt: skip
     if f.since < _midnight(first_full):
         out += metrics.raw_groups(db, replace(f, until=_midnight(first_full) - TICK))

@@ -98,6 +98,7 @@ def test_every_builtin_answers_through_the_api(
     content = data["choices"][0]["message"]["content"]
     assert check(content), content
     assert data["usage"]["completion_tokens"] > 0
+    assert data["usage"]["cost"] >= 0 and data["usage"]["carbon"]["kWh"]["max"] > 0
 
 
 @pytest.mark.model
@@ -108,6 +109,8 @@ def test_plain_message_and_streaming(client: TestClient, personas: Personas) -> 
     assert lines[-1] == "[DONE]"
     text = "".join(json.loads(x)["choices"][0]["delta"].get("content", "") for x in lines[:-1])
     assert "enfants" in text
+    last = json.loads(lines[-2])  # the last chunk: usage with cost and carbon
+    assert last["usage"]["completion_tokens"] > 0 and "kgCO2eq" in last["usage"]["carbon"]
 
 
 @pytest.mark.model

@@ -138,7 +138,8 @@ def test_the_local_model_proposes_groups(client: TestClient, personas: Personas)
     for wish in COURRIELS:
         _answer(anonymous, link, wish)
     queued = client.post(f"{page}/regroupements", data={"csrf_token": csrf, "method": "modele"})
-    assert "/travaux/" in str(queued.url) and "en arrière-plan" in page_text(queued)
+    assert "/travaux/" in str(queued.url)
+    assert "Regroupement des réponses d'une enquête" in page_text(queued)
     app = client.app
     assert Worker(app.state.sessions, app.state.settings, {}).run_once("redaction")  # type: ignore[attr-defined]
     with app.state.sessions() as db:  # type: ignore[attr-defined]

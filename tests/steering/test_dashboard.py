@@ -77,3 +77,45 @@ def test_figures_from_known_rows(db_url: str, password_hash: str) -> None:
         demo = dashboard.build(db, period(tenant_id, days=30, now=NOW, synthetic=True))
         assert demo.totals["calls"] == 1 and demo.totals["validated_results"] == 0
     engine.dispose()
+
+
+def test_quality_block_per_service(db_url: str, password_hash: str) -> None:
+    from civia.governance.acculturation import MODULE
+    from civia.governance.models import Incident, TrainingCompletion
+
+    upgrade(db_url)
+    engine = make_engine(db_url)
+    with session_scope(make_sessionmaker(engine)) as db:
+        p = make_personas(db, password_hash)
+        for login in SERVICE_A:
+            call(db, p[login], days_ago=1)
+        call(db, p["bob"], days_ago=1)  # service B: one person, hidden
+        run(db, p["agent"], days_ago=3, rating="useful")
+        run(db, p["referent"], days_ago=4, rating="useful")
+        run(db, p["comite"], days_ago=5, validated=False, rating="not_useful")
+        run(db, p["dpo"], days_ago=40, rating="not_useful")  # outside the 30 days
+        run(db, p["bob"], days_ago=2, rating="not_useful")
+        for login, days in (("agent", 2), ("referent", 3), ("bob", 1), ("agent", 50)):
+            db.add(Incident(tenant_id=p.tenant.id, reporter_id=p[login].id, kind="erreur",
+                            description="Réponse fausse.", created_at=NOW - timedelta(days=days)))  # fmt: skip
+        db.add(Incident(tenant_id=p.other_tenant.id, reporter_id=p["carol"].id, kind="erreur",
+                        description="Ailleurs.", created_at=NOW - timedelta(days=1)))  # fmt: skip
+        for login in ("agent", "dpo", "bob", "carol"):
+            db.add(TrainingCompletion(tenant_id=p[login].tenant_id, user_id=p[login].id,
+                                      module=MODULE))  # fmt: skip
+        db.add(TrainingCompletion(tenant_id=p.tenant.id, user_id=p["admin"].id, module="ancien"))
+        db.flush()
+        board = dashboard.build(db, period(p.tenant.id, days=30, now=NOW))
+        rows = {q.label: q for q in board.quality}
+        a, b = rows["Population"], rows["Urbanisme"]
+        assert not a.hidden and b.hidden
+        assert (a.runs, a.validated, a.useful, a.not_useful) == (3, 2, 2, 1)
+        assert round(a.validation_rate or 0) == 67 and round(a.useful_rate or 0) == 67
+        assert a.incidents == 2 and (a.trained, a.accounts) == (2, 6)
+        assert (b.incidents, b.trained, b.accounts) == (1, 1, 1)
+        total = board.quality_total
+        assert total is not None
+        assert (total.runs, total.validated, total.incidents, total.trained, total.accounts) == (
+            4, 3, 3, 3, 7,
+        )  # fmt: skip
+    engine.dispose()

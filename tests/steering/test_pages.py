@@ -41,6 +41,9 @@ def test_pilotage_sees_the_dashboard_and_its_csv(client: TestClient, personas: P
     assert key["Heures gagnées (résultats validés)"].startswith("1,5 h")
     assert "Population" in text and "secret-autreville" not in text
     assert "Données fictives" not in text  # no demo data here
+    quality = next(t for t in soup.find_all("table") if t.caption and "Qualité" in t.caption.text)
+    cells = [c.get_text(" ", strip=True) for c in quality.tbody.tr.find_all(["th", "td"])]
+    assert cells[0] == "Population" and cells[-1].endswith("comptes (0 %)")
     # Urbanisme (bob alone) has no activity; service A has 6 users: shown
     export = client.get("/pilotage/export.csv")
     assert export.headers["content-type"].startswith("text/csv")
