@@ -8,6 +8,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlparse
 
 from fastapi import HTTPException, Request, Response
 from markupsafe import Markup
@@ -113,3 +114,20 @@ def page(
         **context,
     )
     return headers(response, site)
+
+
+CROSS_SITE_FR = "Ce formulaire doit être envoyé depuis la page de l'assistant de la collectivité."
+
+
+def same_site_form(request: Request) -> None:
+    """The public forms carry no session, hence no CSRF token: a form posted from another site
+    could plant a conversation id in a visitor's page and read it later. Browsers say where a
+    POST comes from (`Sec-Fetch-Site`, `Origin`); a cross-site one is refused. The embedded page
+    posts from Civia's own origin (the iframe's document is Civia's), so it passes."""
+    if request.method != "POST":
+        return
+    if request.headers.get("sec-fetch-site") == "cross-site":
+        raise HTTPException(403, CROSS_SITE_FR)
+    origin = request.headers.get("origin")
+    if origin is not None and urlparse(origin).netloc != request.headers.get("host", ""):
+        raise HTTPException(403, CROSS_SITE_FR)

@@ -3,7 +3,7 @@ collections the collectivité publishes, only their indexed text)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Form, HTTPException, Request, Response
+from fastapi import APIRouter, Depends, Form, HTTPException, Request, Response
 from sqlalchemy import select
 
 from civia.citizens import config, handoff, public
@@ -12,7 +12,7 @@ from civia.citizens.visitors import Limited
 from civia.documents.models import Chunk, Document, DocumentStatus
 from civia.web.deps import Db
 
-router = APIRouter(prefix="/citoyens")
+router = APIRouter(prefix="/citoyens", dependencies=[Depends(public.same_site_form)])
 NO_SOURCE_FR = "Ce document n'est pas publié par la collectivité."
 
 

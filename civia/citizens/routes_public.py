@@ -7,7 +7,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from fastapi import APIRouter, Form, HTTPException, Request, Response
+from fastapi import APIRouter, Depends, Form, HTTPException, Request, Response
 from sqlalchemy import select
 
 from civia.citizens import answer, config, public, stats
@@ -16,7 +16,7 @@ from civia.citizens.visitors import Limited, VisitorLimiter
 from civia.privacy.errors import PiiEngineUnavailable
 from civia.web.deps import Db
 
-router = APIRouter(prefix="/citoyens")
+router = APIRouter(prefix="/citoyens", dependencies=[Depends(public.same_site_form)])
 STYLE = Path(__file__).parent / "static" / "public.css"
 RATINGS = {"utile": "useful", "inutile": "not_useful"}
 PII_DOWN_FR = (

@@ -13,7 +13,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from civia.jobs.models import Job, JobStatus
-from civia.providers import registry
+from civia.providers import registry, secrets
 from civia.providers.model_files import GGUF_NAME, default_cache_dir
 from civia.providers.models import Provider
 from civia.settings import Settings
@@ -69,9 +69,15 @@ _model_cache: dict[str, tuple[float, Check]] = {}
 _model_lock = threading.Lock()
 
 
-def _ask_server(base_url: str) -> Check:
+def _ask_server(settings: Settings, base_url: str) -> Check:
     """Any HTTP answer below 500 from `<base_url>/models` means the server is up (a 401
-    without the key included: keys stay with the gateway)."""
+    without the key included: keys stay with the gateway). The address is checked as for a
+    model call first: an anonymous `/readyz` never makes the server reach a metadata or
+    link-local address a collectivité's admin typed."""
+    try:
+        secrets.check_base_url(settings, base_url, resolve=True)
+    except secrets.KeySourceRefused:
+        return Check("model", False, "serveur de modèles : adresse refusée")
     with _model_lock:
         cached = _model_cache.get(base_url)
         if cached and time.monotonic() - cached[0] < MODEL_CACHE_S:
@@ -88,7 +94,9 @@ def _ask_server(base_url: str) -> Check:
 
 def default_models(sessions: sessionmaker[Session], settings: Settings) -> Check:
     """Every collectivité's default chat provider: the embedded model's file is present, an
-    OpenAI-compatible server answers."""
+    OpenAI-compatible server answers. One collectivité's server being down is named in the
+    details but does not make the replica unready (a load balancer would take every replica
+    out for one collectivité's provider); no default model reachable at all does."""
     try:
         with sessions() as db:
             rows = db.scalars(
@@ -103,6 +111,7 @@ def default_models(sessions: sessionmaker[Session], settings: Settings) -> Check
         return Check("model", False, f"fournisseurs illisibles ({type(exc).__name__})")
     if not targets:
         return Check("model", False, "aucun modèle par défaut déclaré")
+    down: list[Check] = []
     for kind, base_url in targets:
         if registry.in_process("chat", kind):
             if not settings.local_model_enabled:
@@ -111,10 +120,15 @@ def default_models(sessions: sessionmaker[Session], settings: Settings) -> Check
             if not path.is_file():
                 return Check("model", False, "fichier du modèle embarqué absent")
             continue
-        found = _ask_server(base_url)
+        found = _ask_server(settings, base_url)
         if not found.ok:
-            return found
-    return Check("model", True, f"{len(targets)} modèle(s) par défaut joignable(s)")
+            down.append(found)
+    if len(down) == len(targets):
+        return down[0]
+    reachable = f"{len(targets) - len(down)} modèle(s) par défaut joignable(s)"
+    if down:
+        return Check("model", True, f"{reachable} ; {'; '.join(c.detail for c in down)}")
+    return Check("model", True, reachable)
 
 
 def run_all(sessions: sessionmaker[Session], settings: Settings) -> list[Check]:

@@ -221,6 +221,19 @@ def test_write_to_an_agent_lands_in_the_service_queue(citizens: Citizens) -> Non
     assert none.status_code == 409 and "ne reçoit pas de messages" in page_text(none)
 
 
+def test_a_form_posted_from_another_site_is_refused(citizens: Citizens) -> None:
+    """No session on these forms: another site could otherwise plant a conversation id in a
+    visitor's page (then read that conversation)."""
+    for headers in ({"Origin": "https://evil.example"}, {"Sec-Fetch-Site": "cross-site"}):
+        refused = ask(citizens, "Quels sont les horaires de la mairie ?", **headers)
+        assert refused.status_code == 403 and "depuis la page de l'assistant" in page_text(refused)
+        agent = citizens.client.post("/citoyens/demoville/agent", data={}, headers=headers)
+        assert agent.status_code == 403
+    assert exchanges(citizens) == []
+    same = ask(citizens, "   ", Origin="http://testserver", **{"Sec-Fetch-Site": "same-origin"})
+    assert same.status_code == 422  # reaches the form's own checks
+
+
 def test_a_closed_assistant_is_not_found(citizens: Citizens) -> None:
     with session_scope(citizens.client.app.state.sessions) as db:  # type: ignore[attr-defined]
         for row in db.scalars(select(PublicAssistant)):

@@ -94,9 +94,17 @@ def test_readyz_follows_redis_and_the_model_server(tmp_path: Path, password_hash
             row.kind, row.base_url = "openai_compat", f"http://127.0.0.1:{port}/v1"
             db.commit()
         client.app.state.settings = settings.model_copy(update={"redis_url": ""})  # type: ignore[attr-defined]
-        detail = client.get("/readyz", headers=operator).json()["checks"]
-        assert detail["model"]["ok"] is False and "injoignable" in detail["model"]["detail"]
+        # One collectivité's server down: named in the details, the replica stays ready (the
+        # other collectivité's embedded model answers).
+        partly = client.get("/readyz", headers=operator)
+        assert partly.status_code == 200, partly.json()
+        detail = partly.json()["checks"]
+        assert detail["model"]["ok"] is True and "injoignable" in detail["model"]["detail"]
         from civia.ops import readiness
+
+        # A metadata address typed by an admin is never asked by an anonymous /readyz.
+        refused = readiness._ask_server(settings, "http://169.254.169.254/latest")
+        assert refused.ok is False and "adresse refusée" in refused.detail
 
         readiness._model_cache.clear()
         server = subprocess.Popen(  # a real HTTP server on that port (404 on /v1/models: up)
