@@ -129,5 +129,7 @@ def same_site_form(request: Request) -> None:
     if request.headers.get("sec-fetch-site") == "cross-site":
         raise HTTPException(403, CROSS_SITE_FR)
     origin = request.headers.get("origin")
-    if origin is not None and urlparse(origin).netloc != request.headers.get("host", ""):
+    host = request.headers.get("host", "").rsplit(":", 1)[0].strip("[]").lower()
+    # Host names only: a proxy's `Host $host` drops the port the browser's Origin keeps.
+    if origin is not None and (urlparse(origin).hostname or "") != host:
         raise HTTPException(403, CROSS_SITE_FR)
