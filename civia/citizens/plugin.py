@@ -8,9 +8,11 @@ from pathlib import Path
 from types import ModuleType
 
 import click
+from sqlalchemy.orm import Session
 
+from civia.accounts import roles
 from civia.plugins.hookspecs import hookimpl
-from civia.plugins.registries import MenuLink, PeriodicTask, Route
+from civia.plugins.registries import InUse, MenuLink, PeriodicTask, Route
 from civia.settings import Settings
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -46,13 +48,13 @@ def register_menu_links() -> list[MenuLink]:
         MenuLink(
             "Assistant public",
             "/admin/assistant-citoyen",
-            roles=frozenset({"admin", "referent"}),
+            roles=roles.BUILDERS,
             order=210,
         ),
         MenuLink(
             "Qualité perçue par les citoyens",
             "/pilotage/citoyens",
-            roles=frozenset({"pilotage", "admin"}),
+            roles=roles.STEERING,
             order=215,
         ),
     ]
@@ -77,3 +79,19 @@ def startup(settings: Settings) -> None:
     from civia.citizens import logfilter
 
     logfilter.install()
+
+
+def _in_use(db: Session, tenant_id: int) -> dict[str, str]:
+    from civia.citizens import config
+
+    row = config.of(db, tenant_id)
+    return {config.ASSISTANT_ID: PUBLIC_NAME} if row is not None and row.enabled else {}
+
+
+PUBLIC_NAME = "Assistant public du site internet"
+
+
+@hookimpl
+def register_governance() -> list[InUse]:
+    """The public assistant, while switched on, is listed under its card on the public page."""
+    return [InUse("citizens", _in_use)]

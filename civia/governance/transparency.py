@@ -57,9 +57,12 @@ def published(db: Session, tenant_id: int) -> list[UseCase]:
     return list(db.scalars(stmt.order_by(UseCase.title)))
 
 
-def in_use(db: Session, tenant_id: int) -> list[tuple[UseCase, list[str]]]:
+def in_use(
+    db: Session, tenant_id: int, services: dict[str, str] | None = None
+) -> list[tuple[UseCase, list[str]]]:
     """Each public card with the names of the assistants actually in use under it; a card
-    under which nothing runs (an assistant not yet published) is left out."""
+    under which nothing runs (an assistant not yet published) is left out. `services`: other
+    areas' services switched on ({card's assistant id: name}, e.g. the public assistant)."""
     covered: dict[int, list[str]] = {}
     for item in standing.coverage(db, tenant_id).values():
         if item.approved and item.case is not None:
@@ -71,6 +74,7 @@ def in_use(db: Session, tenant_id: int) -> list[tuple[UseCase, list[str]]]:
         )
     )
     names = {slug: str((spec or {}).get("name") or slug) for slug, spec in own}
+    names.update(services or {})
     out = []
     for case in published(db, tenant_id):
         if case.assistant_id in names:
@@ -93,9 +97,11 @@ def contact(db: Session, tenant: Tenant) -> str:
     return chosen or profile.get("email", "") or profile.get("address", "")
 
 
-def rows(db: Session, tenant: Tenant) -> list[dict[str, str]]:
+def rows(
+    db: Session, tenant: Tenant, services: dict[str, str] | None = None
+) -> list[dict[str, str]]:
     out = []
-    for case, assistants in in_use(db, tenant.id):
+    for case, assistants in in_use(db, tenant.id, services):
         hosting = HostingClass(case.hosting_class)
         out.append(
             {
@@ -115,7 +121,7 @@ def rows(db: Session, tenant: Tenant) -> list[dict[str, str]]:
     return out
 
 
-def as_json(db: Session, tenant: Tenant) -> dict[str, Any]:
+def as_json(db: Session, tenant: Tenant, services: dict[str, str] | None = None) -> dict[str, Any]:
     return {
         "collectivite": tenant.name,
         "identifiant": tenant.slug,
@@ -125,14 +131,14 @@ def as_json(db: Session, tenant: Tenant) -> dict[str, Any]:
             "Code des relations entre le public et l'administration, art. L312-1-3",
             "Règlement (UE) 2024/1689 sur l'intelligence artificielle, art. 50",
         ],
-        "cas_d_usage": rows(db, tenant),
+        "cas_d_usage": rows(db, tenant, services),
         "assistants_non_examines_par_le_comite": unreviewed(db, tenant.id),
     }
 
 
-def as_csv(db: Session, tenant: Tenant) -> str:
+def as_csv(db: Session, tenant: Tenant, services: dict[str, str] | None = None) -> str:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS, dialect=FRENCH)
     writer.writeheader()
-    writer.writerows(safe_row(row) for row in rows(db, tenant))
+    writer.writerows(safe_row(row) for row in rows(db, tenant, services))
     return BOM + buffer.getvalue()

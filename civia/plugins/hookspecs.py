@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
     from civia.plugins.registries import (
         CallGuard,
+        InUse,
         JobKind,
         MenuLink,
         PeriodicTask,
@@ -65,9 +66,12 @@ def register_job_kinds() -> Iterable[JobKind]:
 
 
 @hookspec
-def register_governance(settings: Settings) -> Iterable[Purger | RightsSection | TextStore]:
+def register_governance(
+    settings: Settings,
+) -> Iterable[Purger | RightsSection | TextStore | InUse]:
     """The area's retention purgers, sections of a person's data export and erasure, and text
-    stores walked by the erasure of a cited person."""
+    stores walked by the erasure of a cited person, and services it runs under a card of the
+    register (listed on the public page while switched on)."""
 
 
 @hookspec

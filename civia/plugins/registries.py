@@ -106,6 +106,16 @@ class RightsSection:
     count: tuple[str, Callable[[Session, Any], int]] | None = None
 
 
+@dataclass(frozen=True)
+class InUse:
+    """A service that runs under a card of the register without being an Atelier assistant or
+    a built-in (the public assistant): `names(db, tenant_id)` → {the card's assistant id: the
+    name the public page shows}, only while it is switched on."""
+
+    name: str
+    names: Callable[[Session, int], dict[str, str]]
+
+
 @dataclass
 class Governance:
     """Every area's participation in governance: retention purgers, data-rights sections and
@@ -116,8 +126,9 @@ class Governance:
     erasers: dict[str, Callable[[Session, Any], int]] = field(default_factory=dict)
     text_stores: dict[str, TextStore] = field(default_factory=dict)
     counters: dict[str, Callable[[Session, Any], int]] = field(default_factory=dict)
+    in_use: dict[str, Callable[[Session, int], dict[str, str]]] = field(default_factory=dict)
 
-    def add(self, item: Purger | RightsSection | TextStore) -> None:
+    def add(self, item: Purger | RightsSection | TextStore | InUse) -> None:
         if isinstance(item, Purger):
             self.purgers[item.kind] = item.run
         elif isinstance(item, RightsSection):
@@ -130,6 +141,8 @@ class Governance:
                 self.counters[label] = counter
         elif isinstance(item, TextStore):
             self.text_stores[item.name] = item
+        elif isinstance(item, InUse):
+            self.in_use[item.name] = item.names
         else:
             raise TypeError(f"not a governance item: {item!r}")
 

@@ -18,12 +18,17 @@ from tests.conftest import Personas
 # Acts sharing lists only the collectivités that opted in to pooling: no name leaks anywhere.
 KNOWN_NAME_LEAKS: set[str] = set()
 SECRET = "Budget confidentiel de la crèche"
-# Pages that need no session at all (login, health, public transparency, anonymous survey,
+# Pages that need no session at all (login, health and readiness probes, metrics behind their
+# own token, public transparency, anonymous survey, the public assistant's published content,
 # single sign-on) or are the operator's own.
 OPEN = (
     "/connexion",
     "/deconnexion",
     "/sante",
+    "/healthz",
+    "/readyz",
+    "/metrics",
+    "/citoyens",
     "/transparence",
     "/enquete",
     "/sso",
