@@ -61,3 +61,27 @@ def configure(log_format: str, level: int = logging.INFO) -> logging.Handler:
     root.addHandler(handler)
     root.setLevel(level)
     return handler
+
+
+ACCESS_LOGGER = "uvicorn.access"
+
+
+class PathsOutOfAccessLog(logging.Filter):
+    """Drops uvicorn's access records of the paths under `prefix`: uvicorn writes the client's
+    address with each request, which on anonymous pages (survey, public assistant) would tie an
+    address to the moment of an answer or a question. Subclasses name the prefix."""
+
+    prefix = ""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        # uvicorn's access record: (client address, method, path, HTTP version, status).
+        if isinstance(args, tuple) and len(args) >= 3 and isinstance(args[2], str):
+            return not args[2].startswith(self.prefix)
+        return self.prefix not in record.getMessage()
+
+    @classmethod
+    def install(cls) -> None:
+        logger = logging.getLogger(ACCESS_LOGGER)
+        if not any(isinstance(f, cls) for f in logger.filters):
+            logger.addFilter(cls())
