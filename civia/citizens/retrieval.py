@@ -9,12 +9,11 @@ from collections.abc import Sequence
 
 from sqlalchemy.orm import Session
 
-from civia.documents.analysis import terms
 from civia.documents.embedding import Embedder
 from civia.documents.errors import EmptyQueryError
-from civia.documents.grounding import Grounding, Relevance, Source
+from civia.documents.grounding import Grounding, Relevance, source_of
 from civia.documents.lexical import query_terms
-from civia.documents.search import Hit, search
+from civia.documents.search import search
 
 TOP_K = 3
 # Stricter than the documents' chat (cosine 0.83): on the 40-question dev set
@@ -22,23 +21,6 @@ TOP_K = 3
 # ≥ 0.86 or holds ≥ 60 % of the question's terms, while out-of-scope questions reach 0.844 at
 # most (« Quel temps fera-t-il demain ? » reached 0.831 and got an invented answer at 0.83).
 RELEVANCE = Relevance(min_dense=0.85, min_coverage=0.6)
-
-
-def _source(number: int, hit: Hit, wanted: set[str]) -> Source:
-    found = set(terms(f"{hit.title} {hit.heading} {hit.text}"))
-    return Source(
-        number=number,
-        document_id=hit.document_id,
-        chunk_id=hit.chunk_id,
-        ordinal=hit.ordinal,
-        title=hit.title or hit.filename,
-        heading=hit.heading,
-        page=hit.page,
-        page_end=hit.page_end,
-        text=hit.text,
-        dense_score=hit.dense_score,
-        coverage=len(wanted & found) / len(wanted) if wanted else 0.0,
-    )
 
 
 def ground(
@@ -65,5 +47,5 @@ def ground(
     except EmptyQueryError:
         return Grounding(question)
     wanted = set(query_terms(question))
-    grounding = Grounding(question, [_source(n, h, wanted) for n, h in enumerate(hits, start=1)])
+    grounding = Grounding(question, [source_of(n, h, wanted) for n, h in enumerate(hits, start=1)])
     return grounding.relevant_only(relevance)

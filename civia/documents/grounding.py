@@ -174,7 +174,7 @@ def ground(
     except EmptyQueryError:
         hits = []
     wanted = set(query_terms(query))
-    return Grounding(query, [_source(n, hit, wanted) for n, hit in enumerate(hits, start=1)])
+    return Grounding(query, [source_of(n, hit, wanted) for n, hit in enumerate(hits, start=1)])
 
 
 def _coverage(hit: Hit, wanted: set[str]) -> float:
@@ -184,7 +184,9 @@ def _coverage(hit: Hit, wanted: set[str]) -> float:
     return len(wanted & found) / len(wanted)
 
 
-def _source(number: int, hit: Hit, wanted: set[str]) -> Source:
+def source_of(number: int, hit: Hit, wanted: set[str]) -> Source:
+    """A search hit as the numbered source of an answer, with the share of the question's
+    terms it holds (`wanted`)."""
     return Source(
         number=number,
         document_id=hit.document_id,
