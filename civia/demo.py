@@ -107,4 +107,7 @@ def load(db: Session, data_dir: Path | None = None) -> Tenant:
     from civia.tenants import demo as tenants_demo
 
     tenants_demo.load(db)  # a second collectivité and the platform operator
+    from civia.catalogue import demo as catalogue_demo
+
+    catalogue_demo.load(db, tenant)  # one of Démoville's assistants in the shared catalogue
     return tenant

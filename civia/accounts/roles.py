@@ -47,6 +47,8 @@ CASE_EDITORS = frozenset({Role.REFERENT, Role.COMITE, Role.DPO, Role.ADMIN})
 CASE_VIEWERS = CASE_EDITORS | {Role.PILOTAGE}
 # Pilotage proposes draft cards from its portfolio; the editors take them further.
 CASE_PROPOSERS = frozenset({Role.PILOTAGE})
+# The shared catalogue: builders publish and adopt assistants, steering diagnostic grids.
+POOLERS = BUILDERS | STEERING
 
 # By name, for templates (`roles.AUDITORS`) and the route-policy test.
 SETS: dict[str, frozenset[Role]] = {
@@ -62,4 +64,5 @@ SETS: dict[str, frozenset[Role]] = {
     "CASE_EDITORS": CASE_EDITORS,
     "CASE_PROPOSERS": CASE_PROPOSERS,
     "CASE_VIEWERS": CASE_VIEWERS,
+    "POOLERS": POOLERS,
 }

@@ -65,6 +65,8 @@ class AssistantDefinition(Base, Timestamped):
     sharing: Mapped[str] = mapped_column(String(20), default="service")
     sensitivity: Mapped[str] = mapped_column(String(20), default="internal")
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Where a copy adopted from the shared catalogue comes from (French, shown on its pages).
+    lineage: Mapped[str] = mapped_column(String(500), default="")
 
 
 class AssistantVersion(Base, Timestamped):

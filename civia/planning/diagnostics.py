@@ -27,6 +27,16 @@ def grids(db: Session, tenant_id: int) -> dict[str, Grid]:
     return found
 
 
+def lineages(db: Session, tenant_id: int) -> dict[str, str]:
+    """Slug → where the grid comes from, for grids adopted from the shared catalogue."""
+    rows = db.execute(
+        select(PlanningGrid.slug, PlanningGrid.lineage).where(
+            PlanningGrid.tenant_id == tenant_id, PlanningGrid.lineage != ""
+        )
+    )
+    return {slug: lineage for slug, lineage in rows}
+
+
 def import_grid(db: Session, *, user: User, text: str | bytes) -> Grid:
     grid = load_text(text)
     if grid.slug == builtin().slug:
@@ -42,6 +52,7 @@ def import_grid(db: Session, *, user: User, text: str | bytes) -> Grid:
         row = PlanningGrid(tenant_id=user.tenant_id, slug=grid.slug, created_by=user.id)
         db.add(row)
     row.title, row.source = grid.title, grid.as_yaml()
+    row.lineage = ""  # an imported file replaces what came from the catalogue
     db.flush()
     audit.record(
         db,

@@ -33,6 +33,8 @@ class PlanningGrid(Base, Timestamped):
     title: Mapped[str] = mapped_column(String(200))
     source: Mapped[str] = mapped_column(Text)  # the validated YAML, as imported
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # Where a grid adopted from the shared catalogue comes from (French, shown on its page).
+    lineage: Mapped[str] = mapped_column(String(500), default="")
 
 
 class Diagnostic(Base, Timestamped):

@@ -36,6 +36,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "civia.citizens.plugin",
     "civia.tenants.plugin",
     "civia.posters.plugin",
+    "civia.catalogue.plugin",
     "civia.ops.plugin",
 )
 

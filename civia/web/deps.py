@@ -255,6 +255,7 @@ KeeperUser = Annotated[User, _role("KEEPERS", R.KEEPERS)]
 AuditorUser = Annotated[User, _role("AUDITORS", R.AUDITORS)]
 CaseEditor = Annotated[User, _role("CASE_EDITORS", R.CASE_EDITORS)]
 CaseViewer = Annotated[User, _role("CASE_VIEWERS", R.CASE_VIEWERS)]
+PoolerUser = Annotated[User, _role("POOLERS", R.POOLERS)]
 # Operators of the platform (shared services), who have no charter of a collectivité to accept.
 OperatorUser = Annotated[User, _role("OPERATOR", operator=True, charter=False)]
 # Any user who accepted the charter, for routes that stream their body and check CSRF as it

@@ -54,6 +54,7 @@ def index(request: Request, db: Db, user: SteeringUser, ok: str = "", error: str
         legend=charts.legend(series),
         swatch=charts.swatch,
         grids=diagnostics.grids(db, user.tenant_id),
+        lineages=diagnostics.lineages(db, user.tenant_id),
         LEVEL_LABELS=diagnostics.LEVEL_LABELS,
         ok=ok,
         error=error,
