@@ -69,6 +69,7 @@ POLICIES: dict[str, frozenset[str] | str] = {
     "AUDITORS": frozenset({"comite", "dpo", "admin"}),
     "CASE_EDITORS": frozenset({"referent", "comite", "dpo", "admin"}),
     "CASE_VIEWERS": frozenset({"referent", "comite", "dpo", "pilotage", "admin"}),
+    "POOLERS": frozenset({"referent", "pilotage", "admin"}),
     # the card's author (référent) and admins edit it; the comité may also attach the FRIA
     "CASE_WRITERS": frozenset({"referent", "admin"}),
     "FRIA_WRITERS": frozenset({"referent", "comite", "admin"}),
@@ -324,6 +325,13 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("GET", "/admin/assistant-citoyen"): "BUILDERS",
     ("POST", "/admin/assistant-citoyen"): "BUILDERS",
     ("GET", "/pilotage/citoyens"): "STEERING",
+    # shared catalogue (entry_id names nothing here: tests/catalogue covers live entries)
+    ("GET", "/catalogue"): "POOLERS",
+    ("GET", "/catalogue/publier"): "POOLERS",
+    ("POST", "/catalogue/publier"): "POOLERS",
+    ("GET", "/catalogue/{entry_id:int}"): "POOLERS",
+    ("POST", "/catalogue/{entry_id:int}/adopter"): "POOLERS",
+    ("POST", "/catalogue/{entry_id:int}/retirer"): "POOLERS",
     # operations: no login; details and metrics for the operator only (tests/ops)
     ("GET", "/healthz"): "PUBLIC",
     ("GET", "/readyz"): "PUBLIC",
@@ -538,6 +546,7 @@ DEFAULTS = {
     "mailbox_id": "999999",
     "name": "fournisseur-inconnu",
     "month": "2026-12",
+    "entry_id": "999999",
 }
 
 
