@@ -71,7 +71,9 @@ def publishable_assistants(db: Session, user: User) -> list[tuple[str, str]]:
     """(slug, name) of the Atelier assistants the user may edit (an admin: all of them)."""
     if not may(user, Kind.ASSISTANT):
         return []
-    return [(row.slug, str(row.spec.get("name", row.slug))) for row in builder.listed(db, user=user)]
+    return [
+        (row.slug, str(row.spec.get("name", row.slug))) for row in builder.listed(db, user=user)
+    ]
 
 
 def publishable_grids(db: Session, user: User) -> list[tuple[str, str]]:

@@ -3,7 +3,7 @@ collectivité). A withdrawn or unknown entry answers 404, whoever asks."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Form, HTTPException, Request, Response
@@ -25,7 +25,7 @@ FLASH = {
 }
 
 
-def _context(user: PoolerUser) -> dict[str, object]:
+def _context(user: PoolerUser) -> dict[str, Any]:
     return {"KIND_LABELS": KIND_LABELS, "Kind": Kind, "may": lambda kind: entries.may(user, kind)}
 
 
@@ -137,7 +137,9 @@ def adopt(request: Request, db: Db, user: PoolerUser, entry_id: int, slug: Text 
         db.rollback()
         if exc.status in (403, 404):
             raise HTTPException(exc.status, str(exc)) from None
-        return _show(request, user, _entry(db, entry_id), error=str(exc), slug=slug, status=exc.status)
+        return _show(
+            request, user, _entry(db, entry_id), error=str(exc), slug=slug, status=exc.status
+        )
     if kind is Kind.ASSISTANT:
         return RedirectResponse(f"/atelier/{key}?ok=adopte", status_code=303)
     message = f"Grille adoptée : « {entry.title} » est proposée pour un nouveau diagnostic."

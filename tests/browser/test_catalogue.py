@@ -54,7 +54,9 @@ def test_demoville_publishes_and_bourg_temoin_adopts_a_draft(
 
     with signed_in(browser, base, "referent") as page:
         page.goto(f"{base}/catalogue")
-        page.get_by_role("button", name="Retirer « Reformulation en langage clair » du catalogue").click()
+        page.get_by_role(
+            "button", name="Retirer « Reformulation en langage clair » du catalogue"
+        ).click()
         expect(page.get_by_role("status")).to_contain_text("Fiche retirée")
 
     with signed_in(browser, base, "admin-b") as page:

@@ -100,18 +100,24 @@ def test_who_may_publish_what(db: Session, personas: Personas) -> None:
     _assistant(db, _u(db, personas, "referent"))
     _grid(db, _u(db, personas, "pilotage"))
     with pytest.raises(CatalogueError) as refused:  # pilotage publishes grids, not assistants
-        entries.publish(db, user=_u(db, personas, "pilotage"), kind="assistant", key="courrier-voirie")
+        entries.publish(
+            db, user=_u(db, personas, "pilotage"), kind="assistant", key="courrier-voirie"
+        )
     assert refused.value.status == 404
     with pytest.raises(CatalogueError):  # a référent of another service cannot edit it
         _u(db, personas, "referent").service_id = personas.service_b.id
-        entries.publish(db, user=_u(db, personas, "referent"), kind="assistant", key="courrier-voirie")
+        entries.publish(
+            db, user=_u(db, personas, "referent"), kind="assistant", key="courrier-voirie"
+        )
     with pytest.raises(CatalogueError) as other:  # another collectivité's admin: not his
         entries.publish(db, user=_u(db, personas, "olivia"), kind="grille", key="grille-voirie")
     assert other.value.status == 404
     with pytest.raises(CatalogueError) as unknown:
         entries.publish(db, user=_u(db, personas, "admin"), kind="macro", key="x")
     assert unknown.value.status == 422
-    grid = entries.publish(db, user=_u(db, personas, "pilotage"), kind="grille", key="grille-voirie")
+    grid = entries.publish(
+        db, user=_u(db, personas, "pilotage"), kind="grille", key="grille-voirie"
+    )
     assert grid.payload["slug"] == "grille-voirie"
     assert entries.publishable_grids(db, _u(db, personas, "pilotage")) == [
         ("grille-voirie", builtin().title)
@@ -155,7 +161,9 @@ def test_adopting_needs_the_right_role_and_another_collectivite(
     db: Session, personas: Personas
 ) -> None:
     _assistant(db, _u(db, personas, "admin"))
-    entry = entries.publish(db, user=_u(db, personas, "admin"), kind="assistant", key="courrier-voirie")
+    entry = entries.publish(
+        db, user=_u(db, personas, "admin"), kind="assistant", key="courrier-voirie"
+    )
     with pytest.raises(CatalogueError) as own:
         entries.adopt(db, user=_u(db, personas, "referent"), entry_id=entry.id)
     assert own.value.status == 409
@@ -168,7 +176,9 @@ def test_withdrawn_entries_are_gone_but_adopted_copies_stay(
     db: Session, personas: Personas
 ) -> None:
     _grid(db, _u(db, personas, "pilotage"))
-    entry = entries.publish(db, user=_u(db, personas, "pilotage"), kind="grille", key="grille-voirie")
+    entry = entries.publish(
+        db, user=_u(db, personas, "pilotage"), kind="grille", key="grille-voirie"
+    )
     olivia = _u(db, personas, "olivia")
     entries.adopt(db, user=olivia, entry_id=entry.id)
     with pytest.raises(CatalogueError) as stranger:  # only the publishing collectivité withdraws
@@ -189,7 +199,9 @@ def test_withdrawn_entries_are_gone_but_adopted_copies_stay(
 
 def test_a_grid_slug_already_taken_is_refused(db: Session, personas: Personas) -> None:
     _grid(db, _u(db, personas, "pilotage"))
-    entry = entries.publish(db, user=_u(db, personas, "pilotage"), kind="grille", key="grille-voirie")
+    entry = entries.publish(
+        db, user=_u(db, personas, "pilotage"), kind="grille", key="grille-voirie"
+    )
     with pytest.raises(CatalogueError) as builtin_slug:
         entries.adopt(db, user=_u(db, personas, "olivia"), entry_id=entry.id, slug=builtin().slug)
     assert "déjà" in str(builtin_slug.value)

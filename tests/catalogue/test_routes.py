@@ -82,7 +82,9 @@ def test_publish_browse_adopt_withdraw(client: TestClient, personas: Personas) -
     again = olivia.post(f"/catalogue/{entry_id}/adopter", data={"slug": ""}, headers=o_headers)
     assert again.status_code == 409 and "choisissez-en un autre" in page_text(again)
     # Withdrawn: hidden and not adoptable (404), the adopted copy stays.
-    gone = referent.post(f"/catalogue/{entry_id}/retirer", headers=r_headers, follow_redirects=False)
+    gone = referent.post(
+        f"/catalogue/{entry_id}/retirer", headers=r_headers, follow_redirects=False
+    )
     assert gone.status_code == 303
     assert "Courrier voirie" not in olivia.get("/catalogue").text
     assert olivia.get(f"/catalogue/{entry_id}").status_code == 404

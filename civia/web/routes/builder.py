@@ -94,9 +94,9 @@ FLASH = {
     "publie": "Assistant publié : il est proposé aux agents concernés.",
     "suspendu": "Assistant suspendu : il n'est plus proposé aux agents.",
     "restaure": "L'ancienne version a été recopiée dans une nouvelle version (brouillon).",
-    "adopte": "Assistant adopté du catalogue partagé, en brouillon dans votre service. Vérifiez-le, "
-    "choisissez ses collections, créez sa fiche dans le registre des cas d'usage, puis "
-    "soumettez-le : votre comité et votre administrateur en décident.",
+    "adopte": "Assistant adopté du catalogue partagé, en brouillon dans votre service. "
+    "Vérifiez-le, choisissez ses collections, créez sa fiche dans le registre des cas "
+    "d'usage, puis soumettez-le : votre comité et votre administrateur en décident.",
     "prompt": "Prompt enregistré.",
     "supprime": "Prompt supprimé.",
 }
