@@ -4,6 +4,7 @@ adopts, and what an adopted copy is (a draft with its lineage, governed by the a
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,6 +22,7 @@ from civia.documents.models import Collection, Scope
 from civia.planning import diagnostics
 from civia.planning.grid import builtin
 from civia.planning.models import PlanningGrid
+from civia.settings import Settings
 from tests.conftest import Personas
 
 SPEC: dict[str, Any] = {
@@ -30,6 +32,15 @@ SPEC: dict[str, Any] = {
     "fields": [{"name": "objet", "label": "Objet"},
                {"name": "base", "label": "Base", "kind": "collection", "required": False}],
 }  # fmt: skip
+
+
+@pytest.fixture
+def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
+    """SQLite, or SQLite and PostgreSQL for tests asking for `db_url`."""
+    url = f"sqlite:///{tmp_path / 'civia.db'}"
+    if "db_url" in request.fixturenames:
+        url = request.getfixturevalue("db_url")
+    return Settings(data_dir=tmp_path, database_url=url, max_tokens=8)
 
 
 @pytest.fixture
@@ -126,7 +137,7 @@ def test_who_may_publish_what(db: Session, personas: Personas) -> None:
 
 
 def test_adopting_an_assistant_makes_a_governed_draft_with_lineage(
-    db: Session, personas: Personas
+    db: Session, personas: Personas, db_url: str
 ) -> None:
     _assistant(db, _u(db, personas, "admin"))
     entry = entries.publish(
@@ -173,7 +184,7 @@ def test_adopting_needs_the_right_role_and_another_collectivite(
 
 
 def test_withdrawn_entries_are_gone_but_adopted_copies_stay(
-    db: Session, personas: Personas
+    db: Session, personas: Personas, db_url: str
 ) -> None:
     _grid(db, _u(db, personas, "pilotage"))
     entry = entries.publish(

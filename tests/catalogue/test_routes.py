@@ -158,3 +158,33 @@ def test_the_operator_sees_nothing_of_the_catalogue(client: TestClient, personas
         resp = ops.get(path, follow_redirects=False)
         assert resp.status_code == 403, path
         assert "Courrier voirie" not in resp.text
+
+
+def test_a_grid_goes_from_pilotage_to_another_collectivite(
+    client: TestClient, personas: Personas
+) -> None:
+    from civia.planning import diagnostics
+    from civia.planning.grid import builtin
+
+    with session_scope(client.app.state.sessions) as db:  # type: ignore[attr-defined]
+        pilotage = db.get(User, personas["pilotage"].id)
+        assert pilotage is not None
+        text = builtin().as_yaml().replace(builtin().slug, "grille-rurale")
+        diagnostics.import_grid(db, user=pilotage, text=text)
+    pilot, p_headers = _as(client, "pilotage")
+    form = page_text(pilot.get("/catalogue/publier"))
+    assert "Une grille de diagnostic" in form and "Un assistant de l'atelier" not in form
+    entry_id = _publish(pilot, p_headers, kind="grille", source="grille-rurale")
+    olivia, o_headers = _as(client, "olivia")
+    preview = page_text(olivia.get(f"/catalogue/{entry_id}"))
+    assert "Aperçu de la grille" in preview and builtin().dimensions[0].label in preview
+    adopted = olivia.post(
+        f"/catalogue/{entry_id}/adopter", data={"slug": ""}, headers=o_headers,
+        follow_redirects=False,
+    )  # fmt: skip
+    assert adopted.status_code == 303
+    assert adopted.headers["location"].startswith("/pilotage/diagnostic?ok=")
+    page = page_text(olivia.get(adopted.headers["location"]))
+    assert "Grille adoptée" in page
+    assert f"Adapté du catalogue partagé : « {builtin().title} », fiche n° {entry_id}" in page
+    assert "/pilotage/diagnostic/nouveau?grille=grille-rurale" in page
