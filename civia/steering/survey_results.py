@@ -141,11 +141,11 @@ def by_service(db: Session, tenant_id: int, *, synthetic: bool, today: date) -> 
     for row in rows:
         keys.setdefault((row.service_id, row.launch_date, row.wave), []).append(row)
     dates = survey.launch_dates(db, tenant_id)
-    for sid in services:
-        launch = survey.launch_for(dates, sid)
-        for days in survey.WAVES if launch is not None else ():
-            if survey.Wave(launch, days).opens <= today:  # type: ignore[arg-type]
-                keys.setdefault((sid, launch, days), [])  # type: ignore[arg-type]
+    for service in services:
+        start = survey.launch_for(dates, service)
+        for wave in survey.WAVES if start is not None else ():
+            if start is not None and survey.Wave(start, wave).opens <= today:
+                keys.setdefault((service, start, wave), [])
     out = []
     for (sid, launch, days), found in keys.items():
         accounts = survey.eligible_accounts(db, tenant_id, sid, synthetic=synthetic)
