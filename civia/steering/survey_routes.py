@@ -12,10 +12,11 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from civia.dates import date_fr
+from civia.governance.charter import needs_acceptance
 from civia.steering import survey, survey_results
 from civia.steering.filters import MIN_GROUP
 from civia.usage.equivalents import number_fr
-from civia.web.deps import CurrentUser, Db, SteeringUser
+from civia.web.deps import CurrentUser, Db, SteeringUser, UserBeforeCharter
 from civia.web.render import render
 
 agents = APIRouter(prefix="/satisfaction")
@@ -25,10 +26,11 @@ Label = Annotated[str, Form(max_length=10)]
 
 
 @agents.get("/bandeau", response_class=HTMLResponse)
-def notice(request: Request, db: Db, user: CurrentUser) -> Response:
-    """The prompt at the top of every page, or nothing."""
+def notice(request: Request, db: Db, user: UserBeforeCharter) -> Response:
+    """The prompt at the top of every page, or nothing (also on the pages that lead to the
+    charter, where a redirection to it would loop)."""
     wave = survey.offered(db, user, survey.today())
-    if wave is None:
+    if wave is None or needs_acceptance(db, user):
         return HTMLResponse("")
     return render(request, "steering/_survey_notice.html", wave=wave)
 

@@ -10,8 +10,9 @@ from datetime import timedelta
 
 from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
+from civia.governance.models import CharterAcceptance
 from civia.steering import survey
 from civia.steering.demo import load as load_synthetic
 from civia.steering.demo import remove as remove_synthetic
@@ -81,6 +82,21 @@ def test_an_agent_is_prompted_answers_once_and_stays_anonymous(
         ]
         turn = db.scalars(select(SurveyTurn)).one()
         assert (turn.user_id, turn.status) == (personas["agent"].id, "answered")
+
+
+def test_no_prompt_before_the_charter_is_accepted(client: TestClient, personas: Personas) -> None:
+    """The pages leading to the charter load the prompt too: it answers empty there (a
+    redirection to the charter from the fragment would loop)."""
+    _open_j15(client, personas)
+    login_as(client, "agent")
+    with client.app.state.sessions() as db:  # type: ignore[attr-defined]
+        db.execute(
+            delete(CharterAcceptance).where(CharterAcceptance.user_id == personas["agent"].id)
+        )
+        db.commit()
+    resp = client.get("/satisfaction/bandeau", follow_redirects=False)
+    assert resp.status_code == 200 and resp.text == ""
+    assert client.get("/satisfaction", follow_redirects=False).status_code == 303  # to /charte
 
 
 def test_later_and_never_hide_the_prompt(client: TestClient, personas: Personas) -> None:
