@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
@@ -19,6 +19,7 @@ from civia.steering.demo import remove as remove_synthetic
 from civia.steering.models import SurveyAnswer, SurveyTurn
 from civia.usage import rates
 from tests.conftest import Personas, login_as, page_text
+from tests.steering.helpers import call
 from tests.steering.test_survey import world  # noqa: F401  (fixture)
 
 SERVICE_A = ("agent", "referent", "comite", "dpo", "pilotage", "admin")
@@ -140,7 +141,7 @@ def test_pilotage_sees_results_from_five_answers(client: TestClient, personas: P
     assert population[3:7] == ["4", "6", "66.7", "masqué (moins de 5 réponses)"]
     assert _answer(client, "pilotage", "1", "0") == 303
     client.cookies.clear()
-    login_as(client, "pilotage")
+    headers = login_as(client, "pilotage")
     soup = BeautifulSoup(client.get("/pilotage/satisfaction").text, "html.parser")
     row = next(tr for tr in soup.find("table").tbody.find_all("tr")
                if tr.th.get_text(strip=True) == "Population")  # fmt: skip
@@ -157,6 +158,17 @@ def test_pilotage_sees_results_from_five_answers(client: TestClient, personas: P
     # the dashboard's satisfaction block
     board = page_text(client.get("/pilotage"))
     assert "Enquête de satisfaction des agents" in board
+    # the J+15 review of the service carries its wave's results
+    with client.app.state.sessions() as db:  # type: ignore[attr-defined]
+        for login in SERVICE_A:
+            call(db, personas[login], days_ago=1, now=datetime.now(UTC))
+        db.commit()
+    launch = (survey.today() - timedelta(days=16)).isoformat()
+    resp = client.post("/pilotage/revues", data={"milestone": "15", "launch": launch,
+                       "service": str(personas.service_a.id)}, headers=headers)  # fmt: skip
+    review = page_text(resp)
+    assert resp.status_code == 200 and "Enquête de satisfaction J+15" in review
+    assert "facilité 3 / 5, NPS +0 (5 réponses)" in review
     # agents do not see the results; Autreville's admin sees none of Démoville's
     client.cookies.clear()
     login_as(client, "agent")
