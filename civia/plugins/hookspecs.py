@@ -18,6 +18,7 @@ if TYPE_CHECKING:
         InUse,
         JobKind,
         MenuLink,
+        Notice,
         PeriodicTask,
         Purger,
         RightsSection,
@@ -48,6 +49,12 @@ def register_template_folders() -> Iterable[Any]:
 @hookspec
 def register_menu_links() -> Iterable[MenuLink]:
     """Entries of the main navigation, each with the roles that see it."""
+
+
+@hookspec
+def register_notices() -> Iterable[Notice]:
+    """Fragments loaded at the top of every page (a prompt, a reminder), each with the roles that
+    get it; the fragment answers empty when it has nothing to say."""
 
 
 @hookspec

@@ -64,6 +64,7 @@ def load(settings: Settings, pm: pluggy.PluginManager | None = None) -> Registri
         routes=sorted(_collect(hook.register_routes(settings=settings)), key=lambda r: r.order),
         template_folders=_collect(hook.register_template_folders()),
         menu_links=sorted(_collect(hook.register_menu_links()), key=lambda m: m.order),
+        notices=sorted(_collect(hook.register_notices()), key=lambda n: n.order),
         periodic_tasks=_collect(hook.register_periodic_tasks(settings=settings)),
         commands=_collect(hook.register_commands()),
         job_kinds={kind.name: kind for kind in _collect(hook.register_job_kinds())},

@@ -46,6 +46,19 @@ class MenuLink:
 
 
 @dataclass(frozen=True)
+class Notice:
+    """A fragment (`href`, a GET answering HTML or nothing) that the layout loads at the top of
+    every page of a logged-in user of a collectivité (htmx, on load)."""
+
+    href: str
+    roles: frozenset[str] | None = None  # None: every logged-in user
+    order: int = 100
+
+    def visible_to(self, role: str | None) -> bool:
+        return role is not None and (self.roles is None or role in self.roles)
+
+
+@dataclass(frozen=True)
 class PeriodicTask:
     name: str
     every_seconds: float
@@ -167,6 +180,7 @@ class Registries:
     routes: list[Route] = field(default_factory=list)
     template_folders: list[Path] = field(default_factory=list)
     menu_links: list[MenuLink] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
     periodic_tasks: list[PeriodicTask] = field(default_factory=list)
     commands: list[click.Command] = field(default_factory=list)
     job_kinds: dict[str, JobKind] = field(default_factory=dict)
@@ -176,6 +190,9 @@ class Registries:
 
     def menu_for(self, role: str | None) -> list[MenuLink]:
         return [link for link in self.menu_links if link.visible_to(role)]
+
+    def notices_for(self, role: str | None) -> list[Notice]:
+        return [notice for notice in self.notices if notice.visible_to(role)]
 
     def resumable(self) -> set[str]:
         return {name for name, kind in self.job_kinds.items() if kind.resumable}

@@ -15,6 +15,7 @@ from civia.accounts.models import Service, User
 from civia.assistants.catalogue import builtins
 from civia.assistants.models import AssistantRun
 from civia.providers.models import Provider
+from civia.steering import survey_demo
 from civia.steering.filters import SYNTHETIC_LOGIN_PREFIX
 from civia.usage import ledger
 from civia.usage.models import LedgerEntry, UsageEvent
@@ -85,6 +86,7 @@ def load(db: Session, tenant_id: int, *, seed: int = 2026, now: datetime | None 
                 if assistant != "chat":
                     _run(db, rng, user, assistant, specs[assistant].time_saved_minutes, at)
     db.flush()
+    survey_demo.load(db, tenant_id, DAYS, now=now, rng=rng)  # the satisfaction survey's answers
     return added
 
 
@@ -116,6 +118,7 @@ def remove(db: Session, tenant_id: int) -> int:
         User.tenant_id == tenant_id, User.login.startswith(SYNTHETIC_LOGIN_PREFIX)
     )
     db.execute(delete(AssistantRun).where(AssistantRun.user_id.in_(users)))
+    survey_demo.remove(db, tenant_id)
     db.execute(delete(User).where(User.login.startswith(SYNTHETIC_LOGIN_PREFIX),
                                   User.tenant_id == tenant_id))  # fmt: skip
     return len(ids)

@@ -1,4 +1,5 @@
-"""Pilotage's own tables: reviews and the daily roll-ups (the ledger is in `civia.usage`)."""
+"""Pilotage's own tables: reviews, the daily roll-ups and the satisfaction survey (the ledger
+is in `civia.usage`)."""
 
 from __future__ import annotations
 
@@ -137,3 +138,48 @@ class RollupState(Base):
         ForeignKey("tenants.id", ondelete="CASCADE"), primary_key=True
     )
     until_day: Mapped[date] = mapped_column(Date)
+
+
+class SurveyTurn(Base):
+    """That a user answered, set aside or put off one wave of the satisfaction survey (survey.py).
+
+    Kept apart from the answers with nothing in common with them (no answer id, no time: only,
+    for « Plus tard », the day until which the prompt stays hidden), so that an answer cannot be
+    traced back to its author once it is counted."""
+
+    __tablename__ = "steering_survey_turns"
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    launch_date: Mapped[date] = mapped_column(Date, primary_key=True)
+    wave: Mapped[int] = mapped_column(Integer, primary_key=True)  # 15 | 30 | 90
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(10))  # answered | dismissed | later
+    later_until: Mapped[date | None] = mapped_column(Date)
+
+
+class SurveyAnswer(Base):
+    """One anonymous answer to a wave of the satisfaction survey: no user, no time but the week
+    (its Monday); the free text is stored after personal data was masked."""
+
+    __tablename__ = "steering_survey_answers"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"))
+    service_id: Mapped[int | None] = mapped_column(ForeignKey("services.id", ondelete="CASCADE"))
+    launch_date: Mapped[date] = mapped_column(Date)
+    wave: Mapped[int] = mapped_column(Integer)  # 15 | 30 | 90
+    week: Mapped[date] = mapped_column(Date)  # the Monday of the week it was given
+    ease: Mapped[int] = mapped_column(Integer)  # 1..5
+    recommend: Mapped[int] = mapped_column(Integer)  # 0..10
+    improve: Mapped[str] = mapped_column(Text, default="")
+    synthetic: Mapped[bool] = mapped_column(Boolean, default=False)  # the demo's fictitious ones
+
+
+Index(
+    "ix_steering_survey_answers_wave",
+    SurveyAnswer.tenant_id,
+    SurveyAnswer.synthetic,
+    SurveyAnswer.launch_date,
+    SurveyAnswer.wave,
+    SurveyAnswer.service_id,
+)

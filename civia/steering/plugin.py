@@ -1,4 +1,4 @@
-"""The pilotage area as a plugin: its models, pages, menu link and commands."""
+"""The pilotage area as a plugin: its models, pages, menu link, survey prompt and commands."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import click
 
 from civia.accounts import roles
 from civia.plugins.hookspecs import hookimpl
-from civia.plugins.registries import MenuLink, PeriodicTask, Route
+from civia.plugins.registries import MenuLink, Notice, PeriodicTask, RightsSection, Route
 from civia.settings import Settings
 from civia.steering import models
 
@@ -23,9 +23,15 @@ def register_models() -> list[ModuleType]:
 
 @hookimpl
 def register_routes(settings: Settings) -> list[Route]:
-    from civia.steering import rates_routes, review_routes, routes
+    from civia.steering import rates_routes, review_routes, routes, survey_routes
 
-    return [Route(rates_routes.router), Route(review_routes.router), Route(routes.router)]
+    return [
+        Route(rates_routes.router),
+        Route(review_routes.router),
+        Route(survey_routes.router),
+        Route(survey_routes.agents),
+        Route(routes.router),
+    ]
 
 
 @hookimpl
@@ -36,6 +42,11 @@ def register_template_folders() -> list[Path]:
 @hookimpl
 def register_menu_links() -> list[MenuLink]:
     return [MenuLink("Pilotage", "/pilotage", roles=roles.STEERING)]
+
+
+@hookimpl
+def register_notices() -> list[Notice]:
+    return [Notice("/satisfaction/bandeau")]  # the satisfaction survey's prompt (survey.py)
 
 
 @hookimpl
@@ -50,3 +61,10 @@ def register_commands() -> list[click.Command]:
     from civia.steering.cli import steering
 
     return [steering]
+
+
+@hookimpl
+def register_governance(settings: Settings) -> list[RightsSection]:
+    from civia.steering import survey
+
+    return [RightsSection("enquete_de_satisfaction", survey.export_turns, survey.erase_turns)]

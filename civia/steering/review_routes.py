@@ -145,6 +145,11 @@ def _content(db: Session, review: Review) -> list[tuple[str, str]]:
         ("row", f"Coût\t{number_fr(fig['cost_eur'], 4)} €"),
         ("row", f"Carbone\t{number_fr(fig['gwp_kgco2eq'] * 1000, 1)} g CO2e"),
     ]  # fmt: skip
+    if sat := fig.get("satisfaction"):
+        shown = (f"facilité {number_fr(sat['ease_mean'], 1)} / 5, NPS {sat['nps']:+.0f}"
+                 if sat["counted"] else "résultats masqués sous 5 réponses")  # fmt: skip
+        out.append(("row", f"Enquête de satisfaction J+{sat['wave']}\t{sat['answers']} "
+                           f"réponses ; {shown}"))  # fmt: skip
     if fig.get("signals"):
         out.append(("heading", "Signaux"))
         out += [

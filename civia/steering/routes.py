@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from civia.accounts.models import Service, User
 from civia.assistants import access
 from civia.dates import date_fr
-from civia.steering import dashboard
+from civia.steering import dashboard, survey_results
 from civia.steering.filters import MIN_GROUP, PERIODS, Filters, has_synthetic, period
 from civia.usage import equivalents, rates
 from civia.web.deps import Db, SteeringUser
@@ -79,6 +79,7 @@ def page(
         debut=debut, fin=fin, service=service, synthetic=f.synthetic,
         has_synthetic=has_synthetic(db, user.tenant_id), MIN_GROUP=MIN_GROUP,
         targets=dashboard.targets(db, user.tenant_id),
+        satisfaction=survey_results.by_wave(db, user.tenant_id, synthetic=f.synthetic),
         since_fr=date_fr(f.since.date()),
         until_fr=date_fr(f.until.date()),
         n=equivalents.number_fr, date_fr=date_fr, mass=equivalents.mass_fr,

@@ -19,7 +19,7 @@ from civia.settings import Settings
 STORES = {"conversations", "runs", "prompts", "incidents", "comments", "jobs", "documents",
           "document_chats", "meetings", "mailbox"}  # fmt: skip
 SECTIONS = {"documents", "reunions", "fichiers_des_resultats_d_assistants", "notes_du_portefeuille",
-            "courriels_valides"}  # fmt: skip
+            "courriels_valides", "enquete_de_satisfaction"}  # fmt: skip
 KINDS = {"assistants.document", "assistants.batch", "assistants.stream", "documents.ingest", "documents.reindex",
          "governance.reembed", "acts.import_scdl", "acts.embed", "meetings.transcribe",
          "meetings.minutes", "planning.survey_themes"}  # fmt: skip
@@ -31,7 +31,8 @@ def assert_complete(registries: Registries) -> None:
     assert set(hooks.purgers) == {"audio", "transcripts", "documents", "mail"}
     assert set(hooks.exporters) == SECTIONS
     assert set(hooks.erasers) == {
-        "documents", "reunions", "notes_du_portefeuille", "courriels_valides"}  # fmt: skip
+        "documents", "reunions", "notes_du_portefeuille", "courriels_valides",
+        "enquete_de_satisfaction"}  # fmt: skip
     assert set(registries.job_kinds) == KINDS
     assert registries.resumable() <= KINDS
 

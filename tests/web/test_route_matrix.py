@@ -308,6 +308,13 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("GET", "/pilotage"): "STEERING",
     ("GET", "/pilotage/export.csv"): "STEERING",
     ("POST", "/pilotage/cibles"): "STEERING",
+    ("GET", "/pilotage/satisfaction"): "STEERING",
+    ("GET", "/pilotage/satisfaction/export.csv"): "STEERING",
+    ("GET", "/satisfaction"): "ANY_USER",
+    ("POST", "/satisfaction"): "ANY_USER",
+    ("GET", "/satisfaction/bandeau"): "ANY_USER",
+    ("POST", "/satisfaction/plus-tard"): "ANY_USER",
+    ("POST", "/satisfaction/ne-plus-proposer"): "ANY_USER",
     # mailbox
     ("GET", "/courriels"): "ANY_USER",
     ("POST", "/courriels/relever"): "ANY_USER",
@@ -357,6 +364,9 @@ FORMS: dict[tuple[str, str], dict[str, str] | str] = {
     ("POST", "/resultats/{run_id}/brouillon"): {"text": "Texte relu."},
     ("POST", "/resultats/{run_id}/valider"): {"text": "Texte relu."},
     ("POST", "/resultats/{run_id}/avis"): {"rating": "useful"},
+    ("POST", "/satisfaction"): {"vague": "J+15", "ease": "4", "recommend": "9"},
+    ("POST", "/satisfaction/plus-tard"): {"vague": "J+15"},
+    ("POST", "/satisfaction/ne-plus-proposer"): {"vague": "J+15"},
     ("POST", "/pilotage/portefeuille/{candidate_id:int}/placer"): {"circle": "1"},
     ("POST", "/pilotage/enquetes/{survey_id:int}/regroupements"): {"method": "mots-cles"},
     ("POST", "/pilotage/enquetes/{survey_id:int}/regroupements/{theme_id:int}"): {
