@@ -5,17 +5,13 @@ from __future__ import annotations
 
 import base64
 import json
-import threading
 import time
 from collections.abc import Iterator
 from urllib.parse import parse_qs, urlparse
 
 import httpx
 import pytest
-import werkzeug.serving
 from fastapi.testclient import TestClient
-from oidc_provider_mock import User as MockUser
-from oidc_provider_mock import app as mock_app
 from sqlalchemy import select
 
 from civia.accounts.models import Tenant, User
@@ -24,6 +20,7 @@ from civia.tenants import oidc, sso
 from civia.tenants.models import SsoIdentity
 from civia.tenants.oidc import SsoError
 from tests.conftest import Personas
+from tests.servers import oidc_provider
 
 pytestmark = pytest.mark.oidc
 
@@ -34,17 +31,8 @@ def issuer() -> Iterator[str]:
     mp = pytest.MonkeyPatch()
     mp.setenv("AUTHLIB_INSECURE_TRANSPORT", "1")  # plain http on the loopback only
     mp.setenv("CIVIA_SSO_TEST_SECRET", "client-secret-of-the-test")
-    server = werkzeug.serving.make_server(
-        "127.0.0.1",
-        0,
-        mock_app(require_nonce=True, user_claims=[MockUser(sub="seed")]),
-        threaded=True,
-    )
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
+    with oidc_provider() as url:
+        yield url
     mp.undo()
 
 
