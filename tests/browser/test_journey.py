@@ -134,22 +134,24 @@ def test_operator_admin_sso_agent_quota_statement(
     expect(page.get_by_role("status")).to_contain_text("Identité de la collectivité enregistrée")
     expect(page.get_by_role("img", name="Logo actuel de la collectivité")).to_be_visible()
 
-    page.goto(f"{base}/admin/services")
-    page.get_by_label("Nom du service", exact=False).fill("Urbanisme")
-    page.get_by_role("button", name="Créer le service").click()
+    page.get_by_role("link", name="Services").click()
+    page.get_by_label("Nom du service ou de la direction").fill("Urbanisme")
+    page.get_by_role("button", name="Créer", exact=True).click()
     expect(page.get_by_role("status")).to_contain_text("Service créé")
 
-    page.goto(f"{base}/admin/utilisateurs")
-    page.get_by_label("Identifiant").fill("paul-vj")
-    page.get_by_label("Nom affiché").fill("Paul Joli")
-    page.get_by_label("Mot de passe (10 caractères minimum)").fill("court")
-    page.get_by_label("Rôle").select_option(label="Agent")
-    page.get_by_role("button", name="Créer le compte").click()
+    page.get_by_role("link", name="Utilisateurs").click()
+    new = page.locator('form[action="/admin/utilisateurs"]')
+    new.get_by_label("Identifiant").fill("paul-vj")
+    new.get_by_label("Nom affiché").fill("Paul Joli")
+    new.get_by_label("Mot de passe (10 caractères minimum)").fill("court")
+    new.get_by_label("Service").select_option(label="Urbanisme")
+    new.get_by_role("button", name="Créer le compte").click()
     expect(page.get_by_role("alert")).to_contain_text("10 caractères")
-    expect(page.get_by_label("Identifiant")).to_have_value("paul-vj")  # nothing typed is lost
-    expect(page.get_by_label("Nom affiché")).to_have_value("Paul Joli")
-    page.get_by_label("Mot de passe (10 caractères minimum)").fill("paul-vj-mdp-long")
-    page.get_by_role("button", name="Créer le compte").click()
+    new = page.locator('form[action="/admin/utilisateurs"]')  # nothing typed is lost
+    expect(new.get_by_label("Identifiant")).to_have_value("paul-vj")
+    expect(new.get_by_label("Nom affiché")).to_have_value("Paul Joli")
+    new.get_by_label("Mot de passe (10 caractères minimum)").fill("paul-vj-mdp-long")
+    new.get_by_role("button", name="Créer le compte").click()
     expect(page.get_by_role("status")).to_contain_text("Utilisateur créé")
     expect(page.get_by_role("row", name="paul-vj")).to_contain_text("Paul Joli")
 
@@ -186,8 +188,10 @@ def test_operator_admin_sso_agent_quota_statement(
     page.get_by_label("J'ai lu la charte et je m'engage à la respecter.").check()
     page.get_by_role("button", name="J'accepte la charte", exact=False).click()
     page.wait_for_url(f"{base}/")
-    expect(page.locator("header")).to_contain_text("Ville de Val-Joli")
-    expect(page.get_by_role("link", name="Assistants personnalisés", exact=False)).to_be_visible()
+    expect(page.locator("header .who")).to_contain_text(
+        "Léa Martin · Référent IA · Urbanisme · Commune de Val-Joli"
+    )
+    expect(page.get_by_role("link", name="Atelier")).to_be_visible()  # a référent's page
     sso_context = page.context
     lea = page
 
@@ -224,6 +228,14 @@ def test_operator_admin_sso_agent_quota_statement(
     error = lea.locator("#chat-error")
     expect(error).to_be_visible()
     expect(error).to_contain_text("Quota personnel atteint (requêtes par minute) : réessayez dans")
+
+    # Signing out of Civia ends the session at the provider too, and comes back to Civia.
+    lea.get_by_role("button", name="Se déconnecter").click()
+    lea.wait_for_url(f"{issuer}/oauth2/end_session**")
+    lea.get_by_role("button", name="End session").click()
+    lea.wait_for_url(f"{base}/connexion**")
+    lea.goto(f"{base}/")
+    assert lea.url.startswith(f"{base}/connexion")
     sso_context.close()
 
     # 6. The monthly statement downloads from the admin's page and the operator's, with the

@@ -4,6 +4,7 @@ accounts, role/service/tenant mapping, SIRET, replayed state, wrong issuer or no
 from __future__ import annotations
 
 import base64
+import html
 import json
 import time
 from collections.abc import Iterator
@@ -139,8 +140,12 @@ def test_login_jit_mapping_replay_logout(
     page = client.get("/charte")
     csrf = page.text.split('name="csrf_token" value="')[1].split('"')[0]
     out = client.post("/deconnexion", data={"csrf_token": csrf}, follow_redirects=False)
-    assert out.status_code == 303
-    target = out.headers["location"]
+    # A page moving on to the provider, not a redirect: the browser applies the sign-out
+    # form's `form-action 'self'` to redirects, so it would block one to the provider.
+    assert out.status_code == 200 and "déconnecté de Civia" in out.text
+    assert "form-action 'self'" in out.headers["content-security-policy"]
+    target = html.unescape(out.text.split('<a href="')[1].split('"')[0])
+    assert f'content="0; url={target}"'.replace("&", "&amp;") in out.text
     assert target.startswith(f"{issuer}/oauth2/end_session?")
     assert parse_qs(urlparse(target).query)["id_token_hint"][0].count(".") == 2
     assert client.get("/", follow_redirects=False).headers["location"].startswith("/connexion")

@@ -145,3 +145,24 @@ def test_refused_account_keeps_what_was_typed(client: TestClient, personas: Pers
     assert '<option value="dpo" selected>' in text
     assert f'<option value="{service_id}" selected>Voirie' in text
     assert "court" not in text.split('id="n-pw"')[1].split(">")[0]  # never the password
+
+
+def test_a_user_without_service_is_not_shown_in_one(client: TestClient, personas: Personas) -> None:
+    headers = login_as(client, "admin")
+    with session_scope(client.app.state.sessions) as db:  # type: ignore[attr-defined]
+        accounts.create_service(db, tenant=personas.tenant, name="Voirie")
+        lone = accounts.create_user(
+            db, tenant=personas.tenant, login="sans-service", password="assez-long-mdp"
+        )
+        lone_id = lone.id
+    page = client.get("/admin/utilisateurs")
+    row = page.text.split(f'id="svc-{lone_id}"')[1].split("</select>")[0]
+    assert '<option value="" selected>Aucun</option>' in row
+    saved = client.post(  # saving the row as shown keeps the account without a service
+        f"/admin/utilisateurs/{lone_id}",
+        data={"role": "agent", "service_id": "", "active": "true"},
+        headers=headers,
+    )
+    assert saved.status_code == 200
+    with session_scope(client.app.state.sessions) as db:  # type: ignore[attr-defined]
+        assert db.get(User, lone_id).service_id is None  # type: ignore[union-attr]
