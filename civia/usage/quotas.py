@@ -4,6 +4,10 @@ window) and tokens per UTC day, counted with `limits` in this process's memory, 
 
 The gateway calls `admit` before every model call (it consumes a request) and `consume` after
 it (the tokens used); web routes may `peek` first to answer 429 before anything is written.
+With a limit of tokens, `admit` also counts the call's reserve of tokens (prompt bytes and
+`max_tokens`) while it is in flight, so calls started in the same minute see each other and
+pass the limit by one call at most; `release` takes the reserve back once `consume` has
+counted the actual tokens.
 
 Monthly budgets in € and kgCO2eq (UTC calendar month) are read from the pilotage ledger, so
 they survive restarts. Concurrent calls cannot overshoot them: `admit` first adds the call's
