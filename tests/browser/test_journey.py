@@ -116,6 +116,9 @@ def test_operator_admin_sso_agent_quota_statement(
     page.get_by_role("button", name="Déclarer").click()
     expect(page.get_by_role("status")).to_contain_text("Fournisseur ajouté")
     expect(page.get_by_role("row", name="vj-connect")).to_contain_text(issuer)
+    expect(page.get_by_role("row", name="vj-connect")).to_contain_text(
+        f"{base}/sso/vj-connect/retour"  # the return address to register at the provider
+    )
     _sign_out(page)
 
     # 2. Its admin brands it, adds a service and a user, picks the key for a provider.
@@ -228,6 +231,7 @@ def test_operator_admin_sso_agent_quota_statement(
     error = lea.locator("#chat-error")
     expect(error).to_be_visible()
     expect(error).to_contain_text("Quota personnel atteint (requêtes par minute) : réessayez dans")
+    expect(box).to_have_value("Et au revoir ?")  # the refused message stays in the box
 
     # Signing out of Civia ends the session at the provider too, and comes back to Civia.
     lea.get_by_role("button", name="Se déconnecter").click()

@@ -247,6 +247,8 @@ def test_operator_declares_sso_providers(client: TestClient, personas: Personas)
         assert refused.status_code == 422 and "https://" in refused.text, lookalike
     made = client.post("/plateforme/sso", data={**form, "issuer": "https://idp.example"})
     assert made.status_code == 200 and "siret = siret" in made.text
+    # What the operator must register at the provider: Civia's return address.
+    assert "<code>http://testserver/sso/proconnect/retour</code>" in made.text
     assert "Se connecter avec ProConnect" in TestClient(client.app).get("/connexion").text
     gone = client.post("/plateforme/sso/proconnect/retirer", data={"csrf_token": token.group(1)})
     assert "Fournisseur retiré" in gone.text
