@@ -12,6 +12,7 @@ import tempfile
 import threading
 import time
 import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -147,6 +148,59 @@ def budget_overshoot(
     return spent, admitted, statistics.median(checks)
 
 
+TPM, TOKEN_CALLS, TOKENS_OUT = 20_000, 25, (100, 400)  # 8 threads x 25 calls of 100-400 tokens
+TOKEN_RESERVE = 1_000  # the gateway's upper bound: prompt bytes x 2 + max_tokens
+
+
+def tokens_overshoot(settings: Settings, sessions, store, *, hold: bool) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+    """8 threads over two keepers on one store against a limit of tokens per minute: admit,
+    a 20 ms "model call", count the call's tokens, release. `hold=False` admits without a
+    reserve (tokens counted only after each call, as before in-flight holds)."""
+    import random
+
+    while datetime.now(UTC).second > 45:  # the whole run inside one clock minute
+        time.sleep(1)
+    with session_scope(sessions) as db:
+        tenant = db.scalar(select(Tenant))
+        assert tenant is not None
+        quotas.set_quota(db, tenant=tenant, tokens_per_minute=TPM)
+        tenant_id = tenant.id
+    keepers = [Keeper(settings, store), Keeper(settings, store)]
+    used, admitted = 0, 0
+    lock = threading.Lock()
+    barrier = threading.Barrier(THREADS)
+    reserve = Reserve(0, 0, TOKEN_RESERVE if hold else 0)
+
+    def worker(n: int) -> None:
+        nonlocal used, admitted
+        rng, keeper = random.Random(n), keepers[n % 2]
+        barrier.wait()
+        for _ in range(TOKEN_CALLS):
+            with session_scope(sessions) as db:
+                user = db.scalar(select(User).where(User.login == "u"))
+                try:
+                    held = keeper.admit(db, user, lambda: reserve)  # type: ignore[arg-type]
+                except QuotaExceeded:
+                    continue
+            time.sleep(0.02)  # the model call
+            tokens = rng.randint(*TOKENS_OUT)
+            keeper.consume(tenant_id=tenant_id, service_id=None, user_id=None, tokens=tokens)
+            keeper.release(held)
+            with lock:
+                used += tokens
+                admitted += 1
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(THREADS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    with session_scope(sessions) as db:  # leave the request-rate bench as it was
+        tenant = db.scalar(select(Tenant))
+        quotas.set_quota(db, tenant=tenant, requests_per_minute=LIMIT)  # type: ignore[arg-type]
+    return used, admitted
+
+
 def oidc_login_ms(runs: int = 20) -> list[float]:
     from fastapi.testclient import TestClient
     from oidc_provider_mock import app as mock_app
@@ -213,6 +267,13 @@ def main() -> None:
                     f"{name} budget {'with' if hold else 'WITHOUT'} holds: {spent:.2f} € spent "
                     f"for {BUDGET_EUR:.2f} € ({(spent - BUDGET_EUR) / BUDGET_EUR:+.1%}), "
                     f"{calls} calls, median admit {check_ms:.2f} ms"
+                )
+            for hold in (True, False):
+                store.reset()  # a fresh minute counter for each run
+                used, calls = tokens_overshoot(settings, sessions, store, hold=hold)
+                print(
+                    f"{name} tokens per minute {'with' if hold else 'WITHOUT'} holds: {used} "
+                    f"for {TPM} ({(used - TPM) / TPM:+.1%}), {calls} calls"
                 )
     times = oidc_login_ms()
     print(

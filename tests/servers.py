@@ -268,3 +268,22 @@ def whisper_server(model_dir: Path, workdir: Path) -> Iterator[str]:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+@contextmanager
+def oidc_provider() -> Iterator[str]:
+    """A real OpenID provider (oidc-provider-mock) on 127.0.0.1 requiring a nonce; yields its
+    issuer URL. Its users' claims are set with `PUT {issuer}/users/{sub}`."""
+    import werkzeug.serving
+    from oidc_provider_mock import User, app
+
+    server = werkzeug.serving.make_server(
+        "127.0.0.1", 0, app(require_nonce=True, user_claims=[User(sub="seed")]), threaded=True
+    )
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join()

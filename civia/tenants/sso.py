@@ -6,12 +6,13 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlparse
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from civia.accounts.manage import AccountError
-from civia.accounts.models import Role, Service, Tenant, User
+from civia.accounts.models import ROLE_LABELS, Role, Service, Tenant, User
 from civia.accounts.passwords import hash_password
 from civia.accounts.tokens import new_secret
 from civia.audit import journal as audit
@@ -64,7 +65,9 @@ def add_provider(
         raise AccountError("Le nom du fournisseur : 2 à 63 caractères, minuscules, chiffres, -")
     if db.scalar(select(SsoProvider).where(SsoProvider.name == name)):
         raise AccountError(f"Le fournisseur « {name} » existe déjà.")
-    if not issuer.startswith(("https://", "http://127.0.0.1", "http://localhost")):
+    parsed = urlparse(issuer)
+    loopback = parsed.scheme == "http" and parsed.hostname in ("127.0.0.1", "localhost")
+    if not (parsed.scheme == "https" and parsed.hostname) and not loopback:
         raise AccountError("L'émetteur doit être une adresse https://.")
     unknown = set(claims or {}) - set(CLAIM_KEYS)
     if unknown:
@@ -72,7 +75,10 @@ def add_provider(
     valid_roles = {r.value for r in Role}
     for value in (roles or {}).values():
         if value not in valid_roles:
-            raise AccountError(f"Rôle inconnu : {value}.")
+            raise AccountError(
+                f"Rôle inconnu : « {value} ». Rôles possibles : "
+                f"{', '.join(f'{r.value} ({ROLE_LABELS[r]})' for r in Role)}."
+            )
     provider = SsoProvider(
         name=name,
         label=label or name,

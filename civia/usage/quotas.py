@@ -4,6 +4,10 @@ window) and tokens per UTC day, counted with `limits` in this process's memory, 
 
 The gateway calls `admit` before every model call (it consumes a request) and `consume` after
 it (the tokens used); web routes may `peek` first to answer 429 before anything is written.
+With a limit of tokens, `admit` also counts the call's reserve of tokens (prompt bytes and
+`max_tokens`) while it is in flight, so calls started in the same minute see each other and
+pass the limit by one call at most; `release` takes the reserve back once `consume` has
+counted the actual tokens.
 
 Monthly budgets in € and kgCO2eq (UTC calendar month) are read from the pilotage ledger, so
 they survive restarts. Concurrent calls cannot overshoot them: `admit` first adds the call's
@@ -19,7 +23,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from limits import RateLimitItemPerMinute
@@ -98,17 +102,20 @@ def scopes(db: Session, user: User) -> list[Scope]:
 
 @dataclass(frozen=True)
 class Reserve:
-    """Upper bound of one call's cost (micro-euros) and footprint (milligrams CO2eq)."""
+    """Upper bound of one call's cost (micro-euros), footprint (milligrams CO2eq) and tokens."""
 
     micro_eur: int
     mg_co2: int
+    tokens: int = 0
 
 
 @dataclass
 class Hold:
-    """What an admitted call holds on budgets until its ledger row is committed."""
+    """What an admitted call holds until its ledger row is committed: on budgets (`keys`:
+    scope key, micro-euros, milligrams) and on token counters (`tokens`: counter key, tokens)."""
 
     keys: list[tuple[str, int, int]]
+    tokens: list[tuple[str, int]] = field(default_factory=list)
 
 
 def _month_start(now: datetime) -> datetime:
@@ -142,6 +149,10 @@ def month_spent(db: Session, scope: Scope, now: datetime | None = None) -> tuple
         )
     eur, kg = db.execute(query).one()
     return float(eur or 0.0), float(kg or 0.0)
+
+
+def _token_limited(scope: Scope) -> bool:
+    return scope.quota.tokens_per_day is not None or scope.quota.tokens_per_minute is not None
 
 
 def _budgeted(scope: Scope) -> bool:
@@ -225,17 +236,45 @@ class Keeper:
             if not self.window.hit(item, "civia-rpm", scope.key):
                 raise QuotaExceeded(scope.kind, "requêtes par minute", self._retry(item, scope.key))
         budgeted = [s for s in applied if _budgeted(s)]
-        if not budgeted:
+        metered = [s for s in applied if _token_limited(s)]
+        if not budgeted and not metered:
             return None
         amount = reserve() if reserve is not None else Reserve(0, 0)
         hold = Hold([])
         try:
+            for scope in metered:
+                self._hold_tokens(scope, amount.tokens, hold, now)
             for scope in budgeted:
                 self._hold(db, scope, amount, hold, now)
         except QuotaExceeded:
             self.release(hold)
             raise
-        return hold
+        return hold if hold.keys or hold.tokens else None
+
+    def _hold_tokens(self, scope: Scope, tokens: int, hold: Hold, now: datetime) -> None:
+        """Count the call's reserve of tokens now, in flight, so that calls started together
+        see each other: a call passes while the count before it (finished calls' tokens plus
+        the reserves of calls in flight) is under the limit, so concurrent calls overshoot by
+        at most one call, as a single user calling in turn does."""
+        if tokens <= 0:
+            return
+        quota = scope.quota
+        counters = (
+            (quota.tokens_per_day, _day_key(scope.key, now), _until_midnight(now) + 60),
+            (quota.tokens_per_minute, _minute_key(scope.key, now), 120),
+        )
+        for limit, key, expiry in counters:
+            if limit is None:
+                continue
+            count = self.storage.incr(key, expiry=expiry, amount=tokens)
+            hold.tokens.append((key, tokens))
+            if count - tokens >= limit:
+                per_day = key.startswith("civia/tokens/")
+                raise QuotaExceeded(
+                    scope.kind,
+                    "jetons par jour" if per_day else "jetons par minute",
+                    _until_midnight(now) if per_day else 60 - now.second,
+                )
 
     def _hold(self, db: Session, scope: Scope, amount: Reserve, hold: Hold, now: datetime) -> None:
         eur_key, co2_key = f"civia/hold-eur/{scope.key}", f"civia/hold-co2/{scope.key}"
@@ -265,6 +304,9 @@ class Keeper:
             self.storage.incr(f"civia/hold-eur/{key}", expiry=3600, amount=-micro_eur)
             self.storage.incr(f"civia/hold-co2/{key}", expiry=3600, amount=-mg_co2)
         hold.keys.clear()
+        for key, tokens in hold.tokens:  # `consume` has counted the call's actual tokens
+            self.storage.incr(key, expiry=120, amount=-tokens)
+        hold.tokens.clear()
 
     def consume(
         self, *, tenant_id: int, service_id: int | None, user_id: int | None, tokens: int
@@ -371,4 +413,6 @@ def estimate(
     if found is not None and pricing.get("method") == "energy x price":
         cost = max(cost, found.kwh[1] * ledger.tenant_rates(db, tenant_id).eur_per_kwh)
     kg = found.kgco2eq[1] if found is not None else 0.0
-    return Reserve(math.ceil(cost * 1_000_000), math.ceil(kg * 1_000_000))
+    return Reserve(
+        math.ceil(cost * 1_000_000), math.ceil(kg * 1_000_000), prompt_bytes + max_tokens
+    )

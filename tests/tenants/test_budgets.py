@@ -204,3 +204,28 @@ def test_tokens_per_minute(client: TestClient, personas: Personas, settings: Set
         assert "Quota personnel atteint (jetons par minute)" in refused.value.message_fr
         assert 1 <= refused.value.retry_after <= 60
         keeper.admit(db, bob)  # bob has no such limit
+
+
+def test_tokens_of_calls_in_flight_are_counted(
+    client: TestClient, personas: Personas, settings: Settings
+) -> None:
+    """Calls started together see each other's reserve of tokens: the limit is passed by one
+    call at most, not by every call that started before the first one finished."""
+    keeper = Keeper(settings, MemoryStorage())
+    with session_scope(client.app.state.sessions) as db:  # type: ignore[attr-defined]
+        tenant = db.get(Tenant, personas.tenant.id)
+        assert tenant is not None
+        agent = _user(db, "agent")
+        quotas.set_quota(db, tenant=tenant, user=agent, tokens_per_day=100)
+        first = keeper.admit(db, agent, lambda: Reserve(0, 0, tokens=80))
+        second = keeper.admit(db, agent, lambda: Reserve(0, 0, tokens=80))  # 80 < 100 before
+        with pytest.raises(QuotaExceeded) as refused:  # 160 in flight: refused at once
+            keeper.admit(db, agent, lambda: Reserve(0, 0, tokens=80))
+        assert "Quota personnel atteint (jetons par jour)" in refused.value.message_fr
+        assert keeper.used_today(f"u{agent.id}") == 160  # the refused call took its back
+        for held in (first, second):  # each answer used 30 tokens: actual in, reserve out
+            keeper.consume(tenant_id=tenant.id, service_id=None, user_id=agent.id, tokens=30)
+            keeper.release(held)
+        assert keeper.used_today(f"u{agent.id}") == 60
+        keeper.release(keeper.admit(db, agent, lambda: Reserve(0, 0, tokens=80)))  # 60 < 100
+        assert keeper.used_today(f"u{agent.id}") == 60

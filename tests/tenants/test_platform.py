@@ -3,6 +3,7 @@ a suspended collectivité's users cannot log in; an admin sees no other collecti
 
 from __future__ import annotations
 
+import html
 import re
 
 from fastapi.testclient import TestClient
@@ -229,8 +230,25 @@ def test_operator_declares_sso_providers(client: TestClient, personas: Personas)
         "/plateforme/sso", data={**form, "issuer": "https://idp.example", "claims": "couleur=x"}
     )
     assert wrong.status_code == 422 and "inconnus : couleur" in wrong.text
+    assert 'value="PROCONNECT_SECRET"' in wrong.text  # the form comes back as typed
+    assert ">siret=siret\nlogin=email\ncouleur=x</textarea>" not in wrong.text
+    assert ">couleur=x</textarea>" in wrong.text
+    role = client.post(
+        "/plateforme/sso",
+        data={**form, "issuer": "https://idp.example", "roles": "agents=Référent IA",
+              "tenant": "autreville"},
+    )  # fmt: skip
+    text = html.unescape(role.text)
+    assert role.status_code == 422 and "Rôle inconnu : « Référent IA »" in text
+    assert "referent (Référent IA)" in text  # the accepted names are given
+    assert '<option value="autreville" selected>' in role.text
+    for lookalike in ("http://127.0.0.1.idp.example", "http://localhost.idp.example/x"):
+        refused = client.post("/plateforme/sso", data={**form, "issuer": lookalike})
+        assert refused.status_code == 422 and "https://" in refused.text, lookalike
     made = client.post("/plateforme/sso", data={**form, "issuer": "https://idp.example"})
     assert made.status_code == 200 and "siret = siret" in made.text
+    # What the operator must register at the provider: Civia's return address.
+    assert "<code>http://testserver/sso/proconnect/retour</code>" in made.text
     assert "Se connecter avec ProConnect" in TestClient(client.app).get("/connexion").text
     gone = client.post("/plateforme/sso/proconnect/retirer", data={"csrf_token": token.group(1)})
     assert "Fournisseur retiré" in gone.text
@@ -257,3 +275,31 @@ def test_demo_second_collectivite_and_operator(client: TestClient, personas: Per
     users = admin.get("/admin/utilisateurs", follow_redirects=True)
     assert "agent-b" in users.text
     assert "Démoville" not in users.text and "bob" not in users.text
+
+
+def test_refused_forms_keep_what_was_typed(client: TestClient, personas: Personas) -> None:
+    _operator(client)
+    _login_form(client, "ops", OPERATOR_PASSWORD)
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/plateforme").text)
+    assert csrf
+    token = csrf.group(1)
+    bad = client.post(
+        "/plateforme/collectivites",
+        data={"slug": "Val Joli", "name": "Commune de Val-Joli", "csrf_token": token},
+    )
+    assert bad.status_code == 422 and "Identifiant court" in bad.text
+    assert 'value="Commune de Val-Joli"' in bad.text and 'value="Val Joli"' in bad.text
+
+    short = client.post(
+        "/plateforme/collectivites/autreville/administrateur",
+        data={"login": "chef-autre", "display_name": "Chef Autre", "password": "court",
+              "csrf_token": token},
+    )  # fmt: skip
+    assert short.status_code == 422 and "10 caractères" in short.text
+    section = short.text.split('id="t-autreville"')[1]
+    assert 'value="chef-autre"' in section and 'value="Chef Autre"' in section
+    assert 'value="court"' not in short.text  # never the password
+    other = short.text.split('id="t-demoville"')[1].split("</section>")[0]
+    assert 'value="chef-autre"' not in other  # only in the form it was typed in
+    with session_scope(client.app.state.sessions) as db:  # type: ignore[attr-defined]
+        assert db.scalar(select(User).where(User.login == "chef-autre")) is None

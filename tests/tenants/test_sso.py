@@ -4,18 +4,15 @@ accounts, role/service/tenant mapping, SIRET, replayed state, wrong issuer or no
 from __future__ import annotations
 
 import base64
+import html
 import json
-import threading
 import time
 from collections.abc import Iterator
 from urllib.parse import parse_qs, urlparse
 
 import httpx
 import pytest
-import werkzeug.serving
 from fastapi.testclient import TestClient
-from oidc_provider_mock import User as MockUser
-from oidc_provider_mock import app as mock_app
 from sqlalchemy import select
 
 from civia.accounts.models import Tenant, User
@@ -24,6 +21,7 @@ from civia.tenants import oidc, sso
 from civia.tenants.models import SsoIdentity
 from civia.tenants.oidc import SsoError
 from tests.conftest import Personas
+from tests.servers import oidc_provider
 
 pytestmark = pytest.mark.oidc
 
@@ -34,17 +32,8 @@ def issuer() -> Iterator[str]:
     mp = pytest.MonkeyPatch()
     mp.setenv("AUTHLIB_INSECURE_TRANSPORT", "1")  # plain http on the loopback only
     mp.setenv("CIVIA_SSO_TEST_SECRET", "client-secret-of-the-test")
-    server = werkzeug.serving.make_server(
-        "127.0.0.1",
-        0,
-        mock_app(require_nonce=True, user_claims=[MockUser(sub="seed")]),
-        threaded=True,
-    )
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
+    with oidc_provider() as url:
+        yield url
     mp.undo()
 
 
@@ -151,8 +140,12 @@ def test_login_jit_mapping_replay_logout(
     page = client.get("/charte")
     csrf = page.text.split('name="csrf_token" value="')[1].split('"')[0]
     out = client.post("/deconnexion", data={"csrf_token": csrf}, follow_redirects=False)
-    assert out.status_code == 303
-    target = out.headers["location"]
+    # A page moving on to the provider, not a redirect: the browser applies the sign-out
+    # form's `form-action 'self'` to redirects, so it would block one to the provider.
+    assert out.status_code == 200 and "déconnecté de Civia" in out.text
+    assert "form-action 'self'" in out.headers["content-security-policy"]
+    target = html.unescape(out.text.split('<a href="')[1].split('"')[0])
+    assert f'content="0; url={target}"'.replace("&", "&amp;") in out.text
     assert target.startswith(f"{issuer}/oauth2/end_session?")
     assert parse_qs(urlparse(target).query)["id_token_hint"][0].count(".") == 2
     assert client.get("/", follow_redirects=False).headers["location"].startswith("/connexion")

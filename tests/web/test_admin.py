@@ -4,6 +4,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from civia.accounts import manage as accounts
 from civia.accounts.models import User
 from civia.db.engine import session_scope
 from civia.providers import credentials
@@ -124,3 +125,44 @@ def test_invalid_provider_is_explained(
     resp = client.post("/admin/fournisseurs", data=data, headers=headers)
     assert resp.status_code == 422
     assert message in page_text(resp)
+
+
+def test_refused_account_keeps_what_was_typed(client: TestClient, personas: Personas) -> None:
+    headers = login_as(client, "admin")
+    with session_scope(client.app.state.sessions) as db:  # type: ignore[attr-defined]
+        service_id = accounts.create_service(db, tenant=personas.tenant, name="Voirie").id
+    resp = client.post(
+        "/admin/utilisateurs",
+        data={"login": "paul", "display_name": "Paul Durand", "email": "paul@demoville.example",
+              "password": "court", "role": "dpo", "service_id": str(service_id)},
+        headers=headers,
+    )  # fmt: skip
+    assert resp.status_code == 422
+    text = page_text(resp)
+    assert "10 caractères" in text
+    assert 'name="login" required value="paul"' in text
+    assert 'value="Paul Durand"' in text and 'value="paul@demoville.example"' in text
+    assert '<option value="dpo" selected>' in text
+    assert f'<option value="{service_id}" selected>Voirie' in text
+    assert "court" not in text.split('id="n-pw"')[1].split(">")[0]  # never the password
+
+
+def test_a_user_without_service_is_not_shown_in_one(client: TestClient, personas: Personas) -> None:
+    headers = login_as(client, "admin")
+    with session_scope(client.app.state.sessions) as db:  # type: ignore[attr-defined]
+        accounts.create_service(db, tenant=personas.tenant, name="Voirie")
+        lone = accounts.create_user(
+            db, tenant=personas.tenant, login="sans-service", password="assez-long-mdp"
+        )
+        lone_id = lone.id
+    page = client.get("/admin/utilisateurs")
+    row = page.text.split(f'id="svc-{lone_id}"')[1].split("</select>")[0]
+    assert '<option value="" selected>Aucun</option>' in row
+    saved = client.post(  # saving the row as shown keeps the account without a service
+        f"/admin/utilisateurs/{lone_id}",
+        data={"role": "agent", "service_id": "", "active": "true"},
+        headers=headers,
+    )
+    assert saved.status_code == 200
+    with session_scope(client.app.state.sessions) as db:  # type: ignore[attr-defined]
+        assert db.get(User, lone_id).service_id is None  # type: ignore[union-attr]

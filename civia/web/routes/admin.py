@@ -47,7 +47,15 @@ def users_page(request: Request, db: Db, admin: AdminUser, ok: str = "") -> Resp
     return _users(request, db, admin, ok=ok)
 
 
-def _users(request: Request, db: Db, admin: User, ok: str = "", error: str = "") -> Response:
+def _users(
+    request: Request,
+    db: Db,
+    admin: User,
+    ok: str = "",
+    error: str = "",
+    typed: dict[str, object] | None = None,
+) -> Response:
+    """`typed`: the new account's form as sent (never its password), shown again on error."""
     users = db.scalars(
         select(User).where(User.tenant_id == admin.tenant_id).order_by(User.login)
     ).all()
@@ -57,6 +65,7 @@ def _users(request: Request, db: Db, admin: User, ok: str = "", error: str = "")
         status_code=422 if error else 200,
         users=users,
         services=_services(db, admin),
+        typed=typed or {},
         ok=ok,
         error=error,
     )
@@ -88,7 +97,8 @@ def create_user(
         )
     except accounts.AccountError as exc:
         db.rollback()
-        return _users(request, db, admin, error=str(exc))
+        typed = {"login": login, "display_name": display_name, "email": email, "role": role}
+        return _users(request, db, admin, error=str(exc), typed={**typed, "service": service_id})
     return _back("/admin/utilisateurs", "Utilisateur créé.")
 
 

@@ -131,7 +131,7 @@ def logout(request: Request, db: Db, csrf_token: Annotated[str, Form()] = "") ->
     from civia.web.routes.platform import sso
 
     # Signed in through a provider: end the session there too (RP-initiated logout).
-    response = RedirectResponse(sso.logout_target(request, db) or "/connexion", status_code=303)
+    response = sso.provider_logout(request, db) or RedirectResponse("/connexion", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
     response.delete_cookie(sso.PROVIDER_COOKIE)
     response.delete_cookie(sso.HINT_COOKIE)

@@ -37,7 +37,16 @@ def _back(message: str) -> Response:
     return RedirectResponse(f"/plateforme?ok={quote(message)}", status_code=303)
 
 
-def _page(request: Request, db: Db, ok: str = "", error: str = "", status: int = 200) -> Response:
+def _page(
+    request: Request,
+    db: Db,
+    ok: str = "",
+    error: str = "",
+    status: int = 200,
+    typed: dict[str, str] | None = None,
+) -> Response:
+    """`typed`: a refused form as sent (never a password), shown again beside the error;
+    `typed["for"]` names the collectivité whose form it was (empty: the creation form)."""
     return render(
         request,
         "tenants/platform.html",
@@ -47,6 +56,7 @@ def _page(request: Request, db: Db, ok: str = "", error: str = "", status: int =
         statuses=platform.STATUSES,
         today=date_fr(utcnow().date()),
         months=recent_months(),
+        typed=typed or {},
         ok=ok,
         error=error,
     )
@@ -68,7 +78,8 @@ def create(
     try:
         tenant = platform.create_collectivite(db, slug=slug, name=name, actor=operator)
     except AccountError as exc:
-        return _page(request, db, error=str(exc), status=422)
+        typed = {"for": "", "slug": slug, "name": name}
+        return _page(request, db, error=str(exc), status=422, typed=typed)
     return _back(f"Collectivité « {tenant.name} » créée.")
 
 
@@ -109,7 +120,9 @@ def appoint(
             actor=operator,
         )
     except AccountError as exc:
-        return _page(request, db, error=str(exc), status=422)
+        db.rollback()
+        typed = {"for": slug, "login": login, "display_name": display_name}
+        return _page(request, db, error=str(exc), status=422, typed=typed)
     return _back(f"{user.login} administre désormais « {tenant.name} ».")
 
 

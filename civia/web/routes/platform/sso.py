@@ -119,11 +119,19 @@ def come_back(
     return response
 
 
-def logout_target(request: Request, db: Db) -> str | None:
-    """Where /deconnexion sends a user who came through a provider (RP-initiated logout)."""
+def provider_logout(request: Request, db: Db) -> Response | None:
+    """For a user who came through a provider, the page that sends them on to end their
+    session there too (RP-initiated logout), or None.
+
+    A page rather than a redirect: the sign-out form posts to Civia, and the browser applies
+    Civia's `form-action 'self'` to every redirect of that form's navigation, so a redirect to
+    the provider would be blocked. The page moves on at once (meta refresh) and offers the link."""
     name = request.cookies.get(PROVIDER_COOKIE)
     hint = request.cookies.get(HINT_COOKIE)
     provider = sso.get_provider(db, name) if name else None
     if provider is None or not hint:
         return None
-    return oidc.end_session_url(provider, hint, str(request.url_for("login_page")))
+    url = oidc.end_session_url(provider, hint, str(request.url_for("login_page")))
+    if url is None:
+        return None
+    return render(request, "tenants/sso_logout.html", user=None, url=url, label=provider.label)

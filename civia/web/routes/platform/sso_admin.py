@@ -29,7 +29,15 @@ def _pairs(text: str) -> dict[str, str]:
     return found
 
 
-def _page(request: Request, db: Db, ok: str = "", error: str = "", status: int = 200) -> Response:
+def _page(
+    request: Request,
+    db: Db,
+    ok: str = "",
+    error: str = "",
+    status: int = 200,
+    typed: dict[str, str] | None = None,
+) -> Response:
+    """`typed`: a refused declaration as sent, shown again beside the error."""
     return render(
         request,
         "tenants/sso.html",
@@ -37,6 +45,7 @@ def _page(request: Request, db: Db, ok: str = "", error: str = "", status: int =
         providers=sso.providers(db),
         tenants=platform.collectivites(db),
         claim_keys=sso.CLAIM_KEYS,
+        typed=typed or {"scopes": "openid email profile"},
         ok=ok,
         error=error,
     )
@@ -76,7 +85,13 @@ def add(
             tenant=platform.get_collectivite(db, tenant) if tenant else None,
         )
     except AccountError as exc:
-        return _page(request, db, error=str(exc), status=422)
+        db.rollback()
+        typed = {
+            "name": name, "label": label, "issuer": issuer, "client_id": client_id,
+            "client_secret_env": client_secret_env, "scopes": scopes, "claims": claims,
+            "roles": roles, "tenant": tenant,
+        }  # fmt: skip
+        return _page(request, db, error=str(exc), status=422, typed=typed)
     return RedirectResponse(f"/plateforme/sso?ok={quote('Fournisseur ajouté.')}", status_code=303)
 
 
