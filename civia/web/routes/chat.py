@@ -39,6 +39,10 @@ VISIBLE = r"[^\s\x1c-\x1f\x85\ufeff]"
 MessageText = Annotated[str, Form(json_schema_extra={"pattern": VISIBLE})]
 OptionalId = Annotated[int | None, Form(ge=0, le=MAX_FORM_ID, json_schema_extra=integer_only)]
 log = logging.getLogger("civia.chat")
+STREAM_FAILED_FR = (
+    "La génération s'est arrêtée sur une erreur du serveur ; le texte reçu est conservé. "
+    "Vous pouvez régénérer."
+)
 
 
 def _assistant(db: Db, user: User, assistant_id: str) -> AssistantSpec:
@@ -298,6 +302,9 @@ def stream(
                 status = MessageStatus.OK
         except ProviderError as exc:
             status, error = MessageStatus.ERROR, f"{exc.message_fr} (réf. {ctx.request_id})"
+        except Exception:  # the answer still ends, saved with what came and a French reason
+            log.exception("stream failed request_id=%s", ctx.request_id)
+            status, error = MessageStatus.ERROR, f"{STREAM_FAILED_FR} (réf. {ctx.request_id})"
         finally:
             await asyncio.to_thread(watch.clear)
             _finish(request, answer.id, result.text, status, error, target.model)
