@@ -16,6 +16,7 @@ Writes bench/results/faults.md.  Usage: python bench/bench_faults.py [--only 1,4
 from __future__ import annotations
 
 import argparse
+import html
 import os
 import re
 import sys
@@ -186,7 +187,7 @@ def page_message(resp: httpx.Response) -> str:
     if not found:
         found = re.search(r"<main[^>]*>(.*?)</main>", resp.text, re.S)
     words = re.sub(r"<[^>]+>", " ", found.group(1) if found else resp.text[:400])
-    return " ".join(words.split())[:160]
+    return html.unescape(" ".join(words.split()))[:240]
 
 
 def secs(value: float | None) -> str:
@@ -247,6 +248,11 @@ def worker_killed(stack: fault_stack.Stack) -> Outcome:
     )
     stack.start("worker")
     restarted = time.monotonic()
+    again = poll_job(client, job_id, lambda p: p["message"] != during["message"] or p["finished"])
+    out.details.append(
+        f"The restarted worker took the job back after {time.monotonic() - restarted:.1f} s "
+        f"(worker start-up included): {again['label']!r} « {again['message']} »."
+    )
     final = poll_job(client, job_id, lambda p: p["finished"])
     took = time.monotonic() - restarted
     with engine.connect() as conn:
