@@ -13,7 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from civia.chat import stops
+from civia.chat import recovery, stops
 from civia.chat.models import Message
 from civia.providers.models import Provider
 from tests.chat.helpers import done, send
@@ -68,3 +68,24 @@ def test_an_unexpected_error_mid_stream_ends_it_in_french_with_the_text_kept(
         answer = db.get(Message, sent["answer_id"])
         assert answer is not None and answer.status == "error"
         assert answer.content == "Bonjour "  # the word received before the failure is kept
+
+
+def test_the_text_received_is_saved_while_streaming(
+    client: TestClient, personas: Personas, upstream: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The process may die any moment (SIGKILL): what was received is already on the row,
+    with the time that tells other processes it is alive."""
+    seen: list[tuple[str, bool]] = []
+
+    async def look(self: stops.StopWatch) -> bool:
+        with client.app.state.sessions() as db:  # type: ignore[attr-defined]
+            row = db.get(Message, self.message_id)
+            assert row is not None
+            seen.append((row.content, row.streamed_at is not None))
+        return False
+
+    monkeypatch.setattr(recovery, "SAVE_EVERY_S", 0.0)
+    monkeypatch.setattr(stops.StopWatch, "requested", look)
+    sent = send(client, login_as(client, "agent"), "Dis bonjour").json()
+    assert done(client, sent["stream_url"])["status"] == "ok"
+    assert ("Bonjour madame ", True) in seen  # saved after the 2nd word, read before the 3rd
