@@ -9,7 +9,7 @@ import logging
 from datetime import timedelta
 
 from sqlalchemy import or_, update
-from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlalchemy.exc import OperationalError, ProgrammingError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from civia.chat.models import Message, MessageStatus
@@ -25,13 +25,17 @@ STALE_AFTER_S = 30.0
 
 
 def save_partial(sessions: sessionmaker[Session], message_id: int, text: str) -> None:
-    """The streaming process's news: the text so far, and that it is alive."""
-    with session_scope(sessions) as db:
-        db.execute(
-            update(Message)
-            .where(Message.id == message_id, Message.status == "streaming")
-            .values(content=text, streamed_at=utcnow())
-        )
+    """The streaming process's news: the text so far, and that it is alive. The database
+    restarting costs one save, not the stream."""
+    try:
+        with session_scope(sessions) as db:
+            db.execute(
+                update(Message)
+                .where(Message.id == message_id, Message.status == "streaming")
+                .values(content=text, streamed_at=utcnow())
+            )
+    except SQLAlchemyError as exc:
+        log.warning("partial answer not saved: %s", type(exc).__name__)
 
 
 def mark_interrupted(db: Session, message_id: int | None = None) -> int:

@@ -1,9 +1,11 @@
+import socket
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import create_engine, select
+from sqlalchemy.orm import sessionmaker
 
 from civia.chat.models import Conversation, Message
-from civia.chat.recovery import STALE_AFTER_S, recover_interrupted
+from civia.chat.recovery import STALE_AFTER_S, recover_interrupted, save_partial
 from civia.db.base import utcnow
 from tests.chat.helpers import done
 from tests.conftest import Personas, login_as
@@ -68,3 +70,14 @@ def test_reopening_an_answer_whose_process_died_says_so(client, personas: Person
     final = done(client, urls[dead])
     assert final["status"] == "error" and "interrompue" in final["error"]
     assert "Début" in final["html"]
+
+
+def test_a_partial_save_while_the_database_is_away_is_skipped() -> None:
+    """The database restarting during an answer: one 5-second save is missed, the stream goes
+    on (it would end in error otherwise)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    engine = create_engine(f"postgresql+psycopg://postgres@127.0.0.1:{port}/civia")
+    save_partial(sessionmaker(engine), 1, "Début")
+    engine.dispose()
