@@ -17,6 +17,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.routing import iter_route_contexts
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from civia.accounts.ratelimit import LoginLimiter
@@ -39,6 +40,10 @@ from civia.web.render import render, templates_for
 from civia.web.uploads.limit import DEFAULT, BodyLimit
 
 log = logging.getLogger("civia")
+DATABASE_AWAY_FR = (
+    "Civia est momentanément indisponible (base de données injoignable). Réessayez dans "
+    "quelques secondes ; si vous envoyiez un formulaire, renvoyez-le."
+)
 STATIC = Path(__file__).parent / "web" / "static"
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -251,6 +256,20 @@ def _install_handlers(app: FastAPI) -> None:
         if _wants_json(request) or request.headers.get("hx-request"):
             return JSONResponse({"detail": message}, status_code=422)
         return render(request, "error.html", status_code=422, message=message)
+
+    # The database restarting or out of reach for a moment: say so and when to come back (an
+    # operator's restart must not look like a crash with a support reference).
+    @app.exception_handler(OperationalError)
+    async def database_away(request: Request, exc: OperationalError) -> Response:
+        log.warning("database unreachable: %s", type(exc.orig).__name__)
+        headers = {"Retry-After": "5"}
+        if request.url.path.startswith("/v1/"):
+            return error_response(503, DATABASE_AWAY_FR, "server_error", headers)
+        if _wants_json(request) or request.headers.get("hx-request"):
+            return JSONResponse({"detail": DATABASE_AWAY_FR}, status_code=503, headers=headers)
+        page = render(request, "error.html", status_code=503, message=DATABASE_AWAY_FR)
+        page.headers.update(headers)
+        return page
 
     @app.exception_handler(Exception)
     async def crashed(request: Request, exc: Exception) -> Response:

@@ -51,5 +51,9 @@ class Message(Base, Timestamped):
     # Set by « Arrêter » from any app process; the process streaming the answer polls it
     # (civia.chat.stops).
     stop_requested: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # While an answer streams, its process saves the text received and this time every few
+    # seconds: any process tells an answer whose process died by its old time
+    # (civia.chat.recovery).
+    streamed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     conversation: Mapped[Conversation] = relationship(back_populates="messages")

@@ -2,6 +2,7 @@
 never blocks a client which has not failed; in memory and on Redis (shared by replicas)."""
 
 import os
+import socket
 import uuid
 
 import pytest
@@ -72,3 +73,18 @@ def test_replicas_share_limits_through_redis() -> None:
     two.failed(login, "192.0.2.8")
     assert one.blocked(login, "192.0.2.7") and two.blocked(login, "192.0.2.8")
     assert not one.blocked(login, "192.0.2.9")
+
+
+def test_limits_hold_in_memory_while_redis_is_unreachable() -> None:
+    """Redis restarting (nothing on its port): logins are still counted and refused past the
+    limit, in this process's memory, instead of raising (a 500 on every login)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        url = f"redis://127.0.0.1:{probe.getsockname()[1]}/0"
+    limiter = LoginLimiter(Settings(redis_url=url, login_rate_limit="2/minute"))
+    login, ip = "agent", "10.0.0.9"
+    for _ in range(2):
+        assert not limiter.blocked(login, ip)
+        limiter.failed(login, ip)
+    assert limiter.blocked(login, ip)
+    assert limiter.report_throttled(login)

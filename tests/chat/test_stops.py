@@ -5,11 +5,13 @@ conversation can stop its answers."""
 from __future__ import annotations
 
 import asyncio
+import socket
 import uuid
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import create_engine, select
+from sqlalchemy.orm import sessionmaker
 
 from civia.app import create_app
 from civia.chat import stops
@@ -109,3 +111,38 @@ def test_stop_through_redis_when_configured(client: TestClient, personas: Person
     assert asyncio.run(fresh.requested())  # read from Redis (no such row in the database)
     fresh.clear()
     assert not asyncio.run(stops.StopWatch(sessions, key_id, redis_url=url).requested())
+
+
+def test_stop_reaches_the_stream_while_redis_is_unreachable(
+    client: TestClient, personas: Personas
+) -> None:
+    """Redis restarting (nothing listens on its port): the click is kept on the row and the
+    streaming process reads the row instead; nothing raises (the stream would end without its
+    answer saved)."""
+    pytest.importorskip("redis")
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        url = f"redis://127.0.0.1:{probe.getsockname()[1]}/0"
+    sent = _pending_answer(client, "agent")
+    answer_id = int(sent["answer_id"])  # type: ignore[call-overload]
+    sessions = client.app.state.sessions  # type: ignore[attr-defined]
+    watch = stops.StopWatch(sessions, answer_id, redis_url=url)
+    assert not asyncio.run(watch.requested())
+    with sessions() as db:
+        stops.request_stop(db, answer_id, redis_url=url)
+        db.commit()
+    watch._next = 0.0  # the next poll is due
+    assert asyncio.run(watch.requested())
+    watch.clear()
+
+
+def test_a_database_restarting_does_not_stop_nor_break_the_stream() -> None:
+    """Without Redis the row is polled: the database unreachable for a moment reads as « not
+    requested » (the next poll looks again) instead of raising into the stream."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    engine = create_engine(f"postgresql+psycopg://postgres@127.0.0.1:{port}/civia")
+    watch = stops.StopWatch(sessionmaker(engine), 1)
+    assert not asyncio.run(watch.requested())
+    engine.dispose()

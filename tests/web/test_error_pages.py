@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from fastapi.testclient import TestClient
+import socket
 
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine
+
+from civia.db.engine import make_sessionmaker
 from tests.conftest import login, page_text
 
 
@@ -31,3 +36,22 @@ def test_the_api_answers_json_in_french(client: TestClient) -> None:
     assert resp.status_code == 404
     error = resp.json()["error"]
     assert error["message"] == "Cette page n'existe pas ou vous n'y avez pas accès."
+
+
+def test_the_database_out_of_reach_answers_503_in_french(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A PostgreSQL restart (found by bench/bench_faults.py): the pages asked meanwhile answer
+    503 with a French reason and Retry-After, not a 500 with a support reference."""
+    login(client, "agent")
+    with socket.socket() as probe:  # a port nothing listens on: the server is down
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    down = make_sessionmaker(create_engine(f"postgresql+psycopg://postgres@127.0.0.1:{port}/x"))
+    monkeypatch.setattr(client.app.state, "sessions", down)  # type: ignore[attr-defined]
+    resp = client.get("/", headers={"accept": "text/html"})
+    assert resp.status_code == 503 and resp.headers["retry-after"] == "5"
+    assert "base de données injoignable" in page_text(resp)
+    assert "Erreur interne" not in resp.text
+    api = client.get("/v1/models", headers={"Authorization": "Bearer civia-jeton-inconnu"})
+    assert api.status_code == 503 and "injoignable" in api.json()["error"]["message"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import time
 from collections.abc import AsyncIterator
 from typing import Annotated
 
@@ -15,9 +16,10 @@ from sqlalchemy import update
 from civia.accounts.models import User
 from civia.assistants import access
 from civia.assistants.spec import AssistantSpec
-from civia.chat import conversations, stops
+from civia.chat import conversations, recovery, stops
 from civia.chat.gateway import CallResult, call_context
 from civia.chat.models import Conversation, Message, MessageStatus
+from civia.db.base import utcnow
 from civia.db.engine import affected, session_scope
 from civia.privacy.routing import describe
 from civia.providers.base import ChatRequest, ProviderError
@@ -39,6 +41,10 @@ VISIBLE = r"[^\s\x1c-\x1f\x85\ufeff]"
 MessageText = Annotated[str, Form(json_schema_extra={"pattern": VISIBLE})]
 OptionalId = Annotated[int | None, Form(ge=0, le=MAX_FORM_ID, json_schema_extra=integer_only)]
 log = logging.getLogger("civia.chat")
+STREAM_FAILED_FR = (
+    "La génération s'est arrêtée sur une erreur du serveur ; le texte reçu est conservé. "
+    "Vous pouvez régénérer."
+)
 
 
 def _assistant(db: Db, user: User, assistant_id: str) -> AssistantSpec:
@@ -249,11 +255,14 @@ def stream(
         db.execute(
             update(Message)
             .where(Message.id == answer.id, Message.status == MessageStatus.PENDING)
-            .values(status="streaming")
+            .values(status="streaming", streamed_at=utcnow())
         )
     )
     db.commit()
     if not claimed:
+        if answer.status == "streaming" and recovery.mark_interrupted(db, answer.id):
+            db.commit()  # its process died: say so now rather than « busy » forever
+            db.refresh(answer)
         return StreamingResponse(_replay(answer), media_type="text/event-stream")
     gateway = request.app.state.gateway
     try:
@@ -284,10 +293,16 @@ def stream(
     async def events() -> AsyncIterator[str]:
         result = CallResult()
         status, error = MessageStatus.STOPPED, ""
+        saved = time.monotonic()
         try:
             async for chunk in gateway.stream(ctx, target, chat_request, result):
                 if await watch.requested():
                     break
+                if time.monotonic() - saved >= recovery.SAVE_EVERY_S:  # alive, text kept
+                    saved = time.monotonic()
+                    await asyncio.to_thread(
+                        recovery.save_partial, request.app.state.sessions, answer.id, result.text
+                    )
                 if chunk.queued is not None:  # the local model is busy: say where we stand
                     yield _sse(
                         "queued", {"position": chunk.queued, "label": waiting_fr(chunk.queued)}
@@ -298,6 +313,9 @@ def stream(
                 status = MessageStatus.OK
         except ProviderError as exc:
             status, error = MessageStatus.ERROR, f"{exc.message_fr} (réf. {ctx.request_id})"
+        except Exception:  # the answer still ends, saved with what came and a French reason
+            log.exception("stream failed request_id=%s", ctx.request_id)
+            status, error = MessageStatus.ERROR, f"{STREAM_FAILED_FR} (réf. {ctx.request_id})"
         finally:
             await asyncio.to_thread(watch.clear)
             _finish(request, answer.id, result.text, status, error, target.model)

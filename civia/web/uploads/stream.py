@@ -11,6 +11,7 @@ are deleted whatever goes wrong; the request's total size is `BodyLimit`'s (limi
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import uuid
 from collections.abc import Callable
@@ -29,6 +30,10 @@ from civia.web.uploads.limit import UploadRefused
 
 MAX_FIELD_BYTES = 10_000
 MAX_EXTRA_PARTS = 50  # text fields, and files past the limit, before the request is refused
+DISK_FULL_FR = (
+    "Le serveur n'a plus assez d'espace disque pour recevoir ce dépôt : rien n'a été "
+    "enregistré. Réessayez plus tard et prévenez l'administrateur de Civia."
+)
 
 
 def csrf(request: Request, web_session: WebSession) -> Callable[[dict[str, str]], None]:
@@ -150,6 +155,11 @@ class Receiver:
         except MultipartParseError as exc:
             self.discard()
             raise UploadRefused(400, "Le formulaire de dépôt est mal formé : réessayez.") from exc
+        except OSError as exc:
+            self.discard()
+            if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+                raise UploadRefused(507, DISK_FULL_FR) from exc
+            raise
         except BaseException:
             self.discard()
             raise

@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.types import Message, Receive, Scope, Send
 
 from civia.web.deps import CsrfFailed
+from civia.web.uploads import stream
 from civia.web.uploads.limit import BodyLimit, UploadRefused
 from civia.web.uploads.stream import Receiver, clean_filename, csrf
 from tests.web.uploads.test_limit import CHUNK, LIMIT, B, _client, _scope
@@ -183,3 +184,19 @@ def test_filenames_are_cleaned() -> None:
     assert clean_filename("../../etc/passwd") == "passwd"
     assert clean_filename("a\x00b\n.txt") == "ab.txt"
     assert clean_filename("") == "document"
+
+
+def test_a_full_disk_refuses_the_upload_in_french_and_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The file is written to /dev/full (ENOSPC, as on a full disk): 507 with a French
+    message, the partial file removed, nothing passed on."""
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "plein.part").symlink_to("/dev/full")
+    monkeypatch.setattr(stream.uuid, "uuid4", lambda: SimpleNamespace(hex="plein"))
+    rx = _receiver(tmp_path, [], max_file_bytes=10**6)
+    with pytest.raises(UploadRefused) as refused:
+        _read(rx, [_field("csrf_token", b"j"), _file("gros.txt", b"x" * 100_000), END])
+    assert refused.value.status_code == 507
+    assert "espace disque" in refused.value.message
+    assert _on_disk(tmp_path) == [] and rx.files[0].path is None

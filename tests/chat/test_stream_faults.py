@@ -1,0 +1,91 @@
+"""An answer's stream always ends with its `done` event and the answer saved, whatever breaks
+under it (found by bench/bench_faults.py: Redis restarting cut streams and left their answers
+"streaming" with nothing saved)."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from civia.chat import recovery, stops
+from civia.chat.models import Message
+from civia.providers.models import Provider
+from tests.chat.helpers import done, send
+from tests.conftest import Personas, login_as
+
+
+class _Words(BaseHTTPRequestHandler):
+    """A real OpenAI-compatible server streaming three words."""
+
+    protocol_version = "HTTP/1.0"
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.end_headers()
+        for word in ("Bonjour ", "madame ", "la maire."):
+            chunk = {"choices": [{"index": 0, "delta": {"content": word}}]}
+            self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
+        self.wfile.write(b"data: [DONE]\n\n")
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def upstream(client: TestClient) -> Iterator[None]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Words)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    with client.app.state.sessions() as db:  # type: ignore[attr-defined]
+        for p in db.scalars(select(Provider)):
+            p.kind, p.models = "openai_compat", ["m"]
+            p.base_url = f"http://127.0.0.1:{server.server_address[1]}/v1"
+        db.commit()
+    yield
+    server.shutdown()
+
+
+def test_an_unexpected_error_mid_stream_ends_it_in_french_with_the_text_kept(
+    client: TestClient, personas: Personas, upstream: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def broken(self: stops.StopWatch) -> bool:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(stops.StopWatch, "requested", broken)
+    sent = send(client, login_as(client, "agent"), "Dis bonjour").json()
+    final = done(client, sent["stream_url"])
+    assert final["status"] == "error"
+    assert "erreur du serveur" in final["error"] and "réf." in final["error"]
+    assert "boom" not in final["error"]
+    with client.app.state.sessions() as db:  # type: ignore[attr-defined]
+        answer = db.get(Message, sent["answer_id"])
+        assert answer is not None and answer.status == "error"
+        assert answer.content == "Bonjour "  # the word received before the failure is kept
+
+
+def test_the_text_received_is_saved_while_streaming(
+    client: TestClient, personas: Personas, upstream: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The process may die any moment (SIGKILL): what was received is already on the row,
+    with the time that tells other processes it is alive."""
+    seen: list[tuple[str, bool]] = []
+
+    async def look(self: stops.StopWatch) -> bool:
+        with client.app.state.sessions() as db:  # type: ignore[attr-defined]
+            row = db.get(Message, self.message_id)
+            assert row is not None
+            seen.append((row.content, row.streamed_at is not None))
+        return False
+
+    monkeypatch.setattr(recovery, "SAVE_EVERY_S", 0.0)
+    monkeypatch.setattr(stops.StopWatch, "requested", look)
+    sent = send(client, login_as(client, "agent"), "Dis bonjour").json()
+    assert done(client, sent["stream_url"])["status"] == "ok"
+    assert ("Bonjour madame ", True) in seen  # saved after the 2nd word, read before the 3rd
