@@ -86,7 +86,7 @@ def test_heartbeat_marks_running_jobs_alive_and_picks_up_cancel(world: JobWorld)
     job_id = _enqueue(world, "test.wait")
     worker = Worker(world.sessions, world.settings, {}, registries=world.registries)
     with world.sessions() as db:
-        job = queue.claim(db, queue="test", worker="w")
+        job = queue.start(db, job_id, worker="w")
         assert job is not None
         job.heartbeat_at = job.heartbeat_at - timedelta(minutes=5)  # type: ignore[operator]
         db.commit()
