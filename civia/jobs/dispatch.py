@@ -32,6 +32,7 @@ from typing import Any, Protocol
 
 from huey import Huey, MemoryHuey, PostgresHuey, RedisHuey, SqliteHuey
 from huey.api import TaskWrapper
+from huey.storage import SqliteStorage
 from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session
 
@@ -108,7 +109,10 @@ class Dispatcher:
             return PostgresHuey(name, dsn=dsn, **options)
         if backend == "sqlite":
             path = Path(str(self.url.database))
-            return SqliteHuey(name, filename=str(path.with_name(f"{path.stem}-huey.db")), **options)
+            filename = str(path.with_name(f"{path.stem}-huey.db"))
+            return SqliteHuey(
+                name, filename=filename, timeout=30, storage_class=_SqliteStorage, **options
+            )
         return MemoryHuey(name, **options)
 
     def send(self, queue: str, job_id: int) -> None:
@@ -139,6 +143,16 @@ class Dispatcher:
                         log.debug("closing the %s queue failed", huey.name, exc_info=True)
             self._hueys.clear()
             self._job_tasks.clear()
+
+
+class _SqliteStorage(SqliteStorage):
+    """Huey's SQLite store with the database's durability (WAL, synchronous=NORMAL: no fsync
+    per message; a message lost in a power cut is sent again by the sweep)."""
+
+    def _create_connection(self) -> Any:
+        conn = super()._create_connection()
+        conn.execute("pragma synchronous=NORMAL")
+        return conn
 
 
 def message_id(job_id: int) -> str:
