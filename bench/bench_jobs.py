@@ -97,9 +97,10 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
             conn.execute(text(f'CREATE SCHEMA "{schema}"'))
         url = f"{PG_URL}?options=-csearch_path%3D{schema}"
     redis_url = REDIS_URL if args.redis else ""
-    engine = make_engine(url)
+    worker = _worker(url, folder, redis_url, args.threads)  # also sets the queue's back end
+    sessions = worker.sessions
+    engine = sessions.kw["bind"]
     Base.metadata.create_all(engine)
-    sessions = make_sessionmaker(engine)
     with sessions() as db:
         tenant = Tenant(slug="t", name="T")
         db.add(tenant)
@@ -108,7 +109,6 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
         db.commit()
         tenant_id = tenant.id
     process = None
-    worker = _worker(url, folder, redis_url, args.threads)  # also sets the queue's back end
     if args.placement == "in-process":
         worker.start()
     else:

@@ -36,6 +36,8 @@ from huey.storage import SqliteStorage
 from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session
 
+from civia.settings import get_settings
+
 log = logging.getLogger("civia.jobs")
 
 JOB_TASK = "civia.job"
@@ -105,8 +107,13 @@ class Dispatcher:
             digest = hashlib.sha256(self.url.render_as_string().encode()).hexdigest()[:10]
             return RedisHuey(f"civia.{digest}.{queue}", url=self.redis_url, **options)
         if backend == "postgresql":
-            dsn = self.url.set(drivername="postgresql").render_as_string(hide_password=False)
-            return PostgresHuey(name, dsn=dsn, **options)
+            # No wait for the disk at each message: one lost in a server crash is sent again by
+            # the sweep, one taken twice does nothing (`queue.start`).
+            query = dict(self.url.query)
+            extra = f"{query.pop('options', '')} -c synchronous_commit=off".strip()
+            url = self.url.set(drivername="postgresql", query=query)
+            dsn = url.render_as_string(hide_password=False)
+            return PostgresHuey(name, dsn=dsn, options=extra, **options)
         if backend == "sqlite":
             path = Path(str(self.url.database))
             filename = str(path.with_name(f"{path.stem}-huey.db"))
@@ -184,7 +191,10 @@ def for_engine(engine: Engine) -> Dispatcher:
     with _guard:
         found = _dispatchers.get(engine)
         if found is None:
-            found = _dispatchers[engine] = Dispatcher(engine, _redis_urls.get(engine, ""))
+            redis_url = _redis_urls.get(engine)
+            if redis_url is None:  # a command's own engine: the platform's settings
+                redis_url = get_settings().redis_url
+            found = _dispatchers[engine] = Dispatcher(engine, redis_url)
             event.listen(engine, "engine_disposed", lambda _engine: found.close())
         return found
 
