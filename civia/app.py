@@ -27,6 +27,7 @@ from civia.chat.recovery import recover_interrupted
 from civia.db.engine import make_engine, make_sessionmaker
 from civia.documents import vector_store
 from civia.governance.scheduler import run_periodically
+from civia.jobs import dispatch
 from civia.jobs.worker import Worker
 from civia.plugins import loader as plugin_loader
 from civia.plugins.registries import Route
@@ -72,6 +73,7 @@ def create_app(
     )
     engine = make_engine(settings.db_url)
     vector_store.configure(engine, settings)
+    dispatch.configure(engine, redis_url=settings.redis_url)  # jobs through Redis, if set
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = make_sessionmaker(engine)

@@ -1,23 +1,29 @@
 """Plugin periodic tasks (`register_periodic_tasks`), run once per period across every process.
 
-The web process (embedded deployment) and each `civia worker` run a `PeriodicRunner`; before a
-task runs, its runner claims the period with one conditional UPDATE of `periodic_runs`
-(`next_run_at <= now` → `now + every`). Only one process can move the date forward, on SQLite
-and PostgreSQL alike, so two replicas never fetch the same mailbox twice in a period.
+Huey's scheduler enqueues them: each worker started with `periodic=True` (the web process in the
+embedded deployment, each `civia worker`) consumes the `periodic` Huey queue and its scheduler
+enqueues every task each minute (`crontab()`, Huey's finest grain). Huey's documentation leaves
+exactly-once to the application when several consumers schedule, so before a task runs its
+worker claims the period with one conditional UPDATE of `periodic_runs` (`next_run_at <= now` →
+`now + every`): only one process can move the date forward, on SQLite and PostgreSQL alike, so
+two replicas never fetch the same mailbox twice in a period, and a period missed while every
+process was stopped runs at the first minute after a start.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
-import threading
 from datetime import datetime, timedelta
 
+from huey import Huey, crontab
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 
 from civia.db.base import utcnow
 from civia.db.engine import affected
+from civia.jobs import dispatch
 from civia.jobs.models import PeriodicRun
 from civia.plugins.registries import PeriodicTask
 from civia.settings import Settings
@@ -72,41 +78,12 @@ def run_due(
     return True
 
 
-class PeriodicRunner:
-    """A thread that checks every `tick_s` which tasks are due and runs the ones it claims."""
+def schedule(huey: Huey, name: str) -> None:
+    """Have Huey's scheduler enqueue the task `name` every minute (its run claims the period).
+    Declared once per Huey instance; the worker whose thread takes the message runs it."""
+    with contextlib.suppress(ValueError):  # declared already by another worker of this process
+        huey.periodic_task(crontab(), name=f"civia.periodic.{name}")(lambda: _run(name))
 
-    def __init__(
-        self,
-        sessions: sessionmaker[Session],
-        settings: Settings,
-        tasks: list[PeriodicTask],
-        holder: str,
-        *,
-        first_delay_s: float = 60.0,
-        tick_s: float = 5.0,
-    ) -> None:
-        self.sessions, self.settings, self.tasks, self.holder = sessions, settings, tasks, holder
-        self.first_delay_s, self.tick_s = first_delay_s, tick_s
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
 
-    def start(self) -> None:
-        if not self.tasks:
-            return
-        self._thread = threading.Thread(target=self._loop, name="periodic-tasks", daemon=True)
-        self._thread.start()
-
-    def stop(self, timeout: float = 5.0) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-
-    def _loop(self) -> None:
-        if self._stop.wait(self.first_delay_s):
-            return
-        while not self._stop.is_set():
-            for task in self.tasks:
-                if self._stop.is_set():
-                    return
-                run_due(self.sessions, self.settings, task, self.holder)
-            self._stop.wait(self.tick_s)
+def _run(name: str) -> bool:
+    return dispatch.current_runner().run_periodic(name)

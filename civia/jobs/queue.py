@@ -1,20 +1,21 @@
-"""Enqueue, claim, report, cancel, finish and recover jobs. Every function works on SQLite and
-PostgreSQL: a claim is one conditional UPDATE, so two workers never run the same job."""
+"""Enqueue, start, report, cancel, finish and recover jobs: the rows users see. Huey carries the
+job ids to workers (`civia.jobs.dispatch`); every message is sent once the row is committed, and
+a worker starts a job with one conditional UPDATE, so a job never runs twice even when its
+message is duplicated. Every function works on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
 import logging
-import threading
-from collections import defaultdict
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import event, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from civia.db.base import utcnow
 from civia.db.engine import affected
+from civia.jobs import dispatch
 from civia.jobs.models import FINISHED, STATUS_LABELS, Job, JobStatus
 from civia.telemetry import context
 
@@ -25,14 +26,6 @@ INTERRUPTED_FR = (
     "Relancez-le."
 )
 RESUMED_FR = "Reprise après un redémarrage du serveur."
-
-# Workers of this process wait on these; enqueue sets them once its transaction commits.
-_wakeups: defaultdict[str, threading.Event] = defaultdict(threading.Event)
-
-
-def wakeup(queue: str) -> threading.Event:
-    return _wakeups[queue]
-
 
 REQUEST_ID_KEY = "_request_id"
 
@@ -60,42 +53,38 @@ def enqueue(
         result={},
         max_attempts=max_attempts,
         message=message,
+        heartbeat_at=utcnow(),  # while queued: when its message was sent
     )
     db.add(job)
     db.flush()
-    event.listen(db, "after_commit", lambda _s: _wakeups[queue].set(), once=True)
+    _send(db, job)
     return job
 
 
-def claim(db: Session, *, queue: str, worker: str) -> Job | None:
-    """Take the oldest queued job of `queue`, or None. Safe with concurrent workers."""
-    for _ in range(5):
-        candidate = db.scalar(
-            select(Job.id)
-            .where(Job.queue == queue, Job.status == JobStatus.QUEUED.value)
-            .order_by(Job.id)
-            .limit(1)
-        )
-        if candidate is None:
-            return None
-        now = utcnow()
-        won = affected(
-            db.execute(
-                update(Job)
-                .where(Job.id == candidate, Job.status == JobStatus.QUEUED.value)
-                .values(
-                    status=JobStatus.RUNNING.value,
-                    worker=worker[:120],
-                    started_at=now,
-                    heartbeat_at=now,
-                    attempts=Job.attempts + 1,
-                )
+def _send(db: Session, job: Job) -> None:
+    job_id, queue = job.id, job.queue
+    dispatch.after_commit(db, lambda dispatcher: dispatcher.send(queue, job_id))
+
+
+def start(db: Session, job_id: int, *, worker: str) -> Job | None:
+    """Move a queued job to running for `worker`, or None when it is no longer queued
+    (cancelled, finished, or started by another worker from a duplicate message)."""
+    now = utcnow()
+    won = affected(
+        db.execute(
+            update(Job)
+            .where(Job.id == job_id, Job.status == JobStatus.QUEUED.value)
+            .values(
+                status=JobStatus.RUNNING.value,
+                worker=worker[:120],
+                started_at=now,
+                heartbeat_at=now,
+                attempts=Job.attempts + 1,
             )
         )
-        db.commit()
-        if won:
-            return db.get(Job, candidate, populate_existing=True)
-    return None
+    )
+    db.commit()
+    return db.get(Job, job_id, populate_existing=True) if won else None
 
 
 def report(db: Session, job_id: int, *, progress: float | None = None, message: str = "") -> bool:
@@ -136,7 +125,10 @@ def release(db: Session, job_id: int, *, resumable: bool) -> None:
             "message": RESUMED_FR,
             "worker": "",
             "attempts": Job.attempts - 1,
+            "heartbeat_at": utcnow(),
         }
+        queue = db.scalar(select(Job.queue).where(Job.id == job_id))
+        dispatch.after_commit(db, lambda dispatcher: dispatcher.send(str(queue), job_id))
     else:
         values = {
             "status": JobStatus.FAILED.value,
@@ -165,6 +157,8 @@ def cancel(db: Session, job: Job) -> bool:
             )
         )
         if done:
+            queue, job_id = job.queue, job.id
+            dispatch.after_commit(db, lambda dispatcher: dispatcher.revoke(queue, job_id))
             return True
     db.execute(update(Job).where(Job.id == job.id).values(cancel_requested=True))
     return True
@@ -193,8 +187,9 @@ def recover_stale(
             job.status, job.finished_at = JobStatus.CANCELLED.value, utcnow()
         elif job.kind in resumable and job.attempts < job.max_attempts:
             job.status, job.message, job.worker = JobStatus.QUEUED.value, RESUMED_FR, ""
+            job.heartbeat_at = utcnow()
             counts["resumed"] += 1
-            event.listen(db, "after_commit", lambda _s, q=job.queue: _wakeups[q].set(), once=True)
+            _send(db, job)
         else:
             job.status, job.error = JobStatus.FAILED.value, INTERRUPTED_FR
             job.finished_at = utcnow()
@@ -203,6 +198,32 @@ def recover_stale(
     if any(counts.values()):
         log.warning("recovered stale jobs: %s", counts)
     return counts
+
+
+def resend_lost(db: Session, *, older_than_s: float) -> int:
+    """Send a message again for each job queued longer than `older_than_s` whose message no
+    queue holds any more (the queue's store was emptied: Redis restarted without persistence,
+    a backup restored). A message taken by a worker that has not started the job yet may be
+    doubled: the second one does nothing."""
+    cutoff = utcnow() - timedelta(seconds=older_than_s)
+    waiting = db.scalars(select(Job).where(Job.status == JobStatus.QUEUED.value)).all()
+    late = [job for job in waiting if (_aware(job.heartbeat_at) or cutoff) <= cutoff]
+    if not late:
+        return 0
+    dispatcher = dispatch.of_session(db)
+    held: dict[str, set[int]] = {}
+    lost = []
+    for job in late:
+        if job.queue not in held:
+            held[job.queue] = dispatcher.waiting_ids(job.queue)
+        if job.id not in held[job.queue]:
+            job.heartbeat_at = utcnow()
+            lost.append(job)
+            _send(db, job)
+    db.commit()
+    if lost:
+        log.warning("sent again the lost messages of %d queued jobs", len(lost))
+    return len(lost)
 
 
 def _aware(value: datetime | None) -> datetime | None:

@@ -1,8 +1,12 @@
-"""Workers: threads that claim jobs of their queues and run the registered handler.
+"""Workers: Huey consumers whose threads run the job kinds' handlers on Civia's job rows.
 
-The web process runs one in the background by default (embedded deployment); `civia worker`
-runs the same loop in its own process, on as many machines as wanted (PostgreSQL). A running job
-beats every few seconds; a job whose worker stopped beating is resumed or failed by the sweep.
+The web process runs one in the background by default (embedded deployment, no other process);
+`civia worker` runs the same in its own process, on as many machines as wanted (PostgreSQL or
+Redis). Each Civia queue gets a Huey consumer with as many threads as configured; with
+`periodic=True`, a consumer of the `periodic` queue runs Huey's scheduler, which enqueues the
+plugins' periodic tasks every minute (each period runs once across replicas: `jobs.periodic`).
+A running job beats every few seconds; a job whose worker stopped beating is resumed from its
+checkpoint or failed with a French reason by the sweep, never left running.
 """
 
 from __future__ import annotations
@@ -16,13 +20,14 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from huey.consumer import Consumer, Scheduler
+from huey.consumer import Worker as HueyWorker
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 
 from civia.db.engine import session_scope
-from civia.jobs import queue
+from civia.jobs import dispatch, periodic, queue
 from civia.jobs.models import JobStatus
-from civia.jobs.periodic import PeriodicRunner
 from civia.plugins import loader
 from civia.plugins.registries import Registries
 from civia.settings import Settings
@@ -101,8 +106,79 @@ def worker_name(thread: str) -> str:
     return f"{HOST}:{os.getpid()}:{PROCESS_TOKEN}:{thread}"
 
 
+class _ConsumerThread(HueyWorker):
+    """A Huey worker thread bound to its Civia worker; while the queue is empty it sleeps until
+    a job of this process is queued (or its poll delay passes: jobs queued by others)."""
+
+    delay: float
+    default_delay: float
+    max_delay: float
+    backoff: float
+
+    def __init__(
+        self, huey: Any, runner: Worker, wake: threading.Event, name: str, **options: Any
+    ) -> None:
+        super().__init__(huey, **options)
+        self.runner, self.wake, self.thread_name = runner, wake, name
+
+    def initialize(self) -> None:
+        threading.current_thread().name = self.thread_name
+        dispatch.bind_runner(self.runner)
+        super().initialize()
+
+    def sleep(self) -> None:
+        delay = min(self.delay, self.max_delay)
+        if self.wake.wait(delay):
+            self.wake.clear()
+            self.delay = self.default_delay
+        else:
+            self.delay = delay * self.backoff
+
+
+class _Consumer(Consumer):
+    """Huey's consumer, started inside a Civia process: no signal handlers (the process owns
+    them), a scheduler only for the periodic queue, the first periodic check after a delay."""
+
+    def __init__(
+        self, huey: Any, runner: Worker, queue_name: str, *, first_check_s: float, **options: Any
+    ) -> None:
+        self.runner, self.queue_name, self.first_check_s = runner, queue_name, first_check_s
+        self._index = 0
+        super().__init__(huey, **options)
+
+    def _create_worker(self) -> HueyWorker:
+        name = f"{self.queue_name}-{self._index}"
+        self._index += 1
+        return _ConsumerThread(
+            self.huey,
+            self.runner,
+            self.runner.dispatcher.wakeup(self.queue_name),
+            name,
+            stop_flag=self.stop_flag,
+            default_delay=self.default_delay,
+            max_delay=self.max_delay,
+            backoff=self.backoff,
+            max_tasks=self.max_tasks,
+        )
+
+    def _create_scheduler(self) -> Scheduler:
+        scheduler = super()._create_scheduler()
+        scheduler._next_periodic = time.monotonic() + self.first_check_s
+        return scheduler
+
+    def start(self) -> None:
+        if self.periodic:
+            self.scheduler.start()
+        for _, thread in self.worker_threads:
+            thread.start()
+
+    def threads(self) -> list[threading.Thread]:
+        """The worker threads (the scheduler, asleep up to its interval, stops by itself)."""
+        return [thread for _, thread in self.worker_threads]
+
+
 class Worker:
-    """Threads for the given queues ({queue: threads}), plus a heartbeat and a stale sweep."""
+    """Huey consumers for the given queues ({queue: threads}), plus a heartbeat and a sweep."""
 
     def __init__(
         self,
@@ -116,25 +192,26 @@ class Worker:
         periodic_delay_s: float = 60.0,
     ) -> None:
         """`registries`: the job kinds and governance hooks of the app this worker serves
-        (default: those of the built-in and installed plugins). `periodic`: also run the
-        plugins' periodic tasks (each period once across every process, see `jobs.periodic`),
-        the first check `periodic_delay_s` after the start."""
+        (default: those of the built-in and installed plugins). `poll_s`: the longest wait
+        before looking again at an empty queue fed by other processes (SQLite; Redis and
+        PostgreSQL wake workers at once). `periodic`: also run the plugins' periodic tasks
+        (each period once across every process, see `jobs.periodic`), the first check
+        `periodic_delay_s` after the start."""
         self.sessions = sessions
         self.settings = settings
         self.registries = registries or loader.load(settings)
         self.queues = queues
         self.poll_s = poll_s
+        engine = sessions.kw["bind"]
+        dispatch.configure(engine, redis_url=settings.redis_url)
+        self.dispatcher = dispatch.for_engine(engine)
+        self.periodic_tasks = list(self.registries.periodic_tasks) if periodic else []
+        self.periodic_delay_s = periodic_delay_s
         self._stop = threading.Event()
+        self._consumers: list[_Consumer] = []
         self._threads: list[threading.Thread] = []
         self._running: dict[int, JobContext] = {}
         self._lock = threading.Lock()
-        self.periodic = PeriodicRunner(
-            sessions,
-            settings,
-            list(self.registries.periodic_tasks) if periodic else [],
-            worker_name("periodic"),
-            first_delay_s=periodic_delay_s,
-        )
 
     # -- life cycle ------------------------------------------------------------------------------
     def start(self) -> None:
@@ -143,48 +220,73 @@ class Worker:
         except (OperationalError, ProgrammingError):  # not migrated yet: `civia db upgrade`
             log.warning("jobs table missing; run `civia db upgrade`")
         for name, count in self.queues.items():
-            for index in range(count):
-                thread = threading.Thread(
-                    target=self._loop, args=(name, f"{name}-{index}"), daemon=True
-                )
-                thread.start()
-                self._threads.append(thread)
+            if count > 0:
+                self._consume(name, workers=count)
+        if self.periodic_tasks:
+            huey = self.dispatcher.huey(dispatch.PERIODIC)
+            for task in self.periodic_tasks:
+                periodic.schedule(huey, task.name)
+            self._consume(dispatch.PERIODIC, workers=1, scheduler=True)
         beat = threading.Thread(target=self._beat_loop, name="jobs-heartbeat", daemon=True)
         beat.start()
         self._threads.append(beat)
-        self.periodic.start()
+
+    def _consume(self, name: str, *, workers: int, scheduler: bool = False) -> None:
+        consumer = _Consumer(
+            self.dispatcher.huey(name),
+            self,
+            name,
+            first_check_s=self.periodic_delay_s,
+            workers=workers,
+            periodic=scheduler,
+            initial_delay=0.05,
+            max_delay=self.poll_s,
+            scheduler_interval=5,
+            check_worker_health=False,
+        )
+        consumer.start()
+        self._consumers.append(consumer)
 
     def stop(self, timeout: float = 5.0) -> None:
         """Ask running jobs to stop at their next check (they go back to the queue), then wait
         a little for the threads. A job that does not stop in time is resumed by the next
         start's sweep."""
         self._stop.set()
-        self.periodic.stop(timeout)
-        for name in self.queues:
-            queue.wakeup(name).set()
+        for consumer in self._consumers:
+            consumer.stop_flag.set()
+            self.dispatcher.wakeup(consumer.queue_name).set()
         with self._lock:
             for ctx in self._running.values():
                 ctx._stopping.set()
-        for thread in self._threads:
+        for thread in [t for c in self._consumers for t in c.threads()] + self._threads:
             thread.join(timeout)
 
     # -- the work --------------------------------------------------------------------------------
-    def _loop(self, queue_name: str, thread: str) -> None:
-        wake = queue.wakeup(queue_name)
-        while not self._stop.is_set():
-            try:
-                ran = self.run_once(queue_name, thread)
-            except Exception:  # a database hiccup must not kill the worker thread
-                log.exception("worker %s failed to claim a job", thread)
-                ran = False
-            if not ran:
-                wake.wait(self.poll_s)
-                wake.clear()
-
     def run_once(self, queue_name: str, thread: str = "main") -> bool:
-        """Claim and run one job of `queue_name`; False when the queue is empty."""
+        """Take messages of `queue_name` until one runs a job (in this thread); False when the
+        queue holds none that does."""
+        huey = self.dispatcher.huey(queue_name)
+        dispatch.bind_runner(self)
+        _thread_state.thread = thread
+        try:
+            while huey.pending_count():
+                task = huey.dequeue()
+                if task is None:
+                    return False
+                _thread_state.ran = False
+                huey.execute(task)
+                if _thread_state.ran:
+                    return True
+            return False
+        finally:
+            dispatch.bind_runner(None)
+            _thread_state.thread = None
+
+    def run_job(self, job_id: int) -> bool:
+        """Run job `job_id` if it is still queued (a message of Huey's)."""
+        thread = getattr(_thread_state, "thread", None) or threading.current_thread().name
         with self.sessions() as db:
-            job = queue.claim(db, queue=queue_name, worker=worker_name(thread))
+            job = queue.start(db, job_id, worker=worker_name(thread))
             if job is None:
                 return False
             ctx = JobContext(
@@ -200,8 +302,16 @@ class Worker:
             )
             if job.cancel_requested:
                 ctx._cancel.set()
+        _thread_state.ran = True
         self._execute(ctx)
         return True
+
+    def run_periodic(self, name: str) -> bool:
+        """Run the periodic task `name` if this period is ours (a message of Huey's scheduler)."""
+        for task in self.periodic_tasks:
+            if task.name == name:
+                return periodic.run_due(self.sessions, self.settings, task, worker_name(name))
+        return False
 
     def _execute(self, ctx: JobContext) -> None:
         # The job's logs carry the id of the request that queued it (or the job's own).
@@ -217,6 +327,8 @@ class Worker:
         kind = self.registries.job_kinds.get(ctx.kind)
         with self._lock:
             self._running[ctx.job_id] = ctx
+            if self._stop.is_set():  # taken while the worker was stopping: hand it back
+                ctx._stopping.set()
         status, result, error = JobStatus.FAILED, None, UNKNOWN_KIND_FR
         started = time.monotonic()
         try:
@@ -276,13 +388,22 @@ class Worker:
                 log.exception("heartbeat failed for job %s", ctx.job_id)
 
     def sweep(self) -> dict[str, int]:
+        """Resume or fail the jobs left running by a stopped worker; send again the messages
+        of queued jobs that no queue holds any more. Returns the stale jobs' counts."""
         with session_scope(self.sessions) as db:
-            return queue.recover_stale(
+            counts = queue.recover_stale(
                 db,
                 stale_after_s=self.settings.jobs_stale_after_s,
                 resumable=self.registries.resumable(),
                 is_dead=_dead_here,
             )
+        with session_scope(self.sessions) as db:
+            queue.resend_lost(db, older_than_s=self.settings.jobs_stale_after_s)
+        return counts
+
+
+# Per thread: the name a job run by `run_once` records, and whether a message ran a job.
+_thread_state = threading.local()
 
 
 def _dead_here(worker: str) -> bool:

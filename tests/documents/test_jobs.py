@@ -21,7 +21,7 @@ from civia.documents.ingest import register, sha256
 from civia.documents.jobs import enqueue_analysis, run_analysis
 from civia.documents.models import Chunk, Collection, Document, Scope
 from civia.documents.pipeline import CANCELLED_FR, FILE_MISSING_FR
-from civia.jobs import queue
+from civia.jobs import dispatch, queue
 from civia.jobs.models import Job
 from civia.jobs.worker import JobCancelled, JobContext, Worker
 from civia.settings import Settings
@@ -85,8 +85,9 @@ def _state(setup: Setup, document_id: int) -> tuple[Document, int]:
 def test_a_job_left_by_a_dead_worker_resumes_from_the_stored_file(setup: Setup) -> None:
     pdf = make_pdf([[TEXT[:900]], [TEXT[:900]], [TEXT[:900]]])
     document_id, job_id = _upload(setup, "rapport.pdf", pdf)
-    with setup.sessions() as db:  # a worker of a stopped server had claimed it
-        assert queue.claim(db, queue="ingestion", worker="autre-serveur:4242:abcd:ingestion-0")
+    with setup.sessions() as db:  # a worker of a stopped server had taken and started it
+        assert dispatch.of_session(db).huey("ingestion").dequeue() is not None
+        assert queue.start(db, job_id, worker="autre-serveur:4242:abcd:ingestion-0")
         db.execute(
             update(Job).where(Job.id == job_id).values(heartbeat_at=utcnow() - timedelta(hours=1))
         )

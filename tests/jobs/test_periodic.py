@@ -1,5 +1,6 @@
-"""Plugin periodic tasks run in `civia worker` (and the in-process worker), each period once
-across replicas: a conditional UPDATE of `periodic_runs`, on SQLite and PostgreSQL."""
+"""Plugin periodic tasks run on Huey's scheduler in `civia worker` (and the in-process worker),
+each period once across replicas: a conditional UPDATE of `periodic_runs`, on SQLite and
+PostgreSQL."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from civia.db.base import utcnow
-from civia.jobs import periodic
+from civia.jobs import dispatch, periodic
 from civia.jobs.models import PeriodicRun
 from civia.jobs.worker import Worker
 from civia.plugins.registries import PeriodicTask
@@ -57,18 +58,25 @@ def test_two_worker_replicas_run_a_plugin_task_once_per_period(world: JobWorld) 
     runs: list[str] = []
     task = PeriodicTask("count", 3600, lambda sessions, settings: runs.append("ran"))
     registries = replace(world.registries, periodic_tasks=[task])
-    replicas = [
-        Worker(world.sessions, world.settings, {}, registries=registries, periodic=True)
+    replicas = [  # both schedulers enqueue the task at their start: two messages, one run
+        Worker(
+            world.sessions,
+            world.settings,
+            {},
+            registries=registries,
+            periodic=True,
+            periodic_delay_s=0.0,
+        )
         for _ in range(2)
     ]
     for worker in replicas:
-        worker.periodic.first_delay_s, worker.periodic.tick_s = 0.0, 0.02
         worker.start()
     try:
         deadline = time.monotonic() + 30
-        while not runs and time.monotonic() < deadline:
+        huey = dispatch.for_engine(world.sessions.kw["bind"]).huey(dispatch.PERIODIC)
+        while (not runs or huey.pending_count()) and time.monotonic() < deadline:
             time.sleep(0.05)
-        time.sleep(0.5)  # both replicas have ticked many times since
+        time.sleep(0.5)  # both messages taken: the second found its period claimed
     finally:
         for worker in replicas:
             worker.stop()
@@ -86,7 +94,7 @@ def test_a_failing_task_is_logged_and_its_next_period_still_comes(world: JobWorl
 
 def test_workers_without_periodic_run_no_task(world: JobWorld) -> None:
     worker = Worker(world.sessions, world.settings, {}, registries=world.registries)
-    assert worker.periodic.tasks == []
+    assert worker.periodic_tasks == []
 
 
 def test_civia_worker_runs_the_plugins_periodic_tasks(world: JobWorld) -> None:

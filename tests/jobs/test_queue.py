@@ -1,4 +1,5 @@
-"""Enqueue, claim (once, even under concurrency), cancel, recover, describe."""
+"""Enqueue (a Huey message once committed), start (once, even with duplicate messages and
+concurrent workers), cancel, recover, send lost messages again, describe."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from civia.db.base import utcnow
-from civia.jobs import queue
+from civia.jobs import dispatch, queue
 from civia.jobs.models import Job, JobStatus
 from civia.jobs.worker import HOST, PROCESS_TOKEN, Worker, worker_name
 from tests.jobs.conftest import JobWorld
@@ -28,34 +29,52 @@ def _enqueue(world: JobWorld, kind: str = "test.echo", **payload: object) -> int
         return job.id
 
 
-def test_claim_takes_the_oldest_then_nothing(world: JobWorld) -> None:
-    first, second = _enqueue(world), _enqueue(world)
+def _huey(world: JobWorld, name: str = "test") -> object:
+    return dispatch.for_engine(world.sessions.kw["bind"]).huey(name)
+
+
+def _worker(world: JobWorld) -> Worker:
+    return Worker(world.sessions, world.settings, {}, registries=world.registries)
+
+
+def test_jobs_run_in_the_order_queued_then_nothing(world: JobWorld) -> None:
+    first, second = _enqueue(world, value=1), _enqueue(world, value=2)
+    worker = _worker(world)
+    assert worker.run_once("test")
+    assert (_status(world, first).status, _status(world, second).status) == ("done", "queued")
+    assert worker.run_once("test") and _status(world, second).status == "done"
+    assert not worker.run_once("test")
+    assert not worker.run_once("other")
+
+
+def test_a_job_starts_once_even_from_a_duplicate_message(world: JobWorld) -> None:
+    job_id = _enqueue(world)
     with world.sessions() as db:
-        a = queue.claim(db, queue="test", worker="w")
-        b = queue.claim(db, queue="test", worker="w")
-        assert (a and a.id, b and b.id) == (first, second)
-        assert a is not None and a.status == "running" and a.attempts == 1
-        assert queue.claim(db, queue="test", worker="w") is None
-        assert queue.claim(db, queue="other", worker="w") is None
+        job = queue.start(db, job_id, worker="w")
+        assert job is not None and job.status == "running" and job.attempts == 1
+        assert queue.start(db, job_id, worker="w2") is None
 
 
-def test_concurrent_workers_never_take_the_same_job(world: JobWorld) -> None:
+def test_concurrent_workers_never_run_the_same_job(world: JobWorld) -> None:
     ids = {_enqueue(world) for _ in range(30)}
-    taken: list[int] = []
-    lock = threading.Lock()
+    dispatcher = dispatch.for_engine(world.sessions.kw["bind"])
+    for job_id in ids:  # every message twice: the second must do nothing
+        dispatcher.send("test", job_id)
+    worker = _worker(world)
 
-    def grab() -> None:
-        with world.sessions() as db:
-            while job := queue.claim(db, queue="test", worker=threading.current_thread().name):
-                with lock:
-                    taken.append(job.id)
+    def drain() -> None:
+        while worker.run_once("test", threading.current_thread().name):
+            pass
 
-    threads = [threading.Thread(target=grab) for _ in range(4)]
+    threads = [threading.Thread(target=drain, name=f"t{i}") for i in range(4)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert sorted(taken) == sorted(ids)  # each exactly once
+    with world.sessions() as db:
+        jobs = db.scalars(select(Job).where(Job.id.in_(ids))).all()
+    assert {(job.status, job.attempts) for job in jobs} == {("done", 1)}  # each exactly once
+    assert _huey(world).pending_count() == 0  # type: ignore[attr-defined]
 
 
 def test_cancel_a_queued_job_means_it_never_runs(world: JobWorld) -> None:
@@ -64,9 +83,9 @@ def test_cancel_a_queued_job_means_it_never_runs(world: JobWorld) -> None:
         job = db.get(Job, job_id)
         assert job is not None and queue.cancel(db, job)
         db.commit()
-        assert queue.claim(db, queue="test", worker="w") is None
+        assert not _worker(world).run_once("test")  # its message was revoked
         db.refresh(job)
-        assert job.status == "cancelled" and job.finished_at is not None
+        assert job.status == "cancelled" and job.finished_at is not None and job.attempts == 0
         assert not queue.cancel(db, job)  # already finished
 
 
@@ -96,7 +115,7 @@ def test_stale_jobs_resume_or_fail_never_stay_running(world: JobWorld) -> None:
     once = _make_running(world, "test.once", age_s=120, worker=far)
     exhausted = _make_running(world, "test.echo", age_s=120, worker=far, attempts=2)
     alive = _make_running(world, "test.echo", age_s=1, worker=far)
-    counts = Worker(world.sessions, world.settings, {}, registries=world.registries).sweep()
+    counts = _worker(world).sweep()
     assert counts == {"resumed": 1, "failed": 2}
     assert _status(world, resumable).status == "queued"
     assert _status(world, resumable).message == queue.RESUMED_FR
@@ -104,20 +123,22 @@ def test_stale_jobs_resume_or_fail_never_stay_running(world: JobWorld) -> None:
         job = _status(world, job_id)
         assert job.status == "failed" and "redémarrage du serveur" in job.error
     assert _status(world, alive).status == "running"  # its worker may still be at it
+    assert _worker(world).run_once("test")  # the resumed job's message was sent again
+    assert _status(world, resumable).status == "done"
 
 
 def test_a_dead_local_worker_is_recovered_without_waiting(world: JobWorld) -> None:
     past_life = f"{HOST}:{__import__('os').getpid()}:not{PROCESS_TOKEN}:t"
     fresh = _make_running(world, "test.echo", age_s=1, worker=past_life)
     ours = _make_running(world, "test.echo", age_s=1, worker=worker_name("t"))
-    Worker(world.sessions, world.settings, {}, registries=world.registries).sweep()
+    _worker(world).sweep()
     assert _status(world, fresh).status == "queued"
     assert _status(world, ours).status == "running"
 
 
 def test_resumed_job_runs_again_and_knows_its_attempt(world: JobWorld) -> None:
     job_id = _make_running(world, "test.echo", age_s=120, worker="x:1:y:t")
-    worker = Worker(world.sessions, world.settings, {"test": 1}, registries=world.registries)
+    worker = _worker(world)
     worker.sweep()
     assert worker.run_once("test")
     job = _status(world, job_id)
@@ -144,13 +165,36 @@ def test_format_duration() -> None:
     assert queue.format_duration(3780) == "1 h 03 min"
 
 
-def test_enqueue_wakes_workers_only_after_commit(world: JobWorld) -> None:
-    wake = queue.wakeup("test")
-    wake.clear()
+def test_the_message_is_sent_only_once_the_job_is_committed(world: JobWorld) -> None:
+    huey = _huey(world)
     with world.sessions() as db:
         queue.enqueue(db, tenant_id=world.tenant_id, user_id=None, kind="test.echo", queue="test")
-        assert not wake.is_set()  # a worker woken now would not see the row
-        db.commit()
-    assert wake.is_set()
+        assert huey.pending_count() == 0  # type: ignore[attr-defined]  # a worker would not see it
+        db.rollback()
+    assert huey.pending_count() == 0  # type: ignore[attr-defined]
     with world.sessions() as db:
+        job = queue.enqueue(
+            db, tenant_id=world.tenant_id, user_id=None, kind="test.echo", queue="test"
+        )
+        db.commit()
+        assert dispatch.of_session(db).waiting_ids("test") == {job.id}
         assert db.scalar(select(Job.status)) == JobStatus.QUEUED.value
+
+
+def test_a_lost_message_is_sent_again_by_the_sweep(world: JobWorld) -> None:
+    """The queue's store emptied (Redis restarted without persistence): the row is the truth."""
+    waiting, recent = _enqueue(world, value="perdu"), _enqueue(world)
+    _huey(world).flush()  # type: ignore[attr-defined]
+    with world.sessions() as db:
+        job = db.get(Job, waiting)
+        assert job is not None
+        job.heartbeat_at = utcnow() - timedelta(minutes=5)  # its message was sent long ago
+        db.commit()
+    worker = _worker(world)
+    assert not worker.run_once("test")
+    worker.sweep()
+    assert worker.run_once("test") and not worker.run_once("test")
+    assert _status(world, waiting).result == {"echo": "perdu", "attempt": 1}
+    assert _status(world, recent).status == "queued"  # may still be on its way: not doubled
+    worker.sweep()
+    assert not worker.run_once("test")

@@ -5,7 +5,9 @@ from __future__ import annotations
 import time
 from datetime import timedelta
 
-from civia.jobs import queue
+import pytest
+
+from civia.jobs import dispatch, queue
 from civia.jobs.models import Job
 from civia.jobs.queue import _aware
 from civia.jobs.worker import UNEXPECTED_FR, UNKNOWN_KIND_FR, JobContext, Worker
@@ -86,7 +88,7 @@ def test_heartbeat_marks_running_jobs_alive_and_picks_up_cancel(world: JobWorld)
     job_id = _enqueue(world, "test.wait")
     worker = Worker(world.sessions, world.settings, {}, registries=world.registries)
     with world.sessions() as db:
-        job = queue.claim(db, queue="test", worker="w")
+        job = queue.start(db, job_id, worker="w")
         assert job is not None
         job.heartbeat_at = job.heartbeat_at - timedelta(minutes=5)  # type: ignore[operator]
         db.commit()
@@ -119,3 +121,26 @@ def test_shutdown_hands_the_running_job_back_to_the_queue(world: JobWorld) -> No
     RELEASE.set()
     assert Worker(world.sessions, world.settings, {}, registries=world.registries).run_once("test")
     assert _job(world, job_id).status == "done"
+
+
+def test_with_redis_jobs_go_through_redis(world: JobWorld) -> None:
+    """`CIVIA_REDIS_URL` set: the messages are in Redis (under a name of this database), the
+    rows stay in the database."""
+    redis = pytest.importorskip("redis")
+    url = "redis://127.0.0.1:6379/0"
+    try:
+        redis.Redis.from_url(url, socket_timeout=2).ping()
+    except redis.RedisError:
+        pytest.skip("Redis not reachable")
+    settings = world.settings.model_copy(update={"redis_url": url})
+    worker = Worker(world.sessions, settings, {}, registries=world.registries)
+    huey = worker.dispatcher.huey("test")
+    try:
+        assert worker.dispatcher.backend == "redis" and type(huey).__name__ == "RedisHuey"
+        job_id = _enqueue(world, "test.echo", value="r")
+        assert worker.dispatcher.waiting_ids("test") == {job_id}
+        assert worker.run_once("test")
+        assert _job(world, job_id).result == {"echo": "r", "attempt": 1}
+    finally:
+        huey.flush()
+        dispatch.configure(world.sessions.kw["bind"], redis_url="")
