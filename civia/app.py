@@ -73,7 +73,9 @@ def create_app(
     )
     engine = make_engine(settings.db_url)
     vector_store.configure(engine, settings)
-    dispatch.configure(engine, redis_url=settings.redis_url)  # jobs through Redis, if set
+    dispatch.configure(  # jobs through Redis, if set
+        engine, redis_url=settings.redis_url, secret=settings.secret_key
+    )
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = make_sessionmaker(engine)

@@ -32,6 +32,7 @@ from typing import Any, Protocol
 
 from huey import Huey, MemoryHuey, PostgresHuey, RedisHuey, SqliteHuey
 from huey.api import TaskWrapper
+from huey.serializer import SignedSerializer
 from huey.storage import SqliteStorage
 from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session
@@ -74,9 +75,10 @@ def _run_job(job_id: int) -> bool:
 class Dispatcher:
     """The Huey instances of one database (one per queue), created on first use."""
 
-    def __init__(self, engine: Engine, redis_url: str = "") -> None:
+    def __init__(self, engine: Engine, redis_url: str = "", secret: str = "") -> None:
         self.url = engine.url
         self.redis_url = redis_url
+        self.secret = secret
         self._hueys: dict[str, Huey] = {}
         self._job_tasks: dict[str, TaskWrapper] = {}
         self._lock = threading.Lock()
@@ -105,7 +107,12 @@ class Dispatcher:
         backend = self.backend
         if backend == "redis":
             digest = hashlib.sha256(self.url.render_as_string().encode()).hexdigest()[:10]
-            return RedisHuey(f"civia.{digest}.{queue}", url=self.redis_url, **options)
+            # Huey pickles its messages: signed with the platform's secret, a message written
+            # into Redis by anyone else is refused instead of being unpickled.
+            serializer = SignedSerializer(secret=self.secret, salt="civia-jobs")
+            return RedisHuey(
+                f"civia.{digest}.{queue}", url=self.redis_url, serializer=serializer, **options
+            )
         if backend == "postgresql":
             # No wait for the disk at each message: one lost in a server crash is sent again by
             # the sweep, one taken twice does nothing (`queue.start`).
@@ -170,18 +177,19 @@ def _sqlite_file(database: str | None) -> bool:
     return bool(database) and database != ":memory:" and not str(database).startswith("file::")
 
 
-_redis_urls: weakref.WeakKeyDictionary[Engine, str] = weakref.WeakKeyDictionary()
+_redis_urls: weakref.WeakKeyDictionary[Engine, tuple[str, str]] = weakref.WeakKeyDictionary()
 _dispatchers: weakref.WeakKeyDictionary[Engine, Dispatcher] = weakref.WeakKeyDictionary()
 _guard = threading.Lock()
 
 
-def configure(engine: Engine, *, redis_url: str = "") -> None:
+def configure(engine: Engine, *, redis_url: str = "", secret: str = "") -> None:
     """Jobs of `engine`'s database go through Redis when `redis_url` is set (app and workers
-    call this with `CIVIA_REDIS_URL`); otherwise the database's own back end."""
+    call this with `CIVIA_REDIS_URL`, messages signed with `secret`); otherwise the database's
+    own back end."""
     with _guard:
-        if _redis_urls.get(engine, "") == redis_url and engine in _redis_urls:
+        if _redis_urls.get(engine) == (redis_url, secret):
             return
-        _redis_urls[engine] = redis_url
+        _redis_urls[engine] = (redis_url, secret)
         old = _dispatchers.pop(engine, None)
     if old is not None:
         old.close()
@@ -191,10 +199,11 @@ def for_engine(engine: Engine) -> Dispatcher:
     with _guard:
         found = _dispatchers.get(engine)
         if found is None:
-            redis_url = _redis_urls.get(engine)
-            if redis_url is None:  # a command's own engine: the platform's settings
-                redis_url = get_settings().redis_url
-            found = _dispatchers[engine] = Dispatcher(engine, redis_url)
+            configured = _redis_urls.get(engine)
+            if configured is None:  # a command's own engine: the platform's settings
+                settings = get_settings()
+                configured = (settings.redis_url, settings.secret_key)
+            found = _dispatchers[engine] = Dispatcher(engine, *configured)
             event.listen(engine, "engine_disposed", lambda _engine: found.close())
         return found
 

@@ -203,7 +203,7 @@ class Worker:
         self.queues = queues
         self.poll_s = poll_s
         engine = sessions.kw["bind"]
-        dispatch.configure(engine, redis_url=settings.redis_url)
+        dispatch.configure(engine, redis_url=settings.redis_url, secret=settings.secret_key)
         self.dispatcher = dispatch.for_engine(engine)
         self.periodic_tasks = list(self.registries.periodic_tasks) if periodic else []
         self.periodic_delay_s = periodic_delay_s

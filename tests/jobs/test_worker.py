@@ -144,3 +144,31 @@ def test_with_redis_jobs_go_through_redis(world: JobWorld) -> None:
     finally:
         huey.flush()
         dispatch.configure(world.sessions.kw["bind"], redis_url="")
+
+
+def test_with_redis_an_unsigned_message_is_refused(world: JobWorld) -> None:
+    """Huey pickles its messages: one written into Redis by anyone without the platform's
+    secret (here, signed with another key) is refused, never unpickled and run."""
+    redis = pytest.importorskip("redis")
+    from huey import RedisHuey
+    from huey.serializer import SignedSerializer
+
+    url = "redis://127.0.0.1:6379/0"
+    try:
+        redis.Redis.from_url(url, socket_timeout=2).ping()
+    except redis.RedisError:
+        pytest.skip("Redis not reachable")
+    settings = world.settings.model_copy(update={"redis_url": url})
+    worker = Worker(world.sessions, settings, {}, registries=world.registries)
+    huey = worker.dispatcher.huey("test")
+    try:
+        forger = RedisHuey(huey.name, url=url, serializer=SignedSerializer(secret="other"))
+        forger.enqueue(forger.task(name="x")(lambda: None).s())
+        with pytest.raises(ValueError, match="mismatch"):
+            huey.dequeue()
+        job_id = _enqueue(world, "test.echo", value="s")
+        assert worker.run_once("test")
+        assert _job(world, job_id).result == {"echo": "s", "attempt": 1}
+    finally:
+        huey.flush()
+        dispatch.configure(world.sessions.kw["bind"], redis_url="")
