@@ -2,6 +2,7 @@
 roll-ups (`steering_daily_active`, `steering_daily_users`).
 
     python bench/bench_dashboard.py --sizes 100000,1000000 [--pg] [--before DIR] [--runs 5]
+        [--keep DIR]
 
 For each database (SQLite file, and PostgreSQL with --pg) and each size: one collectivité of
 `--users` agents in 10 services, the calls spread over 90 days with their ledger rows; the
@@ -10,6 +11,9 @@ roll-ups are built once (as the hourly task does); then `dashboard.build` (every
 `--before DIR`: a checkout of the code before this change (e.g. `git archive <commit> | tar -x
 -C DIR`), timed on the same database in a subprocess (it reads the same roll-up of sums,
 but counts distinct users from the calls).
+`--keep DIR`: keep the filled databases (SQLite files in DIR, PostgreSQL schemas
+`bench_dashboard_<size>`) and reuse them on the next run; their roll-up tables are dropped,
+created again and rebuilt from the calls, so a change of the roll-ups is measured too.
 """
 
 from __future__ import annotations
@@ -57,10 +61,40 @@ def timed(root: str, url: str, tenant_id: int, runs: int, now: str) -> dict[str,
     return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
 
+def kept(url: str) -> tuple[object, int] | None:
+    """A database filled by an earlier run, its roll-up tables emptied to be rebuilt."""
+    from sqlalchemy import inspect, select
+
+    from civia.accounts.models import Tenant
+    from civia.db.engine import make_engine, make_sessionmaker
+    from civia.plugins.tables import metadata
+    from civia.steering import rollup
+
+    metadata()
+    engine = make_engine(url)
+    if not inspect(engine).has_table("tenants"):
+        return None
+    sessions = make_sessionmaker(engine)
+    with sessions() as db:
+        tenant_id = db.scalar(select(Tenant.id).where(Tenant.slug == "bench"))
+    if tenant_id is None:
+        return None
+    derived = [model.__table__ for model in rollup.TABLES]  # type: ignore[attr-defined]
+    for one_table in derived:
+        one_table.drop(engine, checkfirst=True)
+    for one_table in derived:
+        one_table.create(engine)
+    return sessions, tenant_id
+
+
 def one(label: str, url: str, size: int, args: argparse.Namespace) -> list[object]:
     from civia.steering import rollup
 
-    sessions, tenant_id, fill_s = fill(url, args.users, size)
+    found = kept(url) if args.keep else None
+    if found is None:
+        sessions, tenant_id, fill_s = fill(url, args.users, size)
+    else:
+        (sessions, tenant_id), fill_s = found, float("nan")
     with sessions() as db:  # type: ignore[operator]
         started = time.perf_counter()
         rollup.rebuild(db, tenant_id)
@@ -95,27 +129,32 @@ def main() -> None:
     parser.add_argument("--pg", action="store_true")
     parser.add_argument("--no-sqlite", action="store_true", help="PostgreSQL only (with --pg)")
     parser.add_argument("--before", default="")
+    parser.add_argument("--keep", default="", help="folder: keep and reuse the databases")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     machine = Machine()
     rows = []
     for size in sizes:
         if not args.no_sqlite:
-            with tempfile.TemporaryDirectory() as tmp:
-                rows.append(one("SQLite", f"sqlite:///{tmp}/d.db", size, args))
+            if args.keep:
+                rows.append(one("SQLite", f"sqlite:///{args.keep}/dashboard-{size}.db", size, args))
+            else:
+                with tempfile.TemporaryDirectory() as tmp:
+                    rows.append(one("SQLite", f"sqlite:///{tmp}/d.db", size, args))
         if args.pg:
             from sqlalchemy import create_engine, text
 
-            schema = "bench_" + uuid.uuid4().hex[:8]
+            schema = f"bench_dashboard_{size}" if args.keep else "bench_" + uuid.uuid4().hex[:8]
             admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
             with admin.connect() as conn:
-                conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+                conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
             try:
                 url = f"{PG_URL}?options=-csearch_path%3D{schema}"
                 rows.append(one("PostgreSQL", url, size, args))
             finally:
-                with admin.connect() as conn:
-                    conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+                if not args.keep:
+                    with admin.connect() as conn:
+                        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
     machine.finish()
     head = ["database", "calls in the ledger"]
     if args.before:
