@@ -114,7 +114,7 @@ def _activity(db: Session, f: Filters, activity: people.Activity | None) -> peop
 
 def _users(db: Session, f: Filters, by: str, activity: people.Activity | None) -> dict[Any, float]:
     """Distinct users per key over the period (from the daily roll-ups, edges live)."""
-    found = _activity(db, f, activity).count(f.since, f.until, by)
+    found = _activity(db, f, activity).count(f.since, f.until, by, calls_too=False)
     return {k: float(users) for k, (users, _calls) in found.items()}
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import accumulate
 from typing import Any
 
 from sqlalchemy import func, insert, literal_column, select, union_all
@@ -28,6 +29,7 @@ WIDE = ("assistant", "model")  # counts by these need the live calls per assista
 Key = tuple[Any, str, str, int | None]  # service, assistant, model, user
 Span = tuple[datetime, datetime]
 Window = tuple[datetime, datetime, str | None]  # since, until (both included), by
+PerKey = tuple[dict[Any, int], dict[Any, set[int]]]  # key → calls, key → users
 
 
 def midnight(day: date) -> datetime:
@@ -48,8 +50,12 @@ def split(until_day: date | None, since: datetime, until: datetime) -> tuple[
     return (first, end), live
 
 
-def _pick(by: str | None, key: tuple[Any, ...]) -> Any:
-    return 0 if by is None else key[("service", "assistant", "model").index(by)]
+KEY_INDEX = {"service": 0, "assistant": 1, "model": 2}
+SUMMED_KEY: dict[str, Any] = {
+    "service": DailyUsage.service_id,
+    "assistant": DailyUsage.assistant_id,
+    "model": DailyUsage.model_key,
+}
 
 
 class Activity:
@@ -62,18 +68,24 @@ class Activity:
         self.until_day = state.until_day if state is not None else None
         self.origin: int | None = None  # ordinal of bit 0 of the bitmaps read; None: not read
         self.bits: dict[Key, int] = {}
-        self.calls: dict[tuple[Any, str, str], dict[int, int]] = {}
-        self.live: dict[tuple[Span, bool], list[tuple[Key, int]]] = {}
         self.folded: dict[str | None, dict[tuple[Any, int], int]] = {}
-        windows = list(windows)
-        firsts = [days[0] for s, u, _ in windows if (days := split(self.until_day, s, u)[0])]
-        if firsts:
-            self._read_days(min(firsts))
-        self._read_live([(span, by in WIDE) for s, u, by in windows
-                         for span in split(self.until_day, s, u)[1]])  # fmt: skip
+        # by → (ordinal of the first day read, key → calls summed up to each day since)
+        self.calls: dict[str | None, tuple[int, dict[Any, list[int]]]] = {}
+        self.live: dict[tuple[Span, bool], list[tuple[Key, int]]] = {}
+        self.live_by: dict[tuple[Span, bool, str | None], PerKey] = {}
+        self.firsts: dict[str | None, date] = {}  # earliest whole day each `by` will count
+        spans = []
+        for since, until, by in windows:
+            days, live = split(self.until_day, since, until)
+            if days is not None:
+                self.firsts[by] = min(days[0], self.firsts.get(by, days[0]))
+            spans += [(span, by in WIDE) for span in live]
+        if self.firsts:
+            self._read_bits(min(self.firsts.values()))
+        self._read_live(spans)
 
-    def _read_days(self, first: date) -> None:
-        """Bitmaps of agents active on or after `first`, and the calls of each day."""
+    def _read_bits(self, first: date) -> None:
+        """Bitmaps of the agents active on or after `first`, bit 0 being `first`."""
         f, origin = self.f, first.toordinal()
         rows = self.db.execute(
             select(ActiveDays.service_id, ActiveDays.assistant_id, ActiveDays.model_key,
@@ -89,16 +101,44 @@ class Activity:
             self.bits[service, assistant, model, user] = (
                 value << shift if shift >= 0 else value >> -shift
             )
-        stmt = select(DailyUsage.service_id, DailyUsage.assistant_id, DailyUsage.model_key,
-                      DailyUsage.day, DailyUsage.calls).where(
-            DailyUsage.tenant_id == f.tenant_id, DailyUsage.demo.is_(f.synthetic),
-            DailyUsage.day >= first)  # fmt: skip
+
+    def _fold(self, by: str | None) -> dict[tuple[Any, int], int]:
+        """(key, user) → the union of its bitmaps, users without an id left out."""
+        if by not in self.folded:
+            out: dict[tuple[Any, int], int] = defaultdict(int)
+            index = KEY_INDEX.get(by or "")
+            for key, value in self.bits.items():
+                if key[3] is not None:
+                    out[0 if index is None else key[index], key[3]] |= value
+            self.folded[by] = dict(out)
+        return self.folded[by]
+
+    def _summed_calls(self, by: str | None, first: date) -> tuple[int, dict[Any, list[int]]]:
+        """The calls of each summed day from `first` (`steering_daily`), as running sums."""
+        found = self.calls.get(by)
+        if found is not None and found[0] <= first.toordinal():
+            return found
+        first = min(first, self.firsts.get(by, first))
+        f, origin = self.f, first.toordinal()
+        assert self.until_day is not None  # whole days are summed only when a roll-up ran
+        width = self.until_day.toordinal() - origin
+        keys = [SUMMED_KEY[by]] if by is not None else []  # a literal key: SQLite's position
+        stmt: Any = (
+            select(*(keys or [literal_column("0")]), DailyUsage.day, func.sum(DailyUsage.calls))
+            .where(DailyUsage.tenant_id == f.tenant_id, DailyUsage.demo.is_(f.synthetic),
+                   DailyUsage.day >= first)
+            .group_by(*keys, DailyUsage.day)
+        )  # fmt: skip
         if f.service_id is not None:
             stmt = stmt.where(DailyUsage.service_id == f.service_id)
-        self.calls = {}
-        for service, assistant, model, day, calls in self.db.execute(stmt).all():
-            per_day = self.calls.setdefault((service, assistant, model), {})
-            per_day[day.toordinal()] = per_day.get(day.toordinal(), 0) + round(calls)
+        per_day: dict[Any, list[int]] = {}
+        for group, day, calls in self.db.execute(stmt).all():
+            offset = day.toordinal() - origin
+            if offset < width:
+                per_day.setdefault(group, [0] * width)[offset] += round(calls or 0)
+        running = {group: list(accumulate(days, initial=0)) for group, days in per_day.items()}
+        self.calls[by] = (origin, running)
+        return self.calls[by]
 
     def _read_live(self, spans: Iterable[tuple[Span, bool]]) -> None:
         """(service, assistant, model, user) → calls in each span not read yet, one query."""
@@ -124,46 +164,53 @@ class Activity:
         for i, service, assistant, model, user, calls in self.db.execute(stmt).all():
             self.live[missing[int(i)]].append(((service, assistant, model, user), int(calls)))
 
-    def _fold(self, by: str | None) -> dict[tuple[Any, int], int]:
-        """(key, user) → the union of its bitmaps, users without an id left out."""
-        if by not in self.folded:
-            out: dict[tuple[Any, int], int] = defaultdict(int)
-            for key, value in self.bits.items():
+    def _live(self, span: Span, wide: bool, by: str | None) -> PerKey:
+        """A live span's calls and users per key."""
+        found = self.live_by.get((span, wide, by))
+        if found is None:
+            self._read_live([(span, wide)])
+            index = KEY_INDEX.get(by or "")
+            calls: dict[Any, int] = defaultdict(int)
+            users: dict[Any, set[int]] = defaultdict(set)
+            for key, n in self.live[span, wide]:
+                picked = 0 if index is None else key[index]
+                calls[picked] += n
                 if key[3] is not None:
-                    out[_pick(by, key), key[3]] |= value
-            self.folded[by] = dict(out)
-        return self.folded[by]
+                    users[picked].add(key[3])
+            found = self.live_by[span, wide, by] = (calls, users)
+        return found
 
-    def count(self, since: datetime, until: datetime, by: str | None = None) -> dict[
-        Any, tuple[int, int]
-    ]:  # fmt: skip
+    def count(self, since: datetime, until: datetime, by: str | None = None, *,
+              calls_too: bool = True) -> dict[Any, tuple[int, int]]:  # fmt: skip
         """key → (distinct users, calls) between `since` and `until` (both included); with
-        `by=None` the only key is 0."""
+        `by=None` the only key is 0. `calls_too=False`: the summed days' calls are not read
+        (counted 0), for callers that want the users only."""
         days, live = split(self.until_day, since, until)
-        wide = by in WIDE
-        self._read_live((span, wide) for span in live)
         users: dict[Any, set[int]] = defaultdict(set)
         calls: dict[Any, int] = defaultdict(int)
         if days is not None:
-            if self.origin is None or days[0].toordinal() < self.origin:
-                self._read_days(days[0])
-            assert self.origin is not None
             lo, hi = days[0].toordinal(), days[1].toordinal()
+            if self.origin is None or lo < self.origin:
+                self._read_bits(min(days[0], *self.firsts.values()))
+            assert self.origin is not None
             mask = ((1 << (hi - lo)) - 1) << (lo - self.origin)
             for (key, user), value in self._fold(by).items():
                 if value & mask:
                     users[key].add(user)
-            for group, per_day in self.calls.items():
-                n = sum(v for d, v in per_day.items() if lo <= d < hi)
-                if n:
-                    calls[_pick(by, group)] += n
+            origin, running = self._summed_calls(by, days[0]) if calls_too else (lo, {})
+            for key, sums in running.items():
+                calls[key] += sums[hi - origin] - sums[lo - origin]
         for span in live:
-            for key, n in self.live[span, wide]:
-                picked = _pick(by, key)
-                calls[picked] += n
-                if key[3] is not None:
-                    users[picked].add(key[3])
-        return {key: (len(users.get(key, ())), calls[key]) for key in calls.keys() | users.keys()}
+            span_calls, span_users = self._live(span, by in WIDE, by)
+            for key, n in span_calls.items():
+                calls[key] += n
+            for key, found in span_users.items():
+                users[key] |= found
+        return {
+            key: (len(users.get(key, ())), calls.get(key, 0))
+            for key in calls.keys() | users.keys()
+            if calls.get(key) or users.get(key)
+        }
 
     def total(self, since: datetime, until: datetime) -> tuple[int, int]:
         """(distinct users, calls) of the whole window."""
@@ -202,22 +249,20 @@ def first_use(db: Session, f: Filters) -> dict[int | None, datetime]:
         ]
         if f.service_id is not None:
             conds.append(DailyUsage.service_id == f.service_id)
-        first_days = db.execute(
-            select(DailyUsage.service_id, func.min(DailyUsage.day))
+        first_days = (
+            select(DailyUsage.service_id, func.min(DailyUsage.day).label("day"))
             .where(*conds)
             .group_by(DailyUsage.service_id)
-        ).all()
-        for key, day in first_days:
-            at = db.scalar(
-                select(func.min(DailyActive.first_at)).where(
-                    DailyActive.tenant_id == f.tenant_id,
-                    DailyActive.demo.is_(f.synthetic),
-                    DailyActive.day == day,
-                    DailyActive.service_id.is_(None)
-                    if key is None
-                    else DailyActive.service_id == key,
-                )
-            )
+            .subquery()
+        )
+        first_at = (
+            select(func.min(DailyActive.first_at))
+            .where(DailyActive.tenant_id == f.tenant_id, DailyActive.demo.is_(f.synthetic),
+                   DailyActive.day == first_days.c.day,
+                   DailyActive.service_id.is_not_distinct_from(first_days.c.service_id))
+            .scalar_subquery()
+        )  # fmt: skip
+        for key, at in db.execute(select(first_days.c.service_id, first_at)).all():
             if at is not None:
                 found[key] = _aware(at)
     live_since = (
