@@ -49,8 +49,31 @@ with sessions() as db:
         board = dashboard.build(db, period({tenant}, days=30, now=datetime.fromisoformat({now!r})))
         if i:
             times.append((time.perf_counter() - started) * 1000)
+    # the J+30 review of the collectivité launched 30 days ago: figures, signals, verdict,
+    # then its PDF and DOCX (the review is not kept)
+    from datetime import timedelta
+    from sqlalchemy import select
+    from civia.accounts.models import User
+    from civia.steering import review_routes, reviews
+    from civia.steering.models import Review
+    launch = (datetime.fromisoformat({now!r}) - timedelta(days=30)).date()
+    author = db.scalar(select(User).where(User.tenant_id == {tenant}).limit(1))
+    review_times = []
+    for i in range({runs} + 1):
+        started = time.perf_counter()
+        fig = reviews.figures(db, {tenant}, None, 30, launch)
+        verdict = reviews.verdict(30, fig)
+        review = Review(tenant_id={tenant}, milestone=30, launch_date=launch, figures=fig,
+                        recommendation=verdict.recommendation, reasons=verdict.reasons)
+        db.add(review)
+        db.flush()
+        review_routes.pdf(db, author, review.id)
+        review_routes.docx(db, author, review.id)
+        if i:
+            review_times.append((time.perf_counter() - started) * 1000)
+    db.rollback()
 print(json.dumps({{"times": times, "calls": board.totals["calls"],
-                  "users": board.totals["active_users_30d"]}}))
+                  "users": board.totals["active_users_30d"], "review_times": review_times}}))
 """
 
 
@@ -113,6 +136,12 @@ def one(label: str, url: str, size: int, args: argparse.Namespace) -> list[objec
     row += [
         f"{p50(after['times']):.0f}",  # type: ignore[arg-type]
         f"{percentile(after['times'], 95):.0f}",  # type: ignore[arg-type]
+    ]
+    if args.before:
+        row += [f"{p50(before['review_times']):.0f}"]  # type: ignore[arg-type]
+    row += [
+        f"{p50(after['review_times']):.0f}",  # type: ignore[arg-type]
+        f"{percentile(after['review_times'], 95):.0f}",  # type: ignore[arg-type]
         int(after["calls"]),  # type: ignore[call-overload]
         f"{fill_s:.0f}",
         f"{rollup_s:.1f}",
@@ -159,7 +188,10 @@ def main() -> None:
     head = ["database", "calls in the ledger"]
     if args.before:
         head += ["before p50 ms", "before p95 ms"]
-    head += ["after p50 ms", "after p95 ms", "calls in the 30 days", "fill s"]
+    head += ["after p50 ms", "after p95 ms"]
+    if args.before:
+        head += ["J+30 review before p50 ms"]
+    head += ["J+30 review p50 ms", "J+30 review p95 ms", "calls in the 30 days", "fill s"]
     head += ["roll-ups built in s"]
     lines = [
         "## Pilotage dashboard on a large ledger (`bench/bench_dashboard.py`)",
@@ -168,13 +200,17 @@ def main() -> None:
         "",
         f"`dashboard.build` (every figure of /pilotage over 30 days, all services, signals "
         f"included) for one collectivité of {args.users:,} agents in 10 services, the calls "
-        f"spread over 90 days with their ledger rows; roll-ups built once; {args.runs} runs "
+        f"spread over 90 days in arrival order with their ledger rows (PostgreSQL: VACUUM "
+        f"ANALYZE after the fill, as autovacuum does); roll-ups built once; {args.runs} runs "
         "after one warm-up, each version in its own process on the same database. « before »: "
-        "sums from the daily roll-ups, distinct users and the signals' windows counted from the "
-        "calls (covering index); « after »: distinct users, windows and first uses from the "
-        "per-agent daily roll-ups (`steering_daily_active`, `steering_daily_users`, covering "
-        "indexes), the period's partial first day and today live. Both give the same figures "
-        "(checked by the script and by `tests/steering/test_rollup.py`).",
+        "each window's distinct users counted by SQL over the per-agent daily roll-ups "
+        "(`steering_daily_active`, `steering_daily_users`), about 45 queries; « after »: one "
+        "read of each agent's bitmap of active days (`steering_active_days`) and one query for "
+        "every window's live edges (partial first and last days, today), all windows counted "
+        "in Python. « J+30 review »: `reviews.figures` and `reviews.verdict` for the "
+        "collectivité launched 30 days ago, then its PDF and DOCX. Both versions give the same "
+        "figures (the script checks calls and active users; `tests/steering/test_people.py` and "
+        "`test_rollup.py` check every window against the calls).",
         "",
         table(head, rows),
         "",
