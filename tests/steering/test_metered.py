@@ -44,7 +44,7 @@ def test_query_embeddings_are_recorded(sqlite_url: str, password_hash: str) -> N
         assert wrapped.provider_name == EMBEDDED and (wrapped.name, wrapped.dim) == ("bge-m3", 4)
         db.add(Provider(tenant_id=agent.tenant_id, name="Serveur vecteurs", kind="openai_embeddings",
                         capability="embeddings", models=["bge-m3"]))  # fmt: skip
-        db.flush()
+        db.commit()  # the calls are recorded in their own transaction
         inner = ServerEmbedder()
         wrapped = metered(db, inner, agent)
         vectors = wrapped.embed(["Quels horaires pour la mairie ?"], kind="query")
@@ -52,7 +52,6 @@ def test_query_embeddings_are_recorded(sqlite_url: str, password_hash: str) -> N
                                                           "query")]  # fmt: skip
         with pytest.raises(ProviderUnavailable):
             metered(db, ServerEmbedder(fail=True), agent).embed(["permis"], kind="query")
-        db.flush()
         rows = db.execute(
             select(UsageEvent, LedgerEntry)
             .join(LedgerEntry, LedgerEntry.usage_event_id == UsageEvent.id)
