@@ -20,6 +20,7 @@ from civia.assistants.spec import AssistantSpec, FieldKind
 from civia.chat.gateway import CallContext, Gateway, Resolved
 from civia.jobs import queue
 from civia.providers.resolve import embedder_for
+from civia.usage.metered import metered
 
 
 @dataclass
@@ -41,7 +42,11 @@ async def _prepare(
 ) -> Launch:
     """Raises InputError (bad inputs) and ProviderError (no model)."""
     target = None if spec.output.kind == "tables" else gateway.resolve(db, user.tenant_id)
-    embedder = embedder_for(db, user.tenant_id) if spec.fields_of(FieldKind.COLLECTION) else None
+    embedder = (  # the search's query vector is a model call: in the ledger
+        metered(db, embedder_for(db, user.tenant_id), user)
+        if spec.fields_of(FieldKind.COLLECTION)
+        else None
+    )
     context = assistant_context(db, user.tenant)
     prepared = await asyncio.to_thread(
         lambda: prepare(

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from civia.accounts.models import User
-from civia.steering import metrics, signals
+from civia.steering import metrics, people, signals
 from civia.steering import quality as quality_block
 from civia.steering.filters import MIN_GROUP, Filters, accounts
 from civia.usage.models import SteeringSettings
@@ -53,8 +53,10 @@ def targets(db: Session, tenant_id: int) -> dict[int, int]:
 
 def build(db: Session, f: Filters, assistant_labels: dict[str, str] | None = None) -> Dashboard:
     groups = metrics.usage_groups(db, f)
-    totals = metrics.totals(db, f, groups)
-    services = metrics.by_service(db, f, groups)
+    # every window of the page (period, 7/30/90 days, weeks, signals) counted from one read
+    activity = people.Activity(db, f, metrics.windows(f) + signals.windows(f))
+    totals = metrics.totals(db, f, groups, activity)
+    services = metrics.by_service(db, f, groups, activity)
     declared = targets(db, f.tenant_id)
     for row in services:
         row.figures["targeted"] = float(declared.get(row.key, 0) or row.figures.get("accounts", 0))
@@ -67,7 +69,7 @@ def build(db: Session, f: Filters, assistant_labels: dict[str, str] | None = Non
         and not row.hidden
         and (f.service_id is None or row.key == f.service_id)
     }
-    by_id = signals.for_services(db, f, shown) if shown else {}
+    by_id = signals.for_services(db, f, shown, activity) if shown else {}
     labels = {row.key: row.label for row in services}
     if f.service_id is not None:  # the quality table shows the chosen service only
         services_shown = [row for row in services if row.key == f.service_id]
@@ -79,9 +81,9 @@ def build(db: Session, f: Filters, assistant_labels: dict[str, str] | None = Non
         totals=totals,
         hidden=hidden,
         services=services,
-        assistants=metrics.by_assistant(db, f, assistant_labels, groups),
-        models=metrics.by_model(db, f, groups),
-        weeks=metrics.weekly(db, f),
+        assistants=metrics.by_assistant(db, f, assistant_labels, groups, activity),
+        models=metrics.by_model(db, f, groups, activity),
+        weeks=metrics.weekly(db, f, activity=activity),
         signals=found,
         accounts=_accounts(db, f),
         targeted=_targeted(db, f, declared),

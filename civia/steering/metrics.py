@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import case, func, select
@@ -98,17 +98,30 @@ def _rollup(groups: Groups, index: int | None) -> dict[Any, dict[str, float]]:
     return out
 
 
-def _users(db: Session, f: Filters, by: str) -> dict[Any, float]:
+ACTIVE_DAYS = (7, 30, 90)
+
+
+def windows(f: Filters) -> list[people.Window]:
+    """Every window the tables below count users in: declared, one read serves them all."""
+    out: list[people.Window] = [(f.since, f.until, by) for by in people.BY]
+    out += [(f.until - timedelta(days=days), f.until, None) for days in ACTIVE_DAYS]
+    return out + [(since, until, None) for since, until in _weeks(f)]
+
+
+def _activity(db: Session, f: Filters, activity: people.Activity | None) -> people.Activity:
+    return people.Activity(db, f) if activity is None else activity
+
+
+def _users(db: Session, f: Filters, by: str, activity: people.Activity | None) -> dict[Any, float]:
     """Distinct users per key over the period (from the daily roll-ups, edges live)."""
-    return {
-        k: float(users) for k, (users, _calls) in people.count(db, f, f.since, f.until, by).items()
-    }
+    found = _activity(db, f, activity).count(f.since, f.until, by, calls_too=False)
+    return {k: float(users) for k, (users, _calls) in found.items()}
 
 
 def _usage_rows(db: Session, f: Filters, groups: Groups | None, index: int,
-                by: str) -> dict[Any, Row]:  # fmt: skip
+                by: str, activity: people.Activity | None) -> dict[Any, Row]:  # fmt: skip
     groups = usage_groups(db, f) if groups is None else groups
-    users = _users(db, f, by)
+    users = _users(db, f, by, activity)
     rows = {}
     for key, fig in _rollup(groups, index).items():
         rows[key] = Row(key, "", fig | {"users": users.get(key, 0.0)})
@@ -132,20 +145,23 @@ def _figures(row: Any) -> dict[str, float]:
     return out
 
 
-def active_users(db: Session, f: Filters, days: int) -> int:
-    return people.total(db, f, f.until - timedelta(days=days), f.until)[0]
+def active_users(db: Session, f: Filters, days: int,
+                 activity: people.Activity | None = None) -> int:  # fmt: skip
+    return _activity(db, f, activity).total(f.until - timedelta(days=days), f.until)[0]
 
 
-def totals(db: Session, f: Filters, groups: Groups | None = None) -> dict[str, float]:
+def totals(db: Session, f: Filters, groups: Groups | None = None,
+           activity: people.Activity | None = None) -> dict[str, float]:  # fmt: skip
     groups = usage_groups(db, f) if groups is None else groups
+    activity = _activity(db, f, activity)
     usage = _rollup(groups, None).get(None) or _rollup([(None, None, None, {})], None)[None]
-    users = people.total(db, f, f.since, f.until)[0]
+    users = activity.total(f.since, f.until)[0]
     runs_row = db.execute(select(*_run_columns()).where(runs(f))).one()
     out = usage | {"users": float(users or 0)} | _figures(runs_row)
     out["hours_saved"] = out["minutes_saved"] / 60
     out["validated_results"] = out["validated"]
-    for days in (7, 30, 90):
-        out[f"active_users_{days}d"] = active_users(db, f, days)
+    for days in ACTIVE_DAYS:
+        out[f"active_users_{days}d"] = active_users(db, f, days, activity)
     rated = out["useful"] + out["not_useful"]
     out["useful_rate"] = out["useful"] / rated if rated else 0.0
     return out
@@ -171,7 +187,8 @@ def _finish(rows: dict[Any, Row]) -> list[Row]:
     return sorted(rows.values(), key=lambda r: (-r.figures["calls"], r.label))
 
 
-def by_service(db: Session, f: Filters, groups: Groups | None = None) -> list[Row]:
+def by_service(db: Session, f: Filters, groups: Groups | None = None,
+               activity: people.Activity | None = None) -> list[Row]:  # fmt: skip
     names = dict(
         db.execute(select(Service.id, Service.name).where(Service.tenant_id == f.tenant_id)).all()
     )
@@ -182,7 +199,7 @@ def by_service(db: Session, f: Filters, groups: Groups | None = None) -> list[Ro
             .group_by(User.service_id)
         ).all()
     )
-    usage = _usage_rows(db, f, groups, 0, "service")
+    usage = _usage_rows(db, f, groups, 0, "service", activity)
     runs_rows = db.execute(
         select(AssistantRun.service_id.label("key"), *_run_columns())
         .where(runs(f)).group_by(AssistantRun.service_id)
@@ -198,10 +215,11 @@ def by_service(db: Session, f: Filters, groups: Groups | None = None) -> list[Ro
 
 
 def by_assistant(
-    db: Session, f: Filters, labels: dict[str, str] | None = None, groups: Groups | None = None
-) -> list[Row]:
+    db: Session, f: Filters, labels: dict[str, str] | None = None, groups: Groups | None = None,
+    activity: people.Activity | None = None,
+) -> list[Row]:  # fmt: skip
     labels = labels or {}
-    usage = _usage_rows(db, f, groups, 1, "assistant")
+    usage = _usage_rows(db, f, groups, 1, "assistant", activity)
     runs_rows = db.execute(
         select(AssistantRun.assistant_id.label("key"), *_run_columns(),
                func.count(func.distinct(AssistantRun.user_id)).label("run_users"))
@@ -217,8 +235,9 @@ def by_assistant(
     return _finish(rows)
 
 
-def by_model(db: Session, f: Filters, groups: Groups | None = None) -> list[Row]:
-    usage = _usage_rows(db, f, groups, 2, "model")
+def by_model(db: Session, f: Filters, groups: Groups | None = None,
+             activity: people.Activity | None = None) -> list[Row]:  # fmt: skip
+    usage = _usage_rows(db, f, groups, 2, "model", activity)
     rows = _merge(usage, [], str)
     out = _finish(rows)
     for row in out:
@@ -226,13 +245,18 @@ def by_model(db: Session, f: Filters, groups: Groups | None = None) -> list[Row]
     return out
 
 
-def weekly(db: Session, f: Filters, weeks: int = 13) -> list[dict[str, Any]]:
-    """Calls and active users per week, the most recent last (for the trend and the signals)."""
-    out = []
+def _weeks(f: Filters, weeks: int = 13) -> list[tuple[datetime, datetime]]:
     span = min(weeks, max(1, f.days // 7))
-    for i in range(span, 0, -1):
-        until = f.until - timedelta(days=7 * (i - 1))
-        since = until - timedelta(days=7)
-        users, calls = people.total(db, f, since, until)
+    ends = [f.until - timedelta(days=7 * (i - 1)) for i in range(span, 0, -1)]
+    return [(until - timedelta(days=7), until) for until in ends]
+
+
+def weekly(db: Session, f: Filters, weeks: int = 13,
+           activity: people.Activity | None = None) -> list[dict[str, Any]]:  # fmt: skip
+    """Calls and active users per week, the most recent last (for the trend and the signals)."""
+    activity = _activity(db, f, activity)
+    out = []
+    for since, until in _weeks(f, weeks):
+        users, calls = activity.total(since, until)
         out.append({"since": since, "until": until, "calls": int(calls), "users": int(users)})
     return out

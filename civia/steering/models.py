@@ -15,6 +15,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
 )
@@ -128,6 +129,28 @@ Index(
     DailyActive.calls,
     DailyActive.first_at,
 )
+
+
+class ActiveDays(Base):
+    """On which summed days an agent called, per service × assistant × model (demo apart): a
+    bitmap, bit i set when active on `first_day + i`. The dashboard reads these few rows (about
+    one per agent and assistant) and counts every window's distinct users in one pass instead
+    of one query per window. Updated from `DailyUser` by each roll-up run."""
+
+    __tablename__ = "steering_active_days"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"))
+    demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    service_id: Mapped[int | None] = mapped_column(Integer)
+    assistant_id: Mapped[str] = mapped_column(String(100), default="")
+    model_key: Mapped[str] = mapped_column(String(310), default="")
+    user_id: Mapped[int | None] = mapped_column(Integer)
+    first_day: Mapped[date] = mapped_column(Date)
+    last_day: Mapped[date] = mapped_column(Date)
+    days: Mapped[bytes] = mapped_column(LargeBinary)  # little-endian bitmap from first_day
+
+
+Index("ix_steering_active_days_tenant", ActiveDays.tenant_id, ActiveDays.demo, ActiveDays.last_day)
 
 
 class RollupState(Base):

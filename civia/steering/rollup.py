@@ -15,10 +15,12 @@ from civia.db.engine import session_scope
 from civia.settings import Settings
 from civia.steering import metrics, people
 from civia.steering.filters import Filters
-from civia.steering.models import DailyActive, DailyUsage, DailyUser, RollupState
+from civia.steering.models import ActiveDays, DailyActive, DailyUsage, DailyUser, RollupState
 from civia.usage.models import UsageEvent
 
 REDO_DAYS = 2
+# Everything derived from the calls: emptied, these are rebuilt from scratch by `rebuild`.
+TABLES = (DailyUsage, DailyUser, DailyActive, ActiveDays, RollupState)
 TICK = timedelta(microseconds=1)
 
 
@@ -53,6 +55,8 @@ def rebuild(db: Session, tenant_id: int, *, today: date | None = None) -> int:
             people.rebuild_day(db, f, day)
         written += 1
         day += timedelta(days=1)
+    if start < today:
+        people.rebuild_bits(db, tenant_id, start, today)
     state.until_day = max(state.until_day, today)
     db.flush()
     return written

@@ -33,23 +33,31 @@ def _grouped(db: Session, stmt: Any) -> Grouped:
     return {key: float(value or 0) for key, value in db.execute(stmt).all()}
 
 
-def _measures(db: Session, f: Filters) -> dict[str, Grouped]:
-    """Each measure the rules read, for every service at once (one query per window, from the
-    daily roll-ups with the edges live)."""
+WINDOWS = ((30, 0), (7, 0), (14, 7), (28, 7), (14, 0))  # (from, to) days before the end
+
+
+def windows(f: Filters) -> list[people.Window]:
+    """The windows the rules count in, per service (declared to `people.Activity`)."""
+    return [(f.until - timedelta(days=a), f.until - timedelta(days=b), "service")
+            for a, b in WINDOWS]  # fmt: skip
+
+
+def _measures(db: Session, f: Filters, activity: people.Activity | None) -> dict[str, Grouped]:
+    """Each measure the rules read, for every service at once (every window counted from one
+    read of the daily roll-ups, the edges live)."""
     out: dict[str, Grouped] = {"age": {}}
     for key, moment in people.first_use(db, f).items():
         out["age"][key] = (f.until - moment).total_seconds() / 86400
-    windows = {}
-    for since_days, until_days in ((30, 0), (7, 0), (14, 7), (28, 7), (14, 0)):
-        windows[since_days, until_days] = people.count(
-            db, f, f.until - timedelta(days=since_days), f.until - timedelta(days=until_days),
-            "service",
-        )  # fmt: skip
+    activity = people.Activity(db, f, windows(f)) if activity is None else activity
+    windows_found = {
+        (a, b): activity.count(since, until, by)
+        for (a, b), (since, until, by) in zip(WINDOWS, windows(f), strict=True)
+    }
     for name, window, which in (
         ("active30", (30, 0), 0), ("active7", (7, 0), 0), ("previous7", (14, 7), 0),
         ("last7", (7, 0), 1), ("before", (28, 7), 1), ("last14", (14, 0), 1),
     ):  # fmt: skip
-        out[name] = {key: float(pair[which]) for key, pair in windows[window].items()}
+        out[name] = {key: float(pair[which]) for key, pair in windows_found[window].items()}
     recent = runs(f, since=f.until - timedelta(days=30))
     rated = db.execute(
         select(AssistantRun.service_id, func.coalesce(func.sum(USEFUL), 0),
@@ -68,10 +76,11 @@ def _measures(db: Session, f: Filters) -> dict[str, Grouped]:
     return out
 
 
-def for_services(db: Session, f: Filters, accounts: dict[int, int]) -> dict[int, list[Signal]]:
+def for_services(db: Session, f: Filters, accounts: dict[int, int],
+                 activity: people.Activity | None = None) -> dict[int, list[Signal]]:  # fmt: skip
     """The signals of each service in `accounts` (service id → accounts), looking back from
     `f.until` whatever the period; `f.service_id`, if set, narrows the queries to it."""
-    measures = _measures(db, f)
+    measures = _measures(db, f, activity)
     return {sid: _rules(sid, measures, count) for sid, count in accounts.items()}
 
 

@@ -65,8 +65,9 @@ def prepare(
     if scope is None:
         return None
     from civia.providers.resolve import embedder_for
+    from civia.usage.metered import metered
 
-    embedder = embedder_for(db, user.tenant_id)
+    embedder = metered(db, embedder_for(db, user.tenant_id), user)  # the query's vector: a call
     return doc_chat.prepare(
         db, user, conv, scope, answer=answer, instructions=instructions, embedder=embedder
     )

@@ -19,6 +19,7 @@ from civia.documents.acts.text import date_fr, number_fr, vote_line
 from civia.documents.acts.vectors import vectorising
 from civia.documents.errors import EmptyQueryError
 from civia.providers.resolve import embedder_for
+from civia.usage.metered import metered
 from civia.web.deps import CurrentUser, Db, allow_assistant
 from civia.web.render import render
 from civia.web.routes.assistants import form_page
@@ -69,7 +70,7 @@ def search_page(request: Request, db: Db, user: CurrentUser) -> Response:
             sort=sort,
             page=page,
             per_page=PER_PAGE,
-            embedder=embedder_for(db, user.tenant_id) if query.strip() else None,
+            embedder=metered(db, embedder_for(db, user.tenant_id), user) if query.strip() else None,
         )
     except (FilterError, EmptyQueryError) as exc:
         error, status = exc.message_fr, 422
