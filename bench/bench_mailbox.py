@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import sys
 import tempfile
 import time
-from collections import Counter
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 from imapclient import IMAPClient  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
-from bench.common import Machine, p50, percentile, table, write_results  # noqa: E402
+from bench.common import Machine, load_average, p50, table, write_results  # noqa: E402
 from bench.data.citizen_mails import MAILS, SERVICES  # noqa: E402
 from civia.accounts.models import Service, Tenant  # noqa: E402
 from civia.assistants.catalogue import builtins  # noqa: E402
@@ -42,6 +42,7 @@ from civia.db.base import Base  # noqa: E402
 from civia.db.engine import make_engine, make_sessionmaker, session_scope  # noqa: E402
 from civia.mailbox import fetch, process  # noqa: E402
 from civia.mailbox.models import Mailbox, MailMessage, MessageStatus  # noqa: E402
+from civia.plugins.tables import metadata  # noqa: E402
 from civia.providers.base import ProviderError  # noqa: E402
 from civia.providers.model_files import MODEL_ID  # noqa: E402
 from civia.providers.models import HostingClass, Provider  # noqa: E402
@@ -49,6 +50,7 @@ from civia.settings import Settings  # noqa: E402
 from tests.servers import imap_server  # noqa: E402
 
 LOGIN, PASSWORD = "accueil@demoville.test", "bench-imap-secret"
+ROWS = ROOT / "bench" / "results" / "mailbox-rows.jsonl"  # one line per message, kept across runs
 
 
 def mail(subject: str, body: str, n: int) -> bytes:
@@ -75,6 +77,7 @@ def setup(folder: Path, port: int) -> tuple[Settings, object, int]:
         mailboxes_file=declared, retention_sweep_hours=0, jobs_in_process=False, model_seed=1234,
     )  # fmt: skip
     engine = make_engine(settings.db_url)
+    metadata()  # every area's tables (foreign keys cross areas)
     Base.metadata.create_all(engine)
     sessions = make_sessionmaker(engine)
     with session_scope(sessions) as db:
@@ -93,13 +96,19 @@ def setup(folder: Path, port: int) -> tuple[Settings, object, int]:
         return settings, sessions, box.id
 
 
-async def triage_only(job: process.Job, gateway: Gateway) -> str:
+async def triage_only(job: process.Job, gateway: Gateway) -> dict[str, object]:
     spec = builtins()[process.TRIAGE]
     ctx = CallContext(tenant_id=job.tenant_id, user_id=None, service_id=job.service_id,
                       source="mailbox", assistant_id=process.TRIAGE)  # fmt: skip
     result = await run_to_end(spec, {"demande": job.text[:8000]}, context=job.context,
                               gateway=gateway, ctx=ctx, target=job.target)  # fmt: skip
-    return str((result.data or {}).get("service", ""))
+    return dict(result.data or {})
+
+
+def done_rows() -> list[dict[str, object]]:
+    if not ROWS.exists():
+        return []
+    return [json.loads(line) for line in ROWS.read_text(encoding="utf-8").splitlines() if line]
 
 
 def main() -> None:
@@ -107,11 +116,18 @@ def main() -> None:
     parser.add_argument("--full", type=int, default=3)
     parser.add_argument("--limit", type=int, default=60)
     parser.add_argument("--deadline-min", type=float, default=45.0)
+    parser.add_argument("--fresh", action="store_true", help="forget the rows of earlier runs")
+    parser.add_argument("--render-only", action="store_true")
     args = parser.parse_args()
+    if args.fresh and ROWS.exists():
+        ROWS.unlink()
+    if args.render_only:
+        write_results("mailbox", render(done_rows(), None, None, args))
+        return
     machine = Machine()
     deadline = time.monotonic() + args.deadline_min * 60
     folder = Path(tempfile.mkdtemp(prefix="civia-bench-mailbox-"))
-    rows: list[dict[str, object]] = []
+    already = {str(r["subject"]) for r in done_rows()}
     with imap_server({LOGIN: PASSWORD}) as port:
         settings, sessions, box_id = setup(folder, port)
         client = IMAPClient("127.0.0.1", port=port, ssl=False)
@@ -125,22 +141,32 @@ def main() -> None:
         fetch_s = time.monotonic() - t0
         assert report.new == len(MAILS), report
         expected = {subject: service for service, subject, _ in MAILS}
+        order = {subject: i for i, (_, subject, _) in enumerate(MAILS)}
         gateway = Gateway(settings, sessions)  # type: ignore[arg-type]
         with session_scope(sessions) as db:  # type: ignore[arg-type]
             ids = list(db.scalars(select(MailMessage.id).order_by(MailMessage.uid)))
             names = {s.id: s.name for s in db.scalars(select(Service))}
-        for index, message_id in enumerate(ids[: args.limit]):
+            subjects = {m.id: m.subject for m in db.scalars(select(MailMessage))}
+            for message in db.scalars(select(MailMessage)):  # done in an earlier run
+                if message.subject in already:
+                    message.status = MessageStatus.SET_ASIDE
+        full_left = max(args.full - sum(1 for r in done_rows() if r["kind"] == "full"), 0)
+        for message_id in ids[: args.limit]:
+            if subjects[message_id] in already:
+                continue
             if time.monotonic() > deadline:
                 break
             start = time.monotonic()
-            if index < args.full:
+            raw, problem, controle = "", "", ""
+            if full_left > 0:
+                full_left -= 1
                 process.process_one(sessions, settings)  # type: ignore[arg-type]
                 with session_scope(sessions) as db:  # type: ignore[arg-type]
                     message = db.get(MailMessage, message_id)
                     assert message is not None
                     subject, ok = message.subject, message.status == MessageStatus.TO_REVIEW
                     got = names.get(message.proposed_service_id or 0, "")
-                    problem = message.problem
+                    problem, raw = message.problem, got
                 kind = "full"
             else:
                 with session_scope(sessions) as db:  # type: ignore[arg-type]
@@ -150,89 +176,56 @@ def main() -> None:
                     job = process.prepare(db, message, gateway)
                     message.status = MessageStatus.SET_ASIDE  # not left for process_one
                 assert not isinstance(job, str)
-                problem = ""
                 try:
-                    answer = asyncio.run(triage_only(job, gateway))
+                    data = asyncio.run(triage_only(job, gateway))
                 except ProviderError as exc:
-                    answer, problem = "", exc.message_fr
-                chosen = process.match_service(job.services, answer)
+                    data, problem = {}, exc.message_fr
+                raw, controle = str(data.get("service", "")), str(data.get("controle", ""))
+                chosen = process.match_service(job.services, raw)
                 got, ok = names.get(chosen or 0, ""), not problem
                 kind = "triage"
             end = time.monotonic()
-            rows.append({"kind": kind, "subject": subject, "expected": expected[subject],
-                         "got": got, "ok": ok, "problem": problem, "seconds": end - start,
-                         "arrival_to_draft": end - delivered[subject]})  # fmt: skip
-            print(f"{index + 1:2d} {kind:6s} {end - start:6.1f}s {got == expected[subject]!s:5s} "
+            row = {"n": order[subject] + 1, "kind": kind, "subject": subject,
+                   "expected": expected[subject], "got": got, "raw": raw, "ok": ok,
+                   "problem": problem, "controle": controle, "seconds": round(end - start, 1),
+                   "arrival_to_draft": round(end - delivered[subject], 1),
+                   "load": load_average(), "at": datetime.now(UTC).isoformat(timespec="seconds"),
+                   "fetch_s": round(fetch_s, 2)}  # fmt: skip
+            with ROWS.open("a", encoding="utf-8") as out:
+                out.write(json.dumps(row, ensure_ascii=False) + "\n")
+            print(f"{row['n']:2d} {kind:6s} {end - start:6.1f}s {got == expected[subject]!s:5s} "
                   f"{subject} → {got or problem}", flush=True)  # fmt: skip
         client.logout()
     machine.finish()
-    write_results("mailbox", render(rows, fetch_s, machine, args))
+    write_results("mailbox", render(done_rows(), machine, fetch_s, args))
 
 
-def render(rows: list[dict[str, object]], fetch_s: float, machine: Machine, args) -> str:  # type: ignore[no-untyped-def]
+def render(rows: list[dict[str, object]], machine: Machine | None, fetch_s: float | None,
+           args: argparse.Namespace) -> str:  # fmt: skip
     done = [r for r in rows if r["ok"]]
     right = [r for r in done if r["got"] == r["expected"]]
     times = [float(r["seconds"]) for r in rows]  # type: ignore[arg-type]
-    full = [r for r in rows if r["kind"] == "full" and r["ok"]]
     triage_times = [float(r["seconds"]) for r in rows if r["kind"] == "triage"]  # type: ignore[arg-type]
-    per_service: Counter[str] = Counter(str(r["expected"]) for r in done)
-    right_service: Counter[str] = Counter(str(r["expected"]) for r in right)
     lines = [
         "# Shared mailbox: triage accuracy, throughput, arrival to draft",
         "",
-        machine.markdown(),
-        f"- Model: `{MODEL_ID}` (embedded llama.cpp), seed 1234, the catalogue's `tri-demandes` "
-        "and `reponse-usager` assistants unchanged; Dovecot 2.3 on 127.0.0.1.",
-        f"- Messages: {len(MAILS)} synthetic citizens' emails (bench/data/citizen_mails.py), "
-        f"{len(SERVICES)} services; {len(rows)} analysed before the "
-        f"{args.deadline_min:.0f}-minute time box ({args.full} through the whole analysis, "
-        "the others through the triage step only).",
-        "",
-        table(
-            ["measure", "value"],
-            [
-                ["IMAP fetch of the 60 messages (parse + store)", f"{fetch_s:.2f} s"],
-                [
-                    "triage accuracy (right service)",
-                    f"{len(right)}/{len(done)} = {100 * len(right) / max(len(done), 1):.0f} %",
-                ],
-                ["analyses failed (French message left in the queue)", len(rows) - len(done)],
-                [
-                    "seconds per message, p50 / p90 (all kinds)",
-                    f"{p50(times):.1f} / {percentile(times, 90):.1f}" if times else "–",
-                ],
-                [
-                    "triage-only messages per minute (1 / p50 time)",
-                    f"{60 / p50(triage_times):.2f}" if triage_times else "–",
-                ],
-                [
-                    "arrival to draft, whole analysis, each (s)",
-                    ", ".join(f"{float(r['arrival_to_draft']):.0f}" for r in full) or "–",
-                ],  # type: ignore[arg-type]
-            ],
-        ),
-        "",
-        "Arrival to draft counts from the delivery into the mailbox to the draft in the queue, "
-        "with an immediate fetch; in service the fetch schedule (`CIVIA_MAILBOX_FETCH_MINUTES`, "
-        "5 by default, or « Relever maintenant ») and the messages ahead in the queue add to it.",
-        "",
-        table(
-            ["service", "right / analysed"],
-            [[s, f"{right_service[s]}/{per_service[s]}"] for s in SERVICES],
-        ),
+        machine.markdown() if machine else "",
+        f"- IMAP fetch: {fetch_s:.2f} s" if fetch_s is not None else "",
+        f"- accuracy {len(right)}/{len(done)}; p50 {p50(times) if times else 0:.1f} s; "
+        f"triage p50 {p50(triage_times) if triage_times else 0:.1f} s",
         "",
         table(
             ["#", "kind", "s", "subject", "expected", "model's service"],
             [
                 [
-                    i + 1,
+                    r["n"],
                     r["kind"],
-                    f"{float(r['seconds']):.0f}",
+                    r["seconds"],
                     r["subject"],
-                    r["expected"],  # type: ignore[arg-type]
+                    r["expected"],
                     r["got"] or r["problem"],
                 ]
-                for i, r in enumerate(rows)
+                for r in rows
             ],
         ),
     ]

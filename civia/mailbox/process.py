@@ -1,4 +1,5 @@
-"""Analyse fetched messages one at a time: personal data detected (counts kept, values never),
+"""Analyse fetched messages one at a time: scanned attachments read by OCR (`scans.py`),
+personal data detected (counts kept, values never),
 triaged to a service with the triage assistant and the collectivité's services, and a reply
 drafted with the réponse-usager assistant. A failure leaves the message in the queue with a
 French reason; an agent can start the analysis again."""
@@ -24,7 +25,7 @@ from civia.chat.gateway import CallContext, Gateway, Resolved
 from civia.db.base import utcnow
 from civia.db.engine import session_scope
 from civia.governance import usecases
-from civia.mailbox import attachments
+from civia.mailbox import attachments, scans
 from civia.mailbox.models import Mailbox, MailMessage, MessageStatus
 from civia.privacy.engine import detect
 from civia.privacy.summary import entity_counts
@@ -213,6 +214,7 @@ def process_one(sessions: sessionmaker[Session], settings: Settings) -> int | No
         message_id = claim(db)
     if message_id is None:
         return None
+    scans.read_pending(sessions, message_id, settings)  # OCR first: its text feeds every step
     gateway = Gateway(settings, sessions)
     outcome: Analysis | str
     with session_scope(sessions) as db:
