@@ -1,6 +1,6 @@
 """mailbox: scanned attachments kept from the fetch to their OCR in the analysis job
 
-Revision ID: 0023_citizens_pending_attachments
+Revision ID: 0023_citizens_scans
 Revises: 0022_shared_services
 Create Date: 2026-12-06 15:00:00
 """
@@ -9,7 +9,7 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = "0023_citizens_pending_attachments"
+revision = "0023_citizens_scans"
 down_revision = "0022_shared_services"
 branch_labels = None
 depends_on = None
