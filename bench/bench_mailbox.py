@@ -119,6 +119,12 @@ def main() -> None:
     parser.add_argument("--deadline-min", type=float, default=45.0)
     parser.add_argument("--fresh", action="store_true", help="forget the rows of earlier runs")
     parser.add_argument("--render-only", action="store_true")
+    parser.add_argument(
+        "--start-at",
+        type=int,
+        default=1,
+        help="analyse from message n on, then wrap around (held-out split first)",
+    )
     args = parser.parse_args()
     if args.fresh and ROWS.exists():
         ROWS.unlink()
@@ -152,7 +158,9 @@ def main() -> None:
                 if message.subject in already:
                     message.status = MessageStatus.SET_ASIDE
         full_left = max(args.full - sum(1 for r in done_rows() if r["kind"] == "full"), 0)
-        for message_id in ids[: args.limit]:
+        ids = ids[: args.limit]
+        ids = ids[args.start_at - 1 :] + ids[: args.start_at - 1]
+        for message_id in ids:
             if subjects[message_id] in already:
                 continue
             if time.monotonic() > deadline:

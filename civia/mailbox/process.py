@@ -199,6 +199,9 @@ def apply(message: MailMessage, job: Job, found: Analysis) -> None:
     message.category = str(data.get("categorie", ""))[:200]
     message.urgency = str(data.get("urgence", ""))[:20]
     message.justification = str(data.get("justification", ""))
+    check = str(data.get("controle", ""))  # the routing rules' verdict (assistants.triage)
+    if check.startswith("à vérifier"):
+        message.justification = f"{message.justification} Service {check}.".strip()
     message.draft = str(reply.get("reponse", "")) or found.reply_markdown
     message.points = [str(p) for p in reply.get("points_a_verifier", [])][:4]
     message.human_needed = bool(reply.get("reponse_humaine_necessaire", False))
