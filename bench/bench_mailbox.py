@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import re
 import sys
 import tempfile
 import time
@@ -189,7 +190,11 @@ def main() -> None:
                     data = asyncio.run(triage_only(job, gateway))
                 except ProviderError as exc:
                     data, problem = {}, exc.message_fr
-                raw, controle = str(data.get("service", "")), str(data.get("controle", ""))
+                controle = str(data.get("controle", ""))
+                # the model's own choice: the routing rules may have replaced it (their verdict
+                # names it then); `with_rules` applies them again at render time
+                overruled = re.search(r"le modèle proposait « (.+?) »", controle)
+                raw = overruled.group(1) if overruled else str(data.get("service", ""))
                 chosen = process.match_service(job.services, raw)
                 got, ok = names.get(chosen or 0, ""), not problem
                 kind = "triage"
@@ -253,7 +258,8 @@ def render(rows: list[dict[str, object]], machine: Machine | None, fetch_s: floa
         "# Shared mailbox: triage accuracy, throughput, arrival to draft",
         "",
         machine.markdown() if machine else "",
-        f"- Rows from {rows[0]['at'] if rows else '–'} to {rows[-1]['at'] if rows else '–'} UTC; "
+        f"- Rows from {min((str(r['at']) for r in rows), default='–')} to "
+        f"{max((str(r['at']) for r in rows), default='–')} UTC; "
         f"1-minute load average while they ran: {min(loads, default='–')} to "
         f"{max(loads, key=float, default='–')} (2 cores shared with other engineers).",
         f"- Model: `{MODEL_ID}` (embedded llama.cpp), seed 1234, the catalogue's `tri-demandes` "
