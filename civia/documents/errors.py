@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-FORMATS_FR = "PDF, DOCX, ODT, XLSX, CSV, HTML, TXT, Markdown"
+FORMATS_FR = "PDF, DOCX, ODT, XLSX, CSV, HTML, TXT, Markdown, images PNG, JPEG et TIFF"
 
 
 def _mb(size: int) -> str:
@@ -60,7 +60,7 @@ class CorruptedFileError(DocumentError):
     """`kind` names the file with its article: "le PDF", "la page HTML"..."""
 
     def __init__(self, filename: str, kind: str = "le fichier") -> None:
-        e, pronoun = ("e", "la") if kind.startswith("la ") else ("", "le")
+        e, pronoun = ("e", "la") if kind.startswith(("la ", "l'image")) else ("", "le")
         super().__init__(
             f"{kind[:1].upper()}{kind[1:]} « {filename} » est endommagé{e} ou illisible. "
             f"Ouvrez-{pronoun} puis enregistrez-{pronoun} à nouveau avant de {pronoun} déposer."
@@ -82,6 +82,17 @@ class SuspiciousArchiveError(DocumentError):
         super().__init__(
             f"Le fichier « {filename} » a été refusé : une fois décompressé, il dépasserait "
             f"{_mb(limit)}. Il peut s'agir d'un fichier piégé ; vérifiez sa provenance."
+        )
+
+
+class ImageTooLargeError(DocumentError):
+    """An image whose pixel count is beyond the limits (possibly a decompression bomb)."""
+
+    def __init__(self, filename: str, limit: int) -> None:
+        super().__init__(
+            f"L'image « {filename} » a été refusée : elle dépasse {limit // 1_000_000} millions "
+            "de pixels. Il peut s'agir d'un fichier piégé ; sinon, réduisez-la avant de "
+            "l'envoyer."
         )
 
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from civia.accounts.models import Tenant
 from civia.db.base import utcnow
 from civia.db.engine import session_scope
-from civia.mailbox import declared, imap
+from civia.mailbox import declared, imap, scans
 from civia.mailbox.models import Mailbox, MailMessage, MessageStatus
 from civia.mailbox.parse import ParsedMail, parse
 from civia.settings import Settings
@@ -37,8 +37,9 @@ class FetchReport:
     error: str = ""
 
 
-def store(db: Session, box: Mailbox, validity: int, item: imap.Fetched) -> bool:
-    """Add one fetched message; False when it is already there (same Message-ID)."""
+def store(db: Session, box: Mailbox, validity: int, item: imap.Fetched, *, ocr: bool) -> bool:
+    """Add one fetched message; False when it is already there (same Message-ID). With `ocr`,
+    its scanned attachments are kept for OCR in the analysis job."""
     try:
         parsed = parse(item.raw)
     except Exception:  # never let one message block the mailbox: kept, to read in the client
@@ -54,26 +55,27 @@ def store(db: Session, box: Mailbox, validity: int, item: imap.Fetched) -> bool:
     if not item.complete:
         notes = [note_too_large(item.size)]
         parsed.body = ""
-    db.add(
-        MailMessage(
-            tenant_id=box.tenant_id,
-            mailbox_id=box.id,
-            uidvalidity=validity,
-            uid=item.uid,
-            message_id=parsed.message_id[:998],
-            thread_references=parsed.references,
-            subject=parsed.subject,
-            sender=parsed.sender,
-            sender_name=parsed.sender_name,
-            sent_at=parsed.sent_at,
-            size_bytes=item.size,
-            body=parsed.body,
-            notes=notes,
-            attachments=parsed.attachments,
-            status=MessageStatus.RECEIVED,
-            service_id=box.service_id,
-        )
+    kept = scans.plan(parsed.attachments, parsed.scans, ocr)
+    message = MailMessage(
+        tenant_id=box.tenant_id,
+        mailbox_id=box.id,
+        uidvalidity=validity,
+        uid=item.uid,
+        message_id=parsed.message_id[:998],
+        thread_references=parsed.references,
+        subject=parsed.subject,
+        sender=parsed.sender,
+        sender_name=parsed.sender_name,
+        sent_at=parsed.sent_at,
+        size_bytes=item.size,
+        body=parsed.body,
+        notes=notes,
+        attachments=parsed.attachments,
+        status=MessageStatus.RECEIVED,
+        service_id=box.service_id,
     )
+    db.add(message)
+    scans.keep(db, message, kept)
     return True
 
 
@@ -91,6 +93,7 @@ def fetch(sessions: sessionmaker[Session], mailbox_id: int, settings: Settings) 
         _finish(sessions, mailbox_id, report)
         return report
     max_bytes = int(settings.mailbox_max_message_mb * 1_000_000)
+    ocr = scans.enabled(settings)
     try:
         with imap.connect(found) as client:
             validity = imap.select(client, found.inbox)
@@ -102,7 +105,7 @@ def fetch(sessions: sessionmaker[Session], mailbox_id: int, settings: Settings) 
                 with session_scope(sessions) as db:
                     box = db.get(Mailbox, mailbox_id)
                     assert box is not None
-                    if store(db, box, validity, item):
+                    if store(db, box, validity, item, ocr=ocr):
                         report.new += 1
                     else:
                         report.duplicates += 1

@@ -12,6 +12,7 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -101,3 +102,18 @@ class MailMessage(Base, Timestamped):
     analysed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     validated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     validated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class PendingAttachment(Base):
+    """A scanned attachment (image-only PDF pages, a photo) waiting for OCR: its bytes are kept
+    only from the fetch to the message's analysis, where OCR reads them (too slow for the fetch,
+    which « Relever maintenant » runs in a web request); the row is deleted once read."""
+
+    __tablename__ = "mail_pending_attachments"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), index=True)
+    message_id: Mapped[int] = mapped_column(
+        ForeignKey("mail_messages.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer)  # index in the message's `attachments`
+    data: Mapped[bytes] = mapped_column(LargeBinary)

@@ -37,6 +37,7 @@ class ParsedMail:
     body: str = ""
     notes: list[str] = field(default_factory=list)
     attachments: list[dict[str, Any]] = field(default_factory=list)
+    scans: dict[int, bytes] = field(default_factory=dict)  # attachment index → bytes, for OCR
 
 
 def _header(msg: Message, name: str) -> str:
@@ -105,13 +106,12 @@ def parse(raw: bytes) -> ParsedMail:
         filename = part.get_filename()
         if disposition == "attachment" or (filename and disposition != "inline"):
             payload = part.get_payload(decode=True)
-            parsed.attachments.append(
-                attachments.read(
-                    payload if isinstance(payload, bytes) else b"",
-                    filename or "pièce jointe sans nom",
-                    part.get_content_type(),
-                )
-            )
+            data = payload if isinstance(payload, bytes) else b""
+            found = attachments.read(data, filename or "pièce jointe sans nom",
+                                     part.get_content_type())  # fmt: skip
+            if found["ocr"] == attachments.PENDING:
+                parsed.scans[len(parsed.attachments)] = data
+            parsed.attachments.append(found)
         elif part.get_content_type() == "text/plain":
             plain.append(_text_of(part, notes))
         elif part.get_content_type() == "text/html":

@@ -1,4 +1,5 @@
-"""Analyse fetched messages one at a time: personal data detected (counts kept, values never),
+"""Analyse fetched messages one at a time: scanned attachments read by OCR (`scans.py`),
+personal data detected (counts kept, values never),
 triaged to a service with the triage assistant and the collectivité's services, and a reply
 drafted with the réponse-usager assistant. A failure leaves the message in the queue with a
 French reason; an agent can start the analysis again."""
@@ -24,7 +25,7 @@ from civia.chat.gateway import CallContext, Gateway, Resolved
 from civia.db.base import utcnow
 from civia.db.engine import session_scope
 from civia.governance import usecases
-from civia.mailbox import attachments
+from civia.mailbox import attachments, scans
 from civia.mailbox.models import Mailbox, MailMessage, MessageStatus
 from civia.privacy.engine import detect
 from civia.privacy.summary import entity_counts
@@ -198,6 +199,9 @@ def apply(message: MailMessage, job: Job, found: Analysis) -> None:
     message.category = str(data.get("categorie", ""))[:200]
     message.urgency = str(data.get("urgence", ""))[:20]
     message.justification = str(data.get("justification", ""))
+    check = str(data.get("controle", ""))  # the routing rules' verdict (assistants.triage)
+    if check.startswith("à vérifier"):
+        message.justification = f"{message.justification} Service {check}.".strip()
     message.draft = str(reply.get("reponse", "")) or found.reply_markdown
     message.points = [str(p) for p in reply.get("points_a_verifier", [])][:4]
     message.human_needed = bool(reply.get("reponse_humaine_necessaire", False))
@@ -213,6 +217,7 @@ def process_one(sessions: sessionmaker[Session], settings: Settings) -> int | No
         message_id = claim(db)
     if message_id is None:
         return None
+    scans.read_pending(sessions, message_id, settings)  # OCR first: its text feeds every step
     gateway = Gateway(settings, sessions)
     outcome: Analysis | str
     with session_scope(sessions) as db:

@@ -39,3 +39,27 @@ def mixed_pdf(text_page: list[str], scanned_lines: list[str]) -> bytes:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def photo(lines: list[str], fmt: str = "PNG", **save: object) -> bytes:
+    """A form photographed or scanned to an image file (PNG, JPEG, TIFF) rather than a PDF."""
+    out = io.BytesIO()
+    page_image(lines).save(out, fmt, **save)
+    return out.getvalue()
+
+
+def declared_png(width: int, height: int) -> bytes:
+    """A tiny PNG whose header declares `width` × `height` pixels (a decompression bomb: its
+    pixels are never sent, a reader that trusts the header would allocate them)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        crc = zlib.crc32(kind + body)
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
+
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)  # 1-bit grey
+    pixels = zlib.compress(b"\x00" * 64)
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )

@@ -144,7 +144,7 @@ def test_empty_unsupported_and_too_large() -> None:
     with pytest.raises(EmptyFileError):
         extract(b"  \n ", "blanc.txt")
     with pytest.raises(UnsupportedFormatError, match="pas pris en charge"):
-        extract(b"\x89PNG\r\n\x1a\n....", "image.png")
+        extract(b"GIF89a\x01\x00\x01\x00....", "image.gif")  # images: PNG, JPEG, TIFF
     with pytest.raises(FileTooLargeError, match="taille maximale"):
         extract(b"x" * 2000, "gros.txt", limits=Limits(max_bytes=1000))
     with pytest.raises(FileTooLargeError):

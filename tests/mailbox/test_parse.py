@@ -89,13 +89,21 @@ def test_attachments_are_read_like_documents_and_reach_the_analysis() -> None:
     msg.set_content("Bonjour, voici le relevé joint.")
     msg.add_attachment(b"date;montant\n2026-10-01;412,00\n", maintype="text", subtype="csv",
                        filename="releve.csv")  # fmt: skip
+    msg.add_attachment(b"\x00\x00\x00\x18ftypheic", maintype="image", subtype="heic",
+                       filename="photo.heic")  # fmt: skip
     msg.add_attachment(b"\x89PNG\r\n\x1a\n", maintype="image", subtype="png",
-                       filename="photo.png")  # fmt: skip
+                       filename="scan.png")  # fmt: skip
     mail = p.parse(msg.as_bytes())
-    csv, png = mail.attachments
+    csv, heic, png = mail.attachments
     assert "412,00" in csv["text"] and not csv["problem"]
-    assert png["problem"] == attachments.UNSUPPORTED_FR and not png["text"]
+    assert heic["problem"] == attachments.UNSUPPORTED_FR and not heic["text"]
+    # an image is read by OCR in the analysis job: its bytes are kept until then
+    assert (
+        png["ocr"] == attachments.PENDING
+        and not png["problem"]
+        and mail.scans == {2: b"\x89PNG\r\n\x1a\n"}
+    )
     message = MailMessage(subject=mail.subject, body=mail.body, attachments=mail.attachments)
     text = process.message_text(message)
     assert text.startswith("Objet : Facture contestée") and "Pièce jointe « releve.csv »" in text
-    assert "412,00" in text and "photo.png" not in text
+    assert "412,00" in text and "photo.heic" not in text and "scan.png" not in text

@@ -67,3 +67,20 @@ def test_a_message_is_triaged_and_answered_in_draft(settings: Settings, password
         assert message.pii_counts.get("PHONE") == 1 and message.pii_counts.get("PERSON")
         assert message.draft.strip() and message.justification and message.analysed_at
     engine.dispose()
+
+
+def test_the_routing_rules_verdict_is_shown_with_the_justification() -> None:
+    services = {1: "Voirie", 2: "Finances"}
+    job = process.Job(message_id=1, tenant_id=1, service_id=None, text="", context={},
+                      services=services, target=None)  # type: ignore[arg-type]  # fmt: skip
+    verdict = (
+        "à vérifier : service choisi par les règles de routage (le modèle proposait « Finances »)"
+    )
+    triaged = {"service": "Voirie", "justification": "Un lampadaire éteint.", "controle": verdict}
+    message = MailMessage()
+    process.apply(message, job, process.Analysis({}, triaged, {"reponse": "Bonjour."}, ""))
+    assert message.proposed_service_id == message.service_id == 1
+    assert message.justification == f"Un lampadaire éteint. Service {verdict}."
+    agreed = {**triaged, "controle": "conforme aux règles de routage"}
+    process.apply(message, job, process.Analysis({}, agreed, {"reponse": "Bonjour."}, ""))
+    assert message.justification == "Un lampadaire éteint."

@@ -16,11 +16,11 @@ from civia.documents.errors import (
     UnsupportedFormatError,
     WrongContentError,
 )
-from civia.documents.extract.base import Block, Extracted, Limits
+from civia.documents.extract.base import Block, Extracted, Limits, is_image
 
 __all__ = ["FORMATS", "Block", "Extracted", "Limits", "accepted_name", "detect_format", "extract"]
 
-FORMATS = ("pdf", "docx", "odt", "xlsx", "csv", "html", "md", "txt")
+FORMATS = ("pdf", "docx", "odt", "xlsx", "csv", "html", "md", "txt", "image")
 _EXTENSIONS = {
     "pdf": "pdf",
     "docx": "docx",
@@ -35,6 +35,11 @@ _EXTENSIONS = {
     "markdown": "md",
     "txt": "txt",
     "text": "txt",
+    "png": "image",
+    "jpg": "image",
+    "jpeg": "image",
+    "tif": "image",
+    "tiff": "image",
 }
 _MIMES = {
     "application/pdf": "pdf",
@@ -45,6 +50,9 @@ _MIMES = {
     "text/html": "html",
     "text/markdown": "md",
     "text/plain": "txt",
+    "image/png": "image",
+    "image/jpeg": "image",
+    "image/tiff": "image",
 }
 
 
@@ -68,6 +76,8 @@ def detect_format(data: bytes, filename: str, mime: str | None = None) -> str:
         if b"mimetypeapplication/vnd.oasis.opendocument.text" in data[:100]:
             return "odt"
         raise UnsupportedFormatError(filename)
+    if is_image(data) and by_name in (None, "image", "txt", "md"):
+        return "image"  # a photo or a scan, whatever its name says (if not an office file)
     if by_name is None:
         lowered = head[:512].lower()
         if lowered.startswith((b"<!doctype html", b"<html")):
@@ -76,9 +86,9 @@ def detect_format(data: bytes, filename: str, mime: str | None = None) -> str:
     if by_name == "pdf" and b"%PDF-" in data[:1024]:
         return "pdf"  # the header may follow a little junk, as readers accept
     office = by_name in ("docx", "odt", "xlsx")
-    if by_name == "pdf" or (office and not data.startswith((b"PK", OLE_HEADER))):
+    if by_name in ("pdf", "image") or (office and not data.startswith((b"PK", OLE_HEADER))):
         # The name promises a format the content is not (a renamed program, an image…).
-        raise WrongContentError(filename, by_name)
+        raise WrongContentError(filename, (extension or "image") if by_name == "image" else by_name)
     return by_name
 
 
@@ -92,8 +102,8 @@ def extract(
 ) -> Extracted:
     """Extract text blocks from a file's bytes. Raises `DocumentError` subclasses.
 
-    `progress(done, total)` is called as pages are read (PDF only: other formats are read in
-    one go, in well under a second)."""
+    `progress(done, total)` is called as pages are read (PDF and images, which OCR reads page
+    by page: other formats are read in one go, in well under a second)."""
     limits = limits or Limits()
     if not data or not data.strip():
         raise EmptyFileError(filename)
@@ -127,6 +137,10 @@ def _dispatch(
         from civia.documents.extract.pdf import extract_pdf
 
         return extract_pdf(data, filename, limits=limits, progress=progress)
+    if kind == "image":
+        from civia.documents.extract.image import extract_image
+
+        return extract_image(data, filename, limits=limits, progress=progress)
     if kind in ("docx", "odt", "xlsx"):
         from civia.documents.extract import office
 

@@ -19,6 +19,8 @@ class Limits:
     max_chars: int = 5_000_000
     ocr: bool = True  # read scanned PDF pages (no text layer) with tesseract
     ocr_dpi: int = 300
+    ocr_max_pages: int = 2_000  # scanned pages or image frames read by OCR; the rest listed
+    max_image_pixels: int = 60_000_000  # per image frame, checked before decoding (bombs)
 
 
 @dataclass
@@ -81,6 +83,11 @@ def check_zip(data: bytes, filename: str, limits: Limits) -> zipfile.ZipFile:
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
         raise CorruptedFileError(filename) from exc
     return archive
+
+
+def is_image(data: bytes) -> bool:
+    """PNG, JPEG or TIFF, by their magic bytes (the formats `image.py` reads)."""
+    return data.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*"))
 
 
 def clean(text: str) -> str:

@@ -64,7 +64,10 @@ def extract_pdf(
     empty = [number for number, paras in enumerate(per_page, start=1) if not paras]
     meta: dict[str, object] = {}
     if empty and limits.ocr and ocr.available():
-        meta["ocr_pages"] = _ocr(data, filename, empty, per_page, limits, progress)
+        read, left = empty[: limits.ocr_max_pages], empty[limits.ocr_max_pages :]
+        meta["ocr_pages"] = _ocr(data, filename, read, per_page, limits, progress)
+        if left:
+            meta["pages_without_text"] = left
     elif empty:
         meta["pages_without_text"] = empty
     blocks = [Block(p, page=n) for n, paras in enumerate(per_page, start=1) for p in paras]
