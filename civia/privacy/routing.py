@@ -66,6 +66,11 @@ class Guarded:
     action: str = "none"  # none | pseudonymised
 
 
+def needs_scan(clearance: str) -> bool:
+    """False for a model cleared for everything: its calls are sent as they are."""
+    return rank(clearance) < rank("sensitive")
+
+
 def guard(
     messages: list[ChatMessage],
     *,
@@ -76,8 +81,8 @@ def guard(
     hosting: str,
 ) -> Guarded:
     """Return the messages to send (masked if needed) or raise PrivacyRefused."""
-    if rank(clearance) >= rank("sensitive"):
-        return Guarded(messages)  # cleared for everything: no scan needed
+    if not needs_scan(clearance):
+        return Guarded(messages)
     from civia.privacy import pseudonymise
 
     # System messages too: API clients write their own, and grounded prompts carry document

@@ -66,9 +66,12 @@ class OpenAICompatible:
         """The bearer header, once the base URL is checked again (its DNS answer may have
         changed since the admin saved it)."""
         try:
-            await asyncio.to_thread(
-                secrets.check_base_url, self.settings, self.base_url, resolve=True
-            )
+            if secrets.is_literal(self.base_url):  # no DNS lookup: no thread needed
+                secrets.check_base_url(self.settings, self.base_url, resolve=True)
+            else:
+                await asyncio.to_thread(
+                    secrets.check_base_url, self.settings, self.base_url, resolve=True
+                )
         except secrets.KeySourceRefused as exc:
             raise ProviderError(f"base URL of {self.name!r} refused", str(exc)) from None
         key = resolve_api_key(self.config, self.settings)
