@@ -249,10 +249,26 @@ class Gateway:
         finally:
             if chunks is not None:
                 await _close(chunks)
-            try:
-                self._record(ctx, target, result, start, first)
-            finally:
-                self.quotas.release(hold)  # after the ledger row is committed
+            # In a thread: on SQLite the insert may wait for the database's one writer (a page's
+            # transaction that the event loop itself has to finish), and the other streams must
+            # not wait with it. Shielded: a cancelled stream is recorded all the same.
+            await asyncio.shield(
+                asyncio.to_thread(self._finish, ctx, target, result, start, first, hold)
+            )
+
+    def _finish(
+        self,
+        ctx: CallContext,
+        target: Resolved,
+        result: CallResult,
+        start: float,
+        first: float | None,
+        hold: Hold | None,
+    ) -> None:
+        try:
+            self._record(ctx, target, result, start, first)
+        finally:
+            self.quotas.release(hold)  # after the ledger row is committed
 
     def admit(self, ctx: CallContext) -> None:
         """The guards and quotas of a call that streams no chat (API embeddings and
