@@ -350,7 +350,9 @@ class Clients:
 
 
 async def open_clients(stack: Stack, sessions: int, tokens: int) -> Clients:
-    limits = httpx.Limits(max_connections=1000, max_keepalive_connections=400)
+    # Idle connections dropped before uvicorn's 5 s keep-alive closes them under a request
+    # (a browser retries such a request; httpx reports a ReadError).
+    limits = httpx.Limits(max_connections=1000, max_keepalive_connections=400, keepalive_expiry=4.0)
     logged = []
     for _ in range(sessions):
         client = httpx.AsyncClient(base_url=stack.base, timeout=TIMEOUT, limits=limits)
