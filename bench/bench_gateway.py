@@ -150,13 +150,14 @@ def setup_civia(env: dict[str, str], llama: Endpoint) -> str:
 ACCEPT_CHARTER = """
 import sys
 from sqlalchemy import select
-from civia.cli.common import database
 from civia.accounts.models import User
+from civia.db.engine import make_engine, make_sessionmaker, session_scope
+from civia.settings import get_settings
 try:
     from civia.governance import charter
 except ImportError:
     sys.exit(0)
-with database() as db:
+with session_scope(make_sessionmaker(make_engine(get_settings().db_url))) as db:
     user = db.scalar(select(User).where(User.login == sys.argv[1]))
     charter.accept(db, user, version=charter.current(db, user.tenant_id).version)
 """

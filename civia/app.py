@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import quote
@@ -32,12 +32,12 @@ from civia.jobs.worker import Worker
 from civia.plugins import loader as plugin_loader
 from civia.plugins.registries import Route
 from civia.settings import Settings, get_settings
-from civia.telemetry import context
 from civia.web.deps import policy_of
 from civia.web.errors import ApiError, CharterRequired, CsrfFailed, LoginRequired, OperatorOnly
 from civia.web.ids import ids_in_range
 from civia.web.redirects import safe_next
 from civia.web.render import render, templates_for
+from civia.web.security_headers import RequestIdHeaders
 from civia.web.uploads.limit import DEFAULT, BodyLimit
 
 log = logging.getLogger("civia")
@@ -46,12 +46,6 @@ DATABASE_AWAY_FR = (
     "quelques secondes ; si vous envoyiez un formulaire, renvoyez-le."
 )
 STATIC = Path(__file__).parent / "web" / "static"
-CSP = (
-    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-    "connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
-)
-
-HSTS = "max-age=31536000; includeSubDomains"
 CHARTER_FIRST = "Acceptez la charte d'utilisation de l'IA avant d'utiliser Civia."
 
 
@@ -166,28 +160,7 @@ def _wants_json(request: Request) -> bool:
 
 
 def _install_handlers(app: FastAPI) -> None:
-    @app.middleware("http")
-    async def request_id_and_headers(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        # nginx's `$request_id` when it sends one: the proxy's log and ours share it.
-        request.state.request_id = context.new_id(request.headers.get("x-request-id"))
-        token = context.request_id.set(request.state.request_id)
-        try:
-            response = await call_next(request)
-        finally:
-            context.request_id.reset(token)
-        response.headers["X-Request-ID"] = request.state.request_id
-        csp = response.headers.setdefault("Content-Security-Policy", CSP)
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "same-origin"
-        # A page that names who may frame it (the public assistant's embeddable page) keeps
-        # that list; every other page may be framed by nobody.
-        if "frame-ancestors 'none'" in csp or "frame-ancestors" not in csp:
-            response.headers["X-Frame-Options"] = "DENY"
-        if request.app.state.settings.secure_cookies:  # served over HTTPS: browsers keep to it
-            response.headers["Strict-Transport-Security"] = HSTS
-        return response
+    app.add_middleware(RequestIdHeaders)
 
     @app.exception_handler(CharterRequired)
     async def charter_required(request: Request, exc: CharterRequired) -> Response:

@@ -12,6 +12,8 @@ from civia.accounts.models import ApiToken, User
 from civia.accounts.tokens import digest, new_api_token
 from civia.db.base import utcnow
 
+LAST_USED_STEP = timedelta(minutes=1)
+
 
 def create(db: Session, *, user: User, name: str, days: int = 365) -> tuple[str, ApiToken]:
     """Return the token (to show once) and its row (which stores only a hash)."""
@@ -66,5 +68,12 @@ def authenticate(db: Session, token: str) -> User | None:
         return None
     if user.tenant.kind == "platform":  # operators see figures, never a model's content
         return None
-    row.last_used_at = utcnow()
+    now = utcnow()
+    last = row.last_used_at
+    if last is not None and last.tzinfo is None:
+        last = last.replace(tzinfo=UTC)
+    # To the minute: a write (and, on SQLite, the database's one writer) per call is not worth
+    # a more precise « dernière utilisation ».
+    if last is None or now - last >= LAST_USED_STEP:
+        row.last_used_at = now
     return user

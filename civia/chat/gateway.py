@@ -7,9 +7,9 @@ import contextlib
 import logging
 import time
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -18,7 +18,13 @@ from civia.accounts.models import Tenant, User
 from civia.audit import journal as audit
 from civia.db.engine import session_scope
 from civia.plugins.registries import CallGuard, GuardRefused
-from civia.privacy.routing import DEFAULT_CLEARANCE, PrivacyRefused, StreamRestorer, guard
+from civia.privacy.routing import (
+    DEFAULT_CLEARANCE,
+    PrivacyRefused,
+    StreamRestorer,
+    guard,
+    needs_scan,
+)
 from civia.providers import registry, store
 from civia.providers.base import ChatChunk, ChatModel, ChatRequest, ProviderError, ProviderTimeout
 from civia.providers.models import HOSTING_LABELS, HostingClass, Provider
@@ -29,6 +35,7 @@ from civia.usage.models import UsageEvent
 from civia.usage.quotas import Hold, Keeper, estimate
 
 log = logging.getLogger("civia.gateway")
+T = TypeVar("T")
 
 
 class Blocked(ProviderError):
@@ -191,7 +198,9 @@ class Gateway:
         restorer = StreamRestorer({})
         chunks: AsyncIterator[ChatChunk] | None = None
         try:
-            guarded = await asyncio.to_thread(
+            # The scan (spaCy) runs in a thread; a model cleared for everything needs none.
+            scan = asyncio.to_thread if needs_scan(target.clearance) else _inline
+            guarded = await scan(
                 guard,
                 request.messages,
                 sensitivity=ctx.sensitivity,
@@ -240,10 +249,26 @@ class Gateway:
         finally:
             if chunks is not None:
                 await _close(chunks)
-            try:
-                self._record(ctx, target, result, start, first)
-            finally:
-                self.quotas.release(hold)  # after the ledger row is committed
+            # In a thread: on SQLite the insert may wait for the database's one writer (a page's
+            # transaction that the event loop itself has to finish), and the other streams must
+            # not wait with it. Shielded: a cancelled stream is recorded all the same.
+            await asyncio.shield(
+                asyncio.to_thread(self._finish, ctx, target, result, start, first, hold)
+            )
+
+    def _finish(
+        self,
+        ctx: CallContext,
+        target: Resolved,
+        result: CallResult,
+        start: float,
+        first: float | None,
+        hold: Hold | None,
+    ) -> None:
+        try:
+            self._record(ctx, target, result, start, first)
+        finally:
+            self.quotas.release(hold)  # after the ledger row is committed
 
     def admit(self, ctx: CallContext) -> None:
         """The guards and quotas of a call that streams no chat (API embeddings and
@@ -333,6 +358,10 @@ class Gateway:
                         "source": ctx.source,
                     },
                 )
+
+
+async def _inline(function: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+    return function(*args, **kwargs)
 
 
 async def _close(chunks: AsyncIterator[ChatChunk]) -> None:

@@ -15,7 +15,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
-from civia.privacy.entities import Entity
+from civia.privacy.entities import Entity, EntityType
 from civia.privacy.pseudonymise import restore as restore_values
 from civia.providers.base import ChatMessage, ProviderError
 
@@ -66,6 +66,11 @@ class Guarded:
     action: str = "none"  # none | pseudonymised
 
 
+def needs_scan(clearance: str) -> bool:
+    """False for a model cleared for everything: its calls are sent as they are."""
+    return rank(clearance) < rank("sensitive")
+
+
 def guard(
     messages: list[ChatMessage],
     *,
@@ -76,16 +81,13 @@ def guard(
     hosting: str,
 ) -> Guarded:
     """Return the messages to send (masked if needed) or raise PrivacyRefused."""
-    if rank(clearance) >= rank("sensitive"):
-        return Guarded(messages)  # cleared for everything: no scan needed
+    if not needs_scan(clearance):
+        return Guarded(messages)
     from civia.privacy import pseudonymise
 
     # System messages too: API clients write their own, and grounded prompts carry document
-    # passages in them. An assistant's instructions repeat from call to call: cached.
-    found = {
-        i: list(_scan_instructions(m.content) if m.role == "system" else _scan(m.content))
-        for i, m in enumerate(messages)
-    }
+    # passages in them.
+    found = {i: list(_scan_once(m.content)) for i, m in enumerate(messages)}
     counts: dict[str, int] = {}
     for entities in found.values():
         for e in entities:
@@ -121,25 +123,29 @@ def _scan(text: str) -> tuple[Entity, ...]:
     return tuple(detect(text, types=RAISES))
 
 
-_CLEAN_INSTRUCTIONS: OrderedDict[str, None] = OrderedDict()  # digests only: no text kept
-_CLEAN_LOCK = threading.Lock()
+# Digest of a scanned text -> the spans found in it (type, offsets, score), never the values: a
+# conversation sends its whole history with every turn and an assistant its instructions with
+# every call, and each text is scanned once. The values are taken from the text again.
+_SCANNED: OrderedDict[str, tuple[tuple[EntityType, int, int, float], ...]] = OrderedDict()
+_SCANNED_MAX = 2048
+_SCANNED_LOCK = threading.Lock()
 
 
-def _scan_instructions(text: str) -> tuple[Entity, ...]:
-    """System messages found clean once are not scanned again (an assistant's instructions
-    come with every call). Only digests of clean texts are remembered."""
+def _scan_once(text: str) -> tuple[Entity, ...]:
     digest = hashlib.sha256(text.encode()).hexdigest()
-    with _CLEAN_LOCK:  # guards run in worker threads
-        if digest in _CLEAN_INSTRUCTIONS:
-            _CLEAN_INSTRUCTIONS.move_to_end(digest)
-            return ()
-    found = _scan(text)
-    if not found:
-        with _CLEAN_LOCK:
-            _CLEAN_INSTRUCTIONS[digest] = None
-            while len(_CLEAN_INSTRUCTIONS) > 256:
-                _CLEAN_INSTRUCTIONS.popitem(last=False)
-    return found
+    with _SCANNED_LOCK:  # guards run in worker threads
+        spans = _SCANNED.get(digest)
+        if spans is not None:
+            _SCANNED.move_to_end(digest)
+    if spans is None:
+        found = _scan(text)
+        spans = tuple((e.type, e.start, e.end, e.score) for e in found)
+        with _SCANNED_LOCK:
+            _SCANNED[digest] = spans
+            while len(_SCANNED) > _SCANNED_MAX:
+                _SCANNED.popitem(last=False)
+        return found
+    return tuple(Entity(t, start, end, score, text[start:end]) for t, start, end, score in spans)
 
 
 _HOLD = re.compile(r"[\[A-Z_0-9\\]{1,40}$")

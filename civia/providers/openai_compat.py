@@ -15,7 +15,7 @@ from typing import Any
 
 import httpx
 
-from civia.providers import secrets
+from civia.providers import http_pool, secrets
 from civia.providers.base import (
     ChatChunk,
     ChatRequest,
@@ -66,9 +66,12 @@ class OpenAICompatible:
         """The bearer header, once the base URL is checked again (its DNS answer may have
         changed since the admin saved it)."""
         try:
-            await asyncio.to_thread(
-                secrets.check_base_url, self.settings, self.base_url, resolve=True
-            )
+            if secrets.is_literal(self.base_url):  # no DNS lookup: no thread needed
+                secrets.check_base_url(self.settings, self.base_url, resolve=True)
+            else:
+                await asyncio.to_thread(
+                    secrets.check_base_url, self.settings, self.base_url, resolve=True
+                )
         except secrets.KeySourceRefused as exc:
             raise ProviderError(f"base URL of {self.name!r} refused", str(exc)) from None
         key = resolve_api_key(self.config, self.settings)
@@ -79,15 +82,16 @@ class OpenAICompatible:
 
     async def fetch_models(self) -> list[str]:
         """Ask the server which models it serves (admin helper)."""
-        async with httpx.AsyncClient(timeout=self.timeout) as client:
-            try:
-                resp = await client.get(f"{self.base_url}/models", headers=await self._headers())
-                resp.raise_for_status()
-                return [m["id"] for m in resp.json()["data"]]
-            except httpx.HTTPError as exc:
-                raise _translate(exc) from None
-            except (ValueError, KeyError, TypeError) as exc:
-                raise ProviderBadResponse(f"bad /models payload: {exc!r}") from None
+        try:
+            resp = await http_pool.client().get(
+                f"{self.base_url}/models", headers=await self._headers(), timeout=self.timeout
+            )
+            resp.raise_for_status()
+            return [m["id"] for m in resp.json()["data"]]
+        except httpx.HTTPError as exc:
+            raise _translate(exc) from None
+        except (ValueError, KeyError, TypeError) as exc:
+            raise ProviderBadResponse(f"bad /models payload: {exc!r}") from None
 
     def _payload(self, request: ChatRequest) -> dict[str, Any]:
         payload: dict[str, Any] = {
@@ -118,36 +122,34 @@ class OpenAICompatible:
         usage: dict[str, int] = {}
         finish: str | None = None
         pieces = 0
-        async with httpx.AsyncClient(timeout=self.timeout) as client:
-            try:
-                async with client.stream(
-                    "POST",
-                    f"{self.base_url}/chat/completions",
-                    json=self._payload(request),
-                    headers=await self._headers(),
-                ) as resp:
-                    if resp.status_code >= 400:
-                        body = (await resp.aread())[:500].decode("utf-8", "replace")
-                        raise ProviderError(f"HTTP {resp.status_code} from {self.name}: {body}")
-                    async for line in resp.aiter_lines():
-                        data = _sse_data(line)
-                        if data is None:
-                            continue
-                        if data == "[DONE]":
-                            break
-                        text, finish_now, usage_now = _parse_chunk(data)
-                        finish = finish_now or finish
-                        usage = usage_now or usage
-                        if text:
-                            pieces += 1
-                            yield ChatChunk(text=text)
-                    else:
-                        if finish is None:
-                            raise ProviderUnavailable(
-                                "stream ended without [DONE] or finish_reason"
-                            )
-            except httpx.HTTPError as exc:
-                raise _translate(exc) from None
+        try:
+            async with http_pool.client().stream(
+                "POST",
+                f"{self.base_url}/chat/completions",
+                json=self._payload(request),
+                headers=await self._headers(),
+                timeout=self.timeout,
+            ) as resp:
+                if resp.status_code >= 400:
+                    body = (await resp.aread())[:500].decode("utf-8", "replace")
+                    raise ProviderError(f"HTTP {resp.status_code} from {self.name}: {body}")
+                async for line in resp.aiter_lines():
+                    data = _sse_data(line)
+                    if data is None:
+                        continue
+                    if data == "[DONE]":
+                        break
+                    text, finish_now, usage_now = _parse_chunk(data)
+                    finish = finish_now or finish
+                    usage = usage_now or usage
+                    if text:
+                        pieces += 1
+                        yield ChatChunk(text=text)
+                else:
+                    if finish is None:
+                        raise ProviderUnavailable("stream ended without [DONE] or finish_reason")
+        except httpx.HTTPError as exc:
+            raise _translate(exc) from None
         if not usage:  # servers that ignore stream_options (llama.cpp, older vLLM, Ollama)
             usage = _estimate_usage(request, pieces)
         yield ChatChunk(finish_reason=finish or "stop", usage=usage)

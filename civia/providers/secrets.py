@@ -34,6 +34,15 @@ def _forbidden(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
     return address.is_link_local or address in METADATA_ADDRESSES
 
 
+def is_literal(base_url: str) -> bool:
+    """True when the URL's host is an IP address: checking it needs no DNS lookup."""
+    try:
+        ipaddress.ip_address((urlparse(base_url).hostname or "").rstrip("."))
+    except ValueError:
+        return False
+    return True
+
+
 def check_base_url(settings: Settings, base_url: str, *, resolve: bool) -> None:
     """Refuse link-local and metadata targets. `resolve=False` checks only literal addresses
     and known names (saving a provider whose host this server cannot resolve yet is allowed;

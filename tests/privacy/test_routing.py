@@ -78,13 +78,25 @@ def test_system_messages_are_scanned_too() -> None:
     assert plain.action == "none" and plain.counts == {}
 
 
-def test_clean_instructions_are_remembered_by_digest_only() -> None:
+def test_scanned_texts_are_remembered_by_digest_and_offsets_only(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A conversation sends its history with every turn: each text is scanned once, and what
+    is kept of it is a digest and the spans' offsets, never a value."""
     from civia.privacy import routing
 
     instructions = "Tu es l'assistant courrier de la mairie. Réponds en français."
     run([ChatMessage("system", instructions), ChatMessage("user", "Bonjour")])
-    assert instructions not in str(routing._CLEAN_INSTRUCTIONS)  # digests, never the text
+    assert instructions not in str(routing._SCANNED)  # digests, never the text
     dirty = f"Dossier : {TEXT}"
-    out = run([ChatMessage("system", dirty), ChatMessage("user", "Résume.")])
-    out = run([ChatMessage("system", dirty), ChatMessage("user", "Résume.")])  # scanned again
-    assert "Dupont" not in out.messages[0].content
+    first = run([ChatMessage("system", dirty), ChatMessage("user", "Résume.")])
+    assert "Dupont" not in str(routing._SCANNED)
+
+    def scanned_again(text: str) -> None:
+        raise AssertionError("a remembered text was scanned again")
+
+    monkeypatch.setattr(routing, "_scan", scanned_again)
+    again = run([ChatMessage("system", dirty), ChatMessage("user", "Résume.")])  # remembered
+    assert "Dupont" not in again.messages[0].content
+    assert again.messages == first.messages and again.mapping == first.mapping
+    assert again.counts == first.counts
