@@ -1828,6 +1828,7 @@ class Dump:
                 "error": o.error,
                 "detail": o.detail,
                 "attempts": o.attempts,
+                "follow_ups": o.result.follow_ups if o.result else 0,
                 "latency_s": round(o.latency_s, 2),
                 "flags": [k for k, v in o.flags.items() if v],
                 "found": o.found,

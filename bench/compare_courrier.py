@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 from bench import bench_assistants as ba  # noqa: E402
 from bench.common import table, write_results  # noqa: E402
 from civia.assistants import postchecks  # noqa: E402
-from civia.assistants.runner import RunResult, render_markdown  # noqa: E402
+from civia.assistants.runner import RunResult, render_markdown, schema_errors  # noqa: E402
 
 CHECKLIST = {
     "wrong salutation": "right salutation",
@@ -57,7 +57,12 @@ def refinish(row: dict[str, Any]) -> dict[str, Any]:
     completed and checked again, so that changes to the checks after the run count (the model's
     prompt must be the one measured)."""
     spec = ba.builtins()["courrier"]
-    raw = json.loads(row["calls"][-1]["text"])
+    follow_ups = row.get("follow_ups", 0)
+    raw = json.loads(row["calls"][-1 - follow_ups]["text"])
+    if follow_ups:  # the answer to the request for missing facts, merged as the runner does
+        more, _ = schema_errors(spec, row["calls"][-1]["text"])
+        if more is not None:
+            raw = postchecks.merge(spec, raw, more, row["values"], ba.CONTEXT)
     data, _ = postchecks.apply(spec, raw, row["values"], ba.CONTEXT)
     markdown = render_markdown(spec, data, row["values"], ba.CONTEXT)
     return {**row, "data": data, "markdown": markdown}
