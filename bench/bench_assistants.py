@@ -1846,10 +1846,10 @@ async def amain(args: argparse.Namespace) -> None:
     specs = builtins()
     # the table extraction calls no model: measured on generated files (part "extraction")
     form_ids = [aid for aid, s in specs.items() if not s.is_chat and s.output.kind != "tables"]
-    missing = set(form_ids) - set(INPUTS)
+    ids = args.only or form_ids
+    missing = set(ids) - set(INPUTS)
     if missing:
         raise SystemExit(f"no inputs written for: {', '.join(sorted(missing))}")
-    ids = args.only or form_ids
     if args.reverse:  # a second process starts from the other end of the catalogue
         ids = ids[::-1]
     unknown = set(ids) - set(form_ids)
