@@ -1,7 +1,7 @@
 """Deterministic post-processing named by an assistant's spec (`output.checks`): code that
 completes and checks what the model returned, so a spec stays strict data. A check may also
-ask the model once more for what its answer left out (`follow_up`), and say how to combine the
-two answers (`merge`)."""
+ask the model once more for what its answer left out (`follow_up`: the same request with other
+values), and say how to combine the two answers (`merge`)."""
 
 from __future__ import annotations
 
@@ -18,8 +18,8 @@ CHECKS: dict[str, Check] = {
     "faq": faq.finish,
     "triage": triage.finish,
 }
-# (the second request, "" when none is needed; how to combine the first answer and the second)
-FollowUp = Callable[[dict[str, Any], dict[str, str], dict[str, Any]], str]
+# (the values of a second request, {} when none is needed; how to combine the two answers)
+FollowUp = Callable[[dict[str, Any], dict[str, str], dict[str, Any]], dict[str, str]]
 Merge = Callable[[dict[str, Any], dict[str, Any], dict[str, str], dict[str, Any]], dict[str, Any]]
 FOLLOW_UPS: dict[str, tuple[FollowUp, Merge]] = {"letter": (letters.follow_up, letters.merge)}
 
@@ -34,10 +34,11 @@ def apply(
 
 def follow_up(
     spec: AssistantSpec, data: dict[str, Any], values: dict[str, str], context: dict[str, Any]
-) -> str:
-    """The user turn asking the model for what its valid answer left out ("" if nothing)."""
+) -> dict[str, str]:
+    """Values replacing some of `values` in one more request for what the valid answer left
+    out ({} if nothing)."""
     pair = FOLLOW_UPS.get(spec.output.checks)
-    return pair[0](data, values, context) if pair else ""
+    return pair[0](data, values, context) if pair else {}
 
 
 def merge(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from jsonschema import Draft202012Validator
@@ -173,14 +173,13 @@ async def run(
             break
         data, problem = schema_errors(spec, call.text, schema)
         if data is not None:
-            ask = postchecks.follow_up(spec, data, values, context)
-            if ask:  # once: what the answer left out (a letter's missing facts)
+            again = postchecks.follow_up(spec, data, values, context)
+            if again:  # once: what the answer left out (a letter's missing facts)
                 result.follow_ups = 1
-                request.messages = [
-                    *messages,
-                    ChatMessage("assistant", call.text),
-                    ChatMessage("user", ask),
-                ]
+                asked = await asyncio.to_thread(
+                    build_messages, spec, {**values, **again}, context, sources=sources
+                )
+                request = replace(request, messages=asked)
                 more = CallResult()
                 try:
                     async for chunk in gateway.stream(ctx, target, request, more):

@@ -56,19 +56,14 @@ def _missing_after_finish(
     return _missing(finished["paragraphes"], values)
 
 
-def follow_up(data: dict[str, Any], values: dict[str, str], context: dict[str, Any]) -> str:
-    """The second request when the body leaves out facts of the request ("" when none is
-    missing): a paragraph carrying only those facts, in the same JSON shape."""
+def follow_up(
+    data: dict[str, Any], values: dict[str, str], context: dict[str, Any]
+) -> dict[str, str]:
+    """When the body leaves out facts of the request: the same request again with only those
+    facts (a fresh one: shown its first answer, a small model copies it), whose paragraphs
+    `merge` adds. Empty when nothing is missing."""
     missing = _missing_after_finish(data, values, context)
-    if not missing:
-        return ""
-    listed = "\n".join(f"- {fact}" for fact in missing)
-    return (
-        f"Il manque dans ce courrier ces faits de la demande :\n{listed}\n"
-        "Écris un paragraphe court, au nom de la collectivité et en vouvoyant le destinataire, "
-        "qui donne ces faits et eux seuls, sans rien ajouter. Réponds par le même objet JSON, "
-        "dont « paragraphes » ne contient que ce nouveau paragraphe."
-    )
+    return {"faits": "\n".join(missing)} if missing else {}
 
 
 def merge(

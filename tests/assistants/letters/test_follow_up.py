@@ -1,5 +1,6 @@
-"""A letter that leaves out a fact of the request is asked for once more: one paragraph with
-the missing facts, kept when it carries them; the agent is told if they are still missing."""
+"""A letter that leaves out a fact of the request is asked for once more: the same request with
+only the missing facts, whose paragraphs are kept when they carry them; the agent is told if
+they are still missing."""
 
 from __future__ import annotations
 
@@ -62,7 +63,7 @@ def _run(gateway: Scripted) -> RunResult:
 
 def test_a_complete_letter_is_not_asked_again() -> None:
     complete = {"paragraphes": [*FIRST["paragraphes"], *MORE["paragraphes"]]}
-    assert follow_up(complete, _values(), CONTEXT) == ""
+    assert follow_up(complete, _values(), CONTEXT) == {}
     gateway = Scripted(complete)
     result = _run(gateway)
     assert len(gateway.requests) == 1 and result.follow_ups == 0
@@ -72,8 +73,10 @@ def test_the_missing_fact_is_asked_for_once_and_added() -> None:
     gateway = Scripted(FIRST, MORE)
     result = _run(gateway)
     assert len(gateway.requests) == 2 and result.follow_ups == 1
-    ask = gateway.requests[1].messages[-1].content
-    assert "- Redevance de 270 euros." in ask and "Terrasse de 18" not in ask
+    first, again = (r.messages[-1].content for r in gateway.requests)
+    assert "Terrasse de 18 m²" in first and "Redevance de 270 euros." in first
+    assert "Redevance de 270 euros." in again and "Terrasse de 18" not in again
+    assert gateway.requests[1].messages[0] == gateway.requests[0].messages[0]  # same system
     assert result.data is not None
     assert result.data["paragraphes"] == [*FIRST["paragraphes"], *MORE["paragraphes"]]
     assert not any("absent" in n for n in result.notes)
