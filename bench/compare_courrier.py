@@ -120,6 +120,12 @@ def main() -> None:
         action="store_true",
         help="score the later runs' letters as stored, not re-finished by today's checks",
     )
+    parser.add_argument(
+        "--first-as-run",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="score the first dump as stored (its prompt may differ from today's)",
+    )
     args = parser.parse_args()
     if args.heldout:
         ba.INPUTS.update(ba.HELDOUT)
@@ -127,7 +133,10 @@ def main() -> None:
     loaded = [load(path) for path in args.dumps]
     common = sorted(set.intersection(*(set(runs) for runs, _ in loaded)))
     columns = [
-        [outcome(runs[i] if n == 0 or args.as_run else refinish(runs[i])) for i in common]
+        [
+            outcome(runs[i] if args.as_run or (n == 0 and args.first_as_run) else refinish(runs[i]))
+            for i in common
+        ]
         for n, (runs, _) in enumerate(loaded)
     ]
     labels = ["runs that produced a letter"]
