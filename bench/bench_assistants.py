@@ -1828,6 +1828,7 @@ class Dump:
                 "error": o.error,
                 "detail": o.detail,
                 "attempts": o.attempts,
+                "follow_ups": o.result.follow_ups if o.result else 0,
                 "latency_s": round(o.latency_s, 2),
                 "flags": [k for k, v in o.flags.items() if v],
                 "found": o.found,
@@ -1845,10 +1846,10 @@ async def amain(args: argparse.Namespace) -> None:
     specs = builtins()
     # the table extraction calls no model: measured on generated files (part "extraction")
     form_ids = [aid for aid, s in specs.items() if not s.is_chat and s.output.kind != "tables"]
-    missing = set(form_ids) - set(INPUTS)
+    ids = args.only or form_ids
+    missing = set(ids) - set(INPUTS)
     if missing:
         raise SystemExit(f"no inputs written for: {', '.join(sorted(missing))}")
-    ids = args.only or form_ids
     if args.reverse:  # a second process starts from the other end of the catalogue
         ids = ids[::-1]
     unknown = set(ids) - set(form_ids)

@@ -1,13 +1,15 @@
-"""Courrier before/after: two --dump files of bench_assistants.py (`--only courrier`), rescored
-with today's checks (no model call) on the inputs both runs reached, side by side.
+"""Courrier before/after: --dump files of bench_assistants.py (`--only courrier`), rescored
+with today's checks (no model call) on the inputs every run reached, side by side.
 
 The secretary's checklist (bench_assistants.check_courrier, on the letter as rendered): right
 salutation, one closing formula, no salutation or closing formula in the body, not written as
 the recipient, every fact of the request present, no repeated sentence, no number/date/year of
 the model's that the request does not contain left unmarked.
 
-Usage: python bench/compare_courrier.py [BEFORE.jsonl AFTER.jsonl] [--heldout] [--print]
-(default: the dumps kept in bench/results/, written to bench/results/courrier.md)
+Usage: python bench/compare_courrier.py [DUMP.jsonl ...] [--labels a,b,c] [--heldout] [--print]
+(one column per dump; default: the dumps kept in bench/results/ (before, after, after + the
+follow-up of bench_courrier_follow_up.py), written to bench/results/courrier.md; with
+--heldout, to bench/results/courrier-heldout.md)
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 from bench import bench_assistants as ba  # noqa: E402
 from bench.common import table, write_results  # noqa: E402
 from civia.assistants import postchecks  # noqa: E402
-from civia.assistants.runner import RunResult, render_markdown  # noqa: E402
+from civia.assistants.runner import RunResult, render_markdown, schema_errors  # noqa: E402
 
 CHECKLIST = {
     "wrong salutation": "right salutation",
@@ -57,7 +59,12 @@ def refinish(row: dict[str, Any]) -> dict[str, Any]:
     completed and checked again, so that changes to the checks after the run count (the model's
     prompt must be the one measured)."""
     spec = ba.builtins()["courrier"]
-    raw = json.loads(row["calls"][-1]["text"])
+    follow_ups = row.get("follow_ups", 0)
+    raw = json.loads(row["calls"][-1 - follow_ups]["text"])
+    if follow_ups:  # the answer to the request for missing facts, merged as the runner does
+        more, _ = schema_errors(spec, row["calls"][-1]["text"])
+        if more is not None:
+            raw = postchecks.merge(spec, raw, more, row["values"], ba.CONTEXT)
     data, _ = postchecks.apply(spec, raw, row["values"], ba.CONTEXT)
     markdown = render_markdown(spec, data, row["values"], ba.CONTEXT)
     return {**row, "data": data, "markdown": markdown}
@@ -96,91 +103,88 @@ def column(outs: list[ba.Outcome]) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     results = ROOT / "bench" / "results"
-    parser.add_argument("before", type=Path, nargs="?", default=results / "courrier-before.jsonl")
-    parser.add_argument("after", type=Path, nargs="?", default=results / "courrier-after.jsonl")
+    parser.add_argument(
+        "dumps",
+        type=Path,
+        nargs="*",
+        default=[results / f"courrier-{n}.jsonl" for n in ("before", "after", "follow-up")],
+        help="one column per dump, in this order",
+    )
+    parser.add_argument(
+        "--labels", default="before,after,after + follow-up", help="column names, comma-separated"
+    )
     parser.add_argument("--heldout", action="store_true")
     parser.add_argument("--print", action="store_true", help="print instead of writing")
     parser.add_argument(
         "--as-run",
         action="store_true",
-        help="score the after run's letters as stored, not re-finished by today's checks",
+        help="score the later runs' letters as stored, not re-finished by today's checks",
+    )
+    parser.add_argument(
+        "--first-as-run",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="score the first dump as stored (its prompt may differ from today's)",
     )
     args = parser.parse_args()
     if args.heldout:
         ba.INPUTS.update(ba.HELDOUT)
-    before, info_b = load(args.before)
-    after, info_a = load(args.after)
-    common = sorted(set(before) & set(after))
-    b = [outcome(before[i]) for i in common]
-    a = [outcome(after[i] if args.as_run else refinish(after[i])) for i in common]
+    names = args.labels.split(",")[: len(args.dumps)]
+    loaded = [load(path) for path in args.dumps]
+    common = sorted(set.intersection(*(set(runs) for runs, _ in loaded)))
+    columns = [
+        [
+            outcome(runs[i] if args.as_run or (n == 0 and args.first_as_run) else refinish(runs[i]))
+            for i in common
+        ]
+        for n, (runs, _) in enumerate(loaded)
+    ]
     labels = ["runs that produced a letter"]
     labels += [f"{v}" for v in CHECKLIST.values()]
     labels.append("**whole checklist passed**")
     labels += list(INFO.values())
     labels += ["latency p50 (whole run)", "completion tokens p50", "prompt tokens p50"]
-    rows = [[label, x, y] for label, x, y in zip(labels, column(b), column(a), strict=True)]
+    cells = [column(outs) for outs in columns]
+    rows = [[label, *(c[k] for c in cells)] for k, label in enumerate(labels)]
+    runs_said = "; ".join(
+        f"{name}: code `{info.get('code', '?')}`, load average (1/5/15 min) "
+        f"{info.get('load_start', '?')} at start, {info.get('load_end', '?')} at end"
+        for name, (_, info) in zip(names, loaded, strict=True)
+    )
     lines = [
-        "# Courrier: before / after (the secretary's checklist)",
+        f"# Courrier: {' / '.join(names)} (the secretary's checklist)",
         "",
-        f"Inputs: the {len(common)} {'held-out' if args.heldout else 'dev'} requests both runs "
+        f"Inputs: the {len(common)} {'held-out' if args.heldout else 'dev'} requests every run "
         f"reached (indices {', '.join(str(i + 1) for i in common)}). Model "
-        f"`{info_a.get('model', '?')}`; before: code `{info_b.get('code', '?')}`, after: "
-        f"`{info_a.get('code', '?')}`. Load average (1/5/15 min) of the shared machine: before "
-        f"{info_b.get('load_start', '?')} at start, {info_b.get('load_end', '?')} at end; after "
-        f"{info_a.get('load_start', '?')} at start, {info_a.get('load_end', '?')} at end "
-        "(latencies include the other work on the 2 cores: compare tokens, not seconds). "
-        "Rescored now with the same checks for both "
-        "(`python bench/compare_courrier.py`, from the dumps kept in bench/results/)"
+        f"`{loaded[-1][1].get('model', '?')}`. {runs_said} (latencies include the other work "
+        "on the 2 cores of the shared machine: compare tokens, not seconds). Rescored now with "
+        "the same checks for all (`python bench/compare_courrier.py`, from the dumps kept in "
+        "bench/results/)"
         + (
             "."
-            if args.as_run
-            else "; the after run's letters are rebuilt from the model's own JSON by today's "
-            "post-processing (same prompt), so later changes to the checks count."
+            if args.as_run or len(loaded) == 1
+            else "; the later runs' letters are rebuilt from the model's own JSON by today's "
+            "post-processing (same prompt; a follow-up's answer merged as the runner does), so "
+            "later changes to the checks count."
         ),
         "",
-        table(["check (runs passing)", "before", "after"], rows),
+        table(["check (runs passing)", *names], rows),
     ]
-    notes_after = [o for o in a if o.ok]
+    last = [o for o in columns[-1] if o.ok]
     examples = [
         f"- input {o.index + 1} ({o.values['destinataire'][:40]}): "
         + "; ".join(k for k in CHECKLIST if o.flags.get(k))
-        for o in notes_after
+        for o in last
         if any(o.flags.get(k) for k in CHECKLIST)
     ]
     if examples:
-        lines += ["", "What still fails after (per run):", "", *examples]
-    ok_b, ok_a = [o for o in b if o.ok], [o for o in a if o.ok]
-
-    def passed(outs: list[ba.Outcome]) -> int:
-        return sum(not any(o.flags.get(k) for k in CHECKLIST) for o in outs)
-
-    def median_tokens(outs: list[ba.Outcome]) -> float:
-        return statistics.median(o.completion_tokens for o in outs) if outs else 0.0
-
-    tb, ta = median_tokens(b), median_tokens(a)
-    facts = sum(bool(o.flags.get("fact of the request missing")) for o in ok_a)
-    lines += [
-        "",
-        f"Whole checklist: {passed(ok_b)}/{len(ok_b)} letters before, {passed(ok_a)}/{len(ok_a)} "
-        f"after. The model now writes {ta:.0f} tokens (median) instead of {tb:.0f} "
-        f"({(ta - tb) / tb * 100:+.0f} %): the salutation and the closing formula are no longer "
-        "generated. "
-        + (
-            f"What remains is the model's: {facts} letter(s) leave out a fact of the request; "
-            "the app lists them above the draft (« Fait peut-être absent du courrier »)."
-            if facts
-            else "No letter leaves out a fact of the request."
-        ),
+        lines += ["", f"What still fails in the last column ({names[-1]}), per run:", "", *examples]
+    passed = [
+        f"{sum(not any(o.flags.get(k) for k in CHECKLIST) for o in outs if o.ok)}/"
+        f"{sum(o.ok for o in outs)} {name}"
+        for name, outs in zip(names, columns, strict=True)
     ]
-    heldout = ROOT / "bench" / "results" / "courrier-heldout.md"
-    if not args.heldout and not heldout.exists():
-        lines += [
-            "",
-            "Held-out requests (`bench/data/heldout_courrier.py`, 20 letters never used to tune "
-            "the prompt or the checks): not run yet "
-            "(`bench_assistants.py --only courrier --heldout --dump …`, then "
-            "`compare_courrier.py BEFORE AFTER --heldout`).",
-        ]
+    lines += ["", f"Whole checklist: {', '.join(passed)}."]
     markdown = "\n".join(lines)
     if args.print:
         print(markdown)

@@ -21,6 +21,7 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from civia.accounts.models import Tenant
 from civia.api.catalogue import provider_name
 from civia.api.openai import (
     ApiError,
@@ -32,6 +33,7 @@ from civia.api.openai import (
 )
 from civia.chat.gateway import call_context
 from civia.db.engine import session_scope
+from civia.providers import vocabulary
 from civia.providers.audio import probe_audio
 from civia.providers.base import ProviderError
 from civia.providers.resolve import embedder_for, transcriber_for
@@ -213,6 +215,8 @@ def transcriptions(
     defaults to French (empty: detected)."""
     settings: Settings = request.app.state.settings
     transcriber = transcriber_for(db, user.tenant_id, settings)
+    tenant = db.get(Tenant, user.tenant_id)
+    terms = vocabulary.of_profile(tenant.profile if tenant is not None else None)
     if model and model != transcriber.name:
         raise ApiError(
             404,
@@ -233,7 +237,9 @@ def transcriptions(
         ctx = _admit(request, user, TRANSCRIPTION)
         began = time.monotonic()
         try:
-            transcript = transcriber.transcribe(saved.name, language=language or None)
+            transcript = transcriber.transcribe(
+                saved.name, language=language or None, vocabulary=terms
+            )
         except TranscriptionError as exc:
             if exc.code != "no_speech":
                 _record(request, ctx, kind=TRANSCRIPTION, provider=provider,

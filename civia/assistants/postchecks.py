@@ -1,5 +1,7 @@
 """Deterministic post-processing named by an assistant's spec (`output.checks`): code that
-completes and checks what the model returned, so a spec stays strict data."""
+completes and checks what the model returned, so a spec stays strict data. A check may also
+ask the model once more for what its answer left out (`follow_up`: the same request with other
+values), and say how to combine the two answers (`merge`)."""
 
 from __future__ import annotations
 
@@ -16,6 +18,10 @@ CHECKS: dict[str, Check] = {
     "faq": faq.finish,
     "triage": triage.finish,
 }
+# (the values of a second request, {} when none is needed; how to combine the two answers)
+FollowUp = Callable[[dict[str, Any], dict[str, str], dict[str, Any]], dict[str, str]]
+Merge = Callable[[dict[str, Any], dict[str, Any], dict[str, str], dict[str, Any]], dict[str, Any]]
+FOLLOW_UPS: dict[str, tuple[FollowUp, Merge]] = {"letter": (letters.follow_up, letters.merge)}
 
 
 def apply(
@@ -24,3 +30,23 @@ def apply(
     """The data to render and the notes for the agent (none when the spec names no check)."""
     check = CHECKS.get(spec.output.checks)
     return check(data, values, context) if check else (data, [])
+
+
+def follow_up(
+    spec: AssistantSpec, data: dict[str, Any], values: dict[str, str], context: dict[str, Any]
+) -> dict[str, str]:
+    """Values replacing some of `values` in one more request for what the valid answer left
+    out ({} if nothing)."""
+    pair = FOLLOW_UPS.get(spec.output.checks)
+    return pair[0](data, values, context) if pair else {}
+
+
+def merge(
+    spec: AssistantSpec,
+    first: dict[str, Any],
+    more: dict[str, Any],
+    values: dict[str, str],
+    context: dict[str, Any],
+) -> dict[str, Any]:
+    pair = FOLLOW_UPS.get(spec.output.checks)
+    return pair[1](first, more, values, context) if pair else first

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from jsonschema import Draft202012Validator
@@ -52,6 +52,7 @@ class RunResult:
     truncated: bool = False  # a text answer cut by max_tokens
     finish_reason: str = "stop"
     notes: list[str] = field(default_factory=list)  # what the spec's post-checks found
+    follow_ups: int = 0  # calls asking for what a valid answer left out (at most one)
 
     @property
     def warning(self) -> str:
@@ -172,6 +173,24 @@ async def run(
             break
         data, problem = schema_errors(spec, call.text, schema)
         if data is not None:
+            again = postchecks.follow_up(spec, data, values, context)
+            if again:  # once: what the answer left out (a letter's missing facts)
+                result.follow_ups = 1
+                asked = await asyncio.to_thread(
+                    build_messages, spec, {**values, **again}, context, sources=sources
+                )
+                request = replace(request, messages=asked)
+                more = CallResult()
+                try:
+                    async for chunk in gateway.stream(ctx, target, request, more):
+                        yield chunk
+                except ProviderError:  # the first answer stands; its notes say what is missing
+                    more.text = ""
+                for key, value in more.usage.items():
+                    result.usage[key] = result.usage.get(key, 0) + value
+                second, _ = schema_errors(spec, more.text, schema)
+                if second is not None:
+                    data = postchecks.merge(spec, data, second, values, context)
             data, result.notes = postchecks.apply(spec, data, values, context)
             result.data = data
             result.markdown = await asyncio.to_thread(

@@ -14,12 +14,13 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from civia.accounts.models import Tenant
 from civia.governance import retention
 from civia.jobs import registry
 from civia.jobs.worker import JobCancelled, JobContext, JobError
 from civia.meetings import meetings
 from civia.meetings.models import Meeting, MeetingSegment, MeetingStatus
-from civia.providers import audio
+from civia.providers import audio, vocabulary
 from civia.providers.base import Transcriber
 from civia.providers.resolve import transcriber_for
 from civia.providers.speech import Segment, TranscriptionCancelled, TranscriptionError
@@ -83,6 +84,8 @@ def transcribe(ctx: JobContext) -> dict[str, Any]:
         if meeting is None:
             raise JobError(MSG_GONE)
         path, language = meetings.audio_path(meeting), meeting.language
+        tenant = db.get(Tenant, meeting.tenant_id)
+        terms = vocabulary.of_profile(tenant.profile if tenant is not None else None)
         start = meeting.transcribed_until
         position = (
             db.scalar(select(func.count()).where(MeetingSegment.meeting_id == meeting_id)) or 0
@@ -127,6 +130,7 @@ def transcribe(ctx: JobContext) -> dict[str, Any]:
             should_cancel=ctx.cancelled,
             start_at=start,
             on_chunk=checkpoint,
+            vocabulary=terms,
         )
     except (TranscriptionError, ModelFilesMissing) as exc:
         _fail(ctx, meeting_id, MeetingStatus.FAILED, exc.message_fr)

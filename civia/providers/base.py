@@ -4,7 +4,7 @@ chat provider may raise. Transcription errors and data types live with the meeti
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
@@ -122,7 +122,9 @@ class Transcriber(Protocol):
         should_cancel: CancelCheck | None = None,
         start_at: float = 0.0,
         on_chunk: ChunkCallback | None = None,
+        vocabulary: Sequence[str] = (),
     ) -> Transcript:
         """Transcribe `path`; `language=None` lets the engine detect it. `start_at` skips what
-        a previous run checkpointed; the returned transcript then holds only the rest."""
+        a previous run checkpointed; the returned transcript then holds only the rest.
+        `vocabulary`: the collectivité's terms to spell right (civia.providers.vocabulary)."""
         ...

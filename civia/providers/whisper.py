@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 import threading
 import wave
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -42,6 +42,7 @@ from civia.providers.speech import (
     TranscriptionError,
     language_name_fr,
 )
+from civia.providers.vocabulary import as_prompt
 from civia.providers.whisper_files import MODEL_NAME, ensure_model_dir
 from civia.settings import Settings
 
@@ -206,11 +207,13 @@ class WhisperTranscriber:
         should_cancel: CancelCheck | None = None,
         start_at: float = 0.0,
         on_chunk: ChunkCallback | None = None,
+        vocabulary: Sequence[str] = (),
     ) -> Transcript:
         path = Path(path)
         progress = _Progress(on_progress, _duration(path))
         model = self.model()
         options = self.settings.decode_options()
+        options["hotwords"] = _joined(self.settings.hotwords, as_prompt(vocabulary))
         segments: list[Segment] = []
         probability: float | None = None
         samples = int(start_at * SAMPLE_RATE)
@@ -269,6 +272,11 @@ class WhisperTranscriber:
         return float(requested)
 
 
+def _joined(*parts: str | None) -> str | None:
+    """Prompt texts of the engine's settings and of the collectivité, in that order."""
+    return ", ".join(p for p in parts if p) or None
+
+
 def _wav_bytes(pcm: np.ndarray) -> bytes:
     buffer = io.BytesIO()
     with wave.open(buffer, "wb") as out:
@@ -321,9 +329,11 @@ class OpenAITranscriber:
         should_cancel: CancelCheck | None = None,
         start_at: float = 0.0,
         on_chunk: ChunkCallback | None = None,
+        vocabulary: Sequence[str] = (),
     ) -> Transcript:
         path = Path(path)
         progress = _Progress(on_progress, _duration(path))
+        prompt = _joined(self.prompt, as_prompt(vocabulary))
         segments: list[Segment] = []
         detected = language or ""
         samples = int(start_at * SAMPLE_RATE)
@@ -340,7 +350,7 @@ class OpenAITranscriber:
                 samples += len(pcm)
                 found: list[Segment] = []
                 if not is_silent(pcm):
-                    body = self._post(client, pcm, language)
+                    body = self._post(client, pcm, language, prompt)
                     detected = detected or str(body.get("language") or "")
                     found = list(_segments(body, offset, len(pcm) / SAMPLE_RATE))
                 segments.extend(found)
@@ -357,12 +367,14 @@ class OpenAITranscriber:
             model=self.name,
             settings={
                 "chunk_seconds": self.chunk_seconds,
-                "prompt": self.prompt,
+                "prompt": prompt,
                 "normalize_loudness": self.normalize_loudness,
             },
         )
 
-    def _post(self, client: httpx.Client, pcm: np.ndarray, language: str | None) -> dict[str, Any]:
+    def _post(
+        self, client: httpx.Client, pcm: np.ndarray, language: str | None, prompt: str | None
+    ) -> dict[str, Any]:
         data: dict[str, str] = {
             "model": self.model,
             "response_format": "verbose_json",
@@ -371,8 +383,8 @@ class OpenAITranscriber:
         }
         if language:
             data["language"] = language
-        if self.prompt:
-            data["prompt"] = self.prompt
+        if prompt:
+            data["prompt"] = prompt
         files = {"file": ("extrait.wav", _wav_bytes(pcm), "audio/wav")}
         try:
             response = client.post(f"{self.base_url}/audio/transcriptions", data=data, files=files)

@@ -36,6 +36,7 @@ def register_routes(settings: Settings) -> list[Route]:
         password,
         platform,
         tokens,
+        vocabulary,
     )
 
     return [
@@ -50,6 +51,7 @@ def register_routes(settings: Settings) -> list[Route]:
         Route(password.router, order=24),
         Route(admin.router, order=25),
         Route(letters.router, order=25),
+        Route(vocabulary.router, order=25),
         Route(jobs.router, order=26),
         Route(documents.router, order=27),
         Route(doc_admin.router, order=28),
@@ -91,4 +93,7 @@ def register_menu_links() -> list[MenuLink]:
         MenuLink("Services", "/admin/services", roles=roles.ADMINS, order=920),
         MenuLink("Modèles", "/admin/fournisseurs", roles=roles.ADMINS, order=930),
         MenuLink("Formules des courriers", "/admin/courriers", roles=roles.ADMINS, order=940),
+        MenuLink(
+            "Vocabulaire de transcription", "/admin/vocabulaire", roles=roles.ADMINS, order=945
+        ),
     ]

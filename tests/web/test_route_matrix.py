@@ -181,6 +181,8 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("POST", "/admin/politique-donnees"): "ADMIN",
     ("GET", "/admin/courriers"): "ADMIN",
     ("POST", "/admin/courriers"): "ADMIN",
+    ("GET", "/admin/vocabulaire"): "ADMIN",
+    ("POST", "/admin/vocabulaire"): "ADMIN",
     ("GET", "/admin/index"): "ADMIN",
     ("POST", "/admin/index/{collection_id}/reindexer"): "ADMIN",
     ("GET", "/admin/courriels"): "ADMIN",

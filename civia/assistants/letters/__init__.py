@@ -39,7 +39,44 @@ def finish(
     if unsupported:
         listed = ", ".join(f"« {u} »" for u in dict.fromkeys(unsupported))
         notes.append(f"Absent de votre demande, marqué [à vérifier] dans le courrier : {listed}.")
-    letter = "\n".join([values.get("objet", ""), destinataire, *marked])
-    for fact in facts.missing_facts(values.get("faits", ""), letter):
+    for fact in _missing(marked, values):
         notes.append(f"Fait peut-être absent du courrier : « {fact} ».")
     return {**data, "appel": appel, "paragraphes": marked, "formule_politesse": formule}, notes
+
+
+def _missing(paragraphs: list[str], values: dict[str, str]) -> list[str]:
+    letter = "\n".join([values.get("objet", ""), values.get("destinataire", ""), *paragraphs])
+    return facts.missing_facts(values.get("faits", ""), letter)
+
+
+def _missing_after_finish(
+    data: dict[str, Any], values: dict[str, str], context: dict[str, Any]
+) -> list[str]:
+    finished, _ = finish(data, values, context)
+    return _missing(finished["paragraphes"], values)
+
+
+def follow_up(
+    data: dict[str, Any], values: dict[str, str], context: dict[str, Any]
+) -> dict[str, str]:
+    """When the body leaves out facts of the request: the same request again with only those
+    facts (a fresh one: shown its first answer, a small model copies it), whose paragraphs
+    `merge` adds. Empty when nothing is missing."""
+    missing = _missing_after_finish(data, values, context)
+    return {"faits": "\n".join(missing)} if missing else {}
+
+
+def merge(
+    first: dict[str, Any],
+    more: dict[str, Any],
+    values: dict[str, str],
+    context: dict[str, Any],
+) -> dict[str, Any]:
+    """The body followed by the follow-up's paragraphs, kept only if fewer facts are then
+    missing (the checks of `finish` then apply to the whole)."""
+    body = [str(p) for p in first.get("paragraphes") or []]
+    added = [str(p) for p in more.get("paragraphes") or []]
+    merged = {**first, "paragraphes": body + added}
+    before = _missing_after_finish(first, values, context)
+    after = _missing_after_finish(merged, values, context)
+    return merged if len(after) < len(before) else first
