@@ -153,6 +153,26 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
             await task
 
 
+# What a driver says when the server is away or busy, not when a query is wrong.
+_AWAY_MARKERS = (
+    "database is locked",
+    "could not connect",
+    "connection",
+    "server closed",
+    "terminating",
+    "shutting down",
+    "starting up",
+    "timeout",
+)
+
+
+def _database_away(exc: OperationalError) -> bool:
+    if exc.connection_invalidated:
+        return True
+    said = str(exc.orig).lower()
+    return any(marker in said for marker in _AWAY_MARKERS)
+
+
 def _wants_json(request: Request) -> bool:
     return request.url.path.startswith(
         ("/v1/", "/api/")
@@ -238,7 +258,10 @@ def _install_handlers(app: FastAPI) -> None:
     # operator's restart must not look like a crash with a support reference).
     @app.exception_handler(OperationalError)
     async def database_away(request: Request, exc: OperationalError) -> Response:
-        log.warning("database unreachable: %s", type(exc.orig).__name__)
+        rid = getattr(request.state, "request_id", "?")
+        if not _database_away(exc):  # a missed migration, a bad query: a crash, said as such
+            return await crashed(request, exc)
+        log.warning("database unreachable request_id=%s: %s", rid, exc.orig)
         headers = {"Retry-After": "5"}
         if request.url.path.startswith("/v1/"):
             return error_response(503, DATABASE_AWAY_FR, "server_error", headers)

@@ -6,6 +6,7 @@ instead of every login and call answering 500."""
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 from limits import storage
@@ -18,21 +19,32 @@ log = logging.getLogger("civia.accounts")
 class RedisOrMemory(storage.Storage, storage.MovingWindowSupport):
     STORAGE_SCHEME = None  # built here, never from a URI
 
+    # After a failure Redis is left alone for this long: asking it again on every call would
+    # cost each request its connection timeout (2 s) while Redis is away.
+    RETRY_AFTER_S = 15.0
+
     def __init__(self, url: str) -> None:
         super().__init__()
         self.redis = storage.RedisStorage(url, socket_timeout=2, socket_connect_timeout=2)
         self.memory = storage.MemoryStorage()
+        self.away_until = 0.0
 
     @property
     def base_exceptions(self) -> tuple[type[Exception], ...]:
         return ()  # nothing escapes: Redis's errors are answered from memory
 
     def _call(self, method: str, *args: Any) -> Any:
-        try:
-            return getattr(self.redis, method)(*args)
-        except self.redis.base_exceptions as exc:
-            log.warning("Redis unreachable, rate limits counted in memory: %s", type(exc).__name__)
-            return getattr(self.memory, method)(*args)
+        if time.monotonic() >= self.away_until:
+            try:
+                return getattr(self.redis, method)(*args)
+            except self.redis.base_exceptions as exc:
+                self.away_until = time.monotonic() + self.RETRY_AFTER_S
+                log.warning(
+                    "Redis unreachable, rate limits counted in memory for %.0f s: %s",
+                    self.RETRY_AFTER_S,
+                    type(exc).__name__,
+                )
+        return getattr(self.memory, method)(*args)
 
     def incr(self, key: str, expiry: int, amount: int = 1) -> int:
         return int(self._call("incr", key, expiry, amount))

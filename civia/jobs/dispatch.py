@@ -135,10 +135,6 @@ class Dispatcher:
         huey.enqueue(self._job_tasks[queue].task_class((job_id,), {}, id=message_id(job_id)))
         self._wakeups[queue].set()
 
-    def revoke(self, queue: str, job_id: int) -> None:
-        """The job's message, if still waiting, will be dropped by the worker that takes it."""
-        self.huey(queue).revoke_by_id(message_id(job_id))
-
     def waiting_ids(self, queue: str) -> set[int]:
         """The job ids of the messages waiting in `queue`."""
         return {int(task.args[0]) for task in self.huey(queue).pending() if task.args}

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import weakref
+from http.cookiejar import CookieJar, DefaultCookiePolicy
 
 import httpx
 
@@ -26,5 +27,8 @@ def client() -> httpx.AsyncClient:
     loop = asyncio.get_running_loop()
     found = _clients.get(loop)
     if found is None or found.is_closed:
-        found = _clients[loop] = httpx.AsyncClient(limits=LIMITS)
+        # Every collectivité's calls share the pool: a cookie one model server sets must never
+        # ride along on another collectivité's call, so the jar keeps none.
+        jar = CookieJar(policy=DefaultCookiePolicy(allowed_domains=[]))
+        found = _clients[loop] = httpx.AsyncClient(limits=LIMITS, cookies=jar)
     return found

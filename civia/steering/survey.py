@@ -9,8 +9,11 @@ Rules:
 - it is offered until the user answers it, sets it aside (« Ne plus proposer pour cette
   vague ») or, for `LATER_DAYS` days, puts it off (« Plus tard »);
 - an answer is stored without the user: a `SurveyTurn` row says the user answered this wave,
-  the `SurveyAnswer` row holds the answer, its service, wave and week (its Monday), nothing
-  that links the two. Free text is stored after personal data was masked.
+  the `SurveyAnswer` row holds the answer, its service, wave and week (its Monday), no key or
+  time that links the two, written in separate transactions. Free text is stored after
+  personal data was masked. Limit: answers are numbered in order (the results move by whole
+  groups of 5 in that order), so someone reading the database itself and watching who answers
+  when could still pair rows by their order; nothing in the application shows either.
 """
 
 from __future__ import annotations
@@ -173,7 +176,9 @@ def answer(
     turn = _turn(db, user, wave)
     turn.status, turn.later_until = "answered", None
     try:
-        db.flush()
+        # The turn and the answer are written in two transactions: on PostgreSQL rows written
+        # by one transaction share its id (`xmin`), which would link them.
+        db.commit()
     except IntegrityError:  # the same user's answer, sent twice at once
         db.rollback()
         raise SurveyError({"": "Vous avez déjà répondu à cette vague de l'enquête."}) from None

@@ -88,3 +88,26 @@ def test_limits_hold_in_memory_while_redis_is_unreachable() -> None:
         limiter.failed(login, ip)
     assert limiter.blocked(login, ip)
     assert limiter.report_throttled(login)
+
+
+def test_an_unreachable_redis_is_left_alone_for_a_while() -> None:
+    """Asking an absent Redis again on every call would cost each request its connection
+    timeout: after one failure the counters stay in memory for `RETRY_AFTER_S`."""
+    from civia.accounts.limiter_storage import RedisOrMemory
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        url = f"redis://127.0.0.1:{probe.getsockname()[1]}/0"
+    store = RedisOrMemory(url)
+    asked: list[str] = []
+    real = store.redis.incr
+
+    def counted(*args: object, **kwargs: object) -> int:
+        asked.append("incr")
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    store.redis.incr = counted  # type: ignore[method-assign]
+    assert [store.incr("k", 60) for _ in range(3)] == [1, 2, 3]
+    assert asked == ["incr"]  # asked once, then memory
+    store.away_until = 0.0  # the cool-down over: Redis is asked again
+    assert store.incr("k", 60) == 4 and asked == ["incr", "incr"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -70,22 +71,49 @@ def test_an_unexpected_error_mid_stream_ends_it_in_french_with_the_text_kept(
         assert answer.content == "Bonjour "  # the word received before the failure is kept
 
 
-def test_the_text_received_is_saved_while_streaming(
-    client: TestClient, personas: Personas, upstream: None, monkeypatch: pytest.MonkeyPatch
+class _Slow(_Words):
+    """Silent for a while before its first word (a long prompt's prefill), then slow."""
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.end_headers()
+        self.wfile.flush()
+        for word in ("Bonjour ", "madame."):
+            time.sleep(1.0)
+            chunk = {"choices": [{"index": 0, "delta": {"content": word}}]}
+            self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
+            self.wfile.flush()
+        self.wfile.write(b"data: [DONE]\n\n")
+
+
+def test_the_answer_says_it_is_alive_even_before_its_first_word(
+    client: TestClient, personas: Personas, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The process may die any moment (SIGKILL): what was received is already on the row,
-    with the time that tells other processes it is alive."""
-    seen: list[tuple[str, bool]] = []
+    """The process may die any moment (SIGKILL): what was received is already on the row, and
+    the row's time is refreshed while the model is silent too (a first token can take minutes
+    on a CPU), so that no other process marks a live answer interrupted."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Slow)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    with client.app.state.sessions() as db:  # type: ignore[attr-defined]
+        for p in db.scalars(select(Provider)):
+            p.kind, p.models = "openai_compat", ["m"]
+            p.base_url = f"http://127.0.0.1:{server.server_address[1]}/v1"
+        db.commit()
+    saves: list[str] = []
+    real = recovery.save_partial
 
-    async def look(self: stops.StopWatch) -> bool:
-        with client.app.state.sessions() as db:  # type: ignore[attr-defined]
-            row = db.get(Message, self.message_id)
-            assert row is not None
-            seen.append((row.content, row.streamed_at is not None))
-        return False
+    def save(sessions: object, message_id: int, text: str) -> None:
+        saves.append(text)
+        real(sessions, message_id, text)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(recovery, "SAVE_EVERY_S", 0.0)
-    monkeypatch.setattr(stops.StopWatch, "requested", look)
-    sent = send(client, login_as(client, "agent"), "Dis bonjour").json()
-    assert done(client, sent["stream_url"])["status"] == "ok"
-    assert ("Bonjour madame ", True) in seen  # saved after the 2nd word, read before the 3rd
+    monkeypatch.setattr(recovery, "SAVE_EVERY_S", 0.1)
+    monkeypatch.setattr(recovery, "save_partial", save)
+    try:
+        sent = send(client, login_as(client, "agent"), "Dis bonjour").json()
+        assert done(client, sent["stream_url"])["status"] == "ok"
+    finally:
+        server.shutdown()
+    assert "" in saves  # alive while nothing had come yet
+    assert "Bonjour " in saves  # the text received, kept on the row

@@ -83,7 +83,7 @@ def test_cancel_a_queued_job_means_it_never_runs(world: JobWorld) -> None:
         job = db.get(Job, job_id)
         assert job is not None and queue.cancel(db, job)
         db.commit()
-        assert not _worker(world).run_once("test")  # its message was revoked
+        assert not _worker(world).run_once("test")  # its message runs nothing
         db.refresh(job)
         assert job.status == "cancelled" and job.finished_at is not None and job.attempts == 0
         assert not queue.cancel(db, job)  # already finished

@@ -28,3 +28,20 @@ def test_a_closed_client_is_replaced() -> None:
 
     first, replaced = asyncio.run(run())
     assert replaced is not first and not replaced.is_closed
+
+
+def test_a_cookie_set_by_one_server_never_rides_on_another_call() -> None:
+    """Every collectivité's calls share the pool: its jar must keep no cookie a model server
+    sets (it would be sent on another collectivité's call to the same host)."""
+
+    async def run() -> int:
+        pooled = http_pool.client()
+        response = httpx.Response(
+            200,
+            headers={"set-cookie": "session=abc; Path=/"},
+            request=httpx.Request("GET", "http://127.0.0.1:9/v1/models"),
+        )
+        pooled.cookies.extract_cookies(response)
+        return len(pooled.cookies.jar)
+
+    assert asyncio.run(run()) == 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -55,3 +56,16 @@ def test_the_database_out_of_reach_answers_503_in_french(
     assert "Erreur interne" not in resp.text
     api = client.get("/v1/models", headers={"Authorization": "Bearer civia-jeton-inconnu"})
     assert api.status_code == 503 and "injoignable" in api.json()["error"]["message"]
+
+
+def test_a_query_the_database_refuses_is_a_crash_not_an_outage(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A missed migration (« no such table ») is an OperationalError too, but not a restart:
+    a 500 with a support reference, so that nobody waits for a database that is there."""
+    login(client, "agent")
+    empty = make_sessionmaker(create_engine(f"sqlite:///{tmp_path / 'vide.db'}"))
+    monkeypatch.setattr(client.app.state, "sessions", empty)  # type: ignore[attr-defined]
+    resp = client.get("/", headers={"accept": "text/html"})
+    assert resp.status_code == 500 and "Erreur interne" in page_text(resp)
+    assert "retry-after" not in resp.headers

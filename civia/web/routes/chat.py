@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-import time
 from collections.abc import AsyncIterator
 from typing import Annotated
 
@@ -290,19 +289,23 @@ def stream(
         request.app.state.sessions, answer.id, redis_url=request.app.state.settings.redis_url
     )
 
+    async def alive(result: CallResult) -> None:
+        """Every SAVE_EVERY_S, chunks or not (a long prompt's first token can take minutes):
+        the text so far, and that this process still streams the answer."""
+        while True:
+            await asyncio.sleep(recovery.SAVE_EVERY_S)
+            await asyncio.to_thread(
+                recovery.save_partial, request.app.state.sessions, answer.id, result.text
+            )
+
     async def events() -> AsyncIterator[str]:
         result = CallResult()
         status, error = MessageStatus.STOPPED, ""
-        saved = time.monotonic()
+        beat = asyncio.create_task(alive(result))
         try:
             async for chunk in gateway.stream(ctx, target, chat_request, result):
                 if await watch.requested():
                     break
-                if time.monotonic() - saved >= recovery.SAVE_EVERY_S:  # alive, text kept
-                    saved = time.monotonic()
-                    await asyncio.to_thread(
-                        recovery.save_partial, request.app.state.sessions, answer.id, result.text
-                    )
                 if chunk.queued is not None:  # the local model is busy: say where we stand
                     yield _sse(
                         "queued", {"position": chunk.queued, "label": waiting_fr(chunk.queued)}
@@ -317,6 +320,7 @@ def stream(
             log.exception("stream failed request_id=%s", ctx.request_id)
             status, error = MessageStatus.ERROR, f"{STREAM_FAILED_FR} (réf. {ctx.request_id})"
         finally:
+            beat.cancel()
             await asyncio.to_thread(watch.clear)
             _finish(request, answer.id, result.text, status, error, target.model)
         masked = describe(result.masked) if result.masked and result.outcome != "refused" else ""
