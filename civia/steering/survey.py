@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -173,8 +173,23 @@ def answer(
     wave = _check(offered(db, user, today), wave_label)
     if errors := validate(ease, recommend, improve):
         raise SurveyError(errors)
-    turn = _turn(db, user, wave)
-    turn.status, turn.later_until = "answered", None
+    if db.get(SurveyTurn, (user.id, wave.launch, wave.days)) is None:
+        db.add(SurveyTurn(user_id=user.id, launch_date=wave.launch, wave=wave.days,
+                          tenant_id=user.tenant_id, status="answered"))  # fmt: skip
+    elif not affected(  # put off before: one of two answers sent at once takes it
+        db.execute(
+            update(SurveyTurn)
+            .where(
+                SurveyTurn.user_id == user.id,
+                SurveyTurn.launch_date == wave.launch,
+                SurveyTurn.wave == wave.days,
+                SurveyTurn.status == "later",
+            )
+            .values(status="answered", later_until=None)
+        )
+    ):
+        db.rollback()
+        raise SurveyError({"": "Vous avez déjà répondu à cette vague de l'enquête."})
     try:
         # The turn and the answer are written in two transactions: on PostgreSQL rows written
         # by one transaction share its id (`xmin`), which would link them.

@@ -112,6 +112,24 @@ def test_later_hides_it_for_a_few_days_and_never_for_the_wave(world) -> None:  #
     assert survey.offered(db, referent, _day(30)) == survey.Wave(LAUNCH, 30)
 
 
+def test_two_answers_sent_at_once_after_later_count_once(world, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Put off, then the form sent twice (a double click, two tabs): the second request read
+    the wave as offered before the first was saved; only one answer is stored."""
+    db, personas = world
+    _launch(db, personas, all=LAUNCH)
+    agent = personas["agent"]
+    survey.dismiss(db, agent, wave_label="J+15", later=True, today=_day(15))
+    day = 15 + survey.LATER_DAYS
+    seen = survey.offered(db, agent, _day(day))
+    assert seen is not None
+    _answer(db, agent, "J+15", day)
+    db.commit()  # the first request ends
+    monkeypatch.setattr(survey, "offered", lambda *args, **kwargs: seen)
+    with pytest.raises(survey.SurveyError):
+        _answer(db, agent, "J+15", day)
+    assert len(db.scalars(select(SurveyAnswer)).all()) == 1
+
+
 def test_bad_answers_are_refused_and_nothing_is_stored(world) -> None:  # type: ignore[no-untyped-def]
     db, personas = world
     _launch(db, personas, all=LAUNCH)
