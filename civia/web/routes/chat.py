@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import re
 from collections.abc import AsyncIterator
@@ -303,17 +304,22 @@ def stream(
         status, error = MessageStatus.STOPPED, ""
         beat = asyncio.create_task(alive(result))
         try:
-            async for chunk in gateway.stream(ctx, target, chat_request, result):
-                if await watch.requested():
-                    break
-                if chunk.queued is not None:  # the local model is busy: say where we stand
-                    yield _sse(
-                        "queued", {"position": chunk.queued, "label": waiting_fr(chunk.queued)}
-                    )
-                if chunk.text:
-                    yield _sse("token", {"t": chunk.text})
-            else:
-                status = MessageStatus.OK
+            # Closed here on a stop, not whenever the generator is collected: its usage row
+            # is written before the answer's `done` event.
+            async with contextlib.aclosing(
+                gateway.stream(ctx, target, chat_request, result)
+            ) as chunks:
+                async for chunk in chunks:
+                    if await watch.requested():
+                        break
+                    if chunk.queued is not None:  # the local model is busy: say where we stand
+                        yield _sse(
+                            "queued", {"position": chunk.queued, "label": waiting_fr(chunk.queued)}
+                        )
+                    if chunk.text:
+                        yield _sse("token", {"t": chunk.text})
+                else:
+                    status = MessageStatus.OK
         except ProviderError as exc:
             status, error = MessageStatus.ERROR, f"{exc.message_fr} (réf. {ctx.request_id})"
         except Exception:  # the answer still ends, saved with what came and a French reason

@@ -14,7 +14,12 @@ from civia.documents.acts.forms import (
 )
 from civia.documents.acts.models import Act
 from civia.documents.acts.search import search_acts
-from civia.documents.errors import EncryptedFileError, FileTooLargeError, UnsupportedFormatError
+from civia.documents.errors import (
+    CorruptedFileError,
+    EncryptedFileError,
+    FileTooLargeError,
+    UnsupportedFormatError,
+)
 from tests.documents.acts.conftest import SAINT_AUBIN, ActsWorld
 from tests.documents.files import encrypt_pdf, make_docx, make_pdf
 
@@ -44,6 +49,8 @@ def test_text_comes_from_the_documents_extractors() -> None:
     with pytest.raises(EncryptedFileError):
         body_from_file(encrypt_pdf(pdf), "arrete.pdf", max_bytes=10**6)
     with pytest.raises(UnsupportedFormatError):
+        body_from_file(b"GIF89a\x01\x00\x01\x00....", "scan.gif", max_bytes=10**6)
+    with pytest.raises(CorruptedFileError):  # a scan (PNG) is read by OCR: this one is broken
         body_from_file(b"\x89PNG\r\n\x1a\n...", "scan.png", max_bytes=10**6)
     with pytest.raises(FileTooLargeError):
         body_from_file(DOCX, "arrete.docx", max_bytes=100)
