@@ -9,11 +9,13 @@ from pathlib import Path
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request, Response
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from civia.citizens import answer, config, public, stats
 from civia.citizens.models import PublicExchange
 from civia.citizens.visitors import Limited, VisitorLimiter
 from civia.privacy.errors import PiiEngineUnavailable
+from civia.providers.base import Embedder
 from civia.web.deps import Db
 
 router = APIRouter(prefix="/citoyens", dependencies=[Depends(public.same_site_form)])
@@ -134,6 +136,10 @@ async def ask(
     except Limited as exc:
         return refuse(429, exc.message_fr, exc.retry_after)
     from civia.providers.resolve import embedder_for
+    from civia.usage.metered import metered_anonymous
+
+    def metered_for(db: Session, tenant_id: int) -> Embedder:  # the question's vector: a call
+        return metered_anonymous(db, embedder_for(db, tenant_id), tenant_id, source=answer.SOURCE)
 
     asked = answer.Asked(
         tenant_id=found.tenant.id,
@@ -148,7 +154,7 @@ async def ask(
         exchange = await answer.respond(
             sessions=request.app.state.sessions,
             gateway=request.app.state.gateway,
-            embedder_for=embedder_for,
+            embedder_for=metered_for,
             asked=asked,
             slots=slots(request),
         )

