@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
 import re
 import subprocess
@@ -124,7 +125,18 @@ async def phase(
     t0 = time.perf_counter()
     start.set()
     await asyncio.gather(*tasks)
-    return reqs, time.perf_counter() - t0
+    wall = time.perf_counter() - t0
+    # Number each user's requests in the order the model served them: the line is FIFO within a
+    # user, so this is also the order in which they joined it (the client's order is not).
+    for user in per_user:
+        mine = sorted((r for r in reqs if r.user == user), key=start_of)
+        for i, r in enumerate(mine, 1):
+            r.index = i
+    return reqs, wall
+
+
+def start_of(r: Request) -> float:
+    return r.first_token_at or float("inf")
 
 
 def fmt(seconds: float | None) -> str:
@@ -132,7 +144,7 @@ def fmt(seconds: float | None) -> str:
 
 
 def rows(reqs: list[Request]) -> list[list[str]]:
-    ordered = sorted(reqs, key=lambda r: r.first_token_at or float("inf"))
+    ordered = sorted(reqs, key=start_of)
     return [
         [
             str(rank), r.user + (f" #{r.index}" if r.index > 1 or any(
@@ -160,25 +172,24 @@ def summary(reqs: list[Request]) -> list[str]:
 
 def fairness(reqs: list[Request], heavy: str) -> list[str]:
     """Did any other user's request get the model after `heavy`'s second one?"""
-
-    def start_of(r: Request) -> float:
-        return r.first_token_at or float("inf")
-
-    seconds = [r for r in reqs if r.user == heavy and r.index >= 2]
-    others = [r for r in reqs if r.user != heavy]
-    behind = [o for o in others if any(start_of(o) > start_of(s) for s in seconds)]
-    first_of_heavy = min(start_of(r) for r in reqs if r.user == heavy and r.index == 1)
-    lines = [
-        f"- `{heavy}` sent 3 requests at once; its 2nd and 3rd got their first token at rank "
-        + ", ".join(
-            str(sorted(reqs, key=start_of).index(s) + 1) for s in sorted(seconds, key=start_of)
-        )
-        + f" of {len(reqs)}; its 1st at rank "
-        + str(sorted(map(start_of, reqs)).index(first_of_heavy) + 1),
+    order = sorted(reqs, key=start_of)
+    later = [r for r in order if r.user == heavy and r.index >= 2]
+    behind = [o for o in order if o.user != heavy and any(start_of(o) > start_of(s) for s in later)]
+    ranks = ", ".join(str(order.index(r) + 1) for r in later)
+    first = order.index(next(r for r in order if r.user == heavy)) + 1
+    return [
+        f"- `{heavy}` sent 3 requests at once; its 2nd and 3rd got the model at rank {ranks} of "
+        f"{len(reqs)} (its 1st at rank {first})",
         f"- other users' requests served after one of `{heavy}`'s 2nd/3rd: {len(behind)}"
         + (" (" + ", ".join(o.user for o in behind) + ")" if behind else " (none: fair)"),
     ]
-    return lines
+
+
+def rises(reqs: list[Request]) -> list[str]:
+    """Requests whose announced position went up while they waited (someone served less
+    recently, or with fewer requests in the line, joined ahead of them)."""
+    up = [r for r in reqs if any(b > a for a, b in itertools.pairwise(r.positions))]
+    return [f"- requests whose announced position rose at least once while waiting: {len(up)}"]
 
 
 async def run(base: str, logins: list[str]) -> dict[str, tuple[list[Request], float]]:
@@ -226,6 +237,7 @@ def report(
         f"(wall {together_s:.1f} s)",
         "",
         *summary(together),
+        *rises(together),
         "",
         table(header, rows(together)),
         "",
@@ -234,6 +246,7 @@ def report(
         "",
         *summary(heavy),
         *fairness(heavy, "agent"),
+        *rises(heavy),
         "",
         table(header, rows(heavy)),
         "",
