@@ -22,6 +22,7 @@ from civia.accounts.models import User
 from civia.audit import journal as audit
 from civia.db.base import utcnow
 from civia.planning.models import Survey, SurveyAnswer
+from civia.privacy.pseudonymise import masked as mask
 
 MIN_GROUP = 5
 MAX_TEXT = 1000
@@ -71,13 +72,6 @@ class Submission:
 
 
 Masker = Callable[[str], str]
-
-
-def mask(text: str) -> str:
-    """Personal data replaced by placeholders ([PERSONNE_1]…); the mapping is thrown away."""
-    from civia.privacy.pseudonymise import pseudonymise
-
-    return pseudonymise(text)[0] if text.strip() else ""
 
 
 def open_survey(db: Session, *, user: User, title: str, synthetic: bool = False) -> Survey:

@@ -128,3 +128,9 @@ def restore(text: str, mapping: Mapping[str, str]) -> str:
         return mapping.get(f"{label}_{int(number)}", match.group())
 
     return _PLACEHOLDER.sub(original, text)
+
+
+def masked(text: str) -> str:
+    """Personal data replaced by placeholders ([PERSONNE_1]…); the mapping is thrown away (an
+    answer kept without its author: surveys)."""
+    return pseudonymise(text)[0] if text.strip() else ""

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 
 from civia.accounts.models import User
 from civia.db.engine import affected
+from civia.privacy.pseudonymise import masked as mask
 from civia.steering.filters import SYNTHETIC_LOGIN_PREFIX
 from civia.steering.models import SurveyAnswer, SurveyTurn
 from civia.usage.models import SteeringSettings
@@ -76,13 +77,6 @@ class Wave:
 
 def today() -> date:
     return datetime.now(UTC).date()
-
-
-def mask(text: str) -> str:
-    """Personal data replaced by placeholders ([PERSONNE_1]…); the mapping is thrown away."""
-    from civia.privacy.pseudonymise import pseudonymise  # loads the analyzer on first use
-
-    return pseudonymise(text)[0] if text.strip() else ""
 
 
 def launch_dates(db: Session, tenant_id: int) -> dict[str, date]:

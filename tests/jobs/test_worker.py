@@ -123,15 +123,21 @@ def test_shutdown_hands_the_running_job_back_to_the_queue(world: JobWorld) -> No
     assert _job(world, job_id).status == "done"
 
 
-def test_with_redis_jobs_go_through_redis(world: JobWorld) -> None:
-    """`CIVIA_REDIS_URL` set: the messages are in Redis (under a name of this database), the
-    rows stay in the database."""
+def _redis_url() -> str:
+    """The local Redis, or the test is skipped."""
     redis = pytest.importorskip("redis")
     url = "redis://127.0.0.1:6379/0"
     try:
         redis.Redis.from_url(url, socket_timeout=2).ping()
     except redis.RedisError:
         pytest.skip("Redis not reachable")
+    return url
+
+
+def test_with_redis_jobs_go_through_redis(world: JobWorld) -> None:
+    """`CIVIA_REDIS_URL` set: the messages are in Redis (under a name of this database), the
+    rows stay in the database."""
+    url = _redis_url()
     settings = world.settings.model_copy(update={"redis_url": url})
     worker = Worker(world.sessions, settings, {}, registries=world.registries)
     huey = worker.dispatcher.huey("test")
@@ -149,15 +155,10 @@ def test_with_redis_jobs_go_through_redis(world: JobWorld) -> None:
 def test_with_redis_an_unsigned_message_is_refused(world: JobWorld) -> None:
     """Huey pickles its messages: one written into Redis by anyone without the platform's
     secret (here, signed with another key) is refused, never unpickled and run."""
-    redis = pytest.importorskip("redis")
     from huey import RedisHuey
     from huey.serializer import SignedSerializer
 
-    url = "redis://127.0.0.1:6379/0"
-    try:
-        redis.Redis.from_url(url, socket_timeout=2).ping()
-    except redis.RedisError:
-        pytest.skip("Redis not reachable")
+    url = _redis_url()
     settings = world.settings.model_copy(update={"redis_url": url})
     worker = Worker(world.sessions, settings, {}, registries=world.registries)
     huey = worker.dispatcher.huey("test")

@@ -12,6 +12,7 @@ from fastapi.responses import RedirectResponse
 from civia.accounts.models import Tenant
 from civia.audit import journal as audit
 from civia.providers import vocabulary
+from civia.usage.equivalents import number_fr
 from civia.web.deps import AdminUser, Db
 from civia.web.render import render
 
@@ -30,7 +31,7 @@ def _page(request: Request, text: str, ok: str = "", error: str = "") -> Respons
         terms=terms,
         used=vocabulary.for_decoder(terms),
         max_terms=vocabulary.MAX_TERMS,
-        max_chars=f"{vocabulary.MAX_CHARS:,}".replace(",", "\u202f"),
+        max_chars=number_fr(vocabulary.MAX_CHARS, 0),
         decoder_chars=vocabulary.DECODER_CHARS,
         ok=ok,
         error=error,
