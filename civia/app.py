@@ -37,6 +37,7 @@ from civia.web.errors import ApiError, CharterRequired, CsrfFailed, LoginRequire
 from civia.web.ids import ids_in_range
 from civia.web.redirects import safe_next
 from civia.web.render import render, templates_for
+from civia.web import security_headers
 from civia.web.security_headers import RequestIdHeaders
 from civia.web.uploads.limit import DEFAULT, BodyLimit
 
@@ -277,5 +278,9 @@ def _install_handlers(app: FastAPI) -> None:
         log.exception("unhandled error request_id=%s", rid, exc_info=exc)
         message = f"Erreur interne. Référence à transmettre au support : {rid}."
         if _wants_json(request):
-            return JSONResponse({"detail": message}, status_code=500)
-        return render(request, "error.html", status_code=500, message=message)
+            page: Response = JSONResponse({"detail": message}, status_code=500)
+        else:
+            page = render(request, "error.html", status_code=500, message=message)
+        # Starlette sends this answer from its outermost middleware, past RequestIdHeaders.
+        security_headers.apply(page.headers, rid, secure=settings.secure_cookies)
+        return page

@@ -8,6 +8,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from civia.accounts.models import User, WebSession
+from civia.db.base import aware
 from civia.accounts.tokens import digest, new_secret
 
 
@@ -31,14 +32,14 @@ def resolve_session(db: Session, token: str, *, hours: float) -> tuple[User, Web
     if ws is None:
         return None
     now = datetime.now(UTC)
-    if _aware(ws.expires_at) <= now:
+    if aware(ws.expires_at) <= now:
         db.delete(ws)
         return None
     user = db.get(User, ws.user_id)
     if user is None or not user.active or user.tenant.status != "active":
         return None
     # Slide the expiry at most once a minute to keep writes rare.
-    if _aware(ws.expires_at) - now < timedelta(hours=hours) - timedelta(minutes=1):
+    if aware(ws.expires_at) - now < timedelta(hours=hours) - timedelta(minutes=1):
         ws.expires_at = now + timedelta(hours=hours)
     return user, ws
 
@@ -51,6 +52,3 @@ def close_user_sessions(db: Session, user_id: int) -> None:
     db.execute(delete(WebSession).where(WebSession.user_id == user_id))
 
 
-def _aware(value: datetime) -> datetime:
-    # SQLite returns naive datetimes; we always store UTC.
-    return value if value.tzinfo else value.replace(tzinfo=UTC)

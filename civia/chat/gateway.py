@@ -210,6 +210,7 @@ class Gateway:
                 hosting=HOSTING_LABELS.get(
                     HostingClass(target.hosting_class), target.hosting_class
                 ),
+                scope=str(ctx.tenant_id),
             )
             result.masked = guarded.counts if guarded.action == "pseudonymised" else {}
             request.messages = guarded.messages

@@ -20,6 +20,14 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def aware(value: datetime | str) -> datetime:
+    """A datetime read back from the database, made UTC-aware: SQLite returns naive datetimes
+    (and a computed one as text); Civia always stores UTC."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from civia.db.base import utcnow
+from civia.db.base import aware, utcnow
 from civia.db.engine import affected
 from civia.jobs import dispatch
 from civia.jobs.models import FINISHED, STATUS_LABELS, Job, JobStatus
@@ -178,7 +178,7 @@ def recover_stale(
     stale = [
         job
         for job in running
-        if is_dead(job.worker) or (_aware(job.heartbeat_at) or cutoff) <= cutoff
+        if is_dead(job.worker) or (job.heartbeat_at is None or aware(job.heartbeat_at) <= cutoff)
     ]
     counts = {"resumed": 0, "failed": 0}
     for job in stale:
@@ -206,7 +206,7 @@ def resend_lost(db: Session, *, older_than_s: float) -> int:
     doubled: the second one does nothing."""
     cutoff = utcnow() - timedelta(seconds=older_than_s)
     waiting = db.scalars(select(Job).where(Job.status == JobStatus.QUEUED.value)).all()
-    late = [job for job in waiting if (_aware(job.heartbeat_at) or cutoff) <= cutoff]
+    late = [job for job in waiting if (job.heartbeat_at is None or aware(job.heartbeat_at) <= cutoff)]
     if not late:
         return 0
     dispatcher = dispatch.of_session(db)
@@ -225,15 +225,9 @@ def resend_lost(db: Session, *, older_than_s: float) -> int:
     return len(lost)
 
 
-def _aware(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
 def eta_seconds(job: Job, now: datetime | None = None) -> float | None:
     """Time left, extrapolated from the progress made since the job started."""
-    started = _aware(job.started_at)
+    started = aware(job.started_at) if job.started_at else None
     if job.status != JobStatus.RUNNING.value or started is None or job.progress < 0.02:
         return None
     elapsed = ((now or utcnow()) - started).total_seconds()

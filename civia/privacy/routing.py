@@ -79,15 +79,17 @@ def guard(
     policy: str,
     provider: str,
     hosting: str,
+    scope: str = "",
 ) -> Guarded:
-    """Return the messages to send (masked if needed) or raise PrivacyRefused."""
+    """Return the messages to send (masked if needed) or raise PrivacyRefused. `scope` (the
+    collectivité) keeps each one's remembered scans apart."""
     if not needs_scan(clearance):
         return Guarded(messages)
     from civia.privacy import pseudonymise
 
     # System messages too: API clients write their own, and grounded prompts carry document
     # passages in them.
-    found = {i: list(_scan_once(m.content)) for i, m in enumerate(messages)}
+    found = {i: list(_scan_once(m.content, scope)) for i, m in enumerate(messages)}
     counts: dict[str, int] = {}
     for entities in found.values():
         for e in entities:
@@ -131,8 +133,8 @@ _SCANNED_MAX = 2048
 _SCANNED_LOCK = threading.Lock()
 
 
-def _scan_once(text: str) -> tuple[Entity, ...]:
-    digest = hashlib.sha256(text.encode()).hexdigest()
+def _scan_once(text: str, scope: str = "") -> tuple[Entity, ...]:
+    digest = hashlib.sha256(f"{scope}\0{text}".encode()).hexdigest()
     with _SCANNED_LOCK:  # guards run in worker threads
         spans = _SCANNED.get(digest)
         if spans is not None:

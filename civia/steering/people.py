@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import func, insert, literal_column, select, union_all
 from sqlalchemy.orm import Session
 
+from civia.db.base import aware
 from civia.steering.filters import Filters, events
 from civia.steering.models import ActiveDays, DailyActive, DailyUsage, DailyUser, RollupState
 from civia.usage.models import UsageEvent
@@ -228,12 +229,6 @@ def total(db: Session, f: Filters, since: datetime, until: datetime) -> tuple[in
     return count(db, f, since, until).get(0, (0, 0))
 
 
-def _aware(value: Any) -> datetime:
-    if isinstance(value, str):  # SQLite may return a computed datetime as text
-        value = datetime.fromisoformat(value)
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
 def first_use(db: Session, f: Filters) -> dict[int | None, datetime]:
     """Each service's first call up to `f.until`, whatever `f.since`: the first summed day of
     each service (from the small `steering_daily`), then its first call that day; services
@@ -264,7 +259,7 @@ def first_use(db: Session, f: Filters) -> dict[int | None, datetime]:
         )  # fmt: skip
         for key, at in db.execute(select(first_days.c.service_id, first_at)).all():
             if at is not None:
-                found[key] = _aware(at)
+                found[key] = aware(at)
     live_since = (
         midnight(summed_until) if summed_until is not None else datetime(2000, 1, 1, tzinfo=UTC)
     )
@@ -273,7 +268,7 @@ def first_use(db: Session, f: Filters) -> dict[int | None, datetime]:
     )
     for key, value in db.execute(live.group_by(UsageEvent.service_id)).all():
         if value is not None and key not in found:
-            found[key] = _aware(value)
+            found[key] = aware(value)
     return found
 
 

@@ -20,6 +20,20 @@ CSP = (
 HSTS = "max-age=31536000; includeSubDomains"
 
 
+def apply(headers: MutableHeaders, request_id: str, *, secure: bool) -> None:
+    """Set the request id and the security headers on a response's headers."""
+    headers["X-Request-ID"] = request_id
+    csp = headers.setdefault("Content-Security-Policy", CSP)
+    headers["X-Content-Type-Options"] = "nosniff"
+    headers["Referrer-Policy"] = "same-origin"
+    # A page that names who may frame it (the public assistant's embeddable page) keeps that
+    # list; every other page may be framed by nobody.
+    if "frame-ancestors 'none'" in csp or "frame-ancestors" not in csp:
+        headers["X-Frame-Options"] = "DENY"
+    if secure:  # served over HTTPS: browsers keep to it
+        headers["Strict-Transport-Security"] = HSTS
+
+
 class RequestIdHeaders:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -35,17 +49,7 @@ class RequestIdHeaders:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                headers["X-Request-ID"] = request_id
-                csp = headers.setdefault("Content-Security-Policy", CSP)
-                headers["X-Content-Type-Options"] = "nosniff"
-                headers["Referrer-Policy"] = "same-origin"
-                # A page that names who may frame it (the public assistant's embeddable page)
-                # keeps that list; every other page may be framed by nobody.
-                if "frame-ancestors 'none'" in csp or "frame-ancestors" not in csp:
-                    headers["X-Frame-Options"] = "DENY"
-                if secure:  # served over HTTPS: browsers keep to it
-                    headers["Strict-Transport-Security"] = HSTS
+                apply(MutableHeaders(scope=message), request_id, secure=secure)
             await send(message)
 
         token = context.request_id.set(request_id)

@@ -100,3 +100,25 @@ def test_scanned_texts_are_remembered_by_digest_and_offsets_only(
     assert "Dupont" not in again.messages[0].content
     assert again.messages == first.messages and again.mapping == first.mapping
     assert again.counts == first.counts
+
+
+def test_remembered_scans_are_kept_apart_per_collectivite(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A text scanned for one collectivité is scanned again for another: a faster answer must
+    not tell one that another sent the same text."""
+    from civia.privacy import routing
+
+    text = f"Courrier de la commune : {TEXT}"
+    first = run([ChatMessage("user", text)], scope="1")
+    scans: list[str] = []
+    real_scan = routing._scan
+
+    def counted(t: str):  # type: ignore[no-untyped-def]
+        scans.append(t)
+        return real_scan(t)
+
+    monkeypatch.setattr(routing, "_scan", counted)
+    again = run([ChatMessage("user", text)], scope="1")
+    assert scans == []  # remembered for the same collectivité
+    other = run([ChatMessage("user", text)], scope="2")
+    assert scans == [text]  # scanned anew for another one
+    assert other.counts == first.counts == again.counts

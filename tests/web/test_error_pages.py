@@ -69,3 +69,22 @@ def test_a_query_the_database_refuses_is_a_crash_not_an_outage(
     resp = client.get("/", headers={"accept": "text/html"})
     assert resp.status_code == 500 and "Erreur interne" in page_text(resp)
     assert "retry-after" not in resp.headers
+
+
+def test_a_crash_page_keeps_the_security_headers(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An unexpected error is answered by Starlette's outermost middleware, past the one that
+    sets the security headers: the 500 page sets them itself, request id included."""
+    login(client, "agent")
+
+    def broken() -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(client.app.state, "sessions", broken)  # type: ignore[attr-defined]
+    resp = client.get("/", headers={"accept": "text/html"})
+    assert resp.status_code == 500 and "Erreur interne" in page_text(resp)
+    assert resp.headers["x-frame-options"] == "DENY"
+    assert resp.headers["x-content-type-options"] == "nosniff"
+    assert "frame-ancestors 'none'" in resp.headers["content-security-policy"]
+    assert resp.headers["x-request-id"] in page_text(resp)
