@@ -32,12 +32,12 @@ from civia.jobs.worker import Worker
 from civia.plugins import loader as plugin_loader
 from civia.plugins.registries import Route
 from civia.settings import Settings, get_settings
+from civia.web import security_headers
 from civia.web.deps import policy_of
 from civia.web.errors import ApiError, CharterRequired, CsrfFailed, LoginRequired, OperatorOnly
 from civia.web.ids import ids_in_range
 from civia.web.redirects import safe_next
 from civia.web.render import render, templates_for
-from civia.web import security_headers
 from civia.web.security_headers import RequestIdHeaders
 from civia.web.uploads.limit import DEFAULT, BodyLimit
 
@@ -282,5 +282,6 @@ def _install_handlers(app: FastAPI) -> None:
         else:
             page = render(request, "error.html", status_code=500, message=message)
         # Starlette sends this answer from its outermost middleware, past RequestIdHeaders.
-        security_headers.apply(page.headers, rid, secure=settings.secure_cookies)
+        secure = request.app.state.settings.secure_cookies
+        security_headers.apply(page.headers, rid, secure=secure)
         return page

@@ -8,8 +8,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from civia.accounts.models import User, WebSession
-from civia.db.base import aware
 from civia.accounts.tokens import digest, new_secret
+from civia.db.base import aware
 
 
 def open_session(db: Session, user: User, *, hours: float) -> tuple[str, WebSession]:
@@ -50,5 +50,3 @@ def close_session(db: Session, token: str) -> None:
 
 def close_user_sessions(db: Session, user_id: int) -> None:
     db.execute(delete(WebSession).where(WebSession.user_id == user_id))
-
-

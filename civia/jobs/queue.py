@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select, update
@@ -175,11 +175,7 @@ def recover_stale(
     "running" forever."""
     cutoff = utcnow() - timedelta(seconds=stale_after_s)
     running = db.scalars(select(Job).where(Job.status == JobStatus.RUNNING.value)).all()
-    stale = [
-        job
-        for job in running
-        if is_dead(job.worker) or (job.heartbeat_at is None or aware(job.heartbeat_at) <= cutoff)
-    ]
+    stale = [job for job in running if is_dead(job.worker) or _silent_since(job, cutoff)]
     counts = {"resumed": 0, "failed": 0}
     for job in stale:
         if job.cancel_requested:
@@ -206,7 +202,9 @@ def resend_lost(db: Session, *, older_than_s: float) -> int:
     doubled: the second one does nothing."""
     cutoff = utcnow() - timedelta(seconds=older_than_s)
     waiting = db.scalars(select(Job).where(Job.status == JobStatus.QUEUED.value)).all()
-    late = [job for job in waiting if (job.heartbeat_at is None or aware(job.heartbeat_at) <= cutoff)]
+    late = [
+        job for job in waiting if (job.heartbeat_at is None or aware(job.heartbeat_at) <= cutoff)
+    ]
     if not late:
         return 0
     dispatcher = dispatch.of_session(db)
@@ -223,6 +221,11 @@ def resend_lost(db: Session, *, older_than_s: float) -> int:
     if lost:
         log.warning("sent again the lost messages of %d queued jobs", len(lost))
     return len(lost)
+
+
+def _silent_since(job: Job, cutoff: datetime) -> bool:
+    """No heartbeat at all, or none since `cutoff`."""
+    return job.heartbeat_at is None or aware(job.heartbeat_at) <= cutoff
 
 
 def eta_seconds(job: Job, now: datetime | None = None) -> float | None:

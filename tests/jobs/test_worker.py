@@ -7,9 +7,9 @@ from datetime import timedelta
 
 import pytest
 
+from civia.db.base import aware
 from civia.jobs import dispatch, queue
 from civia.jobs.models import Job
-from civia.jobs.queue import _aware
 from civia.jobs.worker import UNEXPECTED_FR, UNKNOWN_KIND_FR, JobContext, Worker
 from tests.jobs.conftest import RELEASE, JobWorld
 
@@ -99,7 +99,7 @@ def test_heartbeat_marks_running_jobs_alive_and_picks_up_cancel(world: JobWorld)
     )  # fmt: skip
     worker._running[job_id] = ctx
     worker.beat()
-    assert _aware(_job(world, job_id).heartbeat_at) > _aware(old)
+    assert aware(_job(world, job_id).heartbeat_at) > aware(old)
     assert not ctx.cancelled()
     with world.sessions() as db:
         queue.cancel(db, db.get(Job, job_id))  # type: ignore[arg-type]

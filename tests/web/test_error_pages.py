@@ -76,6 +76,7 @@ def test_a_crash_page_keeps_the_security_headers(
 ) -> None:
     """An unexpected error is answered by Starlette's outermost middleware, past the one that
     sets the security headers: the 500 page sets them itself, request id included."""
+    client = TestClient(client.app, raise_server_exceptions=False)  # as a browser sees it
     login(client, "agent")
 
     def broken() -> None:
