@@ -5,10 +5,15 @@ generates one answer at a time. A plain lock gives no order: a user who sends fi
 keep the model while others wait, and nobody can be told where they stand. This small scheduler
 replaces the lock:
 
-- fairness: start-time fair queueing. Each waiting request gets a round number, one more than
-  the later of (the round being served, the user's previous request's round); the model goes
-  to the lowest round, ties to the user served least recently, then to the earliest arrival.
-  A user's fifth queued request never passes another user's first one; FIFO within a user.
+- fairness: start-time fair queueing. Each request gets a round number: the round being
+  served, or, if the user already has a request in the line (waiting or generating), one more
+  than the round of that user's latest request when that is later; the model
+  goes to the lowest round, ties to the earliest arrival. A user's fifth queued request never
+  passes another user's first one, a newcomer goes before the second request of a user already
+  served in this round; FIFO within a user.
+- positions only count down for a user's only request in the line: a newcomer never gets a
+  round lower than the one being served, so it never passes a request of a user who had none
+  before it (a user's later requests may see newcomers pass them: that is the fairness).
 - position: a waiting request can ask how many requests will hold the model before it
   (the one generating now included), and is told again when that number changes.
 - cancellation: a waiting request can be cancelled (client gone, « Arrêter ») from any thread;
@@ -50,25 +55,29 @@ class FairQueue:
         self._cond = threading.Condition()
         self._waiting: list[Ticket] = []
         self._holder: Ticket | None = None
-        self._served_round = 0  # round of the last request given the model
+        self._served_round = 1  # round of the last request given the model
         self._last_round: dict[str, int] = {}  # user -> round of their latest request
-        self._last_grant: dict[str, int] = {}  # user -> grant counter when last served
-        self._grants = itertools.count(1)
         self._seqs = itertools.count()
 
     # -- the line --------------------------------------------------------------------------
     def enter(self, user: str) -> Ticket:
         """Join the line (does not wait: call `wait`)."""
         with self._cond:
-            start = max(self._served_round, self._last_round.get(user, 0))
-            ticket = Ticket(user=user, round=start + 1, seq=next(self._seqs))
+            in_line = any(t.user == user for t in self._waiting) or (
+                self._holder is not None and self._holder.user == user
+            )
+            start = self._served_round
+            if in_line:  # after the user's own requests: one round later than the last
+                start = max(start, self._last_round[user] + 1)
+            ticket = Ticket(user=user, round=start, seq=next(self._seqs))
             self._last_round[user] = ticket.round
             self._waiting.append(ticket)
             self._cond.notify_all()
             return ticket
 
-    def _key(self, t: Ticket) -> tuple[int, int, int]:
-        return (t.round, self._last_grant.get(t.user, 0), t.seq)
+    @staticmethod
+    def _key(t: Ticket) -> tuple[int, int]:
+        return (t.round, t.seq)
 
     def _order(self) -> list[Ticket]:
         return sorted(self._waiting, key=self._key)
@@ -110,7 +119,6 @@ class FairQueue:
                     ticket.state = ACTIVE
                     self._holder = ticket
                     self._served_round = max(self._served_round, ticket.round)
-                    self._last_grant[ticket.user] = next(self._grants)
                     return True
                 pos = order.index(ticket) + (1 if self._holder is not None else 0)
                 if pos == last and not self._cond.wait(self.heartbeat_s):

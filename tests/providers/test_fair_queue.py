@@ -52,6 +52,24 @@ def test_newcomer_is_not_passed_by_the_user_being_served() -> None:
     assert queue.position(a2) == 1
 
 
+def test_a_users_only_request_is_never_passed_by_later_arrivals() -> None:
+    """Found by bench/bench_queue.py: a waiter served earlier in the day was passed by every
+    newcomer (ties went to the user served least recently), so it read « 2 demandes avant la
+    vôtre », then 3, then 4. Now a request alone in its user's line only moves up."""
+    queue = FairQueue()
+    for user in ("carole", "x"):  # Carole was served this morning; x generates now
+        earlier = queue.enter(user)
+        assert queue.wait(earlier)
+        if user == "carole":
+            queue.release(earlier)
+    carole = queue.enter("carole")
+    positions = [queue.position(carole)]
+    for name in ("dan", "eve", "fred"):  # never served, arriving after her
+        queue.enter(name)
+        positions.append(queue.position(carole))
+    assert positions == [1, 1, 1, 1]
+
+
 def test_position_updates_and_reaches_the_model() -> None:
     queue = FairQueue()
     holder = queue.enter("x")
