@@ -13,8 +13,10 @@ from civia.accounts import roles
 from civia.accounts.models import Service, User
 from civia.documents.acts.text import date_fr
 from civia.mailbox.models import MailMessage, MessageStatus
+from civia.privacy.routing import TYPE_LABELS
 
 PARIS = ZoneInfo("Europe/Paris")
+PII_LABELS = {**TYPE_LABELS, "DATE": "date"}  # SIRET and SIREN read the same in French
 ORDER = {
     MessageStatus.TO_REVIEW: 0,
     MessageStatus.FAILED: 1,
@@ -69,3 +71,8 @@ def when_fr(value: datetime | None) -> str:
         return ""
     value = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(PARIS)
     return f"{date_fr(value.date())} à {value:%H} h {value:%M}"
+
+
+def pii_fr(counts: dict[str, int]) -> str:
+    """« personne × 1, téléphone × 1 »: the kinds of personal data found, named in French."""
+    return ", ".join(f"{PII_LABELS.get(kind, kind)} × {n}" for kind, n in counts.items())

@@ -28,8 +28,25 @@ def _service_names(db: Db, user: User) -> dict[int, str]:
 
 
 @router.get("/courriels")
-def index(request: Request, db: Db, user: CurrentUser, service: str = "") -> Response:
-    return queue_page(request, db, user, service=service)
+def index(
+    request: Request, db: Db, user: CurrentUser, service: str = "", releves: str = ""
+) -> Response:
+    """`releves`: how many messages « Relever maintenant » just brought in (it redirects here,
+    so reloading the page shows the queue again instead of fetching again)."""
+    notice = error = ""
+    if releves.isdigit():
+        new = int(releves)
+        notice = (
+            f"{new} nouveau message relevé." if new < 2 else f"{new} nouveaux messages relevés."
+        )
+        error = " ".join(
+            b.last_error
+            for b in db.scalars(
+                select(Mailbox).where(Mailbox.tenant_id == user.tenant_id, Mailbox.active.is_(True))
+            )
+            if b.last_error
+        )
+    return queue_page(request, db, user, service=service, notice=notice, error=error)
 
 
 def queue_page(
@@ -68,10 +85,8 @@ def fetch_now(request: Request, db: Db, user: CurrentUser) -> Response:
     if not ids:
         return queue_page(request, db, user, error="Aucune boîte partagée n'est connectée.")
     reports = [fetch.fetch(request.app.state.sessions, i, settings) for i in ids]
-    new = sum(r.new for r in reports)
-    errors = " ".join(r.error for r in reports if r.error)
-    notice = f"{new} nouveau message relevé." if new < 2 else f"{new} nouveaux messages relevés."
-    return queue_page(request, db, user, notice=notice, error=errors)
+    # Post/Redirect/Get: the errors are kept on each mailbox and shown from there.
+    return RedirectResponse(f"/courriels?releves={sum(r.new for r in reports)}", status_code=303)
 
 
 def message_page(
@@ -93,6 +108,7 @@ def message_page(
         services=names,
         labels=STATUS_LABELS,
         when=queue.when_fr,
+        pii=queue.pii_fr,
         error=error,
         notice=notice,
         editable=message.status in (MessageStatus.TO_REVIEW, MessageStatus.FAILED),

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
 from imapclient import IMAPClient
 from sqlalchemy import select
@@ -79,6 +80,11 @@ def test_admin_picks_among_declared_mailboxes_only(
                       personas.service_a.id, "csrf_token": csrf})  # fmt: skip
     assert bad.status_code == 422 and "n'est pas déclarée" in page_text(bad)
     _connect(client, personas)
+    # Each row's button names its mailbox for screen readers (RGAA 11.9).
+    buttons = BeautifulSoup(client.get("/admin/courriels").text, "html.parser").select("td button")
+    assert [" ".join(b.get_text().split()) for b in buttons] == [
+        "Mettre en pause la boîte Accueil de la mairie"
+    ]
     login(client, "olivia")  # the other collectivité's admin sees only its own declaration
     other = page_text(client.get("/admin/courriels"))
     assert "mairie@autreville.test" in other and "Accueil de la mairie" not in other
@@ -95,9 +101,16 @@ def test_fetch_now_fills_the_queue_of_the_service_only(
         client, "agent"
     )
     message = _only_message(client)
-    login(client, "agent")
+    # Post/Redirect/Get: reloading the page the button led to shows the queue, fetching nothing.
+    csrf = login(client, "agent")
+    resp = client.post("/courriels/relever", data={"csrf_token": csrf}, follow_redirects=False)
+    assert (resp.status_code, resp.headers["location"]) == (303, "/courriels?releves=0")
+    deliver(imap, citizen_mail(subject="Bruit de voisinage"))
+    assert "0 nouveau message relevé." in page_text(client.get("/courriels?releves=0"))
+    assert _only_message(client).id == message.id  # the second email waits for a real fetch
     queue = page_text(client.get("/courriels"))
     assert "Demande d'acte de naissance" in queue and "En attente d'analyse" in queue
+    assert "Service chargé" in queue and "Service proposé" not in queue  # not yet proposed
     assert client.get(f"/courriels/{message.id}").status_code == 200
     login(client, "bob")  # service Urbanisme: not his queue
     assert "Demande d'acte de naissance" not in page_text(client.get("/courriels"))
@@ -116,6 +129,7 @@ def _analysed(client: TestClient, personas: Personas) -> MailMessage:
         message.category, message.urgency = "État civil", "normale"
         message.justification = "Demande de copie d'acte de naissance : service Population."
         message.draft = "Bonjour, votre demande est bien reçue. [à compléter]"
+        message.pii_counts = {"PERSON": 1, "PHONE": 1, "DATE": 2}
     return _only_message(client)
 
 
@@ -131,6 +145,8 @@ def test_a_validated_reply_lands_in_drafts_threaded(
     csrf = login(client, "agent")
     page = page_text(client.get(f"/courriels/{message.id}"))
     assert "Demande de copie d'acte de naissance" in page and "[à compléter]" in page
+    # The kinds of personal data found are named in French, never by their code.
+    assert "personne × 1, téléphone × 1, date × 2." in page and "PHONE" not in page
     edited = "Bonjour Madame,\nVotre copie vous sera envoyée sous huit jours.\nLa mairie"
     resp = client.post(
         f"/courriels/{message.id}",
@@ -195,6 +211,10 @@ def test_an_unreachable_mailbox_keeps_the_edited_reply(
         foreign = client.post(f"/courriels/{message.id}", data={"draft": "x", "service_id": "999",
                               "csrf_token": csrf})  # fmt: skip
         assert foreign.status_code == 422
+        # « Relever maintenant » says the mailbox is unreachable on the page it leads to.
+        fetched = page_text(client.post("/courriels/relever", data={"csrf_token": csrf}))
+        assert "0 nouveau message relevé." in fetched
+        assert re.search('role="alert">[^<]*injoignable', fetched)
     client.app.state.engine.dispose()  # type: ignore[attr-defined]
 
 
