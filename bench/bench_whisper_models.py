@@ -12,7 +12,9 @@
    threads, plus its ffmpeg children), and the load average before and after each variant.
 
 Writes bench/results/whisper-models.md (and the raw numbers in whisper-models.json).
-Usage: python bench/bench_whisper_models.py [--rounds 2] [--only base]
+Usage: python bench/bench_whisper_models.py [--rounds 2] [--only base] [--variants 1,10]
+On other clips (e.g. a held-out folder with the same layout, ``speech/*.ogg`` + ``.txt``):
+``CIVIA_SHARED_DATA=/that/folder python bench/bench_whisper_models.py --name whisper-heldout``.
 """
 
 from __future__ import annotations
@@ -95,7 +97,7 @@ VARIANTS = [
     Variant("Civia default + 20-term vocabulary (hotwords)", CIVIA, vocabulary=True),
     Variant("Civia default, 2 threads", CIVIA, threads=2),
     # Exploratory: options WhisperSettings does not expose (tuning on 161 words: read as hints).
-    Variant("Civia default, beam 10", replace(CIVIA, beam_size=10)),
+    Variant("Civia default, beam 10", replace(CIVIA, beam_size=10), joined=True),
     Variant("Civia default, patience 2", tuned(patience=2.0)),
     Variant("Civia default, without timestamps", tuned(without_timestamps=True)),
     Variant("Civia default, no temperature fallback", replace(CIVIA, temperature_fallback=False)),
@@ -397,10 +399,11 @@ def main() -> int:
     parser.add_argument("--only", choices=SIZES, help="measure one size only")
     parser.add_argument("--variants", help="comma-separated indexes into VARIANTS")
     parser.add_argument("--render", action="store_true", help="rewrite the markdown from JSON")
+    parser.add_argument("--name", default="whisper-models", help="results file stem")
     args = parser.parse_args()
-    raw = RESULTS / "whisper-models.json"
+    raw = RESULTS / f"{args.name}.json"
     if args.render:
-        write_results("whisper-models", render(json.loads(raw.read_text(encoding="utf-8"))))
+        write_results(args.name, render(json.loads(raw.read_text(encoding="utf-8"))))
         return 0
     speech = speech_dir()
     clips = find_clips(speech) if speech.is_dir() else []
@@ -441,7 +444,7 @@ def main() -> int:
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
     raw.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-    write_results("whisper-models", render(data))
+    write_results(args.name, render(data))
     return 0
 
 
