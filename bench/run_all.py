@@ -25,6 +25,7 @@ SECTIONS = {
     "bench_documents_chat.py": "documents-chat",
     "bench_acts.py": "acts",
     "bench_transcription.py": "transcription",
+    "bench_whisper_models.py": "whisper-models",  # a ### subsection of Transcription
     "bench_meetings.py": "meetings",
     "bench_pii.py": "pii",
     "bench_erasure.py": "erasure",
