@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -101,3 +102,23 @@ def retrieval_command(
         return
     summary = {k: v for k, v in report.items() if k != "results"}
     click.echo(json.dumps(summary, ensure_ascii=False, indent=2))
+    click.echo(_index_line(report))
+
+
+def _index_line(report: dict[str, Any]) -> str:
+    """One line that says whether the figures are those of the full index (and which budget)."""
+    settings = report["settings"]
+    if settings["embedder"] is None:
+        return "Index lexical seul (mode lexical)."
+    coverage = f"{settings['chunks_embedded']}/{settings['chunks']} passages vectorisés"
+    if report["index_complete"]:
+        return f"Index complet : {coverage}, comme le produit."
+    budgets = []
+    if settings["dense_budget_chars"]:
+        budgets.append(f"{settings['dense_budget_chars']:,} caractères".replace(",", "\u202f"))
+    if settings["index_budget_seconds"]:
+        budgets.append(f"{settings['index_budget_seconds']:g} s")
+    return (
+        f"Index PARTIEL : {coverage} (budget {' ou '.join(budgets) or 'aucun'}) ; "
+        "les autres passages ne sont trouvés que par la recherche lexicale."
+    )

