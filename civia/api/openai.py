@@ -14,10 +14,10 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
-from starlette.background import BackgroundTask
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from starlette.background import BackgroundTask
 
 from civia.accounts.models import User
 from civia.api.catalogue import models_of
@@ -29,6 +29,7 @@ from civia.chat.gateway import (
     Blocked,
     CallContext,
     CallResult,
+    Gateway,
     Resolved,
     call_context,
 )
@@ -127,10 +128,9 @@ def _admit(
 ) -> Admission:
     """The call's one admission (the route has just run the comité's guard): quotas counted and
     the reserve held now, so that a refusal is a 429 even when the answer is streamed."""
+    gateway: Gateway = request.app.state.gateway
     try:
-        return request.app.state.gateway.admit_call(  # type: ignore[no-any-return]
-            db, user, ctx, target, chat, guards_checked=True
-        )
+        return gateway.admit_call(db, user, ctx, target, chat, guards_checked=True)
     except ProviderError as exc:
         raise _provider_error(exc, ctx.request_id) from None
 
@@ -260,7 +260,10 @@ def content_frame(base: dict[str, Any]) -> Callable[[str], str]:
     """The SSE event of a content delta, as `json.dumps` of the whole chunk would write it,
     with only the text encoded per chunk (the constant parts are encoded once per call)."""
     marker = uuid.uuid4().hex  # cannot occur in `base` by chance (the model name is the client's)
-    payload = {**base, "choices": [{"index": 0, "delta": {"content": marker}, "finish_reason": None}]}
+    payload = {
+        **base,
+        "choices": [{"index": 0, "delta": {"content": marker}, "finish_reason": None}],
+    }
     head, _, tail = json.dumps(payload, ensure_ascii=False).partition(f'"{marker}"')
     head, tail = f"data: {head}", f"{tail}\n\n"
     dumps = json.JSONEncoder(ensure_ascii=False).encode

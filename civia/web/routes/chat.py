@@ -11,8 +11,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse, StreamingResponse
-from starlette.background import BackgroundTask
 from sqlalchemy import update
+from starlette.background import BackgroundTask
 
 from civia.accounts.models import User
 from civia.assistants import access
