@@ -192,3 +192,29 @@ def test_content_frames_are_what_json_dumps_writes(text: str) -> None:
     base = {"id": "chatcmpl-x", "object": "chat.completion.chunk", "created": 1, "model": 'm"é'}
     payload = {**base, "choices": [{"index": 0, "delta": {"content": text}, "finish_reason": None}]}
     assert content_frame(base)(text) == f"data: {json.dumps(payload, ensure_ascii=False)}\n\n"
+
+
+def test_an_admission_never_streamed_gives_its_hold_back(
+    client: TestClient, personas: Personas
+) -> None:
+    from civia.accounts.models import Tenant
+    from civia.usage import quotas
+
+    gateway = client.app.state.gateway  # type: ignore[attr-defined]
+    agent_id = personas["agent"].id
+    with session_scope(_sessions(client)) as db:
+        tenant, agent = db.get(Tenant, personas.tenant.id), db.get(User, agent_id)
+        assert tenant is not None and agent is not None
+        quotas.set_quota(db, tenant=tenant, user=agent, tokens_per_day=10_000)
+    request = ChatRequest(messages=[ChatMessage("user", "Bonjour")], max_tokens=2)
+    with session_scope(_sessions(client)) as db:
+        agent = db.get(User, agent_id)
+        assert agent is not None
+        ctx = call_context(agent, source="api")
+        target = gateway.resolve(db, agent.tenant_id)
+        admission = gateway.admit_call(db, agent, ctx, target, request)
+    assert gateway.quotas.used_today(f"u{agent_id}") > 0  # the reserve, held in flight
+    admission.abandon()  # the client left before the response started
+    assert gateway.quotas.used_today(f"u{agent_id}") == 0
+    admission.abandon()
+    assert gateway.quotas.used_today(f"u{agent_id}") == 0
