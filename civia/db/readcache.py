@@ -22,7 +22,7 @@ from collections.abc import Callable, Hashable
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Engine, Table, event
-from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
+from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, UOWTransaction
 
 V = TypeVar("V")
 _STALE = "civia_readcache_stale"  # key of Session.info: the tables a transaction changed
@@ -113,6 +113,12 @@ def _mark(session: Session, names: set[str]) -> None:
         session.info.setdefault(_STALE, set()).update(names)
 
 
+def mark(session: Session, *tables: str) -> None:
+    """Say that `session` changes `tables` by a way no ORM event sees (a statement executed on
+    its connection): the caches made of them are emptied when it commits."""
+    _mark(session, set(tables))
+
+
 @event.listens_for(Session, "after_flush")
 def _after_flush(session: Session, _flush: UOWTransaction) -> None:
     names: set[str] = set()
@@ -138,12 +144,20 @@ def _after_commit(session: Session) -> None:
     stale: set[str] | None = session.info.pop(_STALE, None)
     if not stale:
         return
-    engine = _engine_of(session)
+    try:
+        engine: Engine | None = _engine_of(session)
+    except Exception:  # a session without one bind: empty every engine's entries
+        engine = None
     for cache in list(_caches):
         if not cache.tables.isdisjoint(stale):
-            cache.forget(engine)
+            if engine is None:
+                cache.clear()
+            else:
+                cache.forget(engine)
 
 
-@event.listens_for(Session, "after_rollback")
-def _after_rollback(session: Session) -> None:
-    session.info.pop(_STALE, None)
+@event.listens_for(Session, "after_transaction_end")
+def _after_end(session: Session, transaction: SessionTransaction) -> None:
+    """A rolled back transaction changed nothing; a savepoint's end keeps the outer marks."""
+    if transaction.parent is None:
+        session.info.pop(_STALE, None)
