@@ -760,6 +760,7 @@ def main() -> None:
     parser.add_argument("--pii-runs", type=int, default=0, help="also time the PII scan")
     parser.add_argument("--out", default="", help="results name (default load-<profile>)")
     parser.add_argument("--no-mix", action="store_true", help="phases 1-2 only (no 200-user mix)")
+    parser.add_argument("--keep-logs", type=Path, default=None, help="copy the servers' logs here")
     args = parser.parse_args()
     if (
         args.profile == "scale"
@@ -770,8 +771,14 @@ def main() -> None:
     machine = Machine()
     with tempfile.TemporaryDirectory(prefix="civia-bench-load-") as tmp:
         starter = embedded if args.profile == "embedded" else at_scale
-        with starter(args, Path(tmp)) as stack:
-            results = asyncio.run(run_all(stack, args))
+        try:
+            with starter(args, Path(tmp)) as stack:
+                results = asyncio.run(run_all(stack, args))
+        finally:
+            if args.keep_logs is not None:  # the servers' logs, before the folder goes
+                args.keep_logs.mkdir(parents=True, exist_ok=True)
+                for log in Path(tmp).glob("*.log"):
+                    shutil.copy(log, args.keep_logs / log.name)
     pii = pii_cost(args.pii_runs) if args.pii_runs else None
     machine.finish()
     text = report(args.profile, machine, args, results)
