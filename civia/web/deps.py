@@ -151,6 +151,11 @@ def current_session(request: Request, db: Db) -> tuple[User, WebSession]:
     if found is None:
         db.commit()  # keep the deletion of an expired session
         raise LoginRequired
+    if db.dirty:
+        # The sliding expiry, committed now: on SQLite the request's session would otherwise
+        # hold the one write lock through the route, and a write of the route in its own
+        # session (a search's embedding usage) would wait for it until the busy timeout.
+        db.commit()
     request.state.user = Viewer.of(found[0])
     request.state.csrf = found[1].csrf_token
     # One place for every session-based route (policies, streamed uploads, plugins): an
