@@ -482,18 +482,21 @@ async def run_all(stack: Stack, args: argparse.Namespace) -> dict[str, Any]:
             stack, "through Civia", n, streams_only(clients, u, n, direct=False), idle
         )
         direct = await measured(stack, "direct", n, streams_only(clients, u, n, direct=True), idle)
+        load_after_streams = os.getloadavg()[0]
         if spy is not None:
             spy.send_signal(signal.SIGINT)
             spy.wait(60)
-        print(f"phase 3: {args.users} users for {args.duration:.0f} s", flush=True)
-        results = Results()
-        until = time.monotonic() + args.duration
         rss_before = [rss_mb(p) for p in stack.civia_pids]
-        mix_coro = asyncio.gather(
-            *(mixed_user(i, clients, args, until, results) for i in range(args.users))
-        )
-        mix = await measured(stack, "mix", 0, mix_coro, idle)
-        mix.outcomes = results.outcomes
+        mix = None
+        if not args.no_mix:
+            print(f"phase 3: {args.users} users for {args.duration:.0f} s", flush=True)
+            results = Results()
+            until = time.monotonic() + args.duration
+            mix_coro = asyncio.gather(
+                *(mixed_user(i, clients, args, until, results) for i in range(args.users))
+            )
+            mix = await measured(stack, "mix", 0, mix_coro, idle)
+            mix.outcomes = results.outcomes
         rss_after = [rss_mb(p) for p in stack.civia_pids]
     finally:
         await close_clients(clients)
@@ -504,6 +507,7 @@ async def run_all(stack: Stack, args: argparse.Namespace) -> dict[str, Any]:
         "direct": direct,
         "mix": mix,
         "rss": (rss_before, rss_after),
+        "load_after_streams": load_after_streams,
     }
 
 
@@ -605,11 +609,12 @@ def report(profile: str, machine: Machine, args: argparse.Namespace, r: dict[str
             "nginx (Debian, 2 workers, deploy/nginx upstream block and proxy snippet) in front "
             "of two `civia serve` processes, Redis, PostgreSQL (fresh schema)"
         )
-    errors = [o.error for o in mix.outcomes if not o.ok]
+    errors = [o.error for o in mix.outcomes if not o.ok] if mix is not None else []
     errors += [o.error for p in (single, through, direct) for o in p.outcomes if not o.ok]
+    title = f"{args.users} concurrent users" if mix is not None else "one user and streams only"
     lines = [
-        f"## Load: {args.users} concurrent users, {profile} profile (`bench/bench_load.py "
-        f"--profile {profile}`)",
+        f"## Load: {title}, {profile} profile (`bench/bench_load.py --profile {profile}"
+        f"{' --no-mix' if mix is None else ''}`)",
         "",
         machine.markdown(),
         f"- Civia: {processes}; demo data (`civia demo load`), one API token; the model is "
@@ -671,6 +676,21 @@ def report(profile: str, machine: Machine, args: argparse.Namespace, r: dict[str
             ],
         ),
         "",
+        f"Load average (1 min) when phase 2 ended: {r['load_after_streams']:.2f}.",
+        "",
+    ]
+    if mix is not None:
+        lines += mix_section(args, r)
+    lines += [
+        f"Errors: {len(errors)}"
+        + (": " + "; ".join(sorted(set(errors))[:10]) if errors else " (goal: 0)."),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def mix_section(args: argparse.Namespace, r: dict[str, Any]) -> list[str]:
+    through, direct, mix = r["through"], r["direct"], r["mix"]
+    return [
         f"### Mix: {args.users} users for {args.duration:.0f} s",
         "",
         f"Each user: think time {args.think * 0.5:.1f}–{args.think * 1.5:.1f} s, then a page "
@@ -708,10 +728,7 @@ def report(profile: str, machine: Machine, args: argparse.Namespace, r: dict[str
         f"RSS of Civia's processes (MiB) before / after: "
         f"{', '.join(f'{a:.0f} / {b:.0f}' for a, b in zip(*r['rss'], strict=True))}.",
         "",
-        f"Errors: {len(errors)}"
-        + (": " + "; ".join(sorted(set(errors))[:10]) if errors else " (goal: 0)."),
     ]
-    return "\n".join(lines) + "\n"
 
 
 def main() -> None:
@@ -742,6 +759,8 @@ def main() -> None:
     parser.add_argument("--py-spy-bin", default=shutil.which("py-spy") or "py-spy")
     parser.add_argument("--pii-runs", type=int, default=0, help="also time the PII scan")
     parser.add_argument("--out", default="", help="results name (default load-<profile>)")
+    parser.add_argument("--no-mix", action="store_true", help="phases 1-2 only (no 200-user mix)")
+    parser.add_argument("--keep-logs", type=Path, default=None, help="copy the servers' logs here")
     args = parser.parse_args()
     if (
         args.profile == "scale"
@@ -752,8 +771,14 @@ def main() -> None:
     machine = Machine()
     with tempfile.TemporaryDirectory(prefix="civia-bench-load-") as tmp:
         starter = embedded if args.profile == "embedded" else at_scale
-        with starter(args, Path(tmp)) as stack:
-            results = asyncio.run(run_all(stack, args))
+        try:
+            with starter(args, Path(tmp)) as stack:
+                results = asyncio.run(run_all(stack, args))
+        finally:
+            if args.keep_logs is not None:  # the servers' logs, before the folder goes
+                args.keep_logs.mkdir(parents=True, exist_ok=True)
+                for log in Path(tmp).glob("*.log"):
+                    shutil.copy(log, args.keep_logs / log.name)
     pii = pii_cost(args.pii_runs) if args.pii_runs else None
     machine.finish()
     text = report(args.profile, machine, args, results)

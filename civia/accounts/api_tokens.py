@@ -1,18 +1,38 @@
 """Per-user API tokens for the OpenAI-compatible API: valid `days` after creation (the
-CIVIA_API_TOKEN_DAYS setting), revoked by their owner or by a password change."""
+CIVIA_API_TOKEN_DAYS setting), revoked by their owner or by a password change.
+
+A live token's row is remembered for `TTL_S` seconds (`civia.db.readcache`): revoking it takes
+effect at once in the process that revoked it, and within `TTL_S` in the others."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from civia.accounts.models import ApiToken, User
 from civia.accounts.tokens import digest, new_api_token
 from civia.db.base import utcnow
+from civia.db.readcache import ReadCache
 
 LAST_USED_STEP = timedelta(minutes=1)
+# How long another process may still accept a token revoked here (the revoking one: never).
+TTL_S = 10.0
+
+
+@dataclass(frozen=True)
+class LiveToken:
+    """What a call needs of a token row that was neither revoked nor missing when read."""
+
+    id: int
+    user_id: int
+    expires_at: datetime
+    last_used_at: datetime | None
+
+
+LIVE = ReadCache[LiveToken]("api tokens", TTL_S, ("api_tokens",))
 
 
 def create(db: Session, *, user: User, name: str, days: int = 365) -> tuple[str, ApiToken]:
@@ -54,26 +74,36 @@ def revoke_all(db: Session, *, user_id: int) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-def expired(row: ApiToken, now: datetime | None = None) -> bool:
+def expired(row: ApiToken | LiveToken, now: datetime | None = None) -> bool:
     expires = row.expires_at if row.expires_at.tzinfo else row.expires_at.replace(tzinfo=UTC)
     return expires <= (now or utcnow())
 
 
-def authenticate(db: Session, token: str) -> User | None:
-    row = db.scalar(select(ApiToken).where(ApiToken.token_hash == digest(token)))
-    if row is None or row.revoked_at is not None or expired(row):
+def _live(db: Session, hashed: str) -> LiveToken | None:
+    row = db.scalar(select(ApiToken).where(ApiToken.token_hash == hashed))
+    if row is None or row.revoked_at is not None:
         return None
-    user = db.get(User, row.user_id)
+    return LiveToken(row.id, row.user_id, row.expires_at, row.last_used_at)
+
+
+def authenticate(db: Session, token: str) -> User | None:
+    hashed = digest(token)
+    live = LIVE.get(db, hashed, lambda: _live(db, hashed))
+    now = utcnow()
+    if live is None or expired(live, now):
+        return None
+    # The user is read on every call (never cached): deactivated, or their collectivité
+    # suspended, they are refused at once.
+    user = db.get(User, live.user_id, options=[joinedload(User.tenant)])
     if user is None or not user.active or user.tenant.status != "active":
         return None
     if user.tenant.kind == "platform":  # operators see figures, never a model's content
         return None
-    now = utcnow()
-    last = row.last_used_at
+    last = live.last_used_at
     if last is not None and last.tzinfo is None:
         last = last.replace(tzinfo=UTC)
     # To the minute: a write (and, on SQLite, the database's one writer) per call is not worth
-    # a more precise « dernière utilisation ».
+    # a more precise « dernière utilisation ». The write empties the cache (read again after).
     if last is None or now - last >= LAST_USED_STEP:
-        row.last_used_at = now
+        db.execute(update(ApiToken).where(ApiToken.id == live.id).values(last_used_at=now))
     return user

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import AsyncIterator
+import uuid
+from collections.abc import AsyncIterator, Callable
 from typing import Any, Literal
 
 from fastapi import APIRouter, Request
@@ -16,13 +17,22 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from starlette.background import BackgroundTask
 
 from civia.accounts.models import User
 from civia.api.catalogue import models_of
 from civia.assistants import access, api_files, launch
 from civia.assistants.inputs import InputError
 from civia.assistants.spec import AssistantSpec, FieldKind
-from civia.chat.gateway import Blocked, CallContext, CallResult, Resolved, call_context
+from civia.chat.gateway import (
+    Admission,
+    Blocked,
+    CallContext,
+    CallResult,
+    Gateway,
+    Resolved,
+    call_context,
+)
 from civia.governance import guards
 from civia.providers.base import ChatMessage, ChatRequest, ProviderError
 from civia.settings import Settings
@@ -60,7 +70,8 @@ def error_response(
 
 
 def _allow(db: Db, user: User, assistant_id: str) -> None:
-    """The comité's kill switch and training requirement (the gateway checks them again)."""
+    """The comité's kill switch and training requirement, once per call: a chat call hands its
+    admission to the gateway (`Gateway.admit_call`), which does not check them again."""
     try:
         guards.check_assistant(db, user=user, assistant_id=assistant_id, source="api")
     except guards.AssistantBlocked as exc:
@@ -112,13 +123,16 @@ def _errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
     return out
 
 
-def _quota_first(request: Request, db: Db, user: User) -> None:
-    from civia.usage.quotas import QuotaExceeded
-
+def _admit(
+    request: Request, db: Db, user: User, ctx: CallContext, target: Resolved, chat: ChatRequest
+) -> Admission:
+    """The call's one admission (the route has just run the comité's guard): quotas counted and
+    the reserve held now, so that a refusal is a 429 even when the answer is streamed."""
+    gateway: Gateway = request.app.state.gateway
     try:
-        request.app.state.gateway.quotas.peek(db, user)
-    except QuotaExceeded as exc:
-        raise _provider_error(exc, request.state.request_id) from None
+        return gateway.admit_call(db, user, ctx, target, chat, guards_checked=True)
+    except ProviderError as exc:
+        raise _provider_error(exc, ctx.request_id) from None
 
 
 class InMessage(BaseModel):
@@ -213,17 +227,20 @@ async def chat_completions(request: Request, db: Db, user: ApiUser, body: Comple
     )
     ctx = call_context(user, source="api", assistant=chat_spec, request_id=request.state.request_id)
     name = body.model or target.model
+    admission = _admit(request, db, user, ctx, target, chat_request)
     if body.stream:
-        _quota_first(request, db, user)  # once streaming, a refusal can no longer be a 429
         include_usage = bool(body.stream_options and body.stream_options.include_usage)
         return StreamingResponse(
-            _stream(request, ctx, target, chat_request, name, include_usage),
+            _stream(request, ctx, target, chat_request, name, include_usage, admission),
             media_type="text/event-stream",
             headers={"Cache-Control": "no-cache"},
+            background=BackgroundTask(admission.abandon),  # a client gone before the stream
         )
     result = CallResult()
     try:
-        async for _ in request.app.state.gateway.stream(ctx, target, chat_request, result):
+        async for _ in request.app.state.gateway.stream(
+            ctx, target, chat_request, result, admission
+        ):
             pass
     except ProviderError as exc:
         raise _provider_error(exc, ctx.request_id) from None
@@ -239,6 +256,20 @@ def _usage(result: CallResult) -> dict[str, Any]:
     return usage
 
 
+def content_frame(base: dict[str, Any]) -> Callable[[str], str]:
+    """The SSE event of a content delta, as `json.dumps` of the whole chunk would write it,
+    with only the text encoded per chunk (the constant parts are encoded once per call)."""
+    marker = uuid.uuid4().hex  # cannot occur in `base` by chance (the model name is the client's)
+    payload = {
+        **base,
+        "choices": [{"index": 0, "delta": {"content": marker}, "finish_reason": None}],
+    }
+    head, _, tail = json.dumps(payload, ensure_ascii=False).partition(f'"{marker}"')
+    head, tail = f"data: {head}", f"{tail}\n\n"
+    dumps = json.JSONEncoder(ensure_ascii=False).encode
+    return lambda text: head + dumps(text) + tail
+
+
 async def _stream(
     request: Request,
     ctx: CallContext,
@@ -246,6 +277,7 @@ async def _stream(
     chat_request: ChatRequest,
     name: str,
     include_usage: bool,
+    admission: Admission,
 ) -> AsyncIterator[str]:
     base = {
         "id": f"chatcmpl-{ctx.request_id}",
@@ -258,12 +290,15 @@ async def _stream(
         payload = {**base, "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}
         return f"data: {json.dumps(payload | more, ensure_ascii=False)}\n\n"
 
+    content = content_frame(base)
     result = CallResult()
     yield chunk({"role": "assistant", "content": ""})
     try:
-        async for part in request.app.state.gateway.stream(ctx, target, chat_request, result):
+        async for part in request.app.state.gateway.stream(
+            ctx, target, chat_request, result, admission
+        ):
             if part.text:
-                yield chunk({"content": part.text})
+                yield content(part.text)
     except ProviderError as exc:
         error = {"message": f"{exc.message_fr} (réf. {ctx.request_id})", "type": "provider_error"}
         yield f"data: {json.dumps({'error': error}, ensure_ascii=False)}\n\n"

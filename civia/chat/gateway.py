@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import time
 import uuid
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from civia.accounts.models import Tenant, User
 from civia.audit import journal as audit
 from civia.db.engine import session_scope
+from civia.db.readcache import ReadCache
 from civia.plugins.registries import CallGuard, GuardRefused
 from civia.privacy.routing import (
     DEFAULT_CLEARANCE,
@@ -32,7 +34,7 @@ from civia.settings import Settings
 from civia.telemetry import context
 from civia.usage import ledger
 from civia.usage.models import UsageEvent
-from civia.usage.quotas import Hold, Keeper, estimate
+from civia.usage.quotas import Hold, Keeper, Reserve, estimate
 
 log = logging.getLogger("civia.gateway")
 T = TypeVar("T")
@@ -123,6 +125,31 @@ def provider_config(row: Provider) -> registry.ProviderConfig:
     return store.config_of(row)
 
 
+@dataclass
+class Admission:
+    """A call its route admitted once (`Gateway.admit_call`): the comité's guards passed, a
+    request counted in every quota, the call's reserve held. `Gateway.stream` takes it instead
+    of checking again; a call that never streams gives its hold back with `abandon`."""
+
+    ctx: CallContext
+    hold: Hold | None
+    keeper: Keeper
+    used: bool = False
+
+    def abandon(self) -> None:
+        """Release the hold of a call that was admitted but never streamed (the client left
+        before the response started); nothing once `Gateway.stream` has taken it."""
+        if not self.used:
+            self.used = True
+            self.keeper.release(self.hold)
+
+
+# A collectivité's chat providers, resolved: read on every call, changed by an admin now and
+# then. Emptied in this process when a provider, a credential or a collectivité changes; the
+# other processes see the change within TTL_S.
+PROVIDERS_TTL_S = 10.0
+
+
 class Gateway:
     def __init__(
         self,
@@ -136,9 +163,12 @@ class Gateway:
         self.sessions = sessions
         self.guards = tuple(guards)
         self.quotas = Keeper(settings)  # requests and tokens per collectivité, service, user
+        # Per app (the choices depend on its settings), per engine, per collectivité.
+        self._choices = ReadCache[tuple[Resolved, ...]](
+            "chat providers", PROVIDERS_TTL_S, ("providers", "provider_credentials", "tenants")
+        )
 
-    def models(self, db: Session, tenant_id: int) -> list[tuple[Provider, str]]:
-        """Every (provider, model id) a tenant may call, default provider first."""
+    def _rows(self, db: Session, tenant_id: int) -> list[Provider]:
         rows = db.scalars(
             select(Provider)
             .where(
@@ -148,29 +178,46 @@ class Gateway:
             )
             .order_by(Provider.is_default.desc(), Provider.id)
         ).all()
+        # CIVIA_LOCAL_MODEL_ENABLED=false: the embedded model is never loaded.
+        local = self.settings.local_model_enabled
+        return [r for r in rows if local or not registry.in_process("chat", r.kind)]
+
+    def models(self, db: Session, tenant_id: int) -> list[tuple[Provider, str]]:
+        """Every (provider, model id) a tenant may call, default provider first."""
         out: list[tuple[Provider, str]] = []
-        for row in rows:
-            if registry.in_process("chat", row.kind) and not self.settings.local_model_enabled:
-                continue  # CIVIA_LOCAL_MODEL_ENABLED=false: the embedded model is never loaded
+        for row in self._rows(db, tenant_id):
             chat = registry.build(provider_config(row), self.settings)
             out.extend((row, m) for m in (row.models or chat.list_models()))
         return out
 
-    def resolve(self, db: Session, tenant_id: int, model: str = "") -> Resolved:
-        for row, model_id in self.models(db, tenant_id):
-            if not model or model_id == model:
-                chat = registry.build(provider_config(row), self.settings)
-                tenant = db.get(Tenant, tenant_id)
-                policy = (tenant.profile or {}).get("pii_policy", "pseudonymise") if tenant else ""
-                return Resolved(
-                    row.id,
-                    row.name,
-                    model_id,
-                    chat,
-                    hosting_class=row.hosting_class,
-                    clearance=row.clearance or DEFAULT_CLEARANCE.get(row.hosting_class, "internal"),
-                    pii_policy=policy or "pseudonymise",
+    def _resolve_all(self, db: Session, tenant_id: int) -> tuple[Resolved, ...]:
+        tenant = db.get(Tenant, tenant_id)
+        policy = (tenant.profile or {}).get("pii_policy", "pseudonymise") if tenant else ""
+        out: list[Resolved] = []
+        for row in self._rows(db, tenant_id):
+            chat = registry.build(provider_config(row), self.settings)
+            for model_id in row.models or chat.list_models():
+                out.append(
+                    Resolved(
+                        row.id,
+                        row.name,
+                        model_id,
+                        chat,
+                        hosting_class=row.hosting_class,
+                        clearance=row.clearance
+                        or DEFAULT_CLEARANCE.get(row.hosting_class, "internal"),
+                        pii_policy=policy or "pseudonymise",
+                    )
                 )
+        return tuple(out)
+
+    def resolve(self, db: Session, tenant_id: int, model: str = "") -> Resolved:
+        """The provider and model of a call (the default provider's first model when `model`
+        is empty), from a short-lived cache of the collectivité's providers."""
+        choices = self._choices.get(db, tenant_id, lambda: self._resolve_all(db, tenant_id)) or ()
+        for choice in choices:
+            if not model or choice.model == model:
+                return dataclasses.replace(choice)  # the caller's own copy; the model is shared
         if model:
             raise NoProvider(
                 f"model {model!r} not configured for tenant {tenant_id}",
@@ -178,14 +225,47 @@ class Gateway:
             )
         raise NoProvider(f"no enabled provider for tenant {tenant_id}")
 
+    def admit_call(
+        self,
+        db: Session,
+        user: User,
+        ctx: CallContext,
+        target: Resolved,
+        request: ChatRequest,
+        *,
+        guards_checked: bool = False,
+    ) -> Admission:
+        """A route's one admission of a call, in its own session, before it answers: the
+        comité's guards (unless the route has just run them with `guards.check_assistant`,
+        `guards_checked`) and the quotas. Raises `Blocked` or `QuotaExceeded`; the route then
+        hands the `Admission` to `stream`, which checks nothing again."""
+        if user.id != ctx.user_id or user.tenant_id != ctx.tenant_id:
+            raise Blocked(f"user {user.id} is not the caller of {ctx.request_id}")
+        if not guards_checked:
+            self._run_guards(db, user, ctx)
+        hold = self.quotas.admit(db, user, reserve=self._reserve(db, ctx, target, request))
+        return Admission(ctx, hold, self.quotas)
+
     async def stream(
-        self, ctx: CallContext, target: Resolved, request: ChatRequest, result: CallResult
+        self,
+        ctx: CallContext,
+        target: Resolved,
+        request: ChatRequest,
+        result: CallResult,
+        admission: Admission | None = None,
     ) -> AsyncIterator[ChatChunk]:
         """Stream from the provider with first-token and total timeouts; always records usage.
 
-        Every call of a user passes the comité's guard here, whatever route or job made it."""
+        Every call of a user passes the comité's guard and the quotas: here, or once in the
+        route that hands its `admission` (for this very call context), whatever route or job
+        made it."""
         hold: Hold | None = None
-        if ctx.user_id is not None:
+        if admission is not None:
+            if admission.ctx is not ctx or admission.used:
+                raise Blocked(f"admission of another call or used twice ({ctx.request_id})")
+            admission.used = True
+            hold = admission.hold
+        elif ctx.user_id is not None:
             hold = await asyncio.to_thread(self._allow, ctx, target, request)
         request.model = target.model
         if not request.user:
@@ -221,7 +301,9 @@ class Gateway:
                 if first is None:
                     budget = min(budget, self.settings.provider_first_token_timeout_s)
                 try:
-                    chunk = await asyncio.wait_for(chunks.__anext__(), timeout=max(budget, 0.01))
+                    # A timeout around the await, not `wait_for`: no task per chunk.
+                    async with asyncio.timeout(max(budget, 0.01)):
+                        chunk = await chunks.__anext__()
                 except StopAsyncIteration:
                     break
                 except TimeoutError:
@@ -284,31 +366,36 @@ class Gateway:
         user = db.get(User, ctx.user_id)
         if user is None or user.tenant_id != ctx.tenant_id:
             raise Blocked(f"user {ctx.user_id} unknown in tenant {ctx.tenant_id}")
+        self._run_guards(db, user, ctx)
+        return user
+
+    def _run_guards(self, db: Session, user: User, ctx: CallContext) -> None:
         try:
             for check in self.guards:
                 check(db, user, ctx.assistant_id, ctx.source)
         except GuardRefused as exc:
             raise Blocked(exc.reason, exc.message) from None
-        return user
+
+    def _reserve(
+        self, db: Session, ctx: CallContext, target: Resolved, request: ChatRequest
+    ) -> Callable[[], Reserve]:
+        """The call's upper bound, computed only when a budget or a token limit applies."""
+        return lambda: estimate(
+            db,
+            tenant_id=ctx.tenant_id,
+            provider_id=target.provider_id,
+            model=target.model,
+            # Doubled: pseudonymisation may lengthen the text (« [PERSONNE_1] »).
+            prompt_bytes=2 * sum(len(m.content.encode()) + 8 for m in request.messages),
+            max_tokens=request.max_tokens,
+            timeout_s=self.settings.provider_timeout_s,
+        )
 
     def _allow(self, ctx: CallContext, target: Resolved, request: ChatRequest) -> Hold | None:
         with session_scope(self.sessions) as db:
             user = self._guard(db, ctx)
             # QuotaExceeded: HTTP 429 for the callers; budgets hold the call's upper bound.
-            return self.quotas.admit(
-                db,
-                user,
-                reserve=lambda: estimate(
-                    db,
-                    tenant_id=ctx.tenant_id,
-                    provider_id=target.provider_id,
-                    model=target.model,
-                    # Doubled: pseudonymisation may lengthen the text (« [PERSONNE_1] »).
-                    prompt_bytes=2 * sum(len(m.content.encode()) + 8 for m in request.messages),
-                    max_tokens=request.max_tokens,
-                    timeout_s=self.settings.provider_timeout_s,
-                ),
-            )
+            return self.quotas.admit(db, user, reserve=self._reserve(db, ctx, target, request))
 
     def _record(
         self,

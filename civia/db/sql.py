@@ -8,6 +8,7 @@ from sqlalchemy import inspect
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from civia.db import readcache
 from civia.db.base import Base
 
 
@@ -21,4 +22,5 @@ def insert_or_ignore(db: Session, model: type[Base], **values: Any) -> bool:
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     key = next(iter(inspect(model).primary_key))
     stmt = insert(model).values(**values).on_conflict_do_nothing().returning(key)
+    readcache.mark(db, str(model.__tablename__))  # on the connection: no ORM event sees it
     return db.connection().execute(stmt).first() is not None

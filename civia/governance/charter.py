@@ -3,6 +3,11 @@
 Until an admin publishes a text, version 1 is the default shipped beside this module (drawn
 from CNIL guidance); it is stored the first time someone accepts it, so what was accepted is
 always in the database.
+
+Whether a user accepted the current version is asked on every page and API call: the current
+version of a collectivité and a user's acceptance of it are remembered `TTL_S` seconds
+(`civia.db.readcache`). A new version is required at once in the process that published it,
+within `TTL_S` in the others.
 """
 
 from __future__ import annotations
@@ -18,11 +23,17 @@ from sqlalchemy.orm import Session
 from civia.accounts.models import User
 from civia.audit import journal as audit
 from civia.db.base import utcnow
+from civia.db.readcache import ReadCache
 from civia.db.sql import insert_or_ignore
 from civia.governance.models import CharterAcceptance, CharterVersion
 
 DEFAULT_TITLE = "Charte d'utilisation de l'intelligence artificielle générative"
 MAX_BODY = 50_000
+TTL_S = 10.0
+
+_VERSION = ReadCache[int]("charter version", TTL_S, ("charter_versions",))
+# Only acceptances are remembered (True): a refusal is read again at the next call.
+_ACCEPTED = ReadCache[bool]("charter accepted", TTL_S, ("charter_acceptances", "charter_versions"))
 
 
 class CharterError(ValueError):
@@ -69,13 +80,19 @@ def accepted_version(db: Session, user: User) -> int | None:
 
 def needs_acceptance(db: Session, user: User) -> bool:
     """True until the user has accepted the current version of their collectivité's charter."""
-    version = _current_version(db, user.tenant_id)
-    found = db.scalar(
-        select(CharterAcceptance.id).where(
-            CharterAcceptance.user_id == user.id, CharterAcceptance.version == version
+    tenant_id, user_id = user.tenant_id, user.id
+    version = _VERSION.get(db, tenant_id, lambda: _current_version(db, tenant_id))
+    assert version is not None  # _current_version is at least 1
+
+    def accepted() -> bool | None:
+        found = db.scalar(
+            select(CharterAcceptance.id).where(
+                CharterAcceptance.user_id == user_id, CharterAcceptance.version == version
+            )
         )
-    )
-    return found is None
+        return True if found is not None else None
+
+    return _ACCEPTED.get(db, (user_id, version), accepted) is None
 
 
 def _store_default(db: Session, tenant_id: int) -> None:

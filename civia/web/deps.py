@@ -13,12 +13,15 @@ service…) is the area's own object-access helper, which answers 404 for the ot
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
+import anyio
+import anyio.to_thread
 from fastapi import Depends, HTTPException, Request
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import QueuePool
 
 from civia.accounts import api_tokens
 from civia.accounts import roles as R
@@ -97,16 +100,40 @@ def is_operator(user: User) -> bool:
     return user.tenant.kind == "platform"
 
 
-def get_db(request: Request) -> Iterator[Session]:
-    db = request.app.state.sessions()
+def _end(db: Session, ok: bool) -> None:
     try:
-        yield db
-        db.commit()
-    except BaseException:
-        db.rollback()
-        raise
+        if ok:
+            db.commit()
+        else:
+            db.rollback()
     finally:
         db.close()
+
+
+def _db_slots(request: Request) -> anyio.Semaphore:
+    """Requests holding a session at once, fewer than the pool's connections: a request never
+    waits for a connection held by requests that wait for a worker thread (a deadlock under
+    load when every worker thread waits for a connection)."""
+    slots: anyio.Semaphore | None = getattr(request.app.state, "db_slots", None)
+    if slots is None:
+        pool = request.app.state.engine.pool
+        size = pool.size() if isinstance(pool, QueuePool) else 5
+        overflow = max(pool.overflow(), 0) if isinstance(pool, QueuePool) else 0
+        capacity = size + max(getattr(pool, "_max_overflow", 0), overflow)
+        # A few connections stay for sessions opened outside a request's (usage rows, saves).
+        slots = request.app.state.db_slots = anyio.Semaphore(max(capacity - 3, 1))
+    return slots
+
+
+async def get_db(request: Request) -> AsyncIterator[Session]:
+    async with _db_slots(request):  # on the event loop: waiting holds no thread, no connection
+        db = request.app.state.sessions()
+        try:
+            yield db
+        except BaseException:
+            await anyio.to_thread.run_sync(_end, db, False)
+            raise
+        await anyio.to_thread.run_sync(_end, db, True)
 
 
 # scope="function": commit before the response leaves, so a redirect never races the write.
@@ -124,6 +151,11 @@ def current_session(request: Request, db: Db) -> tuple[User, WebSession]:
     if found is None:
         db.commit()  # keep the deletion of an expired session
         raise LoginRequired
+    if db.dirty:
+        # The sliding expiry, committed now: on SQLite the request's session would otherwise
+        # hold the one write lock through the route, and a write of the route in its own
+        # session (a search's embedding usage) would wait for it until the busy timeout.
+        db.commit()
     request.state.user = Viewer.of(found[0])
     request.state.csrf = found[1].csrf_token
     # One place for every session-based route (policies, streamed uploads, plugins): an

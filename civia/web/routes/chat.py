@@ -12,6 +12,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, HTTPException, Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse, StreamingResponse
 from sqlalchemy import update
+from starlette.background import BackgroundTask
 
 from civia.accounts.models import User
 from civia.assistants import access
@@ -286,6 +287,12 @@ def stream(
         conversation_id=conv.id,
         request_id=request.state.request_id,
     )
+    try:  # the one admission of the call: the guard ran above, the quotas now
+        admission = gateway.admit_call(db, user, ctx, target, chat_request, guards_checked=True)
+    except ProviderError as exc:  # over a quota: the answer ends as the stream would end it
+        error = f"{exc.message_fr} (réf. {ctx.request_id})"
+        _finish(request, answer.id, "", MessageStatus.ERROR, error, target.model)
+        return StreamingResponse(_replay_error(error), media_type="text/event-stream")
     watch = stops.StopWatch(
         request.app.state.sessions, answer.id, redis_url=request.app.state.settings.redis_url
     )
@@ -307,7 +314,7 @@ def stream(
             # Closed here on a stop, not whenever the generator is collected: its usage row
             # is written before the answer's `done` event.
             async with contextlib.aclosing(
-                gateway.stream(ctx, target, chat_request, result)
+                gateway.stream(ctx, target, chat_request, result, admission)
             ) as chunks:
                 async for chunk in chunks:
                     if await watch.requested():
@@ -339,7 +346,10 @@ def stream(
         yield _sse("done", {"status": status, "error": error, "masked": masked, **extra})
 
     return StreamingResponse(
-        events(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"}
+        events(),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache"},
+        background=BackgroundTask(admission.abandon),  # a client gone before the stream
     )
 
 
