@@ -45,7 +45,11 @@ sys.path.insert(0, str(ROOT))
 
 from bench.assistants_extraction import section as extraction_section  # noqa: E402
 from bench.common import Machine, p50, percentile, table, write_results  # noqa: E402
+from bench.data.heldout_arrete import ARRETE as HELDOUT_ARRETE  # noqa: E402
 from bench.data.heldout_courrier import COURRIER as HELDOUT_COURRIER  # noqa: E402
+from bench.data.heldout_faq import FAQ as HELDOUT_FAQ  # noqa: E402
+from bench.data.heldout_reponse_usager import REPONSE_USAGER as HELDOUT_REPONSE  # noqa: E402
+from bench.data.heldout_tri_demandes import TRI_DEMANDES as HELDOUT_TRI  # noqa: E402
 from bench.data.more_inputs import MORE  # noqa: E402
 from civia.assistants.catalogue import builtins  # noqa: E402
 from civia.assistants.inputs import validate_inputs  # noqa: E402
@@ -638,7 +642,13 @@ INPUTS: dict[str, list[dict[str, Any]]] = {
 for _aid, _more in MORE.items():  # 20 varied inputs per assistant in all
     INPUTS[_aid].extend(_more)
 # Written after the dev inputs and never used for tuning; `--heldout` runs them instead.
-HELDOUT: dict[str, list[dict[str, Any]]] = {"courrier": HELDOUT_COURRIER}
+HELDOUT: dict[str, list[dict[str, Any]]] = {
+    "courrier": HELDOUT_COURRIER,
+    "arrete": HELDOUT_ARRETE,
+    "faq": HELDOUT_FAQ,
+    "reponse-usager": HELDOUT_REPONSE,
+    "tri-demandes": HELDOUT_TRI,
+}
 
 # --- the gateway, in memory ------------------------------------------------------------------
 
@@ -1846,7 +1856,7 @@ async def amain(args: argparse.Namespace) -> None:
     specs = builtins()
     # the table extraction calls no model: measured on generated files (part "extraction")
     form_ids = [aid for aid, s in specs.items() if not s.is_chat and s.output.kind != "tables"]
-    ids = args.only or form_ids
+    ids = args.only or [a for a in form_ids if not args.heldout or a in HELDOUT]
     missing = set(ids) - set(INPUTS)
     if missing:
         raise SystemExit(f"no inputs written for: {', '.join(sorted(missing))}")
@@ -2039,7 +2049,8 @@ def main() -> None:
         help="use the held-out inputs (bench/data/heldout_*.py) instead of the dev ones",
     )
     args = parser.parse_args()
-    if args.heldout:
+    if args.heldout:  # only the assistants that have a held-out set: never dev inputs instead
+        INPUTS.clear()
         INPUTS.update(HELDOUT)
     if args.rescore:
         rescore([Path(p) for p in args.rescore], args.write)
