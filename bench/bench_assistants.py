@@ -705,6 +705,7 @@ class Outcome:
     detail: str = ""
     attempts: int = 0
     latency_s: float = 0.0
+    cpu_s: float = 0.0  # user + system CPU of the bench process (the model runs in it)
     result: RunResult | None = None
     calls: list[Call] = field(default_factory=list)
     flags: dict[str, bool] = field(default_factory=dict)
@@ -1268,9 +1269,11 @@ async def bench_assistants(
         expect = {k: v for k, v in raw.items() if k.startswith("_")}
         values = validate_inputs(spec, {k: v for k, v in raw.items() if not k.startswith("_")})
         o = Outcome(aid, i, values, expect)
+        cpu = time.process_time()
         o.result, o.error, o.detail, o.calls, o.latency_s = await run_assistant(
             spec, values, gw, target
         )
+        o.cpu_s = time.process_time() - cpu
         o.ok = o.result is not None
         o.attempts = o.result.attempts if o.result else len(o.calls)
         assess(o, spec)
@@ -1280,7 +1283,7 @@ async def bench_assistants(
         finishes = ",".join(c.finish for c in o.calls)
         print(
             f"[{aid} {i + 1}/{len(INPUTS[aid][:runs])}] {status} attempts={o.attempts} "
-            f"{o.latency_s:.1f}s tokens={o.prompt_tokens}+{o.completion_tokens} "
+            f"{o.latency_s:.1f}s cpu={o.cpu_s:.1f}s tokens={o.prompt_tokens}+{o.completion_tokens} "
             f"finish={finishes} flags={[k for k, v in o.flags.items() if v]}",
             flush=True,
         )
@@ -1840,6 +1843,7 @@ class Dump:
                 "attempts": o.attempts,
                 "follow_ups": o.result.follow_ups if o.result else 0,
                 "latency_s": round(o.latency_s, 2),
+                "cpu_s": round(o.cpu_s, 2),
                 "flags": [k for k, v in o.flags.items() if v],
                 "found": o.found,
                 "data": o.result.data if o.result else None,
@@ -1976,6 +1980,7 @@ def rescore(paths: list[Path], write: bool) -> None:
             detail=r["detail"],
             attempts=r["attempts"],
             latency_s=r["latency_s"],
+            cpu_s=r.get("cpu_s", 0.0),
             calls=[Call(**c) for c in r["calls"]],
         )
         if o.ok:
