@@ -26,7 +26,8 @@ sys.path.insert(0, str(ROOT))
 
 from bench import bench_assistants as ba  # noqa: E402
 from bench.common import p50, percentile, table, write_results  # noqa: E402
-from civia.assistants.runner import RunResult  # noqa: E402
+from civia.assistants import postchecks  # noqa: E402
+from civia.assistants.runner import RunResult, render_markdown  # noqa: E402
 
 MISROUTE = "service differs from expected"
 
@@ -45,7 +46,23 @@ def load(paths: list[Path]) -> tuple[dict[tuple[str, int], dict[str, Any]], list
     return runs, infos
 
 
-def outcome(row: dict[str, Any], inputs: dict[str, list[dict[str, Any]]]) -> ba.Outcome:
+def refinish(row: dict[str, Any]) -> dict[str, Any]:
+    """The run as today's post-processing would show it: the model's own JSON (its last call)
+    completed and checked again, so that a deterministic fix made after the run counts (the
+    model's prompt must be the one measured)."""
+    if not row["ok"]:
+        return row
+    spec = ba.builtins()[row["assistant"]]
+    data, _ = postchecks.apply(
+        spec, json.loads(row["calls"][-1]["text"]), row["values"], ba.CONTEXT
+    )
+    return {**row, "data": data, "markdown": render_markdown(spec, data, row["values"], ba.CONTEXT)}
+
+
+def outcome(
+    row: dict[str, Any], inputs: dict[str, list[dict[str, Any]]], again: bool = False
+) -> ba.Outcome:
+    row = refinish(row) if again else row
     raw = inputs[row["assistant"]][row["index"]]
     o = ba.Outcome(
         row["assistant"],
@@ -108,6 +125,11 @@ def main() -> None:
     parser.add_argument("--heldout", type=Path, action="append", required=True)
     parser.add_argument("--name", default="heldout", help="bench/results/<name>.md")
     parser.add_argument("--print", action="store_true", help="print instead of writing")
+    parser.add_argument(
+        "--refinish",
+        action="store_true",
+        help="rebuild each answer from the model's own JSON by today's post-processing",
+    )
     args = parser.parse_args()
     dev_runs, dev_infos = load(args.dev)
     held_runs, held_infos = load(args.heldout)
@@ -121,7 +143,14 @@ def main() -> None:
         + "; "
         + runs_said("held-out", held_infos)
         + ". Rescored now with today's checks (`python bench/compare_heldout.py`, from the "
-        "dumps kept in bench/results/). Per assistant, N = the inputs both sets reached (the "
+        "dumps kept in bench/results/)"
+        + (
+            "; each answer rebuilt from the model's own JSON by today's post-processing "
+            "(`--refinish`: same prompt, so deterministic fixes made after the run count)"
+            if args.refinish
+            else ", answers as the code of the run finished them"
+        )
+        + ". Per assistant, N = the inputs both sets reached (the "
         "first N of each). Latency is wall time on a shared machine; CPU is the bench "
         "process's user + system seconds during the run (the model runs in it).",
     ]
@@ -132,8 +161,8 @@ def main() -> None:
         )  # same indices, same N
         if not common:
             continue
-        dev = [outcome(dev_runs[aid, i], ba.INPUTS) for i in common]
-        held = [outcome(held_runs[aid, i], ba.HELDOUT) for i in common]
+        dev = [outcome(dev_runs[aid, i], ba.INPUTS, args.refinish) for i in common]
+        held = [outcome(held_runs[aid, i], ba.HELDOUT, args.refinish) for i in common]
         cols = {"dev": column(dev), "held-out": column(held)}
         for side, outs in (("dev", dev), ("held-out", held)):
             done = [o for o in outs if o.ok]
@@ -147,6 +176,10 @@ def main() -> None:
                     f"**{miss}/{len(routed)}**"
                 )
         labels = list(dict.fromkeys([*cols["dev"], *cols["held-out"]]))
+        flags = sorted(k for k in labels if k.startswith("flag: "))
+        tail = [k for k in labels if k.startswith(("latency", "CPU", "completion", "prompt"))]
+        head = [k for k in labels if k not in flags and k not in tail]
+        labels = [*head, *flags, *tail]
         rows = [
             [label, cols["dev"].get(label, "0"), cols["held-out"].get(label, "0")]
             for label in labels

@@ -41,7 +41,8 @@ def finish(
         **data,
         "visas": chosen,
         "titre": mark(data.get("titre", "")),
-        "considerants": [mark(c) for c in data.get("considerants") or []],
+        # the template ends each considérant with « ; »: the model's own full stop would stay
+        "considerants": [mark(str(c).rstrip(" .;,:")) for c in data.get("considerants") or []],
         "dispositions": [mark(d) for d in data.get("dispositions") or []],
     }
     if unsupported:

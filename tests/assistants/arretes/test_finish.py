@@ -54,3 +54,37 @@ def test_no_text_and_no_reference_found_leaves_a_visa_to_complete() -> None:
     data, notes = finish({"titre": "Arrêté", "considerants": [], "dispositions": []}, values, {})
     assert data["visas"] == ["Vu [visa à compléter]"]
     assert notes == ["Aucun texte à viser : complétez le visa marqué [visa à compléter]."]
+
+
+def test_a_considerant_loses_its_own_final_punctuation() -> None:
+    """The template ends each considérant with « ; »; the small model often ends it with a full
+    stop (dev input 2 of the bench: « … domaine public. ; »)."""
+    spec = get("arrete")
+    assert spec is not None
+    values = validate_inputs(
+        spec,
+        {
+            "objet": "Autorisation d'occupation du domaine public pour une terrasse",
+            "textes": "Code général de la propriété des personnes publiques, article L2122-1",
+            "motifs": "Demande du restaurant Le Petit Zinc reçue le 2 février 2025.",
+            "mesures": "Terrasse de 12 m² devant le 5 place du Marché.",
+        },
+    )
+    model = {
+        "titre": "Arrêté portant autorisation d'occupation du domaine public",
+        "considerants": [
+            "Considérant la demande du restaurant Le Petit Zinc reçue le 2 février 2025.",
+            "Considérant que la terrasse laisse le passage libre ;",
+            "Considérant que la terrasse mesure 14 m².",
+        ],
+        "dispositions": ["Une terrasse de 12 m² est autorisée devant le 5 place du Marché."],
+    }
+    data, _ = finish(model, values, CONTEXT)
+    assert data["considerants"] == [
+        "Considérant la demande du restaurant Le Petit Zinc reçue le 2 février 2025",
+        "Considérant que la terrasse laisse le passage libre",
+        "Considérant que la terrasse mesure 14 [à vérifier] m²",
+    ]
+    assert data["dispositions"] == model["dispositions"]  # an article keeps its full stop
+    markdown = render_markdown(spec, data, values, CONTEXT)
+    assert "2025 ;" in markdown and ". ;" not in markdown and "; ;" not in markdown
