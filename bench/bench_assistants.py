@@ -1232,7 +1232,10 @@ def assess(o: Outcome, spec: AssistantSpec) -> None:
         "invented legal reference": bool(found["legal"]),
         "invented number": bool(found["numbers"]),
     }
-    o.flags["repetition (an item or sentence repeated)"] = repeated(output)
+    looped = output
+    if o.assistant == "faq" and data is not None:  # sources are the text's sentences, selected
+        looped = "\n".join(strings_of([{**q, "source": ""} for q in data.get("questions", [])]))
+    o.flags["repetition (an item or sentence repeated)"] = repeated(looped)
     if data is not None and o.assistant in STRUCTURED_CHECKS:
         o.flags |= STRUCTURED_CHECKS[o.assistant](o, data)
     elif o.assistant in TEXT_CHECKS:
