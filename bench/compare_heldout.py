@@ -109,13 +109,22 @@ def column(outs: list[ba.Outcome]) -> dict[str, str]:
     return cells
 
 
-def runs_said(label: str, infos: list[dict[str, Any]]) -> str:
-    return "; ".join(
-        f"{label} ({k + 1}/{len(infos)}): code `{i.get('code', '?')}`, started "
-        f"{i.get('started', '?')[:16]}, load average (1/5/15 min) {i.get('load_start', '?')} at "
-        f"start, {i.get('load_end', '?')} at end, other processes kept "
-        f"{i.get('others_cores', 0):.2f} of the 2 cores busy"
-        for k, i in enumerate(infos)
+def runs_said(label: str, infos: list[dict[str, Any]], dumps: int) -> str:
+    stopped = (
+        f"; {label}: {dumps - len(infos)} of {dumps} dumps have no run line (the process was "
+        "stopped at the time box: code and load not recorded in it)"
+        if dumps > len(infos)
+        else ""
+    )
+    return (
+        "; ".join(
+            f"{label} ({k + 1}/{len(infos)}): code `{i.get('code', '?')}`, started "
+            f"{i.get('started', '?')[:16]}, load average (1/5/15 min) "
+            f"{i.get('load_start', '?')} at start, {i.get('load_end', '?')} at end, others kept "
+            f"{i.get('others_cores', 0):.2f} of the 2 cores busy"
+            for k, i in enumerate(infos)
+        )
+        + stopped
     )
 
 
@@ -139,9 +148,9 @@ def main() -> None:
         "",
         f"Model `{(dev_infos or held_infos or [{}])[0].get('model', '?')}`, through the real "
         "runner (`bench/bench_assistants.py --part assistants`, then `--heldout`). "
-        + runs_said("dev", dev_infos)
+        + runs_said("dev", dev_infos, len(args.dev))
         + "; "
-        + runs_said("held-out", held_infos)
+        + runs_said("held-out", held_infos, len(args.heldout))
         + ". Rescored now with today's checks (`python bench/compare_heldout.py`, from the "
         "dumps kept in bench/results/)"
         + (
@@ -155,6 +164,7 @@ def main() -> None:
         "process's user + system seconds during the run (the model runs in it).",
     ]
     totals = {"dev": [0, 0], "held-out": [0, 0]}
+    summary: list[list[str]] = []
     for aid in ids:
         common = sorted(
             i for a, i in held_runs if a == aid and (aid, i) in dev_runs
@@ -175,6 +185,16 @@ def main() -> None:
                 cols[side]["**misroutes** (requests with an expected service)"] = (
                     f"**{miss}/{len(routed)}**"
                 )
+        misroutes = "**misroutes** (requests with an expected service)"
+        summary.append(
+            [f"`{aid}`", str(len(common))]
+            + [
+                cols[side][k].replace("**", "")
+                for k in ("**runs with at least one flag**", "latency p50 / p90 (s, wall)")
+                for side in ("dev", "held-out")
+            ]
+            + [cols[side].get(misroutes, "–").replace("**", "") for side in ("dev", "held-out")]
+        )
         labels = list(dict.fromkeys([*cols["dev"], *cols["held-out"]]))
         flags = sorted(k for k in labels if k.startswith("flag: "))
         tail = [k for k in labels if k.startswith(("latency", "CPU", "completion", "prompt"))]
@@ -199,6 +219,11 @@ def main() -> None:
         ]
         if held_flagged:
             lines += ["", "Held-out runs flagged:", "", *held_flagged]
+    head_cells = ["assistant", "N per set", "flagged runs, dev", "flagged runs, held-out"]
+    head_cells += ["latency p50/p90 dev (s)", "latency p50/p90 held-out (s)"]
+    head_cells += ["misroutes dev", "misroutes held-out"]
+    at = 3  # the summary goes before the per-assistant sections
+    lines[at:at] = ["", table(head_cells, summary)]
     lines += [
         "",
         "Overall, runs with at least one automatic flag: "
