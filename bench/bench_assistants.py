@@ -45,7 +45,11 @@ sys.path.insert(0, str(ROOT))
 
 from bench.assistants_extraction import section as extraction_section  # noqa: E402
 from bench.common import Machine, p50, percentile, table, write_results  # noqa: E402
+from bench.data.heldout_arrete import ARRETE as HELDOUT_ARRETE  # noqa: E402
 from bench.data.heldout_courrier import COURRIER as HELDOUT_COURRIER  # noqa: E402
+from bench.data.heldout_faq import FAQ as HELDOUT_FAQ  # noqa: E402
+from bench.data.heldout_reponse_usager import REPONSE_USAGER as HELDOUT_REPONSE  # noqa: E402
+from bench.data.heldout_tri_demandes import TRI_DEMANDES as HELDOUT_TRI  # noqa: E402
 from bench.data.more_inputs import MORE  # noqa: E402
 from civia.assistants.catalogue import builtins  # noqa: E402
 from civia.assistants.inputs import validate_inputs  # noqa: E402
@@ -638,7 +642,13 @@ INPUTS: dict[str, list[dict[str, Any]]] = {
 for _aid, _more in MORE.items():  # 20 varied inputs per assistant in all
     INPUTS[_aid].extend(_more)
 # Written after the dev inputs and never used for tuning; `--heldout` runs them instead.
-HELDOUT: dict[str, list[dict[str, Any]]] = {"courrier": HELDOUT_COURRIER}
+HELDOUT: dict[str, list[dict[str, Any]]] = {
+    "courrier": HELDOUT_COURRIER,
+    "arrete": HELDOUT_ARRETE,
+    "faq": HELDOUT_FAQ,
+    "reponse-usager": HELDOUT_REPONSE,
+    "tri-demandes": HELDOUT_TRI,
+}
 
 # --- the gateway, in memory ------------------------------------------------------------------
 
@@ -695,6 +705,7 @@ class Outcome:
     detail: str = ""
     attempts: int = 0
     latency_s: float = 0.0
+    cpu_s: float = 0.0  # user + system CPU of the bench process (the model runs in it)
     result: RunResult | None = None
     calls: list[Call] = field(default_factory=list)
     flags: dict[str, bool] = field(default_factory=dict)
@@ -1221,7 +1232,10 @@ def assess(o: Outcome, spec: AssistantSpec) -> None:
         "invented legal reference": bool(found["legal"]),
         "invented number": bool(found["numbers"]),
     }
-    o.flags["repetition (an item or sentence repeated)"] = repeated(output)
+    looped = output
+    if o.assistant == "faq" and data is not None:  # sources are the text's sentences, selected
+        looped = "\n".join(strings_of([{**q, "source": ""} for q in data.get("questions", [])]))
+    o.flags["repetition (an item or sentence repeated)"] = repeated(looped)
     if data is not None and o.assistant in STRUCTURED_CHECKS:
         o.flags |= STRUCTURED_CHECKS[o.assistant](o, data)
     elif o.assistant in TEXT_CHECKS:
@@ -1258,9 +1272,11 @@ async def bench_assistants(
         expect = {k: v for k, v in raw.items() if k.startswith("_")}
         values = validate_inputs(spec, {k: v for k, v in raw.items() if not k.startswith("_")})
         o = Outcome(aid, i, values, expect)
+        cpu = time.process_time()
         o.result, o.error, o.detail, o.calls, o.latency_s = await run_assistant(
             spec, values, gw, target
         )
+        o.cpu_s = time.process_time() - cpu
         o.ok = o.result is not None
         o.attempts = o.result.attempts if o.result else len(o.calls)
         assess(o, spec)
@@ -1270,7 +1286,7 @@ async def bench_assistants(
         finishes = ",".join(c.finish for c in o.calls)
         print(
             f"[{aid} {i + 1}/{len(INPUTS[aid][:runs])}] {status} attempts={o.attempts} "
-            f"{o.latency_s:.1f}s tokens={o.prompt_tokens}+{o.completion_tokens} "
+            f"{o.latency_s:.1f}s cpu={o.cpu_s:.1f}s tokens={o.prompt_tokens}+{o.completion_tokens} "
             f"finish={finishes} flags={[k for k, v in o.flags.items() if v]}",
             flush=True,
         )
@@ -1830,6 +1846,7 @@ class Dump:
                 "attempts": o.attempts,
                 "follow_ups": o.result.follow_ups if o.result else 0,
                 "latency_s": round(o.latency_s, 2),
+                "cpu_s": round(o.cpu_s, 2),
                 "flags": [k for k, v in o.flags.items() if v],
                 "found": o.found,
                 "data": o.result.data if o.result else None,
@@ -1846,7 +1863,7 @@ async def amain(args: argparse.Namespace) -> None:
     specs = builtins()
     # the table extraction calls no model: measured on generated files (part "extraction")
     form_ids = [aid for aid, s in specs.items() if not s.is_chat and s.output.kind != "tables"]
-    ids = args.only or form_ids
+    ids = args.only or [a for a in form_ids if not args.heldout or a in HELDOUT]
     missing = set(ids) - set(INPUTS)
     if missing:
         raise SystemExit(f"no inputs written for: {', '.join(sorted(missing))}")
@@ -1966,6 +1983,7 @@ def rescore(paths: list[Path], write: bool) -> None:
             detail=r["detail"],
             attempts=r["attempts"],
             latency_s=r["latency_s"],
+            cpu_s=r.get("cpu_s", 0.0),
             calls=[Call(**c) for c in r["calls"]],
         )
         if o.ok:
@@ -2039,7 +2057,8 @@ def main() -> None:
         help="use the held-out inputs (bench/data/heldout_*.py) instead of the dev ones",
     )
     args = parser.parse_args()
-    if args.heldout:
+    if args.heldout:  # only the assistants that have a held-out set: never dev inputs instead
+        INPUTS.clear()
         INPUTS.update(HELDOUT)
     if args.rescore:
         rescore([Path(p) for p in args.rescore], args.write)

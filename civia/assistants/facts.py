@@ -18,10 +18,15 @@ UNITS = (
     r"(?:jours?|semaines?|mois|ans|années?|heures?|minutes?|euros?|places?|mètres?|"
     r"familles?|personnes?|enfants?|agents?|classes?|lots?|exemplaires?)"
 )
-NUMBER = r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
+# thousands groups of exactly 3 digits: « 25 00042 » is 25 and 42, never 25 000 and 42
+NUMBER = r"\d{1,3}(?:[ \u00a0\u202f]\d{3}(?!\d))+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
+BOUNDED = rf"(?<![\w/-])(?:{NUMBER})(?!\w)"  # a number as the draft's items see it
+# digits, maybe in groups separated by single spaces: a reference (« DP 099 001 25 00042 », a
+# SIRET, a phone number) or an amount, compared whole since its groups may split either way
+RUN = re.compile(r"\d+(?:[ \u00a0\u202f]\d+)*")
 ITEM = re.compile(
     rf"(?P<date>\b(?:\d{{1,2}}|1er)\s+(?:{MONTHS})\b)"
-    rf"|(?P<number>(?<![\w/-])(?:{NUMBER})(?!\w))"
+    rf"|(?P<number>{BOUNDED})"
     rf"|(?P<month>\b(?:{MONTHS})\b)"
     rf"|(?P<written>\b(?:{'|'.join(WRITTEN)})\s+{UNITS}\b)",
     re.I,
@@ -31,6 +36,14 @@ ITEM = re.compile(
 def _num(text: str) -> str:
     text = re.sub(r"[ \u00a0\u202f]", "", text).replace(",", ".")
     return text.rstrip("0").rstrip(".") if "." in text else text.lstrip("0") or "0"
+
+
+def _digits(text: str) -> str:
+    return re.sub(r"\D", "", text)
+
+
+def _inside(match: re.Match[str], spans: list[tuple[int, int]]) -> bool:
+    return any(start <= match.start() and match.end() <= end for start, end in spans)
 
 
 def _day(text: str) -> str:
@@ -47,9 +60,20 @@ class Source:
             for m in re.finditer(rf"\b(\d{{1,2}}|1er)\s+({MONTHS})\b", low)
         }
         self.numbers = {_num(n) for n in re.findall(NUMBER, low)}
+        self.numbers |= {_num(n) for n in re.findall(BOUNDED, low)}
+        self.runs = {_digits(r) for r in RUN.findall(low)}
         self.numbers |= {d for d, _ in self.dates}
         self.numbers |= {str(v) for w, v in WRITTEN.items() if re.search(rf"\b{w}\b", low)}
         self.months = set(re.findall(rf"\b(?:{MONTHS})\b", low))
+
+    def runs_in(self, text: str) -> list[tuple[int, int]]:
+        """Spans of `text`'s spaced digit runs that the source has, whole (the items inside
+        them are the source's, however the groups split)."""
+        return [
+            m.span()
+            for m in RUN.finditer(text)
+            if not m.group().isdigit() and _digits(m.group()) in self.runs  # groups, not one
+        ]
 
     def supports(self, match: re.Match[str]) -> bool:
         text = match.group().lower()
@@ -67,8 +91,9 @@ def mark_unsupported(paragraph: str, source: Source) -> tuple[str, list[str]]:
     """The paragraph with « [à vérifier] » after each item the request does not contain."""
     found: list[str] = []
     out, last = [], 0
+    runs = source.runs_in(paragraph)
     for m in ITEM.finditer(paragraph):
-        if source.supports(m) or paragraph.startswith(MARK, m.end()):
+        if source.supports(m) or _inside(m, runs) or paragraph.startswith(MARK, m.end()):
             continue
         found.append(m.group())
         out += [paragraph[last : m.end()], MARK]
@@ -103,8 +128,9 @@ def missing_facts(faits: str, letter: str) -> list[str]:
     missing = []
     for fact in facts_of(faits):
         items = [m for m in ITEM.finditer(fact) if not m.group("month")]
+        runs = said.runs_in(fact)
         stems = _stems(fact)
         covered = len(stems & said_stems) / len(stems) if stems else 1.0
-        if any(not said.supports(m) for m in items) or covered < 2 / 3:
+        if any(not (said.supports(m) or _inside(m, runs)) for m in items) or covered < 2 / 3:
             missing.append(fact)
     return missing

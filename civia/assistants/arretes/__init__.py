@@ -41,9 +41,18 @@ def finish(
         **data,
         "visas": chosen,
         "titre": mark(data.get("titre", "")),
-        "considerants": [mark(c) for c in data.get("considerants") or []],
+        # the template ends each considérant with « ; »: the model's own full stop would stay
+        "considerants": [mark(str(c).rstrip(" .;,:")) for c in data.get("considerants") or []],
         "dispositions": [mark(d) for d in data.get("dispositions") or []],
     }
+    # an individual decision is notified to its beneficiary, whom the small model often leaves
+    # unnamed (and the appeal period runs from the notification)
+    beneficiaire = values.get("beneficiaire", "").strip().rstrip(" .;,")
+    notified = any("notifi" in d.lower() for d in out["dispositions"])
+    if values.get("individuel") == "oui" and beneficiaire and not notified:
+        out["dispositions"].append(
+            f"Le présent arrêté sera notifié au bénéficiaire : {beneficiaire}."
+        )
     if unsupported:
         listed = ", ".join(f"« {u} »" for u in dict.fromkeys(unsupported))
         notes.append(f"Absent de votre demande, marqué [à vérifier] dans l'arrêté : {listed}.")

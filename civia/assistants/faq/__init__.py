@@ -1,5 +1,6 @@
 """The FAQ's sources, selected rather than retyped: a numbered extract of a collection
-(« [2] ») is kept for the template to link; any other source becomes the sentence of the
+(« [2] ») is kept for the template to link; any other source (a « [2] » too when no collection
+was given: the small model numbers a text's articles or sentences) becomes the sentence of the
 agent's text that best supports the answer, copied verbatim, or « [source à vérifier] »."""
 
 from __future__ import annotations
@@ -41,10 +42,11 @@ def finish(
     data: dict[str, Any], values: dict[str, str], context: dict[str, Any]
 ) -> tuple[dict[str, Any], list[str]]:
     text = values.get("texte", "")
+    extracts = bool(values.get("collection"))  # « [2] » links only to a collection's extract
     questions, unsupported = [], 0
     for item in data.get("questions") or []:
         source = str(item.get("source", ""))
-        if not EXTRACT.match(source):
+        if not (extracts and EXTRACT.match(source)):
             found = select(text, str(item.get("reponse", "")), source) if text else None
             source = f"« {found.replace('|', '/')} »" if found else TO_CHECK
             unsupported += found is None

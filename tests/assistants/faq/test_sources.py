@@ -57,3 +57,32 @@ def test_numbered_extracts_of_a_collection_are_kept_for_their_links() -> None:
     sources = [{"number": 2, "title": "Guide", "where": "p. 3", "url": "/documents/1#p3"}]
     markdown = render_markdown(spec, data, {"sujet": "Accueil"}, {}, sources=sources)
     assert "[Guide, p. 3](/documents/1#p3)" in markdown
+
+
+def test_a_number_given_as_source_without_a_collection_becomes_the_sentence() -> None:
+    """Dev input 1 of the bench (a règlement in articles, no collection): the model cited
+    « [1] » … « [5] », extracts that do not exist, so the FAQ had no source to show."""
+    text = (
+        "Article 2 – L'inscription se fait sur le portail famille avant le 15 juillet pour "
+        "l'année suivante.\nArticle 3 – Le prix du repas est de 3,50 euros."
+    )
+    model = {
+        "questions": [
+            {
+                "question": "Combien coûte un repas ?",
+                "reponse": "Le prix du repas est de 3,50 euros.",
+                "source": "[3]",
+            },
+            {
+                "question": "La cantine est-elle bio ?",
+                "reponse": "Oui, 100 % bio.",
+                "source": "[1]",
+            },
+        ]
+    }
+    data, notes = finish(model, {"sujet": "Restauration scolaire", "texte": text}, {})
+    assert [q["source"] for q in data["questions"]] == [
+        "« Article 3 – Le prix du repas est de 3,50 euros. »",
+        TO_CHECK,
+    ]
+    assert notes and notes[0].startswith("1 réponse(s)")
