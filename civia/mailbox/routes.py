@@ -3,6 +3,7 @@ draft, edit, validate (the reply goes to the mailbox's Drafts folder), fetch now
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from fastapi import APIRouter, Form, HTTPException, Request, Response
@@ -34,7 +35,7 @@ def index(
     """`releves`: how many messages « Relever maintenant » just brought in (it redirects here,
     so reloading the page shows the queue again instead of fetching again)."""
     notice = error = ""
-    if releves.isdigit():
+    if re.fullmatch(r"[0-9]{1,6}", releves):
         new = int(releves)
         notice = (
             f"{new} nouveau message relevé." if new < 2 else f"{new} nouveaux messages relevés."
@@ -53,7 +54,9 @@ def queue_page(
     request: Request, db: Db, user: User, *, service: str = "", notice: str = "", error: str = ""
 ) -> Response:
     names = _service_names(db, user)
-    chosen = int(service) if service.isdigit() and int(service) in names else None
+    chosen = (
+        int(service) if re.fullmatch(r"[0-9]{1,18}", service) and int(service) in names else None
+    )
     if chosen is None and not queue.sees_all(user) and service != "tous":
         chosen = user.service_id
     boxes = list(db.scalars(select(Mailbox).where(Mailbox.tenant_id == user.tenant_id)))

@@ -144,6 +144,12 @@ class FairQueue:
             if ticket.state == WAITING:
                 ticket.state = CANCELLED
                 self._waiting.remove(ticket)
+                # The user's next request follows their requests still in the line, not the
+                # one that left.
+                rounds = [t.round for t in self._waiting if t.user == ticket.user]
+                if self._holder is not None and self._holder.user == ticket.user:
+                    rounds.append(self._holder.round)
+                self._last_round[ticket.user] = max(rounds, default=0)
                 self._cond.notify_all()
 
     def hold(self, user: str) -> _Hold:

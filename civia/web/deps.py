@@ -13,6 +13,7 @@ service…) is the area's own object-access helper, which answers 404 for the ot
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -110,23 +111,46 @@ def _end(db: Session, ok: bool) -> None:
         db.close()
 
 
-def _db_slots(request: Request) -> anyio.Semaphore:
+BUSY_FR = "Le serveur est très sollicité : réessayez dans quelques secondes."
+
+
+def _db_slots(request: Request) -> tuple[anyio.Semaphore, float] | None:
     """Requests holding a session at once, fewer than the pool's connections: a request never
     waits for a connection held by requests that wait for a worker thread (a deadlock under
-    load when every worker thread waits for a connection)."""
-    slots: anyio.Semaphore | None = getattr(request.app.state, "db_slots", None)
+    load when every worker thread waits for a connection). A pool without a limit (NullPool)
+    needs none. The wait is bounded by the pool's own timeout, then 503."""
+    pool = request.app.state.engine.pool
+    if not isinstance(pool, QueuePool):
+        return None
+    slots: tuple[anyio.Semaphore, float] | None = getattr(request.app.state, "db_slots", None)
     if slots is None:
-        pool = request.app.state.engine.pool
-        size = pool.size() if isinstance(pool, QueuePool) else 5
-        overflow = max(pool.overflow(), 0) if isinstance(pool, QueuePool) else 0
-        capacity = size + max(getattr(pool, "_max_overflow", 0), overflow)
+        capacity = pool.size() + max(getattr(pool, "_max_overflow", 0), pool.overflow(), 0)
         # A few connections stay for sessions opened outside a request's (usage rows, saves).
-        slots = request.app.state.db_slots = anyio.Semaphore(max(capacity - 3, 1))
+        semaphore = anyio.Semaphore(max(capacity - 3, 1))
+        slots = request.app.state.db_slots = (semaphore, float(getattr(pool, "_timeout", 30)))
     return slots
 
 
+@contextlib.asynccontextmanager
+async def _db_slot(request: Request) -> AsyncIterator[None]:
+    slots = _db_slots(request)
+    if slots is None:
+        yield
+        return
+    semaphore, timeout = slots
+    try:
+        with anyio.fail_after(timeout):
+            await semaphore.acquire()
+    except TimeoutError:
+        raise HTTPException(503, BUSY_FR, headers={"Retry-After": "5"}) from None
+    try:
+        yield
+    finally:
+        semaphore.release()
+
+
 async def get_db(request: Request) -> AsyncIterator[Session]:
-    async with _db_slots(request):  # on the event loop: waiting holds no thread, no connection
+    async with _db_slot(request):  # on the event loop: waiting holds no thread, no connection
         db = request.app.state.sessions()
         try:
             yield db
@@ -151,10 +175,11 @@ def current_session(request: Request, db: Db) -> tuple[User, WebSession]:
     if found is None:
         db.commit()  # keep the deletion of an expired session
         raise LoginRequired
-    if db.dirty:
-        # The sliding expiry, committed now: on SQLite the request's session would otherwise
-        # hold the one write lock through the route, and a write of the route in its own
-        # session (a search's embedding usage) would wait for it until the busy timeout.
+    if len(db.dirty) == 1 and found[1] in db.dirty and not db.new and not db.deleted:
+        # The sliding expiry (and nothing else), committed now: on SQLite the request's
+        # session would otherwise hold the one write lock through the route, and a write of
+        # the route in its own session (a search's embedding usage) would wait for it until
+        # the busy timeout.
         db.commit()
     request.state.user = Viewer.of(found[0])
     request.state.csrf = found[1].csrf_token

@@ -163,6 +163,31 @@ def test_an_api_call_checks_the_guard_once(
         assert checked == ["chat"]
 
 
+def test_a_plugins_call_guard_still_runs_when_the_route_checked_the_comites(
+    client: TestClient, personas: Personas
+) -> None:
+    """The route runs the comité's guard itself; every other registered guard (a plugin's,
+    through `register_call_guards`) still runs, once, before the model is called."""
+    from civia.plugins.registries import GuardRefused
+
+    gateway = client.app.state.gateway  # type: ignore[attr-defined]
+    seen: list[str] = []
+
+    def plugin_guard(db: Session, user: User, assistant_id: str, source: str) -> None:
+        seen.append(source)
+        raise GuardRefused("Refusé par la règle locale.", "local-rule")
+
+    gateway.guards = (*gateway.guards, plugin_guard)
+    body = {"messages": [{"role": "user", "content": "Bonjour"}], "max_tokens": 2}
+    headers = _token(client, "agent")
+    for stream in (False, True):
+        seen.clear()
+        resp = client.post("/v1/chat/completions", json={**body, "stream": stream}, headers=headers)
+        assert resp.status_code == 403, resp.text
+        assert "Refusé par la règle locale." in resp.text
+        assert seen == ["api"]
+
+
 def test_an_admission_serves_its_own_call_once(client: TestClient, personas: Personas) -> None:
     import asyncio
 

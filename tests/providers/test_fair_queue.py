@@ -183,3 +183,17 @@ def test_hold_context_and_french_label() -> None:
     assert not queue.busy()
     assert waiting_fr(1) == "En file d'attente : 1 demande avant la vôtre"
     assert waiting_fr(2) == "En file d'attente : 2 demandes avant la vôtre"
+
+
+def test_a_cancelled_request_does_not_push_back_the_users_next_one() -> None:
+    queue = FairQueue()
+    holder = queue.enter("x")
+    assert queue.wait(holder)
+    first = queue.enter("alice")
+    for ticket in [queue.enter("alice") for _ in range(3)]:
+        queue.cancel(ticket)
+    again = queue.enter("alice")  # her second request in the line, as if the others never were
+    dave = [queue.enter("dave") for _ in range(2)]
+    # Round by round: Alice's and Dave's first requests, then their second ones, in arrival
+    # order; the three cancelled requests do not send Alice's second one behind Dave's.
+    assert [queue.position(t) for t in (first, dave[0], again, dave[1])] == [1, 2, 3, 4]

@@ -22,6 +22,7 @@ from civia.chat.gateway import CallResult, call_context
 from civia.chat.models import Conversation, Message, MessageStatus
 from civia.db.base import utcnow
 from civia.db.engine import affected, session_scope
+from civia.governance import guards
 from civia.privacy.routing import describe
 from civia.providers.base import ChatRequest, ProviderError
 from civia.providers.fair_queue import waiting_fr
@@ -288,7 +289,9 @@ def stream(
         request_id=request.state.request_id,
     )
     try:  # the one admission of the call: the guard ran above, the quotas now
-        admission = gateway.admit_call(db, user, ctx, target, chat_request, guards_checked=True)
+        admission = gateway.admit_call(
+            db, user, ctx, target, chat_request, checked=guards.call_guard
+        )
     except ProviderError as exc:  # over a quota: the answer ends as the stream would end it
         error = f"{exc.message_fr} (réf. {ctx.request_id})"
         _finish(request, answer.id, "", MessageStatus.ERROR, error, target.model)
