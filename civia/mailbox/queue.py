@@ -3,7 +3,7 @@ their service's messages and those not yet routed; admins and référents see ev
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import case, or_, select
@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from civia.accounts import roles
 from civia.accounts.models import Service, User
+from civia.db.base import aware
 from civia.documents.acts.text import date_fr
 from civia.mailbox.models import MailMessage, MessageStatus
 from civia.privacy.routing import TYPE_LABELS
@@ -69,7 +70,7 @@ def when_fr(value: datetime | None) -> str:
     """« 4 décembre 2026 à 10 h 12 », in French time (stored in UTC)."""
     if value is None:
         return ""
-    value = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(PARIS)
+    value = aware(value).astimezone(PARIS)
     return f"{date_fr(value.date())} à {value:%H} h {value:%M}"
 
 
