@@ -175,7 +175,7 @@ def list_models(request: Request, db: Db, user: ApiUser) -> dict[str, Any]:
     gateway = request.app.state.gateway
     seen: dict[str, str] = {}
     for provider, model in gateway.models(db, user.tenant_id):
-        seen.setdefault(model, provider.name)
+        seen.setdefault(model, provider)
     data = [{"id": m, "object": "model", "created": 0, "owned_by": p} for m, p in seen.items()]
     data += [
         {"id": f"assistant:{a.id}", "object": "model", "created": 0, "owned_by": "civia"}

@@ -182,13 +182,12 @@ class Gateway:
         local = self.settings.local_model_enabled
         return [r for r in rows if local or not registry.in_process("chat", r.kind)]
 
-    def models(self, db: Session, tenant_id: int) -> list[tuple[Provider, str]]:
-        """Every (provider, model id) a tenant may call, default provider first."""
-        out: list[tuple[Provider, str]] = []
-        for row in self._rows(db, tenant_id):
-            chat = registry.build(provider_config(row), self.settings)
-            out.extend((row, m) for m in (row.models or chat.list_models()))
-        return out
+    def models(self, db: Session, tenant_id: int) -> list[tuple[str, str]]:
+        """Every (provider name, model id) a tenant may call, default provider first."""
+        return [(c.provider_name, c.model) for c in self._choices_of(db, tenant_id)]
+
+    def _choices_of(self, db: Session, tenant_id: int) -> tuple[Resolved, ...]:
+        return self._choices.get(db, tenant_id, lambda: self._resolve_all(db, tenant_id)) or ()
 
     def _resolve_all(self, db: Session, tenant_id: int) -> tuple[Resolved, ...]:
         tenant = db.get(Tenant, tenant_id)
@@ -214,8 +213,7 @@ class Gateway:
     def resolve(self, db: Session, tenant_id: int, model: str = "") -> Resolved:
         """The provider and model of a call (the default provider's first model when `model`
         is empty), from a short-lived cache of the collectivité's providers."""
-        choices = self._choices.get(db, tenant_id, lambda: self._resolve_all(db, tenant_id)) or ()
-        for choice in choices:
+        for choice in self._choices_of(db, tenant_id):
             if not model or choice.model == model:
                 return dataclasses.replace(choice)  # the caller's own copy; the model is shared
         if model:
