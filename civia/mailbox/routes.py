@@ -69,10 +69,21 @@ def queue_page(
         sees_all=queue.sees_all(user),
         labels=STATUS_LABELS,
         boxes=boxes,
+        box_labels=_labels(request, user) if boxes else {},
         when=queue.when_fr,
         notice=notice,
         error=error,
     )
+
+
+def _labels(request: Request, user: User) -> dict[str, str]:
+    """The operator's label of each declared mailbox (« Accueil de la mairie »), by key; {} when
+    the file cannot be read (the page then shows the keys, and fetching says what is wrong)."""
+    try:
+        found = declared.for_tenant(request.app.state.settings, user.tenant.slug)
+    except (OSError, ValueError):  # TOMLDecodeError and DeclarationError are ValueErrors
+        return {}
+    return {key: box.label for key, box in found.items()}
 
 
 @router.post("/courriels/relever")

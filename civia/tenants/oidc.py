@@ -7,6 +7,7 @@ import os
 import time
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlparse
 
 import httpx
 from authlib.common.security import generate_token
@@ -33,6 +34,15 @@ class SsoError(Exception):
 
 UNREACHABLE = "Le fournisseur d'identité ne répond pas. Réessayez dans un instant."
 INVALID = "La réponse du fournisseur d'identité est invalide : connexion refusée."
+
+
+def web_address(url: str) -> bool:
+    """An address a browser may be sent to or a server fetched from: https with a host, or
+    http on this machine (a provider under test)."""
+    parsed = urlparse(url)
+    if parsed.scheme == "https" and parsed.hostname:
+        return True
+    return parsed.scheme == "http" and parsed.hostname in ("127.0.0.1", "localhost")
 
 
 def _get_json(url: str) -> dict[str, Any]:
@@ -155,9 +165,11 @@ def end_session_url(provider: SsoProvider, id_token: str, back: str) -> str | No
     except SsoError:
         return None
     endpoint = meta.get("end_session_endpoint")
-    if not endpoint:
+    # The page sends the browser there: never a `javascript:` or `data:` address from the
+    # provider's metadata, and a query it already has is kept.
+    if not isinstance(endpoint, str) or not web_address(endpoint):
         return None
     query = httpx.QueryParams(
         id_token_hint=id_token, post_logout_redirect_uri=back, client_id=provider.client_id
     )
-    return f"{endpoint}?{query}"
+    return f"{endpoint}{'&' if urlparse(endpoint).query else '?'}{query}"

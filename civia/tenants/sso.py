@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 from typing import Any
-from urllib.parse import urlparse
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -18,7 +17,7 @@ from civia.accounts.tokens import new_secret
 from civia.audit import journal as audit
 from civia.db.base import utcnow
 from civia.tenants.models import SsoIdentity, SsoPending, SsoProvider
-from civia.tenants.oidc import SsoError
+from civia.tenants.oidc import SsoError, web_address
 
 CLAIM_KEYS = ("login", "email", "name", "role", "service", "tenant", "siret")
 DEFAULT_CLAIMS = {"login": "preferred_username", "email": "email", "name": "name"}
@@ -65,9 +64,7 @@ def add_provider(
         raise AccountError("Le nom du fournisseur : 2 à 63 caractères, minuscules, chiffres, -")
     if db.scalar(select(SsoProvider).where(SsoProvider.name == name)):
         raise AccountError(f"Le fournisseur « {name} » existe déjà.")
-    parsed = urlparse(issuer)
-    loopback = parsed.scheme == "http" and parsed.hostname in ("127.0.0.1", "localhost")
-    if not (parsed.scheme == "https" and parsed.hostname) and not loopback:
+    if not web_address(issuer):
         raise AccountError("L'émetteur doit être une adresse https://.")
     unknown = set(claims or {}) - set(CLAIM_KEYS)
     if unknown:

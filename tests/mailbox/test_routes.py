@@ -110,6 +110,7 @@ def test_fetch_now_fills_the_queue_of_the_service_only(
     assert _only_message(client).id == message.id  # the second email waits for a real fetch
     queue = page_text(client.get("/courriels"))
     assert "Demande d'acte de naissance" in queue and "En attente d'analyse" in queue
+    assert "Accueil de la mairie · dernier relevé le" in queue  # the operator's label, not the key
     # Digits Python reads as such but `int` refuses, or too many: the queue, not a 500.
     for odd in ("²", "9" * 5000):
         for name in ("releves", "service"):

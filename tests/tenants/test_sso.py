@@ -18,7 +18,7 @@ from sqlalchemy import select
 from civia.accounts.models import Tenant, User
 from civia.db.engine import session_scope
 from civia.tenants import oidc, sso
-from civia.tenants.models import SsoIdentity
+from civia.tenants.models import SsoIdentity, SsoProvider
 from civia.tenants.oidc import SsoError
 from tests.conftest import Personas
 from tests.servers import oidc_provider
@@ -224,3 +224,31 @@ def test_passwords_off_leaves_sso_only(client: TestClient, personas: Personas) -
         follow_redirects=False,
     )
     assert other.status_code == 303
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "expected"),
+    [
+        ("javascript:alert(document.cookie)", None),
+        ("data:text/html,<script>alert(1)</script>", None),
+        ("http://idp.example.fr/logout", None),  # plain http off this machine
+        (["https://idp.example.fr/logout"], None),
+        ("https://idp.example.fr/logout", "https://idp.example.fr/logout?id_token_hint="),
+        (
+            "https://idp.example.fr/logout?ui=fr",
+            "https://idp.example.fr/logout?ui=fr&id_token_hint=",
+        ),
+    ],
+)
+def test_logout_goes_only_to_a_web_address_of_the_provider(
+    monkeypatch: pytest.MonkeyPatch, endpoint: object, expected: str | None
+) -> None:
+    """The logout page sends the browser to the metadata's `end_session_endpoint`: a provider
+    (or whoever answers for it) must not be able to run script in Civia's origin through it."""
+    provider = SsoProvider(name="idp", issuer="https://idp.example.fr", client_id="civia")
+    monkeypatch.setattr(oidc, "discover", lambda _p: {"end_session_endpoint": endpoint})
+    url = oidc.end_session_url(provider, "hint", "https://civia.example.fr/connexion")
+    if expected is None:
+        assert url is None
+    else:
+        assert url is not None and url.startswith(expected)
