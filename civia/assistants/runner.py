@@ -177,6 +177,8 @@ async def run(
     messages = await asyncio.to_thread(build_messages, spec, values, context, sources=sources)
     result = RunResult()
     schema = effective_schema(spec, values, context)
+    # a text that repeats itself (a notice with a sentence twice) may be rendered faithfully
+    watch = not any(repetition.repeated_parts(v) for v in values.values() if isinstance(v, str))
     for attempt in (1, 2):
         result.attempts = attempt
         request = ChatRequest(
@@ -193,7 +195,7 @@ async def run(
             result.usage[key] = result.usage.get(key, 0) + value
         if schema is None:
             text = call.text
-            if repetition.repeated_parts(text):
+            if watch and repetition.repeated_parts(text):
                 # a loop: once more, told not to repeat; the copies left are removed
                 result.retries = 1
                 retry = CallResult()
@@ -215,7 +217,7 @@ async def run(
             break
         result.raw, result.finish_reason = call.text, call.finish_reason
         data, problem = schema_errors(spec, call.text, schema)
-        if data is not None and repetition.looped(data) and not result.retries:
+        if watch and data is not None and repetition.looped(data) and not result.retries:
             # a loop (a paragraph, a list item or two answers alike): once more, told not to
             result.retries = 1
             retry = CallResult()
@@ -250,7 +252,7 @@ async def run(
                     data = postchecks.merge(spec, data, second, values, context)
             data, notes = postchecks.apply(spec, data, values, context)
             result.notes += notes
-            if repetition.looped(data):
+            if watch and repetition.looped(data):
                 result.notes.append(LOOPED_DATA_FR)
             result.data = data
             result.markdown = await asyncio.to_thread(

@@ -106,6 +106,13 @@ def test_a_text_that_loops_again_is_shown_without_its_copies_and_said_so() -> No
     assert result.markdown.count("Nous avons bien reçu") == 1 and LOOPED_FR in result.warning
 
 
+def test_a_text_that_repeats_what_the_input_repeats_is_left_as_it_is() -> None:
+    gateway = Scripted(LOOP)
+    result = _run("reformulation", {**TEXT, "texte": LOOP}, gateway)
+    assert len(gateway.requests) == 1 and result.retries == 0
+    assert result.markdown.strip() == LOOP and result.warning == ""
+
+
 def test_a_text_without_loop_is_asked_once() -> None:
     gateway = Scripted("Un texte sans répétition aucune, tout simplement.")
     result = _run("reformulation", TEXT, gateway)
