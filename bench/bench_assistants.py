@@ -844,15 +844,19 @@ def invented(output: str, source: str) -> dict[str, list[str]]:
     return {"years": years, "dates": dates, "legal": legal, "numbers": numbers}
 
 
+SHORT = 8  # a sentence of fewer words is compared whole: its last words carry its meaning
+
+
 def repeated(text: str) -> bool:
-    """Two lines or sentences of at least 5 words that start with the same 6 words: a small
-    model looping, or the same item given for several fields."""
+    """Two lines or sentences of at least 5 words that start with the same 6 words (the same
+    words, below SHORT words: « Quels sont les types de déchets acceptés ? » and « … refusés ? »
+    are two questions): a small model looping, or the same item given for several fields."""
     seen: set[str] = set()
     for part in re.split(r"\n+|(?<=[.!?])\s+", text):
         words = re.findall(r"\w+", part.lower())
         if len(words) < 5:
             continue
-        key = " ".join(words[:6])
+        key = " ".join(words[:6] if len(words) >= SHORT else words)
         if key in seen:
             return True
         seen.add(key)

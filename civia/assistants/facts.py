@@ -20,7 +20,9 @@ UNITS = (
 )
 # thousands groups of exactly 3 digits: « 25 00042 » is 25 and 42, never 25 000 and 42
 NUMBER = r"\d{1,3}(?:[ \u00a0\u202f]\d{3}(?!\d))+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
-BOUNDED = rf"(?<![\w/-])(?:{NUMBER})(?!\w)"  # a number as the draft's items see it
+# a number as the draft's items see it; a time written « 10h » or « 14h30 » counts too
+BOUNDED = rf"(?<![\w/-])(?:{NUMBER})(?=h\d{{0,2}}\b|(?!\w))"
+HOUR_TAIL = re.compile(r"(?:h\d{0,2}\b)?")
 # digits, maybe in groups separated by single spaces: a reference (« DP 099 001 25 00042 », a
 # SIRET, a phone number) or an amount, compared whole since its groups may split either way
 RUN = re.compile(r"\d+(?:[ \u00a0\u202f]\d+)*")
@@ -93,11 +95,13 @@ def mark_unsupported(paragraph: str, source: Source) -> tuple[str, list[str]]:
     out, last = [], 0
     runs = source.runs_in(paragraph)
     for m in ITEM.finditer(paragraph):
-        if source.supports(m) or _inside(m, runs) or paragraph.startswith(MARK, m.end()):
+        tail = HOUR_TAIL.match(paragraph, m.end())  # « 10h » is kept whole
+        end = tail.end() if tail else m.end()
+        if source.supports(m) or _inside(m, runs) or paragraph.startswith(MARK, end):
             continue
-        found.append(m.group())
-        out += [paragraph[last : m.end()], MARK]
-        last = m.end()
+        found.append(paragraph[m.start() : end])
+        out += [paragraph[last:end], MARK]
+        last = end
     return "".join(out) + paragraph[last:], found
 
 

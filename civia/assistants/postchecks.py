@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from civia.assistants import arretes, faq, letters, triage
+from civia.assistants import arretes, faq, letters, replies, triage
 from civia.assistants.spec import AssistantSpec
 
 Check = Callable[[dict[str, Any], dict[str, str], dict[str, Any]], tuple[dict[str, Any], list[str]]]
@@ -17,6 +17,7 @@ CHECKS: dict[str, Check] = {
     "arrete": arretes.finish,
     "faq": faq.finish,
     "triage": triage.finish,
+    "reply": replies.finish,
 }
 # (the values of a second request, {} when none is needed; how to combine the two answers)
 FollowUp = Callable[[dict[str, Any], dict[str, str], dict[str, Any]], dict[str, str]]

@@ -16,7 +16,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
-from civia.assistants import grounded, postchecks, templating
+from civia.assistants import grounded, postchecks, repetition, templating
 from civia.assistants import schema as schemas
 from civia.assistants.spec import JINJA, AssistantSpec
 from civia.chat.gateway import CallContext, CallResult, Gateway, Resolved
@@ -27,6 +27,19 @@ from civia.providers.base import ChatChunk, ChatMessage, ChatRequest, ProviderEr
 BE_BRIEF = (
     "Contrainte de longueur : chaque texte tient en une ou deux phrases courtes et chaque "
     "liste en peu d'éléments, sans répétition."
+)
+# Appended to the system prompt for the one retry of an answer that repeated itself.
+NO_REPEAT = (
+    "Contrainte : chaque paragraphe, chaque phrase et chaque élément de liste dit une chose "
+    "nouvelle ; ne répète rien."
+)
+REPEAT_PENALTY_STEP = 0.1  # added to the spec's repeat penalty for that retry
+LOOPED_FR = (
+    "Le modèle a répété un passage, même après une seconde demande : les copies exactes ont été "
+    "retirées, relisez le texte."
+)
+LOOPED_DATA_FR = (
+    "Le modèle a répété un passage, même après une seconde demande : relisez le résultat."
 )
 TRUNCATED_FR = (
     "Le texte a été coupé : le modèle a atteint la longueur maximale de sa réponse et la fin "
@@ -53,6 +66,7 @@ class RunResult:
     finish_reason: str = "stop"
     notes: list[str] = field(default_factory=list)  # what the spec's post-checks found
     follow_ups: int = 0  # calls asking for what a valid answer left out (at most one)
+    retries: int = 0  # calls again because the answer repeated itself (at most one)
 
     @property
     def warning(self) -> str:
@@ -78,6 +92,17 @@ def system_prompt(spec: AssistantSpec, schema: dict[str, Any] | None) -> str:
             + schemas.describe(schema)
         )
     return system
+
+
+def without_repeats(request: ChatRequest) -> ChatRequest:
+    """The request again, told not to repeat itself and with a stronger repeat penalty."""
+    system, *rest = request.messages
+    penalty = min((request.repeat_penalty or 1.0) + REPEAT_PENALTY_STEP, 2.0)
+    return replace(
+        request,
+        messages=[ChatMessage("system", f"{system.content}\n{NO_REPEAT}"), *rest],
+        repeat_penalty=penalty,
+    )
 
 
 def build_messages(
@@ -152,6 +177,8 @@ async def run(
     messages = await asyncio.to_thread(build_messages, spec, values, context, sources=sources)
     result = RunResult()
     schema = effective_schema(spec, values, context)
+    # a text that repeats itself (a notice with a sentence twice) may be rendered faithfully
+    watch = not any(repetition.repeated_parts(v) for v in values.values() if isinstance(v, str))
     for attempt in (1, 2):
         result.attempts = attempt
         request = ChatRequest(
@@ -164,14 +191,46 @@ async def run(
         call = CallResult()
         async for chunk in gateway.stream(ctx, target, request, call):
             yield chunk
-        result.raw, result.finish_reason = call.text, call.finish_reason
         for key, value in call.usage.items():
             result.usage[key] = result.usage.get(key, 0) + value
         if schema is None:
-            result.markdown = call.text.strip() + "\n"
+            text = call.text
+            if watch and repetition.repeated_parts(text):
+                # a loop: once more, told not to repeat; the copies left are removed
+                result.retries = 1
+                retry = CallResult()
+                try:
+                    async for chunk in gateway.stream(ctx, target, without_repeats(request), retry):
+                        yield chunk
+                except ProviderError:  # the first answer stands, without its copies
+                    retry.text = ""
+                for key, value in retry.usage.items():
+                    result.usage[key] = result.usage.get(key, 0) + value
+                if retry.text.strip():
+                    call = retry
+                text, removed = repetition.drop_repeated_paragraphs(call.text)
+                if removed or repetition.repeated_parts(text):
+                    result.notes.append(LOOPED_FR)
+            result.raw, result.finish_reason = call.text, call.finish_reason
+            result.markdown = text.strip() + "\n"
             result.truncated = call.finish_reason == "length"
             break
+        result.raw, result.finish_reason = call.text, call.finish_reason
         data, problem = schema_errors(spec, call.text, schema)
+        if watch and data is not None and repetition.looped(data) and not result.retries:
+            # a loop (a paragraph, a list item or two answers alike): once more, told not to
+            result.retries = 1
+            retry = CallResult()
+            try:
+                async for chunk in gateway.stream(ctx, target, without_repeats(request), retry):
+                    yield chunk
+            except ProviderError:  # the first answer stands
+                retry.text = ""
+            for key, value in retry.usage.items():
+                result.usage[key] = result.usage.get(key, 0) + value
+            second, _ = schema_errors(spec, retry.text, schema)
+            if second is not None and not repetition.looped(second):
+                data, result.raw = second, retry.text
         if data is not None:
             again = postchecks.follow_up(spec, data, values, context)
             if again:  # once: what the answer left out (a letter's missing facts)
@@ -191,7 +250,10 @@ async def run(
                 second, _ = schema_errors(spec, more.text, schema)
                 if second is not None:
                     data = postchecks.merge(spec, data, second, values, context)
-            data, result.notes = postchecks.apply(spec, data, values, context)
+            data, notes = postchecks.apply(spec, data, values, context)
+            result.notes += notes
+            if watch and repetition.looped(data):
+                result.notes.append(LOOPED_DATA_FR)
             result.data = data
             result.markdown = await asyncio.to_thread(
                 render_markdown, spec, data, values, context, sources=sources

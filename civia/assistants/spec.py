@@ -102,8 +102,9 @@ class Output(_Strict):
     # the salutation and closing formula and checks the body the model wrote; « arrete » sets
     # the visas from the agent's texts or the library and marks what the request did not say;
     # « faq » turns each source into a verbatim sentence of the text (or a numbered extract);
-    # « triage » checks the service against the collectivité's routing rules.
-    checks: Literal["", "letter", "arrete", "faq", "triage"] = ""
+    # « triage » checks the service against the collectivité's routing rules; « reply » sends a
+    # complaint, an appeal or a delicate situation to a human and marks invented numbers.
+    checks: Literal["", "letter", "arrete", "faq", "triage", "reply"] = ""
 
     @model_validator(mode="after")
     def _coherent(self) -> Output:

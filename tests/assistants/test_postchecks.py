@@ -13,7 +13,7 @@ def test_every_check_a_spec_may_name_exists() -> None:
     names = set(get_args(Output.model_fields["checks"].annotation)) - {""}
     assert names == set(postchecks.CHECKS)
     used = {spec.output.checks for spec in builtins().values()} - {""}
-    assert used == {"letter", "arrete", "faq", "triage"}
+    assert used == {"letter", "arrete", "faq", "triage", "reply"}
 
 
 def test_a_spec_without_checks_is_left_as_the_model_gave_it() -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from civia.assistants import facts
+from civia.assistants import facts, repetition
 from civia.assistants.arretes import visas
 
 REQUEST_FIELDS = ("objet", "motifs", "mesures")
@@ -37,13 +37,18 @@ def finish(
         unsupported.extend(found)
         return marked
 
+    # the small model loops: a considérant or an article said twice is kept once
+    considerants, twice = repetition.dedupe([str(c) for c in data.get("considerants") or []])
+    dispositions, more = repetition.dedupe([str(d) for d in data.get("dispositions") or []])
+    if twice + more:
+        notes.append(f"{twice + more} considérant(s) ou article(s) répété(s) : retiré(s).")
     out = {
         **data,
         "visas": chosen,
         "titre": mark(data.get("titre", "")),
         # the template ends each considérant with « ; »: the model's own full stop would stay
-        "considerants": [mark(str(c).rstrip(" .;,:")) for c in data.get("considerants") or []],
-        "dispositions": [mark(d) for d in data.get("dispositions") or []],
+        "considerants": [mark(c.rstrip(" .;,:")) for c in considerants],
+        "dispositions": [mark(d) for d in dispositions],
     }
     # an individual decision is notified to its beneficiary, whom the small model often leaves
     # unnamed (and the appeal period runs from the notification)

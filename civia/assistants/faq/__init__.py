@@ -1,13 +1,16 @@
 """The FAQ's sources, selected rather than retyped: a numbered extract of a collection
 (« [2] ») is kept for the template to link; any other source (a « [2] » too when no collection
 was given: the small model numbers a text's articles or sentences) becomes the sentence of the
-agent's text that best supports the answer, copied verbatim, or « [source à vérifier] »."""
+agent's text that best supports the answer, copied verbatim, or « [source à vérifier] ». A
+question whose answer (or wording) repeats an earlier one is removed: the small model loops."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
 from typing import Any
+
+from civia.assistants import repetition
 
 TO_CHECK = "[source à vérifier]"
 EXTRACT = re.compile(r"^\s*\[\d+\](?:\s*[,;]?\s*\[\d+\])*\s*$")
@@ -43,8 +46,16 @@ def finish(
 ) -> tuple[dict[str, Any], list[str]]:
     text = values.get("texte", "")
     extracts = bool(values.get("collection"))  # « [2] » links only to a collection's extract
-    questions, unsupported = [], 0
+    questions: list[dict[str, Any]] = []
+    unsupported = repeated = 0
     for item in data.get("questions") or []:
+        if any(
+            repetition.repeats(str(q.get(k, "")), str(item.get(k, "")))
+            for q in questions
+            for k in ("question", "reponse")
+        ):
+            repeated += 1
+            continue
         source = str(item.get("source", ""))
         if not (extracts and EXTRACT.match(source)):
             found = select(text, str(item.get("reponse", "")), source) if text else None
@@ -52,6 +63,8 @@ def finish(
             unsupported += found is None
         questions.append({**item, "source": source})
     notes = []
+    if repeated:
+        notes.append(f"{repeated} question(s) dont la réponse répétait une autre : retirée(s).")
     if unsupported:
         notes.append(
             f"{unsupported} réponse(s) sans passage du texte qui la justifie : source marquée "

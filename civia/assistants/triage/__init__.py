@@ -1,7 +1,9 @@
 """Triage checked against the collectivité's routing rules (data): the words of the request
 that point to a service. The model's service is kept when a rule word backs it; when it has
-none and the rules point to one service, that service is taken; otherwise, or when no rule
-knows the request, the result says « à vérifier » and why."""
+none, the service the rules point to is taken (on a tie, the one whose word comes first in the
+request: its subject, before the place, « un lampadaire est tombé devant l'école »); when the
+rules are not sure, or when no rule knows the request, the result says « à vérifier » and why.
+Words of danger or distress (urgency.yaml) make the request urgent whatever the model said."""
 
 from __future__ import annotations
 
@@ -14,12 +16,19 @@ from typing import Any
 import yaml
 
 AGREES = "conforme aux règles de routage"
+HIGH = "haute"
 
 
 @lru_cache
 def default_rules() -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
     data = yaml.safe_load((Path(__file__).parent / "rules.yaml").read_text(encoding="utf-8"))
     return tuple((tuple(r["services"]), tuple(r["mots"])) for r in data)
+
+
+@lru_cache
+def default_urgency_words() -> tuple[str, ...]:
+    data = yaml.safe_load((Path(__file__).parent / "urgency.yaml").read_text(encoding="utf-8"))
+    return tuple(str(w) for w in data)
 
 
 def _plain(text: str) -> str:
@@ -64,9 +73,17 @@ def scores(request: str, rules: dict[str, list[str]]) -> dict[str, int]:
     return {s: sum(_stems(w) in text for w in ws if _stems(w).strip()) for s, ws in rules.items()}
 
 
+def first_word_at(request: str, words: list[str]) -> int:
+    """Where the earliest of `words` occurs in the request (its stems), or past its end."""
+    text = _stems(request)
+    found = [text.find(_stems(w)) for w in words if _stems(w).strip()]
+    return min((at for at in found if at >= 0), default=len(text))
+
+
 def decide(service: str, request: str, rules: dict[str, list[str]]) -> tuple[str, str]:
-    """The service kept and the verdict. The rules overrule the model only when they point to
-    one service and not one of their words backs the model's choice."""
+    """The service kept and the verdict. The rules overrule the model only when not one of
+    their words backs the model's choice: then the service they point to is taken (on a tie,
+    the one named first in the request), always « à vérifier »."""
     found = scores(request, rules)
     best = max(found.values(), default=0)
     if best == 0:
@@ -75,12 +92,13 @@ def decide(service: str, request: str, rules: dict[str, list[str]]) -> tuple[str
     if found.get(chosen, 0) == best:
         return chosen, AGREES
     leaders = [s for s, n in found.items() if n == best]
-    if len(leaders) == 1 and found.get(chosen, 0) == 0:
-        return leaders[0], (
-            f"à vérifier : service choisi par les règles de routage (le modèle proposait "
-            f"« {service} »)"
-            if service
-            else "à vérifier : service choisi par les règles de routage"
+    if found.get(chosen, 0) == 0:
+        taken = min(leaders, key=lambda s: first_word_at(request, rules[s]))
+        also = [s for s in leaders if s != taken]
+        return taken, (
+            "à vérifier : service choisi par les règles de routage"
+            + (f" (le modèle proposait « {service} »)" if service else "")
+            + ("".join(f", ou « {s} »" for s in also) if also else "")
         )
     return chosen, "à vérifier : les règles de routage désignent " + " ou ".join(
         f"« {s} »" for s in leaders
@@ -91,12 +109,29 @@ def check(service: str, request: str, rules: dict[str, list[str]]) -> str:
     return decide(service, request, rules)[1]
 
 
+def urgent_words(request: str, words: tuple[str, ...] | list[str] = ()) -> list[str]:
+    """The words of urgency (default: urgency.yaml) the request contains."""
+    text = _stems(request)
+    return [w for w in words or default_urgency_words() if _stems(w).strip() and _stems(w) in text]
+
+
 def finish(
     data: dict[str, Any], values: dict[str, str], context: dict[str, Any]
 ) -> tuple[dict[str, Any], list[str]]:
     services = [str(s) for s in context.get("service_list") or []]
     custom = context.get("routage") if isinstance(context.get("routage"), dict) else None
     rules = rules_for(services, custom)
-    service, verdict = decide(str(data.get("service", "")), values.get("demande", ""), rules)
+    request = values.get("demande", "")
+    service, verdict = decide(str(data.get("service", "")), request, rules)
     notes = [] if verdict == AGREES else [f"Service {verdict}."]
-    return {**data, "service": service, "controle": verdict}, notes
+    out = {**data, "service": service, "controle": verdict}
+    urgent = urgent_words(request)
+    if urgent and data.get("urgence") != HIGH:  # the model's « haute » is never lowered
+        said = ", ".join(f"« {w} »" for w in dict.fromkeys(urgent))
+        out["urgence"] = HIGH
+        out["controle"] = (
+            f"{verdict} ; urgence relevée à « {HIGH} » ({said} ; le modèle proposait "
+            f"« {data.get('urgence', '')} »)"
+        )
+        notes.append(f"Urgence relevée à « {HIGH} » : {said} dans la demande.")
+    return out, notes

@@ -49,7 +49,7 @@ def test_no_text_and_no_reference_found_leaves_a_visa_to_complete() -> None:
     assert spec is not None
     values = validate_inputs(
         spec,
-        {"objet": "Feux de jardin", "motifs": "Fumées", "mesures": "Feux interdits en été"},
+        {"objet": "Haies mitoyennes", "motifs": "Plaintes", "mesures": "Taille obligatoire"},
     )
     data, notes = finish({"titre": "Arrêté", "considerants": [], "dispositions": []}, values, {})
     assert data["visas"] == ["Vu [visa à compléter]"]
@@ -122,3 +122,33 @@ def test_an_individual_decision_is_notified_to_its_beneficiary() -> None:
     )
     general = validate_inputs(spec, {**request, "individuel": "non", "beneficiaire": ""})
     assert finish(model, general, CONTEXT)[0]["dispositions"] == model["dispositions"]
+
+
+def test_a_considerant_or_an_article_said_twice_is_kept_once() -> None:
+    """The small model loops (issue 17: « nothing is repeated »): a considérant or an article
+    given twice, even retyped, appears once and the agent is told."""
+    spec = get("arrete")
+    assert spec is not None
+    values = validate_inputs(
+        spec,
+        {
+            "objet": "Fermeture temporaire du parc des Tilleuls",
+            "motifs": "Chute de branches après la tempête.",
+            "mesures": "Parc fermé au public jusqu'à la fin des travaux.",
+        },
+    )
+    model = {
+        "titre": "Fermeture temporaire du parc des Tilleuls",
+        "considerants": [
+            "Considérant que des branches sont tombées dans le parc après la tempête.",
+            "Considérant la sécurité des promeneurs et des enfants",
+            "considérant que des branches sont tombées dans le parc après la tempête",
+        ],
+        "dispositions": [
+            "Le parc des Tilleuls est fermé au public jusqu'à la fin des travaux.",
+            "Le parc des Tilleuls est fermé au public jusqu'à la fin des travaux.",
+        ],
+    }
+    data, notes = finish(model, values, {})
+    assert len(data["considerants"]) == 2 and len(data["dispositions"]) == 1
+    assert "2 considérant(s) ou article(s) répété(s) : retiré(s)." in notes

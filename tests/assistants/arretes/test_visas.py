@@ -28,7 +28,14 @@ def test_without_texts_the_library_gives_the_visas() -> None:
 
 
 def test_nothing_matching_leaves_the_visa_to_complete() -> None:
-    assert visas.visas_for("", "Réglementation des feux de jardin") == ([visas.TO_COMPLETE], [])
+    assert visas.visas_for("", "Taille des haies mitoyennes") == ([visas.TO_COMPLETE], [])
+
+
+def test_fires_call_for_the_mayor_s_general_police() -> None:
+    """L2212-2, 5° (« prévenir […] les incendies »): the dev request « Réglementation des feux
+    de jardin » of the bench found no visa and kept « Vu [visa à compléter] »."""
+    chosen, _ = visas.visas_for("", "Réglementation des feux de jardin")
+    assert len(chosen) == 1 and "L2212-2" in chosen[0]
 
 
 def test_with_texts_the_library_only_suggests_what_is_not_cited() -> None:

@@ -86,3 +86,24 @@ def test_a_number_given_as_source_without_a_collection_becomes_the_sentence() ->
         TO_CHECK,
     ]
     assert notes and notes[0].startswith("1 réponse(s)")
+
+
+def test_a_question_whose_answer_repeats_an_earlier_one_is_removed() -> None:
+    """The small model loops: two questions answered by the same sentence (issue 17: « nothing
+    is repeated »); the second goes, the agent is told. Questions that only open alike stay."""
+    same = "La cantine est ouverte les jours d'école, de 11 h 45 à 13 h 30."
+    model = {
+        "questions": [
+            {"question": "Quels sont les horaires de la cantine ?", "reponse": same, "source": ""},
+            {"question": "Quels sont les horaires de la cantine le mercredi ?",
+             "reponse": same, "source": ""},
+            {"question": "Quels sont les tarifs de la cantine ?",
+             "reponse": "Le repas coûte 3,50 euros.", "source": ""},
+        ]
+    }  # fmt: skip
+    data, notes = finish(model, {"sujet": "Cantine", "texte": TEXT}, {})
+    assert [q["question"] for q in data["questions"]] == [
+        "Quels sont les horaires de la cantine ?",
+        "Quels sont les tarifs de la cantine ?",
+    ]
+    assert notes[0] == "1 question(s) dont la réponse répétait une autre : retirée(s)."

@@ -29,7 +29,7 @@ def test_rules_apply_to_services_whose_name_holds_theirs() -> None:
 
 def test_a_model_choice_no_rule_backs_gives_way_to_the_one_service_the_rules_name() -> None:
     data, notes = triage.finish(
-        {"service": "Finances"}, {"demande": LAMP}, {"service_list": SERVICES}
+        {"service": "Finances", "urgence": "haute"}, {"demande": LAMP}, {"service_list": SERVICES}
     )
     assert data["service"] == "Voirie"
     verdict = (
@@ -44,9 +44,24 @@ def test_a_model_choice_some_rule_backs_is_kept_and_to_check() -> None:
     assert data["service"] == "Finances"  # facture: a rule backs it, though Voirie leads
     assert data["controle"] == "à vérifier : les règles de routage désignent « Voirie »"
     tie = "Le trottoir devant l'école est cassé."
-    data, _ = triage.finish({"service": "Population"}, {"demande": tie}, {"service_list": SERVICES})
-    assert data["service"] == "Population"  # two services tie: the model's choice stays
-    assert "« Voirie » ou « Enfance »" in data["controle"]
+    data, _ = triage.finish({"service": "Voirie"}, {"demande": tie}, {"service_list": SERVICES})
+    assert data["service"] == "Voirie" and data["controle"] == triage.AGREES  # a leader: kept
+
+
+def test_a_model_choice_no_rule_backs_gives_way_to_the_leader_named_first() -> None:
+    """Dev input 1 of the bench: « Un lampadaire est tombé devant l'école » went to Finances,
+    which no rule word backs, while the rules tie Voirie (lampadaire) and Enfance (école): the
+    service named first, the subject of the request, is taken, the other one shown."""
+    lamp = "Un lampadaire est tombé devant l'école, c'est dangereux."
+    data, _ = triage.finish({"service": "Finances"}, {"demande": lamp}, {"service_list": SERVICES})
+    assert data["service"] == "Voirie"
+    assert data["controle"].startswith(
+        "à vérifier : service choisi par les règles de routage (le modèle proposait "
+        "« Finances »), ou « Enfance »"
+    )
+    child = "L'école signale un trottoir cassé."
+    data, _ = triage.finish({"service": "Finances"}, {"demande": child}, {"service_list": SERVICES})
+    assert data["service"] == "Enfance"
 
 
 def test_a_request_no_rule_knows_is_to_check() -> None:
@@ -74,3 +89,24 @@ def test_the_check_is_shown_beside_the_service() -> None:
     )  # fmt: skip
     markdown = render_markdown(spec, data, {"demande": LAMP}, {})
     assert "| Contrôle |" in markdown and f"| {triage.AGREES} |" in markdown
+
+
+def test_words_of_danger_make_the_request_urgent_and_the_model_s_haute_stays() -> None:
+    """Dev inputs 7, 16 and 19 of the bench (a leak that starts to freeze, children hurt, a
+    flooded school cellar) were « normale » from the model; the instructions say « haute »."""
+    leak = "Une grosse fuite d'eau sur la chaussée commence à geler."
+    data, notes = triage.finish(
+        {"service": "Voirie", "urgence": "normale"}, {"demande": leak}, {"service_list": SERVICES}
+    )
+    assert data["urgence"] == "haute"
+    assert "urgence relevée à « haute » (« fuite d'eau », « geler »" in data["controle"]
+    assert notes == ["Urgence relevée à « haute » : « fuite d'eau », « geler » dans la demande."]
+    calm = "Je voudrais réserver une place à la crèche pour septembre."
+    data, notes = triage.finish(
+        {"service": "Enfance", "urgence": "basse"}, {"demande": calm}, {"service_list": SERVICES}
+    )
+    assert data["urgence"] == "basse" and notes == []
+    data, _ = triage.finish(
+        {"service": "Enfance", "urgence": "haute"}, {"demande": calm}, {"service_list": SERVICES}
+    )
+    assert data["urgence"] == "haute"  # never lowered

@@ -1,0 +1,65 @@
+"""The reply to a citizen checked before the agent reads it: a complaint, an appeal or a
+delicate personal situation (words kept as data, human.yaml) always goes to a human, whatever
+the model said; any number, time or amount the email, the agent's elements and the FAQ
+extracts do not contain is marked « [à vérifier] » (the small model invents opening hours)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from civia.assistants import facts
+
+SOURCE_FIELDS = ("courriel", "elements", "faq")
+
+
+@lru_cache
+def default_words() -> dict[str, tuple[str, ...]]:
+    data = yaml.safe_load((Path(__file__).parent / "human.yaml").read_text(encoding="utf-8"))
+    return {str(k): tuple(str(w) for w in v) for k, v in data.items()}
+
+
+def _stems(text: str) -> str:
+    plain = unicodedata.normalize("NFKD", text.lower()).encode("ascii", "ignore").decode()
+    return " " + " ".join(w[:6] for w in re.findall(r"[a-z0-9]+", plain)) + " "
+
+
+def human_reasons(email: str) -> dict[str, list[str]]:
+    """Per reason (réclamation, recours, situation personnelle), its words the email holds."""
+    text = _stems(email)
+    found: dict[str, list[str]] = {}
+    for reason, words in default_words().items():
+        hits = {_stems(w): w for w in reversed(words) if _stems(w).strip() and _stems(w) in text}
+        if hits:  # one word per stem, the list's first
+            found[reason] = list(reversed(hits.values()))
+    return found
+
+
+def finish(
+    data: dict[str, Any], values: dict[str, str], context: dict[str, Any]
+) -> tuple[dict[str, Any], list[str]]:
+    out, notes = dict(data), list[str]()
+    reasons = human_reasons(values.get("courriel", ""))
+    if reasons and not data.get("reponse_humaine_necessaire"):
+        said = " ; ".join(
+            f"{reason} (« {' », « '.join(dict.fromkeys(words))} »)"
+            for reason, words in reasons.items()
+        )
+        out["reponse_humaine_necessaire"] = True
+        out["raison"] = f"Le courriel relève d'une réponse humaine : {said}."
+        notes.append(f"Réponse humaine nécessaire d'après le courriel : {said}.")
+    given = [values.get(k, "") for k in SOURCE_FIELDS]
+    given += [v for v in context.values() if isinstance(v, str)]
+    reponse, unsupported = facts.mark_unsupported(
+        str(data.get("reponse", "")), facts.Source("\n".join(given))
+    )
+    out["reponse"] = reponse
+    if unsupported:
+        listed = ", ".join(f"« {u} »" for u in dict.fromkeys(unsupported))
+        notes.append(f"Absent du courriel et des éléments, marqué [à vérifier] : {listed}.")
+    return out, notes

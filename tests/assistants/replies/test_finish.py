@@ -1,0 +1,58 @@
+"""The reply to a citizen: a complaint, an appeal or a delicate situation goes to a human
+(words kept as data); a number, time or amount nobody gave is marked for the agent."""
+
+from civia.assistants import replies
+from civia.assistants.catalogue import get
+from civia.assistants.runner import render_markdown
+
+CONTEST = (
+    "Madame, Monsieur, je conteste l'amende de stationnement reçue le 4 avril devant la "
+    "boulangerie : le panneau était masqué par un échafaudage. Cordialement, M. Roux"
+)
+
+
+def _model(human: bool, reponse: str = "Bonjour, nous étudions votre demande.") -> dict:
+    return {
+        "reponse": reponse,
+        "points_a_verifier": [],
+        "raison": "La demande est-elle simple information, ou engage-t-elle la collectivité ?",
+        "reponse_humaine_necessaire": human,
+    }
+
+
+def test_a_complaint_the_model_let_through_goes_to_a_human() -> None:
+    """Dev input 3 of the bench: the model said no human answer was needed and copied the
+    schema's question as its reason."""
+    data, notes = replies.finish(_model(False), {"courriel": CONTEST}, {})
+    assert data["reponse_humaine_necessaire"] is True
+    assert (
+        data["raison"] == "Le courriel relève d'une réponse humaine : réclamation (« conteste »)."
+    )
+    assert notes == ["Réponse humaine nécessaire d'après le courriel : réclamation (« conteste »)."]
+    spec = get("reponse-usager")
+    assert spec is not None and spec.output.checks == "reply"
+    markdown = render_markdown(spec, data, {"courriel": CONTEST}, {})
+    assert markdown.startswith("> **À traiter par un agent :** Le courriel relève")
+
+
+def test_a_simple_question_keeps_the_model_s_choice_either_way() -> None:
+    question = {"courriel": "Bonjour, la piscine est-elle ouverte pendant les vacances ?"}
+    data, notes = replies.finish(_model(False), question, {})
+    assert data["reponse_humaine_necessaire"] is False and notes == []
+    data, _ = replies.finish(_model(True), question, {})
+    assert data["reponse_humaine_necessaire"] is True  # never lowered
+
+
+def test_hours_nobody_gave_are_marked() -> None:
+    """Dev input 8 of the bench: « les horaires de la déchèterie le dimanche sont 10h à 14h »,
+    from no element of the agent."""
+    asked = {"courriel": "Bonjour, quels sont les horaires de la déchèterie le dimanche ?"}
+    model = _model(False, "Bonjour, la déchèterie est ouverte le dimanche de 10h à 14h.")
+    data, notes = replies.finish(model, asked, {})
+    assert data["reponse"] == (
+        "Bonjour, la déchèterie est ouverte le dimanche de 10h [à vérifier] à 14h [à vérifier]."
+    )
+    assert notes == ["Absent du courriel et des éléments, marqué [à vérifier] : « 10h », « 14h »."]
+    given = {**asked, "elements": "Ouverte le dimanche de 10h à 14h."}
+    data, notes = replies.finish(model, given, {})
+    assert "[à vérifier]" not in data["reponse"] and notes == []
