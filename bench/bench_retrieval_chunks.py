@@ -70,8 +70,13 @@ CHUNKINGS: dict[str, ChunkSettings] = {
     "c700o": ChunkSettings(
         target_chars=700, max_chars=800, min_chars=150, balanced=True, overlap_chars=150
     ),
+    "c500": ChunkSettings(target_chars=500, max_chars=600, min_chars=100, balanced=True),
     "c1000b": ChunkSettings(balanced=True),
 }
+# Diagnostic: the same chunkings without the document title in the indexed passages (on CNIL
+# each question is its article's title word for word, see « CNIL titles »).
+NO_TITLE = "-nt"
+CHUNKINGS.update({f"{name}{NO_TITLE}": CHUNKINGS[name] for name in ("c1000", "c500o", "c700o")})
 
 
 def cpu_seconds() -> float:
@@ -132,9 +137,11 @@ def index(dataset: str, chunking: str) -> dict[str, Any]:
     WORK.mkdir(parents=True, exist_ok=True)
     documents = load_squad(DATA / SETS[dataset])
     embedder = CachedEmbedder(WORK / "vectors.db")
-    settings = IngestSettings(chunking=CHUNKINGS[chunking])
+    index_title = not chunking.endswith(NO_TITLE)
+    settings = IngestSettings(chunking=CHUNKINGS[chunking], index_title=index_title)
     path = WORK / f"{dataset}-{chunking}.db"
     path.unlink(missing_ok=True)
+    (WORK / f"{dataset}-{chunking}.json").unlink(missing_ok=True)  # written once complete
     load_start = os.getloadavg()
     log(f"{dataset}/{chunking}: indexing {len(documents)} documents")
     ws = build_workspace(path, documents, embedder, settings)  # type: ignore[arg-type]
@@ -145,7 +152,7 @@ def index(dataset: str, chunking: str) -> dict[str, Any]:
             )
         ).all()
     ws["engine"].dispose()
-    passage_chars = sum(len(passage_text(r[0], r[1], r[2])) for r in rows)
+    passage_chars = sum(len(passage_text(r[0] if index_title else None, r[1], r[2])) for r in rows)
     questions = [q for d in documents for q in d.questions]
     embedder.embed(questions, kind="query")  # cached for `rank`
     rate = embedder.fresh_cpu / embedder.fresh_chars * 1000 if embedder.fresh_chars else None
@@ -153,6 +160,7 @@ def index(dataset: str, chunking: str) -> dict[str, Any]:
         "dataset": dataset,
         "chunking": chunking,
         "settings": asdict(CHUNKINGS[chunking]),
+        "index_title": index_title,
         "documents": len(documents),
         "chunks": ws["chunks"],
         "source_characters": sum(len(d.text) for d in documents),
@@ -226,6 +234,24 @@ def doc_level_fused(
     return sorted(scored, key=lambda item: -item[1])
 
 
+def lexical_per_document(
+    matches: list[Match], owner: dict[int, str], depth: int | None = None
+) -> dict[str, float]:
+    """Sum of each document's chunk BM25 among the lexical candidates (its `depth` best
+    chunks, or all), / the best sum: a document-level lexical score the product could
+    compute from the lists it already has."""
+    sums: dict[str, float] = {}
+    counts: Counter[str] = Counter()
+    for m in matches:  # best first
+        title = owner[m.chunk_id]
+        if depth is not None and counts[title] >= depth:
+            continue
+        counts[title] += 1
+        sums[title] = sums.get(title, 0.0) + m.score
+    top = max(sums.values(), default=0.0) or 1.0
+    return {t: v / top for t, v in sums.items()}
+
+
 def doc_bm25(documents: list[Any], queries: list[str]) -> list[dict[str, float]]:
     """Stemmed BM25 of each question against whole documents (title + text), / best."""
     import bm25s
@@ -283,7 +309,8 @@ def prf_lexical(
     return [info[c]._replace(score=scores[c]) for c in order]
 
 
-PRODUCTION = "hybrid (production: convex alpha=0.5)"
+PRODUCTION = "hybrid (before: convex alpha=0.5)"
+PRODUCT = "hybrid (product now: + 0.1 x document lexical score, 3 best chunks)"
 
 
 def _in5(rank: int | None) -> bool:
@@ -300,7 +327,7 @@ def rank_one(dataset: str, chunking: str) -> dict[str, Any]:
     vectors = np.stack([v for v in found if v is not None])
     engine = make_engine(f"sqlite:///{WORK / f'{dataset}-{chunking}.db'}")
     factory = make_sessionmaker(engine)
-    production = SearchSettings()
+    production = SearchSettings(document_lexical=0.0)  # the pipeline before this work
     variants: dict[str, list[int | None]] = {}
     with factory() as session:
         tenant_id = session.execute(select(Tenant.id)).scalar_one()
@@ -326,6 +353,7 @@ def rank_one(dataset: str, chunking: str) -> dict[str, Any]:
             variants[name] = doc_ranks(questions, ranked, owner)
 
         record(PRODUCTION, hybrid)
+        record(PRODUCT, [fuse(Candidates(*p), SearchSettings()) for p in pairs])
         record("lexical only", [[(m.chunk_id, m.score) for m in ms] for ms in lexical_m])
         record("dense only", [[(m.chunk_id, m.score) for m in ms] for ms in dense_m])
         for gamma, depth in ((0.05, 9), (0.1, 9), (0.2, 9), (0.1, 1), (0.2, 1), (0.3, 1)):
@@ -339,6 +367,17 @@ def rank_one(dataset: str, chunking: str) -> dict[str, Any]:
                 f"best chunk + {beta} x document BM25",
                 [doc_level_fused(h, owner, d, beta) for h, d in zip(hybrid, doc_lex, strict=True)],
             )
+        for depth in (None, 3):
+            lexical_sums = [lexical_per_document(lx, owner, depth) for lx in lexical_m]
+            chunks = "" if depth is None else f"{depth} best "
+            for beta in (0.1, 0.2) if depth is None else (0.05, 0.1, 0.15):
+                record(
+                    f"best chunk + {beta} x sum of the document's {chunks}chunk BM25 (top 100)",
+                    [
+                        doc_level_fused(h, owner, d, beta)
+                        for h, d in zip(hybrid, lexical_sums, strict=True)
+                    ],
+                )
         for fb_docs, fb_terms, weight in ((3, 10, 0.2), (3, 10, 0.4), (5, 10, 0.3), (3, 5, 0.3)):
             expanded = [
                 prf_lexical(
@@ -384,8 +423,8 @@ def rank(only: list[str] | None) -> None:
         for dataset in SETS:
             if only and chunking not in only:
                 continue
-            if not (WORK / f"{dataset}-{chunking}.db").exists():
-                continue
+            if not (WORK / f"{dataset}-{chunking}.json").exists():
+                continue  # not indexed, or still indexing
             entry = rank_one(dataset, chunking)
             meta_path = WORK / f"{dataset}-{chunking}.json"
             entry["index"] = json.loads(meta_path.read_text()) if meta_path.exists() else None
