@@ -10,8 +10,8 @@ only (the held-out service-public set is not read here).
         every indexed (set, chunking): the shared `candidates()` (top 100 per ranker), then
         the production fusion and the ranking variants (document-level aggregation, a
         document-level lexical score, lexical pseudo-relevance feedback) on the same lists;
-        bench/results/retrieval-chunks.json
-    python bench/bench_retrieval_chunks.py report
+        bench/results/retrieval-chunks.json (not in git)
+    python bench/bench_retrieval_chunks.py report > bench/results/retrieval-chunks.md
         the markdown table (docs/benchmarks.md, « Chunk sizes and ranking variants »)
 
 Indexing cost is reported as CPU seconds of this process (every OpenMP thread) per 1,000
