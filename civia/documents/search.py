@@ -46,7 +46,7 @@ class SearchSettings:
     # by the best such sum), so an article whose several passages match the words beats one
     # lucky passage; capped at a few chunks so that a long document is not favoured for its
     # length. PIAF R@1 +0.0065 (35 questions gained, 10 lost), CNIL unchanged
-    # (bench/results/retrieval.md, « Chunk sizes and ranking variants »). 0 turns it off.
+    # (docs/benchmarks.md, « Chunk sizes and ranking variants »). 0 turns it off.
     document_lexical: float = 0.1
     document_depth: int = 3
 
