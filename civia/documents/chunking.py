@@ -3,8 +3,10 @@
 Blocks are packed in reading order up to `target_chars`; a new chunk starts when the heading
 path or the page changes (so a citation names one section and, mostly, one page) unless the
 current chunk is still tiny. A block
-longer than `max_chars` is cut at sentence, then word, boundaries. Offsets are positions in
-the document text obtained by joining the blocks with blank lines.
+longer than `max_chars` is cut at sentence, then word, boundaries; with `balanced`, into
+parts of even length (not a full part and a scrap), and with `overlap_chars`, each part after
+the first repeats the previous part's last sentences up to that length. Offsets are positions
+in the document text obtained by joining the blocks with blank lines.
 """
 
 from __future__ import annotations
@@ -24,6 +26,10 @@ class ChunkSettings:
     target_chars: int = 1000
     max_chars: int = 1600
     min_chars: int = 200
+    # Cut a long block into parts of even length rather than full parts and a scrap.
+    balanced: bool = False
+    # Sentences (up to this many characters) of a cut part repeated at the next one's start.
+    overlap_chars: int = 0
 
 
 @dataclass
@@ -51,7 +57,9 @@ class _Piece:
     start: int
 
 
-def _split_long(text: str, max_chars: int) -> list[tuple[int, str]]:
+def _split_long(
+    text: str, max_chars: int, *, balanced: bool = False, overlap_chars: int = 0
+) -> list[tuple[int, str]]:
     """Cut `text` into (offset, piece) parts no longer than `max_chars`."""
     if len(text) <= max_chars:
         return [(0, text)]
@@ -61,7 +69,12 @@ def _split_long(text: str, max_chars: int) -> list[tuple[int, str]]:
         end = min(start + max_chars, len(text))
         if end < len(text):
             window = text[start:end]
-            cut = max((m.end() for m in _SENTENCE_END.finditer(window)), default=0)
+            ends = [m.end() for m in _SENTENCE_END.finditer(window)]
+            cut = max(ends, default=0)
+            if balanced and ends:
+                left = len(text) - start
+                ideal = left / -(-left // max_chars)  # even parts of what is left
+                cut = min(ends, key=lambda e: (abs(e - ideal), -e))
             if cut < max_chars // 3:
                 space = window.rfind(" ")
                 cut = space + 1 if space > max_chars // 3 else len(window)
@@ -69,15 +82,33 @@ def _split_long(text: str, max_chars: int) -> list[tuple[int, str]]:
         piece = text[start:end].strip()
         if piece:
             parts.append((start + (len(text[start:end]) - len(text[start:end].lstrip())), piece))
-        start = end
+        if end >= len(text):
+            break
+        start = _overlap_start(text, start, end, overlap_chars) if overlap_chars else end
     return parts
+
+
+def _overlap_start(text: str, start: int, end: int, overlap_chars: int) -> int:
+    """Where the next part starts so that it repeats the last whole sentences of
+    text[start:end] within `overlap_chars` (`end` itself when no sentence fits)."""
+    # At most a quarter of a part, so that every part still brings new text.
+    floor = max(end - min(overlap_chars, (end - start) // 4), start + 1)
+    starts = [m.end() for m in _SENTENCE_END.finditer(text, start, end)]
+    fitting = [s for s in starts if floor <= s < end]
+    return min(fitting) if fitting else end
 
 
 def _pieces(blocks: list[Block], settings: ChunkSettings) -> list[_Piece]:
     pieces: list[_Piece] = []
     offset = 0
     for block in blocks:
-        for rel, text in _split_long(block.text, settings.max_chars):
+        cuts = _split_long(
+            block.text,
+            settings.max_chars,
+            balanced=settings.balanced,
+            overlap_chars=settings.overlap_chars,
+        )
+        for rel, text in cuts:
             pieces.append(_Piece(text, block.headings, block.page, block.kind, offset + rel))
         offset += len(block.text) + 2
     return pieces

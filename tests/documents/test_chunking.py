@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from civia.documents.chunking import ChunkSettings, chunk_blocks
 from civia.documents.extract import Block, extract
 from tests.documents.files import make_pdf
@@ -43,3 +45,32 @@ def test_pdf_chunks_carry_page_numbers() -> None:
     assert len(merged) == 1
     assert (merged[0].page, merged[0].page_end) == (1, 5)
     assert merged[0].meta["pages"] == [1, 2, 3, 4, 5]
+
+
+def test_balanced_split_gives_even_parts_and_keeps_offsets() -> None:
+    sentence = "Le conseil municipal approuve la convention. "  # 45 characters
+    text = sentence * 15  # 675 characters: one part of 600 and a scrap without balancing
+    greedy = chunk_blocks([Block(text)], ChunkSettings(target_chars=500, max_chars=600))
+    even = chunk_blocks(
+        [Block(text)], ChunkSettings(target_chars=500, max_chars=600, balanced=True)
+    )
+    assert sorted(len(c.text) for c in greedy)[0] < 100
+    assert [len(c.text) for c in even] in ([359, 314], [314, 359])
+    for chunk in even:
+        assert text[chunk.char_start : chunk.char_end] == chunk.text
+
+
+def test_overlap_repeats_the_previous_parts_last_sentences() -> None:
+    text = " ".join(f"Phrase numéro {n} du règlement intérieur." for n in range(40))
+    settings = ChunkSettings(target_chars=300, max_chars=400, balanced=True, overlap_chars=100)
+    chunks = chunk_blocks([Block(text)], settings)
+    assert len(chunks) > 3
+    for before, after in itertools.pairwise(chunks):
+        repeated = text[after.char_start : before.char_end]
+        assert 0 < len(repeated) <= 100  # the parts overlap, within the limit
+        assert repeated.startswith("Phrase") and before.text.endswith(repeated)  # sentences
+        assert after.text.startswith(repeated)
+        assert after.char_end > before.char_end  # and each brings new text
+    for chunk in chunks:
+        assert text[chunk.char_start : chunk.char_end] == chunk.text
+    assert chunks[-1].text.endswith("règlement intérieur.")

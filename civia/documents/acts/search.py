@@ -30,7 +30,7 @@ from civia.documents.embedding import Embedder
 from civia.documents.errors import EmptyQueryError
 from civia.documents.lexical import query_terms
 from civia.documents.matches import Match
-from civia.documents.search import Candidates, SearchSettings, fuse
+from civia.documents.search import PER_DOCUMENT_FUSION, Candidates, fuse
 
 Sort = Literal["pertinence", "date"]
 # Relevance ranks this many acts at most; beyond, the page says to narrow or sort by date.
@@ -151,7 +151,7 @@ def search_acts(
                 limit=4 * len(lex),
             )
         )
-    fused = fuse(Candidates(lex, dense), SearchSettings())
+    fused = fuse(Candidates(lex, dense), PER_DOCUMENT_FUSION)
     acts = acts_by_document(session, [doc for doc, _ in fused[offset : offset + per_page]])
     results = ActResults(
         acts,

@@ -20,7 +20,7 @@ from civia.documents.embedding import from_bytes
 from civia.documents.lexical import query_terms
 from civia.documents.matches import Match
 from civia.documents.models import Chunk
-from civia.documents.search import Candidates, SearchSettings, fuse
+from civia.documents.search import PER_DOCUMENT_FUSION, Candidates, fuse
 
 SIMILAR = 5
 
@@ -62,5 +62,5 @@ def similar_acts(session: Session, *, scope: Scope, act: Act, limit: int = SIMIL
             )
             if m.document_id != act.document_id
         ]
-    fused = fuse(Candidates(lex, dense), SearchSettings())
+    fused = fuse(Candidates(lex, dense), PER_DOCUMENT_FUSION)
     return acts_by_document(session, [doc for doc, _ in fused[:limit]])
