@@ -46,9 +46,12 @@ sys.path.insert(0, str(ROOT))
 from bench.assistants_extraction import section as extraction_section  # noqa: E402
 from bench.common import Machine, p50, percentile, table, write_results  # noqa: E402
 from bench.data.heldout_arrete import ARRETE as HELDOUT_ARRETE  # noqa: E402
+from bench.data.heldout_correction import CORRECTION as HELDOUT_CORRECTION  # noqa: E402
 from bench.data.heldout_courrier import COURRIER as HELDOUT_COURRIER  # noqa: E402
 from bench.data.heldout_faq import FAQ as HELDOUT_FAQ  # noqa: E402
+from bench.data.heldout_reformulation import REFORMULATION as HELDOUT_REFORMULATION  # noqa: E402
 from bench.data.heldout_reponse_usager import REPONSE_USAGER as HELDOUT_REPONSE  # noqa: E402
+from bench.data.heldout_traduction import TRADUCTION as HELDOUT_TRADUCTION  # noqa: E402
 from bench.data.heldout_tri_demandes import TRI_DEMANDES as HELDOUT_TRI  # noqa: E402
 from bench.data.more_inputs import MORE  # noqa: E402
 from civia.assistants.catalogue import builtins  # noqa: E402
@@ -416,7 +419,8 @@ INPUTS: dict[str, list[dict[str, Any]]] = {
         },
         {
             "texte": "Nous vous remercions de votre message. Votre demande a été transmise au "
-            "service de l'urbanisme, qui vous répondra dans les meilleurs délais."
+            "service de l'urbanisme, qui vous répondra dans les meilleurs délais.",
+            "_unchanged": True,  # no error: any change is flagged
         },
     ],
     "swot": [
@@ -648,6 +652,9 @@ HELDOUT: dict[str, list[dict[str, Any]]] = {
     "faq": HELDOUT_FAQ,
     "reponse-usager": HELDOUT_REPONSE,
     "tri-demandes": HELDOUT_TRI,
+    "traduction": HELDOUT_TRADUCTION,
+    "reformulation": HELDOUT_REFORMULATION,
+    "correction": HELDOUT_CORRECTION,
 }
 
 # --- the gateway, in memory ------------------------------------------------------------------
@@ -1188,7 +1195,7 @@ def check_correction_text(o: Outcome, text: str) -> dict[str, bool]:
         ),
         "words changed on more than 30 % of the text": word_change_ratio(src, text) > 0.3,
         "placeholder or sign-off added": added_boilerplate(src, text),
-        "correct text changed": o.index == 5 and norm_ws(text) != norm_ws(src),
+        "correct text changed": bool(o.expect.get("_unchanged")) and norm_ws(text) != norm_ws(src),
     }
 
 
