@@ -46,6 +46,7 @@ sys.path.insert(0, str(ROOT))
 from bench.assistants_extraction import section as extraction_section  # noqa: E402
 from bench.common import Machine, p50, percentile, table, write_results  # noqa: E402
 from bench.data.heldout_arrete import ARRETE as HELDOUT_ARRETE  # noqa: E402
+from bench.data.heldout_compte_rendu import COMPTE_RENDU as HELDOUT_COMPTE_RENDU  # noqa: E402
 from bench.data.heldout_correction import CORRECTION as HELDOUT_CORRECTION  # noqa: E402
 from bench.data.heldout_courrier import COURRIER as HELDOUT_COURRIER  # noqa: E402
 from bench.data.heldout_faq import FAQ as HELDOUT_FAQ  # noqa: E402
@@ -655,6 +656,7 @@ HELDOUT: dict[str, list[dict[str, Any]]] = {
     "traduction": HELDOUT_TRADUCTION,
     "reformulation": HELDOUT_REFORMULATION,
     "correction": HELDOUT_CORRECTION,
+    "compte-rendu": HELDOUT_COMPTE_RENDU,
 }
 
 # --- the gateway, in memory ------------------------------------------------------------------
