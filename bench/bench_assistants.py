@@ -52,6 +52,7 @@ from bench.data.heldout_courrier import COURRIER as HELDOUT_COURRIER  # noqa: E4
 from bench.data.heldout_faq import FAQ as HELDOUT_FAQ  # noqa: E402
 from bench.data.heldout_reformulation import REFORMULATION as HELDOUT_REFORMULATION  # noqa: E402
 from bench.data.heldout_reponse_usager import REPONSE_USAGER as HELDOUT_REPONSE  # noqa: E402
+from bench.data.heldout_swot import SWOT as HELDOUT_SWOT  # noqa: E402
 from bench.data.heldout_traduction import TRADUCTION as HELDOUT_TRADUCTION  # noqa: E402
 from bench.data.heldout_tri_demandes import TRI_DEMANDES as HELDOUT_TRI  # noqa: E402
 from bench.data.more_inputs import MORE  # noqa: E402
@@ -657,6 +658,7 @@ HELDOUT: dict[str, list[dict[str, Any]]] = {
     "reformulation": HELDOUT_REFORMULATION,
     "correction": HELDOUT_CORRECTION,
     "compte-rendu": HELDOUT_COMPTE_RENDU,
+    "swot": HELDOUT_SWOT,
 }
 
 # --- the gateway, in memory ------------------------------------------------------------------
