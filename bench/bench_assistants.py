@@ -49,6 +49,7 @@ from bench.data.heldout_arrete import ARRETE as HELDOUT_ARRETE  # noqa: E402
 from bench.data.heldout_compte_rendu import COMPTE_RENDU as HELDOUT_COMPTE_RENDU  # noqa: E402
 from bench.data.heldout_correction import CORRECTION as HELDOUT_CORRECTION  # noqa: E402
 from bench.data.heldout_courrier import COURRIER as HELDOUT_COURRIER  # noqa: E402
+from bench.data.heldout_diapositives import DIAPOSITIVES as HELDOUT_DIAPOSITIVES  # noqa: E402
 from bench.data.heldout_faq import FAQ as HELDOUT_FAQ  # noqa: E402
 from bench.data.heldout_reformulation import REFORMULATION as HELDOUT_REFORMULATION  # noqa: E402
 from bench.data.heldout_reponse_usager import REPONSE_USAGER as HELDOUT_REPONSE  # noqa: E402
@@ -659,6 +660,7 @@ HELDOUT: dict[str, list[dict[str, Any]]] = {
     "correction": HELDOUT_CORRECTION,
     "compte-rendu": HELDOUT_COMPTE_RENDU,
     "swot": HELDOUT_SWOT,
+    "diapositives": HELDOUT_DIAPOSITIVES,
 }
 
 # --- the gateway, in memory ------------------------------------------------------------------
