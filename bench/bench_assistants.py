@@ -53,6 +53,7 @@ from bench.data.heldout_diapositives import DIAPOSITIVES as HELDOUT_DIAPOSITIVES
 from bench.data.heldout_faq import FAQ as HELDOUT_FAQ  # noqa: E402
 from bench.data.heldout_reformulation import REFORMULATION as HELDOUT_REFORMULATION  # noqa: E402
 from bench.data.heldout_reponse_usager import REPONSE_USAGER as HELDOUT_REPONSE  # noqa: E402
+from bench.data.heldout_reseaux_sociaux import RESEAUX_SOCIAUX as HELDOUT_RESEAUX  # noqa: E402
 from bench.data.heldout_swot import SWOT as HELDOUT_SWOT  # noqa: E402
 from bench.data.heldout_traduction import TRADUCTION as HELDOUT_TRADUCTION  # noqa: E402
 from bench.data.heldout_tri_demandes import TRI_DEMANDES as HELDOUT_TRI  # noqa: E402
@@ -661,6 +662,7 @@ HELDOUT: dict[str, list[dict[str, Any]]] = {
     "compte-rendu": HELDOUT_COMPTE_RENDU,
     "swot": HELDOUT_SWOT,
     "diapositives": HELDOUT_DIAPOSITIVES,
+    "reseaux-sociaux": HELDOUT_RESEAUX,
 }
 
 # --- the gateway, in memory ------------------------------------------------------------------

@@ -63,7 +63,9 @@ CORRECTION: list[dict[str, Any]] = [
     {
         "texte": "Madame, Monsieur,\n\nVous trouverez ci-joint l'arrêté autorisant l'occupation du domaine publique pour votre déménagement. Il devra être affiché sur le véhicule de façon visible. Le stationnement des autre véhicules sera interdit sur l'emplacement réservé.\n\nCordialement."
     },
-    {"texte": "Quelque soit la météo, la cérémonie du 11 novembre aura lieu devant le monument au morts à 11 h."},
+    {
+        "texte": "Quelque soit la météo, la cérémonie du 11 novembre aura lieu devant le monument au morts à 11 h."
+    },
     {
         "texte": "Merci a tous les bénévoles qui ont participés à l'opération nettoyons la nature. Grâce a vous, plus de 300 kilos de déchets ont été ramassé le long de la rivière !"
     },
