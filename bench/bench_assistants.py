@@ -1878,6 +1878,10 @@ async def amain(args: argparse.Namespace) -> None:
     specs = builtins()
     # the table extraction calls no model: measured on generated files (part "extraction")
     form_ids = [aid for aid, s in specs.items() if not s.is_chat and s.output.kind != "tables"]
+    if args.part == "extraction":  # generated files, no inputs needed
+        text, _ = extraction_section(heldout=args.heldout)
+        print(text)
+        return
     ids = args.only or [a for a in form_ids if not args.heldout or a in HELDOUT]
     missing = set(ids) - set(INPUTS)
     if missing:
@@ -1892,10 +1896,6 @@ async def amain(args: argparse.Namespace) -> None:
     if bad:
         raise SystemExit(f"unknown variant(s): {', '.join(sorted(bad))}")
 
-    if args.part == "extraction":
-        text, _ = extraction_section()
-        print(text)
-        return
     app = Settings()
     overrides: dict[str, Any] = {
         "provider_timeout_s": args.timeout,
