@@ -270,8 +270,11 @@ def preselection(report: Case) -> tuple[float, float, int]:
     return hits / max(selected, 1), hits / max(relevant, 1), len(labels)
 
 
-def section() -> tuple[str, dict[str, float]]:
-    """The Markdown section of the results file, and its totals."""
+def section(heldout: bool = False) -> tuple[str, dict[str, float]]:
+    """The Markdown section of the results file, and its totals (`heldout`: the files of
+    bench/data/heldout_extraction.py instead, never used to tune the reader)."""
+    if heldout:
+        return heldout_section()
     scores = [score(c) for c in cases()]
     exp = sum(s.cells_expected for s in scores)
     found = sum(s.cells_found for s in scores)
@@ -327,6 +330,59 @@ def section() -> tuple[str, dict[str, float]]:
         "the tables asked for here, and the local model would add tens of seconds per file.",
     ]
     totals |= {"preselect_precision": p, "preselect_recall": r}
+    return "\n".join(lines) + "\n", totals
+
+
+def table_lines(scores: list[Score]) -> tuple[list[str], dict[str, float]]:
+    """One row per file, and the totals."""
+    lines = [
+        "| file | note | tables expected | found | exact | place right | cell precision "
+        "| cell recall | seconds |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for s in scores:
+        precision = s.cells_matched / s.cells_found if s.cells_found else 0.0
+        recall = s.cells_matched / s.cells_expected if s.cells_expected else 0.0
+        note = s.case.note + (f" — error: {s.error}" if s.error else "")
+        lines.append(
+            f"| `{s.case.name}` | {note} | {len(s.case.expected)} | {len(s.found)} | {s.exact} | "
+            f"{s.placed} | {precision:.1%} | {recall:.1%} | {s.seconds:.2f} |"
+        )
+    found = sum(s.cells_found for s in scores)
+    expected = sum(s.cells_expected for s in scores)
+    matched = sum(s.cells_matched for s in scores)
+    totals = {
+        "precision": matched / found if found else 0.0,
+        "recall": matched / expected if expected else 0.0,
+        "tables_expected": sum(len(s.case.expected) for s in scores),
+        "tables_found": sum(len(s.found) for s in scores),
+        "exact": sum(s.exact for s in scores),
+        "placed": sum(s.placed for s in scores),
+    }
+    return lines, totals
+
+
+def heldout_section() -> tuple[str, dict[str, float]]:
+    from bench.data.heldout_extraction import cases as heldout_cases
+
+    scores = [score(c) for c in heldout_cases()]
+    rows, totals = table_lines(scores)
+    lines = [
+        "## Extraction de données: held-out files (`bench/data/heldout_extraction.py`)",
+        "",
+        "20 generated files written before any tuning on them (8 PDF, 5 DOCX, 4 XLSX, 2 CSV, "
+        "1 ODT), with other tables than the dev files: long cells wrapping in the PDF, dates, "
+        "tariffs, a listing over three pages, XLSX tables starting in C4 with numbers stored "
+        "as numbers. Same reader and scoring as the dev files; no model call. Regenerate with "
+        "`python bench/bench_assistants.py --part extraction --heldout`.",
+        "",
+        *rows,
+        "",
+        f"Overall: {totals['tables_found']} tables found for {totals['tables_expected']} "
+        f"expected, {totals['exact']} exact to the cell, {totals['placed']} with the right "
+        f"page, sheet or section (files without page information are not checked for it); "
+        f"cell precision {totals['precision']:.1%}, recall {totals['recall']:.1%}.",
+    ]
     return "\n".join(lines) + "\n", totals
 
 
