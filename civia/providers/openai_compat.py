@@ -10,7 +10,7 @@ import asyncio
 import contextlib
 import json
 import os
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
@@ -156,7 +156,7 @@ class OpenAICompatible:
         yield ChatChunk(finish_reason=finish or "stop", usage=usage)
 
 
-async def _sse(resp: httpx.Response) -> AsyncIterator[bytes]:
+async def _sse(resp: httpx.Response) -> AsyncGenerator[bytes, None]:
     """The data of each event of a streamed answer. Its bytes, split here: httpx's text
     decoding and line splitting of the whole stream are not needed to find complete lines
     (only those are decoded, as JSON)."""

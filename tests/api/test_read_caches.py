@@ -246,10 +246,12 @@ def test_an_admission_never_streamed_gives_its_hold_back(
 
 
 def test_a_tokens_last_use_keeps_the_other_tokens_cached(
-    client: TestClient, personas: Personas
+    client: TestClient, personas: Personas, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The once-a-minute write of a token's last use refreshes its own entry and empties no
     other: the next call of another token reads no token row."""
+    now = readcache.clock()
+    monkeypatch.setattr(readcache, "clock", lambda: now)  # no entry expires, however slow
     first, second = _token(client, "agent"), _token(client, "referent")
     assert _models(client, first) == 200  # read, cached, its last use written
     engine = client.app.state.engine  # type: ignore[attr-defined]
