@@ -470,8 +470,8 @@ async def run_all(stack: Stack, args: argparse.Namespace) -> dict[str, Any]:
         }
         if args.py_spy:
             spy = subprocess.Popen(
-                [args.py_spy_bin, "record", "-p", str(stack.civia_pids[0]), "-r", "200",
-                 "-f", "raw", "-o", str(args.py_spy), "--nonblocking"],
+                [args.py_spy_bin, "record", "-p", str(stack.civia_pids[0]),
+                 "-r", str(args.py_spy_rate), "-f", "raw", "-o", str(args.py_spy), "--nonblocking"],
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             )  # fmt: skip
         print("phase 1: one user", flush=True)
@@ -756,6 +756,7 @@ def main() -> None:
         default=None,
         help="record the first Civia process with py-spy during phases 1-2 (collapsed stacks)",
     )
+    parser.add_argument("--py-spy-rate", type=int, default=200, help="py-spy samples per second")
     parser.add_argument("--py-spy-bin", default=shutil.which("py-spy") or "py-spy")
     parser.add_argument("--pii-runs", type=int, default=0, help="also time the PII scan")
     parser.add_argument("--out", default="", help="results name (default load-<profile>)")

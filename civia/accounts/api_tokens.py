@@ -6,6 +6,7 @@ effect at once in the process that revoked it, and within `TTL_S` in the others.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -15,7 +16,7 @@ from sqlalchemy.orm import Session, joinedload
 from civia.accounts.models import ApiToken, User
 from civia.accounts.tokens import digest, new_api_token
 from civia.db.base import aware, utcnow
-from civia.db.readcache import ReadCache
+from civia.db.readcache import KEEP, ReadCache
 
 LAST_USED_STEP = timedelta(minutes=1)
 # How long another process may still accept a token revoked here (the revoking one: never).
@@ -100,7 +101,11 @@ def authenticate(db: Session, token: str) -> User | None:
         return None
     last = aware(live.last_used_at) if live.last_used_at else None
     # To the minute: a write (and, on SQLite, the database's one writer) per call is not worth
-    # a more precise « dernière utilisation ». The write empties the cache (read again after).
+    # a more precise « dernière utilisation ». Only this token's entry is updated: the write
+    # does not empty the cache of every token (another process sees it within TTL_S, at worst
+    # writing the same minute again).
     if last is None or now - last >= LAST_USED_STEP:
-        db.execute(update(ApiToken).where(ApiToken.id == live.id).values(last_used_at=now))
+        stamp = update(ApiToken).where(ApiToken.id == live.id).values(last_used_at=now)
+        db.execute(stamp, execution_options=KEEP)
+        LIVE.refresh(db, hashed, dataclasses.replace(live, last_used_at=now))
     return user

@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
+import anyio
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -327,14 +328,19 @@ class Gateway:
             result.outcome = "stopped"
             raise
         finally:
-            if chunks is not None:
-                await _close(chunks)
-            # In a thread: on SQLite the insert may wait for the database's one writer (a page's
-            # transaction that the event loop itself has to finish), and the other streams must
-            # not wait with it. Shielded: a cancelled stream is recorded all the same.
-            await asyncio.shield(
-                asyncio.to_thread(self._finish, ctx, target, result, start, first, hold)
-            )
+            # Shielded: once a client has gone, Starlette's cancel scope cancels every later
+            # await of the response's task again, and closing the provider's stream (an await)
+            # must not skip the usage and ledger rows. In a thread: on SQLite the insert may
+            # wait for the database's one writer (a page's transaction that the event loop
+            # itself has to finish), and the other streams must not wait with it.
+            with anyio.CancelScope(shield=True):
+                try:
+                    if chunks is not None:
+                        await _close(chunks)
+                finally:
+                    await asyncio.shield(
+                        asyncio.to_thread(self._finish, ctx, target, result, start, first, hold)
+                    )
 
     def _finish(
         self,

@@ -18,7 +18,8 @@ from __future__ import annotations
 import threading
 import time
 import weakref
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping
+from types import MappingProxyType
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Engine, Table, event
@@ -28,6 +29,9 @@ V = TypeVar("V")
 _STALE = "civia_readcache_stale"  # key of Session.info: the tables a transaction changed
 
 _caches: weakref.WeakSet[ReadCache[Any]] = weakref.WeakSet()
+# Execution options of a bulk statement whose change the caller puts in the caches itself
+# (`ReadCache.refresh`): its commit empties no cache.
+KEEP: Mapping[str, Any] = MappingProxyType({"civia_readcache_keep": True})
 clock = time.monotonic  # module-level so that a test can move time forward
 
 
@@ -81,6 +85,15 @@ class ReadCache(Generic[V]):
                     slot.entries[key] = (now + self.ttl_s, found)
         return found
 
+    def refresh(self, db: Session, key: Hashable, value: V) -> None:
+        """Replace the value cached for `key` (if any, until its own expiry) after a change of
+        its row that the caller made with `KEEP`: the other entries stay."""
+        slot = self._slot(_engine_of(db))
+        with self._lock:
+            hit = slot.entries.get(key)
+            if hit is not None:
+                slot.entries[key] = (hit[0], value)
+
     def forget(self, engine: Engine) -> None:
         """Empty this engine's entries and advance its generation."""
         slot = self._slot(engine)
@@ -133,6 +146,8 @@ def _after_flush(session: Session, _flush: UOWTransaction) -> None:
 def _bulk(state: ORMExecuteState) -> None:
     """`update()`, `delete()` and `insert()` statements (revoking all of a user's tokens,
     `insert_or_ignore`) change tables without going through the unit of work."""
+    if state.execution_options.get("civia_readcache_keep"):
+        return
     if state.is_update or state.is_delete or state.is_insert:
         table = getattr(state.statement, "table", None)
         if isinstance(table, Table):

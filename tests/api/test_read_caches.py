@@ -8,7 +8,7 @@ import json
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select, update
+from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
 
 from civia.accounts import api_tokens
@@ -243,3 +243,32 @@ def test_an_admission_never_streamed_gives_its_hold_back(
     assert gateway.quotas.used_today(f"u{agent_id}") == 0
     admission.abandon()
     assert gateway.quotas.used_today(f"u{agent_id}") == 0
+
+
+def test_a_tokens_last_use_keeps_the_other_tokens_cached(
+    client: TestClient, personas: Personas, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The once-a-minute write of a token's last use refreshes its own entry and empties no
+    other: the next call of another token reads no token row."""
+    now = readcache.clock()
+    monkeypatch.setattr(readcache, "clock", lambda: now)  # no entry expires, however slow
+    first, second = _token(client, "agent"), _token(client, "referent")
+    assert _models(client, first) == 200  # read, cached, its last use written
+    engine = client.app.state.engine  # type: ignore[attr-defined]
+    reads: list[str] = []
+
+    def count(_conn, _cursor, statement: str, *_args) -> None:  # type: ignore[no-untyped-def]
+        if "FROM api_tokens" in statement:
+            reads.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        assert _models(client, second) == 200  # its first call: read, last use written
+        assert len(reads) == 1
+        assert _models(client, first) == _models(client, second) == 200
+        assert len(reads) == 1  # both still cached
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    with session_scope(_sessions(client)) as db:  # the last uses were written all the same
+        stamps = db.scalars(select(ApiToken.last_used_at)).all()
+        assert len(stamps) == 2 and all(stamps)
