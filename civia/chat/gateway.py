@@ -150,6 +150,8 @@ class Admission:
 # other processes see the change within TTL_S.
 PROVIDERS_TTL_S = 10.0
 
+CLOSE_TIMEOUT_S = 5.0  # closing a provider's stream, once the answer ended or was stopped
+
 
 class Gateway:
     def __init__(
@@ -332,11 +334,13 @@ class Gateway:
             # await of the response's task again, and closing the provider's stream (an await)
             # must not skip the usage and ledger rows. In a thread: on SQLite the insert may
             # wait for the database's one writer (a page's transaction that the event loop
-            # itself has to finish), and the other streams must not wait with it.
+            # itself has to finish), and the other streams must not wait with it. The close is
+            # bounded so that a provider hanging on it cannot keep the task from ending.
             with anyio.CancelScope(shield=True):
                 try:
-                    if chunks is not None:
-                        await _close(chunks)
+                    if chunks is not None:  # bounded: a provider that hangs on close
+                        with anyio.move_on_after(CLOSE_TIMEOUT_S):
+                            await _close(chunks)
                 finally:
                     await asyncio.shield(
                         asyncio.to_thread(self._finish, ctx, target, result, start, first, hold)

@@ -14,10 +14,7 @@ import asyncio
 import weakref
 from http.cookiejar import CookieJar, DefaultCookiePolicy
 
-import httpcore
 import httpx
-
-from civia.providers.asyncio_net import AsyncioBackend
 
 LIMITS = httpx.Limits(max_connections=1000, max_keepalive_connections=100, keepalive_expiry=4.0)
 _clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, httpx.AsyncClient] = (
@@ -34,17 +31,4 @@ def client() -> httpx.AsyncClient:
         # ride along on another collectivité's call, so the jar keeps none.
         jar = CookieJar(policy=DefaultCookiePolicy(allowed_domains=[]))
         found = _clients[loop] = httpx.AsyncClient(limits=LIMITS, cookies=jar)
-        on_event_loop(found._transport)  # proxies from the environment keep their own
     return found
-
-
-def on_event_loop(transport: httpx.AsyncBaseTransport) -> bool:
-    """Make `transport` read on the event loop's own transports (`civia.providers.asyncio_net`)
-    instead of AnyIO streams; False when it is not httpx's transport over an httpcore pool.
-    httpx takes no network backend (and a client given a transport ignores the proxies of the
-    environment): it is set on the client's own pool, which a test checks."""
-    pool = getattr(transport, "_pool", None)
-    if not isinstance(pool, httpcore.AsyncConnectionPool) or not hasattr(pool, "_network_backend"):
-        return False
-    pool._network_backend = AsyncioBackend()
-    return True

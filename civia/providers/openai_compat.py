@@ -168,6 +168,9 @@ async def _sse(resp: httpx.Response) -> AsyncGenerator[bytes, None]:
         yield data
 
 
+MAX_LINE_BYTES = 1 << 20  # one SSE line of a model's stream; a chunk is ~200 bytes
+
+
 class SseEvents:
     """The `data:` fields of a server-sent event stream, from its bytes as they arrive: a read
     may end inside a line (or inside a character), or hold several events. Lines end with LF,
@@ -181,6 +184,8 @@ class SseEvents:
         if b"\r" in raw:  # a CRLF cut between two reads only adds an empty line
             raw = raw.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
         *lines, self._rest = raw.split(b"\n")
+        if len(self._rest) > MAX_LINE_BYTES:  # a server that never ends its line
+            raise ProviderBadResponse(f"stream line longer than {MAX_LINE_BYTES} bytes")
         return [line[5:].strip() for line in lines if line.startswith(b"data:")]
 
 

@@ -1,31 +1,26 @@
-"""A streamed answer read from its bytes (`SseEvents`) over the pool's own network layer
-(`civia.providers.asyncio_net`), on asyncio's loop and on uvloop's (the one `civia serve`
-runs): reads cut anywhere, several events in one read, errors mid-stream, TLS."""
+"""A streamed answer read from its bytes (`SseEvents`) through the pooled client, on asyncio's
+loop and on uvloop's (the one `civia serve` runs): reads cut anywhere, several events in one
+read, errors mid-stream, a silent server."""
 
 from __future__ import annotations
 
 import asyncio
-import datetime
 import json
-import ssl
 from collections.abc import Awaitable, Callable, Iterator
-from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
-from civia.providers import http_pool
-from civia.providers.asyncio_net import AsyncioBackend
 from civia.providers.base import (
     ChatChunk,
     ChatMessage,
     ChatRequest,
+    ProviderBadResponse,
     ProviderError,
     ProviderTimeout,
     ProviderUnavailable,
 )
-from civia.providers.openai_compat import OpenAICompatible, SseEvents
+from civia.providers.openai_compat import MAX_LINE_BYTES, OpenAICompatible, SseEvents
 from civia.providers.registry import ProviderConfig
 from civia.settings import Settings
 
@@ -87,6 +82,14 @@ def test_other_fields_and_a_last_line_without_its_break() -> None:
     assert events.feed(b"event: message\nid: 4\nretry: 10\n: ping\n\n") == []
     assert events.feed(b'data: {"a": 1}') == []  # not complete yet
     assert events.feed(b"\n") == [b'{"a": 1}']
+
+
+def test_a_line_that_never_ends_is_refused() -> None:
+    """A server sending one endless line must not grow the buffer (and its re-scans) forever."""
+    events = SseEvents()
+    events.feed(b"data: " + b"x" * (MAX_LINE_BYTES // 2))
+    with pytest.raises(ProviderBadResponse):
+        events.feed(b"x" * (MAX_LINE_BYTES // 2 + 10))
 
 
 # --- over sockets, asyncio and uvloop ---------------------------------------------------------
@@ -192,76 +195,3 @@ def test_a_silent_server_times_out(loop: str) -> None:
 
     with pytest.raises(ProviderTimeout):
         _run(loop, _collect(handler, provider_first_token_timeout_s=0.2))
-
-
-def test_the_pool_reads_on_the_event_loop() -> None:
-    """httpx takes no network backend: it is set on the client's pool, by an attribute an
-    httpx upgrade could rename (this test then fails rather than the pool falling back)."""
-
-    async def backend() -> object:
-        return http_pool.client()._transport._pool._network_backend  # type: ignore[attr-defined]
-
-    assert isinstance(asyncio.run(backend()), AsyncioBackend)
-
-
-def _certificate(folder: Path) -> tuple[Path, Path]:
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
-    now = datetime.datetime.now(datetime.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(days=1))
-        .not_valid_after(now + datetime.timedelta(days=1))
-        .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost")]), critical=False)
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .sign(key, hashes.SHA256())
-    )
-    cert_path, key_path = folder / "cert.pem", folder / "key.pem"
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    return cert_path, key_path
-
-
-@pytest.mark.parametrize("loop", list(_loops()))
-def test_tls(loop: str, tmp_path: Path) -> None:
-    cert, key = _certificate(tmp_path)
-    server_side = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    server_side.load_cert_chain(cert, key)
-    client_side = ssl.create_default_context(cafile=str(cert))
-
-    async def run() -> str:
-        async def on_connection(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-            await reader.readuntil(b"\r\n\r\n")
-            body = "chiffré".encode()
-            head = f"HTTP/1.1 200 OK\r\ncontent-length: {len(body)}\r\nconnection: close\r\n\r\n"
-            writer.write(head.encode() + body)
-            await writer.drain()
-            writer.close()
-
-        server = await asyncio.start_server(on_connection, "127.0.0.1", 0, ssl=server_side)
-        port = server.sockets[0].getsockname()[1]
-        transport = httpx.AsyncHTTPTransport(verify=client_side)
-        assert http_pool.on_event_loop(transport)
-        try:
-            async with httpx.AsyncClient(transport=transport) as client:
-                resp = await client.get(f"https://localhost:{port}/")
-                return resp.content.decode()
-        finally:
-            server.close()
-
-    assert _run(loop, run()) == "chiffré"
