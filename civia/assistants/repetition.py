@@ -1,16 +1,22 @@
-"""Loops of a small model: the same paragraph, sentence or list item given twice. Found on the
-words alone (case, accents and punctuation ignored), so that a retyped copy counts; two items
-that merely open the same way (« Quels sont les déchets acceptés ? » / « … refusés ? ») do not.
+"""Loops of a small model: the same paragraph, sentence or list item given again, word for word
+(case, accents and punctuation ignored, so a retyped copy counts). Only exact copies count:
+two items that merely open the same way (« Quels sont les déchets acceptés ? » / « … refusés ? »)
+or one that adds a detail to another (an article and the same article « côté pair ») are
+different, and a short formula repeated on purpose (« Adopté à l'unanimité. ») is not a loop.
+Every check is one pass over the text (a 60,000-character report costs milliseconds).
 Used by the runner (one retry, then the copies removed) and by the post-checks of the assistants
-whose lists the model fills (considérants, articles, FAQ answers)."""
+whose lists the model fills (considérants, articles, FAQ questions)."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from typing import Any
 
-MIN_WORDS = 6  # shorter items (« Bonjour, », a date) may repeat legitimately
+MIN_WORDS = 6  # a list item: shorter ones (« Bonjour, », a date) may repeat legitimately
+LOOP_WORDS = 12  # a paragraph or sentence of free text: shorter ones may be formulas
+SENTENCE_TIMES = 3  # a long sentence said this often is a loop (twice may be a reminder)
 PARAGRAPH = re.compile(r"\n\s*\n")
 SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 
@@ -20,72 +26,85 @@ def words(text: str) -> tuple[str, ...]:
     return tuple(re.findall(r"[a-z0-9]+", plain))
 
 
-def _within(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
-    n = len(short)
-    return any(long[i : i + n] == short for i in range(len(long) - n + 1))
+def _key(text: str, least: int) -> tuple[str, ...] | None:
+    found = words(text)
+    return found if len(found) >= least else None
 
 
 def repeats(a: str, b: str) -> bool:
-    """`b` says again what `a` says: the same words, or all of the words of one of them, in
-    order, inside the other (a copy with a few words added), both of at least MIN_WORDS."""
-    wa, wb = words(a), words(b)
-    if len(wa) < MIN_WORDS or len(wb) < MIN_WORDS:
-        return False
-    short, long = sorted((wa, wb), key=len)
-    return _within(short, long)
+    """`b` says again what `a` says, word for word, both of at least MIN_WORDS words."""
+    key = _key(a, MIN_WORDS)
+    return key is not None and key == words(b)
 
 
 def dedupe(items: list[str]) -> tuple[list[str], int]:
-    """The items without those that repeat an earlier one (of a copy that adds words, the
-    longer is kept, at the earlier place), and how many were removed."""
+    """The items without the exact copies of an earlier one (of at least MIN_WORDS words), and
+    how many were removed."""
+    seen: set[tuple[str, ...]] = set()
     kept: list[str] = []
     for item in items:
-        at = next((i for i, k in enumerate(kept) if repeats(k, item)), None)
-        if at is None:
-            kept.append(item)
-        elif len(words(item)) > len(words(kept[at])):
-            kept[at] = item
+        key = _key(item, MIN_WORDS)
+        if key is not None and key in seen:
+            continue
+        if key is not None:
+            seen.add(key)
+        kept.append(item)
     return kept, len(items) - len(kept)
 
 
 def repeated_parts(text: str) -> list[str]:
-    """Paragraphs and sentences of `text` that repeat an earlier one."""
-    found = []
-    for splitter in (PARAGRAPH, SENTENCE):
-        seen: list[str] = []
-        for part in (p.strip() for p in splitter.split(text)):
-            if any(repeats(s, part) for s in seen):
-                found.append(part)
-            elif part:
-                seen.append(part)
+    """What of `text` loops: a paragraph of at least LOOP_WORDS words given again, or such a
+    sentence given SENTENCE_TIMES times or more (each copy after the first is listed)."""
+    found: list[str] = []
+    for splitter, times in ((PARAGRAPH, 2), (SENTENCE, SENTENCE_TIMES)):
+        counts: Counter[tuple[str, ...]] = Counter()
+        parts = [(p.strip(), _key(p, LOOP_WORDS)) for p in splitter.split(text)]
+        for _, key in parts:
+            if key is not None:
+                counts[key] += 1
+        seen: set[tuple[str, ...]] = set()
+        for part, key in parts:
+            if key is not None and counts[key] >= times:
+                if key in seen:
+                    found.append(part)
+                seen.add(key)
     return found
 
 
 def drop_repeated_paragraphs(text: str) -> tuple[str, int]:
-    """`text` without the paragraphs that repeat an earlier one, and how many were removed."""
-    parts = PARAGRAPH.split(text.strip())
-    kept, removed = dedupe(parts)
+    """`text` without the paragraphs (of at least LOOP_WORDS words) that copy an earlier one,
+    and how many were removed."""
+    seen: set[tuple[str, ...]] = set()
+    kept: list[str] = []
+    for part in PARAGRAPH.split(text.strip()):
+        key = _key(part, LOOP_WORDS)
+        if key is not None and key in seen:
+            continue
+        if key is not None:
+            seen.add(key)
+        kept.append(part)
+    removed = len(PARAGRAPH.split(text.strip())) - len(kept)
     return "\n\n".join(kept) + ("\n" if text.endswith("\n") else ""), removed
 
 
-def _pairs(items: list[str]) -> bool:
-    return any(repeats(a, b) for i, a in enumerate(items) for b in items[i + 1 :])
+def _copies(items: list[str]) -> bool:
+    return dedupe(items)[1] > 0
 
 
 def looped(data: Any) -> bool:
-    """A structured answer with a text that repeats its own paragraph or sentence, or a list
-    whose items (or the same field of its objects: two FAQ answers) repeat each other. Two
-    different fields may say the same thing (an answer and its quoted source)."""
+    """A structured answer with a text that loops (`repeated_parts`), or a list whose items (or
+    the same field of its objects: two FAQ answers) copy each other. Two different fields may
+    say the same thing (an answer and its quoted source)."""
     if isinstance(data, str):
         return bool(repeated_parts(data))
     if isinstance(data, dict):
         return any(looped(v) for v in data.values())
     if not isinstance(data, list):
         return False
-    if _pairs([x for x in data if isinstance(x, str)]):
+    if _copies([x for x in data if isinstance(x, str)]):
         return True
     objects = [x for x in data if isinstance(x, dict)]
     keys = {k for x in objects for k, v in x.items() if isinstance(v, str)}
-    if any(_pairs([str(x[k]) for x in objects if isinstance(x.get(k), str)]) for k in keys):
+    if any(_copies([str(x[k]) for x in objects if isinstance(x.get(k), str)]) for k in keys):
         return True
     return any(looped(x) for x in data)

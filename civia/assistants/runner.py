@@ -35,8 +35,8 @@ NO_REPEAT = (
 )
 REPEAT_PENALTY_STEP = 0.1  # added to the spec's repeat penalty for that retry
 LOOPED_FR = (
-    "Le modèle a répété un passage, même après une seconde demande : les copies exactes ont été "
-    "retirées, relisez le texte."
+    "Le modèle a répété un passage, même après une seconde demande : les paragraphes en double "
+    "ont été retirés, relisez le texte."
 )
 LOOPED_DATA_FR = (
     "Le modèle a répété un passage, même après une seconde demande : relisez le résultat."
@@ -103,6 +103,23 @@ def without_repeats(request: ChatRequest) -> ChatRequest:
         messages=[ChatMessage("system", f"{system.content}\n{NO_REPEAT}"), *rest],
         repeat_penalty=penalty,
     )
+
+
+async def _again(
+    gateway: Gateway, ctx: CallContext, target: Resolved, request: ChatRequest, result: RunResult
+) -> CallResult:
+    """The one retry of an answer that looped, told not to repeat. Not streamed: what the agent
+    sees live (and keeps if they stop) is not the loop followed by a second answer. Its usage is
+    added to the run's; a failed retry leaves the first answer standing (empty text)."""
+    retry = CallResult()
+    try:
+        async for _ in gateway.stream(ctx, target, without_repeats(request), retry):
+            pass
+    except ProviderError:
+        retry.text = ""
+    for key, value in retry.usage.items():
+        result.usage[key] = result.usage.get(key, 0) + value
+    return retry
 
 
 def build_messages(
@@ -198,19 +215,17 @@ async def run(
             if watch and repetition.repeated_parts(text):
                 # a loop: once more, told not to repeat; the copies left are removed
                 result.retries = 1
-                retry = CallResult()
-                try:
-                    async for chunk in gateway.stream(ctx, target, without_repeats(request), retry):
-                        yield chunk
-                except ProviderError:  # the first answer stands, without its copies
-                    retry.text = ""
-                for key, value in retry.usage.items():
-                    result.usage[key] = result.usage.get(key, 0) + value
-                if retry.text.strip():
+                retry = await _again(gateway, ctx, target, request, result)
+                # a retry cut short does not replace a complete first answer
+                if retry.text.strip() and (
+                    retry.finish_reason != "length" or call.finish_reason == "length"
+                ):
                     call = retry
                 text, removed = repetition.drop_repeated_paragraphs(call.text)
-                if removed or repetition.repeated_parts(text):
+                if removed:
                     result.notes.append(LOOPED_FR)
+                elif repetition.repeated_parts(text):
+                    result.notes.append(LOOPED_DATA_FR)
             result.raw, result.finish_reason = call.text, call.finish_reason
             result.markdown = text.strip() + "\n"
             result.truncated = call.finish_reason == "length"
@@ -220,17 +235,10 @@ async def run(
         if watch and data is not None and repetition.looped(data) and not result.retries:
             # a loop (a paragraph, a list item or two answers alike): once more, told not to
             result.retries = 1
-            retry = CallResult()
-            try:
-                async for chunk in gateway.stream(ctx, target, without_repeats(request), retry):
-                    yield chunk
-            except ProviderError:  # the first answer stands
-                retry.text = ""
-            for key, value in retry.usage.items():
-                result.usage[key] = result.usage.get(key, 0) + value
+            retry = await _again(gateway, ctx, target, request, result)
             second, _ = schema_errors(spec, retry.text, schema)
             if second is not None and not repetition.looped(second):
-                data, result.raw = second, retry.text
+                data, result.raw, result.finish_reason = second, retry.text, retry.finish_reason
         if data is not None:
             again = postchecks.follow_up(spec, data, values, context)
             if again:  # once: what the answer left out (a letter's missing facts)

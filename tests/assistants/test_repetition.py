@@ -29,14 +29,61 @@ def test_two_items_that_only_open_alike_are_not_a_repetition() -> None:
     )
 
 
-def test_a_copy_that_adds_words_keeps_the_longer_in_the_first_place() -> None:
+def test_only_exact_copies_are_removed_from_a_list() -> None:
     items = [
         "Considérant que la fête du village a lieu sur la place",
         "Considérant la sécurité des piétons et des riverains",
+        "considérant que la fête du village a lieu sur la place ;",
         "Considérant que la fête du village a lieu sur la place et attire du monde",
+        "Vu le code.",
+        "Vu le code.",  # too short to call a loop
     ]
     kept, removed = repetition.dedupe(items)
-    assert removed == 1 and kept == [items[2], items[1]]
+    assert removed == 1 and kept == [items[0], items[1], items[3], items[4], items[5]]
+
+
+def test_formulas_and_reminders_are_not_loops() -> None:
+    """A vote line after each point of a report, a short sentence said twice, social posts that
+    open alike: legitimate repetitions, no retry and nothing removed."""
+    minutes = "\n\n".join(
+        f"Point {n} : {subject}.\n\nLe conseil municipal, après en avoir délibéré, approuve à "
+        "l'unanimité."
+        for n, subject in enumerate(("budget", "voirie", "cantine"), 1)
+    )
+    assert not repetition.repeated_parts(minutes)
+    assert repetition.drop_repeated_paragraphs(minutes) == (minutes, 0)
+    reminder = (
+        "Les inscriptions à la cantine se font en ligne sur le portail famille avant le 30 juin. "
+        "Le service reste joignable par téléphone. Rappel : les inscriptions à la cantine se font "
+        "en ligne sur le portail famille avant le 30 juin."
+    )
+    assert not repetition.repeated_parts(reminder)  # a long sentence twice: a reminder
+    posts = {"variantes": [
+        {"texte": "La fête de la musique revient le 21 juin dans toute la ville ! Venez nombreux."},
+        {"texte": "La fête de la musique revient le 21 juin dans toute la ville ! Programme en ligne."},
+    ]}  # fmt: skip
+    assert not repetition.looped(posts)
+
+
+def test_a_long_report_is_checked_in_one_pass() -> None:
+    """Every sentence different, 60,000 characters (a compte-rendu's longest input): no pair of
+    sentences is compared (the check ran 3.7 s on such a text when it compared pairs)."""
+    text = " ".join(
+        f"La phrase numéro {n} du compte rendu de la séance dit une chose nouvelle."
+        for n in range(1000)
+    )
+    assert len(text) > 60_000 and not repetition.repeated_parts(text)
+    looping = (
+        text
+        + " "
+        + " ".join(
+            [
+                "Le compte rendu de la séance du conseil municipal est approuvé sans observation ce jour."
+            ]
+            * 3
+        )
+    )
+    assert len(repetition.repeated_parts(looping)) == 2
 
 
 def test_a_repeated_paragraph_is_found_and_removed() -> None:
@@ -57,19 +104,21 @@ def test_two_answers_alike_in_a_list_are_a_loop_an_answer_and_its_source_are_not
 class Scripted:
     """Answers the runner's calls in turn and keeps the requests (a Gateway's `stream`)."""
 
-    def __init__(self, *answers: str) -> None:
-        self.answers = list(answers)
+    def __init__(self, *answers: str | tuple[str, str]) -> None:
+        self.answers = [a if isinstance(a, tuple) else (a, "stop") for a in answers]
         self.requests: list[ChatRequest] = []
 
     async def stream(
         self, ctx: CallContext, target: Resolved, request: ChatRequest, result: CallResult
     ) -> AsyncIterator[ChatChunk]:
         self.requests.append(request)
-        result.text = self.answers[len(self.requests) - 1]
+        result.text, result.finish_reason = self.answers[len(self.requests) - 1]
         yield ChatChunk(text=result.text)
 
 
-def _run(assistant: str, values: dict[str, str], gateway: Scripted) -> RunResult:
+def _run(
+    assistant: str, values: dict[str, str], gateway: Scripted, streamed: list[str] | None = None
+) -> RunResult:
     spec = get(assistant)
     assert spec is not None
     ctx = CallContext(tenant_id=1, user_id=None, service_id=None, source="test")
@@ -80,6 +129,8 @@ def _run(assistant: str, values: dict[str, str], gateway: Scripted) -> RunResult
                               ctx=ctx, target=None):  # type: ignore[arg-type]  # fmt: skip
             if isinstance(item, RunResult):
                 final = item
+            elif streamed is not None and isinstance(item, ChatChunk):
+                streamed.append(item.text)
         return final
 
     return asyncio.run(go())
@@ -140,3 +191,19 @@ def test_structured_answers_alike_are_asked_once_more() -> None:
         "Quand est-elle ouverte ?",
         "Les pneus sont-ils acceptés ?",
     ]
+
+
+def test_the_retry_is_not_streamed_after_the_loop() -> None:
+    """What the agent sees live (and keeps on « Arrêter ») is one answer, not the loop followed
+    by a second answer starting over."""
+    fine = "Nous avons bien reçu votre signalement ; les services techniques interviendront."
+    streamed: list[str] = []
+    result = _run("reformulation", TEXT, Scripted(LOOP, fine), streamed)
+    assert "".join(streamed) == LOOP and result.markdown.strip() == fine
+
+
+def test_a_retry_cut_short_does_not_replace_a_complete_answer() -> None:
+    gateway = Scripted(LOOP, ("Nous avons bien reçu votre", "length"))
+    result = _run("reformulation", TEXT, gateway)
+    assert len(gateway.requests) == 2 and not result.truncated
+    assert result.markdown.count("Nous avons bien reçu votre signalement") == 1

@@ -2,7 +2,8 @@
 (« [2] ») is kept for the template to link; any other source (a « [2] » too when no collection
 was given: the small model numbers a text's articles or sentences) becomes the sentence of the
 agent's text that best supports the answer, copied verbatim, or « [source à vérifier] ». A
-question whose answer (or wording) repeats an earlier one is removed: the small model loops."""
+question asked again is removed (the small model loops); two questions with the same answer
+are kept, and the agent is told."""
 
 from __future__ import annotations
 
@@ -48,14 +49,13 @@ def finish(
     extracts = bool(values.get("collection"))  # « [2] » links only to a collection's extract
     questions: list[dict[str, Any]] = []
     unsupported = repeated = 0
+    asked: set[tuple[str, ...]] = set()
     for item in data.get("questions") or []:
-        if any(
-            repetition.repeats(str(q.get(k, "")), str(item.get(k, "")))
-            for q in questions
-            for k in ("question", "reponse")
-        ):
+        question = repetition.words(str(item.get("question", "")))
+        if question and question in asked:  # the small model loops: the same question again
             repeated += 1
             continue
+        asked.add(question)
         source = str(item.get("source", ""))
         if not (extracts and EXTRACT.match(source)):
             found = select(text, str(item.get("reponse", "")), source) if text else None
@@ -64,7 +64,10 @@ def finish(
         questions.append({**item, "source": source})
     notes = []
     if repeated:
-        notes.append(f"{repeated} question(s) dont la réponse répétait une autre : retirée(s).")
+        notes.append(f"{repeated} question(s) posée(s) deux fois : retirée(s).")
+    answers = [str(q.get("reponse", "")) for q in questions]
+    if repetition.dedupe(answers)[1]:
+        notes.append("Deux questions ont la même réponse mot pour mot : vérifiez-les.")
     if unsupported:
         notes.append(
             f"{unsupported} réponse(s) sans passage du texte qui la justifie : source marquée "

@@ -51,6 +51,7 @@ def finish(
             for reason, words in reasons.items()
         )
         out["reponse_humaine_necessaire"] = True
+        # the model's reason argued for no human answer: replaced, not kept
         out["raison"] = f"Le courriel relève d'une réponse humaine : {said}."
         notes.append(f"Réponse humaine nécessaire d'après le courriel : {said}.")
     given = [values.get(k, "") for k in SOURCE_FIELDS]

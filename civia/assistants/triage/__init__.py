@@ -109,10 +109,28 @@ def check(service: str, request: str, rules: dict[str, list[str]]) -> str:
     return decide(service, request, rules)[1]
 
 
+NEGATIONS = frozenset({"pas", "plus", "aucun", "aucune", "jamais", "ni"})
+
+
+def _affirmed(text: str, phrase: str) -> bool:
+    """`phrase` occurs in `text` (both stemmed) once at least not right after a negation
+    (« ce n'est pas dangereux », « il n'y a plus de danger »)."""
+    at = text.find(phrase)
+    while at >= 0:
+        if not NEGATIONS & set(text[:at].split()[-2:]):
+            return True
+        at = text.find(phrase, at + 1)
+    return False
+
+
 def urgent_words(request: str, words: tuple[str, ...] | list[str] = ()) -> list[str]:
-    """The words of urgency (default: urgency.yaml) the request contains."""
+    """The words of urgency (default: urgency.yaml) the request contains, not negated."""
     text = _stems(request)
-    return [w for w in words or default_urgency_words() if _stems(w).strip() and _stems(w) in text]
+    return [
+        w
+        for w in words or default_urgency_words()
+        if _stems(w).strip() and _affirmed(text, _stems(w))
+    ]
 
 
 def finish(

@@ -147,8 +147,10 @@ def test_a_considerant_or_an_article_said_twice_is_kept_once() -> None:
         "dispositions": [
             "Le parc des Tilleuls est fermé au public jusqu'à la fin des travaux.",
             "Le parc des Tilleuls est fermé au public jusqu'à la fin des travaux.",
+            # the same article with a detail added is another article: it stays
+            "Le parc des Tilleuls est fermé au public jusqu'à la fin des travaux, côté est.",
         ],
     }
     data, notes = finish(model, values, {})
-    assert len(data["considerants"]) == 2 and len(data["dispositions"]) == 1
+    assert len(data["considerants"]) == 2 and len(data["dispositions"]) == 2
     assert "2 considérant(s) ou article(s) répété(s) : retiré(s)." in notes

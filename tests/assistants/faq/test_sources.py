@@ -88,15 +88,17 @@ def test_a_number_given_as_source_without_a_collection_becomes_the_sentence() ->
     assert notes and notes[0].startswith("1 réponse(s)")
 
 
-def test_a_question_whose_answer_repeats_an_earlier_one_is_removed() -> None:
-    """The small model loops: two questions answered by the same sentence (issue 17: « nothing
-    is repeated »); the second goes, the agent is told. Questions that only open alike stay."""
+def test_a_question_asked_twice_is_kept_once_two_alike_answers_are_kept_and_said() -> None:
+    """The small model loops (issue 17: « nothing is repeated »): the same question again goes
+    and the agent is told; two different questions with the same answer both stay (a FAQ may
+    answer two questions alike), the agent is asked to check them."""
     same = "La cantine est ouverte les jours d'école, de 11 h 45 à 13 h 30."
     model = {
         "questions": [
             {"question": "Quels sont les horaires de la cantine ?", "reponse": same, "source": ""},
             {"question": "Quels sont les horaires de la cantine le mercredi ?",
              "reponse": same, "source": ""},
+            {"question": "quels sont les horaires de la cantine", "reponse": "Midi.", "source": ""},
             {"question": "Quels sont les tarifs de la cantine ?",
              "reponse": "Le repas coûte 3,50 euros.", "source": ""},
         ]
@@ -104,6 +106,8 @@ def test_a_question_whose_answer_repeats_an_earlier_one_is_removed() -> None:
     data, notes = finish(model, {"sujet": "Cantine", "texte": TEXT}, {})
     assert [q["question"] for q in data["questions"]] == [
         "Quels sont les horaires de la cantine ?",
+        "Quels sont les horaires de la cantine le mercredi ?",
         "Quels sont les tarifs de la cantine ?",
     ]
-    assert notes[0] == "1 question(s) dont la réponse répétait une autre : retirée(s)."
+    assert "1 question(s) posée(s) deux fois : retirée(s)." in notes
+    assert "Deux questions ont la même réponse mot pour mot : vérifiez-les." in notes

@@ -56,3 +56,16 @@ def test_hours_nobody_gave_are_marked() -> None:
     given = {**asked, "elements": "Ouverte le dimanche de 10h à 14h."}
     data, notes = replies.finish(model, given, {})
     assert "[à vérifier]" not in data["reponse"] and notes == []
+
+
+def test_routine_requests_do_not_call_for_a_human() -> None:
+    """Words of routine requests that a word list would take for a complaint, an appeal or a
+    delicate situation."""
+    for email in (
+        "Bonjour, je souhaite une copie de l'acte de décès de mon grand-père, né à Démoville.",
+        "Bonjour, je demande l'annulation de ma réservation de la salle des fêtes du 12 mai.",
+        "Quand aura lieu le remboursement de la cantine pour les jours de grève ?",
+        "Comment obtenir une carte de stationnement pour personne en situation de handicap ?",
+    ):
+        data, notes = replies.finish(_model(False), {"courriel": email}, {})
+        assert data["reponse_humaine_necessaire"] is False and notes == [], email

@@ -99,8 +99,8 @@ def test_words_of_danger_make_the_request_urgent_and_the_model_s_haute_stays() -
         {"service": "Voirie", "urgence": "normale"}, {"demande": leak}, {"service_list": SERVICES}
     )
     assert data["urgence"] == "haute"
-    assert "urgence relevée à « haute » (« fuite d'eau », « geler »" in data["controle"]
-    assert notes == ["Urgence relevée à « haute » : « fuite d'eau », « geler » dans la demande."]
+    assert "urgence relevée à « haute » (« fuite d'eau » ; le modèle" in data["controle"]
+    assert notes == ["Urgence relevée à « haute » : « fuite d'eau » dans la demande."]
     calm = "Je voudrais réserver une place à la crèche pour septembre."
     data, notes = triage.finish(
         {"service": "Enfance", "urgence": "basse"}, {"demande": calm}, {"service_list": SERVICES}
@@ -110,3 +110,22 @@ def test_words_of_danger_make_the_request_urgent_and_the_model_s_haute_stays() -
         {"service": "Enfance", "urgence": "haute"}, {"demande": calm}, {"service_list": SERVICES}
     )
     assert data["urgence"] == "haute"  # never lowered
+
+
+def test_routine_requests_and_negated_danger_are_not_made_urgent() -> None:
+    """Words a routine request uses, and a danger the citizen says is not there."""
+    for calm in (
+        "Le site de réservation de la salle ne répond plus depuis hier soir.",
+        "Le rapport de la commission de sécurité incendie de l'école est-il disponible ?",
+        "Un arbre penche un peu sur le trottoir, mais ce n'est pas dangereux.",
+        "Pouvez-vous geler mon dossier de demande de logement pendant mon absence ?",
+    ):
+        data, notes = triage.finish(
+            {"service": "Voirie", "urgence": "basse"}, {"demande": calm}, {"service_list": SERVICES}
+        )
+        assert data["urgence"] == "basse" and not any("Urgence" in n for n in notes), calm
+    hurt = "Ce n'est pas la première fois : un enfant s'est blessé sur la balançoire cassée."
+    data, _ = triage.finish(
+        {"service": "Enfance", "urgence": "basse"}, {"demande": hurt}, {"service_list": SERVICES}
+    )
+    assert data["urgence"] == "haute"  # « pas » negates what follows it, not the whole request
