@@ -23,6 +23,8 @@ NUMBER = r"\d{1,3}(?:[ \u00a0\u202f]\d{3}(?!\d))+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
 # a number as the draft's items see it; a time written « 10h » or « 14h30 » counts too
 BOUNDED = rf"(?<![\w/-])(?:{NUMBER})(?=h\d{{0,2}}\b|(?!\w))"
 HOUR_TAIL = re.compile(r"(?:h\d{0,2}\b)?")
+# a time of the source: « 14h », « 14 h 30 », « 14h30 », « 14:30 » (hour, minutes or "")
+TIME = re.compile(r"(?<![\w/-])(\d{1,2})(?:\s?h\s?(\d{2})?|:(\d{2}))(?!\d)")
 # digits, maybe in groups separated by single spaces: a reference (« DP 099 001 25 00042 », a
 # SIRET, a phone number) or an amount, compared whole since its groups may split either way
 RUN = re.compile(r"\d+(?:[ \u00a0\u202f]\d+)*")
@@ -48,6 +50,10 @@ def _inside(match: re.Match[str], spans: list[tuple[int, int]]) -> bool:
     return any(start <= match.start() and match.end() <= end for start, end in spans)
 
 
+def _time(hour: str, minutes: str | None) -> tuple[str, str]:
+    return _num(hour), "" if not minutes or minutes == "00" else minutes
+
+
 def _day(text: str) -> str:
     return "1" if text.lower() == "1er" else _num(text)
 
@@ -67,6 +73,12 @@ class Source:
         self.numbers |= {d for d, _ in self.dates}
         self.numbers |= {str(v) for w, v in WRITTEN.items() if re.search(rf"\b{w}\b", low)}
         self.months = set(re.findall(rf"\b(?:{MONTHS})\b", low))
+        self.times = {_time(m.group(1), m.group(2) or m.group(3)) for m in TIME.finditer(low)}
+
+    def supports_time(self, hour: str, minutes: str) -> bool:
+        """« 14h30 » only if the source gives that time: its hour alone (« 14 », « 14h ») or
+        another number (« 10 mai » for « 10h ») is not enough."""
+        return _time(hour, minutes) in self.times
 
     def runs_in(self, text: str) -> list[tuple[int, int]]:
         """Spans of `text`'s spaced digit runs that the source has, whole (the items inside
@@ -97,7 +109,9 @@ def mark_unsupported(paragraph: str, source: Source) -> tuple[str, list[str]]:
     for m in ITEM.finditer(paragraph):
         tail = HOUR_TAIL.match(paragraph, m.end())  # « 10h » is kept whole
         end = tail.end() if tail else m.end()
-        if source.supports(m) or _inside(m, runs) or paragraph.startswith(MARK, end):
+        time = paragraph[m.end() : end]  # « h30 » of « 14h30 »: compared as a whole time
+        ok = source.supports_time(m.group(), time[1:]) if time else source.supports(m)
+        if ok or _inside(m, runs) or paragraph.startswith(MARK, end):
             continue
         found.append(paragraph[m.start() : end])
         out += [paragraph[last:end], MARK]

@@ -53,9 +53,16 @@ def test_hours_nobody_gave_are_marked() -> None:
         "Bonjour, la déchèterie est ouverte le dimanche de 10h [à vérifier] à 14h [à vérifier]."
     )
     assert notes == ["Absent du courriel et des éléments, marqué [à vérifier] : « 10h », « 14h »."]
-    given = {**asked, "elements": "Ouverte le dimanche de 10h à 14h."}
+    given = {**asked, "elements": "Ouverte le dimanche de 10 h à 14:00."}
     data, notes = replies.finish(model, given, {})
     assert "[à vérifier]" not in data["reponse"] and notes == []
+    # a time is compared whole: not its hour alone, nor a day of the month
+    other = {**asked, "elements": "Ouverte le lundi de 14h à 17h, fermée le 10 mai."}
+    model = _model(False, "Ouverte de 10h à 14h30, puis de 14h à 17h.")
+    data, _ = replies.finish(model, other, {})
+    assert data["reponse"] == (
+        "Ouverte de 10h [à vérifier] à 14h30 [à vérifier], puis de 14h à 17h."
+    )
 
 
 def test_routine_requests_do_not_call_for_a_human() -> None:
