@@ -7,7 +7,7 @@ import os
 import time
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlparse
+from urllib.parse import urlparse, urlsplit, urlunsplit
 
 import httpx
 from authlib.common.security import generate_token
@@ -172,4 +172,5 @@ def end_session_url(provider: SsoProvider, id_token: str, back: str) -> str | No
     query = httpx.QueryParams(
         id_token_hint=id_token, post_logout_redirect_uri=back, client_id=provider.client_id
     )
-    return f"{endpoint}{'&' if urlparse(endpoint).query else '?'}{query}"
+    parts = urlsplit(endpoint)  # its own query kept, a fragment left at the end
+    return urlunsplit(parts._replace(query="&".join(q for q in (parts.query, str(query)) if q)))

@@ -238,6 +238,7 @@ def test_passwords_off_leaves_sso_only(client: TestClient, personas: Personas) -
             "https://idp.example.fr/logout?ui=fr",
             "https://idp.example.fr/logout?ui=fr&id_token_hint=",
         ),
+        ("https://idp.example.fr/logout#fin", "https://idp.example.fr/logout?id_token_hint="),
     ],
 )
 def test_logout_goes_only_to_a_web_address_of_the_provider(
@@ -252,3 +253,4 @@ def test_logout_goes_only_to_a_web_address_of_the_provider(
         assert url is None
     else:
         assert url is not None and url.startswith(expected)
+        assert url.endswith("#fin") == str(endpoint).endswith("#fin")  # the fragment stays last
