@@ -37,18 +37,23 @@ def repeats(a: str, b: str) -> bool:
     return key is not None and key == words(b)
 
 
-def dedupe(items: list[str]) -> tuple[list[str], int]:
-    """The items without the exact copies of an earlier one (of at least MIN_WORDS words), and
-    how many were removed."""
+def _unique(items: list[str], least: int) -> list[str]:
+    """The items without the word-for-word copies of an earlier one of at least `least` words."""
     seen: set[tuple[str, ...]] = set()
     kept: list[str] = []
     for item in items:
-        key = _key(item, MIN_WORDS)
-        if key is not None and key in seen:
-            continue
+        key = _key(item, least)
+        if key is None or key not in seen:
+            kept.append(item)
         if key is not None:
             seen.add(key)
-        kept.append(item)
+    return kept
+
+
+def dedupe(items: list[str]) -> tuple[list[str], int]:
+    """The items without the exact copies of an earlier one (of at least MIN_WORDS words), and
+    how many were removed."""
+    kept = _unique(items, MIN_WORDS)
     return kept, len(items) - len(kept)
 
 
@@ -74,17 +79,9 @@ def repeated_parts(text: str) -> list[str]:
 def drop_repeated_paragraphs(text: str) -> tuple[str, int]:
     """`text` without the paragraphs (of at least LOOP_WORDS words) that copy an earlier one,
     and how many were removed."""
-    seen: set[tuple[str, ...]] = set()
-    kept: list[str] = []
-    for part in PARAGRAPH.split(text.strip()):
-        key = _key(part, LOOP_WORDS)
-        if key is not None and key in seen:
-            continue
-        if key is not None:
-            seen.add(key)
-        kept.append(part)
-    removed = len(PARAGRAPH.split(text.strip())) - len(kept)
-    return "\n\n".join(kept) + ("\n" if text.endswith("\n") else ""), removed
+    parts = PARAGRAPH.split(text.strip())
+    kept = _unique(parts, LOOP_WORDS)
+    return "\n\n".join(kept) + ("\n" if text.endswith("\n") else ""), len(parts) - len(kept)
 
 
 def _copies(items: list[str]) -> bool:
