@@ -5,8 +5,6 @@ extracts do not contain is marked « [à vérifier] » (the small model invents 
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -14,6 +12,7 @@ from typing import Any
 import yaml
 
 from civia.assistants import facts
+from civia.assistants.triage import stems
 
 SOURCE_FIELDS = ("courriel", "elements", "faq")
 
@@ -24,17 +23,12 @@ def default_words() -> dict[str, tuple[str, ...]]:
     return {str(k): tuple(str(w) for w in v) for k, v in data.items()}
 
 
-def _stems(text: str) -> str:
-    plain = unicodedata.normalize("NFKD", text.lower()).encode("ascii", "ignore").decode()
-    return " " + " ".join(w[:6] for w in re.findall(r"[a-z0-9]+", plain)) + " "
-
-
 def human_reasons(email: str) -> dict[str, list[str]]:
     """Per reason (réclamation, recours, situation personnelle), its words the email holds."""
-    text = _stems(email)
+    text = stems(email)
     found: dict[str, list[str]] = {}
     for reason, words in default_words().items():
-        hits = {_stems(w): w for w in reversed(words) if _stems(w).strip() and _stems(w) in text}
+        hits = {stems(w): w for w in reversed(words) if stems(w).strip() and stems(w) in text}
         if hits:  # one word per stem, the list's first
             found[reason] = list(reversed(hits.values()))
     return found

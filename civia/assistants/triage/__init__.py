@@ -35,7 +35,9 @@ def _plain(text: str) -> str:
     return unicodedata.normalize("NFKD", text.lower()).encode("ascii", "ignore").decode()
 
 
-def _stems(text: str) -> str:
+def stems(text: str) -> str:
+    """The text as the word lists are compared: each word's first 6 letters, accents and case
+    ignored, between spaces (so that a phrase matches whole words only)."""
     return " " + " ".join(w[:6] for w in re.findall(r"[a-z0-9]+", _plain(text))) + " "
 
 
@@ -69,14 +71,14 @@ def rules_for(services: list[str], custom: dict[str, Any] | None = None) -> dict
 
 def scores(request: str, rules: dict[str, list[str]]) -> dict[str, int]:
     """How many of each service's words the request contains."""
-    text = _stems(request)
-    return {s: sum(_stems(w) in text for w in ws if _stems(w).strip()) for s, ws in rules.items()}
+    text = stems(request)
+    return {s: sum(stems(w) in text for w in ws if stems(w).strip()) for s, ws in rules.items()}
 
 
 def first_word_at(request: str, words: list[str]) -> int:
     """Where the earliest of `words` occurs in the request (its stems), or past its end."""
-    text = _stems(request)
-    found = [text.find(_stems(w)) for w in words if _stems(w).strip()]
+    text = stems(request)
+    found = [text.find(stems(w)) for w in words if stems(w).strip()]
     return min((at for at in found if at >= 0), default=len(text))
 
 
@@ -125,11 +127,11 @@ def _affirmed(text: str, phrase: str) -> bool:
 
 def urgent_words(request: str, words: tuple[str, ...] | list[str] = ()) -> list[str]:
     """The words of urgency (default: urgency.yaml) the request contains, not negated."""
-    text = _stems(request)
+    text = stems(request)
     return [
         w
         for w in words or default_urgency_words()
-        if _stems(w).strip() and _affirmed(text, _stems(w))
+        if stems(w).strip() and _affirmed(text, stems(w))
     ]
 
 
