@@ -7,10 +7,9 @@ in the database nor written to logs.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import os
-from collections.abc import AsyncGenerator, AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
@@ -134,21 +133,21 @@ class OpenAICompatible:
                 if resp.status_code >= 400:
                     body = (await resp.aread())[:500].decode("utf-8", "replace")
                     raise ProviderError(f"HTTP {resp.status_code} from {self.name}: {body}")
-                async with contextlib.aclosing(_sse(resp)) as events:
-                    async for data in events:
-                        if data == b"[DONE]":
-                            break
-                        text, finish_now, usage_now = _parse_chunk(data)
-                        finish = finish_now or finish
-                        usage = usage_now or usage
-                        if text:
-                            pieces += 1
-                            yield ChatChunk(text=text)
-                    else:
-                        if finish is None:
-                            raise ProviderUnavailable(
-                                "stream ended without [DONE] or finish_reason"
-                            )
+                async for line in resp.aiter_lines():
+                    data = _sse_data(line)
+                    if data is None:
+                        continue
+                    if data == "[DONE]":
+                        break
+                    text, finish_now, usage_now = _parse_chunk(data)
+                    finish = finish_now or finish
+                    usage = usage_now or usage
+                    if text:
+                        pieces += 1
+                        yield ChatChunk(text=text)
+                else:
+                    if finish is None:
+                        raise ProviderUnavailable("stream ended without [DONE] or finish_reason")
         except httpx.HTTPError as exc:
             raise _translate(exc) from None
         if not usage:  # servers that ignore stream_options (llama.cpp, older vLLM, Ollama)
@@ -156,40 +155,14 @@ class OpenAICompatible:
         yield ChatChunk(finish_reason=finish or "stop", usage=usage)
 
 
-async def _sse(resp: httpx.Response) -> AsyncGenerator[bytes, None]:
-    """The data of each event of a streamed answer. Its bytes, split here: httpx's text
-    decoding and line splitting of the whole stream are not needed to find complete lines
-    (only those are decoded, as JSON)."""
-    events = SseEvents()
-    async for raw in resp.aiter_bytes():
-        for data in events.feed(raw):
-            yield data
-    for data in events.feed(b"\n"):  # a last line without its line break
-        yield data
+def _sse_data(line: str) -> str | None:
+    line = line.strip()
+    if not line or line.startswith(":") or not line.startswith("data:"):
+        return None
+    return line[5:].strip()
 
 
-MAX_LINE_BYTES = 1 << 20  # one SSE line of a model's stream; a chunk is ~200 bytes
-
-
-class SseEvents:
-    """The `data:` fields of a server-sent event stream, from its bytes as they arrive: a read
-    may end inside a line (or inside a character), or hold several events. Lines end with LF,
-    CRLF or CR; comments (`:`) and other fields are skipped."""
-
-    def __init__(self) -> None:
-        self._rest = b""
-
-    def feed(self, raw: bytes) -> list[bytes]:
-        raw = self._rest + raw
-        if b"\r" in raw:  # a CRLF cut between two reads only adds an empty line
-            raw = raw.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
-        *lines, self._rest = raw.split(b"\n")
-        if len(self._rest) > MAX_LINE_BYTES:  # a server that never ends its line
-            raise ProviderBadResponse(f"stream line longer than {MAX_LINE_BYTES} bytes")
-        return [line[5:].strip() for line in lines if line.startswith(b"data:")]
-
-
-def _parse_chunk(data: bytes | str) -> tuple[str, str | None, dict[str, int]]:
+def _parse_chunk(data: str) -> tuple[str, str | None, dict[str, int]]:
     try:
         obj = json.loads(data)
         if "error" in obj:

@@ -1,6 +1,7 @@
-"""A streamed answer read from its bytes (`SseEvents`) through the pooled client, on asyncio's
-loop and on uvloop's (the one `civia serve` runs): reads cut anywhere, several events in one
-read, errors mid-stream, a silent server."""
+"""A streamed answer read through the pooled client from a raw socket server, on asyncio's loop
+and on uvloop's (the one `civia serve` runs): the server's writes cut anywhere (inside a line,
+a UTF-8 character, a CRLF) or several events in one, an error event mid-stream, a connection
+lost, a silent server."""
 
 from __future__ import annotations
 
@@ -15,12 +16,11 @@ from civia.providers.base import (
     ChatChunk,
     ChatMessage,
     ChatRequest,
-    ProviderBadResponse,
     ProviderError,
     ProviderTimeout,
     ProviderUnavailable,
 )
-from civia.providers.openai_compat import MAX_LINE_BYTES, OpenAICompatible, SseEvents
+from civia.providers.openai_compat import OpenAICompatible
 from civia.providers.registry import ProviderConfig
 from civia.settings import Settings
 
@@ -40,56 +40,6 @@ def _stream_bytes(words: tuple[str, ...] = WORDS) -> bytes:
         )
     body += _event({"choices": [], "usage": {"prompt_tokens": 3, "completion_tokens": 5}})
     return body + b"data: [DONE]\n\n"
-
-
-# --- the splitter alone ------------------------------------------------------------------------
-
-
-def _texts(datas: list[bytes]) -> list[str]:
-    out = []
-    for data in datas:
-        if data != b"[DONE]":
-            for choice in json.loads(data)["choices"]:
-                out.append(choice["delta"]["content"])
-    return out
-
-
-@pytest.mark.parametrize("size", [1, 2, 3, 7, 50, 10_000])
-def test_events_whatever_the_reads(size: int) -> None:
-    """Reads of any size (a line, a UTF-8 character cut in two, several events at once)."""
-    whole = _stream_bytes()
-    events = SseEvents()
-    datas: list[bytes] = []
-    for start in range(0, len(whole), size):
-        datas += events.feed(whole[start : start + size])
-    assert _texts(datas) == list(WORDS)
-    assert datas[-1] == b"[DONE]" and len(datas) == len(WORDS) + 2
-
-
-@pytest.mark.parametrize("size", [1, 4, 10_000])
-def test_crlf_and_cr_line_ends(size: int) -> None:
-    whole = _stream_bytes().replace(b"\n", b"\r\n")
-    whole = whole.replace(b"[DONE]\r\n", b"[DONE]\r")  # a CR alone ends a line too
-    events = SseEvents()
-    datas: list[bytes] = []
-    for start in range(0, len(whole), size):
-        datas += events.feed(whole[start : start + size])
-    assert _texts(datas) == list(WORDS) and datas[-1] == b"[DONE]"
-
-
-def test_other_fields_and_a_last_line_without_its_break() -> None:
-    events = SseEvents()
-    assert events.feed(b"event: message\nid: 4\nretry: 10\n: ping\n\n") == []
-    assert events.feed(b'data: {"a": 1}') == []  # not complete yet
-    assert events.feed(b"\n") == [b'{"a": 1}']
-
-
-def test_a_line_that_never_ends_is_refused() -> None:
-    """A server sending one endless line must not grow the buffer (and its re-scans) forever."""
-    events = SseEvents()
-    events.feed(b"data: " + b"x" * (MAX_LINE_BYTES // 2))
-    with pytest.raises(ProviderBadResponse):
-        events.feed(b"x" * (MAX_LINE_BYTES // 2 + 10))
 
 
 # --- over sockets, asyncio and uvloop ---------------------------------------------------------
