@@ -48,6 +48,8 @@ def finish(
         # the model's reason argued for no human answer: replaced, not kept
         out["raison"] = f"Le courriel relève d'une réponse humaine : {said}."
         notes.append(f"Réponse humaine nécessaire d'après le courriel : {said}.")
+    if not isinstance(data.get("reponse"), str):  # an assistant built with other fields
+        return out, notes
     given = [values.get(k, "") for k in SOURCE_FIELDS]
     given += [v for v in context.values() if isinstance(v, str)]
     reponse, unsupported = facts.mark_unsupported(

@@ -76,3 +76,9 @@ def test_routine_requests_do_not_call_for_a_human() -> None:
     ):
         data, notes = replies.finish(_model(False), {"courriel": email}, {})
         assert data["reponse_humaine_necessaire"] is False and notes == [], email
+
+
+def test_an_assistant_built_without_a_reponse_field_is_left_as_it_is() -> None:
+    """The check is offered in the builder: an answer with other fields gains none."""
+    data = {"texte": "Le marché a lieu le samedi de 8h à 13h.", "ton": "cordial"}
+    assert replies.finish(data, {"demande": "Quand a lieu le marché ?"}, {}) == (data, [])
