@@ -276,10 +276,8 @@ def section(heldout: bool = False) -> tuple[str, dict[str, float]]:
     if heldout:
         return heldout_section()
     scores = [score(c) for c in cases()]
-    exp = sum(s.cells_expected for s in scores)
-    found = sum(s.cells_found for s in scores)
-    matched = sum(s.cells_matched for s in scores)
-    tables_expected = sum(len(s.case.expected) for s in scores)
+    rows, totals = table_lines(scores)
+    tables_expected = totals["tables_expected"]
     lines = [
         "## Extraction de données: tables found vs expected",
         "",
@@ -290,27 +288,9 @@ def section(heldout: bool = False) -> tuple[str, dict[str, float]]:
         "own path (`civia.assistants.files.read_tables` → pdfplumber / python-docx / openpyxl). "
         "No model call. Regenerate with `python bench/bench_assistants.py --part extraction`.",
         "",
-        "| file | note | tables expected | found | exact | place right | cell precision "
-        "| cell recall | seconds |",
-        "|---|---|---|---|---|---|---|---|---|",
+        *rows,
     ]
-    for s in scores:
-        precision = s.cells_matched / s.cells_found if s.cells_found else 0.0
-        recall = s.cells_matched / s.cells_expected if s.cells_expected else 0.0
-        note = s.case.note + (f" — error: {s.error}" if s.error else "")
-        lines.append(
-            f"| `{s.case.name}` | {note} | {len(s.case.expected)} | {len(s.found)} | {s.exact} | "
-            f"{s.placed} | {precision:.1%} | {recall:.1%} | {s.seconds:.2f} |"
-        )
-    totals = {
-        "precision": matched / found if found else 0.0,
-        "recall": matched / exp if exp else 0.0,
-        "tables_expected": tables_expected,
-        "tables_found": sum(len(s.found) for s in scores),
-        "exact": sum(s.exact for s in scores),
-        "placed": sum(s.placed for s in scores),
-        "seconds_60_pages": next(s.seconds for s in scores if "60" in s.case.name),
-    }
+    totals["seconds_60_pages"] = next(s.seconds for s in scores if "60" in s.case.name)
     lines += [
         "",
         f"Overall: {totals['tables_found']} tables found for {tables_expected} expected, "
