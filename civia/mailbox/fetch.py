@@ -1,10 +1,11 @@
 """Fetch a connected mailbox: new UIDs only (UIDVALIDITY + last UID), each message stored with
-the mailbox's position in the same commit, so a crash neither loses nor repeats a message."""
+the mailbox's position in the same commit, so a crash neither loses nor repeats a message. The
+new messages' analysis is handed to the job engine at once (`jobs.hand_over`)."""
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -12,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from civia.accounts.models import Tenant
 from civia.db.base import utcnow
 from civia.db.engine import session_scope
-from civia.mailbox import declared, imap, scans
+from civia.mailbox import declared, imap, jobs, scans
 from civia.mailbox.models import Mailbox, MailMessage, MessageStatus
 from civia.mailbox.parse import ParsedMail, parse
 from civia.settings import Settings
@@ -35,11 +36,13 @@ class FetchReport:
     new: int = 0
     duplicates: int = 0
     error: str = ""
+    ids: list[int] = field(default_factory=list)  # of the new messages
+    job_id: int | None = None  # the job analysing them
 
 
-def store(db: Session, box: Mailbox, validity: int, item: imap.Fetched, *, ocr: bool) -> bool:
-    """Add one fetched message; False when it is already there (same Message-ID). With `ocr`,
-    its scanned attachments are kept for OCR in the analysis job."""
+def store(db: Session, box: Mailbox, validity: int, item: imap.Fetched, *, ocr: bool) -> int | None:
+    """Add one fetched message; its id, or None when it is already there (same Message-ID).
+    With `ocr`, its scanned attachments are kept for OCR in the analysis job."""
     try:
         parsed = parse(item.raw)
     except Exception:  # never let one message block the mailbox: kept, to read in the client
@@ -50,7 +53,7 @@ def store(db: Session, box: Mailbox, validity: int, item: imap.Fetched, *, ocr: 
             MailMessage.mailbox_id == box.id, MailMessage.message_id == parsed.message_id
         )
     ):
-        return False  # a mailbox rebuilt under a new UIDVALIDITY shows old messages again
+        return None  # a mailbox rebuilt under a new UIDVALIDITY shows old messages again
     notes = list(parsed.notes)
     if not item.complete:
         notes = [note_too_large(item.size)]
@@ -75,12 +78,20 @@ def store(db: Session, box: Mailbox, validity: int, item: imap.Fetched, *, ocr: 
         service_id=box.service_id,
     )
     db.add(message)
+    db.flush()
     scans.keep(db, message, kept)
-    return True
+    return message.id
 
 
-def fetch(sessions: sessionmaker[Session], mailbox_id: int, settings: Settings) -> FetchReport:
-    """Fetch one connected mailbox; errors are recorded on it (French) and returned."""
+def fetch(
+    sessions: sessionmaker[Session],
+    mailbox_id: int,
+    settings: Settings,
+    *,
+    user_id: int | None = None,
+) -> FetchReport:
+    """Fetch one connected mailbox; errors are recorded on it (French) and returned. The new
+    messages' analysis is queued, for `user_id` when an agent asked for the fetch."""
     report = FetchReport()
     with session_scope(sessions) as db:
         box = db.get(Mailbox, mailbox_id)
@@ -90,7 +101,7 @@ def fetch(sessions: sessionmaker[Session], mailbox_id: int, settings: Settings) 
         after, known_validity = box.last_uid, box.uidvalidity
     if isinstance(found, str):
         report.error = found
-        _finish(sessions, mailbox_id, report)
+        _finish(sessions, mailbox_id, report, user_id)
         return report
     max_bytes = int(settings.mailbox_max_message_mb * 1_000_000)
     ocr = scans.enabled(settings)
@@ -105,8 +116,10 @@ def fetch(sessions: sessionmaker[Session], mailbox_id: int, settings: Settings) 
                 with session_scope(sessions) as db:
                     box = db.get(Mailbox, mailbox_id)
                     assert box is not None
-                    if store(db, box, validity, item, ocr=ocr):
+                    stored = store(db, box, validity, item, ocr=ocr)
+                    if stored is not None:
                         report.new += 1
+                        report.ids.append(stored)
                     else:
                         report.duplicates += 1
                     box.uidvalidity, box.last_uid = validity, item.uid
@@ -117,16 +130,24 @@ def fetch(sessions: sessionmaker[Session], mailbox_id: int, settings: Settings) 
                     box.uidvalidity, box.last_uid = validity, 0
     except imap.MailboxUnavailable as exc:
         report.error = exc.message_fr
-    _finish(sessions, mailbox_id, report)
+    _finish(sessions, mailbox_id, report, user_id)
     return report
 
 
-def _finish(sessions: sessionmaker[Session], mailbox_id: int, report: FetchReport) -> None:
+def _finish(
+    sessions: sessionmaker[Session], mailbox_id: int, report: FetchReport, user_id: int | None
+) -> None:
+    """Record the fetch on the mailbox and queue the analysis of what it brought (a fetch cut
+    short by an error keeps, and hands over, the messages stored before it)."""
     with session_scope(sessions) as db:
         box = db.get(Mailbox, mailbox_id)
         if box is not None:
             box.last_fetch_at = utcnow()
             box.last_error = report.error
+            job = jobs.hand_over(
+                db, tenant_id=box.tenant_id, message_ids=report.ids, user_id=user_id
+            )
+            report.job_id = job.id if job else None
 
 
 def fetch_all(sessions: sessionmaker[Session], settings: Settings) -> dict[int, FetchReport]:

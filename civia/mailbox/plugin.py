@@ -10,6 +10,7 @@ import click
 from civia.accounts import roles
 from civia.plugins.hookspecs import hookimpl
 from civia.plugins.registries import (
+    JobKind,
     MenuLink,
     PeriodicTask,
     Purger,
@@ -34,6 +35,14 @@ def register_routes(settings: Settings) -> list[Route]:
     from civia.mailbox import admin_routes, routes
 
     return [Route(admin_routes.router), Route(routes.router)]
+
+
+@hookimpl
+def register_job_kinds() -> list[JobKind]:
+    from civia.jobs.registry import kinds_in
+    from civia.mailbox import jobs
+
+    return kinds_in(jobs)
 
 
 @hookimpl

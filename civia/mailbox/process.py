@@ -55,12 +55,16 @@ def claimable(now: datetime) -> ColumnElement[bool]:
     )
 
 
-def claim(db: Session) -> int | None:
-    """Take the oldest waiting message, atomically (several workers may run)."""
+def claim(db: Session, message_id: int | None = None) -> int | None:
+    """Take the oldest waiting message, or message `message_id` if it still waits. One
+    conditional UPDATE: of the workers after the same message (threads or processes, the
+    periodic analysis and the job a fetch queued), one only gets it."""
     now = utcnow()
-    candidate = db.scalar(
-        select(MailMessage.id).where(claimable(now)).order_by(MailMessage.id).limit(1)
-    )
+    candidate = message_id
+    if candidate is None:
+        candidate = db.scalar(
+            select(MailMessage.id).where(claimable(now)).order_by(MailMessage.id).limit(1)
+        )
     if candidate is None:
         return None
     taken = db.execute(
@@ -179,12 +183,18 @@ async def analyse(job: Job, gateway: Gateway) -> Analysis:
             sensitivity=specs[assistant_id].sensitivity.value,
         )
 
+    def limit(assistant_id: str) -> int:  # CIVIA_MAX_TOKENS caps every generation
+        return min(specs[assistant_id].max_tokens, gateway.settings.max_tokens)
+
     counts = entity_counts(await asyncio.to_thread(detect, job.text))
     setup = {"context": job.context, "gateway": gateway, "target": job.target}
-    triage = await run_to_end(specs[TRIAGE], {"demande": job.text[:8000]}, ctx=ctx(TRIAGE), **setup)
+    triage = await run_to_end(
+        specs[TRIAGE], {"demande": job.text[:8000]}, ctx=ctx(TRIAGE),
+        max_tokens=limit(TRIAGE), **setup,
+    )  # fmt: skip
     reply = await run_to_end(
         specs[REPLY], {"courriel": job.text[:6000], "elements": "", "faq": job.faq},
-        ctx=ctx(REPLY), sources=job.sources, **setup,
+        ctx=ctx(REPLY), sources=job.sources, max_tokens=limit(REPLY), **setup,
     )  # fmt: skip
     return Analysis(counts, triage.data or {}, reply.data or {}, reply.markdown)
 
@@ -211,10 +221,13 @@ def apply(message: MailMessage, job: Job, found: Analysis) -> None:
     message.analysed_at = utcnow()
 
 
-def process_one(sessions: sessionmaker[Session], settings: Settings) -> int | None:
-    """Analyse the oldest waiting message; its id, or None when the queue is empty."""
+def process_one(
+    sessions: sessionmaker[Session], settings: Settings, message_id: int | None = None
+) -> int | None:
+    """Analyse the oldest waiting message, or message `message_id` if it still waits; its id,
+    or None when there was nothing to take (the queue empty, the message taken by another)."""
     with session_scope(sessions) as db:
-        message_id = claim(db)
+        message_id = claim(db, message_id)
     if message_id is None:
         return None
     scans.read_pending(sessions, message_id, settings)  # OCR first: its text feeds every step

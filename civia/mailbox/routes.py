@@ -8,7 +8,7 @@ from typing import Any
 
 from fastapi import APIRouter, Form, HTTPException, Request, Response
 from fastapi.responses import RedirectResponse
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from civia.accounts.models import Service, User
 from civia.audit import journal as audit
@@ -28,18 +28,42 @@ def _service_names(db: Db, user: User) -> dict[int, str]:
     return {s.id: s.name for s in queue.services(db, user)}
 
 
+def _pending(db: Db, tenant_id: int) -> int:
+    """The collectivité's messages waiting for their analysis or in it (a message not yet
+    triaged may sit in a service the agent does not see: counted all the same)."""
+    waiting = (MessageStatus.RECEIVED, MessageStatus.ANALYSING)
+    found = db.scalar(
+        select(func.count(MailMessage.id)).where(
+            MailMessage.tenant_id == tenant_id, MailMessage.status.in_(waiting)
+        )
+    )
+    return found or 0
+
+
+def fetched_fr(new: int, pending: int) -> str:
+    """« 1 nouveau message relevé ; analyse en cours. »"""
+    said = f"{new} nouveau message relevé" if new < 2 else f"{new} nouveaux messages relevés"
+    if not new:
+        return f"{said}."
+    return f"{said} ; analyse en cours." if pending else f"{said} ; analyse terminée."
+
+
 @router.get("/courriels")
 def index(
     request: Request, db: Db, user: CurrentUser, service: str = "", releves: str = ""
 ) -> Response:
     """`releves`: how many messages « Relever maintenant » just brought in (it redirects here,
-    so reloading the page shows the queue again instead of fetching again)."""
-    notice = error = ""
+    so reloading the page shows the queue again instead of fetching again). While their
+    analysis runs, the page asks this route every few seconds (HTMX): nothing to change
+    (204) until no message waits, then it reloads itself to show the analysed queue."""
+    notice = error = poll = ""
     if re.fullmatch(r"[0-9]{1,6}", releves):
-        new = int(releves)
-        notice = (
-            f"{new} nouveau message relevé." if new < 2 else f"{new} nouveaux messages relevés."
-        )
+        new, pending = int(releves), _pending(db, user.tenant_id)
+        if request.headers.get("hx-request"):
+            return Response(status_code=204 if pending else 200,
+                            headers={} if pending else {"HX-Refresh": "true"})  # fmt: skip
+        notice = fetched_fr(new, pending)
+        poll = f"/courriels?releves={new}" if new and pending else ""
         error = " ".join(
             b.last_error
             for b in db.scalars(
@@ -47,12 +71,20 @@ def index(
             )
             if b.last_error
         )
-    return queue_page(request, db, user, service=service, notice=notice, error=error)
+    return queue_page(request, db, user, service=service, notice=notice, error=error, poll=poll)
 
 
 def queue_page(
-    request: Request, db: Db, user: User, *, service: str = "", notice: str = "", error: str = ""
+    request: Request,
+    db: Db,
+    user: User,
+    *,
+    service: str = "",
+    notice: str = "",
+    error: str = "",
+    poll: str = "",
 ) -> Response:
+    """`poll`: the address the notice asks until the analysis of the messages is over."""
     names = _service_names(db, user)
     chosen = (
         int(service) if re.fullmatch(r"[0-9]{1,18}", service) and int(service) in names else None
@@ -73,6 +105,7 @@ def queue_page(
         when=queue.when_fr,
         notice=notice,
         error=error,
+        poll=poll,
     )
 
 
@@ -88,7 +121,8 @@ def _labels(request: Request, user: User) -> dict[str, str]:
 
 @router.post("/courriels/relever")
 def fetch_now(request: Request, db: Db, user: CurrentUser) -> Response:
-    """« Relever maintenant »: fetch the tenant's mailboxes; analysis follows in the background."""
+    """« Relever maintenant »: fetch the tenant's mailboxes; the new messages' analysis starts
+    at once in the background (a job per mailbox, queued for this agent)."""
     settings = request.app.state.settings
     ids = list(
         db.scalars(
@@ -98,7 +132,7 @@ def fetch_now(request: Request, db: Db, user: CurrentUser) -> Response:
     db.commit()
     if not ids:
         return queue_page(request, db, user, error="Aucune boîte partagée n'est connectée.")
-    reports = [fetch.fetch(request.app.state.sessions, i, settings) for i in ids]
+    reports = [fetch.fetch(request.app.state.sessions, i, settings, user_id=user.id) for i in ids]
     # Post/Redirect/Get: the errors are kept on each mailbox and shown from there.
     return RedirectResponse(f"/courriels?releves={sum(r.new for r in reports)}", status_code=303)
 

@@ -19,7 +19,9 @@ from civia.audit.models import AuditEntry
 from civia.chat.gateway import Gateway
 from civia.db.engine import session_scope
 from civia.governance import usecases
-from civia.mailbox import process
+from civia.jobs.models import Job, JobStatus
+from civia.jobs.worker import Worker
+from civia.mailbox import jobs, process
 from civia.mailbox.models import Mailbox, MailMessage, MessageStatus
 from civia.settings import Settings
 from tests.conftest import Personas, build_app, login, login_as, page_text
@@ -40,13 +42,14 @@ def csrf_of(headers: dict[str, str]) -> dict[str, str]:
     return {"csrf_token": headers["X-CSRF-Token"]}
 
 
-def _connect(client: TestClient, personas: Personas) -> None:
+def _connect(client: TestClient, personas: Personas, service_id: int | None = None) -> None:
     csrf = login(client, "admin")
     page = client.get("/admin/courriels")
     assert page.status_code == 200
+    service_id = service_id or personas.service_a.id
     resp = client.post(
         "/admin/courriels",
-        data={"key": "accueil", "service_id": personas.service_a.id, "csrf_token": csrf},
+        data={"key": "accueil", "service_id": service_id, "csrf_token": csrf},
         follow_redirects=False,
     )
     assert resp.status_code == 303
@@ -96,7 +99,7 @@ def test_fetch_now_fills_the_queue_of_the_service_only(
     client, personas = app
     _connect(client, personas)
     deliver(imap, citizen_mail())
-    assert "1 nouveau message relevé." in _fetch_now(client, "agent")
+    assert "1 nouveau message relevé ; analyse en cours." in _fetch_now(client, "agent")
     assert "Aucun nouveau" not in _fetch_now(client, "agent") and "0 nouveau" in _fetch_now(
         client, "agent"
     )
@@ -124,6 +127,94 @@ def test_fetch_now_fills_the_queue_of_the_service_only(
     login(client, "carol")  # another collectivité
     assert client.get(f"/courriels/{message.id}").status_code == 404
     assert "Aucune boîte partagée n'est connectée" in page_text(client.get("/courriels"))
+
+
+EMPTY_MAIL = b"From: x@exemple.fr\r\n\r\n"  # analysed without the model: nothing to read
+
+
+def _run_job(client: TestClient, settings: Settings) -> bool:
+    """Run the next analysis job as a worker of the `redaction` queue would."""
+    return Worker(client.app.state.sessions, settings, {}).run_once(jobs.QUEUE)  # type: ignore[attr-defined]
+
+
+def _jobs(client: TestClient) -> list[Job]:
+    with session_scope(client.app.state.sessions) as db:  # type: ignore[attr-defined]
+        found = list(db.scalars(select(Job).order_by(Job.id)))
+        db.expunge_all()
+        return found
+
+
+def test_fetch_now_has_the_new_messages_analysed_by_a_job_at_once(
+    app: tuple[TestClient, Personas], imap: IMAPClient, mail_settings: Settings
+) -> None:
+    """No periodic analysis runs here: the job the fetch queued analyses the message, and the
+    page says so until it is done, then shows the analysed queue."""
+    client, personas = app
+    _connect(client, personas)
+    deliver(imap, EMPTY_MAIL)
+    csrf = login(client, "agent")
+    resp = client.post("/courriels/relever", data={"csrf_token": csrf}, follow_redirects=False)
+    assert (resp.status_code, resp.headers["location"]) == (303, "/courriels?releves=1")
+    [job] = _jobs(client)
+    assert (job.kind, job.queue, job.status) == (jobs.KIND, "redaction", JobStatus.QUEUED)
+    assert job.user_id == personas["agent"].id and job.tenant_id == personas.tenant.id
+    message = _only_message(client)
+    assert job.payload["message_ids"] == [message.id]
+    page = client.get("/courriels?releves=1")
+    notice = BeautifulSoup(page.text, "html.parser").find(role="status")
+    assert (
+        notice is not None and notice.get_text() == "1 nouveau message relevé ; analyse en cours."
+    )
+    assert notice["hx-get"] == "/courriels?releves=1"  # the page asks until the end
+    polled = client.get("/courriels?releves=1", headers={"HX-Request": "true"})
+    assert polled.status_code == 204 and "HX-Refresh" not in polled.headers
+    assert _run_job(client, mail_settings)
+    analysed = _only_message(client)
+    assert (analysed.status, analysed.problem) == (MessageStatus.FAILED, process.EMPTY_FR)
+    [done] = _jobs(client)
+    assert done.status == JobStatus.DONE and done.result["analysed"] == [message.id]
+    polled = client.get("/courriels?releves=1", headers={"HX-Request": "true"})
+    assert polled.status_code == 200 and polled.headers["HX-Refresh"] == "true"
+    page = client.get("/courriels?releves=1")
+    notice = BeautifulSoup(page.text, "html.parser").find(role="status")
+    assert (
+        notice is not None and notice.get_text() == "1 nouveau message relevé ; analyse terminée."
+    )
+    assert not notice.has_attr("hx-get") and "Analyse impossible" in page_text(page)
+    assert "Analyse des courriels relevés" in page_text(client.get("/travaux"))  # the agent's
+    # Nothing new: no job, nothing to follow.
+    again = client.post("/courriels/relever", data={"csrf_token": csrf}, follow_redirects=False)
+    assert again.headers["location"] == "/courriels?releves=0" and len(_jobs(client)) == 1
+    zero = BeautifulSoup(client.get("/courriels?releves=0").text, "html.parser").find(role="status")
+    assert zero is not None and zero.get_text() == "0 nouveau message relevé."
+    assert not zero.has_attr("hx-get")
+
+
+def test_a_message_is_analysed_once_when_the_tick_and_the_job_overlap(
+    app: tuple[TestClient, Personas], imap: IMAPClient, mail_settings: Settings
+) -> None:
+    """The periodic analysis and the job take messages the same way (`process.claim`): the job
+    skips those the periodic analysis holds or has done, and the reverse."""
+    client, personas = app
+    _connect(client, personas)
+    for _ in range(3):
+        deliver(imap, EMPTY_MAIL)
+    _fetch_now(client, "agent")
+    sessions = client.app.state.sessions  # type: ignore[attr-defined]
+    with session_scope(sessions) as db:
+        first, second, third = db.scalars(select(MailMessage.id).order_by(MailMessage.id))
+        # The periodic analysis is in the middle of the first message (it claimed it)...
+        assert process.claim(db) == first
+    # ...and goes through the second, as a periodic run limited to one message would.
+    assert process.process_pending(sessions, mail_settings, limit=1) == [second]
+    assert _run_job(client, mail_settings)
+    [job] = _jobs(client)
+    assert job.status == JobStatus.DONE and job.result["analysed"] == [third]
+    assert process.process_pending(sessions, mail_settings) == []  # nothing left to do twice
+    with session_scope(sessions) as db:
+        states = {i: s for i, s in db.execute(select(MailMessage.id, MailMessage.status))}
+    assert states == {first: MessageStatus.ANALYSING, second: MessageStatus.FAILED,
+                      third: MessageStatus.FAILED}  # fmt: skip
 
 
 def _analysed(client: TestClient, personas: Personas) -> MailMessage:
