@@ -3,17 +3,22 @@ a reply drafted; the message then waits for an agent."""
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, sessionmaker
 
 from civia.db.base import Base, utcnow
 from civia.db.engine import make_engine, make_sessionmaker, session_scope
 from civia.mailbox import process
 from civia.mailbox.models import Mailbox, MailMessage, MessageStatus
+from civia.providers.models import Provider
 from civia.settings import Settings
-from tests.conftest import make_personas
+from tests.conftest import Personas, make_personas
+from tests.servers import garbage_server, recording_proxy
 
 
 def test_a_message_left_in_analysis_by_a_dead_process_is_taken_again(
@@ -38,8 +43,39 @@ def test_a_message_left_in_analysis_by_a_dead_process_is_taken_again(
     engine.dispose()
 
 
-@pytest.mark.model
-def test_a_message_is_triaged_and_answered_in_draft(settings: Settings, password_hash: str) -> None:
+def test_of_several_claiming_a_message_at_once_one_only_gets_it(
+    db_url: str, password_hash: str
+) -> None:
+    """The periodic analysis and a fetch's job may go for the same message at the same time,
+    in different processes: each claim is its own connection and transaction here."""
+    engine = make_engine(db_url)
+    Base.metadata.create_all(engine)
+    sessions = make_sessionmaker(engine)
+    with session_scope(sessions) as db:
+        personas = make_personas(db, password_hash)
+        box = Mailbox(tenant_id=personas.tenant.id, key="accueil", last_uid=0)
+        db.add(box)
+        db.flush()
+        message = MailMessage(tenant_id=box.tenant_id, mailbox_id=box.id, uidvalidity=1, uid=1,
+                              subject="Horaires", status=MessageStatus.RECEIVED)  # fmt: skip
+        db.add(message)
+        db.flush()
+        wanted = message.id
+    racers = 6
+    start = threading.Barrier(racers)
+
+    def take(by_id: bool) -> int | None:
+        with sessions() as db:
+            start.wait()
+            return process.claim(db, wanted if by_id else None)  # the job; the periodic run
+
+    with ThreadPoolExecutor(racers) as pool:
+        won = list(pool.map(take, [True, False] * (racers // 2)))
+    assert won.count(wanted) == 1 and won.count(None) == racers - 1
+    engine.dispose()
+
+
+def _one_message(settings: Settings, password_hash: str) -> tuple[sessionmaker[Session], Personas]:
     engine = make_engine(settings.db_url)
     Base.metadata.create_all(engine)
     sessions = make_sessionmaker(engine)
@@ -58,15 +94,43 @@ def test_a_message_is_triaged_and_answered_in_draft(settings: Settings, password
                 service_id=box.service_id,
             )
         )  # fmt: skip
+    return sessions, personas
+
+
+@pytest.mark.model
+def test_a_message_is_triaged_and_answered_in_draft(settings: Settings, password_hash: str) -> None:
+    settings = settings.model_copy(update={"max_tokens": 1024})  # above both assistants' own
+    sessions, personas = _one_message(settings, password_hash)
     assert process.process_one(sessions, settings) is not None
     with session_scope(sessions) as db:
         message = db.scalars(select(MailMessage)).one()
         assert message.status == MessageStatus.TO_REVIEW, message.problem
-        assert message.proposed_service_id == personas.service_a.id  # Population, not Urbanisme
+        assert message.proposed_service_id == personas.service_a.id
         assert message.service_id == personas.service_a.id
         assert message.pii_counts.get("PHONE") == 1 and message.pii_counts.get("PERSON")
         assert message.draft.strip() and message.justification and message.analysed_at
-    engine.dispose()
+    sessions.kw["bind"].dispose()
+
+
+@pytest.mark.parametrize(("setting", "sent"), [(8, 8), (1024, 256)])
+def test_the_analysis_asks_for_no_more_than_civia_max_tokens(
+    settings: Settings, password_hash: str, setting: int, sent: int
+) -> None:
+    """CIVIA_MAX_TOKENS caps the analysis like every generation: the lower of the setting and
+    the triage assistant's own 256 is what reaches the model server (a server answering
+    garbage: the analysis then fails, which does not matter here)."""
+    settings = settings.model_copy(update={"max_tokens": setting})
+    sessions, personas = _one_message(settings, password_hash)
+    with garbage_server() as upstream, recording_proxy(upstream) as (base, received):
+        with session_scope(sessions) as db:
+            db.execute(update(Provider).values(enabled=False))
+            db.add(Provider(tenant_id=personas.tenant.id, name="Serveur", kind="openai_compat",
+                            base_url=base, models=["enregistre"], is_default=True))  # fmt: skip
+        assert process.process_one(sessions, settings) is not None
+    with session_scope(sessions) as db:
+        assert db.scalars(select(MailMessage.status)).one() == MessageStatus.FAILED
+    assert received and [body["max_tokens"] for body in received] == [sent] * len(received)
+    sessions.kw["bind"].dispose()
 
 
 def test_the_routing_rules_verdict_is_shown_with_the_justification() -> None:
