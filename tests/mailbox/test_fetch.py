@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from civia.db.base import Base
 from civia.db.engine import make_engine, make_sessionmaker, session_scope
-from civia.mailbox import fetch
+from civia.jobs.models import Job
+from civia.mailbox import fetch, jobs
 from civia.mailbox.models import Mailbox, MailMessage, MessageStatus
 from civia.settings import Settings
 from tests.conftest import make_personas
@@ -56,6 +57,13 @@ def test_new_messages_are_fetched_once_and_left_unread(
         "Demande d'acte de naissance", "Trottoir abîmé", "Inscription cantine"
     ]  # fmt: skip
     assert all(m.status == MessageStatus.RECEIVED and m.service_id for m in stored)
+    # Each fetch that brought messages queued their analysis (a scheduled one: for nobody).
+    with session_scope(sessions) as db:
+        queued = [(j.id, j.kind, j.user_id, j.payload["message_ids"])
+                  for j in db.scalars(select(Job).order_by(Job.id))]  # fmt: skip
+    assert [j[0] for j in queued] == [first.job_id, second.job_id] and again.job_id is None
+    assert queued == [(first.job_id, jobs.KIND, None, [m.id for m in stored[:2]]),
+                      (second.job_id, jobs.KIND, None, [stored[2].id])]  # fmt: skip
     assert stored[0].sender == "jeanne.martin@exemple.fr" and "acte de naissance" in stored[0].body
     imap.select_folder("INBOX")
     flags = imap.get_flags(imap.search("ALL"))

@@ -22,7 +22,7 @@ SECTIONS = {"documents", "reunions", "fichiers_des_resultats_d_assistants", "not
             "courriels_valides", "enquete_de_satisfaction"}  # fmt: skip
 KINDS = {"assistants.document", "assistants.batch", "assistants.stream", "documents.ingest", "documents.reindex",
          "governance.reembed", "acts.import_scdl", "acts.embed", "meetings.transcribe",
-         "meetings.minutes", "planning.survey_themes"}  # fmt: skip
+         "meetings.minutes", "planning.survey_themes", "mailbox.analyse"}  # fmt: skip
 
 
 def assert_complete(registries: Registries) -> None:
