@@ -56,7 +56,7 @@ def test_scans_are_read_by_ocr_in_the_analysis_job_and_shown_as_such(
     client, personas = app
     _connect(client, personas)
     deliver(imap, mail_with_scans())
-    assert "1 nouveau message relevé." in _fetch_now(client, "agent")  # no OCR in the request
+    assert "1 nouveau message relevé ; analyse en cours." in _fetch_now(client, "agent")  # no OCR
     message = _only_message(client)
     assert [a["ocr"] for a in message.attachments] == [attachments.PENDING] * 2
     shown = page_text(client.get(f"/courriels/{message.id}"))
