@@ -52,11 +52,14 @@ def bench_cases(dumps: list[Path], inputs: list[dict[str, Any]]) -> list[Case]:
             row = json.loads(line) if line else {}
             if row.get("assistant") != "tri-demandes" or not row["ok"]:
                 continue
+            expected = set(inputs[row["index"]]["_service"])
+            if not expected:  # as the bench's check: no expected service, no misroute
+                continue
             raw = json.loads(row["calls"][-1]["text"])
             seen.setdefault(row["index"], {
                 "label": f"input {row['index'] + 1}",
                 "request": row["values"]["demande"],
-                "expected": set(inputs[row["index"]]["_service"]),
+                "expected": expected,
                 "model": str(raw.get("service", "")),
                 "services": ba.SERVICES,
             })  # fmt: skip
