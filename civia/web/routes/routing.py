@@ -108,7 +108,7 @@ async def save_routing(request: Request, db: Db, admin: AdminUser) -> Response:
         action="policy.changed",
         target="règles de tri des demandes",
         details={
-            "services with words": len(saved_words),
+            "services_with_words": len(saved_words),
             "examples": sum(len(e) for e in saved_examples.values()),
         },
     )
