@@ -135,6 +135,16 @@ def test_the_collectivite_s_own_examples_route_a_request_no_word_knows(counting:
     assert data["controle"] == triage.AGREES_EXAMPLES and notes == []
 
 
+def test_a_request_is_embedded_only_when_no_word_backs_the_model_s_choice(
+    counting: Counting,
+) -> None:
+    lamp = "Un lampadaire est tombé rue Haute."
+    assert triage.route("Voirie", lamp, {"service_list": SERVICES}) == ("Voirie", triage.AGREES)
+    assert counting.embedded == []  # a word backs Voirie: the examples cannot change it
+    triage.route("Finances", lamp, {"service_list": SERVICES})
+    assert lamp in counting.embedded
+
+
 def test_without_the_embedding_model_the_words_decide_alone(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
