@@ -219,10 +219,11 @@ DEV = 30  # messages 1-30: the routing rules' words were tuned on them; 31-60 he
 
 def with_rules(rows: list[dict[str, object]]) -> dict[int, str]:
     """The service each message ends with once the model's choice meets the routing rules
-    of today's rules.yaml (`triage.decide`, as the triage assistant's post-check applies it)."""
-    rules = triage.rules_for(list(SERVICES))
+    of today's rules.yaml, words and examples (`triage.route`, as the triage assistant's
+    post-check applies it)."""
+    context = {"service_list": list(SERVICES)}
     texts = {n: f"Objet : {subject}\n\n{body}" for n, (_, subject, body) in enumerate(MAILS, 1)}
-    return {int(r["n"]): triage.decide(str(r["raw"]), texts[int(r["n"])], rules)[0]  # type: ignore[call-overload]
+    return {int(r["n"]): triage.route(str(r["raw"]), texts[int(r["n"])], context)[0]  # type: ignore[call-overload]
             for r in rows}  # fmt: skip
 
 

