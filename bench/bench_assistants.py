@@ -833,8 +833,43 @@ def strings_of(data: Any) -> list[str]:
     return []
 
 
+FR_MONTHS = MONTHS.split("|")
+EN_MONTHS = [
+    "january", "february", "march", "april", "may", "june",
+    "july", "august", "september", "october", "november", "december",
+]  # fmt: skip
+EN_ORDINAL = r"(?:st|nd|rd|th)?"
+ISO_DATE = re.compile(r"\b(?:19|20)\d{2}-(\d{2})-(\d{2})\b")
+NUMERIC_DATE = re.compile(r"\b(\d{1,2})/(\d{1,2})/(?:19|20)\d{2}\b")
+EN_DAY_MONTH = re.compile(rf"\b(\d{{1,2}}){EN_ORDINAL}\s+(?:of\s+)?({'|'.join(EN_MONTHS)})\b", re.I)
+EN_MONTH_DAY = re.compile(rf"\b({'|'.join(EN_MONTHS)})\s+(\d{{1,2}}){EN_ORDINAL}\b", re.I)
+
+
+def _day_month(day: str, month: str) -> str:
+    return f"{1 if day.lower() == '1er' else int(day)} {month.lower()}"
+
+
+def source_dates(source: str) -> set[str]:
+    """The day-month dates of `source` as « 12 mars », whatever form the input gave them in:
+    French words, a date field (« 2025-03-12 », the meeting's date), « 12/03/2025 », or
+    English (« 31 December », « December 31st », a text to translate)."""
+    found = {_day_month(d, m) for d, m in DAY_MONTH.findall(source)}
+    for m, d in ISO_DATE.findall(source):
+        if 1 <= int(m) <= 12 and 1 <= int(d) <= 31:
+            found.add(_day_month(d, FR_MONTHS[int(m) - 1]))
+    for d, m in NUMERIC_DATE.findall(source):
+        if 1 <= int(m) <= 12 and 1 <= int(d) <= 31:
+            found.add(_day_month(d, FR_MONTHS[int(m) - 1]))
+    for d, m in EN_DAY_MONTH.findall(source):
+        found.add(_day_month(d, FR_MONTHS[EN_MONTHS.index(m.lower())]))
+    for m, d in EN_MONTH_DAY.findall(source):
+        found.add(_day_month(d, FR_MONTHS[EN_MONTHS.index(m.lower())]))
+    return found
+
+
 def invented(output: str, source: str) -> dict[str, list[str]]:
-    """Years, day-month dates, legal references and numbers in `output` absent from `source`."""
+    """Years, day-month dates, legal references and numbers in `output` absent from `source`
+    (a date counts as given when the source has it in another form: see `source_dates`)."""
     out, src = _norm_digits(output), _norm_digits(source)
     src_low = src.lower()
 
@@ -842,9 +877,9 @@ def invented(output: str, source: str) -> dict[str, list[str]]:
         return {re.sub(r"[\s.]", "", r).upper() for r in LEGAL_REF.findall(text)}
 
     years = sorted(set(YEAR.findall(out)) - set(YEAR.findall(src)))
+    given = source_dates(src)
     dates = sorted(
-        {f"{d} {m}".lower() for d, m in DAY_MONTH.findall(out)}
-        - {f"{d} {m}".lower() for d, m in DAY_MONTH.findall(src)}
+        {f"{d} {m}".lower() for d, m in DAY_MONTH.findall(out) if _day_month(d, m) not in given}
     )
     legal = sorted(refs(out) - refs(src))
     legal += sorted({a for a in NUMBERED_ACT.findall(out) if a.lower() not in src_low})
@@ -876,6 +911,19 @@ def repeated(text: str) -> bool:
             return True
         seen.add(key)
     return False
+
+
+def _sentence_words(part: str) -> tuple[str, ...]:
+    return tuple(re.findall(r"\w+", part.lower()))
+
+
+def without_sentences_of(text: str, source: str) -> str:
+    """`text` without the sentences that are word for word a sentence of `source`: a post
+    gives the message's « Candidatures jusqu'au 30 avril. » in each variant, which is not a
+    loop; a sentence the model wrote twice is kept (and found by `repeated`)."""
+    given = {_sentence_words(s) for s in re.split(r"\n+|(?<=[.!?])\s+", source)}
+    parts = re.split(r"\n+|(?<=[.!?])\s+", text)
+    return "\n".join(p for p in parts if _sentence_words(p) not in given)
 
 
 def source_text(values: dict[str, str]) -> str:
@@ -1090,6 +1138,11 @@ def check_reseaux(o: Outcome, data: dict[str, Any]) -> dict[str, bool]:
         "hashtags repeated in the text": any(
             h in p["texte"] for p in pubs for h in p["hashtags"] if h.startswith("#")
         ),
+        "two variants of a network alike": any(
+            len({tuple(re.findall(r"\w+", v["texte"].lower())) for v in p.get("variantes", [])})
+            < len(p.get("variantes", []))
+            for p in nested
+        ),
         "link given but missing": bool(o.values.get("lien"))
         and any(o.values["lien"] not in p["texte"] for p in pubs),
     }
@@ -1235,7 +1288,10 @@ def assess(o: Outcome, spec: AssistantSpec) -> None:
     if o.result is None:
         return
     data = o.result.data
-    output = "\n".join(strings_of(data)) if data is not None else o.result.raw
+    # a text answer as the agent reads it: after the runner's post-processing (loops removed,
+    # a translation's times on the 24-hour clock), as a structured one is its finished data
+    text = o.result.markdown.strip() or o.result.raw
+    output = "\n".join(strings_of(data)) if data is not None else text
     # an item the draft marks « [à vérifier] » is shown to the agent, not silently kept
     output = re.sub(r"[^\s\[\]]+(?:\s[^\s\[\]]+)?\s\[à vérifier\]", "", output)
     source = source_text(o.values) + "\n" + spec.instructions
@@ -1254,11 +1310,14 @@ def assess(o: Outcome, spec: AssistantSpec) -> None:
     looped = output
     if o.assistant == "faq" and data is not None:  # sources are the text's sentences, selected
         looped = "\n".join(strings_of([{**q, "source": ""} for q in data.get("questions", [])]))
+    if o.assistant == "reseaux-sociaux":  # each variant is a whole post: the message's own
+        given = o.values.get("message", "") + "\n" + o.values.get("lien", "")  # sentences and
+        looped = without_sentences_of(looped, given)  # the link asked recur in each
     o.flags["repetition (an item or sentence repeated)"] = repeated(looped)
     if data is not None and o.assistant in STRUCTURED_CHECKS:
         o.flags |= STRUCTURED_CHECKS[o.assistant](o, data)
     elif o.assistant in TEXT_CHECKS:
-        o.flags |= TEXT_CHECKS[o.assistant](o, o.result.raw)
+        o.flags |= TEXT_CHECKS[o.assistant](o, text)
 
 
 # --- part 1: every assistant -----------------------------------------------------------------

@@ -53,6 +53,9 @@ def refinish(row: dict[str, Any]) -> dict[str, Any]:
     if not row["ok"]:
         return row
     spec = ba.builtins()[row["assistant"]]
+    if spec.output.kind == "text":  # the text as the run showed it, checked again
+        text, _ = postchecks.apply_text(spec, row["markdown"], row["values"], ba.CONTEXT)
+        return {**row, "markdown": text.strip() + "\n"}
     data, _ = postchecks.apply(
         spec, json.loads(row["calls"][-1]["text"]), row["values"], ba.CONTEXT
     )

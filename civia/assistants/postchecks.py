@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from civia.assistants import arretes, faq, letters, replies, triage
+from civia.assistants.forms import hours, minutes, slides, social, swot
 from civia.assistants.spec import AssistantSpec
 
 Check = Callable[[dict[str, Any], dict[str, str], dict[str, Any]], tuple[dict[str, Any], list[str]]]
@@ -18,7 +19,14 @@ CHECKS: dict[str, Check] = {
     "faq": faq.finish,
     "triage": triage.finish,
     "reply": replies.finish,
+    "minutes": minutes.finish,
+    "swot": swot.finish,
+    "slides": slides.finish,
+    "social": social.finish,
 }
+# checks of a text answer (output.kind « text »): the text to show and the notes
+TextCheck = Callable[[str, dict[str, str], dict[str, Any]], tuple[str, list[str]]]
+TEXT_CHECKS: dict[str, TextCheck] = {"hours": hours.finish}
 # (the values of a second request, {} when none is needed; how to combine the two answers)
 FollowUp = Callable[[dict[str, Any], dict[str, str], dict[str, Any]], dict[str, str]]
 Merge = Callable[[dict[str, Any], dict[str, Any], dict[str, str], dict[str, Any]], dict[str, Any]]
@@ -31,6 +39,14 @@ def apply(
     """The data to render and the notes for the agent (none when the spec names no check)."""
     check = CHECKS.get(spec.output.checks)
     return check(data, values, context) if check else (data, [])
+
+
+def apply_text(
+    spec: AssistantSpec, text: str, values: dict[str, str], context: dict[str, Any]
+) -> tuple[str, list[str]]:
+    """A text answer to show and the notes for the agent (none when the spec names no check)."""
+    check = TEXT_CHECKS.get(spec.output.checks)
+    return check(text, values, context) if check else (text, [])
 
 
 def follow_up(

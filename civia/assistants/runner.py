@@ -227,6 +227,8 @@ async def run(
                 elif repetition.repeated_parts(text):
                     result.notes.append(LOOPED_DATA_FR)
             result.raw, result.finish_reason = call.text, call.finish_reason
+            text, notes = postchecks.apply_text(spec, text, values, context)
+            result.notes += notes
             result.markdown = text.strip() + "\n"
             result.truncated = call.finish_reason == "length"
             break

@@ -21,6 +21,7 @@ JINJA = LimitedSandbox(autoescape=False, trim_blocks=True, lstrip_blocks=True)
 # Besides its own fields, a prompt or template may use `context` (the collectivité: name, city,
 # autorite, signataire, services) and a template also `inputs` (the form values).
 FORMATS = ("docx", "odt", "pptx", "xlsx", "csv", "pdf", "html")
+TEXT_CHECKS = ("hours",)  # post-checks of a text answer; the others read structured data
 
 
 class Sensitivity(StrEnum):
@@ -104,7 +105,22 @@ class Output(_Strict):
     # « faq » turns each source into a verbatim sentence of the text (or a numbered extract);
     # « triage » checks the service against the collectivité's routing rules; « reply » sends a
     # complaint, an appeal or a delicate situation to a human and marks invented numbers.
-    checks: Literal["", "letter", "arrete", "faq", "triage", "reply"] = ""
+    # « minutes », « swot », « slides », « social » finish the compte rendu, the SWOT, the
+    # slides and the posts (civia/assistants/forms); « hours » (a text answer) puts a
+    # translation's times on the 24-hour clock.
+    checks: Literal[
+        "",
+        "letter",
+        "arrete",
+        "faq",
+        "triage",
+        "reply",
+        "minutes",
+        "swot",
+        "slides",
+        "social",
+        "hours",
+    ] = ""
 
     @model_validator(mode="after")
     def _coherent(self) -> Output:
@@ -120,7 +136,9 @@ class Output(_Strict):
                 JINJA.parse(self.template)
             except TemplateSyntaxError as exc:
                 raise ValueError(f"gabarit invalide (ligne {exc.lineno}) : {exc.message}") from None
-        if self.checks and self.kind != "structured":
+        if self.checks in TEXT_CHECKS and self.kind != "text":
+            raise ValueError(f"la vérification « {self.checks} » demande une sortie texte")
+        if self.checks and self.checks not in TEXT_CHECKS and self.kind != "structured":
             raise ValueError("les vérifications (`checks`) demandent une sortie structurée")
         if self.batch and self.kind != "structured":
             raise ValueError("le mode par lot (`batch`) demande une sortie structurée")

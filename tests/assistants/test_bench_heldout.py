@@ -44,3 +44,38 @@ def test_heldout_files_for_the_table_extraction() -> None:
     assert len(files) == 20
     assert {f.name.rsplit(".", 1)[1] for f in files} == {"pdf", "docx", "xlsx", "csv", "odt"}
     assert all(f.expected and f.data for f in files)
+
+
+def test_a_date_the_input_gives_in_another_form_is_not_invented() -> None:
+    """Dev runs: compte-rendu input 1 wrote its date field « 2025-03-12 » as « 12 mars »,
+    traduction input 6 translated « 31 December 2025 » as « 31 décembre 2025 »."""
+    assert ba.invented("Réunion du 12 mars 2025.", "2025-03-12\nnotes")["dates"] == []
+    assert ba.invented("avant le 31 décembre 2025", "before 31 December 2025")["dates"] == []
+    assert ba.invented("le 1er mai", "On May 1st")["dates"] == []
+    assert ba.invented("le 4 juillet", "le 04/07/2025")["dates"] == []
+    # a date the input does not give, in any form, is still invented
+    assert ba.invented("Réunion du 13 mars.", "2025-03-12")["dates"] == ["13 mars"]
+    assert ba.invented("le 31 décembre", "before 30 December")["dates"] == ["31 décembre"]
+
+
+def test_a_post_repeats_the_message_s_own_sentence_but_not_its_own() -> None:
+    """Dev run réseaux sociaux 3: both variants end with the message's « Candidatures jusqu'au
+    30 avril. »; dev run 2's variants copied each other (not the message): still a repetition."""
+    message = "La commune recrute un animateur. Candidatures jusqu'au 30 avril."
+    posts = "Rejoignez-nous ! Candidatures jusqu'au 30 avril.\nUn poste au centre. Candidatures jusqu'au 30 avril."
+    assert not ba.repeated(ba.without_sentences_of(posts, message))
+    copied = "Travaux sur la rue Victor Hugo du 10 au 21 mars.\nTravaux sur la rue Victor Hugo du 10 au 21 mars."
+    assert ba.repeated(ba.without_sentences_of(copied, "Travaux rue Victor Hugo du 10 au 21 mars."))
+
+
+def test_two_identical_variants_of_a_network_are_flagged() -> None:
+    same = {"texte": "Le marché ouvre samedi.", "hashtags": ["#Noël"]}
+    o = ba.Outcome("reseaux-sociaux", 0, {"reseaux": "X", "lien": ""}, {})
+    alike = "two variants of a network alike"
+    assert ba.check_reseaux(o, {"publications": [{"reseau": "X", "variantes": [same, same]}]})[
+        alike
+    ]
+    other = {**same, "texte": "Le marché ouvre samedi, place de la Mairie."}
+    assert not ba.check_reseaux(o, {"publications": [{"reseau": "X", "variantes": [same, other]}]})[
+        alike
+    ]

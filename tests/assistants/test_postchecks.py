@@ -11,16 +11,20 @@ from civia.assistants.spec import Output
 
 def test_every_check_a_spec_may_name_exists() -> None:
     names = set(get_args(Output.model_fields["checks"].annotation)) - {""}
-    assert names == set(postchecks.CHECKS)
+    assert names == set(postchecks.CHECKS) | set(postchecks.TEXT_CHECKS)
+    assert not set(postchecks.CHECKS) & set(postchecks.TEXT_CHECKS)
     used = {spec.output.checks for spec in builtins().values()} - {""}
-    assert used == {"letter", "arrete", "faq", "triage", "reply"}
+    assert used == set(postchecks.CHECKS) | set(postchecks.TEXT_CHECKS)
 
 
 def test_a_spec_without_checks_is_left_as_the_model_gave_it() -> None:
-    spec = get("swot")
+    spec = get("affiche")
     assert spec is not None and spec.output.checks == ""
-    data = {"forces": ["x"]}
+    data = {"titre": "x"}
     assert postchecks.apply(spec, data, {}, {}) == (data, [])
+    text = get("reformulation")
+    assert text is not None and text.output.checks == ""
+    assert postchecks.apply_text(text, "5 pm", {"texte": "5 pm"}, {}) == ("5 pm", [])
 
 
 def test_notes_are_the_run_s_warning() -> None:

@@ -61,5 +61,8 @@ def test_post_checks_need_a_structured_output() -> None:
     assert Output(kind="structured", json_schema={"type": "object"}, template="x", checks="letter")
     with pytest.raises(ValidationError, match="sortie structurée"):
         Output(kind="text", checks="letter")
+    assert Output(kind="text", checks="hours")  # a translation's times: a text answer
+    with pytest.raises(ValidationError, match="sortie texte"):
+        Output(kind="structured", json_schema={"type": "object"}, template="x", checks="hours")
     with pytest.raises(ValidationError):
         Output(kind="structured", json_schema={"type": "object"}, template="x", checks="exec")

@@ -1,0 +1,79 @@
+"""Times of a translation into French on the 24-hour clock. The small model leaves « 4 pm » as
+it is, or drops the « pm » and writes « 1 h 30 » for « 1:30 pm »: a time left in English is
+converted (« 4 pm » → « 16 h »), and a French time that reads a pm time of the source on the
+12-hour clock (« 5 h » for « 5 pm ») becomes its afternoon time (« 17 h »), unless the source
+also gives that time in the morning, the translation says it more often than the source's pm
+(another reading is there), or it is a duration (« pendant 2 h »). The assistant translates into
+French only."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Any
+
+ENGLISH = re.compile(r"\b(\d{1,2})(?:[:.](\d{2}))?\s?([ap])(?:m\b|\.\s?m\.)", re.I)
+FRENCH = re.compile(r"(?<![\d:,.])\b(\d{1,2})\s?h(?:\s?(\d{2}))?\b(?!\s?(?:am|pm)\b)", re.I)
+DURATION = re.compile(r"\b(?:pendant|durée|durant|en|dans|sous|environ)\s*:?\s*$", re.I)
+MORNING_OR_24H = re.compile(r"\b(\d{1,2})(?:[:.h]\s?(\d{2}))?\s?(?:h\b|am\b|a\.m\.)", re.I)
+
+
+def clock(hour: int, minutes: str | None, half: str) -> tuple[int, str]:
+    """The 24-hour time of « 4:30 pm » (half « p ») or « 12 am » (« a »)."""
+    if half.lower() == "p" and hour < 12:
+        hour += 12
+    elif half.lower() == "a" and hour == 12:
+        hour = 0
+    return hour, minutes or ""
+
+
+def key(m: re.Match[str]) -> tuple[int, str]:
+    """A time as the 12-hour clock reads it: (hour, minutes or "" for « 00 »)."""
+    return int(m[1]), "" if m[2] in (None, "00") else m[2]
+
+
+def lasting(m: re.Match[str]) -> bool:
+    """« pendant 2 h »: a duration, not a time of day."""
+    return bool(DURATION.search(m.string[: m.start()]))
+
+
+def french(hour: int, minutes: str) -> str:
+    return f"{hour} h {minutes}" if minutes and minutes != "00" else f"{hour} h"
+
+
+def finish(text: str, values: dict[str, str], context: dict[str, Any]) -> tuple[str, list[str]]:
+    source = "\n".join(values.get(k, "") for k in ("texte", "fichier"))
+    afternoon: dict[tuple[int, str], tuple[int, str]] = {}
+    times: Counter[tuple[int, str]] = Counter()  # how often the source says each pm time
+    for m in ENGLISH.finditer(source):
+        if m[3].lower() == "p" and 1 <= int(m[1]) < 12:
+            afternoon[key(m)] = clock(int(m[1]), m[2], m[3])
+            times[key(m)] += 1
+    morning = {key(m) for m in MORNING_OR_24H.finditer(source)}
+    # « 5 h » read as 17 h only as often as the source says 5 pm (not a duration « 2 h »)
+    said = Counter(key(m) for m in FRENCH.finditer(ENGLISH.sub("", text)) if not lasting(m))
+    convert = {k for k in afternoon if k not in morning and said[k] <= times[k]}
+    changed: list[str] = []
+
+    def english(m: re.Match[str]) -> str:
+        new = french(*clock(int(m[1]), m[2], m[3]))
+        changed.append(f"« {m[0].strip()} » → « {new} »")
+        return new
+
+    def read_as_pm(m: re.Match[str]) -> str:
+        if key(m) not in convert or lasting(m):
+            return m[0]
+        new = french(*afternoon[key(m)])
+        changed.append(f"« {m[0]} » → « {new} »")
+        return new
+
+    out = ENGLISH.sub(english, text)
+    out = FRENCH.sub(read_as_pm, out)
+    notes = []
+    if changed:
+        notes.append(
+            "Heures passées au format 24 h, d'après le texte d'origine : "
+            + ", ".join(dict.fromkeys(changed))
+            + "."
+        )
+    return out, notes

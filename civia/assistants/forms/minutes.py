@@ -1,0 +1,68 @@
+"""The compte rendu's loose ends: an action without a deadline takes the date its own text
+gives (« prépare le dossier pour le 15 avril ») when the notes say it, otherwise « à définir »,
+as an action without an owner does (what the instructions ask, and the small model leaves
+empty); an agenda item without a word (« 19:00 », the meeting's hours) is dropped; any number,
+date or amount the notes, the title and the date do not contain is marked « [à vérifier] »
+(the small model adds up amounts the notes gave apart)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from civia.assistants import facts
+from civia.dates import date_fr
+
+TO_DEFINE = "à définir"
+LISTS = ("ordre_du_jour", "decisions", "questions_ouvertes")
+
+
+def finish(
+    data: dict[str, Any], values: dict[str, str], context: dict[str, Any]
+) -> tuple[dict[str, Any], list[str]]:
+    given = [values.get("titre", ""), values.get("notes", ""), date_fr(values.get("date", ""))]
+    given += [v for v in context.values() if isinstance(v, str)]
+    source = facts.Source("\n".join(given))
+    unsupported: list[str] = []
+
+    def mark(text: Any) -> str:
+        marked, found = facts.mark_unsupported(str(text), source)
+        unsupported.extend(found)
+        return marked
+
+    out = dict(data)
+    agenda = [str(i) for i in data.get("ordre_du_jour") or []]
+    out["ordre_du_jour"] = [i for i in agenda if re.search(r"[^\W\d_]{2,}", i)]
+    for key in LISTS:
+        if key in data:
+            out[key] = [mark(i) for i in out[key]]
+    if "synthese" in data:
+        out["synthese"] = mark(data["synthese"])
+    dated = defined = 0
+    actions = []
+    for action in data.get("actions") or []:
+        who, what = str(action.get("qui", "")).strip(), str(action.get("quoi", "")).strip()
+        when = str(action.get("echeance", "")).strip()
+        if not when:
+            said = [
+                m.group() for m in facts.ITEM.finditer(what) if m["date"] and source.supports(m)
+            ]
+            when = said[0] if said else TO_DEFINE
+            dated += bool(said)
+            defined += not said
+        if not who:
+            who, defined = TO_DEFINE, defined + 1
+        actions.append({**action, "qui": who, "quoi": mark(what), "echeance": mark(when)})
+    if "actions" in data:
+        out["actions"] = actions
+    notes = []
+    if len(agenda) > len(out["ordre_du_jour"]):
+        notes.append("Points de l'ordre du jour sans texte (une heure seule) retirés.")
+    if dated:
+        notes.append(f"Échéance reprise du texte de l'action pour {dated} action(s).")
+    if defined:
+        notes.append(f"Responsable ou échéance absents des notes : « {TO_DEFINE} » ({defined}).")
+    if unsupported:
+        listed = ", ".join(f"« {u} »" for u in dict.fromkeys(unsupported))
+        notes.append(f"Absent des notes, marqué [à vérifier] : {listed}.")
+    return out, notes

@@ -1,0 +1,50 @@
+"""Social media posts: every hashtag starts with « # » and holds no space (the model often
+gives bare words, and the CSV export takes the data as it is); the link the agent gave is in
+every variant (appended when the model left it out); two variants of a network that say the
+same thing word for word are pointed out to the agent (two proposals were asked)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from civia.assistants import repetition
+
+
+def hashtag(tag: str) -> str:
+    """« marché de Noël » → « #marchédeNoël »; « #Noël » unchanged; "" stays empty."""
+    word = "".join(str(tag).split()).lstrip("#")
+    return f"#{word}" if word else ""
+
+
+def finish(
+    data: dict[str, Any], values: dict[str, str], context: dict[str, Any]
+) -> tuple[dict[str, Any], list[str]]:
+    link = values.get("lien", "").strip()
+    publications: list[dict[str, Any]] = []
+    fixed_tags = linked = 0
+    same: list[str] = []
+    for publication in data.get("publications") or []:
+        variants = []
+        for variant in publication.get("variantes") or []:
+            tags = [str(t) for t in variant.get("hashtags") or []]
+            clean = [h for h in dict.fromkeys(hashtag(t) for t in tags) if h]
+            fixed_tags += clean != tags
+            text = str(variant.get("texte", "")).rstrip()
+            if link and link not in text:
+                text, linked = f"{text} {link}".strip(), linked + 1
+            variants.append({**variant, "texte": text, "hashtags": clean})
+        texts = [repetition.words(v["texte"]) for v in variants]
+        if len(texts) > 1 and len(set(texts)) < len(texts):
+            same.append(str(publication.get("reseau", "")))
+        publications.append({**publication, "variantes": variants})
+    notes = []
+    if fixed_tags:
+        notes.append("Mots-dièse complétés par « # » (sans espace) : relisez-les.")
+    if linked:
+        notes.append(f"Lien « {link} » ajouté à {linked} variante(s) qui ne le donnai(en)t pas.")
+    if same:
+        notes.append(
+            f"Les deux variantes proposées pour {', '.join(same)} sont identiques : "
+            "relancez pour une autre proposition, ou écrivez-la."
+        )
+    return {**data, "publications": publications}, notes

@@ -1,0 +1,33 @@
+"""A translation's times on the 24-hour clock, from the source's am/pm."""
+
+from civia.assistants.forms import hours
+
+HALL = {  # dev input 1 of the bench (« Opening hours »)
+    "texte": "The town hall is open Monday to Friday, 8:30 am to 12 pm and 1:30 pm to 5 pm."
+}
+
+
+def test_pm_times_read_on_the_12_hour_clock_become_afternoon_times() -> None:
+    text, notes = hours.finish("Ouvert de 8 h 30 à 12 h et de 1 h 30 à 5 h.", HALL, {})
+    assert text == "Ouvert de 8 h 30 à 12 h et de 13 h 30 à 17 h."
+    assert notes == [
+        "Heures passées au format 24 h, d'après le texte d'origine : « 1 h 30 » → « 13 h 30 », "
+        "« 5 h » → « 17 h »."
+    ]
+
+
+def test_times_left_in_english_are_converted() -> None:
+    text, _ = hours.finish("Ouvert de 8:30 am à 12 pm et de 1:30 p.m. à 5 pm.", HALL, {})
+    assert text == "Ouvert de 8 h 30 à 12 h et de 13 h 30 à 17 h."
+    assert hours.finish("Fermé à 12 am.", {"texte": "Closed at 12 am."}, {})[0] == "Fermé à 0 h."
+
+
+def test_durations_mornings_and_texts_without_pm_are_left_alone() -> None:
+    meet = {"texte": "Meet at 4 pm for 2 hours; the bus leaves at 2 pm."}
+    assert hours.finish("Rendez-vous à 4 pm pendant 2 h ; bus à 2 h.", meet, {})[0] == (
+        "Rendez-vous à 16 h pendant 2 h ; bus à 14 h."
+    )
+    both = {"texte": "Open from 5 am to 5 pm."}
+    assert hours.finish("Ouvert de 5 h à 5 h.", both, {}) == ("Ouvert de 5 h à 5 h.", [])
+    plain = {"texte": "The office opens at 9 and closes at 5."}
+    assert hours.finish("Ouvert de 9 h à 5 h.", plain, {}) == ("Ouvert de 9 h à 5 h.", [])

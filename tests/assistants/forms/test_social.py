@@ -1,0 +1,78 @@
+"""Social media posts: hashtags with « # », the agent's link in every variant, two identical
+variants pointed out."""
+
+from civia.assistants.forms import social
+
+CHRISTMAS = {  # dev input 1 of the bench (« Le marché de Noël ouvre samedi… », X)
+    "publications": [
+        {
+            "reseau": "X",
+            "variantes": [
+                {
+                    "texte": "Noël ouvre samedi : place de la Mairie, 10h à 19h",
+                    "hashtags": ["Noël", "mairie"],
+                },
+                {
+                    "texte": "Place de la Mairie, 10h à 19h",
+                    "hashtags": ["#Noël", "marché de Noël", " "],
+                },
+            ],
+        }
+    ]
+}
+JOBS = {  # dev input 3 (« La commune recrute un animateur… », LinkedIn, with a link)
+    "publications": [
+        {
+            "reseau": "LinkedIn",
+            "variantes": [
+                {
+                    "texte": "Recrutement : animateur (CDD de 6 mois). https://www.demoville.fr/emplois",
+                    "hashtags": [],
+                },
+                {
+                    "texte": "Rejoignez le centre de loisirs. Candidatures jusqu'au 30 avril.",
+                    "hashtags": ["recrutement"],
+                },
+            ],
+        }
+    ]
+}
+LINK = "https://www.demoville.fr/emplois"
+
+
+def test_every_hashtag_starts_with_a_hash_and_has_no_space() -> None:
+    data, notes = social.finish(CHRISTMAS, {"reseaux": "X", "lien": ""}, {})
+    first, second = data["publications"][0]["variantes"]
+    assert first["hashtags"] == ["#Noël", "#mairie"]
+    assert second["hashtags"] == ["#Noël", "#marchédeNoël"]
+    assert first["texte"] == CHRISTMAS["publications"][0]["variantes"][0]["texte"]
+    assert notes == ["Mots-dièse complétés par « # » (sans espace) : relisez-les."]
+
+
+def test_the_link_given_is_appended_where_the_model_left_it_out() -> None:
+    data, notes = social.finish(JOBS, {"reseaux": "LinkedIn", "lien": LINK}, {})
+    first, second = data["publications"][0]["variantes"]
+    assert first["texte"].count(LINK) == 1
+    assert (
+        second["texte"] == f"Rejoignez le centre de loisirs. Candidatures jusqu'au 30 avril. {LINK}"
+    )
+    assert second["hashtags"] == ["#recrutement"]
+    assert notes == [
+        "Mots-dièse complétés par « # » (sans espace) : relisez-les.",
+        f"Lien « {LINK} » ajouté à 1 variante(s) qui ne le donnai(en)t pas.",
+    ]
+
+
+def test_two_identical_variants_are_pointed_out() -> None:
+    same = {"texte": "Travaux rue Victor Hugo du 10 au 21 mars.", "hashtags": ["#travaux"]}
+    data = {
+        "publications": [
+            {"reseau": "X", "variantes": [same, {**same, "texte": same["texte"].upper()}]}
+        ]
+    }
+    _, notes = social.finish(data, {"lien": ""}, {})
+    assert notes == [
+        "Les deux variantes proposées pour X sont identiques : relancez pour une autre "
+        "proposition, ou écrivez-la."
+    ]
+    assert social.finish(CHRISTMAS, {"lien": ""}, {})[1][-1].startswith("Mots-dièse")
