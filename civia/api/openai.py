@@ -6,6 +6,7 @@ recorded as a usage event. `model="assistant:<id>"` runs a Civia assistant.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 import uuid
@@ -18,13 +19,13 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from starlette.background import BackgroundTask
 
 from civia.accounts.models import User
 from civia.api.catalogue import models_of
 from civia.assistants import access, api_files, launch
 from civia.assistants.inputs import InputError
 from civia.assistants.spec import AssistantSpec, FieldKind
+from civia.chat.admitted import AdmittedStream
 from civia.chat.gateway import (
     Admission,
     Blocked,
@@ -232,11 +233,9 @@ async def chat_completions(request: Request, db: Db, user: ApiUser, body: Comple
     admission = await anyio.to_thread.run_sync(_admit, request, db, user, ctx, target, chat_request)
     if body.stream:
         include_usage = bool(body.stream_options and body.stream_options.include_usage)
-        return StreamingResponse(
-            _stream(request, ctx, target, chat_request, name, include_usage, admission),
-            media_type="text/event-stream",
-            headers={"Cache-Control": "no-cache"},
-            background=BackgroundTask(admission.abandon),  # a client gone before the stream
+        # Whatever way the response ends, a hold its body never took is given back.
+        return AdmittedStream(
+            _stream(request, ctx, target, chat_request, name, include_usage, admission), admission
         )
     result = CallResult()
     try:
@@ -296,11 +295,13 @@ async def _stream(
     result = CallResult()
     yield chunk({"role": "assistant", "content": ""})
     try:
-        async for part in request.app.state.gateway.stream(
-            ctx, target, chat_request, result, admission
-        ):
-            if part.text:
-                yield content(part.text)
+        # Closed here when the client leaves, not whenever the generator is collected.
+        async with contextlib.aclosing(
+            request.app.state.gateway.stream(ctx, target, chat_request, result, admission)
+        ) as parts:
+            async for part in parts:
+                if part.text:
+                    yield content(part.text)
     except ProviderError as exc:
         error = {"message": f"{exc.message_fr} (réf. {ctx.request_id})", "type": "provider_error"}
         yield f"data: {json.dumps({'error': error}, ensure_ascii=False)}\n\n"

@@ -6,13 +6,16 @@ import asyncio
 import contextlib
 import dataclasses
 import logging
+import threading
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable, Sequence
+import weakref
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
 import anyio
+import anyio.to_thread
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -126,23 +129,53 @@ def provider_config(row: Provider) -> registry.ProviderConfig:
     return store.config_of(row)
 
 
-@dataclass
 class Admission:
     """A call its route admitted once (`Gateway.admit_call`): the comité's guards passed, a
     request counted in every quota, the call's reserve held. `Gateway.stream` takes it instead
-    of checking again; a call that never streams gives its hold back with `abandon`."""
+    of checking again; a call that never streams gives its hold back with `abandon` (done by
+    `AdmittedStream` whatever way its response ends). An admission dropped without either (a
+    response never sent: an error once the route had returned it) gives its hold back when it
+    is collected, so that no path keeps a reserve until its counters expire."""
 
-    ctx: CallContext
-    hold: Hold | None
-    keeper: Keeper
-    used: bool = False
+    def __init__(self, ctx: CallContext, hold: Hold | None, keeper: Keeper) -> None:
+        self.ctx = ctx
+        self.hold = hold
+        self.keeper = keeper
+        self.used = False
+        self._dropped = (
+            None
+            if hold is None
+            else weakref.finalize(self, _give_back, keeper, hold, ctx.request_id)
+        )
+        if self._dropped is not None:
+            self._dropped.atexit = False  # a stopping process's holds expire with its counters
+
+    def take(self, ctx: CallContext) -> Hold | None:
+        """The hold of the call `ctx`, once: its stream now releases it."""
+        if ctx is not self.ctx or self.used:
+            raise Blocked(f"admission of another call or used twice ({ctx.request_id})")
+        self.used = True
+        if self._dropped is not None:
+            self._dropped.detach()
+        return self.hold
 
     def abandon(self) -> None:
         """Release the hold of a call that was admitted but never streamed (the client left
         before the response started); nothing once `Gateway.stream` has taken it."""
         if not self.used:
             self.used = True
+            if self._dropped is not None:
+                self._dropped.detach()
             self.keeper.release(self.hold)
+
+
+def _give_back(keeper: Keeper, hold: Hold, request_id: str) -> None:
+    """An admission collected unused: its hold is released (a finaliser must not raise)."""
+    try:
+        keeper.release(hold)
+        log.warning("admission dropped unused, its hold released request_id=%s", request_id)
+    except Exception:
+        log.exception("hold of a dropped admission not released request_id=%s", request_id)
 
 
 # A collectivité's chat providers, resolved: read on every call, changed by an admin now and
@@ -151,6 +184,65 @@ class Admission:
 PROVIDERS_TTL_S = 10.0
 
 CLOSE_TIMEOUT_S = 5.0  # closing a provider's stream, once the answer ended or was stopped
+
+
+class CallStream:
+    """The chunks of `Gateway.stream`. Closed before its first step, it gives its admission's
+    hold back: an async generator closed before it starts never runs its `finally`."""
+
+    __slots__ = ("_admission", "_chunks")
+
+    def __init__(
+        self, chunks: AsyncGenerator[ChatChunk, None], admission: Admission | None
+    ) -> None:
+        self._chunks = chunks
+        self._admission = admission
+
+    def __aiter__(self) -> CallStream:
+        return self
+
+    def __anext__(self) -> Awaitable[ChatChunk]:
+        return self._chunks.__anext__()  # the generator's own awaitable: no frame per chunk
+
+    async def aclose(self) -> None:
+        try:
+            await self._chunks.aclose()
+        finally:
+            if self._admission is not None and not self._admission.used:
+                await give_back(self._admission)
+
+
+async def give_back(admission: Admission) -> None:
+    """`admission.abandon()` of a call that never streamed: in a thread (the counters may be in
+    Redis), and shielded (a client gone cancels every later await of its response's task)."""
+    if not admission.used:
+        with anyio.CancelScope(shield=True):
+            await anyio.to_thread.run_sync(admission.abandon)
+
+
+class _Pending:
+    """A call admitted in a thread while its task may be cancelled: the hold taken after the
+    task has gone is released by the thread itself, one taken before by `abandon`."""
+
+    def __init__(self, keeper: Keeper) -> None:
+        self.keeper = keeper
+        self.lock = threading.Lock()
+        self.gone = False
+        self.hold: Hold | None = None
+
+    def admit(self, allow: Callable[..., Hold | None], *args: Any) -> Hold | None:
+        hold = allow(*args)
+        with self.lock:
+            if not self.gone:
+                self.hold = hold
+                return hold
+        self.keeper.release(hold)
+        return None
+
+    def abandon(self) -> None:
+        with self.lock:
+            self.gone, hold, self.hold = True, self.hold, None
+        self.keeper.release(hold)
 
 
 class Gateway:
@@ -246,38 +338,51 @@ class Gateway:
         hold = self.quotas.admit(db, user, reserve=self._reserve(db, ctx, target, request))
         return Admission(ctx, hold, self.quotas)
 
-    async def stream(
+    def stream(
         self,
         ctx: CallContext,
         target: Resolved,
         request: ChatRequest,
         result: CallResult,
         admission: Admission | None = None,
-    ) -> AsyncIterator[ChatChunk]:
+    ) -> CallStream:
         """Stream from the provider with first-token and total timeouts; always records usage.
 
         Every call of a user passes the comité's guard and the quotas: here, or once in the
         route that hands its `admission` (for this very call context), whatever route or job
-        made it."""
+        made it. Closed before its first step, the stream gives that admission's hold back."""
+        return CallStream(self._stream(ctx, target, request, result, admission), admission)
+
+    async def _stream(
+        self,
+        ctx: CallContext,
+        target: Resolved,
+        request: ChatRequest,
+        result: CallResult,
+        admission: Admission | None,
+    ) -> AsyncGenerator[ChatChunk, None]:
         hold: Hold | None = None
         if admission is not None:
-            if admission.ctx is not ctx or admission.used:
-                raise Blocked(f"admission of another call or used twice ({ctx.request_id})")
-            admission.used = True
-            hold = admission.hold
+            hold = admission.take(ctx)
         elif ctx.user_id is not None:
-            hold = await asyncio.to_thread(self._allow, ctx, target, request)
-        request.model = target.model
-        if not request.user:
-            request.user = f"{ctx.tenant_id}:{ctx.user_id or ''}"
-        if request.seed is None:
-            request.seed = self.settings.model_seed
+            pending = _Pending(self.quotas)
+            try:
+                hold = await asyncio.to_thread(pending.admit, self._allow, ctx, target, request)
+            except asyncio.CancelledError:  # the thread goes on: its hold is given back
+                pending.abandon()
+                raise
+        # Nothing may fail nor wait between taking the hold and the `try` that releases it.
         start = time.monotonic()
         first: float | None = None
-        deadline = start + self.settings.provider_timeout_s
         restorer = StreamRestorer({})
         chunks: AsyncIterator[ChatChunk] | None = None
         try:
+            request.model = target.model
+            if not request.user:
+                request.user = f"{ctx.tenant_id}:{ctx.user_id or ''}"
+            if request.seed is None:
+                request.seed = self.settings.model_seed
+            deadline = start + self.settings.provider_timeout_s
             # The scan (spaCy) runs in a thread; a model cleared for everything needs none.
             scan = asyncio.to_thread if needs_scan(target.clearance) else _inline
             guarded = await scan(

@@ -17,7 +17,9 @@ MAX_FORM_ID = 2**31 - 1
 _LONG_NUMBER = re.compile(r"[+-]?0*[0-9]{19,}")
 
 
-def ids_in_range(request: Request) -> None:
+async def ids_in_range(request: Request) -> None:
+    """A dependency of every route: async, since it does no I/O (a sync dependency costs each
+    request a hop to a worker thread and back)."""
     for value in request.path_params.values():
         number = value if isinstance(value, int) else None
         if isinstance(value, str) and _LONG_NUMBER.fullmatch(value):

@@ -12,12 +12,12 @@ from typing import Annotated
 from fastapi import APIRouter, Form, HTTPException, Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse, StreamingResponse
 from sqlalchemy import update
-from starlette.background import BackgroundTask
 
 from civia.accounts.models import User
 from civia.assistants import access
 from civia.assistants.spec import AssistantSpec
 from civia.chat import conversations, recovery, stops
+from civia.chat.admitted import AdmittedStream
 from civia.chat.gateway import CallResult, call_context
 from civia.chat.models import Conversation, Message, MessageStatus
 from civia.db.base import utcnow
@@ -288,14 +288,6 @@ def stream(
         conversation_id=conv.id,
         request_id=request.state.request_id,
     )
-    try:  # the one admission of the call: the guard ran above, the quotas now
-        admission = gateway.admit_call(
-            db, user, ctx, target, chat_request, checked=guards.call_guard
-        )
-    except ProviderError as exc:  # over a quota: the answer ends as the stream would end it
-        error = f"{exc.message_fr} (réf. {ctx.request_id})"
-        _finish(request, answer.id, "", MessageStatus.ERROR, error, target.model)
-        return StreamingResponse(_replay_error(error), media_type="text/event-stream")
     watch = stops.StopWatch(
         request.app.state.sessions, answer.id, redis_url=request.app.state.settings.redis_url
     )
@@ -348,12 +340,16 @@ def stream(
             extra["footprint"] = figures.footprint_fr()
         yield _sse("done", {"status": status, "error": error, "masked": masked, **extra})
 
-    return StreamingResponse(
-        events(),
-        media_type="text/event-stream",
-        headers={"Cache-Control": "no-cache"},
-        background=BackgroundTask(admission.abandon),  # a client gone before the stream
-    )
+    try:  # the one admission of the call (the guard ran above, the quotas now), last: nothing
+        # fails between it and the response, which gives its hold back however it ends
+        admission = gateway.admit_call(
+            db, user, ctx, target, chat_request, checked=guards.call_guard
+        )
+    except ProviderError as exc:  # over a quota: the answer ends as the stream would end it
+        error = f"{exc.message_fr} (réf. {ctx.request_id})"
+        _finish(request, answer.id, "", MessageStatus.ERROR, error, target.model)
+        return StreamingResponse(_replay_error(error), media_type="text/event-stream")
+    return AdmittedStream(events(), admission)
 
 
 def _finish(
