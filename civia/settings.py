@@ -100,7 +100,8 @@ class Settings(BaseSettings):
         "ingestion=1,transcription=1,assistants=1,redaction=2",
         description="Worker threads per job queue, e.g. ingestion=1,transcription=1,assistants=1 "
         "(assistants: documents and CSV batches worked through by an assistant; redaction: "
-        "the single generation of a form assistant, so a letter never waits for a long document)",
+        "the single generation of a form assistant and the analysis of fetched mail, so a letter "
+        "never waits for a long document)",
     )
     assistant_upload_max_mb: int = Field(
         30, ge=1, le=500, description="Largest file an assistant's form accepts (MB)"

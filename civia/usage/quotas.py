@@ -246,7 +246,7 @@ class Keeper:
                 self._hold_tokens(scope, amount.tokens, hold, now)
             for scope in budgeted:
                 self._hold(db, scope, amount, hold, now)
-        except QuotaExceeded:
+        except BaseException:  # refused, or the database gone mid-way: nothing stays held
             self.release(hold)
             raise
         return hold if hold.keys or hold.tokens else None

@@ -276,7 +276,7 @@ def _streaming(request: Request, db: Db, found: SessionFound) -> tuple[User, Web
     return found
 
 
-def _api(user: Annotated[User, Depends(api_user)]) -> User:
+async def _api(user: Annotated[User, Depends(api_user)]) -> User:  # no I/O: no thread hop
     return user
 
 

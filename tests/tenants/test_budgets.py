@@ -229,3 +229,26 @@ def test_tokens_of_calls_in_flight_are_counted(
         assert keeper.used_today(f"u{agent.id}") == 60
         keeper.release(keeper.admit(db, agent, lambda: Reserve(0, 0, tokens=80)))  # 60 < 100
         assert keeper.used_today(f"u{agent.id}") == 60
+
+
+def test_a_failure_while_holding_gives_back_what_was_held(
+    client: TestClient, personas: Personas, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The tokens are held first, then the budget reads the month's spending: when that read
+    fails (the database gone), the tokens already held are given back, not kept until the
+    counter expires (midnight for a daily quota)."""
+    keeper = Keeper(settings, MemoryStorage())
+    with session_scope(client.app.state.sessions) as db:  # type: ignore[attr-defined]
+        tenant = db.get(Tenant, personas.tenant.id)
+        assert tenant is not None
+        agent = _user(db, "agent")
+        quotas.set_quota(db, tenant=tenant, user=agent, tokens_per_day=100)
+        quotas.set_quota(db, tenant=tenant, budget_eur_month=10.0)
+
+        def database_gone(*args: object, **kwargs: object) -> None:
+            raise ConnectionError("database gone")
+
+        monkeypatch.setattr(keeper, "_hold", database_gone)
+        with pytest.raises(ConnectionError):
+            keeper.admit(db, agent, lambda: Reserve(1000, 0, tokens=80))
+        assert keeper.used_today(f"u{agent.id}") == 0
