@@ -13,7 +13,7 @@ import gc
 import json
 import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from typing import Any
 
 import pytest
@@ -29,34 +29,15 @@ from civia.providers.base import ChatMessage, ChatRequest
 from civia.providers.models import Provider
 from civia.usage import quotas
 from civia.usage.models import UsageEvent
-from tests.chat.helpers import send
+from tests.chat.helpers import Words, send
 from tests.conftest import Personas, login_as
-
-
-class _Words(BaseHTTPRequestHandler):
-    """A real OpenAI-compatible server streaming three words."""
-
-    protocol_version = "HTTP/1.0"
-
-    def do_POST(self) -> None:
-        self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        self.send_response(200)
-        self.send_header("Content-Type", "text/event-stream")
-        self.end_headers()
-        for word in ("Bonjour ", "madame ", "la maire."):
-            chunk = {"choices": [{"index": 0, "delta": {"content": word}}]}
-            self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
-        self.wfile.write(b"data: [DONE]\n\n")
-
-    def log_message(self, *args: object) -> None:
-        pass
 
 
 @pytest.fixture
 def metered(client: TestClient, personas: Personas) -> Iterator[Gateway]:
     """The upstream as every provider, and a daily token quota on the agent: every admitted
     call of the agent holds a reserve of tokens on the counter `u<id>`."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Words)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Words)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     sessions = client.app.state.sessions  # type: ignore[attr-defined]
     with session_scope(sessions) as db:

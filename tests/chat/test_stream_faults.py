@@ -8,7 +8,7 @@ import json
 import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 
 import pytest
 from fastapi.testclient import TestClient
@@ -17,32 +17,13 @@ from sqlalchemy import select
 from civia.chat import recovery, stops
 from civia.chat.models import Message
 from civia.providers.models import Provider
-from tests.chat.helpers import done, send
+from tests.chat.helpers import Words, done, send
 from tests.conftest import Personas, login_as
-
-
-class _Words(BaseHTTPRequestHandler):
-    """A real OpenAI-compatible server streaming three words."""
-
-    protocol_version = "HTTP/1.0"
-
-    def do_POST(self) -> None:
-        self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        self.send_response(200)
-        self.send_header("Content-Type", "text/event-stream")
-        self.end_headers()
-        for word in ("Bonjour ", "madame ", "la maire."):
-            chunk = {"choices": [{"index": 0, "delta": {"content": word}}]}
-            self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
-        self.wfile.write(b"data: [DONE]\n\n")
-
-    def log_message(self, *args: object) -> None:
-        pass
 
 
 @pytest.fixture
 def upstream(client: TestClient) -> Iterator[None]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Words)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Words)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     with client.app.state.sessions() as db:  # type: ignore[attr-defined]
         for p in db.scalars(select(Provider)):
@@ -71,7 +52,7 @@ def test_an_unexpected_error_mid_stream_ends_it_in_french_with_the_text_kept(
         assert answer.content == "Bonjour "  # the word received before the failure is kept
 
 
-class _Slow(_Words):
+class _Slow(Words):
     """Silent for a while before its first word (a long prompt's prefill), then slow."""
 
     def do_POST(self) -> None:
