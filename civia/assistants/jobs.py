@@ -175,13 +175,24 @@ def process_document(ctx: JobContext) -> dict[str, Any]:
                 )
             except ProviderError as exc:
                 raise JobError(f"{exc.message_fr} (partie {index + 1} sur {len(parts)})") from None
-            done.append({"text": outcome.markdown.strip(), "truncated": outcome.truncated})
+            done.append({"text": outcome.markdown.strip(), "truncated": outcome.truncated,
+                         "notes": outcome.notes})  # fmt: skip
             _save(ctx, run_id, data={"parts": done, "total": len(parts)})
     except (JobCancelled, JobError) as exc:
         _finish_document(ctx, run_id, done, len(parts), stopped=exc)
         raise
     _finish_document(ctx, run_id, done, len(parts))
     return {"url": f"/resultats/{run_id}", "parts": len(parts)}
+
+
+def part_notes(parts: list[dict[str, Any]]) -> list[str]:
+    """What the post-checks told of each part (« Partie 2 : Heures passées au format 24 h… »):
+    a document translated part by part keeps the notes its single-call run would show."""
+    said: dict[str, list[str]] = {}
+    for number, part in enumerate(parts, start=1):
+        for note in part.get("notes") or []:
+            said.setdefault(str(note), []).append(str(number))
+    return [f"Partie(s) {', '.join(numbers)} : {note}" for note, numbers in said.items()]
 
 
 def _finish_document(
@@ -196,6 +207,7 @@ def _finish_document(
     warnings = []
     if cut:
         warnings.append(f"{TRUNCATED_FR} Parties concernées : {', '.join(cut)} sur {total}.")
+    warnings += part_notes(done)
     if stopped is not None and text:
         warnings.append(f"Traitement interrompu : {len(done)} partie(s) sur {total} traitée(s).")
     if stopped is not None and not text:

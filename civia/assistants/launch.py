@@ -140,15 +140,17 @@ async def complete(
         return await run_to_end(spec, prepared.values, **setup)
     field = next(f.name for f in spec.fields_of(FieldKind.FILE) if f.name in prepared.attachments)
     total = RunResult()
-    texts = []
+    texts, parts = [], []
     for part in files.batches(prepared.attachments[field]["blocks"]):
         outcome = await run_to_end(spec, {**prepared.values, field: part}, **setup)
         texts.append(outcome.markdown.strip())
+        parts.append({"notes": outcome.notes})
         total.truncated = total.truncated or outcome.truncated
         total.attempts += outcome.attempts
         for key, value in outcome.usage.items():
             total.usage[key] = total.usage.get(key, 0) + value
     total.markdown = "\n\n".join(texts) + "\n"
+    total.notes = jobs.part_notes(parts)
     total.finish_reason = "length" if total.truncated else "stop"
     if total.truncated:
         total.data = {"warning": TRUNCATED_FR}

@@ -219,6 +219,8 @@ def test_duplicate_a_builtin(client: TestClient, personas: Personas) -> None:
     soup = BeautifulSoup(client.get("/atelier/nouveau?depuis=swot").text, "html.parser")
     assert soup.find(id="i-id")["value"] == "swot-copie"
     assert "forces" in soup.find(id="i-output.json_schema").get_text()
+    # the copy keeps the built-in's post-check (the menu offers every check a spec may name)
+    assert soup.find(id="i-output.checks").find("option", selected=True)["value"] == "swot"
     resp = _create(client, headers, id="swot", action="save")
     assert "assistant intégré" in page_text(resp)
 

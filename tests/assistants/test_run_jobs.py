@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import update
 
 from civia.assistants import launch
+from civia.assistants.jobs import part_notes
 from civia.assistants.models import AssistantRun
 from civia.jobs.models import Job
 from civia.jobs.worker import Worker
@@ -214,3 +215,11 @@ def test_minutes_being_written_read_as_text_even_without_javascript(
     assert '"participants"' not in page and "{" not in page.split('id="run-live"')[1][:80]
     # Without JavaScript the page reloads itself until the draft is there.
     assert '<noscript><meta http-equiv="refresh" content="5"></noscript>' in page
+
+
+def test_a_document_s_part_notes_are_kept_with_their_part_numbers() -> None:
+    """A document worked part by part (traduction of a PDF) shows what each part's post-checks
+    changed, once per note, with the parts it concerns."""
+    hours = "Heures passées au format 24 h, d'après le texte d'origine : « 5 pm » → « 17 h »."
+    parts = [{"notes": [hours]}, {"notes": []}, {"notes": [hours, "Autre note."]}, {}]
+    assert part_notes(parts) == [f"Partie(s) 1, 3 : {hours}", "Partie(s) 3 : Autre note."]

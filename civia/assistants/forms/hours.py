@@ -1,10 +1,13 @@
 """Times of a translation into French on the 24-hour clock. The small model leaves « 4 pm » as
 it is, or drops the « pm » and writes « 1 h 30 » for « 1:30 pm »: a time left in English is
 converted (« 4 pm » → « 16 h »), and a French time that reads a pm time of the source on the
-12-hour clock (« 5 h » for « 5 pm ») becomes its afternoon time (« 17 h »), unless the source
-also gives that time in the morning, the translation says it more often than the source's pm
-(another reading is there), or it is a duration (« pendant 2 h »). The assistant translates into
-French only."""
+12-hour clock (« de 1 h 30 à 5 h » for « 1:30 pm to 5 pm ») becomes its afternoon time
+(« 17 h »). Only times of day are touched: an English time the source gives as such (never
+« 2 PM », the police municipale, unless the source says « 2 pm »), and a French « N h » right
+after « à », « de », « dès », « vers », « jusqu'à », « entre », « et » or a dash, not followed by
+« de »/« du » (« à 5 h de route », « à 5 h du matin »), unless the source also gives that time in
+the morning or the translation says it more often than the source's pm. A duration (« l'atelier
+dure 5 h », « pendant 2 h ») is left alone. The assistant translates into French only."""
 
 from __future__ import annotations
 
@@ -14,7 +17,8 @@ from typing import Any
 
 ENGLISH = re.compile(r"\b(\d{1,2})(?:[:.](\d{2}))?\s?([ap])(?:m\b|\.\s?m\.)", re.I)
 FRENCH = re.compile(r"(?<![\d:,.])\b(\d{1,2})\s?h(?:\s?(\d{2}))?\b(?!\s?(?:am|pm)\b)", re.I)
-DURATION = re.compile(r"\b(?:pendant|durée|durant|en|dans|sous|environ)\s*:?\s*$", re.I)
+AT_TIME = re.compile(r"(?:\b(?:à|de|dès|vers|jusqu'à|jusqu’à|entre|et)|[-–])\s*$", re.I)
+OF_SOMETHING = re.compile(r"\s*(?:de|du|d'|d’)(?:\s|$)", re.I)
 MORNING_OR_24H = re.compile(r"\b(\d{1,2})(?:[:.h]\s?(\d{2}))?\s?(?:h\b|am\b|a\.m\.)", re.I)
 
 
@@ -32,9 +36,10 @@ def key(m: re.Match[str]) -> tuple[int, str]:
     return int(m[1]), "" if m[2] in (None, "00") else m[2]
 
 
-def lasting(m: re.Match[str]) -> bool:
-    """« pendant 2 h »: a duration, not a time of day."""
-    return bool(DURATION.search(m.string[: m.start()]))
+def time_of_day(m: re.Match[str]) -> bool:
+    """« à 5 h », « de 1 h 30 à 5 h »: a time of day; not « dure 5 h » nor « à 5 h de route »."""
+    before, after = m.string[: m.start()], m.string[m.end() :]
+    return bool(AT_TIME.search(before)) and not OF_SOMETHING.match(after)
 
 
 def french(hour: int, minutes: str) -> str:
@@ -44,6 +49,7 @@ def french(hour: int, minutes: str) -> str:
 def finish(text: str, values: dict[str, str], context: dict[str, Any]) -> tuple[str, list[str]]:
     source = "\n".join(values.get(k, "") for k in ("texte", "fichier"))
     afternoon: dict[tuple[int, str], tuple[int, str]] = {}
+    given = {(key(m), m[3].lower()) for m in ENGLISH.finditer(source)}  # the source's own times
     times: Counter[tuple[int, str]] = Counter()  # how often the source says each pm time
     for m in ENGLISH.finditer(source):
         if m[3].lower() == "p" and 1 <= int(m[1]) < 12:
@@ -51,17 +57,19 @@ def finish(text: str, values: dict[str, str], context: dict[str, Any]) -> tuple[
             times[key(m)] += 1
     morning = {key(m) for m in MORNING_OR_24H.finditer(source)}
     # « 5 h » read as 17 h only as often as the source says 5 pm (not a duration « 2 h »)
-    said = Counter(key(m) for m in FRENCH.finditer(ENGLISH.sub("", text)) if not lasting(m))
+    said = Counter(key(m) for m in FRENCH.finditer(ENGLISH.sub("", text)) if time_of_day(m))
     convert = {k for k in afternoon if k not in morning and said[k] <= times[k]}
     changed: list[str] = []
 
     def english(m: re.Match[str]) -> str:
+        if (key(m), m[3].lower()) not in given:  # « 2 PM »: not a time the source gives
+            return m[0]
         new = french(*clock(int(m[1]), m[2], m[3]))
         changed.append(f"« {m[0].strip()} » → « {new} »")
         return new
 
     def read_as_pm(m: re.Match[str]) -> str:
-        if key(m) not in convert or lasting(m):
+        if key(m) not in convert or not time_of_day(m):
             return m[0]
         new = french(*afternoon[key(m)])
         changed.append(f"« {m[0]} » → « {new} »")

@@ -1,9 +1,9 @@
 """The compte rendu's loose ends: an action without a deadline takes the date its own text
 gives (« prépare le dossier pour le 15 avril ») when the notes say it, otherwise « à définir »,
 as an action without an owner does (what the instructions ask, and the small model leaves
-empty); an agenda item without a word (« 19:00 », the meeting's hours) is dropped; any number,
-date or amount the notes, the title and the date do not contain is marked « [à vérifier] »
-(the small model adds up amounts the notes gave apart)."""
+empty); an agenda item that is only a time (« 19:00 », « 18 h 30 – 20 h », the meeting's
+hours) is dropped; any number, date or amount the notes, the title and the date do not contain
+is marked « [à vérifier] » (the small model adds up amounts the notes gave apart)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,9 @@ from civia.assistants import facts
 from civia.dates import date_fr
 
 TO_DEFINE = "à définir"
+TIME_ONLY = re.compile(
+    r"\s*\d{1,2}\s*(?:[:h.]\s*\d{2}|h)?\s*(?:[-–à]\s*\d{1,2}\s*(?:[:h.]\s*\d{2}|h)?)?\s*"
+)
 LISTS = ("ordre_du_jour", "decisions", "questions_ouvertes")
 
 
@@ -32,7 +35,7 @@ def finish(
 
     out = dict(data)
     agenda = [str(i) for i in data.get("ordre_du_jour") or []]
-    out["ordre_du_jour"] = [i for i in agenda if re.search(r"[^\W\d_]{2,}", i)]
+    out["ordre_du_jour"] = [i for i in agenda if not TIME_ONLY.fullmatch(i)]
     for key in LISTS:
         if key in data:
             out[key] = [mark(i) for i in out[key]]

@@ -5,15 +5,25 @@ same thing word for word are pointed out to the agent (two proposals were asked)
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from civia.assistants import repetition
 
 
-def hashtag(tag: str) -> str:
-    """« marché de Noël » → « #marchédeNoël »; « #Noël » unchanged; "" stays empty."""
-    word = "".join(str(tag).split()).lstrip("#")
-    return f"#{word}" if word else ""
+def hashtags(tag: str) -> list[str]:
+    """« marché de Noël » → [« #marchédeNoël »]; « #Noël #Marché » → [« #Noël », « #Marché »]
+    (several tags in one string); « #Noël » unchanged; "" gives none."""
+    text = str(tag).strip()
+    if text.count("#") > 1 or (text.count("#") == 1 and not text.startswith("#")):
+        return [f"#{w}" for w in re.split(r"[#\s]+", text) if w]
+    word = "".join(text.split()).lstrip("#")
+    return [f"#{word}"] if word else []
+
+
+def _bare(link: str) -> str:
+    """A link as the model may shorten it: no scheme, no « www. », no final slash."""
+    return re.sub(r"^(?:https?://)?(?:www\.)?", "", link.strip().lower()).rstrip("/")
 
 
 def finish(
@@ -27,10 +37,10 @@ def finish(
         variants = []
         for variant in publication.get("variantes") or []:
             tags = [str(t) for t in variant.get("hashtags") or []]
-            clean = [h for h in dict.fromkeys(hashtag(t) for t in tags) if h]
-            fixed_tags += clean != tags
+            clean = list(dict.fromkeys(h for t in tags for h in hashtags(t)))
+            fixed_tags += any(not t.strip().startswith("#") or " " in t.strip() for t in tags)
             text = str(variant.get("texte", "")).rstrip()
-            if link and link not in text:
+            if link and _bare(link) not in text.lower():  # « demoville.fr/emplois » counts
                 text, linked = f"{text} {link}".strip(), linked + 1
             variants.append({**variant, "texte": text, "hashtags": clean})
         texts = [repetition.words(v["texte"]) for v in variants]

@@ -31,3 +31,19 @@ def test_durations_mornings_and_texts_without_pm_are_left_alone() -> None:
     assert hours.finish("Ouvert de 5 h à 5 h.", both, {}) == ("Ouvert de 5 h à 5 h.", [])
     plain = {"texte": "The office opens at 9 and closes at 5."}
     assert hours.finish("Ouvert de 9 h à 5 h.", plain, {}) == ("Ouvert de 9 h à 5 h.", [])
+
+
+def test_only_times_of_day_the_source_gives_are_changed() -> None:
+    """Review cases: a duration after a pm time of the same number, a journey time, « PM » for
+    police municipale: none is a time of day the source gives in the afternoon."""
+    doors = {"texte": "Doors open at 5 pm; the workshop lasts 5 hours."}
+    kept = "Ouverture à 17 h ; l'atelier dure 5 h."
+    assert hours.finish(kept, doors, {}) == (kept, [])
+    road = {"texte": "The bus leaves at 5 pm: it is 5 hours away."}
+    assert hours.finish("Départ à 5 h : c'est à 5 h de route.", road, {})[0] == (
+        "Départ à 17 h : c'est à 5 h de route."
+    )
+    police = {"texte": "Two officers of the municipal police (PM) patrol until 6 pm."}
+    assert hours.finish("2 PM patrouillent jusqu'à 6 pm.", police, {})[0] == (
+        "2 PM patrouillent jusqu'à 18 h."
+    )

@@ -76,3 +76,15 @@ def test_two_identical_variants_are_pointed_out() -> None:
         "proposition, ou écrivez-la."
     ]
     assert social.finish(CHRISTMAS, {"lien": ""}, {})[1][-1].startswith("Mots-dièse")
+
+
+def test_several_tags_in_one_string_and_a_shortened_link() -> None:
+    """Review cases: « #Noël #Marché » is two tags, not « #Noël#Marché »; a tag only repeated is
+    not « completed »; the link written without « https://www. » is not appended again."""
+    assert social.hashtags("#Noël #Marché") == ["#Noël", "#Marché"]
+    assert social.hashtags("Noël #Marché") == ["#Noël", "#Marché"]
+    post = {"texte": "Candidatez sur demoville.fr/emplois", "hashtags": ["#emploi", "#emploi"]}
+    data = {"publications": [{"reseau": "X", "variantes": [post]}]}
+    out, notes = social.finish(data, {"lien": LINK}, {})
+    assert out["publications"][0]["variantes"][0] == {**post, "hashtags": ["#emploi"]}
+    assert notes == []

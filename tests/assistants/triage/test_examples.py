@@ -169,3 +169,18 @@ def test_the_bundled_model_brings_a_request_no_word_knows_to_its_service() -> No
         assert triage.scores(request, RULES) == {s: 0 for s in SERVICES}
         service, verdict = triage.route(model, request, {"service_list": SERVICES})
         assert service == expected, verdict
+
+
+def test_an_embedding_engine_error_leaves_the_words_to_decide(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Not only a missing model: an error of the engine itself (a RuntimeError from the native
+    code) does not fail the triage or the mailbox analysis."""
+
+    class Failing(Counting):
+        def embed(self, texts: list[str], *, kind: str) -> np.ndarray:
+            raise RuntimeError("engine failure")
+
+    monkeypatch.setattr(triage_examples, "embedder", Failing)
+    monkeypatch.setattr(triage_examples, "_cache", {})
+    assert triage_examples.nearness("Un trottoir cassé", {"Voirie": ["Trottoir abîmé."]}) == {}
