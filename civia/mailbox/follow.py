@@ -57,7 +57,7 @@ class Followed:
             return f"{said} ; analyse en cours."
         done = "analyse terminée"
         if self.taken < new:
-            done = f"analyse de {self.taken} d'entre eux terminée, les autres suivent en arrière-plan"
+            done = f"analyse de {self.taken} d'entre eux terminée, les autres suivront"
         if self.failed:
             failed = "1 message" if self.failed == 1 else f"{self.failed} messages"
             return f"{said} ; {done} : {failed} en échec, à relancer depuis la file."
