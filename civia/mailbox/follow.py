@@ -1,8 +1,10 @@
 """What the queue page says after « Relever maintenant »: the analysis of what this press
 brought, followed through the jobs it queued (their ids in the page's address, read within the
-agent's collectivité only), never through the collectivité's other waiting messages (one left
-« en cours d'analyse » by a dead worker would keep the page asking for two hours). The page
-stops asking after `FOLLOW_FOR` whatever happens, and says the analysis goes on."""
+agent's collectivité only) and the messages they carry, whoever analyses them (the job, or the
+periodic analysis when no worker serves its queue). Never through the collectivité's other
+waiting messages: one left « en cours d'analyse » by a dead worker would keep the page asking
+for two hours. The page stops asking after `FOLLOW_FOR` whatever happens, and says the analysis
+goes on."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from civia.db.base import aware, utcnow
-from civia.jobs.models import FINISHED, Job
+from civia.jobs.models import Job
 from civia.mailbox import jobs
 from civia.mailbox.models import MailMessage, MessageStatus
 
@@ -35,7 +37,7 @@ def job_ids(value: str) -> list[int]:
 class Followed:
     new: int  # messages the press brought
     taken: int = 0  # of which handed to its jobs (at most `jobs.PER_JOB` per mailbox)
-    waiting: bool = False  # a job not finished, or one of its messages not yet analysed
+    waiting: bool = False  # one of its messages not yet analysed
     late: bool = False  # still waiting after FOLLOW_FOR: the page stops asking
     failed: int = 0  # its messages whose analysis failed
 
@@ -82,9 +84,9 @@ def follow(db: Session, tenant_id: int, new: int, ids: list[int]) -> Followed:
             )
         )
     )
-    waiting = any(job.status not in FINISHED for job in found) or any(
-        state in WAITING for state in states
-    )
+    # The messages, not the jobs: without a worker on `courriels`, the periodic analysis does
+    # the work and the job stays queued.
+    waiting = any(state in WAITING for state in states)
     started = min(aware(job.created_at) for job in found)
     return Followed(
         new,
