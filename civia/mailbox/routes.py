@@ -39,8 +39,8 @@ def index(
 ) -> Response:
     """`releves`: how many messages « Relever maintenant » just brought in, `travaux`: the jobs
     analysing them (it redirects here, so reloading the page shows the queue again instead of
-    fetching again). While those jobs run, the page asks this route every few seconds (HTMX):
-    nothing to change (204), then `HX-Refresh` once they are over or after
+    fetching again). While their messages wait, the page asks this route every few seconds
+    (HTMX): nothing to change (204), then `HX-Refresh` once they are analysed or after
     `follow.FOLLOW_FOR`, to show the analysed queue. The notice swaps nothing: a poll whose
     session expired gets the login redirect in a header (`HX-Redirect`), never a page."""
     notice = error = poll = ""
