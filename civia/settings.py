@@ -97,11 +97,12 @@ class Settings(BaseSettings):
         True, description="Run background jobs in the web process (off when `civia worker` runs)"
     )
     job_queues: str = Field(
-        "ingestion=1,transcription=1,assistants=1,redaction=2",
+        "ingestion=1,transcription=1,assistants=1,redaction=2,courriels=1",
         description="Worker threads per job queue, e.g. ingestion=1,transcription=1,assistants=1 "
         "(assistants: documents and CSV batches worked through by an assistant; redaction: "
-        "the single generation of a form assistant and the analysis of fetched mail, so a letter "
-        "never waits for a long document)",
+        "the single generation of a form assistant, so a letter never waits for a long document; "
+        "courriels: the analysis of the mail an agent fetched with « Relever maintenant », "
+        "done by the periodic analysis when no worker serves it)",
     )
     assistant_upload_max_mb: int = Field(
         30, ge=1, le=500, description="Largest file an assistant's form accepts (MB)"

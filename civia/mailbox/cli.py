@@ -40,8 +40,6 @@ def fetch_command(analyse: bool) -> None:
     try:
         for mailbox_id, report in fetch.fetch_all(sessions, settings).items():
             line = f"boîte {mailbox_id} : {report.new} nouveau(x)"
-            if report.job_id and not analyse:
-                line += f" (analyse confiée au travail n° {report.job_id})"
             click.echo(line + (f" — {report.error}" if report.error else ""))
         if analyse:
             done = process.process_pending(sessions, settings, limit=1000)

@@ -1,6 +1,7 @@
 """Fetch a connected mailbox: new UIDs only (UIDVALIDITY + last UID), each message stored with
-the mailbox's position in the same commit, so a crash neither loses nor repeats a message. The
-new messages' analysis is handed to the job engine at once (`jobs.hand_over`)."""
+the mailbox's position in the same commit, so a crash neither loses nor repeats a message. When
+an agent asked for the fetch (« Relever maintenant »), the new messages' analysis is handed to
+the job engine at once (`jobs.hand_over`); otherwise the periodic analysis takes them."""
 
 from __future__ import annotations
 
@@ -37,7 +38,7 @@ class FetchReport:
     duplicates: int = 0
     error: str = ""
     ids: list[int] = field(default_factory=list)  # of the new messages
-    job_id: int | None = None  # the job analysing them
+    job_id: int | None = None  # the job analysing them (a fetch an agent asked for)
 
 
 def store(db: Session, box: Mailbox, validity: int, item: imap.Fetched, *, ocr: bool) -> int | None:
@@ -90,8 +91,9 @@ def fetch(
     *,
     user_id: int | None = None,
 ) -> FetchReport:
-    """Fetch one connected mailbox; errors are recorded on it (French) and returned. The new
-    messages' analysis is queued, for `user_id` when an agent asked for the fetch."""
+    """Fetch one connected mailbox; errors are recorded on it (French) and returned. With
+    `user_id` (an agent pressed « Relever maintenant »), the new messages' analysis is queued
+    for them at once; without (the scheduled fetch, the CLI), the periodic analysis does it."""
     report = FetchReport()
     with session_scope(sessions) as db:
         box = db.get(Mailbox, mailbox_id)
@@ -137,21 +139,23 @@ def fetch(
 def _finish(
     sessions: sessionmaker[Session], mailbox_id: int, report: FetchReport, user_id: int | None
 ) -> None:
-    """Record the fetch on the mailbox and queue the analysis of what it brought (a fetch cut
-    short by an error keeps, and hands over, the messages stored before it)."""
+    """Record the fetch on the mailbox and, for an agent, queue the analysis of what it brought
+    (a fetch cut short by an error keeps, and hands over, the messages stored before it)."""
     with session_scope(sessions) as db:
         box = db.get(Mailbox, mailbox_id)
         if box is not None:
             box.last_fetch_at = utcnow()
             box.last_error = report.error
-            job = jobs.hand_over(
-                db, tenant_id=box.tenant_id, message_ids=report.ids, user_id=user_id
-            )
-            report.job_id = job.id if job else None
+            if user_id is not None:
+                job = jobs.hand_over(
+                    db, tenant_id=box.tenant_id, message_ids=report.ids, user_id=user_id
+                )
+                report.job_id = job.id if job else None
 
 
 def fetch_all(sessions: sessionmaker[Session], settings: Settings) -> dict[int, FetchReport]:
-    """The periodic task: every active connected mailbox of every tenant."""
+    """The periodic task: every active connected mailbox of every tenant (their new messages
+    wait for the periodic analysis: no job, which would hold a worker for the whole backlog)."""
     with session_scope(sessions) as db:
         ids = list(db.scalars(select(Mailbox.id).where(Mailbox.active.is_(True))))
     return {mailbox_id: fetch(sessions, mailbox_id, settings) for mailbox_id in ids}

@@ -1,6 +1,12 @@
-"""The analysis of the messages a fetch brings in, handed to the job engine at once: an agent
-who pressed « Relever maintenant » sees it start within seconds instead of at the next
-periodic analysis (up to a minute later).
+"""The analysis of the messages « Relever maintenant » brings in, handed to the job engine at
+once: the agent who pressed it sees it start within seconds instead of at the next periodic
+analysis (up to a minute later). The scheduled fetch and `civia mailbox fetch` queue nothing:
+the periodic analysis takes their messages.
+
+The job has its own queue, `courriels` (one worker by default): it analyses up to 20 messages of
+a few minutes each, and must never hold the `redaction` workers an agent's single letter waits
+for. A deployment whose `civia worker`s do not serve it still has the messages analysed, by the
+periodic analysis.
 
 The job and the periodic analysis (`process.process_pending`) take a message the same way,
 `process.claim` (one conditional UPDATE of its status), so a message is analysed once whichever
@@ -21,7 +27,7 @@ from civia.jobs.worker import JobContext
 from civia.mailbox import process
 
 KIND = "mailbox.analyse"
-QUEUE = "redaction"  # model calls for an agent who waits, like an assistant's single draft
+QUEUE = "courriels"  # its own: minutes per message, never ahead of an agent's single letter
 PER_JOB = 20  # like one periodic run: a backlog is shared with the periodic analysis
 QUEUE_URL = "/courriels"
 
@@ -43,19 +49,24 @@ def hand_over(
     )
 
 
-def _counted(done: int, total: int) -> str:
-    return f"{done} {'message analysé' if done < 2 else 'messages analysés'} sur {total}"
+def _counted(done: int, total: int, mine: int) -> str:
+    """« 3 messages traités sur 3, dont 1 analysé par ce traitement »: the others were taken
+    by the periodic analysis (or had been already)."""
+    said = f"{done} {'message traité' if done < 2 else 'messages traités'} sur {total}"
+    return f"{said}, dont {mine} {'analysé' if mine < 2 else 'analysés'} par ce traitement"
 
 
 @register(KIND, queue=QUEUE, label="Analyse des courriels relevés")
 def analyse_fetched(ctx: JobContext) -> dict[str, Any]:
     """Analyse each message of the payload that still waits (the periodic analysis may have
-    taken some already); stopped between two messages, the job resumes with those left."""
+    taken some already) and is the job's collectivité's; stopped between two messages, the job
+    resumes with those left."""
     ids = [int(i) for i in ctx.payload.get("message_ids", [])]
     analysed = []
     for done, message_id in enumerate(ids, start=1):
         ctx.check_cancel()
-        if process.process_one(ctx.sessions, ctx.settings, message_id) is not None:
+        taken = process.process_one(ctx.sessions, ctx.settings, message_id, tenant_id=ctx.tenant_id)
+        if taken is not None:
             analysed.append(message_id)
-        ctx.progress(done / len(ids), _counted(done, len(ids)))
+        ctx.progress(done / len(ids), _counted(done, len(ids), len(analysed)))
     return {"analysed": analysed, "url": QUEUE_URL}

@@ -55,8 +55,11 @@ def claimable(now: datetime) -> ColumnElement[bool]:
     )
 
 
-def claim(db: Session, message_id: int | None = None) -> int | None:
-    """Take the oldest waiting message, or message `message_id` if it still waits. One
+def claim(
+    db: Session, message_id: int | None = None, *, tenant_id: int | None = None
+) -> int | None:
+    """Take the oldest waiting message, or message `message_id` if it still waits (and belongs
+    to `tenant_id` when given: a job never analyses another collectivité's message). One
     conditional UPDATE: of the workers after the same message (threads or processes, the
     periodic analysis and the job a fetch queued), one only gets it."""
     now = utcnow()
@@ -67,9 +70,12 @@ def claim(db: Session, message_id: int | None = None) -> int | None:
         )
     if candidate is None:
         return None
+    conditions = [MailMessage.id == candidate, claimable(now)]
+    if tenant_id is not None:
+        conditions.append(MailMessage.tenant_id == tenant_id)
     taken = db.execute(
         update(MailMessage)
-        .where(MailMessage.id == candidate, claimable(now))
+        .where(*conditions)
         .values(status=MessageStatus.ANALYSING, claimed_at=now)
     )
     db.commit()
@@ -222,12 +228,17 @@ def apply(message: MailMessage, job: Job, found: Analysis) -> None:
 
 
 def process_one(
-    sessions: sessionmaker[Session], settings: Settings, message_id: int | None = None
+    sessions: sessionmaker[Session],
+    settings: Settings,
+    message_id: int | None = None,
+    *,
+    tenant_id: int | None = None,
 ) -> int | None:
-    """Analyse the oldest waiting message, or message `message_id` if it still waits; its id,
-    or None when there was nothing to take (the queue empty, the message taken by another)."""
+    """Analyse the oldest waiting message, or message `message_id` if it still waits (and is
+    `tenant_id`'s when given); its id, or None when there was nothing to take (the queue
+    empty, the message taken by another, or not this collectivité's)."""
     with session_scope(sessions) as db:
-        message_id = claim(db, message_id)
+        message_id = claim(db, message_id, tenant_id=tenant_id)
     if message_id is None:
         return None
     scans.read_pending(sessions, message_id, settings)  # OCR first: its text feeds every step

@@ -8,12 +8,12 @@ from typing import Any
 
 from fastapi import APIRouter, Form, HTTPException, Request, Response
 from fastapi.responses import RedirectResponse
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from civia.accounts.models import Service, User
 from civia.audit import journal as audit
 from civia.db.base import utcnow
-from civia.mailbox import declared, fetch, imap, process, queue, reply
+from civia.mailbox import declared, fetch, follow, imap, process, queue, reply
 from civia.mailbox.models import STATUS_LABELS, Mailbox, MailMessage, MessageStatus
 from civia.web.deps import CurrentUser, Db
 from civia.web.render import render
@@ -28,42 +28,32 @@ def _service_names(db: Db, user: User) -> dict[int, str]:
     return {s.id: s.name for s in queue.services(db, user)}
 
 
-def _pending(db: Db, tenant_id: int) -> int:
-    """The collectivité's messages waiting for their analysis or in it (a message not yet
-    triaged may sit in a service the agent does not see: counted all the same)."""
-    waiting = (MessageStatus.RECEIVED, MessageStatus.ANALYSING)
-    found = db.scalar(
-        select(func.count(MailMessage.id)).where(
-            MailMessage.tenant_id == tenant_id, MailMessage.status.in_(waiting)
-        )
-    )
-    return found or 0
-
-
-def fetched_fr(new: int, pending: int) -> str:
-    """« 1 nouveau message relevé ; analyse en cours. »"""
-    said = f"{new} nouveau message relevé" if new < 2 else f"{new} nouveaux messages relevés"
-    if not new:
-        return f"{said}."
-    return f"{said} ; analyse en cours." if pending else f"{said} ; analyse terminée."
-
-
 @router.get("/courriels")
 def index(
-    request: Request, db: Db, user: CurrentUser, service: str = "", releves: str = ""
+    request: Request,
+    db: Db,
+    user: CurrentUser,
+    service: str = "",
+    releves: str = "",
+    travaux: str = "",
 ) -> Response:
-    """`releves`: how many messages « Relever maintenant » just brought in (it redirects here,
-    so reloading the page shows the queue again instead of fetching again). While their
-    analysis runs, the page asks this route every few seconds (HTMX): nothing to change
-    (204) until no message waits, then it reloads itself to show the analysed queue."""
+    """`releves`: how many messages « Relever maintenant » just brought in, `travaux`: the jobs
+    analysing them (it redirects here, so reloading the page shows the queue again instead of
+    fetching again). While their messages wait, the page asks this route every few seconds
+    (HTMX): nothing to change (204), then `HX-Refresh` once they are analysed or after
+    `follow.FOLLOW_FOR`, to show the analysed queue. The notice swaps nothing: a poll whose
+    session expired gets the login redirect in a header (`HX-Redirect`), never a page."""
     notice = error = poll = ""
     if re.fullmatch(r"[0-9]{1,6}", releves):
-        new, pending = int(releves), _pending(db, user.tenant_id)
+        ids = follow.job_ids(travaux)
+        followed = follow.follow(db, user.tenant_id, int(releves), ids)
         if request.headers.get("hx-request"):
-            return Response(status_code=204 if pending else 200,
-                            headers={} if pending else {"HX-Refresh": "true"})  # fmt: skip
-        notice = fetched_fr(new, pending)
-        poll = f"/courriels?releves={new}" if new and pending else ""
+            if followed.asks:
+                return Response(status_code=204)
+            return Response(status_code=200, headers={"HX-Refresh": "true"})
+        notice = followed.notice()
+        if followed.asks:
+            poll = f"/courriels?releves={followed.new}&travaux={','.join(map(str, ids))}"
         error = " ".join(
             b.last_error
             for b in db.scalars(
@@ -122,7 +112,8 @@ def _labels(request: Request, user: User) -> dict[str, str]:
 @router.post("/courriels/relever")
 def fetch_now(request: Request, db: Db, user: CurrentUser) -> Response:
     """« Relever maintenant »: fetch the tenant's mailboxes; the new messages' analysis starts
-    at once in the background (a job per mailbox, queued for this agent)."""
+    at once in the background (a job per mailbox, queued for this agent, on the `courriels`
+    queue), followed by the page it leads to."""
     settings = request.app.state.settings
     ids = list(
         db.scalars(
@@ -134,7 +125,11 @@ def fetch_now(request: Request, db: Db, user: CurrentUser) -> Response:
         return queue_page(request, db, user, error="Aucune boîte partagée n'est connectée.")
     reports = [fetch.fetch(request.app.state.sessions, i, settings, user_id=user.id) for i in ids]
     # Post/Redirect/Get: the errors are kept on each mailbox and shown from there.
-    return RedirectResponse(f"/courriels?releves={sum(r.new for r in reports)}", status_code=303)
+    address = f"/courriels?releves={sum(r.new for r in reports)}"
+    started = [str(r.job_id) for r in reports if r.job_id is not None]
+    if started:
+        address += f"&travaux={','.join(started)}"
+    return RedirectResponse(address, status_code=303)
 
 
 def message_page(

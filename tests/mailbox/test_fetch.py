@@ -9,12 +9,13 @@ from imapclient import IMAPClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from civia.accounts.models import User
 from civia.db.base import Base
 from civia.db.engine import make_engine, make_sessionmaker, session_scope
 from civia.jobs.models import Job
 from civia.mailbox import fetch, jobs
 from civia.mailbox.models import Mailbox, MailMessage, MessageStatus
-from civia.settings import Settings
+from civia.settings import Settings, parse_queues
 from tests.conftest import make_personas
 from tests.mailbox.conftest import citizen_mail, declare, deliver
 from tests.servers import free_port
@@ -57,13 +58,10 @@ def test_new_messages_are_fetched_once_and_left_unread(
         "Demande d'acte de naissance", "Trottoir abîmé", "Inscription cantine"
     ]  # fmt: skip
     assert all(m.status == MessageStatus.RECEIVED and m.service_id for m in stored)
-    # Each fetch that brought messages queued their analysis (a scheduled one: for nobody).
+    # A fetch nobody asked for (scheduled, CLI) queues no job: the periodic analysis takes them.
     with session_scope(sessions) as db:
-        queued = [(j.id, j.kind, j.user_id, j.payload["message_ids"])
-                  for j in db.scalars(select(Job).order_by(Job.id))]  # fmt: skip
-    assert [j[0] for j in queued] == [first.job_id, second.job_id] and again.job_id is None
-    assert queued == [(first.job_id, jobs.KIND, None, [m.id for m in stored[:2]]),
-                      (second.job_id, jobs.KIND, None, [stored[2].id])]  # fmt: skip
+        assert db.scalars(select(Job)).all() == []
+    assert (first.job_id, second.job_id, again.job_id) == (None, None, None)
     assert stored[0].sender == "jeanne.martin@exemple.fr" and "acte de naissance" in stored[0].body
     imap.select_folder("INBOX")
     flags = imap.get_flags(imap.search("ALL"))
@@ -72,6 +70,28 @@ def test_new_messages_are_fetched_once_and_left_unread(
         box = db.get(Mailbox, box_id)
         assert box is not None and box.last_uid == max(m.uid for m in stored)
         assert box.last_fetch_at is not None and box.last_error == ""
+
+
+def test_only_an_agents_fetch_queues_the_analysis_on_its_own_queue(
+    mail_settings: Settings, password_hash: str, imap: IMAPClient
+) -> None:
+    """« Relever maintenant » hands the analysis over at once, on the `courriels` queue (never
+    `redaction`, which an agent's single letter waits for); `fetch_all` (the scheduled fetch and
+    `civia mailbox fetch`) leaves it to the periodic analysis."""
+    sessions, box_id = _setup(mail_settings, password_hash)
+    deliver(imap, citizen_mail())
+    assert fetch.fetch_all(sessions, mail_settings)[box_id].job_id is None
+    with session_scope(sessions) as db:
+        agent = db.scalar(select(User.id).where(User.login == "agent"))
+    deliver(imap, citizen_mail("Trottoir abîmé", "Le trottoir du 3 rue Haute est cassé."))
+    report = fetch.fetch(sessions, box_id, mail_settings, user_id=agent)
+    stored = _messages(sessions)
+    with session_scope(sessions) as db:
+        queued = [(j.id, j.kind, j.queue, j.user_id, j.payload["message_ids"])
+                  for j in db.scalars(select(Job))]  # fmt: skip
+    assert queued == [(report.job_id, jobs.KIND, "courriels", agent, [stored[1].id])]
+    default = Settings.model_fields["job_queues"].default
+    assert parse_queues(default)[jobs.QUEUE] == 1  # served by default (in-process worker too)
 
 
 def test_a_huge_message_is_listed_with_its_header_only(

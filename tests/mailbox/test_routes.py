@@ -7,21 +7,23 @@ import email
 import email.policy
 import re
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
 from fastapi.testclient import TestClient
 from imapclient import IMAPClient
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from civia.audit.models import AuditEntry
 from civia.chat.gateway import Gateway
+from civia.db.base import utcnow
 from civia.db.engine import session_scope
 from civia.governance import usecases
 from civia.jobs.models import Job, JobStatus
 from civia.jobs.worker import Worker
-from civia.mailbox import jobs, process
+from civia.mailbox import follow, jobs, process
 from civia.mailbox.models import Mailbox, MailMessage, MessageStatus
 from civia.settings import Settings
 from tests.conftest import Personas, build_app, login, login_as, page_text
@@ -133,7 +135,7 @@ EMPTY_MAIL = b"From: x@exemple.fr\r\n\r\n"  # analysed without the model: nothin
 
 
 def _run_job(client: TestClient, settings: Settings) -> bool:
-    """Run the next analysis job as a worker of the `redaction` queue would."""
+    """Run the next analysis job as a worker of the `courriels` queue would."""
     return Worker(client.app.state.sessions, settings, {}).run_once(jobs.QUEUE)  # type: ignore[attr-defined]
 
 
@@ -154,31 +156,34 @@ def test_fetch_now_has_the_new_messages_analysed_by_a_job_at_once(
     deliver(imap, EMPTY_MAIL)
     csrf = login(client, "agent")
     resp = client.post("/courriels/relever", data={"csrf_token": csrf}, follow_redirects=False)
-    assert (resp.status_code, resp.headers["location"]) == (303, "/courriels?releves=1")
     [job] = _jobs(client)
-    assert (job.kind, job.queue, job.status) == (jobs.KIND, "redaction", JobStatus.QUEUED)
+    followed = f"/courriels?releves=1&travaux={job.id}"
+    assert (resp.status_code, resp.headers["location"]) == (303, followed)
+    assert (job.kind, job.queue, job.status) == (jobs.KIND, "courriels", JobStatus.QUEUED)
     assert job.user_id == personas["agent"].id and job.tenant_id == personas.tenant.id
     message = _only_message(client)
     assert job.payload["message_ids"] == [message.id]
-    page = client.get("/courriels?releves=1")
+    page = client.get(followed)
     notice = BeautifulSoup(page.text, "html.parser").find(role="status")
     assert (
         notice is not None and notice.get_text() == "1 nouveau message relevé ; analyse en cours."
     )
-    assert notice["hx-get"] == "/courriels?releves=1"  # the page asks until the end
-    polled = client.get("/courriels?releves=1", headers={"HX-Request": "true"})
+    assert notice["hx-get"] == followed  # the page asks until the end
+    polled = client.get(followed, headers={"HX-Request": "true"})
     assert polled.status_code == 204 and "HX-Refresh" not in polled.headers
     assert _run_job(client, mail_settings)
     analysed = _only_message(client)
     assert (analysed.status, analysed.problem) == (MessageStatus.FAILED, process.EMPTY_FR)
     [done] = _jobs(client)
     assert done.status == JobStatus.DONE and done.result["analysed"] == [message.id]
-    polled = client.get("/courriels?releves=1", headers={"HX-Request": "true"})
+    assert done.message == "1 message traité sur 1, dont 1 analysé par ce traitement"
+    polled = client.get(followed, headers={"HX-Request": "true"})
     assert polled.status_code == 200 and polled.headers["HX-Refresh"] == "true"
-    page = client.get("/courriels?releves=1")
+    page = client.get(followed)
     notice = BeautifulSoup(page.text, "html.parser").find(role="status")
-    assert (
-        notice is not None and notice.get_text() == "1 nouveau message relevé ; analyse terminée."
+    assert notice is not None and notice.get_text() == (  # the analysis failed: said so
+        "1 nouveau message relevé ; analyse terminée : 1 message en échec, à relancer depuis la "
+        "file."
     )
     assert not notice.has_attr("hx-get") and "Analyse impossible" in page_text(page)
     assert "Analyse des courriels relevés" in page_text(client.get("/travaux"))  # the agent's
@@ -210,11 +215,114 @@ def test_a_message_is_analysed_once_when_the_tick_and_the_job_overlap(
     assert _run_job(client, mail_settings)
     [job] = _jobs(client)
     assert job.status == JobStatus.DONE and job.result["analysed"] == [third]
+    # Its progress counts what it analysed, not the messages the periodic analysis took.
+    assert job.message == "3 messages traités sur 3, dont 1 analysé par ce traitement"
     assert process.process_pending(sessions, mail_settings) == []  # nothing left to do twice
     with session_scope(sessions) as db:
         states = {i: s for i, s in db.execute(select(MailMessage.id, MailMessage.status))}
     assert states == {first: MessageStatus.ANALYSING, second: MessageStatus.FAILED,
                       third: MessageStatus.FAILED}  # fmt: skip
+
+
+def _waiting_elsewhere(client: TestClient, personas: Personas) -> int:
+    """A message of the collectivité another press left « en cours d'analyse » (a worker died
+    holding it): nothing this press started."""
+    with session_scope(client.app.state.sessions) as db:  # type: ignore[attr-defined]
+        box = db.scalars(select(Mailbox)).one()
+        other = MailMessage(tenant_id=box.tenant_id, mailbox_id=box.id, uidvalidity=1, uid=999,
+                            subject="Ancien", status=MessageStatus.ANALYSING,
+                            claimed_at=utcnow(), service_id=personas.service_a.id)  # fmt: skip
+        db.add(other)
+        db.flush()
+        return other.id
+
+
+def _notice(client: TestClient, address: str) -> Tag:
+    notice = BeautifulSoup(client.get(address).text, "html.parser").find(role="status")
+    assert isinstance(notice, Tag)
+    return notice
+
+
+def test_the_page_follows_the_jobs_of_its_own_press_only(
+    app: tuple[TestClient, Personas], imap: IMAPClient, mail_settings: Settings
+) -> None:
+    """The page asks while the messages of this press's jobs wait (ids in its address, read
+    within the agent's collectivité), not while any message of the collectivité waits; a poll
+    after the session expired swaps no login page in."""
+    client, personas = app
+    _connect(client, personas)
+    deliver(imap, EMPTY_MAIL)
+    csrf = login(client, "agent")
+    _waiting_elsewhere(client, personas)
+    resp = client.post("/courriels/relever", data={"csrf_token": csrf}, follow_redirects=False)
+    [job] = _jobs(client)
+    followed = resp.headers["location"]
+    assert followed == f"/courriels?releves=1&travaux={job.id}"
+    notice = _notice(client, followed)
+    assert notice["hx-get"] == followed and notice["hx-swap"] == "none"
+    assert client.get(followed, headers={"HX-Request": "true"}).status_code == 204
+    # No worker serves `courriels` here: the periodic analysis takes the message, the job stays
+    # queued, and the page reloads, though another message of the collectivité still waits.
+    sessions = client.app.state.sessions  # type: ignore[attr-defined]
+    assert process.process_pending(sessions, mail_settings) == job.payload["message_ids"]
+    assert _jobs(client)[0].status == JobStatus.QUEUED
+    polled = client.get(followed, headers={"HX-Request": "true"})
+    assert polled.status_code == 200 and polled.headers["HX-Refresh"] == "true"
+    assert not _notice(client, followed).has_attr("hx-get")
+    # Another collectivité's agent given these job ids follows nothing.
+    login(client, "carol")
+    assert _notice(client, followed).get_text() == "1 nouveau message relevé."
+    carol = client.get(followed, headers={"HX-Request": "true"})
+    assert carol.headers.get("HX-Refresh") == "true"
+    # The session expired while the page asks: a redirect in a header, no login page to swap.
+    client.cookies.clear()
+    expired = client.get(followed, headers={"HX-Request": "true"}, follow_redirects=False)
+    assert expired.status_code == 401 and expired.headers["HX-Redirect"] == "/connexion"
+    assert "<form" not in expired.text
+
+
+def test_the_page_stops_asking_after_a_while(
+    app: tuple[TestClient, Personas], imap: IMAPClient
+) -> None:
+    """A press whose analysis takes longer than FOLLOW_FOR: the page stops asking, says so."""
+    client, personas = app
+    _connect(client, personas)
+    deliver(imap, EMPTY_MAIL)
+    csrf = login(client, "agent")
+    resp = client.post("/courriels/relever", data={"csrf_token": csrf}, follow_redirects=False)
+    late = resp.headers["location"]
+    assert client.get(late, headers={"HX-Request": "true"}).status_code == 204
+    with session_scope(client.app.state.sessions) as db:  # type: ignore[attr-defined]
+        job_row = db.scalars(select(Job).order_by(Job.id.desc())).first()
+        assert job_row is not None and job_row.status == JobStatus.QUEUED
+        job_row.created_at = utcnow() - follow.FOLLOW_FOR - timedelta(seconds=1)
+    polled = client.get(late, headers={"HX-Request": "true"})
+    assert polled.status_code == 200 and polled.headers["HX-Refresh"] == "true"
+    notice = _notice(client, late)
+    assert notice.get_text() == f"1 nouveau message relevé. {follow.LATER_FR}"
+    assert not notice.has_attr("hx-get")
+
+
+def test_a_job_never_analyses_another_collectivites_message(
+    app: tuple[TestClient, Personas], imap: IMAPClient, mail_settings: Settings
+) -> None:
+    """The payload's ids are only trusted within the job's collectivité."""
+    client, personas = app
+    _connect(client, personas)
+    deliver(imap, EMPTY_MAIL)
+    client.post("/courriels/relever", data={"csrf_token": login(client, "agent")})
+    message = _only_message(client)
+    sessions = client.app.state.sessions  # type: ignore[attr-defined]
+    with session_scope(sessions) as db:
+        db.execute(delete(Job))
+        jobs.hand_over(db, tenant_id=personas.other_tenant.id, message_ids=[message.id])
+    assert _run_job(client, mail_settings)
+    [job] = _jobs(client)
+    assert job.status == JobStatus.DONE and job.result["analysed"] == []
+    assert _only_message(client).status == MessageStatus.RECEIVED  # left for its own tenant
+    with session_scope(sessions) as db:
+        assert process.claim(db, message.id, tenant_id=personas.other_tenant.id) is None
+        assert process.claim(db, message.id, tenant_id=personas.tenant.id) == message.id
 
 
 def _analysed(client: TestClient, personas: Personas) -> MailMessage:
