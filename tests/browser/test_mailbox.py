@@ -33,7 +33,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.model, pytest.mark.timeout(900)]
 # agent's « Relever maintenant » is what brings the email in. The analysis's own lengths
 # (CIVIA_MAX_TOKENS caps it, 24 in the other browser tests).
 # CIVIA_MAILBOXES_FILE is added by `civia_data` below, once Dovecot's port is known.
-SERVER_ENV = {"CIVIA_MODEL_SEED": "1234", "CIVIA_JOB_QUEUES": "redaction=1",
+SERVER_ENV = {"CIVIA_MODEL_SEED": "1234", "CIVIA_JOB_QUEUES": "courriels=1",
               "CIVIA_MAILBOX_FETCH_MINUTES": "0", "CIVIA_MAX_TOKENS": "1024"}  # fmt: skip
 SUBJECT = "Copie d'acte de naissance pour mon mariage"
 BODY = (
