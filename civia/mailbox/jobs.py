@@ -16,15 +16,24 @@ whose job was lost, or waits behind a queue no worker of this deployment serves.
 
 from __future__ import annotations
 
+import logging
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy.orm import Session
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, sessionmaker
 
+from civia.db.base import aware, utcnow
+from civia.db.engine import session_scope
 from civia.jobs import queue
-from civia.jobs.models import Job
+from civia.jobs.models import Job, JobStatus
 from civia.jobs.registry import register
 from civia.jobs.worker import JobContext
 from civia.mailbox import process
+from civia.mailbox.models import MailMessage, MessageStatus
+from civia.settings import Settings
+
+log = logging.getLogger(__name__)
 
 KIND = "mailbox.analyse"
 QUEUE = "courriels"  # its own: minutes per message, never ahead of an agent's single letter
@@ -70,3 +79,58 @@ def analyse_fetched(ctx: JobContext) -> dict[str, Any]:
             analysed.append(message_id)
         ctx.progress(done / len(ids), _counted(done, len(ids), len(analysed)))
     return {"analysed": analysed, "url": QUEUE_URL}
+
+
+OVERTAKEN_AFTER_S = 120.0  # a job still queued this long after being sent has no worker here
+OVERTAKEN_FR = (
+    "Messages analysés par l'analyse périodique (aucun travailleur ne sert la file « courriels »)."
+)
+
+
+def close_overtaken(db: Session, now: datetime | None = None) -> list[int]:
+    """Jobs still queued after `OVERTAKEN_AFTER_S` whose messages no longer wait (the periodic
+    analysis took them: no worker of this deployment serves `courriels`) are closed as done, so
+    that they neither stay « En file d'attente » in the agent's Mes traitements nor age the
+    queue's oldest job. The update is conditional on the job still being queued: a worker that
+    starts it meanwhile keeps it, and one that comes later finds it no longer queued and drops
+    it. Returns the ids closed."""
+    now = now or utcnow()
+    queued = db.scalars(
+        select(Job).where(Job.kind == KIND, Job.status == JobStatus.QUEUED.value)
+    ).all()
+    closed = []
+    for job in queued:
+        if (now - aware(job.created_at)).total_seconds() < OVERTAKEN_AFTER_S:
+            continue
+        ids = [int(i) for i in job.payload.get("message_ids", [])]
+        waiting = db.scalar(
+            select(MailMessage.id)
+            .where(
+                MailMessage.id.in_(ids),
+                MailMessage.tenant_id == job.tenant_id,
+                MailMessage.status.in_((MessageStatus.RECEIVED, MessageStatus.ANALYSING)),
+            )
+            .limit(1)
+        )
+        if waiting is not None:
+            continue
+        taken = db.execute(
+            update(Job)
+            .where(Job.id == job.id, Job.status == JobStatus.QUEUED.value)
+            .values(status=JobStatus.DONE.value, progress=1.0, finished_at=now,
+                    message=OVERTAKEN_FR, result={"analysed": [], "url": QUEUE_URL})
+        )  # fmt: skip
+        if getattr(taken, "rowcount", 0):
+            closed.append(job.id)
+    return closed
+
+
+def periodic_analysis(sessions: sessionmaker[Session], settings: Settings) -> list[int]:
+    """The periodic task: analyse waiting messages (`process.process_pending`), then close the
+    jobs whose messages it took for want of a worker."""
+    done = process.process_pending(sessions, settings)
+    with session_scope(sessions) as db:
+        closed = close_overtaken(db)
+    if closed:
+        log.info("mailbox analysis jobs closed, their messages analysed periodically: %s", closed)
+    return done

@@ -60,9 +60,9 @@ def register_menu_links() -> list[MenuLink]:
 
 @hookimpl
 def register_periodic_tasks(settings: Settings) -> list[PeriodicTask]:
-    from civia.mailbox import fetch, process
+    from civia.mailbox import fetch, jobs
 
-    tasks = [PeriodicTask("mailbox-analyse", 30.0, process.process_pending)]
+    tasks = [PeriodicTask("mailbox-analyse", 30.0, jobs.periodic_analysis)]
     if settings.mailbox_fetch_minutes:
         tasks.append(
             PeriodicTask("mailbox-fetch", settings.mailbox_fetch_minutes * 60, fetch.fetch_all)

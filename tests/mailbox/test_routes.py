@@ -253,7 +253,7 @@ def test_the_page_follows_the_jobs_of_its_own_press_only(
     _connect(client, personas)
     deliver(imap, EMPTY_MAIL)
     csrf = login(client, "agent")
-    _waiting_elsewhere(client, personas)
+    elsewhere = _waiting_elsewhere(client, personas)
     resp = client.post("/courriels/relever", data={"csrf_token": csrf}, follow_redirects=False)
     [job] = _jobs(client)
     followed = resp.headers["location"]
@@ -269,6 +269,17 @@ def test_the_page_follows_the_jobs_of_its_own_press_only(
     polled = client.get(followed, headers={"HX-Request": "true"})
     assert polled.status_code == 200 and polled.headers["HX-Refresh"] == "true"
     assert not _notice(client, followed).has_attr("hx-get")
+    # The periodic analysis then closes the job no worker took, not before 2 minutes, and not
+    # a job whose message still waits.
+    with session_scope(sessions) as db:
+        kept = jobs.hand_over(db, tenant_id=job.tenant_id, message_ids=[elsewhere],
+                              user_id=job.user_id)  # fmt: skip
+        assert kept is not None
+        later = utcnow() + timedelta(seconds=jobs.OVERTAKEN_AFTER_S + 1)
+        assert jobs.close_overtaken(db) == []
+        assert jobs.close_overtaken(db, later) == [job.id]
+    statuses = {j.id: j.status for j in _jobs(client)}
+    assert statuses == {job.id: JobStatus.DONE, kept.id: JobStatus.QUEUED}
     # Another collectivité's agent given these job ids follows nothing.
     login(client, "carol")
     assert _notice(client, followed).get_text() == "1 nouveau message relevé."

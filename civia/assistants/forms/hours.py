@@ -4,10 +4,11 @@ converted (« 4 pm » → « 16 h »), and a French time that reads a pm time of
 12-hour clock (« de 1 h 30 à 5 h » for « 1:30 pm to 5 pm ») becomes its afternoon time
 (« 17 h »). Only times of day are touched: an English time the source gives as such (never
 « 2 PM », the police municipale, unless the source says « 2 pm »), and a French « N h » right
-after « à », « de », « dès », « vers », « jusqu'à », « entre », « et » or a dash, not followed by
-« de »/« du » (« à 5 h de route », « à 5 h du matin »), unless the source also gives that time in
-the morning or the translation says it more often than the source's pm. A duration (« l'atelier
-dure 5 h », « pendant 2 h ») is left alone. The assistant translates into French only."""
+after « à », « de » (opening a range: « de 1 h 30 à 5 h », not « une pause de 2 h »), « dès »,
+« vers », « jusqu'à », « entre », « et » or a dash, not followed by « de »/« du » (« à 5 h de
+route », « à 5 h du matin »), unless the source also gives that time in the morning or the
+translation says it more often than the source's pm. A duration (« l'atelier dure 5 h »,
+« pendant 2 h ») is left alone. The assistant translates into French only."""
 
 from __future__ import annotations
 
@@ -18,6 +19,9 @@ from typing import Any
 ENGLISH = re.compile(r"\b(\d{1,2})(?:[:.](\d{2}))?\s?([ap])(?:m\b|\.\s?m\.)", re.I)
 FRENCH = re.compile(r"(?<![\d:,.])\b(\d{1,2})\s?h(?:\s?(\d{2}))?\b(?!\s?(?:am|pm)\b)", re.I)
 AT_TIME = re.compile(r"(?:\b(?:à|de|dès|vers|jusqu'à|jusqu’à|entre|et)|[-–])\s*$", re.I)
+FROM = re.compile(r"\bde\s*$", re.I)
+RANGE_AFTER = re.compile(r"\s*(?:à|-|–|jusqu)", re.I)
+RANGE_END = re.compile(r"\s*(?:à|-|–|jusqu'à|jusqu’à)\s*(\d{1,2})\s?h(?:\s?(\d{2}))?", re.I)
 OF_SOMETHING = re.compile(r"\s*(?:de|du|d'|d’)(?:\s|$)", re.I)
 MORNING_OR_24H = re.compile(r"\b(\d{1,2})(?:[:.h]\s?(\d{2}))?\s?(?:h\b|am\b|a\.m\.)", re.I)
 
@@ -37,9 +41,12 @@ def key(m: re.Match[str]) -> tuple[int, str]:
 
 
 def time_of_day(m: re.Match[str]) -> bool:
-    """« à 5 h », « de 1 h 30 à 5 h »: a time of day; not « dure 5 h » nor « à 5 h de route »."""
+    """« à 5 h », « de 1 h 30 à 5 h »: a time of day; not « dure 5 h », « à 5 h de route », nor
+    « une pause de 2 h » (after « de », only the start of a range is a time)."""
     before, after = m.string[: m.start()], m.string[m.end() :]
-    return bool(AT_TIME.search(before)) and not OF_SOMETHING.match(after)
+    if not AT_TIME.search(before) or OF_SOMETHING.match(after):
+        return False
+    return not FROM.search(before) or bool(RANGE_AFTER.match(after))
 
 
 def french(hour: int, minutes: str) -> str:
@@ -68,8 +75,23 @@ def finish(text: str, values: dict[str, str], context: dict[str, Any]) -> tuple[
         changed.append(f"« {m[0].strip()} » → « {new} »")
         return new
 
+    def minutes_of(hour: int, minutes: str) -> int:
+        return hour * 60 + int(minutes or 0)
+
+    def past_its_range_end(m: re.Match[str]) -> bool:
+        """« de 2 h à 14 h »: read as 14 h, the start would not come before the range's end
+        (the end as it will read: converted too when it is a pm time of the source)."""
+        if not FROM.search(m.string[: m.start()]):
+            return False
+        end = RANGE_END.match(m.string, m.end())
+        if end is None:
+            return False
+        end_key = key(end)
+        end_at = afternoon[end_key] if end_key in convert else (int(end[1]), end[2] or "")
+        return minutes_of(*afternoon[key(m)]) >= minutes_of(*end_at)
+
     def read_as_pm(m: re.Match[str]) -> str:
-        if key(m) not in convert or not time_of_day(m):
+        if key(m) not in convert or not time_of_day(m) or past_its_range_end(m):
             return m[0]
         new = french(*afternoon[key(m)])
         changed.append(f"« {m[0]} » → « {new} »")

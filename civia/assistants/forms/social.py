@@ -15,8 +15,9 @@ def hashtags(tag: str) -> list[str]:
     """« marché de Noël » → [« #marchédeNoël »]; « #Noël #Marché » → [« #Noël », « #Marché »]
     (several tags in one string); « #Noël » unchanged; "" gives none."""
     text = str(tag).strip()
-    if text.count("#") > 1 or (text.count("#") == 1 and not text.startswith("#")):
-        return [f"#{w}" for w in re.split(r"[#\s]+", text) if w]
+    if "#" in text.lstrip("#"):  # several tags: each « # » starts one, its words joined
+        parts = ("".join(p.split()) for p in text.split("#"))
+        return [f"#{p}" for p in parts if p]
     word = "".join(text.split()).lstrip("#")
     return [f"#{word}"] if word else []
 
@@ -40,7 +41,9 @@ def finish(
             clean = list(dict.fromkeys(h for t in tags for h in hashtags(t)))
             fixed_tags += any(not t.strip().startswith("#") or " " in t.strip() for t in tags)
             text = str(variant.get("texte", "")).rstrip()
-            if link and _bare(link) not in text.lower():  # « demoville.fr/emplois » counts
+            if link and not re.search(  # « demoville.fr/emplois » counts, « …/emplois2 » not
+                re.escape(_bare(link)) + r"(?![\w/-])", text.lower()
+            ):
                 text, linked = f"{text} {link}".strip(), linked + 1
             variants.append({**variant, "texte": text, "hashtags": clean})
         texts = [repetition.words(v["texte"]) for v in variants]

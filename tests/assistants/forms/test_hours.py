@@ -47,3 +47,16 @@ def test_only_times_of_day_the_source_gives_are_changed() -> None:
     assert hours.finish("2 PM patrouillent jusqu'à 6 pm.", police, {})[0] == (
         "2 PM patrouillent jusqu'à 18 h."
     )
+
+
+def test_a_duration_after_de_is_not_a_time() -> None:
+    """« Un atelier de 2 h à 14 h » for « a 2-hour workshop at 2 pm »: « de 2 h » is a length;
+    « de 1 h 30 à 5 h » opens a range, a time."""
+    workshop = {"texte": "A 2-hour workshop at 2 pm, then a break of 2 hours."}
+    right = "Un atelier de 2 h à 14 h, puis une pause de 2 h."
+    assert hours.finish(right, workshop, {}) == (right, [])
+    text = "L'atelier commence à 2 h, puis une pause de 2 h."
+    assert hours.finish(text, workshop, {})[0] == (
+        "L'atelier commence à 14 h, puis une pause de 2 h."
+    )
+    assert hours.finish("Ouvert de 1 h 30 à 5 h.", HALL, {})[0] == "Ouvert de 13 h 30 à 17 h."

@@ -82,9 +82,17 @@ def test_several_tags_in_one_string_and_a_shortened_link() -> None:
     """Review cases: « #Noël #Marché » is two tags, not « #Noël#Marché »; a tag only repeated is
     not « completed »; the link written without « https://www. » is not appended again."""
     assert social.hashtags("#Noël #Marché") == ["#Noël", "#Marché"]
-    assert social.hashtags("Noël #Marché") == ["#Noël", "#Marché"]
+    assert social.hashtags("Fête de la musique #Paris2025") == ["#Fêtedelamusique", "#Paris2025"]
+    assert social.hashtags("#Noël#Marché") == ["#Noël", "#Marché"]
     post = {"texte": "Candidatez sur demoville.fr/emplois", "hashtags": ["#emploi", "#emploi"]}
     data = {"publications": [{"reseau": "X", "variantes": [post]}]}
     out, notes = social.finish(data, {"lien": LINK}, {})
     assert out["publications"][0]["variantes"][0] == {**post, "hashtags": ["#emploi"]}
     assert notes == []
+
+
+def test_a_longer_link_does_not_stand_for_the_one_given() -> None:
+    post = {"texte": "Tout le programme : demoville.fr/emplois2", "hashtags": []}
+    data = {"publications": [{"reseau": "X", "variantes": [post]}]}
+    out, _ = social.finish(data, {"lien": LINK}, {})
+    assert out["publications"][0]["variantes"][0]["texte"].endswith(f"emplois2 {LINK}")
