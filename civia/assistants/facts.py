@@ -119,6 +119,20 @@ def mark_unsupported(paragraph: str, source: Source) -> tuple[str, list[str]]:
     return "".join(out) + paragraph[last:], found
 
 
+class Marker:
+    """`mark_unsupported` over several texts of one answer: each call returns the text marked,
+    and `found` keeps every item marked, in order (for the agent's note)."""
+
+    def __init__(self, source: Source) -> None:
+        self.source = source
+        self.found: list[str] = []
+
+    def __call__(self, text: object) -> str:
+        marked, found = mark_unsupported(str(text), self.source)
+        self.found.extend(found)
+        return marked
+
+
 STOP = {
     "votre", "notre", "cette", "celui", "celle", "leurs", "avant", "après", "depuis", "pendant",
     "entre", "comme", "aussi", "ainsi", "alors", "encore", "toute", "toutes", "autre", "autres",

@@ -30,12 +30,7 @@ def finish(
     said = [values.get(k, "") for k in SOURCE_FIELDS]
     said += [v for v in context.values() if isinstance(v, str)]
     source = facts.Source("\n".join(said))
-    unsupported: list[str] = []
-
-    def mark(text: str) -> str:
-        marked, found = facts.mark_unsupported(str(text), source)
-        unsupported.extend(found)
-        return marked
+    mark = facts.Marker(source)
 
     # the small model loops: a considérant or an article said twice is kept once
     considerants, twice = repetition.dedupe([str(c) for c in data.get("considerants") or []])
@@ -58,7 +53,7 @@ def finish(
         out["dispositions"].append(
             f"Le présent arrêté sera notifié au bénéficiaire : {beneficiaire}."
         )
-    if unsupported:
-        listed = ", ".join(f"« {u} »" for u in dict.fromkeys(unsupported))
+    if mark.found:
+        listed = ", ".join(f"« {u} »" for u in dict.fromkeys(mark.found))
         notes.append(f"Absent de votre demande, marqué [à vérifier] dans l'arrêté : {listed}.")
     return out, notes

@@ -26,12 +26,7 @@ def finish(
     given = [values.get("titre", ""), values.get("notes", ""), date_fr(values.get("date", ""))]
     given += [v for v in context.values() if isinstance(v, str)]
     source = facts.Source("\n".join(given))
-    unsupported: list[str] = []
-
-    def mark(text: Any) -> str:
-        marked, found = facts.mark_unsupported(str(text), source)
-        unsupported.extend(found)
-        return marked
+    mark = facts.Marker(source)
 
     out = dict(data)
     agenda = [str(i) for i in data.get("ordre_du_jour") or []]
@@ -65,7 +60,7 @@ def finish(
         notes.append(f"Échéance reprise du texte de l'action pour {dated} action(s).")
     if defined:
         notes.append(f"Responsable ou échéance absents des notes : « {TO_DEFINE} » ({defined}).")
-    if unsupported:
-        listed = ", ".join(f"« {u} »" for u in dict.fromkeys(unsupported))
+    if mark.found:
+        listed = ", ".join(f"« {u} »" for u in dict.fromkeys(mark.found))
         notes.append(f"Absent des notes, marqué [à vérifier] : {listed}.")
     return out, notes
