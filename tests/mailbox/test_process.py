@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from civia.db.base import Base, utcnow
@@ -21,9 +21,8 @@ from tests.conftest import Personas, make_personas
 from tests.servers import garbage_server, recording_proxy
 
 
-def test_a_message_left_in_analysis_by_a_dead_process_is_taken_again(
-    db_url: str, password_hash: str
-) -> None:
+def _mailbox(db_url: str, password_hash: str) -> tuple[Engine, sessionmaker[Session], Mailbox]:
+    """A fresh database with the personas and one mailbox (detached: ids only)."""
     engine = make_engine(db_url)
     Base.metadata.create_all(engine)
     sessions = make_sessionmaker(engine)
@@ -32,6 +31,15 @@ def test_a_message_left_in_analysis_by_a_dead_process_is_taken_again(
         box = Mailbox(tenant_id=personas.tenant.id, key="accueil", last_uid=0)
         db.add(box)
         db.flush()
+        db.expunge(box)
+    return engine, sessions, box
+
+
+def test_a_message_left_in_analysis_by_a_dead_process_is_taken_again(
+    db_url: str, password_hash: str
+) -> None:
+    engine, sessions, box = _mailbox(db_url, password_hash)
+    with session_scope(sessions) as db:
         for uid, hours in ((1, 0), (2, process.STALE_HOURS + 1)):
             db.add(MailMessage(tenant_id=box.tenant_id, mailbox_id=box.id, uidvalidity=1,
                                uid=uid, subject=f"n° {uid}", status=MessageStatus.ANALYSING,
@@ -48,14 +56,8 @@ def test_of_several_claiming_a_message_at_once_one_only_gets_it(
 ) -> None:
     """The periodic analysis and a fetch's job may go for the same message at the same time,
     in different processes: each claim is its own connection and transaction here."""
-    engine = make_engine(db_url)
-    Base.metadata.create_all(engine)
-    sessions = make_sessionmaker(engine)
+    engine, sessions, box = _mailbox(db_url, password_hash)
     with session_scope(sessions) as db:
-        personas = make_personas(db, password_hash)
-        box = Mailbox(tenant_id=personas.tenant.id, key="accueil", last_uid=0)
-        db.add(box)
-        db.flush()
         message = MailMessage(tenant_id=box.tenant_id, mailbox_id=box.id, uidvalidity=1, uid=1,
                               subject="Horaires", status=MessageStatus.RECEIVED)  # fmt: skip
         db.add(message)
