@@ -1,14 +1,24 @@
 """Deterministic post-processing named by an assistant's spec (`output.checks`): code that
 completes and checks what the model returned, so a spec stays strict data. A check may also
 ask the model once more for what its answer left out (`follow_up`: the same request with other
-values), and say how to combine the two answers (`merge`)."""
+values), and say how to combine the two answers (`merge`).
+
+A check reads the answer typed as the built-in assistant it was written for: the types in that
+assistant's output schema are the check's contract (a key may be missing or added, a list longer,
+a value outside the built-in's choices). A référent's assistant may name a check with fields
+typed otherwise: its answer is then shown as the model gave it, with a note, instead of failing
+the run."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
-from civia.assistants import arretes, faq, letters, replies, triage
+from jsonschema import Draft202012Validator
+
+from civia.assistants import arretes, catalogue, faq, letters, replies, triage
 from civia.assistants.forms import hours, minutes, slides, social, swot
 from civia.assistants.spec import AssistantSpec
 
@@ -33,12 +43,52 @@ Merge = Callable[[dict[str, Any], dict[str, Any], dict[str, str], dict[str, Any]
 FOLLOW_UPS: dict[str, tuple[FollowUp, Merge]] = {"letter": (letters.follow_up, letters.merge)}
 
 
+log = logging.getLogger(__name__)
+SHAPE_FR = (
+    "La vérification automatique « {check} » n'a pas été appliquée : les champs de cette réponse "
+    "n'ont pas la forme qu'elle attend. Relisez le texte avec attention."
+)
+
+
+def _types(schema: Any) -> Any:
+    """Only the types of a schema: `type`, `properties` and `items`, all the way down."""
+    if not isinstance(schema, dict):
+        return {}
+    kept: dict[str, Any] = {k: schema[k] for k in ("type",) if k in schema}
+    if isinstance(schema.get("properties"), dict):
+        kept["properties"] = {k: _types(v) for k, v in schema["properties"].items()}
+    if "items" in schema:
+        kept["items"] = _types(schema["items"])
+    return kept
+
+
+@lru_cache
+def _contract(check: str) -> Draft202012Validator | None:
+    """The types of the output of the built-in assistant the check was written for."""
+    for spec in catalogue.builtins().values():
+        if spec.output.checks == check and spec.output.json_schema:
+            return Draft202012Validator(_types(spec.output.json_schema))
+    return None
+
+
+def fits(spec: AssistantSpec, data: dict[str, Any]) -> bool:
+    """Is the answer shaped as the check expects? (Always, for the built-in assistant itself.)"""
+    contract = _contract(spec.output.checks)
+    return contract is None or contract.is_valid(data)
+
+
 def apply(
     spec: AssistantSpec, data: dict[str, Any], values: dict[str, str], context: dict[str, Any]
 ) -> tuple[dict[str, Any], list[str]]:
     """The data to render and the notes for the agent (none when the spec names no check)."""
     check = CHECKS.get(spec.output.checks)
-    return check(data, values, context) if check else (data, [])
+    if check is None:
+        return data, []
+    if not fits(spec, data):
+        log.warning("check %r skipped for %r: answer not shaped as expected", spec.output.checks,
+                    spec.id)  # fmt: skip
+        return data, [SHAPE_FR.format(check=spec.output.checks)]
+    return check(data, values, context)
 
 
 def apply_text(
@@ -55,7 +105,7 @@ def follow_up(
     """Values replacing some of `values` in one more request for what the valid answer left
     out ({} if nothing)."""
     pair = FOLLOW_UPS.get(spec.output.checks)
-    return pair[0](data, values, context) if pair else {}
+    return pair[0](data, values, context) if pair and fits(spec, data) else {}
 
 
 def merge(
@@ -66,4 +116,4 @@ def merge(
     context: dict[str, Any],
 ) -> dict[str, Any]:
     pair = FOLLOW_UPS.get(spec.output.checks)
-    return pair[1](first, more, values, context) if pair else first
+    return pair[1](first, more, values, context) if pair and fits(spec, more) else first
