@@ -18,10 +18,10 @@ serve:
 	$(PY) -m civia.cli serve
 
 test: install-dev  ## Install everything and run the whole suite (SQLite, PostgreSQL, model, browser)
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2 --dist loadgroup --durations=25
 
 test-fast:  ## Skip tests that call the real model, a llama.cpp server or the browser
-	$(PY) -m pytest -m "not model and not llama_server and not browser"
+	$(PY) -m pytest -n 2 --dist loadgroup -m "not model and not llama_server and not browser"
 
 lint:
 	$(VENV)/bin/ruff check civia tests bench

@@ -34,6 +34,20 @@ PASSWORD = "persona-password-1"
 metadata()  # every plugin's tables on Base.metadata, for the fixtures that create a schema
 
 
+# Tests that keep the 2 cores busy (the local model, Whisper, chromium, several civia
+# processes) run one after another on one xdist worker (`-n 2 --dist loadgroup`, README's test
+# command) while the other worker takes the rest: two of them at once would only fight for the
+# cores (llama.cpp's threads degrade badly when oversubscribed).
+HEAVY = ("model", "llama_server", "browser", "nginx")
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the groups
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if any(item.get_closest_marker(name) for name in HEAVY):
+            item.add_marker(pytest.mark.xdist_group("heavy"))
+
+
 @pytest.fixture(scope="session")
 def password_hash() -> str:
     return hash_password(PASSWORD)
