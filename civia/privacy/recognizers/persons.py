@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import cache
 
 from presidio_analyzer import LocalRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
-from spacy.lang.fr.stop_words import STOP_WORDS
 
 from civia.privacy.recognizers.base import LANGUAGE
 from civia.privacy.recognizers.first_names import (
@@ -38,6 +38,16 @@ from civia.privacy.recognizers.person_words import (
     PROMPT_VERBS,
     TITLES,
 )
+
+
+@cache
+def _stop_words() -> frozenset[str]:
+    """spaCy's French stop words, imported on first use: `spacy.lang.fr` takes about 4 s to
+    import (its tokenizer exceptions), which every `civia` command paid before doing anything."""
+    from spacy.lang.fr.stop_words import STOP_WORDS
+
+    return frozenset(STOP_WORDS)
+
 
 _STOP_LOWER = {
     "qui", "que", "et", "ou", "de", "du", "des", "le", "la", "les", "un", "une", "à", "au",
@@ -330,7 +340,7 @@ class FrenchPersonRecognizer(LocalRecognizer):
                 if token in NAME_PARTICLES and following and not is_common(following):
                     kept.append(word)  # "da silva", "el amrani"
                     continue
-                if token in _STOP_LOWER or token in STOP_WORDS or re.match(r"[a-z]['’]", token):
+                if token in _STOP_LOWER or token in _stop_words() or re.match(r"[a-z]['’]", token):
                     break
                 if _norm(token) in NOT_NAMES:
                     break
@@ -349,7 +359,7 @@ class FrenchPersonRecognizer(LocalRecognizer):
         """ "dossier garcia", "famille traoré": a lower-case word that is no French word."""
         for match in _FILED.finditer(text):
             word = match.group("value")
-            if word not in STOP_WORDS and frequency(word) == 0 and word not in NOT_NAMES:
+            if word not in _stop_words() and frequency(word) == 0 and word not in NOT_NAMES:
                 yield match.start("value"), match.end("value"), 0.6
 
     @staticmethod
@@ -381,7 +391,7 @@ class FrenchPersonRecognizer(LocalRecognizer):
                 if following in NAME_PARTICLES:
                     pending = nxt.end()
                     continue
-                if following in STOP_WORDS or _norm(following) in NOT_NAMES:
+                if following in _stop_words() or _norm(following) in NOT_NAMES:
                     break
                 if frequency(following) and (
                     _pos(doc, nxt.start("word"), nxt.end()) in _NOT_NAME_POS - {"ADP", "DET"}
