@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import email
 import email.policy
-import os
 import re
+import shutil
 import sqlite3
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from email.message import EmailMessage
@@ -55,15 +53,12 @@ def imap_port() -> Iterator[int]:
 
 
 @pytest.fixture(scope="module")
-def civia_data(civia_data: Path, imap_port: int) -> Path:
-    """The operator's declaration of the Dovecot mailbox, and the demo loaded before the server
-    starts (the server fixture's own `demo load` then changes nothing) with its three sample
-    emails set aside: their analysis would hold the model for minutes before this one."""
+def civia_data(civia_data: Path, imap_port: int, demo_template: Path) -> Path:
+    """The operator's declaration of the Dovecot mailbox, and the demo in place before the
+    server starts with its three sample emails set aside: their analysis would hold the model
+    for minutes before this one."""
     SERVER_ENV["CIVIA_MAILBOXES_FILE"] = str(declare(civia_data, imap_port))
-    env = {**os.environ, "CIVIA_DATA_DIR": str(civia_data), "CIVIA_MODE": "demo"}
-    env.pop("CIVIA_DATABASE_URL", None)
-    subprocess.run([sys.executable, "-m", "civia.cli", "demo", "load"], env=env, check=True,
-                   capture_output=True)  # fmt: skip
+    shutil.copytree(demo_template, civia_data, dirs_exist_ok=True)
     with sqlite3.connect(civia_data / "civia.db") as db:
         db.execute("UPDATE mail_messages SET status = 'ecarte'")
     return civia_data
