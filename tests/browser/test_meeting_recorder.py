@@ -1,6 +1,6 @@
 """In chromium with a fake microphone: record in the page and upload at the end; a refused
-microphone gives a French message. (The recording is a test tone: its transcription finds no
-speech, which is the expected French failure.)"""
+microphone gives a French message. (The recording is a test tone: its transcription usually
+finds no speech, the expected French failure.)"""
 
 import pytest
 
@@ -39,8 +39,12 @@ def test_record_in_the_browser_then_upload(fake_mic_browser, civia_server: str) 
         page.get_by_role("button", name="Déposer et transcrire").click()
         page.wait_for_url("**/reunions/*")
         expect(page.get_by_role("heading", name="Point d'équipe enregistré")).to_be_visible()
-        # The tone holds no speech: the job fails with its French reason.
-        expect(page.get_by_text("Aucune parole", exact=False)).to_be_visible(timeout=180_000)
+        # The tone holds no speech: the job usually fails with its French reason; now and then
+        # the voice detector lets a beep through and Whisper writes « C'est ça ? » on it, to
+        # correct as any transcript. Either way the recording reached the transcription.
+        no_speech = page.get_by_text("Aucune parole", exact=False)
+        transcript = page.get_by_role("region", name="Transcription à relire")
+        expect(no_speech.or_(transcript)).to_be_visible(timeout=180_000)
     finally:
         context.close()
 
