@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from civia.accounts import roles
 from civia.accounts.models import Role, User
-from civia.assistants import access
+from civia.assistants import access, postchecks
 from civia.assistants.catalogue import builtins
 from civia.assistants.models import AssistantDefinition, AssistantVersion
 from civia.assistants.spec import (
@@ -142,6 +142,12 @@ def _deep_checks(data: dict[str, Any]) -> dict[str, str]:
                 Draft202012Validator.check_schema(schema)
             except SchemaError as exc:
                 errors["output.json_schema"] = f"schéma JSON invalide : {exc.message}"
+            checks = output.get("checks")
+            if isinstance(checks, str) and checks and (where := postchecks.clash(checks, schema)):
+                errors["output.checks"] = (
+                    f"la vérification « {checks} » lit des champs d'un autre type que ce schéma "
+                    f"(« {where} ») : choisissez-en une autre, ou aucune"
+                )
         _parses(output.get("template"), "output.template", "gabarit invalide", errors)
     _parses(data.get("prompt"), "prompt", "prompt invalide", errors)
     return errors
@@ -168,6 +174,8 @@ def validate(data: dict[str, Any]) -> AssistantSpec:
             if message not in told:
                 errors[where] = f"{errors[where]} ; {message}" if where in errors else message
         raise BuilderError(errors) from None
+    if errors:  # what only these checks see (a post-check that cannot read the schema)
+        raise BuilderError(errors)
     return spec
 
 

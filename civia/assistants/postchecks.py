@@ -63,12 +63,42 @@ def _types(schema: Any) -> Any:
 
 
 @lru_cache
-def _contract(check: str) -> Draft202012Validator | None:
+def _contract_types(check: str) -> dict[str, Any] | None:
     """The types of the output of the built-in assistant the check was written for."""
     for spec in catalogue.builtins().values():
         if spec.output.checks == check and spec.output.json_schema:
-            return Draft202012Validator(_types(spec.output.json_schema))
+            types: dict[str, Any] = _types(spec.output.json_schema)
+            return types
     return None
+
+
+@lru_cache
+def _contract(check: str) -> Draft202012Validator | None:
+    types = _contract_types(check)
+    return Draft202012Validator(types) if types is not None else None
+
+
+def clash(check: str, schema: dict[str, Any]) -> str:
+    """Where an output schema types a field otherwise than the check's built-in (« publications
+    › éléments »), or "" when the check can read its answers. For the builder, at save time."""
+    contract = _contract_types(check)
+    return _clash(contract, _types(schema), []) if contract is not None else ""
+
+
+def _clash(ours: dict[str, Any], theirs: dict[str, Any], path: list[str]) -> str:
+    def kinds(node: dict[str, Any]) -> set[str]:
+        kind = node.get("type")
+        return set(kind) if isinstance(kind, list) else {kind} if isinstance(kind, str) else set()
+
+    if kinds(ours) and kinds(theirs) and not kinds(ours) & kinds(theirs):
+        return " › ".join(path) or "la réponse entière"
+    mine, yours = ours.get("properties") or {}, theirs.get("properties") or {}
+    for key in mine.keys() & yours.keys():
+        if found := _clash(mine[key], yours[key], [*path, key]):
+            return found
+    if "items" in ours and "items" in theirs:
+        return _clash(ours["items"], theirs["items"], [*path, "éléments"])
+    return ""
 
 
 def fits(spec: AssistantSpec, data: dict[str, Any]) -> bool:

@@ -372,3 +372,20 @@ def test_bad_bytes_are_explained(db: Session, personas: Personas) -> None:
 def test_every_import_error_is_listed_with_its_place() -> None:
     assert builder.where_label("fields.0.label") == "fields › n° 1 › label"
     assert builder.where_label("") == "ensemble"
+
+
+def test_a_check_that_cannot_read_the_schema_is_refused_at_save() -> None:
+    """The social check reads publications as objects: a schema of strings is told where."""
+    strings = {"type": "object", "properties": {"publications": {"type": "array",
+               "items": {"type": "string"}}}}  # fmt: skip
+    output = {"kind": "structured", "json_schema": strings, "checks": "social",
+              "template": "{{ publications }}"}  # fmt: skip
+    with pytest.raises(BuilderError) as caught:
+        _spec(output=output)
+    assert caught.value.errors == {
+        "output.checks": "la vérification « social » lit des champs d'un autre type que ce "
+        "schéma (« publications › éléments ») : choisissez-en une autre, ou aucune"
+    }
+    objects = {"type": "object", "properties": {"publications": {"type": "array", "items": {
+        "type": "object", "properties": {"reseau": {"type": "string"}}}}}}  # fmt: skip
+    assert _spec(output={**output, "json_schema": objects}).output.checks == "social"

@@ -82,3 +82,9 @@ def test_no_check_fails_on_a_field_of_another_type() -> None:
             for wrong in (7, "texte", ["texte"], {"clé": 1}, [[1]]):
                 postchecks.apply(spec, {name: wrong}, {}, {})  # never raises
                 postchecks.follow_up(spec, {name: wrong}, {}, {})
+
+
+def test_every_built_in_schema_fits_its_own_check() -> None:
+    for spec in builtins().values():
+        if spec.output.checks in postchecks.CHECKS:
+            assert postchecks.clash(spec.output.checks, spec.output.json_schema or {}) == ""
