@@ -67,8 +67,10 @@ def fill_card(page: Any, base: str, assistant: str, title: str, *, risk: str = "
 
 
 def click(page: Any, name: str) -> None:
-    page.get_by_role("button", name=name, exact=True).click()
-    page.wait_for_load_state()
+    """Press a form's button and wait for the page it leads to (a next click on the page still
+    shown would be lost when the answer arrives)."""
+    with page.expect_navigation():
+        page.get_by_role("button", name=name, exact=True).click()
 
 
 def test_charter_at_first_login_and_again_after_a_new_version(
