@@ -63,26 +63,19 @@ def _types(schema: Any) -> Any:
 
 
 @lru_cache
-def _contract_types(check: str) -> dict[str, Any] | None:
+def _contract(check: str) -> Draft202012Validator | None:
     """The types of the output of the built-in assistant the check was written for."""
     for spec in catalogue.builtins().values():
         if spec.output.checks == check and spec.output.json_schema:
-            types: dict[str, Any] = _types(spec.output.json_schema)
-            return types
+            return Draft202012Validator(_types(spec.output.json_schema))
     return None
-
-
-@lru_cache
-def _contract(check: str) -> Draft202012Validator | None:
-    types = _contract_types(check)
-    return Draft202012Validator(types) if types is not None else None
 
 
 def clash(check: str, schema: dict[str, Any]) -> str:
     """Where an output schema types a field otherwise than the check's built-in (« publications
     › éléments »), or "" when the check can read its answers. For the builder, at save time."""
-    contract = _contract_types(check)
-    return _clash(contract, _types(schema), []) if contract is not None else ""
+    contract = _contract(check)
+    return _clash(contract.schema, _types(schema), []) if contract is not None else ""
 
 
 def _clash(ours: dict[str, Any], theirs: dict[str, Any], path: list[str]) -> str:
