@@ -5,10 +5,11 @@ Per assistant: runs, schema validity (first attempt, after the repair), runs wit
 automatic flag and each flag's count, triage misroutes, latency p50/p90 (wall, on a shared
 machine) and CPU seconds of the bench process per run (user + system, the model runs in it).
 For each assistant, N = the inputs both runs reached (the first N of each set, since the bench
-takes inputs in order): same N for dev and held-out.
+takes inputs in order): same N for dev and held-out; with --each-n, each side keeps every input
+its dumps reached (a fresh held-out run beside older dev dumps).
 
 Usage: python bench/compare_heldout.py --dev DUMP.jsonl [--dev …] --heldout DUMP.jsonl
-       [--heldout …] [--name heldout] [--print]
+       [--heldout …] [--name heldout] [--print] [--refinish] [--each-n]
 (several dumps per side: processes that shared the inputs; writes bench/results/<name>.md)
 """
 
@@ -112,6 +113,17 @@ def column(outs: list[ba.Outcome]) -> dict[str, str]:
     return cells
 
 
+def said(indices: list[int]) -> str:
+    """« N = 5: inputs 1–5 » (inputs are numbered from 1; a gap is listed)."""
+    span = indices[-1] - indices[0] + 1
+    where = (
+        f"inputs {indices[0] + 1}–{indices[-1] + 1}"
+        if span == len(indices)
+        else "inputs " + ", ".join(str(i + 1) for i in indices)
+    )
+    return f"N = {len(indices)}, {where}"
+
+
 def runs_said(label: str, infos: list[dict[str, Any]], dumps: int) -> str:
     stopped = (
         f"; {label}: {dumps - len(infos)} of {dumps} dumps have no run line (the process was "
@@ -142,6 +154,11 @@ def main() -> None:
         action="store_true",
         help="rebuild each answer from the model's own JSON by today's post-processing",
     )
+    parser.add_argument(
+        "--each-n",
+        action="store_true",
+        help="each side keeps every input its dumps reached (N per side, not the common N)",
+    )
     args = parser.parse_args()
     dev_runs, dev_infos = load(args.dev)
     held_runs, held_infos = load(args.heldout)
@@ -162,20 +179,26 @@ def main() -> None:
             if args.refinish
             else ", answers as the code of the run finished them"
         )
-        + ". Per assistant, N = the inputs both sets reached (the "
-        "first N of each). Latency is wall time on a shared machine; CPU is the bench "
+        + (
+            ". Per assistant, each set's N = the inputs its runs reached (`--each-n`: the "
+            "two sides may differ in N and in the code that ran them)"
+            if args.each_n
+            else ". Per assistant, N = the inputs both sets reached (the first N of each)"
+        )
+        + ". Latency is wall time on a shared machine; CPU is the bench "
         "process's user + system seconds during the run (the model runs in it).",
     ]
     totals = {"dev": [0, 0], "held-out": [0, 0]}
     summary: list[list[str]] = []
     for aid in ids:
-        common = sorted(
-            i for a, i in held_runs if a == aid and (aid, i) in dev_runs
-        )  # same indices, same N
-        if not common:
+        held_ids = sorted(i for a, i in held_runs if a == aid)
+        dev_ids = sorted(i for a, i in dev_runs if a == aid)
+        if not args.each_n:  # same indices, same N
+            held_ids = dev_ids = [i for i in held_ids if i in dev_ids]
+        if not held_ids or not dev_ids:
             continue
-        dev = [outcome(dev_runs[aid, i], ba.INPUTS, args.refinish) for i in common]
-        held = [outcome(held_runs[aid, i], ba.HELDOUT, args.refinish) for i in common]
+        dev = [outcome(dev_runs[aid, i], ba.INPUTS, args.refinish) for i in dev_ids]
+        held = [outcome(held_runs[aid, i], ba.HELDOUT, args.refinish) for i in held_ids]
         cols = {"dev": column(dev), "held-out": column(held)}
         for side, outs in (("dev", dev), ("held-out", held)):
             done = [o for o in outs if o.ok]
@@ -190,7 +213,7 @@ def main() -> None:
                 )
         misroutes = "**misroutes** (requests with an expected service)"
         summary.append(
-            [f"`{aid}`", str(len(common))]
+            [f"`{aid}`", str(len(dev)) if len(dev) == len(held) else f"{len(dev)} / {len(held)}"]
             + [
                 cols[side][k].replace("**", "")
                 for k in ("**runs with at least one flag**", "latency p50 / p90 (s, wall)")
@@ -209,7 +232,7 @@ def main() -> None:
         ]
         lines += [
             "",
-            f"## `{aid}` (N = {len(common)} per set: inputs {common[0] + 1}–{common[-1] + 1})",
+            f"## `{aid}` (dev: {said(dev_ids)}; held-out: {said(held_ids)})",
             "",
             table(["measure", "dev", "held-out"], rows),
         ]
@@ -222,7 +245,12 @@ def main() -> None:
         ]
         if held_flagged:
             lines += ["", "Held-out runs flagged:", "", *held_flagged]
-    head_cells = ["assistant", "N per set", "flagged runs, dev", "flagged runs, held-out"]
+    head_cells = [
+        "assistant",
+        "N per set (dev / held-out)",
+        "flagged runs, dev",
+        "flagged runs, held-out",
+    ]
     head_cells += ["latency p50/p90 dev (s)", "latency p50/p90 held-out (s)"]
     head_cells += ["misroutes dev", "misroutes held-out"]
     at = 3  # the summary goes before the per-assistant sections

@@ -92,6 +92,15 @@ def _ask_server(settings: Settings, base_url: str) -> Check:
     return found
 
 
+def _embedded(settings: Settings) -> Check:
+    if not settings.local_model_enabled:
+        return Check("model", False, "le modèle embarqué est désactivé")
+    path = settings.local_model_path or default_cache_dir() / GGUF_NAME
+    if not path.is_file():
+        return Check("model", False, "fichier du modèle embarqué absent")
+    return Check("model", True, "modèle embarqué présent")
+
+
 def default_models(sessions: sessionmaker[Session], settings: Settings) -> Check:
     """Every collectivité's default chat provider: the embedded model's file is present, an
     OpenAI-compatible server answers. One collectivité's server being down is named in the
@@ -111,18 +120,11 @@ def default_models(sessions: sessionmaker[Session], settings: Settings) -> Check
         return Check("model", False, f"fournisseurs illisibles ({type(exc).__name__})")
     if not targets:
         return Check("model", False, "aucun modèle par défaut déclaré")
-    down: list[Check] = []
-    for kind, base_url in targets:
-        if registry.in_process("chat", kind):
-            if not settings.local_model_enabled:
-                return Check("model", False, "le modèle embarqué est désactivé")
-            path = settings.local_model_path or default_cache_dir() / GGUF_NAME
-            if not path.is_file():
-                return Check("model", False, "fichier du modèle embarqué absent")
-            continue
-        found = _ask_server(settings, base_url)
-        if not found.ok:
-            down.append(found)
+    checks = [
+        _embedded(settings) if registry.in_process("chat", kind) else _ask_server(settings, url)
+        for kind, url in targets
+    ]
+    down = [check for check in checks if not check.ok]
     if len(down) == len(targets):
         return down[0]
     reachable = f"{len(targets) - len(down)} modèle(s) par défaut joignable(s)"

@@ -213,3 +213,36 @@ def test_serve_options_for_logs_and_a_bounded_shutdown(tmp_path: Path) -> None:
     options = uvicorn_options(_settings(tmp_path, log_format="json", shutdown_grace_s=7))
     assert options["access_log"] is False  # civia.access writes it, without the client
     assert options["timeout_graceful_shutdown"] == 7
+
+
+def test_one_collectivite_on_the_disabled_embedded_model_leaves_the_replica_ready(
+    tmp_path: Path, password_hash: str
+) -> None:
+    settings = _settings(tmp_path, local_model_enabled=False)
+    client, personas = build_app(settings, password_hash)
+    operator = {"Authorization": f"Bearer {TOKEN}"}
+    port = _free_port()
+    server = subprocess.Popen(  # Démoville's default model: a real HTTP server (404: up)
+        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        with client:
+            # Every collectivité on the disabled embedded model: not ready.
+            assert client.get("/readyz").status_code == 503
+            with client.app.state.sessions() as db:  # type: ignore[attr-defined]
+                row = db.scalar(select(Provider).where(Provider.tenant_id == personas.tenant.id))
+                assert row is not None
+                row.kind, row.base_url = "openai_compat", f"http://127.0.0.1:{port}/v1"
+                db.commit()
+            _wait_port(port)
+            # The other collectivité still names the embedded model: said, but ready.
+            ready = client.get("/readyz", headers=operator)
+            assert ready.status_code == 200, ready.json()
+            model = ready.json()["checks"]["model"]
+            assert model["ok"] is True and "le modèle embarqué est désactivé" in model["detail"]
+    finally:
+        server.terminate()
+        server.wait(10)
+    client.app.state.engine.dispose()  # type: ignore[attr-defined]
