@@ -33,6 +33,7 @@ from typing import Any
 
 import numpy as np
 from sqlalchemy import Connection, Engine, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from civia.documents.embedding import from_bytes
@@ -137,7 +138,10 @@ class PgVectorStore:
     # -- schema -----------------------------------------------------------------------------
 
     def ensure_schema(self, engine: Engine) -> None:
-        """Check that PostgreSQL offers pgvector (a clear error at startup otherwise)."""
+        """Check that PostgreSQL offers pgvector and that the extension is created in the
+        database (`CREATE EXTENSION IF NOT EXISTS`: pgvector is not a trusted extension, so a
+        role that is not a superuser needs it created beforehand); a clear error at startup
+        otherwise."""
         if engine.dialect.name != "postgresql":
             raise PgVectorUnavailable(
                 "CIVIA_VECTOR_STORE=pgvector needs PostgreSQL with the pgvector extension "
@@ -152,6 +156,17 @@ class PgVectorStore:
                 "CIVIA_VECTOR_STORE=pgvector: this PostgreSQL server has no pgvector extension "
                 "(package postgresql-<version>-pgvector, or CIVIA_VECTOR_STORE=memory)"
             )
+        try:  # created now, or the first search would fail instead of the start
+            with engine.begin() as conn:
+                conn.execute(text(SCHEMA[0]))
+        except DBAPIError as exc:
+            database = engine.url.database or "?"
+            raise PgVectorUnavailable(
+                f"CIVIA_VECTOR_STORE=pgvector: the extension is not created in database "
+                f"{database!r} and this role may not create it; as a PostgreSQL superuser: "
+                f"psql -d {database} -c 'CREATE EXTENSION vector' "
+                f"({type(exc.orig).__name__})"
+            ) from None
 
     def _create_tables(self, engine: Engine) -> None:
         key = id(engine)

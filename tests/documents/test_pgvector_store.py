@@ -4,6 +4,7 @@ re-embeddings reaching the copy at once, the HNSW index used on a large tenant."
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 
 import numpy as np
@@ -221,3 +222,29 @@ def test_the_setting_refuses_a_database_without_pgvector(tmp_path, postgres_ok: 
             with pytest.raises(PgVectorUnavailable, match="pgvector"):
                 vector_store.configure(debian, settings)
         debian.dispose()
+
+
+def test_a_role_that_may_not_create_the_extension_is_told_at_start(pgvector_url: str) -> None:  # noqa: F811
+    """pgvector is not a trusted extension: the database's owner, without superuser rights,
+    cannot create it. The start says so with the command to run, not the first search."""
+    admin = make_engine(pgvector_url)
+    role = "civia_" + uuid.uuid4().hex[:8]
+    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text(f"CREATE ROLE {role} LOGIN"))
+        conn.execute(text(f"GRANT ALL ON SCHEMA public TO {role}"))
+        conn.execute(text(f'ALTER DATABASE "{admin.url.database}" OWNER TO {role}'))
+    owner = make_engine(admin.url.set(username=role).render_as_string(hide_password=False))
+    try:
+        with pytest.raises(PgVectorUnavailable, match="CREATE EXTENSION vector"):
+            PgVectorStore().ensure_schema(owner)
+        with admin.begin() as conn:  # what the administrator runs, as a superuser
+            conn.execute(text("CREATE EXTENSION vector"))
+        PgVectorStore().ensure_schema(owner)  # then the owner starts
+    finally:
+        owner.dispose()
+        with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text(f'ALTER DATABASE "{admin.url.database}" OWNER TO postgres'))
+            conn.execute(text("DROP EXTENSION IF EXISTS vector"))
+            conn.execute(text(f"REVOKE ALL ON SCHEMA public FROM {role}"))
+            conn.execute(text(f"DROP ROLE {role}"))
+        admin.dispose()
