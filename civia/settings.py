@@ -28,7 +28,13 @@ class Settings(BaseSettings):
     )
     data_dir: Path = Field(Path("var"), description="Where the SQLite database and files live")
     database_url: str = Field("", description="SQLAlchemy URL; default SQLite in data_dir")
-    redis_url: str = Field("", description="Redis URL for shared rate limits (optional)")
+    redis_url: str = Field(
+        "",
+        description=(
+            "Redis URL (optional): job queue, rate limits, quotas and stop signals shared by "
+            "every process"
+        ),
+    )
     vector_store: Literal["memory", "pgvector"] = Field(
         "memory",
         description="Where search vectors are searched: memory (each process holds its tenants' "
