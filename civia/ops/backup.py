@@ -3,14 +3,16 @@ recordings, impact assessments, exports) in one folder, with a manifest of check
 
 Consistency: the database is copied first, in one snapshot (SQLite's online backup API, or
 `pg_dump`, which reads one transaction), then the files. A file written after the snapshot is
-copied without a row pointing to it (harmless); files are never deleted by the copy. Restore
-checks every checksum before it changes anything, then replaces the database and the files;
-run it with the app and the workers stopped."""
+copied without a row pointing to it (harmless); one deleted before its copy is left out of the
+backup and its manifest (logged); files are never deleted by the copy. Restore checks every
+checksum before it changes anything, then replaces the database and the files; run it with the
+app and the workers stopped."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import shutil
 import sqlite3
@@ -23,6 +25,7 @@ from typing import Any
 from sqlalchemy import Connection, create_engine, inspect, text
 from sqlalchemy.engine import URL, make_url
 
+log = logging.getLogger("civia.backup")
 FORMAT = 1
 MANIFEST = "manifest.json"
 SQLITE_FILE = "database.sqlite"
@@ -30,6 +33,8 @@ PG_FILE = "database.pgdump"
 FILES = "files"
 # Under data_dir: never copied (half-received uploads; the SQLite database, copied apart).
 SKIPPED_DIRS = {"incoming", "__pycache__"}
+# Directly under data_dir only: temporary files (e.g. audio sent to the transcription API).
+SKIPPED_TOP_DIRS = {"tmp"}
 SKIPPED_SUFFIXES = (".part", ".tmp", "-wal", "-shm", "-journal")
 
 
@@ -63,7 +68,8 @@ def _data_files(data_dir: Path, database: Path | None) -> list[Path]:
         return []
     found = []
     for root, dirs, names in os.walk(data_dir):
-        dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS)
+        skipped = SKIPPED_DIRS | (SKIPPED_TOP_DIRS if Path(root) == data_dir else set())
+        dirs[:] = sorted(d for d in dirs if d not in skipped)
         for name in sorted(names):
             path = Path(root) / name
             if name.endswith(SKIPPED_SUFFIXES) or ".tmp" in name:
@@ -148,6 +154,26 @@ def _pg_restore(url: URL, source: Path) -> None:
 
 
 # -- backup --------------------------------------------------------------------------------------
+def _copy_files(data_dir: Path, database: Path | None, target_dir: Path) -> list[dict[str, Any]]:
+    """Copy the files of `data_dir`; one manifest entry per file copied. The app keeps serving
+    during a backup: a file deleted since the walk (a temporary file, an erased upload) is left
+    out, as if the walk had come after its deletion."""
+    entries = []
+    for path in _data_files(data_dir, database):
+        relative = path.relative_to(data_dir)
+        target = target_dir / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            shutil.copy2(path, target)
+        except FileNotFoundError:
+            target.unlink(missing_ok=True)  # copy2 may fail on the metadata, after the data
+            log.info("backup: %s vanished before its copy, skipped", relative.as_posix())
+            continue
+        size = target.stat().st_size
+        entries.append({"path": relative.as_posix(), "bytes": size, "sha256": _sha256(target)})
+    return entries
+
+
 def backup(db_url: str, data_dir: Path, folder: Path) -> Summary:
     url = make_url(db_url)
     engine = url.get_backend_name()
@@ -172,16 +198,8 @@ def backup(db_url: str, data_dir: Path, folder: Path) -> Summary:
         tables = _pg_dump(db_url, dump)
     else:
         raise BackupError(f"unsupported database engine: {engine}")
-    entries = []
-    total = 0
-    for path in _data_files(data_dir, database):
-        relative = path.relative_to(data_dir)
-        target = folder / FILES / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(path, target)
-        size = target.stat().st_size
-        total += size
-        entries.append({"path": relative.as_posix(), "bytes": size, "sha256": _sha256(target)})
+    entries = _copy_files(data_dir, database, folder / FILES)
+    total = sum(entry["bytes"] for entry in entries)
     manifest: dict[str, Any] = {
         "format": FORMAT,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
