@@ -101,10 +101,17 @@ def row_counts(db_url: str) -> dict[str, int]:
 
 
 # -- PostgreSQL ----------------------------------------------------------------------------------
+def _query(url: URL, key: str) -> str | None:
+    value = url.query.get(key)
+    return ",".join(value) if isinstance(value, tuple) else value  # libpq's host lists
+
+
 def _pg_args(url: URL) -> tuple[list[str], dict[str, str], str | None]:
     """libpq arguments (no password on the command line), its environment, and the schema
-    named by `options=-csearch_path=…` (the test databases use one schema each)."""
-    args = ["--host", url.host or "127.0.0.1", "--port", str(url.port or 5432)]
+    named by `options=-csearch_path=…` (the test databases use one schema each). A Unix socket
+    is named like the app's driver reads it: `postgresql+psycopg://civia@/civia?host=/run/…`."""
+    host = url.host or _query(url, "host") or "127.0.0.1"
+    args = ["--host", host, "--port", str(url.port or _query(url, "port") or 5432)]
     if url.username:
         args += ["--username", url.username]
     env = dict(os.environ)

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
+from sqlalchemy.engine import make_url
 
 from civia.accounts.models import User
 from civia.chat.models import Conversation
@@ -143,6 +144,16 @@ def test_a_file_deleted_during_the_backup_is_left_out(
         sorted(p.relative_to(data_dir).as_posix() for p in data_dir.rglob("*") if p.is_file())
         == kept
     )
+
+
+def test_pg_tools_reach_a_unix_socket_url() -> None:
+    """`?host=/run/…` is how the psycopg driver names a socket: pg_dump/pg_restore went to
+    127.0.0.1:5432 instead (another server, or none)."""
+    url = make_url("postgresql+psycopg://civia@/civia?host=/run/postgresql&port=5433")
+    args, _env, _schema = backup._pg_args(url)
+    assert args == ["--host", "/run/postgresql", "--port", "5433", "--username", "civia"]
+    args, _env, _schema = backup._pg_args(make_url("postgresql+psycopg://civia@db.interne/civia"))
+    assert args == ["--host", "db.interne", "--port", "5432", "--username", "civia"]
 
 
 def test_the_commands(
