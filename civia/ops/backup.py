@@ -14,9 +14,11 @@ import hashlib
 import json
 import logging
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
+import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -125,12 +127,13 @@ def _pg_args(url: URL) -> tuple[list[str], dict[str, str], str | None]:
     return args, env, schema
 
 
-def _run(command: list[str], env: dict[str, str]) -> None:
+def _run(command: list[str], env: dict[str, str]) -> str:
     if shutil.which(command[0]) is None:
         raise BackupError(f"{command[0]} not found: install postgresql-client")
     done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)  # noqa: S603
     if done.returncode != 0:
         raise BackupError(f"{command[0]} failed: {done.stderr.strip()[-500:]}")
+    return done.stdout
 
 
 def _pg_dump(db_url: str, target: Path) -> dict[str, int]:
@@ -154,10 +157,43 @@ def _pg_dump(db_url: str, target: Path) -> dict[str, int]:
     return tables
 
 
-def _pg_restore(url: URL, source: Path) -> None:
+# `pg_restore --list` lines of an extension and of its comment: "2; 3079 16386 EXTENSION - vector"
+# and "3620; 0 0 COMMENT - EXTENSION vector".
+_EXTENSION_ENTRY = re.compile(r"\d+; \d+ \d+ (?:EXTENSION -|COMMENT - EXTENSION) (\S+)")
+
+
+def _extensions(db_url: str) -> set[str]:
+    engine = create_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            return set(conn.execute(text("SELECT extname FROM pg_extension")).scalars())
+    finally:
+        engine.dispose()
+
+
+def _restore_list(listing: str, installed: set[str]) -> str:
+    """The dump's table of contents without the extensions the target database already has.
+    `--clean` would drop and recreate them (and set their comment), which only their owner, a
+    superuser, may do: Civia's role owns the database, not pgvector's `vector`. Left in place,
+    they serve the restored columns and indexes; an extension the target lacks stays in the
+    list (creating it needs a superuser, as on installation)."""
+    lines = []
+    for line in listing.splitlines():
+        entry = _EXTENSION_ENTRY.match(line)
+        lines.append(f";{line}" if entry and entry.group(1) in installed else line)
+    return "\n".join(lines) + "\n"
+
+
+def _pg_restore(db_url: str, source: Path) -> None:
+    url = make_url(db_url)
     args, env, _schema = _pg_args(url)
+    listing = _restore_list(_run(["pg_restore", "--list", str(source)], env), _extensions(db_url))
     command = ["pg_restore", *args, "--clean", "--if-exists", "--no-owner", "--single-transaction"]
-    _run([*command, "--dbname", url.database or "postgres", str(source)], env)
+    with tempfile.TemporaryDirectory(prefix="civia-restore-") as scratch:
+        entries = Path(scratch) / "entries.list"
+        entries.write_text(listing, encoding="utf-8")
+        command += ["--use-list", str(entries)]
+        _run([*command, "--dbname", url.database or "postgres", str(source)], env)
 
 
 # -- backup --------------------------------------------------------------------------------------
@@ -267,7 +303,7 @@ def restore(db_url: str, data_dir: Path, folder: Path) -> Summary:
             target.close()
             source.close()
     else:
-        _pg_restore(url, dump)
+        _pg_restore(db_url, dump)
     total = 0
     for entry in manifest["files"]:
         target_path = data_dir / entry["path"]
