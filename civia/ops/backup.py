@@ -3,18 +3,22 @@ recordings, impact assessments, exports) in one folder, with a manifest of check
 
 Consistency: the database is copied first, in one snapshot (SQLite's online backup API, or
 `pg_dump`, which reads one transaction), then the files. A file written after the snapshot is
-copied without a row pointing to it (harmless); files are never deleted by the copy. Restore
-checks every checksum before it changes anything, then replaces the database and the files;
-run it with the app and the workers stopped."""
+copied without a row pointing to it (harmless); one deleted before its copy is left out of the
+backup and its manifest (logged); files are never deleted by the copy. Restore checks every
+checksum before it changes anything, then replaces the database and the files; run it with the
+app and the workers stopped."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
+import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,6 +27,7 @@ from typing import Any
 from sqlalchemy import Connection, create_engine, inspect, text
 from sqlalchemy.engine import URL, make_url
 
+log = logging.getLogger("civia.backup")
 FORMAT = 1
 MANIFEST = "manifest.json"
 SQLITE_FILE = "database.sqlite"
@@ -30,6 +35,8 @@ PG_FILE = "database.pgdump"
 FILES = "files"
 # Under data_dir: never copied (half-received uploads; the SQLite database, copied apart).
 SKIPPED_DIRS = {"incoming", "__pycache__"}
+# Directly under data_dir only: temporary files (e.g. audio sent to the transcription API).
+SKIPPED_TOP_DIRS = {"tmp"}
 SKIPPED_SUFFIXES = (".part", ".tmp", "-wal", "-shm", "-journal")
 
 
@@ -63,7 +70,8 @@ def _data_files(data_dir: Path, database: Path | None) -> list[Path]:
         return []
     found = []
     for root, dirs, names in os.walk(data_dir):
-        dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS)
+        skipped = SKIPPED_DIRS | (SKIPPED_TOP_DIRS if Path(root) == data_dir else set())
+        dirs[:] = sorted(d for d in dirs if d not in skipped)
         for name in sorted(names):
             path = Path(root) / name
             if name.endswith(SKIPPED_SUFFIXES) or ".tmp" in name:
@@ -95,10 +103,17 @@ def row_counts(db_url: str) -> dict[str, int]:
 
 
 # -- PostgreSQL ----------------------------------------------------------------------------------
+def _query(url: URL, key: str) -> str | None:
+    value = url.query.get(key)
+    return ",".join(value) if isinstance(value, tuple) else value  # libpq's host lists
+
+
 def _pg_args(url: URL) -> tuple[list[str], dict[str, str], str | None]:
     """libpq arguments (no password on the command line), its environment, and the schema
-    named by `options=-csearch_path=…` (the test databases use one schema each)."""
-    args = ["--host", url.host or "127.0.0.1", "--port", str(url.port or 5432)]
+    named by `options=-csearch_path=…` (the test databases use one schema each). A Unix socket
+    is named like the app's driver reads it: `postgresql+psycopg://civia@/civia?host=/run/…`."""
+    host = url.host or _query(url, "host") or "127.0.0.1"
+    args = ["--host", host, "--port", str(url.port or _query(url, "port") or 5432)]
     if url.username:
         args += ["--username", url.username]
     env = dict(os.environ)
@@ -112,12 +127,13 @@ def _pg_args(url: URL) -> tuple[list[str], dict[str, str], str | None]:
     return args, env, schema
 
 
-def _run(command: list[str], env: dict[str, str]) -> None:
+def _run(command: list[str], env: dict[str, str]) -> str:
     if shutil.which(command[0]) is None:
         raise BackupError(f"{command[0]} not found: install postgresql-client")
     done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)  # noqa: S603
     if done.returncode != 0:
         raise BackupError(f"{command[0]} failed: {done.stderr.strip()[-500:]}")
+    return done.stdout
 
 
 def _pg_dump(db_url: str, target: Path) -> dict[str, int]:
@@ -141,13 +157,66 @@ def _pg_dump(db_url: str, target: Path) -> dict[str, int]:
     return tables
 
 
-def _pg_restore(url: URL, source: Path) -> None:
+# `pg_restore --list` lines of an extension and of its comment: "2; 3079 16386 EXTENSION - vector"
+# and "3620; 0 0 COMMENT - EXTENSION vector".
+_EXTENSION_ENTRY = re.compile(r"\d+; \d+ \d+ (?:EXTENSION -|COMMENT - EXTENSION) (\S+)")
+
+
+def _extensions(db_url: str) -> set[str]:
+    engine = create_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            return set(conn.execute(text("SELECT extname FROM pg_extension")).scalars())
+    finally:
+        engine.dispose()
+
+
+def _restore_list(listing: str, installed: set[str]) -> str:
+    """The dump's table of contents without the extensions the target database already has.
+    `--clean` would drop and recreate them (and set their comment), which only their owner, a
+    superuser, may do: Civia's role owns the database, not pgvector's `vector`. Left in place,
+    they serve the restored columns and indexes; an extension the target lacks stays in the
+    list (creating it needs a superuser, as on installation)."""
+    lines = []
+    for line in listing.splitlines():
+        entry = _EXTENSION_ENTRY.match(line)
+        lines.append(f";{line}" if entry and entry.group(1) in installed else line)
+    return "\n".join(lines) + "\n"
+
+
+def _pg_restore(db_url: str, source: Path) -> None:
+    url = make_url(db_url)
     args, env, _schema = _pg_args(url)
+    listing = _restore_list(_run(["pg_restore", "--list", str(source)], env), _extensions(db_url))
     command = ["pg_restore", *args, "--clean", "--if-exists", "--no-owner", "--single-transaction"]
-    _run([*command, "--dbname", url.database or "postgres", str(source)], env)
+    with tempfile.TemporaryDirectory(prefix="civia-restore-") as scratch:
+        entries = Path(scratch) / "entries.list"
+        entries.write_text(listing, encoding="utf-8")
+        command += ["--use-list", str(entries)]
+        _run([*command, "--dbname", url.database or "postgres", str(source)], env)
 
 
 # -- backup --------------------------------------------------------------------------------------
+def _copy_files(data_dir: Path, database: Path | None, target_dir: Path) -> list[dict[str, Any]]:
+    """Copy the files of `data_dir`; one manifest entry per file copied. The app keeps serving
+    during a backup: a file deleted since the walk (a temporary file, an erased upload) is left
+    out, as if the walk had come after its deletion."""
+    entries = []
+    for path in _data_files(data_dir, database):
+        relative = path.relative_to(data_dir)
+        target = target_dir / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            shutil.copy2(path, target)
+        except FileNotFoundError:
+            target.unlink(missing_ok=True)  # copy2 may fail on the metadata, after the data
+            log.info("backup: %s vanished before its copy, skipped", relative.as_posix())
+            continue
+        size = target.stat().st_size
+        entries.append({"path": relative.as_posix(), "bytes": size, "sha256": _sha256(target)})
+    return entries
+
+
 def backup(db_url: str, data_dir: Path, folder: Path) -> Summary:
     url = make_url(db_url)
     engine = url.get_backend_name()
@@ -172,16 +241,8 @@ def backup(db_url: str, data_dir: Path, folder: Path) -> Summary:
         tables = _pg_dump(db_url, dump)
     else:
         raise BackupError(f"unsupported database engine: {engine}")
-    entries = []
-    total = 0
-    for path in _data_files(data_dir, database):
-        relative = path.relative_to(data_dir)
-        target = folder / FILES / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(path, target)
-        size = target.stat().st_size
-        total += size
-        entries.append({"path": relative.as_posix(), "bytes": size, "sha256": _sha256(target)})
+    entries = _copy_files(data_dir, database, folder / FILES)
+    total = sum(entry["bytes"] for entry in entries)
     manifest: dict[str, Any] = {
         "format": FORMAT,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -242,7 +303,7 @@ def restore(db_url: str, data_dir: Path, folder: Path) -> Summary:
             target.close()
             source.close()
     else:
-        _pg_restore(url, dump)
+        _pg_restore(db_url, dump)
     total = 0
     for entry in manifest["files"]:
         target_path = data_dir / entry["path"]

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import click
+from sqlalchemy import select
 
+from civia.accounts.models import User
 from civia.tenants import platform
 from civia.tenants.cli_credentials import credentials_group
 from civia.tenants.clidb import database as _db
@@ -54,20 +56,30 @@ for _name, _status, _help in (
     platform_group.add_command(_status_command(_name, _status, _help))
 
 
+def _is_new_account(slug: str, login: str) -> bool:
+    """Whether LOGIN has no account yet; an unknown collectivité fails here, before a prompt."""
+    with _db() as db:
+        platform.get_collectivite(db, slug)
+        return db.scalar(select(User.id).where(User.login == login.strip().lower())) is None
+
+
 @platform_group.command("admin")
 @click.argument("slug")
 @click.argument("login")
 @click.option("--name", "display_name", default="")
-@click.option("--password", default="", help="For a new account (else prompted).")
-def appoint(slug: str, login: str, display_name: str, password: str) -> None:
+@click.option("--password", default=None, help="For a new account (else prompted).")
+def appoint(slug: str, login: str, display_name: str, password: str | None) -> None:
     """Appoint LOGIN (existing in the collectivité, or new) as its admin."""
+    if password is None and _is_new_account(slug, login):
+        # An existing account keeps its password: nothing to ask.
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     with _db() as db:
         tenant = platform.get_collectivite(db, slug)
         platform.appoint_admin(
             db,
             tenant=tenant,
             login=login,
-            password=password,
+            password=password or "",
             display_name=display_name,
             actor=None,
         )

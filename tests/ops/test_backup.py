@@ -5,12 +5,14 @@ backup; a backup altered after the fact is refused before anything changes."""
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
+from sqlalchemy.engine import make_url
 
 from civia.accounts.models import User
 from civia.chat.models import Conversation
@@ -91,6 +93,67 @@ def test_an_altered_backup_is_refused_before_anything_changes(
     assert (data_dir / "documents" / "1" / "7").read_bytes() == b"version actuelle"
     with pytest.raises(backup.BackupError, match="not empty"):
         backup.backup(sqlite_url, data_dir, folder)
+
+
+def test_temporary_files_are_not_copied(db_url: str, tmp_path: Path, password_hash: str) -> None:
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    files = _seed(db_url, data_dir, password_hash)
+    (data_dir / "tmp").mkdir()
+    (data_dir / "tmp" / "tmpa1b2c3.flac").write_bytes(b"audio sent to the transcription API")
+    folder = tmp_path / "sauvegarde"
+    done = backup.backup(db_url, data_dir, folder)
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert sorted(entry["path"] for entry in manifest["files"]) == sorted(files)
+    assert done.files == len(files) and not (folder / "files" / "tmp").exists()
+
+
+def test_a_file_deleted_during_the_backup_is_left_out(
+    db_url: str,
+    tmp_path: Path,
+    password_hash: str,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The app keeps serving: a document erased between the walk of `data_dir` and its copy."""
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    files = _seed(db_url, data_dir, password_hash)
+    walk = backup._data_files
+
+    def walk_then_erase(data_dir: Path, database: Path | None) -> list[Path]:
+        found = walk(data_dir, database)
+        (data_dir / "documents" / "1" / "7").unlink()
+        return found
+
+    monkeypatch.setattr(backup, "_data_files", walk_then_erase)
+    caplog.set_level(logging.INFO, logger="civia.backup")
+    folder = tmp_path / "sauvegarde"
+    done = backup.backup(db_url, data_dir, folder)
+    kept = sorted(set(files) - {"documents/1/7"})
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert sorted(entry["path"] for entry in manifest["files"]) == kept
+    assert done.files == 2 and done.bytes == sum(len(files[path]) for path in kept)
+    assert not (folder / "files" / "documents" / "1" / "7").exists()
+    assert [(r.levelno, r.getMessage()) for r in caplog.records if r.name == "civia.backup"] == [
+        (logging.INFO, "backup: documents/1/7 vanished before its copy, skipped")
+    ]
+    _lose_everything(db_url, data_dir)
+    backup.restore(db_url, data_dir, folder)  # the manifest's checksums all verify
+    assert (
+        sorted(p.relative_to(data_dir).as_posix() for p in data_dir.rglob("*") if p.is_file())
+        == kept
+    )
+
+
+def test_pg_tools_reach_a_unix_socket_url() -> None:
+    """`?host=/run/…` is how the psycopg driver names a socket: pg_dump/pg_restore went to
+    127.0.0.1:5432 instead (another server, or none)."""
+    url = make_url("postgresql+psycopg://civia@/civia?host=/run/postgresql&port=5433")
+    args, _env, _schema = backup._pg_args(url)
+    assert args == ["--host", "/run/postgresql", "--port", "5433", "--username", "civia"]
+    args, _env, _schema = backup._pg_args(make_url("postgresql+psycopg://civia@db.interne/civia"))
+    assert args == ["--host", "db.interne", "--port", "5432", "--username", "civia"]
 
 
 def test_the_commands(
