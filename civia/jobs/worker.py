@@ -249,8 +249,9 @@ class Worker:
 
     def stop(self, timeout: float = 5.0) -> None:
         """Ask running jobs to stop at their next check (they go back to the queue), then wait
-        a little for the threads. A job that does not stop in time is resumed by the next
-        start's sweep."""
+        for the threads, `timeout` seconds in all (a service manager kills a process that
+        takes longer than its own stop timeout). A job that does not stop in time is resumed
+        by the next start's sweep."""
         self._stop.set()
         for consumer in self._consumers:
             consumer.stop_flag.set()
@@ -258,8 +259,9 @@ class Worker:
         with self._lock:
             for ctx in self._running.values():
                 ctx._stopping.set()
+        deadline = time.monotonic() + timeout
         for thread in [t for c in self._consumers for t in c.threads()] + self._threads:
-            thread.join(timeout)
+            thread.join(max(0.0, deadline - time.monotonic()))
 
     # -- the work --------------------------------------------------------------------------------
     def run_once(self, queue_name: str, thread: str = "main") -> bool:

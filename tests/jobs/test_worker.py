@@ -9,6 +9,7 @@ import pytest
 
 from civia.db.base import aware
 from civia.jobs import dispatch, queue
+from civia.jobs import worker as worker_module
 from civia.jobs.models import Job
 from civia.jobs.worker import UNEXPECTED_FR, UNKNOWN_KIND_FR, JobContext, Worker
 from tests.jobs.conftest import RELEASE, JobWorld
@@ -173,3 +174,36 @@ def test_with_redis_an_unsigned_message_is_refused(world: JobWorld) -> None:
     finally:
         huey.flush()
         dispatch.configure(world.sessions.kw["bind"], redis_url="")
+
+
+class _Clock:
+    now = 0.0
+
+    def monotonic(self) -> float:
+        return self.now
+
+
+class _StuckThread:
+    """A thread that does not end: each join waits the whole time it is given (on a fake
+    clock, so the test does not wait)."""
+
+    def __init__(self, clock: _Clock, given: list[float]) -> None:
+        self.clock, self.given = clock, given
+
+    def join(self, timeout: float | None = None) -> None:
+        assert timeout is not None
+        self.given.append(timeout)
+        self.clock.now += timeout
+
+
+def test_stop_waits_for_its_threads_within_one_overall_timeout(
+    world: JobWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """systemd kills a unit whose stop outlasts TimeoutStopSec: the worker's wait for its
+    threads is one budget shared by all, not one per thread."""
+    worker = Worker(world.sessions, world.settings, {}, registries=world.registries)
+    clock, given = _Clock(), list[float]()
+    monkeypatch.setattr(worker_module, "time", clock)
+    worker._threads = [_StuckThread(clock, given) for _ in range(9)]  # type: ignore[misc]
+    worker.stop(timeout=5.0)
+    assert len(given) == 9 and clock.now == 5.0
