@@ -12,6 +12,8 @@ from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEMO_SECRET = "demo-secret-do-not-use-in-production"  # noqa: S105 - refused outside demo mode
+# Settings that may also be read from a file named by CIVIA_<NAME>_FILE (secrets).
+SECRET_FILES = ("secret_key", "database_url", "redis_url", "audit_key", "metrics_token")
 
 
 class Mode(StrEnum):
@@ -224,10 +226,11 @@ class Settings(BaseSettings):
     @model_validator(mode="before")
     @classmethod
     def _read_secret_files(cls, data: Any) -> Any:
-        """Support CIVIA_SECRET_KEY_FILE, CIVIA_DATABASE_URL_FILE, CIVIA_AUDIT_KEY_FILE and
-        CIVIA_METRICS_TOKEN_FILE (Docker/systemd secrets)."""
+        """Support CIVIA_SECRET_KEY_FILE, CIVIA_DATABASE_URL_FILE, CIVIA_REDIS_URL_FILE,
+        CIVIA_AUDIT_KEY_FILE and CIVIA_METRICS_TOKEN_FILE (Docker/systemd secrets: the URLs may
+        hold a password)."""
         if isinstance(data, dict):
-            for name in ("secret_key", "database_url", "audit_key", "metrics_token"):
+            for name in SECRET_FILES:
                 path = os.environ.get(f"CIVIA_{name.upper()}_FILE")
                 if path and name not in data:
                     data[name] = Path(path).read_text(encoding="utf-8").strip()

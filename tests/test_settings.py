@@ -30,6 +30,14 @@ def test_secret_from_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     assert Settings().secret_key == "y" * 40
 
 
+def test_redis_url_from_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Redis password stays out of the environment file, as the database's does."""
+    url = tmp_path / "redis_url"
+    url.write_text("redis://:mot-de-passe@redis.interne:6379/0\n")
+    monkeypatch.setenv("CIVIA_REDIS_URL_FILE", str(url))
+    assert Settings().redis_url == "redis://:mot-de-passe@redis.interne:6379/0"
+
+
 def test_invalid_rate_limit_is_refused() -> None:
     with pytest.raises(ValidationError):
         Settings(login_rate_limit="many per day")
