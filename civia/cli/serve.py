@@ -23,8 +23,10 @@ def serve(host: str, port: int, no_upgrade: bool) -> None:
     from civia.db.migrate import upgrade
     from civia.providers.local_llama import check_local_model
     from civia.settings import get_settings
-    from civia.telemetry import logs
+    from civia.telemetry import logs, metrics
 
+    if problem := metrics.multiprocess_problem():
+        raise click.ClickException(problem)
     settings = get_settings()
     logs.configure(settings.log_format)
     if not no_upgrade:

@@ -34,8 +34,10 @@ def worker(queues: str, metrics_port: int, metrics_host: str) -> None:
     from civia.documents import vector_store
     from civia.jobs.worker import Worker
     from civia.settings import get_settings, parse_queues
-    from civia.telemetry import logs
+    from civia.telemetry import logs, metrics
 
+    if problem := metrics.multiprocess_problem():
+        raise click.ClickException(problem)
     settings = get_settings()
     logs.configure(settings.log_format)
     try:

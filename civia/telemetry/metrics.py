@@ -9,7 +9,23 @@ machine ran the jobs."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 from prometheus_client import Counter, Histogram
+
+
+def multiprocess_problem() -> str | None:
+    """Why this process could not write its metrics, if so: with a missing
+    `PROMETHEUS_MULTIPROC_DIR`, the first counter written (the first request's) raises."""
+    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if folder and not Path(folder).is_dir():
+        return (
+            f"PROMETHEUS_MULTIPROC_DIR={folder} is not a directory: create it (systemd: "
+            "RuntimeDirectory=civia/metrics) or unset the variable"
+        )
+    return None
+
 
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300)
 MODEL_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300, 600)

@@ -7,12 +7,15 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from pathlib import Path
 
 import httpx
 import pytest
 import uvicorn
+from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
+from civia.cli import main
 from civia.cli.serve import uvicorn_options
 
 
@@ -55,3 +58,16 @@ def test_options_given_to_uvicorn(client: TestClient) -> None:
     assert (
         options["proxy_headers"] is True and options["forwarded_allow_ips"] == "10.0.0.1, 10.0.0.2"
     )
+
+
+@pytest.mark.parametrize("command", ["serve", "worker"])
+def test_a_missing_metrics_folder_stops_the_start_with_its_name(
+    command: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without the folder, the first counter written (the first request's) would raise."""
+    missing = tmp_path / "metrics"
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(missing))
+    monkeypatch.setenv("CIVIA_DATA_DIR", str(tmp_path))
+    result = CliRunner().invoke(main, [command])
+    assert result.exit_code == 1
+    assert f"PROMETHEUS_MULTIPROC_DIR={missing} is not a directory" in result.output
