@@ -158,6 +158,14 @@ class PgVectorStore:
             )
         try:  # created now, or the first search would fail instead of the start
             with engine.begin() as conn:
+                if conn.execute(
+                    text("SELECT 1 FROM pg_extension WHERE extname = 'vector'")
+                ).first():
+                    return
+                conn.execute(  # processes starting together create it one after the other
+                    text("SELECT pg_advisory_xact_lock(:k, :t)"),
+                    {"k": _LOCK_KEY, "t": _SCHEMA_LOCK},
+                )
                 conn.execute(text(SCHEMA[0]))
         except DBAPIError as exc:
             database = engine.url.database or "?"
