@@ -1,7 +1,8 @@
 """Social media posts: every hashtag starts with « # » and holds no space (the model often
 gives bare words, and the CSV export takes the data as it is); the link the agent gave is in
 every variant (appended when the model left it out); two variants of a network that say the
-same thing word for word are pointed out to the agent (two proposals were asked)."""
+same thing word for word are pointed out to the agent (two proposals were asked); one entry per
+network asked (the small model may give a network twice, or one that was not asked)."""
 
 from __future__ import annotations
 
@@ -27,6 +28,21 @@ def _bare(link: str) -> str:
     return re.sub(r"^(?:https?://)?(?:www\.)?", "", link.strip().lower()).rstrip("/")
 
 
+def _one_per_network(publications: list[Any], asked: str) -> list[Any]:
+    """The first publication of each network asked, in the model's order; every network when
+    none of them was asked (nothing to choose from)."""
+    wanted = {n.strip().lower() for n in asked.split(",") if n.strip()}
+    seen: set[str] = set()
+    kept = []
+    for publication in publications:
+        network = str(publication.get("reseau", "")).strip().lower()
+        if network in seen or (wanted and network not in wanted):
+            continue
+        seen.add(network)
+        kept.append(publication)
+    return kept or publications[:1]
+
+
 def finish(
     data: dict[str, Any], values: dict[str, str], context: dict[str, Any]
 ) -> tuple[dict[str, Any], list[str]]:
@@ -34,7 +50,9 @@ def finish(
     publications: list[dict[str, Any]] = []
     fixed_tags = linked = 0
     same: list[str] = []
-    for publication in data.get("publications") or []:
+    given = list(data.get("publications") or [])
+    kept = _one_per_network(given, values.get("reseaux", ""))
+    for publication in kept:
         variants = []
         for variant in publication.get("variantes") or []:
             tags = [str(t) for t in variant.get("hashtags") or []]
@@ -51,6 +69,11 @@ def finish(
             same.append(str(publication.get("reseau", "")))
         publications.append({**publication, "variantes": variants})
     notes = []
+    if len(kept) < len(given):
+        notes.append(
+            f"{len(given) - len(kept)} publication(s) retirée(s) : réseau non demandé ou "
+            "proposé deux fois (la première proposition de chaque réseau est gardée)."
+        )
     if fixed_tags:
         notes.append("Mots-dièse complétés par « # » (sans espace) : relisez-les.")
     if linked:

@@ -96,3 +96,21 @@ def test_a_longer_link_does_not_stand_for_the_one_given() -> None:
     data = {"publications": [{"reseau": "X", "variantes": [post]}]}
     out, _ = social.finish(data, {"lien": LINK}, {})
     assert out["publications"][0]["variantes"][0]["texte"].endswith(f"emplois2 {LINK}")
+
+
+def test_one_publication_per_network_asked() -> None:
+    """The small model gave LinkedIn twice for a LinkedIn post, or a network not asked: the
+    first publication of each network asked is kept, and the agent is told."""
+    twice = {"publications": [JOBS["publications"][0], JOBS["publications"][0]]}
+    data, notes = social.finish(twice, {"message": "…", "reseaux": "LinkedIn", "lien": LINK}, {})
+    assert [p["reseau"] for p in data["publications"]] == ["LinkedIn"]
+    assert any("1 publication(s) retirée(s)" in n for n in notes)
+    mixed = {"publications": [CHRISTMAS["publications"][0], JOBS["publications"][0]]}
+    data, _ = social.finish(mixed, {"message": "…", "reseaux": "Facebook, X"}, {})
+    assert [p["reseau"] for p in data["publications"]] == ["X"]
+    data, notes = social.finish(mixed, {"message": "…", "reseaux": "Facebook"}, {})
+    assert [p["reseau"] for p in data["publications"]] == ["X"]  # nothing asked was given
+    assert [p["reseau"] for p in social.finish(mixed, {"message": "…"}, {})[0]["publications"]] == [
+        "X",
+        "LinkedIn",
+    ]
