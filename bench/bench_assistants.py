@@ -838,11 +838,26 @@ EN_MONTHS = [
     "january", "february", "march", "april", "may", "june",
     "july", "august", "september", "october", "november", "december",
 ]  # fmt: skip
+# The other source languages of the translations (« 20. Juni », « 20 de junio », « 20 giugno »).
+OTHER_MONTHS = [
+    ["januar", "februar", "märz", "april", "mai", "juni",
+     "juli", "august", "september", "oktober", "november", "dezember"],
+    ["enero", "febrero", "marzo", "abril", "mayo", "junio",
+     "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre"],
+    ["gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno",
+     "luglio", "agosto", "settembre", "ottobre", "novembre", "dicembre"],
+]  # fmt: skip
 EN_ORDINAL = r"(?:st|nd|rd|th)?"
 ISO_DATE = re.compile(r"\b(?:19|20)\d{2}-(\d{2})-(\d{2})\b")
 NUMERIC_DATE = re.compile(r"\b(\d{1,2})/(\d{1,2})/(?:19|20)\d{2}\b")
 EN_DAY_MONTH = re.compile(rf"\b(\d{{1,2}}){EN_ORDINAL}\s+(?:of\s+)?({'|'.join(EN_MONTHS)})\b", re.I)
 EN_MONTH_DAY = re.compile(rf"\b({'|'.join(EN_MONTHS)})\s+(\d{{1,2}}){EN_ORDINAL}\b", re.I)
+
+
+OTHER_DAY_MONTH = [
+    re.compile(rf"\b(\d{{1,2}})\.?\s+(?:de\s+)?({'|'.join(months)})\b", re.I)
+    for months in OTHER_MONTHS
+]
 
 
 def _day_month(day: str, month: str) -> str:
@@ -852,7 +867,8 @@ def _day_month(day: str, month: str) -> str:
 def source_dates(source: str) -> set[str]:
     """The day-month dates of `source` as « 12 mars », whatever form the input gave them in:
     French words, a date field (« 2025-03-12 », the meeting's date), « 12/03/2025 », or
-    English (« 31 December », « December 31st », a text to translate)."""
+    English (« 31 December », « December 31st », a text to translate), German, Spanish or
+    Italian (« 20. Juni », « 20 de junio », « 20 giugno »)."""
     found = {_day_month(d, m) for d, m in DAY_MONTH.findall(source)}
     for m, d in ISO_DATE.findall(source):
         if 1 <= int(m) <= 12 and 1 <= int(d) <= 31:
@@ -864,6 +880,9 @@ def source_dates(source: str) -> set[str]:
         found.add(_day_month(d, FR_MONTHS[EN_MONTHS.index(m.lower())]))
     for m, d in EN_MONTH_DAY.findall(source):
         found.add(_day_month(d, FR_MONTHS[EN_MONTHS.index(m.lower())]))
+    for months, pattern in zip(OTHER_MONTHS, OTHER_DAY_MONTH, strict=True):
+        for d, m in pattern.findall(source):
+            found.add(_day_month(d, FR_MONTHS[months.index(m.lower())]))
     return found
 
 

@@ -56,6 +56,12 @@ def test_a_date_the_input_gives_in_another_form_is_not_invented() -> None:
     # a date the input does not give, in any form, is still invented
     assert ba.invented("Réunion du 13 mars.", "2025-03-12")["dates"] == ["13 mars"]
     assert ba.invented("le 31 décembre", "before 30 December")["dates"] == ["31 décembre"]
+    # the other source languages of the translations (found on held-out traduction input 3,
+    # « dem 20. Juni »: the bench's check, not the product)
+    assert ba.invented("le samedi 20 juin", "am Samstag, dem 20. Juni")["dates"] == []
+    assert ba.invented("le 3 mars", "el 3 de marzo")["dates"] == []
+    assert ba.invented("le 1 juin", "il 1 giugno")["dates"] == []
+    assert ba.invented("le 21 juin", "dem 20. Juni")["dates"] == ["21 juin"]
 
 
 def test_a_post_repeats_the_message_s_own_sentence_but_not_its_own() -> None:
