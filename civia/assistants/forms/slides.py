@@ -1,14 +1,16 @@
 """The slides' copies: a bullet given again word for word on a later slide (« Recettes : 9,2 M€ »
 on three slides) is removed while its slide keeps the 3 bullets asked, and a sentence of the
 speaker's notes copied from an earlier slide's notes is removed while the notes keep one; the
-agent is told how many were removed."""
+agent is told how many were removed. Any number, date or amount the title and the content do not
+give (populations, years a small model makes up) is marked « [à vérifier] » and listed for the
+agent, as in the letters and the minutes."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
-from civia.assistants import repetition
+from civia.assistants import facts, repetition
 
 LEAST_BULLETS = 3  # the spec asks for 3 to 5 bullets per slide
 SENTENCE = re.compile(r"(?<=[.!?])\s+")
@@ -17,6 +19,9 @@ SENTENCE = re.compile(r"(?<=[.!?])\s+")
 def finish(
     data: dict[str, Any], values: dict[str, str], context: dict[str, Any]
 ) -> tuple[dict[str, Any], list[str]]:
+    given = [values.get("titre", ""), values.get("contenu", "")]
+    given += [v for v in context.values() if isinstance(v, str)]
+    mark = facts.Marker(facts.Source("\n".join(given)))
     bullets_seen: set[tuple[str, ...]] = set()
     said: set[tuple[str, ...]] = set()
     slides: list[dict[str, Any]] = []
@@ -37,7 +42,7 @@ def finish(
         notes = new or sentences  # notes made only of copies are kept whole
         sentences_out += len(sentences) - len(notes)
         said |= {repetition.words(s) for s in sentences if repetition.words(s)}
-        slides.append({**slide, "points": kept, "notes": " ".join(notes)})
+        slides.append({**slide, "points": [mark(p) for p in kept], "notes": mark(" ".join(notes))})
     notes_fr = []
     if bullets_out:
         notes_fr.append(
@@ -48,4 +53,7 @@ def finish(
             f"{sentences_out} phrase(s) des notes de l'orateur copiée(s) d'une diapositive "
             "précédente : retirée(s)."
         )
+    if mark.found:
+        listed = ", ".join(f"« {u} »" for u in dict.fromkeys(mark.found))
+        notes_fr.append(f"Absent du contenu donné, marqué [à vérifier] : {listed}.")
     return {**data, "diapositives": slides}, notes_fr
