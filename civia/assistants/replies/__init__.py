@@ -15,6 +15,7 @@ from civia.assistants import facts
 from civia.assistants.triage import stems
 
 SOURCE_FIELDS = ("courriel", "elements", "faq")
+NO_REASON = "Motif non précisé : à apprécier par l'agent."
 
 
 @lru_cache
@@ -48,6 +49,13 @@ def finish(
         # the model's reason argued for no human answer: replaced, not kept
         out["raison"] = f"Le courriel relève d'une réponse humaine : {said}."
         notes.append(f"Réponse humaine nécessaire d'après le courriel : {said}.")
+    elif out.get("reponse_humaine_necessaire") and str(out.get("raison", "")).rstrip().endswith(
+        "?"
+    ):
+        # The small model often copies the field's question as its reason (9 of 14 dev runs):
+        # not a reason to show above the draft.
+        out["raison"] = NO_REASON
+        notes.append("Le modèle n'a pas dit pourquoi une réponse humaine est nécessaire.")
     if not isinstance(data.get("reponse"), str):  # an assistant built with other fields
         return out, notes
     given = [values.get(k, "") for k in SOURCE_FIELDS]

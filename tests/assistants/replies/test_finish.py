@@ -39,8 +39,13 @@ def test_a_simple_question_keeps_the_model_s_choice_either_way() -> None:
     question = {"courriel": "Bonjour, la piscine est-elle ouverte pendant les vacances ?"}
     data, notes = replies.finish(_model(False), question, {})
     assert data["reponse_humaine_necessaire"] is False and notes == []
-    data, _ = replies.finish(_model(True), question, {})
+    data, notes = replies.finish(_model(True), question, {})
     assert data["reponse_humaine_necessaire"] is True  # never lowered
+    # the schema's question copied as the reason is not shown above the draft as one
+    assert data["raison"] == replies.NO_REASON
+    assert notes == ["Le modèle n'a pas dit pourquoi une réponse humaine est nécessaire."]
+    given = {**_model(True), "raison": "L'usager conteste une décision."}
+    assert replies.finish(given, question, {})[0]["raison"] == "L'usager conteste une décision."
 
 
 def test_hours_nobody_gave_are_marked() -> None:
