@@ -58,6 +58,7 @@ from bench.data.heldout_swot import SWOT as HELDOUT_SWOT  # noqa: E402
 from bench.data.heldout_traduction import TRADUCTION as HELDOUT_TRADUCTION  # noqa: E402
 from bench.data.heldout_tri_demandes import TRI_DEMANDES as HELDOUT_TRI  # noqa: E402
 from bench.data.more_inputs import MORE  # noqa: E402
+from civia.assistants.arretes import visas  # noqa: E402
 from civia.assistants.catalogue import builtins  # noqa: E402
 from civia.assistants.inputs import validate_inputs  # noqa: E402
 from civia.assistants.runner import RunResult, StructuredOutputError, run  # noqa: E402
@@ -1316,6 +1317,8 @@ def assess(o: Outcome, spec: AssistantSpec) -> None:
     source = source_text(o.values) + "\n" + spec.instructions
     if o.assistant == "traduction":
         source += "\n" + re.sub(r"(?<=\d),(?=\d{3})", "", o.values["texte"])  # 10,000 → 10000
+    if o.assistant == "arrete":  # visas chosen from the library (data), not written by the model
+        source += "\n" + "\n".join(ref.visa for ref in visas.library())
     found = invented(output, source)
     if o.assistant == "traduction":
         found["numbers"] = []  # times and amounts are legitimately rewritten (8:30 am → 8 h 30)
