@@ -35,6 +35,10 @@ def human_reasons(email: str) -> dict[str, list[str]]:
     return found
 
 
+def _is_question(reason: object) -> bool:
+    return str(reason or "").rstrip().endswith("?")
+
+
 def finish(
     data: dict[str, Any], values: dict[str, str], context: dict[str, Any]
 ) -> tuple[dict[str, Any], list[str]]:
@@ -49,9 +53,7 @@ def finish(
         # the model's reason argued for no human answer: replaced, not kept
         out["raison"] = f"Le courriel relève d'une réponse humaine : {said}."
         notes.append(f"Réponse humaine nécessaire d'après le courriel : {said}.")
-    elif out.get("reponse_humaine_necessaire") and str(out.get("raison", "")).rstrip().endswith(
-        "?"
-    ):
+    elif out.get("reponse_humaine_necessaire") and _is_question(out.get("raison")):
         # The small model often copies the field's question as its reason (9 of 14 dev runs):
         # not a reason to show above the draft.
         out["raison"] = NO_REASON
