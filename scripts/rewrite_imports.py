@@ -15,7 +15,6 @@ from pathlib import Path
 
 # Whole modules that moved (a package prefix moves every module under it).
 MODULES = {
-    "civia.accounts": "civia.accounts",
     "civia.accounts": "civia.accounts.manage",  # the old civia/accounts.py module
     "civia.audit.journal": "civia.audit.journal",
     "civia.audit.keys": "civia.audit.keys",
@@ -95,7 +94,7 @@ def rewrite(text: str) -> str:
             tail = lines[node.end_lineno - 1][node.end_col_offset :]
             edits.append((node.lineno, node.end_lineno, new, tail))
     for start, end, new, tail in sorted(edits, reverse=True):
-        # A trailing comment (`# noqa: E402`) applies to each import the line became.
+        # A trailing comment (a noqa for E402) applies to each import the line became.
         lines[start - 1 : end] = [line + (tail if tail.strip() else "\n") for line in new]
     out = "".join(lines)
     # Dotted paths in strings and `import a.b` statements (monkeypatch targets, docs).
