@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 MARK = " [à vérifier]"
 MONTHS = "janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre"
@@ -117,6 +119,17 @@ def mark_unsupported(paragraph: str, source: Source) -> tuple[str, list[str]]:
         out += [paragraph[last:end], MARK]
         last = end
     return "".join(out) + paragraph[last:], found
+
+
+def given(texts: Iterable[str], context: Mapping[str, Any]) -> Source:
+    """What the agent gave: the request's texts and the collectivité's profile (the context's
+    strings), the only place a number, date or amount of the draft may come from."""
+    return Source("\n".join([*texts, *(v for v in context.values() if isinstance(v, str))]))
+
+
+def listed(items: Iterable[str]) -> str:
+    """« a », « b »: each item once, in order (the agent's note of what was marked)."""
+    return ", ".join(f"« {u} »" for u in dict.fromkeys(items))
 
 
 class Marker:

@@ -27,10 +27,7 @@ def finish(
         notes.append(f"Visas possibles, d'après la bibliothèque de références : {listed}.")
     if chosen == [visas.TO_COMPLETE]:
         notes.append("Aucun texte à viser : complétez le visa marqué [visa à compléter].")
-    said = [values.get(k, "") for k in SOURCE_FIELDS]
-    said += [v for v in context.values() if isinstance(v, str)]
-    source = facts.Source("\n".join(said))
-    mark = facts.Marker(source)
+    mark = facts.Marker(facts.given((values.get(k, "") for k in SOURCE_FIELDS), context))
 
     # the small model loops: a considérant or an article said twice is kept once
     considerants, twice = repetition.dedupe([str(c) for c in data.get("considerants") or []])
@@ -54,6 +51,8 @@ def finish(
             f"Le présent arrêté sera notifié au bénéficiaire : {beneficiaire}."
         )
     if mark.found:
-        listed = ", ".join(f"« {u} »" for u in dict.fromkeys(mark.found))
-        notes.append(f"Absent de votre demande, marqué [à vérifier] dans l'arrêté : {listed}.")
+        notes.append(
+            "Absent de votre demande, marqué [à vérifier] dans l'arrêté : "
+            f"{facts.listed(mark.found)}."
+        )
     return out, notes

@@ -24,8 +24,7 @@ def finish(
     data: dict[str, Any], values: dict[str, str], context: dict[str, Any]
 ) -> tuple[dict[str, Any], list[str]]:
     given = [values.get("titre", ""), values.get("notes", ""), date_fr(values.get("date", ""))]
-    given += [v for v in context.values() if isinstance(v, str)]
-    source = facts.Source("\n".join(given))
+    source = facts.given(given, context)
     mark = facts.Marker(source)
 
     out = dict(data)
@@ -61,6 +60,5 @@ def finish(
     if defined:
         notes.append(f"Responsable ou échéance absents des notes : « {TO_DEFINE} » ({defined}).")
     if mark.found:
-        listed = ", ".join(f"« {u} »" for u in dict.fromkeys(mark.found))
-        notes.append(f"Absent des notes, marqué [à vérifier] : {listed}.")
+        notes.append(f"Absent des notes, marqué [à vérifier] : {facts.listed(mark.found)}.")
     return out, notes

@@ -19,9 +19,7 @@ SENTENCE = re.compile(r"(?<=[.!?])\s+")
 def finish(
     data: dict[str, Any], values: dict[str, str], context: dict[str, Any]
 ) -> tuple[dict[str, Any], list[str]]:
-    given = [values.get("titre", ""), values.get("contenu", "")]
-    given += [v for v in context.values() if isinstance(v, str)]
-    mark = facts.Marker(facts.Source("\n".join(given)))
+    mark = facts.Marker(facts.given((values.get("titre", ""), values.get("contenu", "")), context))
     bullets_seen: set[tuple[str, ...]] = set()
     said: set[tuple[str, ...]] = set()
     slides: list[dict[str, Any]] = []
@@ -54,6 +52,7 @@ def finish(
             "précédente : retirée(s)."
         )
     if mark.found:
-        listed = ", ".join(f"« {u} »" for u in dict.fromkeys(mark.found))
-        notes_fr.append(f"Absent du contenu donné, marqué [à vérifier] : {listed}.")
+        notes_fr.append(
+            f"Absent du contenu donné, marqué [à vérifier] : {facts.listed(mark.found)}."
+        )
     return {**data, "diapositives": slides}, notes_fr

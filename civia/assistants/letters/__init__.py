@@ -28,17 +28,17 @@ def finish(
     ]
     cleaned = body.clean([str(p) for p in data.get("paragraphes") or []], signatures)
     notes = list(cleaned.notes)
-    said = [values.get(k, "") for k in SOURCE_FIELDS]
-    said += [v for v in context.values() if isinstance(v, str)]
-    source = facts.Source("\n".join(said))
+    source = facts.given((values.get(k, "") for k in SOURCE_FIELDS), context)
     marked, unsupported = [], []
     for paragraph in cleaned.paragraphs:
         text, found = facts.mark_unsupported(paragraph, source)
         marked.append(text)
         unsupported += found
     if unsupported:
-        listed = ", ".join(f"« {u} »" for u in dict.fromkeys(unsupported))
-        notes.append(f"Absent de votre demande, marqué [à vérifier] dans le courrier : {listed}.")
+        notes.append(
+            "Absent de votre demande, marqué [à vérifier] dans le courrier : "
+            f"{facts.listed(unsupported)}."
+        )
     for fact in _missing(marked, values):
         notes.append(f"Fait peut-être absent du courrier : « {fact} ».")
     return {**data, "appel": appel, "paragraphes": marked, "formule_politesse": formule}, notes

@@ -60,13 +60,14 @@ def finish(
         notes.append("Le modèle n'a pas dit pourquoi une réponse humaine est nécessaire.")
     if not isinstance(data.get("reponse"), str):  # an assistant built with other fields
         return out, notes
-    given = [values.get(k, "") for k in SOURCE_FIELDS]
-    given += [v for v in context.values() if isinstance(v, str)]
     reponse, unsupported = facts.mark_unsupported(
-        str(data.get("reponse", "")), facts.Source("\n".join(given))
+        str(data.get("reponse", "")),
+        facts.given((values.get(k, "") for k in SOURCE_FIELDS), context),
     )
     out["reponse"] = reponse
     if unsupported:
-        listed = ", ".join(f"« {u} »" for u in dict.fromkeys(unsupported))
-        notes.append(f"Absent du courriel et des éléments, marqué [à vérifier] : {listed}.")
+        notes.append(
+            "Absent du courriel et des éléments, marqué [à vérifier] : "
+            f"{facts.listed(unsupported)}."
+        )
     return out, notes
