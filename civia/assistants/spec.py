@@ -21,7 +21,7 @@ JINJA = LimitedSandbox(autoescape=False, trim_blocks=True, lstrip_blocks=True)
 # Besides its own fields, a prompt or template may use `context` (the collectivité: name, city,
 # autorite, signataire, services) and a template also `inputs` (the form values).
 FORMATS = ("docx", "odt", "pptx", "xlsx", "csv", "pdf", "html")
-TEXT_CHECKS = ("hours",)  # post-checks of a text answer; the others read structured data
+TEXT_CHECKS = ("hours", "rewrite")  # post-checks of a text answer; the others read structured data
 
 
 class Sensitivity(StrEnum):
@@ -107,7 +107,8 @@ class Output(_Strict):
     # complaint, an appeal or a delicate situation to a human and marks invented numbers.
     # « minutes », « swot », « slides », « social » finish the compte rendu, the SWOT, the
     # slides and the posts (civia/assistants/forms); « hours » (a text answer) puts a
-    # translation's times on the 24-hour clock.
+    # translation's times on the 24-hour clock; « rewrite » checks a reformulation against its
+    # source (length asked, FALC sentences, numbers and dates kept or marked).
     checks: Literal[
         "",
         "letter",
@@ -120,6 +121,7 @@ class Output(_Strict):
         "slides",
         "social",
         "hours",
+        "rewrite",
     ] = ""
 
     @model_validator(mode="after")

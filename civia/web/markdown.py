@@ -5,7 +5,9 @@ from __future__ import annotations
 import nh3
 from markdown_it import MarkdownIt
 
-_md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
+# A line break the model wrote is kept (`breaks`), as the Word and OpenDocument exports keep it:
+# the preview shows the document the agent will download (a FALC text, one sentence per line).
+_md = MarkdownIt("commonmark", {"html": False, "linkify": False, "breaks": True}).enable("table")
 _TAGS = {
     "p",
     "br",

@@ -85,3 +85,34 @@ def test_two_identical_variants_of_a_network_are_flagged() -> None:
     assert not ba.check_reseaux(o, {"publications": [{"reseau": "X", "variantes": [same, other]}]})[
         alike
     ]
+
+
+def test_the_visa_placeholder_and_an_instruction_cite_a_text() -> None:
+    """Held-out arrêtés 4 and 11 (no text given, none in the library: the placeholder the
+    issue asks for) and 18 (the library's « instruction interministérielle ») were counted as
+    visas citing a date or a fact: the bench's check, not the product."""
+    o = ba.Outcome("arrete", 0, {}, {})
+    flag = "visa citing no text (a date or a fact)"
+    for visa in ("Vu [visa à compléter]",
+                 "Vu l'instruction interministérielle sur la signalisation routière"):  # fmt: skip
+        assert not ba.check_arrete(o, {"visas": [visa]})[flag]
+    assert ba.check_arrete(o, {"visas": ["Vu la demande du 3 mars 2025"]})[flag]
+
+
+def test_two_items_that_only_open_alike_are_not_a_repetition() -> None:
+    """Held-out arrêté 18's two CGCT visas and slides 5's speaker notes open with the same six
+    words and say other things; a line said again, or cut short, is still a repetition."""
+    visas = ("Vu le code général des collectivités territoriales, notamment ses articles L2213-1 "
+             "et L2213-2 relatifs à la police de la circulation\nVu le code général des "
+             "collectivités territoriales, notamment son article L2213-6 relatif aux permis de "
+             "stationnement")  # fmt: skip
+    assert not ba.repeated(visas)
+    notes = ("Cette diapositive présente les résultats des sondages sur le sens unique de la rue "
+             "de la République.\nCette diapositive présente les résultats des sondages sur la "
+             "zone de rencontre à la place du Marché.")  # fmt: skip
+    assert not ba.repeated(notes)
+    said_twice = "Pas de hausse des taux d'imposition cette année.\n" * 2
+    assert ba.repeated(said_twice)
+    cut_short = ("Le festival a été un succès pour les spectateurs, avec une bonne participation."
+                 "\nLe festival a été un succès pour les spectateurs.")  # fmt: skip
+    assert ba.repeated(cut_short)

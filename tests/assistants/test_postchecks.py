@@ -22,8 +22,8 @@ def test_a_spec_without_checks_is_left_as_the_model_gave_it() -> None:
     assert spec is not None and spec.output.checks == ""
     data = {"titre": "x"}
     assert postchecks.apply(spec, data, {}, {}) == (data, [])
-    text = get("reformulation")
-    assert text is not None and text.output.checks == ""
+    text = get("correction")
+    assert text is not None and text.output.kind == "text" and text.output.checks == ""
     assert postchecks.apply_text(text, "5 pm", {"texte": "5 pm"}, {}) == ("5 pm", [])
 
 

@@ -1,0 +1,63 @@
+"""A reformulation checked against its source: a number, date or amount the source does not
+give is marked « [à vérifier] » (as in the letters and arrêtés); the agent is told when the
+length asked was not followed, when a FALC text keeps sentences of more than 15 words, and which
+numbers and dates of the source the text no longer gives (except when it was asked shorter).
+The small model often returns the text barely changed: the agent sees it before validating."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from civia.assistants import facts
+
+FALC_WORDS = 15  # words per sentence, the most FALC's guides allow
+SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
+
+
+def _words(text: str) -> int:
+    return len(re.findall(r"\w+", text))
+
+
+def _length_note(text: str, source: str, asked: str) -> str:
+    mine, theirs = _words(text), _words(source)
+    said = f"{mine} mots contre {theirs} pour le texte d'origine"
+    if asked == "plus court" and mine > 0.9 * theirs:
+        return f"Le texte n'a pas été raccourci ({said}) : raccourcissez-le ou relancez."
+    if asked == "plus développée" and mine < 1.1 * theirs:
+        return f"Le texte n'a pas été développé ({said}) : complétez-le ou relancez."
+    return ""
+
+
+def _long_sentences(text: str) -> int:
+    return sum(_words(s) > FALC_WORDS for s in SENTENCE.split(text))
+
+
+def finish(text: str, values: dict[str, str], context: dict[str, Any]) -> tuple[str, list[str]]:
+    source = values.get("texte", "")
+    if not source.strip():  # a référent's assistant without the « texte » field: nothing to compare
+        return text, []
+    mark = facts.Marker(facts.given([source], context))
+    marked = "\n".join(mark(line) for line in text.split("\n"))
+    notes = []
+    if note := _length_note(text, source, values.get("longueur", "")):
+        notes.append(note)
+    if values.get("registre", "").endswith("FALC") and (long := _long_sentences(marked)):
+        notes.append(
+            f"{long} phrase(s) de plus de {FALC_WORDS} mots : le FALC demande des phrases "
+            "courtes, coupez-les."
+        )
+    if values.get("longueur") != "plus court":
+        said = facts.Source(text)
+        lost = [
+            m.group()
+            for m in facts.ITEM.finditer(source)
+            if not m.group("month") and not said.supports(m)
+        ]
+        if lost:
+            notes.append(f"Absent de la reformulation, à reprendre : {facts.listed(lost)}.")
+    if mark.found:
+        notes.append(
+            f"Absent du texte d'origine, marqué [à vérifier] : {facts.listed(mark.found)}."
+        )
+    return marked, notes
