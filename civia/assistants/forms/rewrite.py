@@ -1,7 +1,8 @@
 """A reformulation checked against its source: a number, date or amount the source does not
 give is marked « [à vérifier] » (as in the letters and arrêtés); the agent is told when the
 length asked was not followed, when a FALC text keeps sentences of more than 15 words, and which
-numbers and dates of the source the text no longer gives (except when it was asked shorter).
+numbers and dates of the source the text no longer gives (to check that they may go, when it
+was asked shorter).
 The small model often returns the text barely changed: the agent sees it before validating."""
 
 from __future__ import annotations
@@ -47,15 +48,18 @@ def finish(text: str, values: dict[str, str], context: dict[str, Any]) -> tuple[
             f"{long} phrase(s) de plus de {FALC_WORDS} mots : le FALC demande des phrases "
             "courtes, coupez-les."
         )
-    if values.get("longueur") != "plus court":
-        said = facts.Source(text)
-        lost = [
-            m.group()
-            for m in facts.ITEM.finditer(source)
-            if not m.group("month") and not said.supports(m)
-        ]
-        if lost:
-            notes.append(f"Absent de la reformulation, à reprendre : {facts.listed(lost)}.")
+    said = facts.Source(text)
+    lost = [
+        m.group()
+        for m in facts.ITEM.finditer(source)
+        if not m.group("month") and not said.supports(m)
+    ]
+    if lost and values.get("longueur") == "plus court":
+        notes.append(
+            f"Absent du texte raccourci : {facts.listed(lost)} ; vérifiez qu'il peut être omis."
+        )
+    elif lost:
+        notes.append(f"Absent de la reformulation, à reprendre : {facts.listed(lost)}.")
     if mark.found:
         notes.append(
             f"Absent du texte d'origine, marqué [à vérifier] : {facts.listed(mark.found)}."

@@ -32,14 +32,17 @@ def test_a_number_the_source_does_not_give_is_marked_and_a_lost_one_listed() -> 
     ]
 
 
-def test_a_text_asked_shorter_may_drop_numbers_but_must_be_shorter() -> None:
+def test_a_text_asked_shorter_must_be_shorter_and_names_what_it_dropped() -> None:
     _, notes = rewrite.finish(SOURCE, _values(longueur="plus court"), {})
     assert notes == [
         "Le texte n'a pas été raccourci (30 mots contre 30 pour le texte d'origine) : "
         "raccourcissez-le ou relancez."
     ]
     short = "Nouveaux tarifs de cantine au 1er septembre 2025."
-    assert rewrite.finish(short, _values(longueur="plus court"), {}) == (short, [])
+    assert rewrite.finish(short, _values(longueur="plus court"), {}) == (
+        short,
+        ["Absent du texte raccourci : « 3,80 », « 800 » ; vérifiez qu'il peut être omis."],
+    )
     _, notes = rewrite.finish(SOURCE, _values(longueur="plus développée"), {})
     assert notes[0].startswith("Le texte n'a pas été développé (30 mots contre 30")
 
