@@ -715,6 +715,132 @@ def _triage() -> list[dict[str, Any]]:
     return [{"demande": d, "_service": s, "_urgence": u} for d, s, u in cases]
 
 
+def _triage_second() -> list[dict[str, Any]]:
+    """A second dev batch (inputs 21-40), written on 7 December 2026 before they were run and
+    before any rule or example changed for them: the first 20 were all routed right by rules
+    written from them, so they no longer measure anything. Citizens' phrasing (no capital,
+    typos, several sentences); `set()` when none of the bench's five services is in charge."""
+    cases = [
+        (
+            "bonjour, depuis les travaux de la fibre le trottoir devant le 12 rue des Lilas est "
+            "plein de trous et ma mère en fauteuil ne peut plus passer",
+            {"Voirie"},
+            {"normale", "haute"},
+        ),
+        (
+            "Nous voudrions faire une reconnaissance anticipée avant la naissance de notre bébé, "
+            "faut-il prendre rendez-vous ?",
+            {"Population"},
+            {"basse", "normale"},
+        ),
+        (
+            "Nous venons d'emménager et notre fils entre au CP en septembre : de quelle école "
+            "dépend notre rue ?",
+            {"Enfance"},
+            {"basse", "normale"},
+        ),
+        (
+            "J'ai été prélevé deux fois pour la location de la salle des fêtes du mois dernier.",
+            {"Finances"},
+            {"basse", "normale"},
+        ),
+        (
+            "Est-ce que je peux installer un carport en limite de propriété ou faut-il un "
+            "dossier ?",
+            {"Urbanisme"},
+            {"basse", "normale"},
+        ),
+        (
+            "Les conteneurs à verre du parking de la salle des sports débordent depuis dix "
+            "jours, ça commence à attirer les rats.",
+            {"Voirie"},
+            {"normale"},
+        ),
+        (
+            "Ma grand-mère a 87 ans, elle vit seule et ne se fait plus à manger. Existe-t-il un "
+            "portage de repas dans la commune ?",
+            set(),
+            {"normale", "haute"},
+        ),
+        (
+            "La borne à incendie devant l'école fuit, l'eau coule sur la chaussée depuis hier "
+            "soir.",
+            {"Voirie"},
+            {"normale", "haute"},
+        ),
+        (
+            "je n'ai pas recu la facture de l'accueil de loisirs de fevrier, comment je la regle ?",
+            {"Finances", "Enfance"},
+            {"basse", "normale"},
+        ),
+        (
+            "Quels papiers faut-il pour inscrire ma fille à la halte-garderie deux matinées par "
+            "semaine ?",
+            {"Enfance"},
+            {"basse", "normale"},
+        ),
+        (
+            "Mon permis d'aménager a été refusé. Comment faire un recours gracieux auprès du "
+            "maire ?",
+            {"Urbanisme"},
+            {"normale"},
+        ),
+        (
+            "Notre livret de famille a brûlé dans l'incendie de notre maison, comment en avoir "
+            "un nouveau ?",
+            {"Population"},
+            {"normale"},
+        ),
+        (
+            "Un arbre du square penche au-dessus des jeux d'enfants depuis la tempête d'hier, "
+            "on entend craquer.",
+            {"Voirie"},
+            {"haute"},
+        ),
+        (
+            "Je ne peux pas payer en une fois la facture de cantine du trimestre, est-ce "
+            "possible de l'étaler ?",
+            {"Finances", "Enfance"},
+            {"normale"},
+        ),
+        (
+            "Y a-t-il classe le vendredi du pont du 11 novembre ? L'école ne nous a rien dit.",
+            {"Enfance"},
+            {"basse", "normale"},
+        ),
+        (
+            "Je veux diviser mon terrain en deux pour vendre une partie, quelles démarches dois-je "
+            "faire ?",
+            {"Urbanisme"},
+            {"basse", "normale"},
+        ),
+        (
+            "Il n'y a plus d'eau chaude dans les douches du gymnase depuis une semaine.",
+            {"Voirie"},
+            {"normale"},
+        ),
+        (
+            "J'aurai 16 ans le mois prochain mais je suis en internat, puis-je faire mon "
+            "recensement en ligne ?",
+            {"Population"},
+            {"basse", "normale"},
+        ),
+        (
+            "Mon conjoint me frappe, je dois quitter le logement ce soir avec mes deux enfants "
+            "et je ne sais pas où aller.",
+            set(),
+            {"haute"},
+        ),
+        (
+            "Bonjour, le columbarium est plein : où pourrons-nous déposer l'urne de mon père "
+            "décédé la semaine dernière ?",
+            {"Population"},
+            {"normale", "haute"},
+        ),
+    ]
+    return [{"demande": d, "_service": s, "_urgence": u} for d, s, u in cases]
+
+
 MORE: dict[str, list[dict[str, Any]]] = {
     "courrier": _letters(),
     "reponse-usager": _replies(),
@@ -727,5 +853,5 @@ MORE: dict[str, list[dict[str, Any]]] = {
     "diapositives": _slides(),
     "faq": _faqs(),
     "reseaux-sociaux": _posts(),
-    "tri-demandes": _triage(),
+    "tri-demandes": _triage() + _triage_second(),
 }

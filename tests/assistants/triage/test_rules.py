@@ -112,6 +112,23 @@ def test_words_of_danger_make_the_request_urgent_and_the_model_s_haute_stays() -
     assert data["urgence"] == "haute"  # never lowered
 
 
+def test_violence_makes_the_request_urgent_but_a_typo_does_not() -> None:
+    """Second dev batch, input 39: « Mon conjoint me frappe, je dois quitter le logement ce
+    soir… » was « normale » from the model."""
+    for hit in ("Mon conjoint me frappe, je dois partir ce soir.", "Il m'a frappée hier soir.",
+                "Je subis des violences de mon fils."):  # fmt: skip
+        data, _ = triage.finish(
+            {"service": "Population", "urgence": "normale"}, {"demande": hit},
+            {"service_list": SERVICES},
+        )  # fmt: skip
+        assert data["urgence"] == "haute", hit
+    typo = "Il y a une faute de frappe dans l'acte de naissance de ma fille."
+    data, _ = triage.finish(
+        {"service": "Population", "urgence": "basse"}, {"demande": typo}, {"service_list": SERVICES}
+    )
+    assert data["urgence"] == "basse"
+
+
 def test_routine_requests_and_negated_danger_are_not_made_urgent() -> None:
     """Words a routine request uses, and a danger the citizen says is not there."""
     for calm in (
