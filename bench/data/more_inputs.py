@@ -150,6 +150,79 @@ def _replies() -> list[dict[str, Any]]:
     return [{"courriel": c, "elements": e, "_human": h} for c, e, h in cases]
 
 
+def _replies_second() -> list[dict[str, Any]]:
+    """A second dev batch (inputs 21-32), written on 7 December 2026 before they were run and
+    before any word of `replies/human.yaml` changed for them: delicate situations the first
+    batch lacks, beside routine questions. (Its author knew that one held-out email tells of a
+    lost job: no email here does.)"""
+    cases = [
+        ("Bonjour, à quelle heure ouvre la médiathèque le samedi ?", "", False),
+        (
+            "Mon fils de 9 ans a un cancer, il est hospitalisé à Rennes pour plusieurs mois. Qui "
+            "peut m'aider pour la garde de sa petite sœur le mercredi ?",
+            "",
+            True,
+        ),
+        (
+            "Bonjour, je voudrais savoir si le marché de Noël aura lieu place de l'Église cette année.",
+            "Marché de Noël les 13 et 14 décembre, place de l'Église.",
+            False,
+        ),
+        (
+            "Un camion de la commune a reculé dans ma clôture hier matin et l'a arrachée. Qui va "
+            "payer la réparation ?",
+            "",
+            True,
+        ),
+        (
+            "Depuis des mois mon voisin m'insulte et crie sous mes fenêtres la nuit, j'ai peur de "
+            "sortir de chez moi. Je ne sais plus quoi faire.",
+            "",
+            True,
+        ),
+        (
+            "Bonjour, comment obtenir un composteur ? Merci d'avance.",
+            "Composteurs gratuits sur inscription à l'accueil de la mairie.",
+            False,
+        ),
+        (
+            "Nous sommes hébergés chez des amis depuis notre séparation et nous devrons partir à "
+            "la fin du mois, avec trois enfants. Avez-vous un logement d'urgence ?",
+            "",
+            True,
+        ),
+        (
+            "Je n'ai plus de quoi payer l'électricité et on m'annonce une coupure la semaine "
+            "prochaine. Est-ce que le CCAS peut faire quelque chose ?",
+            "",
+            True,
+        ),
+        (
+            "Bonjour, le ramassage des encombrants passe-t-il dans mon quartier ce mois-ci ?",
+            "Collecte des encombrants sur rendez-vous, le premier mardi du mois.",
+            False,
+        ),
+        (
+            "Ma fille en situation de handicap a été refusée à la cantine parce qu'il n'y aurait "
+            "pas assez de personnel. Je trouve cela discriminatoire.",
+            "",
+            True,
+        ),
+        (
+            "Bonjour, puis-je déposer mon dossier de mariage par courriel ou faut-il venir ?",
+            "Dossier de mariage déposé en mairie, sur rendez-vous, par les deux futurs époux.",
+            False,
+        ),
+        (
+            "Je suis tombé sur le trottoir défoncé rue Gambetta, je me suis cassé le poignet. Je "
+            "veux que la mairie prenne en charge mes frais.",
+            "",
+            True,
+        ),
+    ]
+    return [{"courriel": c, "elements": e, "_human": h} for c, e, h in cases]
+
+
 def _arretes() -> list[dict[str, Any]]:
     cases = [
         (
@@ -843,7 +916,7 @@ def _triage_second() -> list[dict[str, Any]]:
 
 MORE: dict[str, list[dict[str, Any]]] = {
     "courrier": _letters(),
-    "reponse-usager": _replies(),
+    "reponse-usager": _replies() + _replies_second(),
     "arrete": _arretes(),
     "compte-rendu": _minutes(),
     "traduction": _translations(),

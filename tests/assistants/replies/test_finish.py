@@ -83,6 +83,27 @@ def test_routine_requests_do_not_call_for_a_human() -> None:
         assert data["reponse_humaine_necessaire"] is False and notes == [], email
 
 
+def test_illness_fear_and_an_injury_to_compensate_go_to_a_human() -> None:
+    """Second dev batch, inputs 22, 25 and 32: the model answered alone a mother whose son has
+    a cancer, a man his neighbour insults every night, and a fall on a broken pavement."""
+    for email, reason in (
+        ("Mon fils de 9 ans a un cancer, il est hospitalisé pour plusieurs mois.",
+         "situation personnelle (« cancer », « hospitalisé »)"),
+        ("Mon voisin m'insulte sous mes fenêtres, j'ai peur de sortir.",
+         "situation personnelle (« insulte », « j'ai peur »)"),
+        ("Je me suis cassé le poignet sur le trottoir : que la mairie prenne en charge mes frais.",
+         "réclamation (« prenne en charge mes frais »)"),
+    ):  # fmt: skip
+        data, _ = replies.finish(_model(False), {"courriel": email}, {})
+        assert data["reponse_humaine_necessaire"] is True, email
+        assert data["raison"] == f"Le courriel relève d'une réponse humaine : {reason}."
+    idiom = "Bonjour, je suis tombé sur votre annonce du marché de Noël : où s'inscrire ?"
+    assert (
+        replies.finish(_model(False), {"courriel": idiom}, {})[0]["reponse_humaine_necessaire"]
+        is False
+    )
+
+
 def test_an_assistant_built_without_a_reponse_field_is_left_as_it_is() -> None:
     """The check is offered in the builder: an answer with other fields gains none."""
     data = {"texte": "Le marché a lieu le samedi de 8h à 13h.", "ton": "cordial"}
