@@ -165,6 +165,16 @@ def facts_of(faits: str) -> list[str]:
     return [p.strip(" -•\t") for p in parts if len(re.findall(r"\w+", p)) >= 2]
 
 
+def absent(text: str, said: Source) -> list[str]:
+    """The numbers, dates and amounts of `text` (not a month alone) that `said` does not give."""
+    runs = said.runs_in(text)
+    return [
+        m.group()
+        for m in ITEM.finditer(text)
+        if not m.group("month") and not (said.supports(m) or _inside(m, runs))
+    ]
+
+
 def missing_facts(faits: str, letter: str) -> list[str]:
     """Facts whose numbers or dates are absent from the letter, or of which fewer than
     two thirds of the meaningful words appear in it."""
@@ -172,10 +182,8 @@ def missing_facts(faits: str, letter: str) -> list[str]:
     said_stems = _stems(letter)
     missing = []
     for fact in facts_of(faits):
-        items = [m for m in ITEM.finditer(fact) if not m.group("month")]
-        runs = said.runs_in(fact)
         stems = _stems(fact)
         covered = len(stems & said_stems) / len(stems) if stems else 1.0
-        if any(not (said.supports(m) or _inside(m, runs)) for m in items) or covered < 2 / 3:
+        if absent(fact, said) or covered < 2 / 3:
             missing.append(fact)
     return missing

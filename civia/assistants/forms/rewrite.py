@@ -10,14 +10,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from civia.assistants import facts
+from civia.assistants import facts, repetition
 
 FALC_WORDS = 15  # words per sentence, the most FALC's guides allow
 SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 
 
 def _words(text: str) -> int:
-    return len(re.findall(r"\w+", text))
+    return len(repetition.words(text))
 
 
 def _length_note(text: str, source: str, asked: str) -> str:
@@ -39,7 +39,7 @@ def finish(text: str, values: dict[str, str], context: dict[str, Any]) -> tuple[
     if not source.strip():  # a référent's assistant without the « texte » field: nothing to compare
         return text, []
     mark = facts.Marker(facts.given([source], context))
-    marked = "\n".join(mark(line) for line in text.split("\n"))
+    marked = mark(text)
     notes = []
     if note := _length_note(text, source, values.get("longueur", "")):
         notes.append(note)
@@ -48,12 +48,7 @@ def finish(text: str, values: dict[str, str], context: dict[str, Any]) -> tuple[
             f"{long} phrase(s) de plus de {FALC_WORDS} mots : le FALC demande des phrases "
             "courtes, coupez-les."
         )
-    said = facts.Source(text)
-    lost = [
-        m.group()
-        for m in facts.ITEM.finditer(source)
-        if not m.group("month") and not said.supports(m)
-    ]
+    lost = facts.absent(source, facts.Source(text))
     if lost and values.get("longueur") == "plus court":
         notes.append(
             f"Absent du texte raccourci : {facts.listed(lost)} ; vérifiez qu'il peut être omis."
