@@ -5,6 +5,10 @@ import re
 import pytest
 
 pytestmark = [pytest.mark.browser, pytest.mark.model]
+# The second user's place in line shows only while the first answer streams: at the suite's
+# 24 tokens a quiet machine finished that answer (about 1 s) before the second question
+# arrived, and nobody waited. 96 tokens keep the first answer going for a few seconds.
+SERVER_ENV = {"CIVIA_MAX_TOKENS": "96"}
 
 
 def login(page, base: str, user: str = "agent") -> None:
