@@ -479,6 +479,56 @@ def _reformulations() -> list[dict[str, Any]]:
     return out
 
 
+def _reformulations_second() -> list[dict[str, Any]]:
+    """A second dev batch (inputs 21-28), written on 7 December 2026 before they were run and
+    before the prompt changed for them: the « plus développée » length, the one the first 20
+    inputs flagged most (3 of 3 runs), with 3 inputs only."""
+    cases = [
+        (
+            "Fermeture de la piscine du 2 au 15 septembre pour vidange annuelle. Réouverture le "
+            "16 septembre aux horaires habituels.",
+            "courrier usager FALC",
+        ),
+        (
+            "Le CCAS propose une aide au chauffage de 150 euros aux foyers non imposables. Dossier "
+            "à déposer avant le 30 novembre avec le dernier avis d'imposition.",
+            "courrier usager FALC",
+        ),
+        (
+            "Devis de réfection de la toiture de l'église : 86 000 euros HT. Subvention DRAC "
+            "possible à 30 %. Décision à prendre avant le conseil du 14 mars.",
+            "note au président",
+        ),
+        (
+            "Le PLU révisé classe 12 hectares en zone à urbaniser. L'enquête publique a reçu 48 "
+            "observations, dont 31 défavorables. Le commissaire enquêteur rend un avis favorable "
+            "avec deux réserves.",
+            "synthèse pour les élus",
+        ),
+        (
+            "Recrutement d'un agent de police municipale : poste vacant depuis juin, deux "
+            "candidatures reçues, coût annuel chargé 42 000 euros.",
+            "note au président",
+        ),
+        (
+            "Le marché de Noël aura lieu place de la Mairie les 13 et 14 décembre. Les exposants "
+            "doivent s'inscrire en mairie avant le 1er décembre. L'emplacement coûte 20 euros.",
+            "courrier usager FALC",
+        ),
+        (
+            "La fréquentation de la médiathèque a baissé de 12 % en 2025. Les prêts numériques "
+            "ont augmenté de 35 %. Proposition : ouvrir le samedi après-midi à partir de janvier.",
+            "synthèse pour les élus",
+        ),
+        (
+            "Les demandes de cartes d'identité se font uniquement sur rendez-vous, pris en ligne "
+            "ou par téléphone. Délai actuel : 6 semaines. Pensez à la pré-demande en ligne.",
+            "note au président",
+        ),
+    ]
+    return [{"texte": t, "registre": r, "longueur": "plus développée"} for t, r in cases]
+
+
 def _corrections() -> list[dict[str, Any]]:
     """Sentences of the correction set (with their deliberate errors), a second source."""
     lines = (_HERE / "correction-fr.jsonl").read_text(encoding="utf-8").splitlines()
@@ -920,7 +970,7 @@ MORE: dict[str, list[dict[str, Any]]] = {
     "arrete": _arretes(),
     "compte-rendu": _minutes(),
     "traduction": _translations(),
-    "reformulation": _reformulations(),
+    "reformulation": _reformulations() + _reformulations_second(),
     "correction": _corrections(),
     "swot": _swots(),
     "diapositives": _slides(),
