@@ -28,7 +28,12 @@ sys.path.insert(0, str(ROOT))
 from bench import bench_assistants as ba  # noqa: E402
 from bench.common import p50, percentile, table, write_results  # noqa: E402
 from civia.assistants import postchecks  # noqa: E402
-from civia.assistants.runner import RunResult, render_markdown  # noqa: E402
+from civia.assistants.runner import (  # noqa: E402
+    RunResult,
+    build_messages,
+    finish_text,
+    render_markdown,
+)
 
 MISROUTE = "service differs from expected"
 
@@ -55,7 +60,8 @@ def refinish(row: dict[str, Any]) -> dict[str, Any]:
         return row
     spec = ba.builtins()[row["assistant"]]
     if spec.output.kind == "text":  # the text as the run showed it, checked again
-        text, _ = postchecks.apply_text(spec, row["markdown"], row["values"], ba.CONTEXT)
+        messages = build_messages(spec, row["values"], ba.CONTEXT)
+        text, _ = finish_text(spec, row["markdown"], messages, row["values"], ba.CONTEXT)
         return {**row, "markdown": text.strip() + "\n"}
     data, _ = postchecks.apply(
         spec, json.loads(row["calls"][-1]["text"]), row["values"], ba.CONTEXT

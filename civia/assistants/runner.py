@@ -16,7 +16,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
-from civia.assistants import grounded, postchecks, repetition, templating
+from civia.assistants import echo, grounded, postchecks, repetition, templating
 from civia.assistants import schema as schemas
 from civia.assistants.spec import JINJA, AssistantSpec
 from civia.chat.gateway import CallContext, CallResult, Gateway, Resolved
@@ -40,6 +40,10 @@ LOOPED_FR = (
 )
 LOOPED_DATA_FR = (
     "Le modèle a répété un passage, même après une seconde demande : relisez le résultat."
+)
+ECHO_FR = (
+    "Le modèle a recopié une partie de ses consignes (un exemple ou un libellé) dans sa réponse : "
+    "{n} passage(s) retiré(s), relisez le texte."
 )
 TRUNCATED_FR = (
     "Le texte a été coupé : le modèle a atteint la longueur maximale de sa réponse et la fin "
@@ -156,6 +160,21 @@ def schema_errors(
     return data, ""
 
 
+def finish_text(
+    spec: AssistantSpec,
+    text: str,
+    messages: list[ChatMessage],
+    values: dict[str, str],
+    context: dict[str, Any],
+) -> tuple[str, list[str]]:
+    """A text answer as shown, with the notes for the agent: what it copied of its prompt
+    removed (`echo`), then the spec's check."""
+    prompt = "\n".join(m.content for m in messages)
+    text, echoed = echo.strip(text, prompt, values.values())
+    text, notes = postchecks.apply_text(spec, text, values, context)
+    return text, ([ECHO_FR.format(n=echoed)] if echoed else []) + notes
+
+
 def render_markdown(
     spec: AssistantSpec,
     data: dict[str, Any],
@@ -227,7 +246,7 @@ async def run(
                 elif repetition.repeated_parts(text):
                     result.notes.append(LOOPED_DATA_FR)
             result.raw, result.finish_reason = call.text, call.finish_reason
-            text, notes = postchecks.apply_text(spec, text, values, context)
+            text, notes = finish_text(spec, text, messages, values, context)
             result.notes += notes
             result.markdown = text.strip() + "\n"
             result.truncated = call.finish_reason == "length"

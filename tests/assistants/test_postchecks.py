@@ -57,7 +57,12 @@ def test_a_check_runs_on_an_answer_typed_as_its_built_in_even_with_other_choices
         _custom("reseaux-sociaux", schema), data, {"lien": "demoville.fr"}, {}
     )
     first = checked["publications"][0]["variantes"][0]
-    assert first == {"texte": "Marché de Noël 0 demoville.fr", "hashtags": ["#marchédeNoël"]}
+    post = "Marché de Noël 0 demoville.fr #marchédeNoël"  # Mastodon counts every character
+    assert first == {
+        "texte": "Marché de Noël 0 demoville.fr",
+        "hashtags": ["#marchédeNoël"],
+        "caracteres": len(post),
+    }
     assert not any("pas été appliquée" in note for note in notes)
 
 

@@ -2,7 +2,9 @@
 gives bare words, and the CSV export takes the data as it is); the link the agent gave is in
 every variant (appended when the model left it out); two variants of a network that say the
 same thing word for word are pointed out to the agent (two proposals were asked); one entry per
-network asked (the small model may give a network twice, or one that was not asked)."""
+network asked (the small model may give a network twice, or one that was not asked). Each
+variant carries its length as the network counts it (`caracteres`): X counts every link as 23
+characters, whatever its length, so an appended link does not make a post « trop long »."""
 
 from __future__ import annotations
 
@@ -10,6 +12,9 @@ import re
 from typing import Any
 
 from civia.assistants import repetition
+
+X_LINK = 23  # X shortens every link (t.co) and counts it as 23 characters
+LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 
 
 def hashtags(tag: str) -> list[str]:
@@ -26,6 +31,18 @@ def hashtags(tag: str) -> list[str]:
 def _bare(link: str) -> str:
     """A link as the model may shorten it: no scheme, no « www. », no final slash."""
     return re.sub(r"^(?:https?://)?(?:www\.)?", "", link.strip().lower()).rstrip("/")
+
+
+def length_on(network: str, text: str, link: str = "") -> int:
+    """The length of a post as `network` counts it: X counts each link (one with a scheme or
+    « www. », or the agent's `link` in any form the model wrote it) as X_LINK characters; the
+    others count every character."""
+    if network.strip().lower() != "x":
+        return len(text)
+    short = LINK.sub("_" * X_LINK, text)
+    for form in {link.strip(), _bare(link)} - {""}:  # « demoville.fr/emplois » is a link on X
+        short = re.sub(re.escape(form), "_" * X_LINK, short, flags=re.IGNORECASE)
+    return len(short)
 
 
 def _one_per_network(publications: list[Any], asked: str) -> list[Any]:
@@ -63,7 +80,9 @@ def finish(
                 re.escape(_bare(link)) + r"(?![\w/-])", text.lower()
             ):
                 text, linked = f"{text} {link}".strip(), linked + 1
-            variants.append({**variant, "texte": text, "hashtags": clean})
+            post = f"{text} {' '.join(clean)}".strip()  # as the template shows it
+            count = length_on(str(publication.get("reseau", "")), post, link)
+            variants.append({**variant, "texte": text, "hashtags": clean, "caracteres": count})
         texts = [repetition.words(v["texte"]) for v in variants]
         if len(texts) > 1 and len(set(texts)) < len(texts):
             same.append(str(publication.get("reseau", "")))

@@ -1,7 +1,9 @@
 """Social media posts: hashtags with « # », the agent's link in every variant, two identical
 variants pointed out."""
 
+from civia.assistants.catalogue import get
 from civia.assistants.forms import social
+from civia.assistants.runner import render_markdown
 
 CHRISTMAS = {  # dev input 1 of the bench (« Le marché de Noël ouvre samedi… », X)
     "publications": [
@@ -87,7 +89,8 @@ def test_several_tags_in_one_string_and_a_shortened_link() -> None:
     post = {"texte": "Candidatez sur demoville.fr/emplois", "hashtags": ["#emploi", "#emploi"]}
     data = {"publications": [{"reseau": "X", "variantes": [post]}]}
     out, notes = social.finish(data, {"lien": LINK}, {})
-    assert out["publications"][0]["variantes"][0] == {**post, "hashtags": ["#emploi"]}
+    expected = {**post, "hashtags": ["#emploi"], "caracteres": len("Candidatez sur  #emploi") + 23}
+    assert out["publications"][0]["variantes"][0] == expected
     assert notes == []
 
 
@@ -114,3 +117,36 @@ def test_one_publication_per_network_asked() -> None:
         "X",
         "LinkedIn",
     ]
+
+
+def test_x_counts_a_link_as_23_characters() -> None:
+    """An appended link no longer makes an X post « trop long »: X counts any link as 23
+    characters (t.co); the other networks count every character."""
+    long_link = "https://www.demoville.fr/actualites/2026/12/marche-de-noel-programme-complet"
+    text = "Le marché de Noël ouvre samedi place de la Mairie. " * 5 + long_link
+    assert len(text) > 280
+    assert social.length_on("X", text) == len(text) - len(long_link) + 23
+    assert social.length_on("Facebook", text) == len(text)
+    bare = "Programme : demoville.fr/noel"  # the agent gave it without a scheme
+    assert social.length_on("X", bare, "demoville.fr/noel") == len("Programme : ") + 23
+    assert social.length_on("X", "Sans lien.") == len("Sans lien.")
+
+
+def test_the_rendered_count_is_the_networks_own() -> None:
+    long_link = "https://www.demoville.fr/actualites/2026/12/marche-de-noel-programme-complet"
+    body = "Le marché de Noël ouvre samedi 13 décembre, place de la Mairie, de 10 h à 19 h. " * 3
+    post = {"texte": body.strip(), "hashtags": ["Noël"]}
+    data = {"publications": [{"reseau": "X", "variantes": [post, post]}]}
+    values = {"message": body, "reseaux": "X", "lien": long_link}
+    out, _ = social.finish(data, values, {})
+    variant = out["publications"][0]["variantes"][0]
+    assert variant["texte"].endswith(long_link)  # appended: the model left it out
+    full = f"{variant['texte']} #Noël"
+    assert len(full) > 280 and variant["caracteres"] == len(full) - len(long_link) + 23 <= 280
+    markdown = render_markdown(get("reseaux-sociaux"), out, values, {})
+    assert f"*{variant['caracteres']} caractères sur 280 (un lien compte pour 23)*" in markdown
+    assert "trop long" not in markdown
+    over = {"texte": body * 2, "hashtags": []}
+    out, _ = social.finish({"publications": [{"reseau": "X", "variantes": [over]}]}, values, {})
+    markdown = render_markdown(get("reseaux-sociaux"), out, values, {})
+    assert "**trop long, à raccourcir**" in markdown
