@@ -27,11 +27,11 @@ sys.path.insert(0, str(ROOT))
 
 from bench import bench_assistants as ba  # noqa: E402
 from bench.common import p50, percentile, table, write_results  # noqa: E402
-from civia.assistants import postchecks  # noqa: E402
+from civia.assistants import echo, postchecks  # noqa: E402
 from civia.assistants.runner import (  # noqa: E402
     RunResult,
     build_messages,
-    finish_text,
+    prompt_of,
     render_markdown,
 )
 
@@ -60,8 +60,9 @@ def refinish(row: dict[str, Any]) -> dict[str, Any]:
         return row
     spec = ba.builtins()[row["assistant"]]
     if spec.output.kind == "text":  # the text as the run showed it, checked again
-        messages = build_messages(spec, row["values"], ba.CONTEXT)
-        text, _ = finish_text(spec, row["markdown"], messages, row["values"], ba.CONTEXT)
+        prompt = prompt_of(build_messages(spec, row["values"], ba.CONTEXT))
+        shown, _ = echo.strip(row["markdown"], prompt, row["values"].values())
+        text, _ = postchecks.apply_text(spec, shown, row["values"], ba.CONTEXT)
         return {**row, "markdown": text.strip() + "\n"}
     data, _ = postchecks.apply(
         spec, json.loads(row["calls"][-1]["text"]), row["values"], ba.CONTEXT

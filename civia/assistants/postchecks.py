@@ -41,6 +41,12 @@ TEXT_CHECKS: dict[str, TextCheck] = {"hours": hours.finish, "rewrite": rewrite.f
 FollowUp = Callable[[dict[str, Any], dict[str, str], dict[str, Any]], dict[str, str]]
 Merge = Callable[[dict[str, Any], dict[str, Any], dict[str, str], dict[str, Any]], dict[str, Any]]
 FOLLOW_UPS: dict[str, tuple[FollowUp, Merge]] = {"letter": (letters.follow_up, letters.merge)}
+# the same for a text answer: (values of a second request on it, which text to keep)
+TextFollowUp = Callable[[str, dict[str, str], dict[str, Any]], dict[str, str]]
+TextMerge = Callable[[str, str, dict[str, str], dict[str, Any]], str]
+TEXT_FOLLOW_UPS: dict[str, tuple[TextFollowUp, TextMerge]] = {
+    "rewrite": (rewrite.follow_up, rewrite.merge)
+}
 
 
 log = logging.getLogger(__name__)
@@ -140,3 +146,18 @@ def merge(
 ) -> dict[str, Any]:
     pair = FOLLOW_UPS.get(spec.output.checks)
     return pair[1](first, more, values, context) if pair and fits(spec, more) else first
+
+
+def follow_up_text(
+    spec: AssistantSpec, text: str, values: dict[str, str], context: dict[str, Any]
+) -> dict[str, str]:
+    """Values replacing some of `values` in one more request on a text answer ({} if none)."""
+    pair = TEXT_FOLLOW_UPS.get(spec.output.checks)
+    return pair[0](text, values, context) if pair else {}
+
+
+def merge_text(
+    spec: AssistantSpec, first: str, second: str, values: dict[str, str], context: dict[str, Any]
+) -> str:
+    pair = TEXT_FOLLOW_UPS.get(spec.output.checks)
+    return pair[1](first, second, values, context) if pair else first

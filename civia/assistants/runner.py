@@ -112,12 +112,13 @@ def without_repeats(request: ChatRequest) -> ChatRequest:
 async def _again(
     gateway: Gateway, ctx: CallContext, target: Resolved, request: ChatRequest, result: RunResult
 ) -> CallResult:
-    """The one retry of an answer that looped, told not to repeat. Not streamed: what the agent
-    sees live (and keeps if they stop) is not the loop followed by a second answer. Its usage is
-    added to the run's; a failed retry leaves the first answer standing (empty text)."""
+    """One more call: the retry of an answer that looped (told not to repeat), a text given back
+    to the model. Not streamed: what the agent sees live (and keeps if they stop) is not the first
+    answer followed by a second. Its usage is added to the run's; a failed call leaves the first
+    answer standing (empty text)."""
     retry = CallResult()
     try:
-        async for _ in gateway.stream(ctx, target, without_repeats(request), retry):
+        async for _ in gateway.stream(ctx, target, request, retry):
             pass
     except ProviderError:
         retry.text = ""
@@ -160,19 +161,9 @@ def schema_errors(
     return data, ""
 
 
-def finish_text(
-    spec: AssistantSpec,
-    text: str,
-    messages: list[ChatMessage],
-    values: dict[str, str],
-    context: dict[str, Any],
-) -> tuple[str, list[str]]:
-    """A text answer as shown, with the notes for the agent: what it copied of its prompt
-    removed (`echo`), then the spec's check."""
-    prompt = "\n".join(m.content for m in messages)
-    text, echoed = echo.strip(text, prompt, values.values())
-    text, notes = postchecks.apply_text(spec, text, values, context)
-    return text, ([ECHO_FR.format(n=echoed)] if echoed else []) + notes
+def prompt_of(messages: list[ChatMessage]) -> str:
+    """All a request says to the model, to find what an answer copied of it (`echo`)."""
+    return "\n".join(m.content for m in messages)
 
 
 def render_markdown(
@@ -234,7 +225,7 @@ async def run(
             if watch and repetition.repeated_parts(text):
                 # a loop: once more, told not to repeat; the copies left are removed
                 result.retries = 1
-                retry = await _again(gateway, ctx, target, request, result)
+                retry = await _again(gateway, ctx, target, without_repeats(request), result)
                 # a retry cut short does not replace a complete first answer
                 if retry.text.strip() and (
                     retry.finish_reason != "length" or call.finish_reason == "length"
@@ -246,7 +237,23 @@ async def run(
                 elif repetition.repeated_parts(text):
                     result.notes.append(LOOPED_DATA_FR)
             result.raw, result.finish_reason = call.text, call.finish_reason
-            text, notes = finish_text(spec, text, messages, values, context)
+            text, echoed = echo.strip(text, prompt_of(messages), values.values())
+            if echoed:
+                result.notes.append(ECHO_FR.format(n=echoed))
+            again = postchecks.follow_up_text(spec, text, values, context)
+            if again and call.finish_reason != "length":
+                # once: the answer given back to the model (a text asked shorter that is not)
+                result.follow_ups = 1
+                redo = {**values, **again}
+                asked = await asyncio.to_thread(
+                    build_messages, spec, redo, context, sources=sources
+                )
+                request = replace(request, messages=asked)
+                retold = await _again(gateway, ctx, target, request, result)
+                if retold.text.strip() and retold.finish_reason != "length":
+                    redone, _ = echo.strip(retold.text, prompt_of(asked), redo.values())
+                    text = postchecks.merge_text(spec, text, redone, values, context)
+            text, notes = postchecks.apply_text(spec, text, values, context)
             result.notes += notes
             result.markdown = text.strip() + "\n"
             result.truncated = call.finish_reason == "length"
@@ -256,7 +263,7 @@ async def run(
         if watch and data is not None and repetition.looped(data) and not result.retries:
             # a loop (a paragraph, a list item or two answers alike): once more, told not to
             result.retries = 1
-            retry = await _again(gateway, ctx, target, request, result)
+            retry = await _again(gateway, ctx, target, without_repeats(request), result)
             second, _ = schema_errors(spec, retry.text, schema)
             if second is not None and not repetition.looped(second):
                 data, result.raw, result.finish_reason = second, retry.text, retry.finish_reason

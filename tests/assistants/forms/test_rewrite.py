@@ -3,6 +3,7 @@
 from civia.assistants.catalogue import get
 from civia.assistants.forms import rewrite
 from civia.assistants.postchecks import apply_text
+from tests.assistants.test_repetition import Scripted, _run
 
 SOURCE = (
     "Les tarifs de la restauration scolaire sont révisés à compter du 1er septembre 2025 : le "
@@ -68,3 +69,31 @@ def test_the_built_in_names_the_check_and_an_assistant_without_the_text_is_left_
         "Le repas coûte 4 euros.",
         [],
     )
+
+
+def test_a_text_asked_shorter_that_is_not_is_given_back_once() -> None:
+    """The first answer is as long as the source: the model is asked to shorten its own answer,
+    and the shorter of the two is shown."""
+    first = SOURCE.replace("Les tarifs", "Les nouveaux tarifs")
+    second = "Dès le 1er septembre 2025, le repas coûte 3,80 euros au-delà de 800 euros de QF."
+    gateway = Scripted(first, second)
+    result = _run("reformulation", _values(longueur="plus court"), gateway)
+    assert result.follow_ups == 1 and len(gateway.requests) == 2
+    assert first in gateway.requests[1].messages[-1].content  # its own answer, to shorten
+    assert SOURCE not in gateway.requests[1].messages[-1].content
+    assert result.markdown == second + "\n"
+    assert not any("pas été raccourci" in n for n in result.notes)
+    # the second came back longer: the first stands, and the agent is told
+    gateway = Scripted(first, first + " Les familles sont informées par courrier.")
+    result = _run("reformulation", _values(longueur="plus court"), gateway)
+    assert result.markdown == first + "\n"
+    assert any("Le texte n'a pas été raccourci" in n for n in result.notes)
+
+
+def test_a_shorter_text_or_another_length_asks_nothing_more() -> None:
+    short = "Le repas coûte 3,80 euros dès le 1er septembre 2025 au-delà de 800 euros de QF."
+    gateway = Scripted(short)
+    assert _run("reformulation", _values(longueur="plus court"), gateway).follow_ups == 0
+    gateway = Scripted(SOURCE)
+    assert _run("reformulation", _values(), gateway).follow_ups == 0
+    assert len(gateway.requests) == 1
