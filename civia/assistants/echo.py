@@ -15,10 +15,14 @@ from civia.assistants import repetition
 
 RUN = 6  # words in a row: fewer (« la médiathèque sera fermée du ») may come back by chance
 SENTENCE = re.compile(r"(?<=[.!?])[ \t]+|\n")
+# « Voici le texte reformulé : », « Traduction en français : »: the line speaks of the answer
+# itself (« Voici les horaires de la mairie : » opens a list, and stays)
 PREAMBLE = re.compile(
-    r"(?:voici|ci-dessous|texte|version|reformulation|traduction|correction)\b[^\n]{0,80}:", re.I
+    r"(?:(?:voici|ci-dessous)\b[^\n]*?)?\b(?:texte|version|reformul|tradu|corrig|réécri)[^\n]*:",
+    re.I,
 )
-PREAMBLE_WORDS = 10
+PREAMBLE_WORDS = 30
+RULE = re.compile(r"\s*(?:-{3,}|\*{3,}|_{3,})?\s*")  # a blank line or a Markdown rule after it
 
 
 def _plain(text: str) -> str:
@@ -62,6 +66,8 @@ def strip(text: str, prompt: str, inputs: Iterable[str]) -> tuple[str, int]:
         and _plain(first) not in given
     ):
         lines = lines[1:]  # not counted: nothing of the answer is lost
+        while lines and RULE.fullmatch(lines[0]):
+            lines = lines[1:]
     for number, line in enumerate(lines):
         if number and _plain(line) in labels:  # the model goes on with the prompt
             removed += 1

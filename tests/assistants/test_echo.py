@@ -76,3 +76,17 @@ def test_the_runner_shows_the_answer_without_its_echo_and_says_so() -> None:
     assert "fauteuil" not in result.markdown and "Texte d'origine" not in result.markdown
     assert ECHO_FR.format(n=2) in result.notes
     assert result.raw == ANSWER  # the model's own answer stays in the run's record
+
+
+def test_a_long_announcement_and_its_rule_go_a_list_opened_by_voici_stays() -> None:
+    """Seen on the bundled model: a 20-word announcement, then a Markdown rule."""
+    answer = (
+        'Voici un reformulé du texte visant à répondre au registre "note au président" et à '
+        "maintenir une longueur plus développée :\n\n---\n\nLa piscine ferme du 2 au 15 septembre.\n"
+    )
+    assert echo.strip(answer, _prompt(POOL), POOL.values()) == (
+        "La piscine ferme du 2 au 15 septembre.\n",
+        0,
+    )
+    listed = "Voici les horaires de la piscine :\n- lundi : 9 h – 12 h\n- mardi : fermée\n"
+    assert echo.strip(listed, _prompt(POOL), POOL.values()) == (listed, 0)
