@@ -460,6 +460,25 @@ def _translations() -> list[dict[str, Any]]:
     return [{"texte": t, "langue": lang} for t, lang in cases]
 
 
+def _translations_second() -> list[dict[str, Any]]:
+    """A second dev batch (inputs 21-28), written on 7 December 2026 before they were run: times
+    of day on the 12-hour clock as English writes them (« 3pm », « 7.30 p.m. », « noon », a
+    range whose first time has no « pm »), which only 2 of the first 20 inputs held."""
+    texts = [
+        "The farmers' market takes place every Saturday from 8am to 1pm on the church square.",
+        "Council meeting: Thursday 12 March at 6.30 p.m. in the town hall. The public may attend.",
+        "The recycling centre is open from 10 AM to 6 PM, closed on Sundays and bank holidays.",
+        "Children's workshop at the library, Wednesday between 2 and 4 pm. Free, booking required.",
+        "Road closure on Rue Pasteur from 9:00 p.m. to 5:00 a.m. on the night of 3 to 4 June.",
+        "The sports hall is open Monday to Friday 5-10pm and Saturday 9am-noon.",
+        "Free bus shuttle to the fireworks: departures every 20 minutes from 7:45pm, last return "
+        "at 12.30am.",
+        "Blood donation drive in the community hall on 14 May, 3.30pm to 7.30pm. Please eat "
+        "before donating.",
+    ]
+    return [{"texte": t, "langue": "anglais"} for t in texts]
+
+
 def _reformulations() -> list[dict[str, Any]]:
     texts = [
         "Suite à votre demande en date du 12 courant, nous avons le regret de vous informer que celle-ci ne pourra recevoir une suite favorable en raison de l'absence de pièces justificatives.",
@@ -969,7 +988,7 @@ MORE: dict[str, list[dict[str, Any]]] = {
     "reponse-usager": _replies() + _replies_second(),
     "arrete": _arretes(),
     "compte-rendu": _minutes(),
-    "traduction": _translations(),
+    "traduction": _translations() + _translations_second(),
     "reformulation": _reformulations() + _reformulations_second(),
     "correction": _corrections(),
     "swot": _swots(),
