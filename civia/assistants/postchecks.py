@@ -19,7 +19,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 
 from civia.assistants import arretes, catalogue, faq, letters, replies, triage
-from civia.assistants.forms import hours, minutes, rewrite, slides, social, swot
+from civia.assistants.forms import hours, minutes, rewrite, slides, social, swot, weekdays
 from civia.assistants.spec import AssistantSpec
 
 Check = Callable[[dict[str, Any], dict[str, str], dict[str, Any]], tuple[dict[str, Any], list[str]]]
@@ -36,7 +36,18 @@ CHECKS: dict[str, Check] = {
 }
 # checks of a text answer (output.kind « text »): the text to show and the notes
 TextCheck = Callable[[str, dict[str, str], dict[str, Any]], tuple[str, list[str]]]
-TEXT_CHECKS: dict[str, TextCheck] = {"hours": hours.finish, "rewrite": rewrite.finish}
+
+
+def _translation(
+    text: str, values: dict[str, str], context: dict[str, Any]
+) -> tuple[str, list[str]]:
+    """A translation's times on the 24-hour clock, then its days of the week checked."""
+    text, notes = hours.finish(text, values, context)
+    text, more = weekdays.finish(text, values, context)
+    return text, notes + more
+
+
+TEXT_CHECKS: dict[str, TextCheck] = {"hours": _translation, "rewrite": rewrite.finish}
 # (the values of a second request, {} when none is needed; how to combine the two answers)
 FollowUp = Callable[[dict[str, Any], dict[str, str], dict[str, Any]], dict[str, str]]
 Merge = Callable[[dict[str, Any], dict[str, Any], dict[str, str], dict[str, Any]], dict[str, Any]]

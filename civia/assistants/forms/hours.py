@@ -16,8 +16,21 @@ import re
 from collections import Counter
 from typing import Any
 
-ENGLISH = re.compile(r"\b(\d{1,2})(?:[:.](\d{2}))?\s?([ap])(?:m\b|\.\s?m\.)", re.I)
-FRENCH = re.compile(r"(?<![\d:,.])\b(\d{1,2})\s?h(?:\s?(\d{2}))?\b(?!\s?(?:am|pm)\b)", re.I)
+ENGLISH = re.compile(r"\b(\d{1,2})(?:[:.h](\d{2}))?\s?([ap])(?:m\b|\.\s?m\.)", re.I)
+FRENCH = re.compile(
+    r"(?<![\d:,.])\b(\d{1,2})\s?(?:h|heures?)(?:\s?(\d{2})(?:\s?minutes?)?)?\b"
+    r"(?!\s?(?:am|pm)\b)",
+    re.I,
+)
+# « 5-10pm », « between 2 and 4 pm »: the first time of the range is in the afternoon too
+SHARED_PM = re.compile(
+    r"\b(\d{1,2})(?:[:.](\d{2}))?\s*(?:-|–|to|and)\s*(\d{1,2})(?:[:.](\d{2}))?\s?p(?:m\b|\.\s?m\.)",
+    re.I,
+)
+# « entre 2 et 4 h », « de 5 à 10 h »: a bare first time of a French range, given its « h »
+BARE_START = re.compile(
+    r"\b((?:entre|de)\s+)(\d{1,2})(?=\s*(?:et|à|-|–)\s*\d{1,2}\s?(?:h\b|heures?))", re.I
+)
 AT_TIME = re.compile(r"(?:\b(?:à|de|dès|vers|jusqu'à|jusqu’à|entre|et)|[-–])\s*$", re.I)
 FROM = re.compile(r"\bde\s*$", re.I)
 RANGE_AFTER = re.compile(r"\s*(?:à|-|–|jusqu)", re.I)
@@ -62,6 +75,11 @@ def finish(text: str, values: dict[str, str], context: dict[str, Any]) -> tuple[
         if m[3].lower() == "p" and 1 <= int(m[1]) < 12:
             afternoon[key(m)] = clock(int(m[1]), m[2], m[3])
             times[key(m)] += 1
+    for m in SHARED_PM.finditer(source):  # « 5-10pm »: 17 h; « 11 to 2pm »: 11 h (am)
+        if 1 <= int(m[1]) <= int(m[3]) < 12:
+            afternoon[key(m)] = clock(int(m[1]), m[2], "p")
+            times[key(m)] += 1
+            given.add((key(m), "p"))
     morning = {key(m) for m in MORNING_OR_24H.finditer(source)}
     # « 5 h » read as 17 h only as often as the source says 5 pm (not a duration « 2 h »)
     said = Counter(key(m) for m in FRENCH.finditer(ENGLISH.sub("", text)) if time_of_day(m))
@@ -97,8 +115,12 @@ def finish(text: str, values: dict[str, str], context: dict[str, Any]) -> tuple[
         changed.append(f"« {m[0]} » → « {new} »")
         return new
 
+    def with_its_h(m: re.Match[str]) -> str:
+        """« entre 2 et 4 h » → « entre 2 h et 4 h » when 2 is a pm time to convert."""
+        return f"{m[1]}{m[2]} h" if (int(m[2]), "") in convert else m[0]
+
     out = ENGLISH.sub(english, text)
-    out = FRENCH.sub(read_as_pm, out)
+    out = FRENCH.sub(read_as_pm, BARE_START.sub(with_its_h, out))
     notes = []
     if changed:
         notes.append(

@@ -60,3 +60,34 @@ def test_a_duration_after_de_is_not_a_time() -> None:
         "L'atelier commence à 14 h, puis une pause de 2 h."
     )
     assert hours.finish("Ouvert de 1 h 30 à 5 h.", HALL, {})[0] == "Ouvert de 13 h 30 à 17 h."
+
+
+def test_the_second_dev_batchs_times() -> None:
+    """What the bundled model wrote for bench dev inputs 22, 24, 26 and 27 (traduction)."""
+    council = {"texte": "Council meeting: Thursday 12 March at 6.30 p.m. in the town hall."}
+    assert hours.finish("Conseil : jeudi 12 mars à 6 heures 30 minutes.", council, {})[0] == (
+        "Conseil : jeudi 12 mars à 18 h 30."
+    )
+    workshop = {"texte": "Children's workshop at the library, Wednesday between 2 and 4 pm."}
+    assert hours.finish("Atelier mercredi entre 2 et 4 heures.", workshop, {})[0] == (
+        "Atelier mercredi entre 14 h et 16 h."
+    )
+    hall = {"texte": "The sports hall is open Monday to Friday 5-10pm and Saturday 9am-noon."}
+    assert hours.finish("Ouvert de 5h à 10h et le samedi de 9h à 12h.", hall, {})[0] == (
+        "Ouvert de 17 h à 22 h et le samedi de 9h à 12h."
+    )
+    shuttle = {"texte": "Departures every 20 minutes from 7:45pm, last return at 12.30am."}
+    assert hours.finish("Départs dès 7h45pm, retour à 12h30am.", shuttle, {})[0] == (
+        "Départs dès 19 h 45, retour à 0 h 30."
+    )
+
+
+def test_a_range_across_noon_keeps_its_morning_start() -> None:
+    lunch = {"texte": "The canteen is open from 11 to 2pm."}
+    assert hours.finish("La cantine est ouverte de 11 h à 2 h.", lunch, {})[0] == (
+        "La cantine est ouverte de 11 h à 14 h."
+    )
+    assert hours.finish("Ouvert entre 2 et 4 heures.", {"texte": "Open 2 to 4 hours."}, {}) == (
+        "Ouvert entre 2 et 4 heures.",
+        [],
+    )
