@@ -19,7 +19,16 @@ from typing import Any
 from jsonschema import Draft202012Validator
 
 from civia.assistants import arretes, catalogue, faq, letters, replies, triage
-from civia.assistants.forms import hours, minutes, rewrite, slides, social, swot, weekdays
+from civia.assistants.forms import (
+    carried,
+    hours,
+    minutes,
+    rewrite,
+    slides,
+    social,
+    swot,
+    weekdays,
+)
 from civia.assistants.spec import AssistantSpec
 
 Check = Callable[[dict[str, Any], dict[str, str], dict[str, Any]], tuple[dict[str, Any], list[str]]]
@@ -41,10 +50,13 @@ TextCheck = Callable[[str, dict[str, str], dict[str, Any]], tuple[str, list[str]
 def _translation(
     text: str, values: dict[str, str], context: dict[str, Any]
 ) -> tuple[str, list[str]]:
-    """A translation's times on the 24-hour clock, then its days of the week checked."""
-    text, notes = hours.finish(text, values, context)
-    text, more = weekdays.finish(text, values, context)
-    return text, notes + more
+    """A translation's times on the 24-hour clock, then its numbers, dates and days of the week
+    checked against the source."""
+    notes: list[str] = []
+    for check in (hours.finish, carried.finish, weekdays.finish):
+        text, more = check(text, values, context)
+        notes += more
+    return text, notes
 
 
 TEXT_CHECKS: dict[str, TextCheck] = {"hours": _translation, "rewrite": rewrite.finish}

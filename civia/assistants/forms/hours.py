@@ -66,6 +66,16 @@ def french(hour: int, minutes: str) -> str:
     return f"{hour} h {minutes}" if minutes and minutes != "00" else f"{hour} h"
 
 
+def on_the_24_hour_clock(source: str) -> list[str]:
+    """Every time of day the source gives on the 12-hour clock, as French writes it (« 8:30 am »
+    → « 8 h 30 », « 5-10pm » → « 17 h », « 22 h »): what a translation may say instead."""
+    found = [french(*clock(int(m[1]), m[2], m[3])) for m in ENGLISH.finditer(source)]
+    for m in SHARED_PM.finditer(source):
+        if 1 <= int(m[1]) <= int(m[3]) < 12:
+            found.append(french(*clock(int(m[1]), m[2], "p")))
+    return found
+
+
 def finish(text: str, values: dict[str, str], context: dict[str, Any]) -> tuple[str, list[str]]:
     source = "\n".join(values.get(k, "") for k in ("texte", "fichier"))
     afternoon: dict[tuple[int, str], tuple[int, str]] = {}
