@@ -29,11 +29,15 @@ def _plain(text: str) -> str:
     return " " + " ".join(repetition.words(text)) + " "
 
 
-def _echoes(sentence: str, fixed: str, given: str) -> bool:
+def _echoes(sentence: str, fixed: str, given: str, vocabulary: set[str]) -> bool:
+    """RUN words in a row of the prompt that the inputs do not give, most of them words the
+    inputs never use: a correction of the agent's text may be the prompt's example answer word
+    for word when the text is the example's (« Les enfants sont allés à la piscine »)."""
     found = repetition.words(sentence)
     for start in range(len(found) - RUN + 1):
-        run = " " + " ".join(found[start : start + RUN]) + " "
-        if run in fixed and run not in given:
+        words = found[start : start + RUN]
+        run = " " + " ".join(words) + " "
+        if run in fixed and run not in given and sum(w in vocabulary for w in words) < RUN / 2:
             return True
     return False
 
@@ -54,6 +58,7 @@ def strip(text: str, prompt: str, inputs: Iterable[str]) -> tuple[str, int]:
     without a first line announcing the answer; with how many sentences or cut ends were removed
     (the announcement is not counted: the agent loses nothing with it)."""
     given = _plain("\n".join(inputs))
+    vocabulary = set(given.split())
     fixed = _plain(prompt)
     labels = _labels(prompt, given)
     kept: list[str] = []
@@ -73,7 +78,7 @@ def strip(text: str, prompt: str, inputs: Iterable[str]) -> tuple[str, int]:
             removed += 1
             break
         parts = [p for p in SENTENCE.split(line) if p.strip()]
-        echoed = [p for p in parts if _echoes(p, fixed, given)]
+        echoed = [p for p in parts if _echoes(p, fixed, given, vocabulary)]
         removed += len(echoed)
         if not echoed:
             kept.append(line)

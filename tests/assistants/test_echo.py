@@ -90,3 +90,12 @@ def test_a_long_announcement_and_its_rule_go_a_list_opened_by_voici_stays() -> N
     )
     listed = "Voici les horaires de la piscine :\n- lundi : 9 h – 12 h\n- mardi : fermée\n"
     assert echo.strip(listed, _prompt(POOL), POOL.values()) == (listed, 0)
+
+
+def test_a_text_like_the_example_may_get_the_examples_answer() -> None:
+    """The correction's prompt corrects « Les enfant sont aller a la piscine… » as its example:
+    given that very text, the right answer is the example's, not an echo (CI run of 7 December)."""
+    values = {"texte": "Les enfant sont aller a la piscine."}
+    prompt = "\n".join(m.content for m in build_messages(get("correction"), values, {}))
+    answer = "Les enfants sont allés à la piscine.\n"
+    assert echo.strip(answer, prompt, values.values()) == (answer, 0)
