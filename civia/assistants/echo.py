@@ -2,9 +2,9 @@
 RUN words in a row from the prompt's fixed text (« Après la vidange, les personnes en fauteuil
 pourront entrer plus facilement. », from an example about works, in a notice about a swimming
 pool), a label of the prompt (« Texte d'origine : ») followed by a text it makes up, or a first
-line that announces the answer (« Voici le texte reformulé : »). Only what
-the agent's inputs do not give counts: words the agent wrote, or that the prompt quotes from the
-inputs, are never an echo. Checked on the words (case, accents and punctuation ignored)."""
+line that announces the answer (« Voici le texte reformulé : »). Only what the agent's inputs do
+not give counts: words the agent wrote, or that the prompt quotes from the inputs, are never an
+echo. Checked on the words (case, accents and punctuation ignored)."""
 
 from __future__ import annotations
 

@@ -44,7 +44,7 @@ MONTH_DAY = re.compile(rf"\b({NAMES})\s+{ORDINAL}\b(?!:)")  # « June 4th »
 MONTH_ALONE = re.compile(rf"\b({NAMES})\b")
 THOUSANDS = re.compile(r"\b(\d{1,3}(?:,\d{3})+)(?![\d,])")  # « 1,200 » (a French 1,2 stays)
 NUMBER_WORDS = (  # 1 to 12 in English, German, Spanish and Italian (accents removed)
-    "one eins uno uno", "two zwei dos due", "three drei tres tre", "four vier cuatro quattro",
+    "one eins uno", "two zwei dos due", "three drei tres tre", "four vier cuatro quattro",
     "five funf cinco cinque", "six sechs seis sei", "seven sieben siete sette",
     "eight acht ocho otto", "nine neun nueve nove", "ten zehn diez dieci",
     "eleven elf once undici", "twelve zwolf doce dodici",
