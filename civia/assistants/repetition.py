@@ -21,9 +21,13 @@ PARAGRAPH = re.compile(r"\n\s*\n")
 SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 
 
+def plain(text: str) -> str:
+    """Lower case, accents removed (« Février » → « fevrier »)."""
+    return unicodedata.normalize("NFKD", text.lower()).encode("ascii", "ignore").decode()
+
+
 def words(text: str) -> tuple[str, ...]:
-    plain = unicodedata.normalize("NFKD", text.lower()).encode("ascii", "ignore").decode()
-    return tuple(re.findall(r"[a-z0-9]+", plain))
+    return tuple(re.findall(r"[a-z0-9]+", plain(text)))
 
 
 def _key(text: str, least: int) -> tuple[str, ...] | None:

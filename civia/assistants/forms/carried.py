@@ -10,10 +10,9 @@ language is not checked: its number words are not known here."""
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import Any
 
-from civia.assistants import facts
+from civia.assistants import facts, repetition
 from civia.assistants.forms import hours
 
 MONTHS_FR = facts.MONTHS.split("|")
@@ -53,19 +52,14 @@ SPELLED: dict[str, int] = {
     word: n for n, words in enumerate(NUMBER_WORDS, 1) for word in words.split()
 } | {"fifteen": 15, "twenty": 20, "thirty": 30, "hundred": 100, "thousand": 1000}
 WORD = re.compile(rf"\b({'|'.join(SPELLED)})\b")
-LANGUAGES = ("anglais", "allemand", "espagnol", "italien")
 NOON = re.compile(r"\b(?:noon|midday)\b")
 MIDNIGHT = re.compile(r"\bmidnight\b")
-
-
-def _plain(text: str) -> str:
-    return unicodedata.normalize("NFKD", text.lower()).encode("ascii", "ignore").decode()
 
 
 def french_view(source: str) -> str:
     """The source's numbers and dates as a French text gives them, its times of day on the
     12-hour clock given on the 24-hour one too."""
-    text = _plain(source)
+    text = repetition.plain(source)
     text = DAY_MONTH.sub(lambda m: f"{m[1]} {MONTH[m[2]]}", text)
     text = MONTH_DAY.sub(lambda m: f"{m[2]} {MONTH[m[1]]}", text)
     text = MONTH_ALONE.sub(lambda m: MONTH[m[1]], text)
@@ -74,15 +68,15 @@ def french_view(source: str) -> str:
     text = NOON.sub(" 12 h ", MIDNIGHT.sub(" 0 h minuit ", text))  # « 9am-noon »: not « -12 »
     # back to the accents French dates need (« 4 fevrier » is not « 4 février »)
     for month in MONTHS_FR:
-        text = re.sub(rf"\b{_plain(month)}\b", month, text)
+        text = re.sub(rf"\b{repetition.plain(month)}\b", month, text)
     # « ; » between times: « 8 h » then a newline and « 13 h » would read as 8 h 13
     return " ; ".join([text, *hours.on_the_24_hour_clock(source)])
 
 
 def finish(text: str, values: dict[str, str], context: dict[str, Any]) -> tuple[str, list[str]]:
-    if values.get("langue", "anglais") not in LANGUAGES:
+    if values.get("langue", "anglais") not in hours.LANGUAGES:
         return text, []
-    source = "\n".join(values.get(k, "") for k in ("texte", "fichier"))
+    source = hours.source_of(values)
     mark = facts.Marker(facts.Source(french_view(source)))
     marked = mark(text)
     if not mark.found:

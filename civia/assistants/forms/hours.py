@@ -66,6 +66,15 @@ def french(hour: int, minutes: str) -> str:
     return f"{hour} h {minutes}" if minutes and minutes != "00" else f"{hour} h"
 
 
+# source languages whose day and number words `weekdays` and `carried` know (not « autre »)
+LANGUAGES = ("anglais", "allemand", "espagnol", "italien")
+
+
+def source_of(values: dict[str, str]) -> str:
+    """The text a translation was made from: pasted, or read from the file."""
+    return "\n".join(values.get(k, "") for k in ("texte", "fichier"))
+
+
 def on_the_24_hour_clock(source: str) -> list[str]:
     """Every time of day the source gives on the 12-hour clock, as French writes it (« 8:30 am »
     → « 8 h 30 », « 5-10pm » → « 17 h », « 22 h »): what a translation may say instead."""
@@ -77,7 +86,7 @@ def on_the_24_hour_clock(source: str) -> list[str]:
 
 
 def finish(text: str, values: dict[str, str], context: dict[str, Any]) -> tuple[str, list[str]]:
-    source = "\n".join(values.get(k, "") for k in ("texte", "fichier"))
+    source = source_of(values)
     afternoon: dict[tuple[int, str], tuple[int, str]] = {}
     given = {(key(m), m[3].lower()) for m in ENGLISH.finditer(source)}  # the source's own times
     times: Counter[tuple[int, str]] = Counter()  # how often the source says each pm time

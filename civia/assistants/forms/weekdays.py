@@ -9,8 +9,10 @@ not checked."""
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import Any
+
+from civia.assistants import repetition
+from civia.assistants.forms import hours
 
 FRENCH = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 # each source word (accents removed, lower case) → the French days it names
@@ -33,18 +35,13 @@ for _day, _words in zip(
 for _word in ("weekend", "week-end", "wochenende", "fin de semana", "fine settimana"):
     SOURCE[_word] = ("samedi", "dimanche")
 SOURCE_WORD = re.compile(rf"\b({'|'.join(sorted(SOURCE, key=len, reverse=True))})s?\b")
-LANGUAGES = ("anglais", "allemand", "espagnol", "italien")  # « autre »: days not known here
 FRENCH_DAY = re.compile(rf"\b({'|'.join(FRENCH)})s?\b", re.I)
-
-
-def _plain(text: str) -> str:
-    return unicodedata.normalize("NFKD", text.lower()).encode("ascii", "ignore").decode()
 
 
 def days_of(source: str) -> set[str]:
     """The French days the source names (« Monday to Friday »: lundi and vendredi)."""
     found: set[str] = set()
-    for m in SOURCE_WORD.finditer(_plain(source)):
+    for m in SOURCE_WORD.finditer(repetition.plain(source)):
         found.update(SOURCE[m[1]])
     return found
 
@@ -59,9 +56,9 @@ def _between(days: set[str]) -> set[str]:
 
 
 def finish(text: str, values: dict[str, str], context: dict[str, Any]) -> tuple[str, list[str]]:
-    if values.get("langue", "anglais") not in LANGUAGES:
+    if values.get("langue", "anglais") not in hours.LANGUAGES:
         return text, []
-    source = "\n".join(values.get(k, "") for k in ("texte", "fichier"))
+    source = hours.source_of(values)
     given = days_of(source)
     allowed = _between(given)
     wrong: list[str] = []
