@@ -1341,9 +1341,14 @@ def assess(o: Outcome, spec: AssistantSpec) -> None:
     looped = output
     if o.assistant == "faq" and data is not None:  # sources are the text's sentences, selected
         looped = "\n".join(strings_of([{**q, "source": ""} for q in data.get("questions", [])]))
-    if o.assistant == "reseaux-sociaux":  # each variant is a whole post: the message's own
-        given = o.values.get("message", "") + "\n" + o.values.get("lien", "")  # sentences and
-        looped = without_sentences_of(looped, given)  # the link asked recur in each
+    if o.assistant == "reseaux-sociaux":
+        # each variant is a whole post: the message's own sentences and the link asked recur in
+        # each; a network given an earlier one's very proposals (`comme`) shows them once
+        if data is not None:
+            shown = [p for p in data.get("publications", []) if not p.get("comme")]
+            looped = "\n".join(strings_of({**data, "publications": shown}))
+        given = o.values.get("message", "") + "\n" + o.values.get("lien", "")
+        looped = without_sentences_of(looped, given)
     o.flags["repetition (an item or sentence repeated)"] = repeated(looped)
     if data is not None and o.assistant in STRUCTURED_CHECKS:
         o.flags |= STRUCTURED_CHECKS[o.assistant](o, data)

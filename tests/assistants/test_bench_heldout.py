@@ -87,6 +87,29 @@ def test_two_identical_variants_of_a_network_are_flagged() -> None:
     ]
 
 
+def test_a_network_shown_once_is_not_a_repetition() -> None:
+    """Held-out réseaux sociaux 11: X, LinkedIn and Instagram were given Facebook's very posts;
+    the draft shows them once (`comme`), so the reader meets no copy. A copy the draft shows
+    (a network with its own hashtags but the same text) is still one."""
+    from civia.assistants.catalogue import get
+    from civia.assistants.forms import social
+    from civia.assistants.runner import RunResult
+
+    post = {"texte": "Opération tranquillité vacances : signalez votre absence.", "hashtags": []}
+    other = {"texte": "Des patrouilles passeront devant votre domicile cet été.", "hashtags": []}
+    values = {"message": "Opération tranquillité vacances.", "reseaux": "Facebook, X", "lien": ""}
+    flag = "repetition (an item or sentence repeated)"
+    for hashtags, repeated in (([], False), (["#Été"], True)):
+        copy = {**other, "hashtags": hashtags}
+        given = {"publications": [{"reseau": n, "variantes": [post, v]}
+                                  for n, v in (("Facebook", other), ("X", copy))]}  # fmt: skip
+        data, _ = social.finish(given, values, {})
+        o = ba.Outcome("reseaux-sociaux", 0, values, {})
+        o.result = RunResult(markdown="", data=data)
+        ba.assess(o, get("reseaux-sociaux"))
+        assert o.flags[flag] is repeated
+
+
 def test_the_visa_placeholder_and_an_instruction_cite_a_text() -> None:
     """Held-out arrêtés 4 and 11 (no text given, none in the library: the placeholder the
     issue asks for) and 18 (the library's « instruction interministérielle ») were counted as

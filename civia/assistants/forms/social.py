@@ -4,7 +4,10 @@ every variant (appended when the model left it out); two variants of a network t
 same thing word for word are pointed out to the agent (two proposals were asked); one entry per
 network asked (the small model may give a network twice, or one that was not asked). Each
 variant carries its length as the network counts it (`caracteres`): X counts every link as 23
-characters, whatever its length, so an appended link does not make a post « trop long »."""
+characters, whatever its length, so an appended link does not make a post « trop long ».
+A network given the very proposals of an earlier one (same texts, same hashtags: the small
+model often copies them for all four networks) keeps them in the data, marked `comme` that
+network, and the draft shows them once: its section gives only their lengths on it."""
 
 from __future__ import annotations
 
@@ -67,6 +70,8 @@ def finish(
     publications: list[dict[str, Any]] = []
     fixed_tags = linked = 0
     same: list[str] = []
+    first_with: dict[tuple[Any, ...], str] = {}  # proposals → the first network given them
+    copied: dict[str, list[str]] = {}  # first network → the networks given its proposals
     given = list(data.get("publications") or [])
     kept = _one_per_network(given, values.get("reseaux", ""))
     for publication in kept:
@@ -83,9 +88,16 @@ def finish(
             post = f"{text} {' '.join(clean)}".strip()  # as the template shows it
             count = length_on(str(publication.get("reseau", "")), post, link)
             variants.append({**variant, "texte": text, "hashtags": clean, "caracteres": count})
+        network = str(publication.get("reseau", ""))
         texts = [repetition.words(v["texte"]) for v in variants]
         if len(texts) > 1 and len(set(texts)) < len(texts):
-            same.append(str(publication.get("reseau", "")))
+            same.append(network)
+        proposals = tuple((t, tuple(v["hashtags"])) for t, v in zip(texts, variants, strict=True))
+        if proposals in first_with:
+            copied.setdefault(first_with[proposals], []).append(network)
+            publication = {**publication, "comme": first_with[proposals]}
+        elif variants:
+            first_with[proposals] = network
         publications.append({**publication, "variantes": variants})
     notes = []
     if len(kept) < len(given):
@@ -101,5 +113,10 @@ def finish(
         notes.append(
             f"Les deux variantes proposées pour {', '.join(same)} sont identiques : "
             "relancez pour une autre proposition, ou écrivez-la."
+        )
+    for first, networks in copied.items():
+        notes.append(
+            f"Mêmes propositions pour {', '.join(networks)} que pour {first} : données une fois. "
+            "Relancez pour des textes propres à chaque réseau."
         )
     return {**data, "publications": publications}, notes

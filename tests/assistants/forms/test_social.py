@@ -150,3 +150,49 @@ def test_the_rendered_count_is_the_networks_own() -> None:
     out, _ = social.finish({"publications": [{"reseau": "X", "variantes": [over]}]}, values, {})
     markdown = render_markdown(get("reseaux-sociaux"), out, values, {})
     assert "**trop long, à raccourcir**" in markdown
+
+
+def test_a_network_given_an_earlier_one_s_proposals_is_shown_once() -> None:
+    """The small model copied Facebook's two posts for X and LinkedIn (held-out input 19 of the
+    bench): the data keeps every network's posts, the draft shows the copies' lengths only;
+    Instagram, whose hashtags differ, is shown in full."""
+    post = {"texte": "Alerte : de faux agents se présentent au domicile.", "hashtags": []}
+    other = {"texte": "Ne laissez entrer personne et appelez le 17.", "hashtags": ["#Alerte"]}
+    tagged = {**post, "hashtags": ["#Alerte"]}
+    given = {
+        "publications": [
+            {"reseau": "Facebook", "variantes": [post, other]},
+            {"reseau": "X", "variantes": [post, other]},
+            {"reseau": "LinkedIn", "variantes": [post, other]},
+            {"reseau": "Instagram", "variantes": [tagged, other]},
+        ]
+    }
+    values = {"message": "…", "reseaux": "Facebook, X, LinkedIn, Instagram", "lien": ""}
+    data, notes = social.finish(given, values, {})
+    assert [p.get("comme") for p in data["publications"]] == [None, "Facebook", "Facebook", None]
+    assert all(len(p["variantes"]) == 2 for p in data["publications"])  # the data is whole
+    assert notes == [
+        "Mêmes propositions pour X, LinkedIn que pour Facebook : données une fois. "
+        "Relancez pour des textes propres à chaque réseau."
+    ]
+    markdown = render_markdown(get("reseaux-sociaux"), data, values, {})
+    assert markdown.count(post["texte"]) == 2  # Facebook and Instagram, not X nor LinkedIn
+    assert "## X : mêmes propositions que Facebook\n- Variante 1 : 50 caractères sur 280\n" in (
+        markdown
+    )
+    assert "## Instagram – variante 1" in markdown
+
+
+def test_proposals_alike_only_in_part_are_shown_for_each_network() -> None:
+    first = {"texte": "Le marché de Noël ouvre samedi place de la Mairie.", "hashtags": []}
+    data, notes = social.finish(
+        {
+            "publications": [
+                {"reseau": "Facebook", "variantes": [first, {"texte": "Venez !", "hashtags": []}]},
+                {"reseau": "X", "variantes": [first, {"texte": "À samedi !", "hashtags": []}]},
+            ]
+        },
+        {"message": "…", "reseaux": "Facebook, X", "lien": ""},
+        {},
+    )
+    assert "comme" not in data["publications"][1] and notes == []
