@@ -908,7 +908,10 @@ def invented(output: str, source: str) -> dict[str, list[str]]:
         {
             n
             for n in NUMBER.findall(out)
-            if n.replace(",", ".") not in src_numbers and len(n) >= 2 and n not in years
+            if n.replace(",", ".") not in src_numbers
+            and len(n) >= 2
+            and n not in years
+            and n.strip("0")  # « 00 »: the minutes of « 13h00 » for « 13 h », not a fact
         }
     )
     return {"years": years, "dates": dates, "legal": legal, "numbers": numbers}

@@ -64,6 +64,15 @@ def test_a_date_the_input_gives_in_another_form_is_not_invented() -> None:
     assert ba.invented("le 21 juin", "dem 20. Juni")["dates"] == ["21 juin"]
 
 
+def test_the_minutes_of_an_hour_are_not_an_invented_number() -> None:
+    """Held-out réseaux sociaux 14 wrote « entre 13h00 et 16h00 » for « de 13 h à 16 h »: the
+    bench counted « 00 » as a number the request does not give (the bench's check, not the
+    product); another hour is still invented."""
+    source = "Coupure mardi de 13 h à 16 h dans le quartier Nord."
+    assert ba.invented("mardi entre 13h00 et 16h00", source)["numbers"] == []
+    assert ba.invented("mardi entre 13h00 et 17h00", source)["numbers"] == ["17"]
+
+
 def test_a_post_repeats_the_message_s_own_sentence_but_not_its_own() -> None:
     """Dev run réseaux sociaux 3: both variants end with the message's « Candidatures jusqu'au
     30 avril. »; dev run 2's variants copied each other (not the message): still a repetition."""

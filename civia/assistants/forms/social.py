@@ -18,6 +18,8 @@ from civia.assistants import repetition
 
 X_LINK = 23  # X shortens every link (t.co) and counts it as 23 characters
 LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+TAG = re.compile(r"#\w[\w-]*")
+TRAILING = re.compile(r"(?:\s+(?:#\w[\w-]*|(?:https?://|www\.)\S+))+\s*$", re.IGNORECASE)
 
 
 def hashtags(tag: str) -> list[str]:
@@ -46,6 +48,19 @@ def length_on(network: str, text: str, link: str = "") -> int:
     for form in {link.strip(), _bare(link)} - {""}:  # « demoville.fr/emplois » is a link on X
         short = re.sub(re.escape(form), "_" * X_LINK, short, flags=re.IGNORECASE)
     return len(short)
+
+
+def _ending_tags(text: str) -> tuple[str, list[str]]:
+    """The text without the hashtags it ends with, and those hashtags: the small model often
+    writes them in the text as well as in their field (« … costumes ! #Carnaval #Écoles
+    #Carnaval #Écoles »), and the draft adds the field's after the text. Links among them stay
+    at the end of the text; a hashtag within a sentence (« au #MarchéDeNoël samedi ») stays."""
+    ending = TRAILING.search(text)
+    if ending is None or "#" not in ending.group():
+        return text, []
+    links = LINK.findall(ending.group())
+    kept = " ".join([text[: ending.start()].rstrip(), *links]).strip()
+    return kept, TAG.findall(ending.group())
 
 
 def _one_per_network(publications: list[Any], asked: str) -> list[Any]:
@@ -78,9 +93,9 @@ def finish(
         variants = []
         for variant in publication.get("variantes") or []:
             tags = [str(t) for t in variant.get("hashtags") or []]
-            clean = list(dict.fromkeys(h for t in tags for h in hashtags(t)))
             fixed_tags += any(not t.strip().startswith("#") or " " in t.strip() for t in tags)
-            text = str(variant.get("texte", "")).rstrip()
+            text, ending = _ending_tags(str(variant.get("texte", "")).rstrip())
+            clean = list(dict.fromkeys([*(h for t in tags for h in hashtags(t)), *ending]))
             if link and not re.search(  # « demoville.fr/emplois » counts, « …/emplois2 » not
                 re.escape(_bare(link)) + r"(?![\w/-])", text.lower()
             ):

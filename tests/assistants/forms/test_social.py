@@ -196,3 +196,25 @@ def test_proposals_alike_only_in_part_are_shown_for_each_network() -> None:
         {},
     )
     assert "comme" not in data["publications"][1] and notes == []
+
+
+def test_hashtags_written_at_the_end_of_the_text_go_to_their_field() -> None:
+    """Held-out réseaux sociaux 13 and 7: the model wrote the hashtags in the text (twice), and
+    before the link; the draft showed them twice. A hashtag within a sentence stays."""
+    carnival = {
+        "texte": "Merci pour ces superbes costumes ! #Carnaval #Écoles #Carnaval #Écoles",
+        "hashtags": ["#Carnaval", "#Écoles", "#Costumes"],
+    }
+    fair = {"texte": "Salon samedi ! #Auteurs #BD https://www.demoville.fr/salon", "hashtags": []}
+    inline = {"texte": "Venez au #MarchéDeNoël samedi.", "hashtags": []}
+    data, _ = social.finish(
+        {"publications": [{"reseau": "Instagram", "variantes": [carnival, fair, inline]}]},
+        {"message": "…", "reseaux": "Instagram", "lien": ""},
+        {},
+    )
+    first, second, third = data["publications"][0]["variantes"]
+    assert first["texte"] == "Merci pour ces superbes costumes !"
+    assert first["hashtags"] == ["#Carnaval", "#Écoles", "#Costumes"]
+    assert second["texte"] == "Salon samedi ! https://www.demoville.fr/salon"
+    assert second["hashtags"] == ["#Auteurs", "#BD"]
+    assert third == {**inline, "caracteres": len(inline["texte"])}
