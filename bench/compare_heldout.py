@@ -27,12 +27,13 @@ sys.path.insert(0, str(ROOT))
 
 from bench import bench_assistants as ba  # noqa: E402
 from bench.common import p50, percentile, table, write_results  # noqa: E402
-from civia.assistants import echo, postchecks  # noqa: E402
+from civia.assistants import echo, postchecks, repetition  # noqa: E402
 from civia.assistants.runner import (  # noqa: E402
     RunResult,
     build_messages,
     prompt_of,
     render_markdown,
+    schema_errors,
 )
 
 MISROUTE = "service differs from expected"
@@ -52,6 +53,20 @@ def load(paths: list[Path]) -> tuple[dict[tuple[str, int], dict[str, Any]], list
     return runs, infos
 
 
+def kept_answer(spec: Any, row: dict[str, Any]) -> dict[str, Any]:
+    """The model's JSON the runner keeps by today's rule: its last call's, except after a loop
+    retry (a valid first answer, no follow-up) that loops too, where the first answer stands."""
+    calls = row["calls"]
+    last: dict[str, Any] = json.loads(calls[-1]["text"])
+    if len(calls) < 2 or row.get("follow_ups") or not repetition.looped(last):
+        return last
+    for call in calls[:-1]:  # a schema repair comes before the retry: the first valid answer
+        first, problem = schema_errors(spec, call["text"])
+        if first is not None and not problem:
+            return first
+    return last
+
+
 def refinish(row: dict[str, Any]) -> dict[str, Any]:
     """The run as today's post-processing would show it: the model's own JSON (its last call)
     completed and checked again, so that a deterministic fix made after the run counts (the
@@ -64,9 +79,7 @@ def refinish(row: dict[str, Any]) -> dict[str, Any]:
         shown, _ = echo.strip(row["markdown"], prompt, row["values"].values())
         text, _ = postchecks.apply_text(spec, shown, row["values"], ba.CONTEXT)
         return {**row, "markdown": text.strip() + "\n"}
-    data, _ = postchecks.apply(
-        spec, json.loads(row["calls"][-1]["text"]), row["values"], ba.CONTEXT
-    )
+    data, _ = postchecks.apply(spec, kept_answer(spec, row), row["values"], ba.CONTEXT)
     return {**row, "data": data, "markdown": render_markdown(spec, data, row["values"], ba.CONTEXT)}
 
 

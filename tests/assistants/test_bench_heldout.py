@@ -148,3 +148,23 @@ def test_two_items_that_only_open_alike_are_not_a_repetition() -> None:
     cut_short = ("Le festival a été un succès pour les spectateurs, avec une bonne participation."
                  "\nLe festival a été un succès pour les spectateurs.")  # fmt: skip
     assert ba.repeated(cut_short)
+
+
+def test_a_rescored_run_keeps_the_answer_the_runner_kept() -> None:
+    """Held-out réseaux sociaux 2: the first answer gave two identical variants, the retry gave
+    X twice; both loop, so the runner kept the first, and the rescoring must read that one (it
+    read the retry)."""
+    import json
+
+    from bench import compare_heldout
+
+    post = {"texte": "Vigilance rouge canicule demain : la médiathèque est climatisée.",
+            "hashtags": []}  # fmt: skip
+    first = {"publications": [{"reseau": "X", "variantes": [post, post]}]}
+    retry = {"publications": [first["publications"][0], first["publications"][0]]}
+    row = {"calls": [{"text": json.dumps(first)}, {"text": json.dumps(retry)}], "follow_ups": 0}
+    spec = SPECS["reseaux-sociaux"]
+    assert compare_heldout.kept_answer(spec, row) == first
+    fine = {"publications": [{"reseau": "X", "variantes": [post, {**post, "texte": "Autre."}]}]}
+    row["calls"][1]["text"] = json.dumps(fine)
+    assert compare_heldout.kept_answer(spec, row) == fine
