@@ -168,3 +168,15 @@ def test_a_rescored_run_keeps_the_answer_the_runner_kept() -> None:
     fine = {"publications": [{"reseau": "X", "variantes": [post, {**post, "texte": "Autre."}]}]}
     row["calls"][1]["text"] = json.dumps(fine)
     assert compare_heldout.kept_answer(spec, row) == fine
+
+
+def test_two_cases_left_to_complete_are_not_the_same_item() -> None:
+    """Held-out SWOT 4: two quadrants whose only item copied another read « [à compléter] »
+    (the product's finisher): two placeholders are not an item given twice; an item is."""
+    o = ba.Outcome("swot", 0, {}, {})
+    data = {"forces": ["Guichet en ligne"], "faiblesses": ["Public âgé"],
+            "opportunites": ["[à compléter]"], "menaces": ["[à compléter]"],
+            "hypotheses": ["Le logiciel est simple"]}  # fmt: skip
+    assert not ba.check_swot(o, data)["same item in two quadrants"]
+    data["menaces"] = ["Public âgé"]
+    assert ba.check_swot(o, data)["same item in two quadrants"]

@@ -1,6 +1,8 @@
 """The SWOT's quadrants: an item the model put in two quadrants (« Organisation complexe » as a
 weakness and again as a threat) is kept once, in the first quadrant that gives it, and the
-agent is told where it also was; a quadrant is never left empty."""
+agent is told where it also was; the hypotheses are read the same way (the small model copies
+the strengths there). A quadrant whose only item was such a copy reads « [à compléter] »: never
+empty, and never a contradiction the agent might sign without seeing it."""
 
 from __future__ import annotations
 
@@ -13,7 +15,9 @@ QUADRANTS = {
     "faiblesses": "faiblesses",
     "opportunites": "opportunités",
     "menaces": "menaces",
+    "hypotheses": "hypothèses",
 }
+TO_COMPLETE = "[à compléter]"
 
 
 def finish(
@@ -28,14 +32,21 @@ def finish(
         for index, item in enumerate(items):
             words = repetition.words(item)
             left = len(items) - index - 1 + len(kept)  # what the quadrant keeps without it
-            if words and words in first and left:
+            if words and words in first:
                 where = first[words]
-                notes.append(
-                    f"« {item} » figurait aussi en {label} : gardé une fois, en {where} ; "
-                    "vérifiez dans quelle case il va."
-                    if where != label
-                    else f"« {item} » était donné deux fois en {label} : gardé une fois."
-                )
+                if where == label:
+                    notes.append(f"« {item} » était donné deux fois en {label} : gardé une fois.")
+                elif left:
+                    notes.append(
+                        f"« {item} » figurait aussi en {label} : gardé une fois, en {where} ; "
+                        "vérifiez dans quelle case il va."
+                    )
+                else:  # the quadrant's only item: a placeholder the agent cannot miss
+                    notes.append(
+                        f"« {item} » figurait aussi en {label}, seul : gardé en {where} ; "
+                        f"la case {label} est à compléter."
+                    )
+                    kept.append(TO_COMPLETE)
                 continue
             first.setdefault(words, label)
             kept.append(item)
