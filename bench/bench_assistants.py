@@ -1200,10 +1200,13 @@ def check_reponse(o: Outcome, data: dict[str, Any]) -> dict[str, bool]:
 
 def check_diapositives(o: Outcome, data: dict[str, Any]) -> dict[str, bool]:
     slides = data.get("diapositives", [])
+    schema = builtins()["diapositives"].output.json_schema or {}
+    points = schema["properties"]["diapositives"]["items"]["properties"]["points"]
+    least, most = points["minItems"], points["maxItems"]  # the spec's own bounds
     return {
         "slide count differs from asked": len(slides) != int(o.values["nombre"]),
-        "slide with fewer than 3 or more than 5 bullets": any(
-            not 3 <= len(s["points"]) <= 5 for s in slides
+        "slide with fewer or more bullets than the spec asks": any(
+            not least <= len(s["points"]) <= most for s in slides
         ),
         "empty speaker notes": any(not s["notes"].strip() for s in slides),
     }
