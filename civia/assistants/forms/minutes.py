@@ -14,9 +14,8 @@ from civia.assistants import facts
 from civia.dates import date_fr
 
 TO_DEFINE = "à définir"
-TIME_ONLY = re.compile(
-    r"\s*\d{1,2}\s*(?:[:h.]\s*\d{2}|h)?\s*(?:[-–à]\s*\d{1,2}\s*(?:[:h.]\s*\d{2}|h)?)?\s*"
-)
+HOUR = r"\d{1,2}\s*(?:[:h.]\s*\d{2}|h)"  # « 19:00 », « 18 h 30 », « 20h »: a bare « 3 » is not one
+TIME_ONLY = re.compile(rf"\s*(?:{HOUR}|\d{{1,2}})\s*[-–à]\s*{HOUR}\s*|\s*{HOUR}\s*")
 LISTS = ("ordre_du_jour", "decisions", "questions_ouvertes")
 
 

@@ -52,7 +52,12 @@ def test_agenda_items_that_are_only_an_hour_are_dropped() -> None:
     """Dev input 3 (« Réunion publique – quartier des Acacias »): the agenda was the meeting's
     start and end hours."""
     values = {"titre": "Réunion publique", "date": "", "notes": "Séance à 19 h, fin à 20 h 45."}
-    agenda = ["19:00", "20:45", "Place", "18 h 30 – 20 h", "5G", "A7"]
+    agenda = ["19:00", "20:45", "Place", "18 h 30 – 20 h", "5G", "A7", "18-20h", "19", "3"]
     data, notes = minutes.finish(_answer(ordre_du_jour=agenda), values, {})
-    assert data["ordre_du_jour"] == ["Place", "5G", "A7"]  # « 5G » is a topic, not an hour
-    assert notes == ["Points de l'ordre du jour sans texte (une heure seule) retirés."]
+    # « 5G » is a topic, not an hour; a bare number is not an hour either (kept, and marked
+    # when the notes do not give it)
+    assert data["ordre_du_jour"] == ["Place", "5G", "A7", "19", "3 [à vérifier]"]
+    assert notes == [
+        "Points de l'ordre du jour sans texte (une heure seule) retirés.",
+        "Absent des notes, marqué [à vérifier] : « 3 ».",
+    ]
