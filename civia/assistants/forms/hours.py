@@ -7,8 +7,10 @@ converted (« 4 pm » → « 16 h »), and a French time that reads a pm time of
 after « à », « de » (opening a range: « de 1 h 30 à 5 h », not « une pause de 2 h »), « dès »,
 « vers », « jusqu'à », « entre », « et » or a dash, not followed by « de »/« du » (« à 5 h de
 route », « à 5 h du matin »), unless the source also gives that time in the morning or the
-translation says it more often than the source's pm. A duration (« l'atelier dure 5 h »,
-« pendant 2 h ») is left alone. The assistant translates into French only."""
+translation says it more often than the source's pm. A time the model put « du matin » (« 3
+heures du matin ») that the source gives only as a pm time becomes that time (« 15 h »). A
+duration (« l'atelier dure 5 h », « pendant 2 h ») is left alone. The assistant translates into
+French only."""
 
 from __future__ import annotations
 
@@ -36,6 +38,10 @@ FROM = re.compile(r"\bde\s*$", re.I)
 RANGE_AFTER = re.compile(r"\s*(?:à|-|–|jusqu)", re.I)
 RANGE_END = re.compile(r"\s*(?:à|-|–|jusqu'à|jusqu’à)\s*(\d{1,2})\s?h(?:\s?(\d{2}))?", re.I)
 OF_SOMETHING = re.compile(r"\s*(?:de|du|d'|d’)(?:\s|$)", re.I)
+# « 3 heures du matin » the model wrote for the source's « 3 pm »
+IN_THE_MORNING = re.compile(
+    r"\b(\d{1,2})\s?(?:h|heures?)(?:\s?(\d{2})(?:\s?minutes?)?)?\s+du\s+matin\b", re.I
+)
 MORNING_OR_24H = re.compile(r"\b(\d{1,2})(?:[:.h]\s?(\d{2}))?\s?(?:h\b|am\b|a\.m\.)", re.I)
 
 
@@ -138,7 +144,16 @@ def finish(text: str, values: dict[str, str], context: dict[str, Any]) -> tuple[
         """« entre 2 et 4 h » → « entre 2 h et 4 h » when 2 is a pm time to convert."""
         return f"{m[1]}{m[2]} h" if (int(m[2]), "") in convert else m[0]
 
+    def not_morning(m: re.Match[str]) -> str:
+        """« 3 heures du matin » for a time the source gives only as « 3 pm »."""
+        if key(m) not in afternoon or key(m) in morning:
+            return m[0]
+        new = french(*afternoon[key(m)])
+        changed.append(f"« {m[0]} » → « {new} »")
+        return new
+
     out = ENGLISH.sub(english, text)
+    out = IN_THE_MORNING.sub(not_morning, out)
     out = FRENCH.sub(read_as_pm, BARE_START.sub(with_its_h, out))
     notes = []
     if changed:
