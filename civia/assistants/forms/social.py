@@ -5,9 +5,9 @@ same thing word for word are pointed out to the agent (two proposals were asked)
 network asked (the small model may give a network twice, or one that was not asked). Each
 variant carries its length as the network counts it (`caracteres`): X counts every link as 23
 characters, whatever its length, so an appended link does not make a post « trop long ».
-A network given the very proposals of an earlier one (same texts, same hashtags: the small
-model often copies them for all four networks) keeps them in the data, marked `comme` that
-network, and the draft shows them once: its section gives only their lengths on it."""
+A network given the very texts of an earlier one (the small model often copies them for all
+four networks, sometimes with other hashtags) keeps them in the data, marked `comme` that
+network, and the draft shows them once: its section gives only their hashtags and lengths."""
 
 from __future__ import annotations
 
@@ -85,8 +85,8 @@ def finish(
     publications: list[dict[str, Any]] = []
     fixed_tags = linked = 0
     same: list[str] = []
-    first_with: dict[tuple[Any, ...], str] = {}  # proposals → the first network given them
-    copied: dict[str, list[str]] = {}  # first network → the networks given its proposals
+    first_with: dict[tuple[Any, ...], str] = {}  # texts → the first network given them
+    copied: dict[str, list[str]] = {}  # first network → the networks given its texts
     given = list(data.get("publications") or [])
     kept = _one_per_network(given, values.get("reseaux", ""))
     for publication in kept:
@@ -107,7 +107,7 @@ def finish(
         texts = [repetition.words(v["texte"]) for v in variants]
         if len(texts) > 1 and len(set(texts)) < len(texts):
             same.append(network)
-        proposals = tuple((t, tuple(v["hashtags"])) for t, v in zip(texts, variants, strict=True))
+        proposals = tuple(texts)
         if proposals in first_with:
             copied.setdefault(first_with[proposals], []).append(network)
             publication = {**publication, "comme": first_with[proposals]}
@@ -131,7 +131,7 @@ def finish(
         )
     for first, networks in copied.items():
         notes.append(
-            f"Mêmes propositions pour {', '.join(networks)} que pour {first} : données une fois. "
+            f"Mêmes textes pour {', '.join(networks)} que pour {first} : donnés une fois. "
             "Relancez pour des textes propres à chaque réseau."
         )
     return {**data, "publications": publications}, notes

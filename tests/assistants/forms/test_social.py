@@ -152,13 +152,13 @@ def test_the_rendered_count_is_the_networks_own() -> None:
     assert "**trop long, à raccourcir**" in markdown
 
 
-def test_a_network_given_an_earlier_one_s_proposals_is_shown_once() -> None:
-    """The small model copied Facebook's two posts for X and LinkedIn (held-out input 19 of the
-    bench): the data keeps every network's posts, the draft shows the copies' lengths only;
-    Instagram, whose hashtags differ, is shown in full."""
+def test_a_network_given_an_earlier_one_s_texts_is_shown_once() -> None:
+    """The small model copied Facebook's two posts for X, LinkedIn and Instagram, Instagram
+    with hashtags of its own (held-out inputs 11 and 19 of the bench): the data keeps every
+    network's posts, the draft shows the copies' hashtags and lengths only."""
     post = {"texte": "Alerte : de faux agents se présentent au domicile.", "hashtags": []}
     other = {"texte": "Ne laissez entrer personne et appelez le 17.", "hashtags": ["#Alerte"]}
-    tagged = {**post, "hashtags": ["#Alerte"]}
+    tagged = {**post, "hashtags": ["#Alerte", "#Arnaque"]}
     given = {
         "publications": [
             {"reseau": "Facebook", "variantes": [post, other]},
@@ -169,18 +169,16 @@ def test_a_network_given_an_earlier_one_s_proposals_is_shown_once() -> None:
     }
     values = {"message": "…", "reseaux": "Facebook, X, LinkedIn, Instagram", "lien": ""}
     data, notes = social.finish(given, values, {})
-    assert [p.get("comme") for p in data["publications"]] == [None, "Facebook", "Facebook", None]
-    assert all(len(p["variantes"]) == 2 for p in data["publications"])  # the data is whole
+    assert [p.get("comme") for p in data["publications"]] == [None, *["Facebook"] * 3]
+    assert data["publications"][3]["variantes"][0]["hashtags"] == ["#Alerte", "#Arnaque"]
     assert notes == [
-        "Mêmes propositions pour X, LinkedIn que pour Facebook : données une fois. "
+        "Mêmes textes pour X, LinkedIn, Instagram que pour Facebook : donnés une fois. "
         "Relancez pour des textes propres à chaque réseau."
     ]
     markdown = render_markdown(get("reseaux-sociaux"), data, values, {})
-    assert markdown.count(post["texte"]) == 2  # Facebook and Instagram, not X nor LinkedIn
-    assert "## X : mêmes propositions que Facebook\n- Variante 1 : 50 caractères sur 280\n" in (
-        markdown
-    )
-    assert "## Instagram – variante 1" in markdown
+    assert markdown.count(post["texte"]) == 1
+    assert "## X : mêmes textes que Facebook\n- Variante 1 : 50 caractères sur 280\n" in markdown
+    assert "- Variante 1, avec #Alerte #Arnaque : 67 caractères sur 2200\n" in markdown
 
 
 def test_proposals_alike_only_in_part_are_shown_for_each_network() -> None:
