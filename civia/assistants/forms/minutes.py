@@ -3,14 +3,17 @@ gives (« prépare le dossier pour le 15 avril ») when the notes say it, otherw
 as an action without an owner does (what the instructions ask, and the small model leaves
 empty); an agenda item that is only a time (« 19:00 », « 18 h 30 – 20 h », the meeting's
 hours) is dropped; any number, date or amount the notes, the title and the date do not contain
-is marked « [à vérifier] » (the small model adds up amounts the notes gave apart)."""
+is marked « [à vérifier] » (the small model adds up amounts the notes gave apart). An action
+whose owner is one of the agenda's, decisions' or open questions' points (« Aides
+facultatives », « Proposition : plafonner l'aide… »: the small model fills « qui » with
+them) has no owner: « à définir »."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
-from civia.assistants import facts
+from civia.assistants import facts, repetition
 from civia.dates import date_fr
 
 TO_DEFINE = "à définir"
@@ -35,6 +38,7 @@ def finish(
     if "synthese" in data:
         out["synthese"] = mark(data["synthese"])
     dated = defined = 0
+    points = {repetition.words(str(i)) for key in LISTS for i in data.get(key) or []} - {()}
     actions = []
     for action in data.get("actions") or []:
         who, what = str(action.get("qui", "")).strip(), str(action.get("quoi", "")).strip()
@@ -46,7 +50,7 @@ def finish(
             when = said[0] if said else TO_DEFINE
             dated += bool(said)
             defined += not said
-        if not who:
+        if not who or repetition.words(who) in points:  # « Aides facultatives »: a point
             who, defined = TO_DEFINE, defined + 1
         actions.append({**action, "qui": who, "quoi": mark(what), "echeance": mark(when)})
     if "actions" in data:

@@ -61,3 +61,19 @@ def test_agenda_items_that_are_only_an_hour_are_dropped() -> None:
         "Points de l'ordre du jour sans texte (une heure seule) retirés.",
         "Absent des notes, marqué [à vérifier] : « 3 ».",
     ]
+
+
+def test_an_owner_that_is_a_point_of_the_minutes_is_to_define() -> None:
+    """Held-out input 12 (« Point budget CCAS »): the model gave « Aides facultatives » and the
+    agenda's « Décision : validé par la vice-présidente » as owners of actions. A participant
+    stays an owner."""
+    agenda = ["Aides facultatives", "Décision : validé par la vice-présidente"]
+    actions = [
+        {"qui": "Aides facultatives", "quoi": "Engager les aides.", "echeance": "à définir"},
+        {"qui": "décision : validé par la vice-présidente", "quoi": "Valider.", "echeance": "mai"},
+        {"qui": "Mme Girard", "quoi": "Transmettre la maquette.", "echeance": "20 février"},
+    ]
+    answer = _answer(participants=["Mme Girard"], ordre_du_jour=agenda, actions=actions)
+    data, notes = minutes.finish(answer, FINANCES, {})
+    assert [a["qui"] for a in data["actions"]] == ["à définir", "à définir", "Mme Girard"]
+    assert "Responsable ou échéance absents des notes : « à définir » (2)." in notes
