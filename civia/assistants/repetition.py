@@ -94,9 +94,8 @@ def _copies(items: list[str]) -> bool:
 
 def looped(data: Any) -> bool:
     """A structured answer with a text that loops (`repeated_parts`), or a list whose items (or
-    the same field of its objects: two FAQ answers; the items of the same list field of its
-    objects: a slide's bullet on another slide) copy each other. Two different fields may say
-    the same thing (an answer and its quoted source)."""
+    the same field of its objects: two FAQ answers) copy each other. Two different fields may
+    say the same thing (an answer and its quoted source)."""
     if isinstance(data, str):
         return bool(repeated_parts(data))
     if isinstance(data, dict):
@@ -109,9 +108,4 @@ def looped(data: Any) -> bool:
     keys = {k for x in objects for k, v in x.items() if isinstance(v, str)}
     if any(_copies([str(x[k]) for x in objects if isinstance(x.get(k), str)]) for k in keys):
         return True
-    lists = {k for x in objects for k, v in x.items() if isinstance(v, list)}
-    if any(
-        _copies([i for x in objects for i in x.get(k) or [] if isinstance(i, str)]) for k in lists
-    ):
-        return True  # an item of one object's list given again in another's (a slide's bullet)
     return any(looped(x) for x in data)

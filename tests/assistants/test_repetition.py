@@ -101,22 +101,6 @@ def test_two_answers_alike_in_a_list_are_a_loop_an_answer_and_its_source_are_not
     assert repetition.looped(faq)
 
 
-def test_a_slide_s_bullet_on_another_slide_is_a_loop_a_short_one_is_not() -> None:
-    """Held-out slides 8 (« Les réservistes communaux : comment ils peuvent aider. » on the
-    « Conclusion » and the « Références ») and 20: a bullet of six words or more given again on
-    another slide is a loop, as two FAQ answers alike are; « Recettes : 9,2 M€ » on two slides
-    (a figure a recap may give again) is not."""
-    again = "Les réservistes communaux : comment ils peuvent aider."
-    slides = {"diapositives": [
-        {"titre": "Conclusion", "points": ["Résumé des points clés.", again], "notes": "Fin."},
-        {"titre": "Références", "points": ["Sources de l'information.", again], "notes": "."},
-    ]}  # fmt: skip
-    assert repetition.looped(slides)
-    slides["diapositives"][1]["points"][1] = "Recettes : 9,2 M€"
-    slides["diapositives"][0]["points"][1] = "Recettes : 9,2 M€"
-    assert not repetition.looped(slides)
-
-
 class Scripted:
     """Answers the runner's calls in turn and keeps the requests (a Gateway's `stream`)."""
 
