@@ -1343,7 +1343,7 @@ def assess(o: Outcome, spec: AssistantSpec) -> None:
         looped = "\n".join(strings_of([{**q, "source": ""} for q in data.get("questions", [])]))
     if o.assistant == "reseaux-sociaux":
         # each variant is a whole post: the message's own sentences and the link asked recur in
-        # each; a network given an earlier one's very proposals (`comme`) shows them once
+        # each; a network given an earlier one's very texts (`comme`) shows them once
         if data is not None:
             shown = [p for p in data.get("publications", []) if not p.get("comme")]
             looped = "\n".join(strings_of({**data, "publications": shown}))
