@@ -19,7 +19,7 @@ from civia.assistants import repetition
 X_LINK = 23  # X shortens every link (t.co) and counts it as 23 characters
 LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 TAG = re.compile(r"#\w[\w-]*")
-TRAILING = re.compile(r"(?:\s+(?:#\w[\w-]*|(?:https?://|www\.)\S+))+\s*$", re.IGNORECASE)
+TRAILING = re.compile(rf"(?:\s+(?:{TAG.pattern}|{LINK.pattern}))+\s*$", re.IGNORECASE)
 
 
 def hashtags(tag: str) -> list[str]:
@@ -107,12 +107,10 @@ def finish(
         texts = [repetition.words(v["texte"]) for v in variants]
         if len(texts) > 1 and len(set(texts)) < len(texts):
             same.append(network)
-        proposals = tuple(texts)
-        if proposals in first_with:
-            copied.setdefault(first_with[proposals], []).append(network)
-            publication = {**publication, "comme": first_with[proposals]}
-        elif variants:
-            first_with[proposals] = network
+        first = first_with.setdefault(tuple(texts), network) if variants else network
+        if first != network:
+            copied.setdefault(first, []).append(network)
+            publication = {**publication, "comme": first}
         publications.append({**publication, "variantes": variants})
     notes = []
     if len(kept) < len(given):

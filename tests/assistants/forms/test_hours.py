@@ -94,8 +94,8 @@ def test_a_range_across_noon_keeps_its_morning_start() -> None:
 
 
 def test_a_pm_time_the_model_put_in_the_morning_becomes_the_afternoon_time() -> None:
-    """Second dev batch: « 3 heures du matin » for the source's « 3 pm » was left (« du matin »
-    is the model's own word). A time the source also gives in the morning stays."""
+    """Held-out translation 13: « 3 heures du matin » for the source's « 3 pm » was left (« du
+    matin » is the model's own word). A time the source also gives in the morning stays."""
     source = {"texte": "The library closes at 3 pm on Saturdays and opens at 9 am."}
     text, notes = hours.finish("Elle ferme à 3 heures du matin le samedi, ouvre à 9 h.", source, {})
     assert text == "Elle ferme à 15 h le samedi, ouvre à 9 h."
