@@ -1,5 +1,6 @@
-"""The slides: bullets and notes copied from an earlier slide are removed, within the spec's
-bounds (3 bullets, notes not emptied); figures the content does not give are marked."""
+"""The slides: bullets and notes copied from an earlier slide, a title or the bullets are
+removed within the spec's bounds (3 bullets), and left « [à compléter] » below them; figures
+the content does not give are marked."""
 
 from civia.assistants.forms import slides
 
@@ -38,23 +39,62 @@ CONTENT = {  # what the agent gave (dev input 1, shortened): the slides' figures
 }
 
 
-def test_copies_of_an_earlier_slide_are_removed_within_the_spec_s_bounds() -> None:
+def test_copies_are_removed_within_the_spec_s_bounds_and_left_to_complete_below() -> None:
     data, notes = slides.finish(BUDGET, CONTENT, {})
     first, second, third = data["diapositives"]
     assert first == BUDGET["diapositives"][0]
-    # one copy removed: the slide keeps the 3 bullets asked
+    # one copy removed while 3 bullets are left; the next one would leave 2: left to complete
     assert second["points"] == [
         "Capacité de désendettement de 5 ans",
         "Taux stable",
-        "Dépenses : 8,4 M€",
+        "[à compléter]",
     ]
     assert second["notes"] == "Une capacité de 5 ans."
-    assert third["points"] == BUDGET["diapositives"][2]["points"]  # 3 bullets: none removed
-    assert third["notes"] == "La situation est difficile."  # only a copy: kept
+    # a slide the content did not fill shows it, instead of looking complete with copies
+    assert third["points"] == ["[à compléter]", "[à compléter]", "Épargne"]
+    assert third["notes"] == "[à compléter]"  # only a copy of earlier notes
     assert notes == [
-        "1 puce(s) déjà donnée(s) sur une diapositive précédente : retirée(s).",
-        "1 phrase(s) des notes de l'orateur copiée(s) d'une diapositive précédente : retirée(s).",
+        "1 puce(s) copiée(s) d'une diapositive ou d'un titre : retirée(s).",
+        "3 puce(s) copiée(s) d'une diapositive ou d'un titre, remplacée(s) par [à compléter] : "
+        "le contenu donné ne suffit pas à remplir ces diapositives.",
+        "2 phrase(s) des notes de l'orateur copiée(s) d'une diapositive précédente ou des "
+        "puces : retirée(s), 1 note(s) laissée(s) [à compléter].",
     ]
+
+
+def test_a_bullet_repeating_a_title_and_notes_reading_the_bullets_out_are_copies() -> None:
+    """Dev inputs 1 and 13 of the bench: « Pas de hausse des taux d'imposition » as a slide's
+    title and its first bullet, a conclusion listing the earlier titles, notes made of the
+    bullets. Two slides' notes alike but for a word are two notes, kept."""
+    deck = {
+        "diapositives": [
+            {
+                "titre": "Fiscalité",
+                "points": ["Fiscalité", "Pas de hausse", "Taux stables", "Bases revalorisées"],
+                "notes": "Pas de hausse. Les taux restent les mêmes.",
+            },
+            {
+                "titre": "Conclusion",
+                "points": ["Fiscalité", "Taux stables", "Budget voté au conseil"],
+                "notes": "Le budget est voté au conseil.",
+            },
+        ]
+    }
+    data, notes = slides.finish(deck, CONTENT, {})
+    first, second = data["diapositives"]
+    assert first["points"] == ["Pas de hausse", "Taux stables", "Bases revalorisées"]
+    assert first["notes"] == "Les taux restent les mêmes."
+    assert second["points"] == ["[à compléter]", "[à compléter]", "Budget voté au conseil"]
+    assert second["notes"] == "Le budget est voté au conseil."
+    assert notes[-1] == (
+        "1 phrase(s) des notes de l'orateur copiée(s) d'une diapositive précédente ou des "
+        "puces : retirée(s)."
+    )
+
+
+def test_a_deck_without_copies_is_unchanged() -> None:
+    deck = {"diapositives": [BUDGET["diapositives"][0]]}
+    assert slides.finish(deck, CONTENT, {}) == (deck, [])
 
 
 def test_a_figure_the_content_does_not_give_is_marked_for_the_agent() -> None:
