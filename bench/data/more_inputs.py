@@ -983,6 +983,118 @@ def _triage_second() -> list[dict[str, Any]]:
     return [{"demande": d, "_service": s, "_urgence": u} for d, s, u in cases]
 
 
+def _triage_third() -> list[dict[str, Any]]:
+    """A third dev batch (inputs 41-60), written on 7 December 2026 at 23:20 UTC before they
+    were run and before any rule or example changed for them: the first 40 are all routed right
+    (0/37), so they no longer show where the routing fails. Written to be harder: the subject
+    of one service at a place of another (a leak in a school's canteen), words of no rule
+    (« marquage », « chenilles », « changement de destination »), and two services sharing a
+    request (a canteen's bill)."""
+    cases = [
+        (
+            "Le marquage du passage piéton devant la boulangerie a complètement disparu, les voitures ne s'arrêtent plus.",
+            {"Voirie"},
+            {"normale", "haute"},
+        ),
+        (
+            "Ma cousine algérienne vient en vacances chez nous cet été, il me faut une attestation d'accueil.",
+            {"Population"},
+            {"basse", "normale"},
+        ),
+        (
+            "il y a des chenilles processionnaires dans les pins du parc à côté du bac à sable",
+            {"Voirie"},
+            {"normale", "haute"},
+        ),
+        (
+            "Nous voulons transformer la grange de la ferme en maison d'habitation, est-ce possible ?",
+            {"Urbanisme"},
+            {"basse", "normale"},
+        ),
+        (
+            "Mon fils se fait bousculer tous les midis au réfectoire par des CM2, personne ne surveille.",
+            {"Enfance"},
+            {"normale", "haute"},
+        ),
+        (
+            "Les repas de cantine des jours de grève ont été facturés alors que mon fils n'a pas mangé.",
+            {"Finances", "Enfance"},
+            {"basse", "normale"},
+        ),
+        (
+            "Bonjour, nous nous marions en juin : quand faut-il déposer le dossier et publier les bans ?",
+            {"Population"},
+            {"basse", "normale"},
+        ),
+        (
+            "L'impasse des Tilleuls n'a pas été déneigée, personne ne peut sortir sa voiture ce matin.",
+            {"Voirie"},
+            {"normale", "haute"},
+        ),
+        (
+            "Mon voisin a percé une fenêtre qui donne directement sur mon jardin, a-t-il le droit ?",
+            {"Urbanisme"},
+            {"basse", "normale"},
+        ),
+        (
+            "Le plafond de la salle de classe des CE1 a une tache d'humidité qui s'agrandit et goutte.",
+            {"Voirie", "Enfance"},
+            {"normale", "haute"},
+        ),
+        (
+            "J'ai reçu une relance du Trésor public pour la location du barnum municipal, je l'avais pourtant payée.",
+            {"Finances"},
+            {"basse", "normale"},
+        ),
+        (
+            "Je souhaite changer le prénom de mon enfant, à qui dois-je m'adresser ?",
+            {"Population"},
+            {"basse", "normale"},
+        ),
+        (
+            "Combien coûte le centre aéré à la journée pour un quotient familial de 600 ?",
+            {"Enfance", "Finances"},
+            {"basse", "normale"},
+        ),
+        (
+            "Le grillage du terrain de foot est arraché et des enfants passent par le trou vers la départementale.",
+            {"Voirie"},
+            {"haute"},
+        ),
+        (
+            "Quelle hauteur maximale pour une haie ou un mur entre deux maisons dans le lotissement ?",
+            {"Urbanisme"},
+            {"basse", "normale"},
+        ),
+        (
+            "Je n'ai jamais reçu la carte électorale alors que je me suis inscrite en janvier.",
+            {"Population"},
+            {"basse", "normale"},
+        ),
+        (
+            "Je voudrais payer l'étude surveillée de mes deux enfants par carte bancaire, c'est possible sur le portail ?",
+            {"Finances", "Enfance"},
+            {"basse", "normale"},
+        ),
+        (
+            "L'abribus de la rue Pasteur a la vitre brisée, il y a du verre partout sur le trottoir.",
+            {"Voirie"},
+            {"normale", "haute"},
+        ),
+        (
+            "Peut-on visiter la mairie pour voir où est affiché mon permis de démolir ? Le délai de recours court-il ?",
+            {"Urbanisme"},
+            {"basse", "normale"},
+        ),
+        (
+            "Un chien errant agressif rôde autour de la sortie de l'école depuis ce matin.",
+            set(),
+            {"haute"},
+        ),
+    ]
+    return [{"demande": d, "_service": s, "_urgence": u} for d, s, u in cases]
+
+
 MORE: dict[str, list[dict[str, Any]]] = {
     "courrier": _letters(),
     "reponse-usager": _replies() + _replies_second(),
@@ -995,5 +1107,5 @@ MORE: dict[str, list[dict[str, Any]]] = {
     "diapositives": _slides(),
     "faq": _faqs(),
     "reseaux-sociaux": _posts(),
-    "tri-demandes": _triage() + _triage_second(),
+    "tri-demandes": _triage() + _triage_second() + _triage_third(),
 }

@@ -104,9 +104,13 @@ def examples_for(services: list[str], custom: dict[str, Any] | None = None) -> d
 
 
 def scores(request: str, rules: dict[str, list[str]]) -> dict[str, int]:
-    """How many of each service's words the request contains."""
+    """How many of each service's words the request contains, a word counted once whatever
+    its forms in the list (« facture », « facturé »: the same stem)."""
     text = stems(request)
-    return {s: sum(stems(w) in text for w in ws if stems(w).strip()) for s, ws in rules.items()}
+    return {
+        s: sum(stem in text for stem in {stems(w) for w in ws} if stem.strip())
+        for s, ws in rules.items()
+    }
 
 
 def first_word_at(request: str, words: list[str]) -> int:

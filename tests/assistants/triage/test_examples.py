@@ -164,7 +164,7 @@ def test_the_bundled_model_brings_a_request_no_word_knows_to_its_service() -> No
     word in them: each goes to the service of its examples."""
     for request, model, expected in (
         ("Les feuilles mortes bouchent les grilles d'évacuation de ma rue.", "Enfance", "Voirie"),
-        ("Je conteste le montant qui m'est réclamé par le Trésor public.", "Urbanisme", "Finances"),
+        ("Je conteste le montant qui m'est réclamé par la perception.", "Urbanisme", "Finances"),
     ):
         assert triage.scores(request, RULES) == {s: 0 for s in SERVICES}
         service, verdict = triage.route(model, request, {"service_list": SERVICES})

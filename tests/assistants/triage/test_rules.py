@@ -79,6 +79,16 @@ def test_the_collectivite_s_own_words_count() -> None:
     assert data["controle"] == triage.AGREES
 
 
+def test_a_word_listed_in_several_forms_counts_once() -> None:
+    """« facture » and « facturation » share a stem: a collectivité listing both does not make
+    one bill outweigh a broken lamp and pavement."""
+    context = {"service_list": SERVICES, "routage": {"Finances": "facturation, factures"}}
+    rules = triage.rules_for(SERVICES, context["routage"])
+    request = "Le lampadaire et le trottoir devant chez moi : et ma facture ?"
+    assert triage.scores(request, rules)["Finances"] == 1
+    assert triage.scores(request, rules)["Voirie"] == 2
+
+
 def test_the_check_is_shown_beside_the_service() -> None:
     spec = get("tri-demandes")
     assert spec is not None and spec.output.checks == "triage"
