@@ -65,11 +65,34 @@ def _counted(done: int, total: int, mine: int) -> str:
     return f"{said}, dont {mine} {'analysé' if mine < 2 else 'analysés'} par ce traitement"
 
 
+def others_waiting(db: Session, tenant_id: int) -> bool:
+    """Whether another collectivité's analysis job waits on this queue."""
+    found = db.scalar(
+        select(Job.id)
+        .where(
+            Job.kind == KIND,
+            Job.status == JobStatus.QUEUED.value,
+            Job.tenant_id != tenant_id,
+        )
+        .limit(1)
+    )
+    return found is not None
+
+
+def _handed_over(done: int, total: int, mine: int, rest: int) -> str:
+    return (
+        f"{_counted(done, total, mine)} ; {rest} {'suivant' if rest < 2 else 'suivants'} "
+        "repris à la suite des analyses d'autres collectivités en attente"
+    )
+
+
 @register(KIND, queue=QUEUE, label="Analyse des courriels relevés")
 def analyse_fetched(ctx: JobContext) -> dict[str, Any]:
     """Analyse each message of the payload that still waits (the periodic analysis may have
     taken some already) and is the job's collectivité's; stopped between two messages, the job
-    resumes with those left."""
+    resumes with those left. The `courriels` workers serve every collectivité: when another's
+    job waits, the messages left go to a new job behind it (this one ends done), so that
+    collectivités take turns instead of waiting for one's backlog."""
     ids = [int(i) for i in ctx.payload.get("message_ids", [])]
     analysed = []
     for done, message_id in enumerate(ids, start=1):
@@ -77,6 +100,16 @@ def analyse_fetched(ctx: JobContext) -> dict[str, Any]:
         taken = process.process_one(ctx.sessions, ctx.settings, message_id, tenant_id=ctx.tenant_id)
         if taken is not None:
             analysed.append(message_id)
+        rest = ids[done:]
+        if rest:
+            with session_scope(ctx.sessions) as db:
+                later = others_waiting(db, ctx.tenant_id) and hand_over(
+                    db, tenant_id=ctx.tenant_id, message_ids=rest, user_id=ctx.user_id
+                )
+                continued_by = later.id if later else None
+            if continued_by is not None:
+                ctx.progress(1.0, _handed_over(done, len(ids), len(analysed), len(rest)))
+                return {"analysed": analysed, "url": QUEUE_URL, "continued_by": continued_by}
         ctx.progress(done / len(ids), _counted(done, len(ids), len(analysed)))
     return {"analysed": analysed, "url": QUEUE_URL}
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, or_, select, update
+from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from civia.accounts.models import Service, Tenant, User
@@ -22,7 +22,7 @@ from civia.assistants.catalogue import builtins
 from civia.assistants.context import assistant_context
 from civia.assistants.runner import run_to_end
 from civia.chat.gateway import CallContext, Gateway, Resolved
-from civia.db.base import utcnow
+from civia.db.base import aware, utcnow
 from civia.db.engine import session_scope
 from civia.governance import usecases
 from civia.mailbox import attachments, scans
@@ -55,19 +55,42 @@ def claimable(now: datetime) -> ColumnElement[bool]:
     )
 
 
+def next_waiting(db: Session, now: datetime) -> int | None:
+    """The oldest waiting message of the collectivité served least recently (never served
+    first): one collectivité's backlog (a shared mailbox's first fetch, hundreds of messages of
+    minutes each) is taken in turns with the others' new messages instead of before them."""
+    waiting = db.execute(
+        select(MailMessage.tenant_id, func.min(MailMessage.id))
+        .where(claimable(now))
+        .group_by(MailMessage.tenant_id)
+    ).all()
+    if len(waiting) < 2:
+        return waiting[0][1] if waiting else None
+    served = dict(
+        db.execute(
+            select(MailMessage.tenant_id, func.max(MailMessage.claimed_at))
+            .where(MailMessage.tenant_id.in_([tenant for tenant, _ in waiting]))
+            .group_by(MailMessage.tenant_id)
+        ).all()
+    )
+
+    def turn(row: Any) -> tuple[bool, datetime, int]:
+        last = served.get(row[0])
+        return last is not None, aware(last) if last else now, row[1]
+
+    oldest: int = min(waiting, key=turn)[1]
+    return oldest
+
+
 def claim(
     db: Session, message_id: int | None = None, *, tenant_id: int | None = None
 ) -> int | None:
-    """Take the oldest waiting message, or message `message_id` if it still waits (and belongs
-    to `tenant_id` when given: a job never analyses another collectivité's message). One
-    conditional UPDATE: of the workers after the same message (threads or processes, the
-    periodic analysis and the job a fetch queued), one only gets it."""
+    """Take the next waiting message (`next_waiting`), or message `message_id` if it still
+    waits (and belongs to `tenant_id` when given: a job never analyses another collectivité's
+    message). One conditional UPDATE: of the workers after the same message (threads or
+    processes, the periodic analysis and the job a fetch queued), one only gets it."""
     now = utcnow()
-    candidate = message_id
-    if candidate is None:
-        candidate = db.scalar(
-            select(MailMessage.id).where(claimable(now)).order_by(MailMessage.id).limit(1)
-        )
+    candidate = message_id if message_id is not None else next_waiting(db, now)
     if candidate is None:
         return None
     conditions = [MailMessage.id == candidate, claimable(now)]

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from civia.accounts.models import Tenant
 from civia.db.base import Base, utcnow
 from civia.db.engine import make_engine, make_sessionmaker, session_scope
 from civia.mailbox import process
@@ -48,6 +49,32 @@ def test_a_message_left_in_analysis_by_a_dead_process_is_taken_again(
         stale = db.scalar(select(MailMessage.id).where(MailMessage.uid == 2))
         assert process.claim(db) == stale
         assert process.claim(db) is None  # the other one is being analysed right now
+    engine.dispose()
+
+
+def test_one_collectivite_s_backlog_is_taken_in_turns_with_the_others(
+    db_url: str, password_hash: str
+) -> None:
+    """A shared mailbox's first fetch brings 3 old messages to one collectivité; another's
+    single new message is analysed second, not after the whole backlog."""
+    engine, sessions, box = _mailbox(db_url, password_hash)
+    with session_scope(sessions) as db:
+        other = db.scalar(select(Tenant.id).where(Tenant.id != box.tenant_id).limit(1))
+        assert other is not None
+        their = Mailbox(tenant_id=other, key="mairie", last_uid=0)
+        db.add(their)
+        db.flush()
+        for uid in (1, 2, 3):
+            db.add(MailMessage(tenant_id=box.tenant_id, mailbox_id=box.id, uidvalidity=1,
+                               uid=uid, subject=f"arriéré {uid}"))  # fmt: skip
+        db.flush()
+        db.add(MailMessage(tenant_id=other, mailbox_id=their.id, uidvalidity=1, uid=1,
+                           subject="nouveau"))  # fmt: skip
+    taken = []
+    with session_scope(sessions) as db:
+        while (found := process.claim(db)) is not None:
+            taken.append(db.get(MailMessage, found).subject)  # type: ignore[union-attr]
+    assert taken == ["arriéré 1", "nouveau", "arriéré 2", "arriéré 3"]
     engine.dispose()
 
 
