@@ -1,7 +1,7 @@
 """FAQ sources are selected in the text, never retyped by the model."""
 
 from civia.assistants.catalogue import get
-from civia.assistants.faq import TO_CHECK, finish
+from civia.assistants.faq import TO_CHECK, finish, numbers
 from civia.assistants.runner import render_markdown
 
 TEXT = (
@@ -35,7 +35,7 @@ def test_a_retyped_source_becomes_the_sentence_of_the_text() -> None:
     assert notes == []
 
 
-def test_an_answer_the_text_does_not_support_is_marked() -> None:
+def test_an_answer_the_text_does_not_support_is_marked_when_no_answer_has_support() -> None:
     model = {
         "questions": [
             {"question": "La cantine est-elle bio ?", "reponse": "Oui, 100 % bio.", "source": "?"}
@@ -82,10 +82,31 @@ def test_a_number_given_as_source_without_a_collection_becomes_the_sentence() ->
     }
     data, notes = finish(model, {"sujet": "Restauration scolaire", "texte": text}, {})
     assert [q["source"] for q in data["questions"]] == [
-        "« Article 3 – Le prix du repas est de 3,50 euros. »",
-        TO_CHECK,
+        "« Article 3 – Le prix du repas est de 3,50 euros. »"
     ]
-    assert notes and notes[0].startswith("1 réponse(s)")
+    # « 100 % bio »: no sentence supports it, the model made it up
+    assert notes == [
+        "1 question(s) retirée(s), aucune phrase du texte ne justifiant leur réponse : « La "
+        "cantine est-elle bio ? ». Si le texte y répond, ajoutez-les."
+    ]
+
+
+def test_an_answer_drawn_from_two_sentences_in_a_row_quotes_both() -> None:
+    model = {
+        "questions": [
+            {
+                "question": "Quand et combien ?",
+                "reponse": "Cantine ouverte jusqu'à 13 h 30, repas à 3,50 euros.",
+                "source": "",
+            }
+        ]
+    }
+    data, notes = finish(model, {"sujet": "Cantine", "texte": TEXT}, {})
+    assert data["questions"][0]["source"] == (
+        "« La cantine est ouverte les jours d'école, de 11 h 45 à 13 h 30. Le repas coûte "
+        "3,50 euros ; un tarif réduit existe selon le quotient familial. »"
+    )
+    assert notes == []
 
 
 def test_a_question_asked_twice_is_kept_once_two_alike_answers_are_kept_and_said() -> None:
@@ -111,3 +132,27 @@ def test_a_question_asked_twice_is_kept_once_two_alike_answers_are_kept_and_said
     ]
     assert "1 question(s) posée(s) deux fois : retirée(s)." in notes
     assert "Deux questions ont la même réponse mot pour mot : vérifiez-les." in notes
+
+
+def test_a_passage_giving_other_numbers_does_not_support_the_answer() -> None:
+    """Its words match (« récupérer », « objet », « voie publique »), its number does not: « trois
+    mois » is not « un an et un jour »; « 3,50 euros » in figures or « trois euros cinquante »
+    in words alike."""
+    text = (
+        "Les objets trouvés sur la voie publique sont conservés un an et un jour à l'accueil. "
+        "Pour récupérer un objet, il faut le décrire et présenter une pièce d'identité."
+    )
+    model = {
+        "questions": [
+            {"question": "Combien de temps ?",
+             "reponse": "Un objet trouvé sur la voie publique se récupère pendant trois mois.",
+             "source": ""},
+            {"question": "Que faut-il ?",
+             "reponse": "Pour récupérer un objet, le décrire et présenter une pièce d'identité.",
+             "source": ""},
+        ]
+    }  # fmt: skip
+    data, notes = finish(model, {"sujet": "Objets trouvés", "texte": text}, {})
+    assert [q["question"] for q in data["questions"]] == ["Que faut-il ?"]
+    assert notes[0].startswith("1 question(s) retirée(s)")
+    assert numbers("3,50 euros") == numbers("trois euros cinquante") == {"3", "50"}
