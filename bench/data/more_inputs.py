@@ -223,6 +223,37 @@ def _replies_second() -> list[dict[str, Any]]:
     return [{"courriel": c, "elements": e, "_human": h} for c, e, h in cases]
 
 
+def _replies_third() -> list[dict[str, Any]]:
+    """A third dev batch (inputs 33-52), written on 8 December 2026 at 00:30 UTC before they
+    were run and before any rule changed for them: the first two are answered right, so they no
+    longer show where the human flag fails. Harder both ways: plain questions written in anger or
+    haste, and requests that engage the collectivité written calmly (a waiver, an exemption, a
+    contested fine, a terrace on the pavement, a grant)."""
+    cases = [
+        ("URGENT !!! Les horaires de la piscine pendant les vacances svp, on part demain matin.", "Piscine ouverte tous les jours de 10 h à 19 h pendant les vacances scolaires.", False),
+        ("Je ne trouve nulle part les horaires de la déchetterie, c'est pénible ! Pouvez-vous me les donner ?", "Déchetterie ouverte du mardi au samedi, 9 h-12 h et 14 h-18 h.", False),
+        ("Bonjour, quelles pièces faut-il pour inscrire mon enfant à la cantine ?", "Dossier d'inscription, justificatif de domicile, attestation de quotient familial.", False),
+        ("Merci à vos services techniques qui ont réparé le lampadaire de notre rue en deux jours !", "", False),
+        ("Est-il possible de louer la salle des fêtes un dimanche pour un anniversaire ? Quel est le tarif ?", "Salle des fêtes : 250 euros le week-end pour les habitants, réservation à l'accueil.", False),
+        ("Bonjour, où puis-je faire légaliser ma signature ?", "Légalisation de signature à l'accueil de la mairie, avec une pièce d'identité.", False),
+        ("Ma mère voudrait s'inscrire au repas des aînés de janvier, comment faire ?", "Inscription au repas des aînés à l'accueil avant le 15 décembre.", False),
+        ("Le lien du formulaire de demande d'acte de naissance sur votre site ne marche pas, quelle est la bonne adresse ?", "", False),
+        ("Le conciliateur de justice tient-il encore des permanences en mairie ?", "Permanence du conciliateur de justice le premier jeudi du mois, sur rendez-vous.", False),
+        ("Bonjour, quand a lieu le prochain conseil municipal, et peut-on y assister ?", "Conseil municipal le 16 décembre à 19 h, séance publique.", False),
+        ("Bonjour, je sollicite une dérogation pour que ma fille soit scolarisée à l'école du quartier voisin, plus proche de mon travail.", "", True),
+        ("Madame le Maire, je vous demande une remise gracieuse de la facture de cantine de mars : mes enfants étaient malades tout le mois.", "", True),
+        ("Je souhaite contester l'amende de stationnement reçue le 3 mai, mon disque était bien visible derrière le pare-brise.", "", True),
+        ("Le chien des voisins divague dans la rue et a mordu le mien hier. Que comptez-vous faire ?", "", True),
+        ("Ma mère de 92 ans vit seule, elle est tombée deux fois cette semaine et refuse de quitter sa maison. Que peut faire la mairie ?", "", True),
+        ("Nous demandons l'autorisation d'installer une terrasse devant notre café, sur le trottoir, du 1er avril au 30 septembre.", "", True),
+        ("Bonjour, je travaille aux espaces verts de la commune et je voudrais parler à quelqu'un de mes conditions de travail, ça ne va plus du tout.", "", True),
+        ("La haie de la commune déborde sur mon terrain et ses branches ont abîmé ma toiture : je vous demande de rembourser la réparation.", "", True),
+        ("Mon permis de construire a été refusé. Je demande un rendez-vous avec l'adjoint à l'urbanisme pour en discuter.", "", True),
+        ("Bonjour, notre club de football demande à la commune une aide pour acheter des maillots pour le tournoi de juin.", "", True),
+    ]
+    return [{"courriel": c, "elements": e, "_human": h} for c, e, h in cases]
+
+
 def _arretes() -> list[dict[str, Any]]:
     cases = [
         (
@@ -1097,7 +1128,7 @@ def _triage_third() -> list[dict[str, Any]]:
 
 MORE: dict[str, list[dict[str, Any]]] = {
     "courrier": _letters(),
-    "reponse-usager": _replies() + _replies_second(),
+    "reponse-usager": _replies() + _replies_second() + _replies_third(),
     "arrete": _arretes(),
     "compte-rendu": _minutes(),
     "traduction": _translations() + _translations_second(),
