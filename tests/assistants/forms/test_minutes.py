@@ -77,3 +77,23 @@ def test_an_owner_that_is_a_point_of_the_minutes_is_to_define() -> None:
     data, notes = minutes.finish(answer, FINANCES, {})
     assert [a["qui"] for a in data["actions"]] == ["à définir", "à définir", "Mme Girard"]
     assert "Responsable ou échéance absents des notes : « à définir » (2)." in notes
+
+
+def test_the_participants_are_the_notes_own_list_when_they_give_one() -> None:
+    """Dev input 19 of the bench: « deux bénévoles » became « Bénévolat 1 », « Bénévolat 2 »."""
+    values = {
+        "titre": "Réunion CCAS",
+        "date": "",
+        "notes": "Présents : Mme Rolland, deux bénévoles. Colis de Noël pour 85 aînés.",
+    }
+    answer = _answer(participants=["Mme Rolland", "Bénévolat 1", "Bénévolat 2"])
+    data, notes = minutes.finish(answer, values, {})
+    assert data["participants"] == ["Mme Rolland", "deux bénévoles"]
+    assert notes == ["Participants repris tels que les notes les listent (« Présents : … »)."]
+    same = _answer(participants=["Mme Rolland", "deux bénévoles"])
+    assert minutes.finish(same, values, {})[1] == []  # the model's list was the notes': no note
+    assert minutes.present(
+        "Étaient présents : M. Durand et Mme Li ; M. et Mme Roy, M. Guerin (Batimo, gros œuvre)."
+    ) == ["M. Durand", "Mme Li", "M. et Mme Roy", "M. Guerin (Batimo, gros œuvre)"]
+    no_list = {**values, "notes": "Présentation du budget : adopté."}
+    assert minutes.finish(answer, no_list, {})[0]["participants"] == answer["participants"]
