@@ -15,18 +15,12 @@ import re
 import unicodedata
 from typing import Any
 
-from civia.assistants import repetition
+from civia.assistants import facts, repetition
 
 TO_CHECK = "[source à vérifier]"
 EXTRACT = re.compile(r"^\s*\[\d+\](?:\s*[,;]?\s*\[\d+\])*\s*$")
 SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 MIN_SHARE = 0.5  # of the answer's (or the model's source's) words found in the sentence
-UNITS = (
-    "zéro un deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze quinze seize"
-)
-TENS = {"vingt": "20", "trente": "30", "quarante": "40", "cinquante": "50", "cent": "100"}
-NUMBER_WORDS = {w: str(n) for n, w in enumerate(UNITS.split(" "))} | TENS
-NUMBER_WORDS.pop("un")  # also an article: « un an » and « 1 an » are not told apart here
 
 
 def _words(text: str) -> set[str]:
@@ -50,8 +44,9 @@ def select(text: str, answer: str, hint: str) -> str | None:
 
 def numbers(text: str) -> set[str]:
     """The numbers of a text, in figures or in words (« trois mois » and « 3 mois » alike)."""
-    found = set(re.findall(r"\d+", text))
-    return found | {NUMBER_WORDS[w] for w in re.findall(r"\w+", text.lower()) if w in NUMBER_WORDS}
+    words = re.findall(r"\w+", text.lower())
+    written = {str(facts.WRITTEN[w]) for w in words if w in facts.WRITTEN}
+    return set(re.findall(r"\d+", text)) | written
 
 
 def _best(candidates: list[str], answer: str, hint: str) -> str | None:
